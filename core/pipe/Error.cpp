@@ -13,8 +13,7 @@ Error::Error(ErrorKind kind, QString message, QByteArray payload, int errnum)
     , m_message(std::move(message))
     , m_payload(std::move(payload))
     , m_errnum(errnum)
-{
-}
+{}
 
 Error Error::fromErrno(int errnum)
 {

@@ -7,7 +7,8 @@ namespace pipescope {
 
 // The kinds of failure a Connection and its codecs report. Each mirrors the exception CPython's
 // multiprocessing.connection raises in the same situation (see pythonType()).
-enum class ErrorKind {
+enum class ErrorKind
+{
     Eof,              // EOFError: the peer closed at a message boundary (or an empty pickle)
     HandleClosed,     // OSError('handle is closed')
     ReadOnly,         // OSError('connection is read-only'): sending on a read end

@@ -9,18 +9,15 @@
 namespace pipescope {
 
 // A value or the Error that prevented it. Core APIs return this instead of throwing.
-template <typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) // NOLINT(google-explicit-constructor): a value converts to success
         : m_state(std::in_place_index<0>, std::move(value))
-    {
-    }
+    {}
     Result(Error error) // NOLINT(google-explicit-constructor): an error converts to failure
         : m_state(std::in_place_index<1>, std::move(error))
-    {
-    }
+    {}
 
     bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -40,15 +37,13 @@ private:
 };
 
 // Success without a value, or an Error.
-template <>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
     Result(Error error) // NOLINT(google-explicit-constructor): an error converts to failure
         : m_error(std::move(error))
-    {
-    }
+    {}
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }

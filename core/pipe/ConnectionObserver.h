@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QtGlobal>
+#include <span>
+
+namespace pipescope {
+
+class Connection;
+class Value;
+
+// Told of what a Connection does, as it does it: the hook through which a worker's tracer sees
+// every message, poll and blocking wait. Called on the connection's thread, on the hot path:
+// implementations must be cheap and must not call back into the connection.
+class ConnectionObserver
+{
+public:
+    enum class Blocking
+    {
+        Recv,
+        Send,
+        Poll
+    };
+
+    virtual ~ConnectionObserver() = default;
+
+    // A message went into the kernel. `value` is the object for send(), null for send_bytes().
+    virtual void sent(const Connection& connection, std::span<const char> payload,
+                      const Value* value) = 0;
+    // A message was taken off the pipe. `value` is the object for recv() (null when the payload
+    // did not decode, or for the byte API).
+    virtual void received(const Connection& connection, std::span<const char> payload,
+                          const Value* value) = 0;
+    // The connection is about to wait in the kernel, and has stopped waiting.
+    virtual void blocked(const Connection& connection, Blocking what) = 0;
+    virtual void unblocked(const Connection& connection, Blocking what) = 0;
+    // A poll() returned `result` after waiting `waitedNs` (timeout in seconds, kForever possible).
+    virtual void polled(const Connection& connection, double timeoutSeconds, bool result,
+                        qint64 waitedNs) = 0;
+};
+
+} // namespace pipescope

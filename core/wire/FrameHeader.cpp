@@ -1,0 +1,28 @@
+#include "wire/FrameHeader.h"
+
+#include <QtEndian>
+
+namespace pipescope {
+
+qsizetype FrameHeader::encode(quint64 length, char* out)
+{
+    if (length <= kMaxShortLength) {
+        qToBigEndian(static_cast<qint32>(length), out);
+        return kShortSize;
+    }
+    qToBigEndian(kLongEscape, out);
+    qToBigEndian(length, out + kShortSize);
+    return kLongSize;
+}
+
+qint32 FrameHeader::decodeShort(const char* in)
+{
+    return qFromBigEndian<qint32>(in);
+}
+
+quint64 FrameHeader::decodeLong(const char* in)
+{
+    return qFromBigEndian<quint64>(in);
+}
+
+} // namespace pipescope

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QtGlobal>
+#include <optional>
+
+namespace pipescope {
+
+// The length prefix of multiprocessing.connection's framing: a 4-byte big-endian signed length, or
+// for payloads over 0x7fffffff the escape -1 followed by an 8-byte big-endian unsigned length.
+struct FrameHeader
+{
+    static constexpr qsizetype kShortSize = 4;
+    static constexpr qsizetype kLongSize = 12;
+    static constexpr quint64 kMaxShortLength = 0x7fffffff;
+    static constexpr qint32 kLongEscape = -1;
+
+    // Writes the header for a payload of `length` bytes to `out` (room for kLongSize bytes) and
+    // returns how many bytes it wrote.
+    static qsizetype encode(quint64 length, char* out);
+
+    // The size of the header that encode() writes for `length`.
+    static constexpr qsizetype sizeFor(quint64 length)
+    {
+        return length > kMaxShortLength ? kLongSize : kShortSize;
+    }
+
+    // The signed value of the 4-byte prefix.
+    static qint32 decodeShort(const char* in);
+    // The unsigned value of the 8-byte extension that follows the escape.
+    static quint64 decodeLong(const char* in);
+};
+
+} // namespace pipescope
