@@ -1,0 +1,1097 @@
+#include "wire/PickleReader.h"
+
+#include "wire/PyRepr.h"
+
+#include <QHashFunctions>
+#include <QVarLengthArray>
+#include <QtEndian>
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace pipescope {
+
+namespace {
+
+using Type = Value::Type;
+
+constexpr int HighestProtocol = 5;
+// Dicts, sets and frozensets beyond this many keys get a hash index instead of a linear scan.
+constexpr size_t IndexThreshold = 16;
+
+struct OpcodeName
+{
+    unsigned char op;
+    const char* name;
+};
+
+constexpr OpcodeName OpcodeNames[] = {
+    {'(', "MARK"},
+    {'.', "STOP"},
+    {'0', "POP"},
+    {'1', "POP_MARK"},
+    {'2', "DUP"},
+    {'F', "FLOAT"},
+    {'I', "INT"},
+    {'J', "BININT"},
+    {'K', "BININT1"},
+    {'L', "LONG"},
+    {'M', "BININT2"},
+    {'N', "NONE"},
+    {'P', "PERSID"},
+    {'Q', "BINPERSID"},
+    {'R', "REDUCE"},
+    {'S', "STRING"},
+    {'T', "BINSTRING"},
+    {'U', "SHORT_BINSTRING"},
+    {'V', "UNICODE"},
+    {'X', "BINUNICODE"},
+    {'a', "APPEND"},
+    {'b', "BUILD"},
+    {'c', "GLOBAL"},
+    {'d', "DICT"},
+    {'}', "EMPTY_DICT"},
+    {'e', "APPENDS"},
+    {'g', "GET"},
+    {'h', "BINGET"},
+    {'i', "INST"},
+    {'j', "LONG_BINGET"},
+    {'l', "LIST"},
+    {']', "EMPTY_LIST"},
+    {'o', "OBJ"},
+    {'p', "PUT"},
+    {'q', "BINPUT"},
+    {'r', "LONG_BINPUT"},
+    {'s', "SETITEM"},
+    {'t', "TUPLE"},
+    {')', "EMPTY_TUPLE"},
+    {'u', "SETITEMS"},
+    {'G', "BINFLOAT"},
+    {0x80, "PROTO"},
+    {0x81, "NEWOBJ"},
+    {0x82, "EXT1"},
+    {0x83, "EXT2"},
+    {0x84, "EXT4"},
+    {0x85, "TUPLE1"},
+    {0x86, "TUPLE2"},
+    {0x87, "TUPLE3"},
+    {0x88, "NEWTRUE"},
+    {0x89, "NEWFALSE"},
+    {0x8a, "LONG1"},
+    {0x8b, "LONG4"},
+    {'B', "BINBYTES"},
+    {'C', "SHORT_BINBYTES"},
+    {0x8c, "SHORT_BINUNICODE"},
+    {0x8d, "BINUNICODE8"},
+    {0x8e, "BINBYTES8"},
+    {0x8f, "EMPTY_SET"},
+    {0x90, "ADDITEMS"},
+    {0x91, "FROZENSET"},
+    {0x92, "NEWOBJ_EX"},
+    {0x93, "STACK_GLOBAL"},
+    {0x94, "MEMOIZE"},
+    {0x95, "FRAME"},
+    {0x96, "BYTEARRAY8"},
+    {0x97, "NEXT_BUFFER"},
+    {0x98, "READONLY_BUFFER"},
+};
+
+const char* opcodeName(unsigned char op)
+{
+    for (const OpcodeName& entry : OpcodeNames) {
+        if (entry.op == op)
+            return entry.name;
+    }
+    return nullptr;
+}
+
+// A stack or memo slot: a scalar inline, anything else an index into the node arena.
+struct Ref
+{
+    Type type = Type::None;
+    union {
+        bool b;
+        qint64 i = 0;
+        double f;
+        quint32 node;
+    };
+};
+
+bool isScalar(Type type)
+{
+    return type <= Type::Float;
+}
+
+bool isNumber(Type type)
+{
+    return type == Type::Bool || type == Type::Int || type == Type::Float;
+}
+
+Value scalarValue(const Ref& ref)
+{
+    switch (ref.type) {
+    case Type::Bool:
+        return Value::fromBool(ref.b);
+    case Type::Int:
+        return Value::fromInt(ref.i);
+    case Type::Float:
+        return Value::fromFloat(ref.f);
+    default:
+        return {};
+    }
+}
+
+// Python's == between numbers of possibly different types, exact for int against float.
+bool numbersEqual(const Ref& a, const Ref& b)
+{
+    const auto asInt = [](const Ref& r) { return r.type == Type::Bool ? qint64(r.b) : r.i; };
+    if (a.type != Type::Float && b.type != Type::Float)
+        return asInt(a) == asInt(b);
+    if (a.type == Type::Float && b.type == Type::Float)
+        return a.f == b.f;
+    const double f = a.type == Type::Float ? a.f : b.f;
+    const qint64 i = a.type == Type::Float ? asInt(b) : asInt(a);
+    if (!(f >= -0x1p63 && f < 0x1p63) || f != std::trunc(f))
+        return false;
+    return static_cast<qint64>(f) == i;
+}
+
+// Whatever the pickle builds that is not a scalar. Containers stay here, referenced by index,
+// until STOP: the memo can hand out a list before its items arrive, and every user must see them.
+struct Node
+{
+    enum State : quint8
+    {
+        Pending,
+        Active,
+        Done
+    };
+
+    Type type = Type::None;
+    State state = Pending;
+    bool hashable = false;         // str, bytes, frozenset, and tuples of hashable items
+    bool hashed = false;           // hash is computed: only once a dict or set needs it
+    int height = 0;                // containers nested in this one, itself included
+    quint32 uses = 0;              // how many container slots refer to it
+    size_t hash = 0;               // when hashable
+    qint64 count = 1;              // values it expands to, itself included
+    std::vector<Ref> items;        // dicts alternate keys and values
+    std::vector<size_t> keyHashes; // dict, set and frozenset: the hash of each key
+    std::unique_ptr<std::unordered_multimap<size_t, quint32>> index;
+    Value built; // the result once Done
+};
+
+class PickleReader
+{
+public:
+    PickleReader(const char* data, qsizetype size, const PickleLimits& limits)
+        : m_begin(reinterpret_cast<const unsigned char*>(data))
+        , m_p(m_begin)
+        , m_end(m_begin + size)
+        , m_limits(limits)
+        , m_seed(QHashSeed::globalSeed())
+    {}
+
+    Result<Value> run()
+    {
+        for (;;) {
+            if (m_p == m_end)
+                return Error(ErrorKind::Eof, QStringLiteral("Ran out of input"));
+            m_opOffset = m_p - m_begin;
+            m_op = *m_p++;
+            if (m_op == '.') {
+                Value result;
+                if (!stop(result))
+                    return takeError();
+                return result;
+            }
+            if (!step())
+                return takeError();
+        }
+    }
+
+private:
+    // One opcode other than STOP; false once an error is recorded.
+    bool step()
+    {
+        switch (m_op) {
+        case 0x80: { // PROTO
+            const unsigned char* s = read(1);
+            if (!s)
+                return false;
+            if (*s > HighestProtocol)
+                return fail(
+                    QStringLiteral("unsupported pickle protocol: %1 (%2)").arg(*s).arg(where()));
+            return true;
+        }
+        case 0x95: { // FRAME: CPython only checks that the whole frame is there
+            const unsigned char* s = read(8);
+            if (!s)
+                return false;
+            return need(qFromLittleEndian<quint64>(s));
+        }
+        case 'N':
+            return push(Ref{});
+        case 0x88:
+        case 0x89: {
+            Ref r;
+            r.type = Type::Bool;
+            r.b = m_op == 0x88;
+            return push(r);
+        }
+        case 'J': {
+            const unsigned char* s = read(4);
+            return s && pushInt(qFromLittleEndian<qint32>(s));
+        }
+        case 'K': {
+            const unsigned char* s = read(1);
+            return s && pushInt(*s);
+        }
+        case 'M': {
+            const unsigned char* s = read(2);
+            return s && pushInt(qFromLittleEndian<quint16>(s));
+        }
+        case 0x8a: { // LONG1
+            const unsigned char* s = read(1);
+            return s && loadLong(*s);
+        }
+        case 0x8b: { // LONG4
+            const unsigned char* s = read(4);
+            if (!s)
+                return false;
+            const qint32 n = qFromLittleEndian<qint32>(s);
+            if (n < 0)
+                return fail(
+                    QStringLiteral("LONG pickle has negative byte count (%1)").arg(where()));
+            return loadLong(static_cast<quint64>(n));
+        }
+        case 'G': {
+            const unsigned char* s = read(8);
+            if (!s)
+                return false;
+            Ref r;
+            r.type = Type::Float;
+            r.f = std::bit_cast<double>(qFromBigEndian<quint64>(s));
+            return push(r);
+        }
+        case 0x8c:
+            return loadCounted(Type::Str, 1);
+        case 'X':
+            return loadCounted(Type::Str, 4);
+        case 0x8d:
+            return loadCounted(Type::Str, 8);
+        case 'C':
+            return loadCounted(Type::Bytes, 1);
+        case 'B':
+            return loadCounted(Type::Bytes, 4);
+        case 0x8e:
+            return loadCounted(Type::Bytes, 8);
+        case 0x96:
+            return loadCounted(Type::ByteArray, 8);
+        case ')':
+            return pushNode(newTuple(m_stack.size()));
+        case 0x85:
+        case 0x86:
+        case 0x87: {
+            const qsizetype n = m_op - 0x84;
+            if (available() < n)
+                return underflow();
+            const qint64 node = newTuple(m_stack.size() - n);
+            return node >= 0 && pushNode(node);
+        }
+        case 't': {
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            const qint64 node = newTuple(mark);
+            return node >= 0 && pushNode(node);
+        }
+        case ']':
+            return pushNode(newNode(Type::List));
+        case '}':
+            return pushNode(newNode(Type::Dict));
+        case 0x8f:
+            return pushNode(newNode(Type::Set));
+        case 'l': {
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            const quint32 node = newNode(Type::List);
+            appendItems(node, mark);
+            return pushNode(node);
+        }
+        case 'a': {
+            if (available() < 2)
+                return underflow();
+            const qint64 list = containerAt(m_stack.size() - 2, Type::List);
+            if (list < 0)
+                return false;
+            appendItems(static_cast<quint32>(list), m_stack.size() - 1);
+            return true;
+        }
+        case 'e': {
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            if (mark <= fence())
+                return underflow();
+            const qint64 list = containerAt(mark - 1, Type::List);
+            if (list < 0)
+                return false;
+            appendItems(static_cast<quint32>(list), mark);
+            return true;
+        }
+        case 'd': {
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            const quint32 node = newNode(Type::Dict);
+            return setItems(node, mark) && pushNode(node);
+        }
+        case 's': {
+            if (available() < 3)
+                return underflow();
+            const qint64 dict = containerAt(m_stack.size() - 3, Type::Dict);
+            return dict >= 0 && setItems(static_cast<quint32>(dict), m_stack.size() - 2);
+        }
+        case 'u': {
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            if (mark <= fence())
+                return underflow();
+            const qint64 dict = containerAt(mark - 1, Type::Dict);
+            return dict >= 0 && setItems(static_cast<quint32>(dict), mark);
+        }
+        case 0x90: { // ADDITEMS
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            if (mark <= fence())
+                return underflow();
+            const qint64 set = containerAt(mark - 1, Type::Set);
+            return set >= 0 && addItems(static_cast<quint32>(set), mark);
+        }
+        case 0x91: { // FROZENSET
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            const quint32 node = newNode(Type::FrozenSet);
+            return addItems(node, mark) && finishFrozenSet(node) && pushNode(node);
+        }
+        case '0': // POP: takes the MARK itself when one sits on top (CPython's load_pop)
+            if (!m_marks.isEmpty() && m_marks.last() == m_stack.size()) {
+                m_marks.removeLast();
+                return true;
+            }
+            if (available() < 1)
+                return underflow();
+            m_stack.removeLast();
+            return true;
+        case '1': { // POP_MARK
+            const qsizetype mark = popMark();
+            if (mark < 0)
+                return false;
+            m_stack.resize(mark);
+            return true;
+        }
+        case '2': // DUP
+            if (available() < 1)
+                return underflow();
+            return push(Ref(m_stack.last()));
+        case '(':
+            m_marks.append(m_stack.size());
+            return true;
+        case 'q': {
+            const unsigned char* s = read(1);
+            return s && memoPut(*s);
+        }
+        case 'r': {
+            const unsigned char* s = read(4);
+            return s && memoPut(qFromLittleEndian<quint32>(s));
+        }
+        case 0x94:
+            return memoPut(m_memoDense.size() + m_memoSparse.size());
+        case 'p': {
+            quint64 key = 0;
+            return readDecimalLine(key) && memoPut(key);
+        }
+        case 'h': {
+            const unsigned char* s = read(1);
+            return s && memoGet(*s);
+        }
+        case 'j': {
+            const unsigned char* s = read(4);
+            return s && memoGet(qFromLittleEndian<quint32>(s));
+        }
+        case 'g': {
+            quint64 key = 0;
+            return readDecimalLine(key) && memoGet(key);
+        }
+        case 'c':  // GLOBAL
+        case 0x93: // STACK_GLOBAL
+        case 'R':  // REDUCE
+        case 'b':  // BUILD
+        case 'i':  // INST
+        case 'o':  // OBJ
+        case 0x81: // NEWOBJ
+        case 0x92: // NEWOBJ_EX
+        case 'P':  // PERSID
+        case 'Q':  // BINPERSID
+        case 0x82: // EXT1
+        case 0x83: // EXT2
+        case 0x84: // EXT4
+        case 0x97: // NEXT_BUFFER
+        case 0x98: // READONLY_BUFFER
+            return fail(QStringLiteral("refused opcode %1 at offset %2: PipeScope never imports "
+                                       "or calls anything")
+                            .arg(describeOpcode())
+                            .arg(m_opOffset));
+        default:
+            if (opcodeName(m_op)) {
+                return fail(QStringLiteral("unsupported opcode %1 at offset %2: PipeScope reads "
+                                           "what CPython writes for built-in types with "
+                                           "protocols 2 to 5")
+                                .arg(describeOpcode())
+                                .arg(m_opOffset));
+            }
+            return fail(QStringLiteral("invalid load key, %1 at offset %2")
+                            .arg(quotedOpcode())
+                            .arg(m_opOffset));
+        }
+    }
+
+    // --- errors ---
+
+    bool fail(const QString& message, ErrorKind kind = ErrorKind::Unpickling)
+    {
+        m_errorKind = kind;
+        m_errorMessage = message;
+        return false;
+    }
+
+    Error takeError() { return Error(m_errorKind, m_errorMessage); }
+
+    // The opcode byte as Python shows a one-character str: 'c', '\x93'.
+    QString quotedOpcode() const
+    {
+        if (m_op >= 0x20 && m_op < 0x7f) {
+            const char ch = static_cast<char>(m_op);
+            return reprStrUtf8(QByteArrayView(&ch, 1));
+        }
+        return QStringLiteral("'\\x%1'").arg(m_op, 2, 16, QLatin1Char('0'));
+    }
+
+    QString describeOpcode() const
+    {
+        const char* name = opcodeName(m_op);
+        return QStringLiteral("%1 (%2)").arg(QLatin1String(name ? name : "?"), quotedOpcode());
+    }
+
+    QString where() const
+    {
+        const char* name = opcodeName(m_op);
+        return QStringLiteral("%1 at offset %2")
+            .arg(QLatin1String(name ? name : "?"))
+            .arg(m_opOffset);
+    }
+
+    bool underflow()
+    {
+        return fail((m_marks.isEmpty() ? QStringLiteral("unpickling stack underflow")
+                                       : QStringLiteral("unexpected MARK found")) +
+                    QStringLiteral(" (%1)").arg(where()));
+    }
+
+    // --- input ---
+
+    qsizetype remaining() const { return m_end - m_p; }
+
+    // Checks that n more bytes exist without consuming them; n may be any 64-bit length.
+    bool need(quint64 n)
+    {
+        if (n <= static_cast<quint64>(remaining()))
+            return true;
+        return fail(QStringLiteral("pickle data was truncated: %1 needs %2 more bytes, %3 remain")
+                        .arg(where())
+                        .arg(n)
+                        .arg(remaining()));
+    }
+
+    const unsigned char* read(quint64 n)
+    {
+        if (!need(n))
+            return nullptr;
+        const unsigned char* s = m_p;
+        m_p += n;
+        return s;
+    }
+
+    // The decimal argument of the text opcodes PUT and GET, up to its newline.
+    bool readDecimalLine(quint64& value)
+    {
+        const auto* newline = static_cast<const unsigned char*>(
+            std::memchr(m_p, '\n', static_cast<size_t>(remaining())));
+        if (!newline)
+            return fail(
+                QStringLiteral("pickle data was truncated: %1 has no end of line").arg(where()));
+        const unsigned char* s = m_p;
+        m_p = newline + 1;
+        if (s == newline)
+            return fail(QStringLiteral("invalid memo key (%1)").arg(where()));
+        value = 0;
+        for (; s < newline; ++s) {
+            if (*s < '0' || *s > '9' || value > (~quint64(0) - 9) / 10)
+                return fail(QStringLiteral("invalid memo key (%1)").arg(where()));
+            value = value * 10 + (*s - '0');
+        }
+        return true;
+    }
+
+    // --- the stack ---
+
+    qsizetype fence() const { return m_marks.isEmpty() ? 0 : m_marks.last(); }
+    qsizetype available() const { return m_stack.size() - fence(); }
+
+    bool push(const Ref& ref)
+    {
+        m_stack.append(ref);
+        return true;
+    }
+
+    bool pushInt(qint64 value)
+    {
+        Ref r;
+        r.type = Type::Int;
+        r.i = value;
+        return push(r);
+    }
+
+    bool pushNode(qint64 node)
+    {
+        Ref r;
+        r.type = m_nodes[node].type;
+        r.node = static_cast<quint32>(node);
+        return push(r);
+    }
+
+    qsizetype popMark()
+    {
+        if (m_marks.isEmpty()) {
+            fail(QStringLiteral("could not find MARK (%1)").arg(where()));
+            return -1;
+        }
+        const qsizetype mark = m_marks.last();
+        m_marks.removeLast();
+        return mark;
+    }
+
+    // The index of the container of the given type at stack position pos, or -1 (error set).
+    qint64 containerAt(qsizetype pos, Type type)
+    {
+        const Ref& r = m_stack[pos];
+        if (r.type != type) {
+            fail(QStringLiteral("%1 needs a %2 below its items, found %3")
+                     .arg(where(), Value::typeName(type), Value::typeName(r.type)));
+            return -1;
+        }
+        return r.node;
+    }
+
+    // --- nodes ---
+
+    quint32 newNode(Type type)
+    {
+        m_nodes.emplace_back();
+        m_nodes.back().type = type;
+        return static_cast<quint32>(m_nodes.size() - 1);
+    }
+
+    void use(const Ref& ref)
+    {
+        if (!isScalar(ref.type))
+            ++m_nodes[ref.node].uses;
+    }
+
+    // Moves the stack from `from` up into the list node.
+    void appendItems(quint32 node, qsizetype from)
+    {
+        Node& n = m_nodes[node];
+        n.items.reserve(n.items.size() + (m_stack.size() - from));
+        for (qsizetype k = from; k < m_stack.size(); ++k) {
+            use(m_stack[k]);
+            n.items.push_back(m_stack[k]);
+        }
+        m_stack.resize(from);
+    }
+
+    // A tuple of the stack from `from` up; -1 if it nests too deep.
+    qint64 newTuple(qsizetype from)
+    {
+        const quint32 node = newNode(Type::Tuple);
+        appendItems(node, from);
+        Node& n = m_nodes[node];
+        n.hashable = std::all_of(n.items.begin(), n.items.end(),
+                                 [this](const Ref& item) { return isHashable(item); });
+        if (n.hashable) {
+            // Immutable all the way down, so its height is final; hashing and equality recurse
+            // that deep.
+            int height = 0;
+            for (const Ref& item : n.items) {
+                if (!isScalar(item.type))
+                    height = std::max(height, m_nodes[item.node].height);
+            }
+            n.height = height + 1;
+            if (n.height > m_limits.maxDepth) {
+                failDepth();
+                return -1;
+            }
+        }
+        return node;
+    }
+
+    bool finishFrozenSet(quint32 node)
+    {
+        Node& n = m_nodes[node];
+        n.hashable = true;
+        size_t h = m_seed ^ 0x1f6b2c0d;
+        int height = 0;
+        for (size_t k = 0; k < n.items.size(); ++k) {
+            // Order-independent: equal frozensets may list their items differently.
+            const size_t x = n.keyHashes[k];
+            h += (x ^ (x << 16) ^ 89869747U) * 3644798167U;
+            if (!isScalar(n.items[k].type))
+                height = std::max(height, m_nodes[n.items[k].node].height);
+        }
+        n.hash = h;
+        n.hashed = true;
+        n.height = height + 1;
+        if (n.height > m_limits.maxDepth)
+            return failDepth();
+        return true;
+    }
+
+    bool loadLong(quint64 n)
+    {
+        const unsigned char* s = read(n);
+        if (!s)
+            return false;
+        if (n == 0)
+            return pushInt(0);
+        // Little-endian two's complement; beyond 8 bytes only sign extension may follow.
+        quint64 bits = 0;
+        const quint64 low = std::min<quint64>(n, 8);
+        for (quint64 k = 0; k < low; ++k)
+            bits |= quint64(s[k]) << (8 * k);
+        if (n < 8 && (s[n - 1] & 0x80))
+            bits |= ~quint64(0) << (8 * n);
+        const unsigned char sign = (s[low - 1] & 0x80) ? 0xff : 0x00;
+        for (quint64 k = 8; k < n; ++k) {
+            if (s[k] != sign) {
+                return fail(QStringLiteral("integer too large: %1 holds a value beyond 64 bits, "
+                                           "which PipeScope does not represent")
+                                .arg(where()));
+            }
+        }
+        return pushInt(static_cast<qint64>(bits));
+    }
+
+    bool loadCounted(Type type, int lengthSize)
+    {
+        const unsigned char* s = read(lengthSize);
+        if (!s)
+            return false;
+        quint64 length = 0;
+        if (lengthSize == 1)
+            length = *s;
+        else if (lengthSize == 4)
+            length = qFromLittleEndian<quint32>(s);
+        else
+            length = qFromLittleEndian<quint64>(s);
+        const unsigned char* data = read(length); // before any allocation
+        if (!data)
+            return false;
+        const char* chars = reinterpret_cast<const char*>(data);
+        const auto size = static_cast<qsizetype>(length);
+        if (type == Type::Str && !isPyUtf8(QByteArrayView(chars, size)))
+            return fail(QStringLiteral("invalid UTF-8 in a str (%1)").arg(where()));
+
+        const quint32 node = newNode(type);
+        Node& n = m_nodes[node];
+        QByteArray bytes(chars, size);
+        if (type == Type::Str)
+            n.built = Value::fromStrUtf8(std::move(bytes));
+        else if (type == Type::Bytes)
+            n.built = Value::fromBytes(std::move(bytes));
+        else
+            n.built = Value::fromByteArray(std::move(bytes));
+        n.state = Node::Done;
+        n.hashable = type != Type::ByteArray;
+        return pushNode(node);
+    }
+
+    // --- hashing and Python equality, for dict keys and set items ---
+
+    bool isHashable(const Ref& ref) const
+    {
+        return isScalar(ref.type) || m_nodes[ref.node].hashable;
+    }
+
+    // hash(x) for hashable x: equal for values Python finds equal (1, 1.0 and True).
+    size_t hashOf(const Ref& ref)
+    {
+        switch (ref.type) {
+        case Type::None:
+            return m_seed ^ 0x5bd1e995;
+        case Type::Bool:
+            return qHash(qint64(ref.b), m_seed);
+        case Type::Int:
+            return qHash(ref.i, m_seed);
+        case Type::Float:
+            // Integral floats hash as the int they equal.
+            if (ref.f >= -0x1p63 && ref.f < 0x1p63 && ref.f == std::trunc(ref.f))
+                return qHash(static_cast<qint64>(ref.f), m_seed);
+            return qHash(std::bit_cast<quint64>(ref.f), m_seed);
+        default:
+            break;
+        }
+        Node& n = m_nodes[ref.node]; // frozensets are hashed when built
+        if (!n.hashed) {
+            if (n.type == Type::Tuple) {
+                size_t h = m_seed ^ 0x3a8f05c5;
+                for (const Ref& item : n.items)
+                    h ^= hashOf(item) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+                n.hash = h;
+            } else {
+                const QByteArray& bytes = n.built.bytes();
+                n.hash = sipHash13(bytes.constData(), bytes.size()) ^ static_cast<size_t>(n.type);
+            }
+            n.hashed = true;
+        }
+        return n.hash;
+    }
+
+    // SipHash-1-3 keyed with the process's hash seed: keys come from untrusted input, so their
+    // hashes must not be predictable enough to force collisions. (Qt's qHash() of bytes would
+    // do, but it reads past the end of the data within the page, which valgrind reports.)
+    quint64 sipHash13(const char* data, qsizetype size) const
+    {
+        const quint64 k0 = m_seed;
+        const quint64 k1 = std::rotl(quint64(m_seed), 29) ^ 0x9e3779b97f4a7c15ULL;
+        quint64 v0 = 0x736f6d6570736575ULL ^ k0;
+        quint64 v1 = 0x646f72616e646f6dULL ^ k1;
+        quint64 v2 = 0x6c7967656e657261ULL ^ k0;
+        quint64 v3 = 0x7465646279746573ULL ^ k1;
+        const auto round = [&] {
+            v0 += v1;
+            v1 = std::rotl(v1, 13) ^ v0;
+            v0 = std::rotl(v0, 32);
+            v2 += v3;
+            v3 = std::rotl(v3, 16) ^ v2;
+            v0 += v3;
+            v3 = std::rotl(v3, 21) ^ v0;
+            v2 += v1;
+            v1 = std::rotl(v1, 17) ^ v2;
+            v2 = std::rotl(v2, 32);
+        };
+        const auto* p = reinterpret_cast<const unsigned char*>(data);
+        const auto* const blocksEnd = p + (size & ~qsizetype(7));
+        for (; p != blocksEnd; p += 8) {
+            const quint64 m = qFromLittleEndian<quint64>(p);
+            v3 ^= m;
+            round();
+            v0 ^= m;
+        }
+        quint64 last = quint64(size) << 56;
+        for (int k = 0; k < (size & 7); ++k)
+            last |= quint64(p[k]) << (8 * k);
+        v3 ^= last;
+        round();
+        v0 ^= last;
+        v2 ^= 0xff;
+        round();
+        round();
+        round();
+        return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    // a == b in Python, for hashable a and b.
+    bool pyEqual(const Ref& a, const Ref& b) const
+    {
+        if (isNumber(a.type) && isNumber(b.type))
+            return numbersEqual(a, b);
+        if (a.type != b.type)
+            return false;
+        if (isScalar(a.type) || a.node == b.node)
+            return true; // both None, or one object
+        const Node& x = m_nodes[a.node];
+        const Node& y = m_nodes[b.node];
+        if ((x.hashed && y.hashed && x.hash != y.hash) || x.items.size() != y.items.size())
+            return false;
+        switch (a.type) {
+        case Type::Str:
+        case Type::Bytes:
+            return x.built.bytes() == y.built.bytes();
+        case Type::Tuple:
+            for (size_t k = 0; k < x.items.size(); ++k) {
+                if (!pyEqual(x.items[k], y.items[k]))
+                    return false;
+            }
+            return true;
+        case Type::FrozenSet:
+            for (size_t k = 0; k < x.items.size(); ++k) {
+                if (findKey(y, x.items[k], x.keyHashes[k]) < 0)
+                    return false;
+            }
+            return true;
+        default:
+            return false;
+        }
+    }
+
+    static const Ref& keyAt(const Node& n, size_t k)
+    {
+        return n.type == Type::Dict ? n.items[2 * k] : n.items[k];
+    }
+
+    qint64 findKey(const Node& n, const Ref& key, size_t hash) const
+    {
+        if (n.index) {
+            const auto range = n.index->equal_range(hash);
+            for (auto it = range.first; it != range.second; ++it) {
+                if (pyEqual(keyAt(n, it->second), key))
+                    return it->second;
+            }
+            return -1;
+        }
+        for (size_t k = 0; k < n.keyHashes.size(); ++k) {
+            if (n.keyHashes[k] == hash && pyEqual(keyAt(n, k), key))
+                return static_cast<qint64>(k);
+        }
+        return -1;
+    }
+
+    void addKeyHash(Node& n, size_t hash)
+    {
+        n.keyHashes.push_back(hash);
+        if (n.index) {
+            n.index->emplace(hash, static_cast<quint32>(n.keyHashes.size() - 1));
+        } else if (n.keyHashes.size() > IndexThreshold) {
+            n.index = std::make_unique<std::unordered_multimap<size_t, quint32>>();
+            n.index->reserve(n.keyHashes.size() * 2);
+            for (size_t k = 0; k < n.keyHashes.size(); ++k)
+                n.index->emplace(n.keyHashes[k], static_cast<quint32>(k));
+        }
+    }
+
+    bool unhashable(const Ref& ref)
+    {
+        return fail(
+            QStringLiteral("unhashable type: '%1' (%2)").arg(Value::typeName(ref.type), where()));
+    }
+
+    // d[k] = v for the key/value pairs on the stack from `from` up.
+    bool setItems(quint32 dict, qsizetype from)
+    {
+        if ((m_stack.size() - from) % 2 != 0)
+            return fail(QStringLiteral("odd number of items for %1").arg(where()));
+        for (qsizetype k = from; k < m_stack.size(); k += 2) {
+            const Ref& key = m_stack[k];
+            const Ref& value = m_stack[k + 1];
+            if (!isHashable(key))
+                return unhashable(key);
+            const size_t hash = hashOf(key);
+            Node& n = m_nodes[dict];
+            const qint64 found = findKey(n, key, hash);
+            use(value);
+            if (found >= 0) {
+                n.items[2 * found + 1] = value; // Python keeps the first key, the last value
+            } else {
+                use(key);
+                n.items.push_back(key);
+                n.items.push_back(value);
+                addKeyHash(n, hash);
+            }
+        }
+        m_stack.resize(from);
+        return true;
+    }
+
+    // s.add(x) for the items on the stack from `from` up.
+    bool addItems(quint32 set, qsizetype from)
+    {
+        for (qsizetype k = from; k < m_stack.size(); ++k) {
+            const Ref& item = m_stack[k];
+            if (!isHashable(item))
+                return unhashable(item);
+            const size_t hash = hashOf(item);
+            Node& n = m_nodes[set];
+            if (findKey(n, item, hash) < 0) {
+                use(item);
+                n.items.push_back(item);
+                addKeyHash(n, hash);
+            }
+        }
+        m_stack.resize(from);
+        return true;
+    }
+
+    // --- the memo: a dense vector for the indices MEMOIZE hands out, a map for the rest ---
+
+    bool memoPut(quint64 key)
+    {
+        if (available() < 1)
+            return underflow();
+        const Ref& top = m_stack.last();
+        if (key < m_memoDense.size()) {
+            m_memoDense[key] = top;
+        } else if (key == m_memoDense.size()) {
+            m_memoSparse.erase(key);
+            m_memoDense.push_back(top);
+        } else {
+            m_memoSparse[key] = top;
+        }
+        return true;
+    }
+
+    bool memoGet(quint64 key)
+    {
+        if (key < m_memoDense.size())
+            return push(m_memoDense[key]);
+        const auto it = m_memoSparse.find(key);
+        if (it == m_memoSparse.end())
+            return fail(
+                QStringLiteral("Memo value not found at index %1 (%2)").arg(key).arg(where()));
+        return push(it->second);
+    }
+
+    // --- STOP: check the stack, then turn the arena into a Value tree ---
+
+    bool failDepth()
+    {
+        return fail(QStringLiteral("pickle nests containers deeper than the limit of %1 levels")
+                        .arg(m_limits.maxDepth));
+    }
+
+    bool stop(Value& result)
+    {
+        if (!m_marks.isEmpty())
+            return fail(QStringLiteral("STOP at offset %1 with a MARK still open").arg(m_opOffset));
+        if (m_stack.size() != 1) {
+            if (m_stack.isEmpty())
+                return underflow();
+            return fail(QStringLiteral("STOP at offset %1 found %2 values on the stack, not one")
+                            .arg(m_opOffset)
+                            .arg(m_stack.size()));
+        }
+        const Ref root = m_stack.first();
+        if (isScalar(root.type)) {
+            result = scalarValue(root);
+            return true;
+        }
+        return build(root.node, 1, result);
+    }
+
+    bool build(quint32 index, int depth, Value& out)
+    {
+        Node& n = m_nodes[index];
+        if (n.state == Node::Done) {
+            if (depth - 1 + n.height > m_limits.maxDepth)
+                return failDepth();
+            out = n.built;
+            return true;
+        }
+        if (n.state == Node::Active) {
+            return fail(QStringLiteral("the %1 at STOP (offset %2) contains itself, which "
+                                       "PipeScope does not represent")
+                            .arg(Value::typeName(n.type))
+                            .arg(m_opOffset));
+        }
+        if (depth > m_limits.maxDepth)
+            return failDepth();
+        n.state = Node::Active;
+
+        QList<Value> items;
+        // An empty container the pickle shares gets storage of its own, which is what makes the
+        // writer see one object (see PickleWriter).
+        items.reserve(n.items.empty() && n.uses > 1 ? 1 : static_cast<qsizetype>(n.items.size()));
+        qint64 count = 1;
+        int height = 0;
+        for (const Ref& item : n.items) {
+            if (isScalar(item.type)) {
+                items.append(scalarValue(item));
+                ++count;
+            } else {
+                Value child;
+                if (!build(item.node, depth + 1, child))
+                    return false;
+                const Node& c = m_nodes[item.node];
+                count += c.count;
+                height = std::max(height, c.height);
+                items.append(std::move(child));
+            }
+            if (count > m_limits.maxValues) {
+                return fail(QStringLiteral("pickle expands to more than the limit of %1 values")
+                                .arg(m_limits.maxValues));
+            }
+        }
+
+        switch (n.type) {
+        case Type::Tuple:
+            n.built = Value::tuple(std::move(items));
+            break;
+        case Type::List:
+            n.built = Value::list(std::move(items));
+            break;
+        case Type::Set:
+            n.built = Value::set(std::move(items));
+            break;
+        case Type::FrozenSet:
+            n.built = Value::frozenset(std::move(items));
+            break;
+        default:
+            n.built = Value::dictFromItems(std::move(items));
+            break;
+        }
+        n.count = count;
+        n.height = height + 1;
+        n.state = Node::Done;
+        out = n.built;
+        return true;
+    }
+
+    const unsigned char* const m_begin;
+    const unsigned char* m_p;
+    const unsigned char* const m_end;
+    const PickleLimits m_limits;
+    const size_t m_seed;
+    qsizetype m_opOffset = 0;
+    unsigned char m_op = 0;
+
+    QVarLengthArray<Ref, 32> m_stack;
+    QVarLengthArray<qsizetype, 8> m_marks;
+    std::vector<Node> m_nodes;
+    std::vector<Ref> m_memoDense;
+    std::unordered_map<quint64, Ref> m_memoSparse;
+
+    ErrorKind m_errorKind = ErrorKind::Unpickling;
+    QString m_errorMessage;
+};
+
+} // namespace
+
+Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits)
+{
+    return PickleReader(data, std::max<qsizetype>(size, 0), limits).run();
+}
+
+Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits)
+{
+    return decodePickle(pickle.constData(), pickle.size(), limits);
+}
+
+} // namespace pipescope

@@ -1,0 +1,441 @@
+#include "wire/PickleWriter.h"
+
+#include <QHash>
+#include <QtEndian>
+#include <bit>
+
+namespace pipescope {
+
+namespace {
+
+// The constants and opcodes of CPython's Modules/_pickle.c.
+constexpr qsizetype FrameHeaderSize = 9;
+constexpr qsizetype FrameSizeMin = 4;
+constexpr qsizetype FrameSizeTarget = 64 * 1024;
+constexpr qsizetype BatchSize = 1000;
+
+constexpr char Mark = '(';
+constexpr char Stop = '.';
+constexpr char None = 'N';
+constexpr char NewTrue = '\x88';
+constexpr char NewFalse = '\x89';
+constexpr char BinInt = 'J';
+constexpr char BinInt1 = 'K';
+constexpr char BinInt2 = 'M';
+constexpr char Long1 = '\x8a';
+constexpr char BinFloat = 'G';
+constexpr char ShortBinUnicode = '\x8c';
+constexpr char BinUnicode = 'X';
+constexpr char BinUnicode8 = '\x8d';
+constexpr char ShortBinBytes = 'C';
+constexpr char BinBytes = 'B';
+constexpr char BinBytes8 = '\x8e';
+constexpr char ByteArray8 = '\x96';
+constexpr char EmptyTuple = ')';
+constexpr char Tuple = 't';
+constexpr char Tuple1 = '\x85';
+constexpr char EmptyList = ']';
+constexpr char Append = 'a';
+constexpr char Appends = 'e';
+constexpr char EmptyDict = '}';
+constexpr char SetItem = 's';
+constexpr char SetItems = 'u';
+constexpr char EmptySet = '\x8f';
+constexpr char AddItems = '\x90';
+constexpr char FrozenSet = '\x91';
+constexpr char Memoize = '\x94';
+constexpr char BinGet = 'h';
+constexpr char LongBinGet = 'j';
+constexpr char Proto = '\x80';
+constexpr char Frame = '\x95';
+
+// The identity of a Value for the memo: the storage it shares with its copies.
+struct MemoKey
+{
+    const void* data;
+    qsizetype size;
+    Value::Type type;
+
+    friend bool operator==(const MemoKey& a, const MemoKey& b)
+    {
+        return a.data == b.data && a.size == b.size && a.type == b.type;
+    }
+};
+
+size_t qHash(const MemoKey& key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.data, key.size, static_cast<int>(key.type));
+}
+
+class PickleWriter
+{
+public:
+    explicit PickleWriter(QByteArray& out)
+        : m_out(out)
+    {}
+
+    void dump(const Value& value)
+    {
+        const qsizetype start = m_out.size();
+        const char header[] = {Proto, 4};
+        write(header, 2);
+        m_framing = true;
+        save(value);
+        writeByte(Stop);
+        commitFrame();
+        m_framing = false;
+        if (m_sawByteArray)
+            m_out[start + 1] = 5;
+    }
+
+private:
+    // _Pickler_Write: opens a frame (reserving its header) when framing and none is open.
+    void write(const char* data, qsizetype size)
+    {
+        if (m_framing && m_frameStart < 0) {
+            m_frameStart = m_out.size();
+            m_out.append(FrameHeaderSize, '\xfe');
+        }
+        m_out.append(data, size);
+    }
+
+    void writeByte(char c)
+    {
+        if (m_framing && m_frameStart < 0) {
+            m_frameStart = m_out.size();
+            m_out.append(FrameHeaderSize, '\xfe');
+        }
+        m_out.append(c);
+    }
+
+    // _Pickler_CommitFrame: a frame of fewer than 4 bytes loses its header.
+    void commitFrame()
+    {
+        if (!m_framing || m_frameStart < 0)
+            return;
+        const qsizetype length = m_out.size() - m_frameStart - FrameHeaderSize;
+        if (length >= FrameSizeMin) {
+            char* header = m_out.data() + m_frameStart;
+            header[0] = Frame;
+            qToLittleEndian<quint64>(static_cast<quint64>(length), header + 1);
+        } else {
+            m_out.remove(m_frameStart, FrameHeaderSize);
+        }
+        m_frameStart = -1;
+    }
+
+    // _Pickler_OpcodeBoundary, which CPython runs at the start of every save().
+    void opcodeBoundary()
+    {
+        if (m_framing && m_frameStart >= 0 &&
+            m_out.size() - m_frameStart - FrameHeaderSize >= FrameSizeTarget)
+            commitFrame();
+    }
+
+    // _Pickler_write_bytes: payloads of 64 KiB or more go outside any frame.
+    void writeLarge(const char* header, qsizetype headerSize, const QByteArray& data)
+    {
+        if (data.size() < FrameSizeTarget) {
+            write(header, headerSize);
+            write(data.constData(), data.size());
+            return;
+        }
+        commitFrame();
+        const bool framing = m_framing;
+        m_framing = false;
+        write(header, headerSize);
+        write(data.constData(), data.size());
+        m_framing = framing;
+    }
+
+    static bool hasIdentity(const Value& value)
+    {
+        switch (value.type()) {
+        case Value::Type::Str:
+        case Value::Type::Bytes:
+            return true; // '' and b'' are singletons in CPython; null arrays share one pointer too
+        case Value::Type::ByteArray:
+            return !value.bytes().isEmpty() || value.bytes().capacity() > 0;
+        default:
+            // An empty container has its own identity only when it owns an allocation.
+            return !value.items().isEmpty() || value.items().capacity() > 0;
+        }
+    }
+
+    static MemoKey memoKey(const Value& value)
+    {
+        switch (value.type()) {
+        case Value::Type::Str:
+        case Value::Type::Bytes:
+            if (value.bytes().isEmpty())
+                return {nullptr, 0, value.type()};
+            return {value.bytes().constData(), value.bytes().size(), value.type()};
+        case Value::Type::ByteArray:
+            return {value.bytes().constData(), value.bytes().size(), value.type()};
+        default:
+            return {value.items().constData(), value.items().size(), value.type()};
+        }
+    }
+
+    // save()'s memo check: a value already pickled becomes a BINGET / LONG_BINGET.
+    bool saveMemoized(const Value& value)
+    {
+        if (m_memo.isEmpty() || !hasIdentity(value))
+            return false;
+        const auto it = m_memo.constFind(memoKey(value));
+        if (it == m_memo.constEnd())
+            return false;
+        const quint32 index = it.value();
+        if (index < 256) {
+            const char op[] = {BinGet, static_cast<char>(index)};
+            write(op, 2);
+        } else {
+            char op[5] = {LongBinGet};
+            qToLittleEndian<quint32>(index, op + 1);
+            write(op, 5);
+        }
+        return true;
+    }
+
+    // memo_put: every memoized object takes the next index, identifiable or not.
+    void memoPut(const Value& value)
+    {
+        const quint32 index = m_memoSize++;
+        if (hasIdentity(value))
+            m_memo.insert(memoKey(value), index);
+        writeByte(Memoize);
+    }
+
+    void save(const Value& value)
+    {
+        opcodeBoundary();
+        switch (value.type()) {
+        case Value::Type::None:
+            writeByte(None);
+            return;
+        case Value::Type::Bool:
+            writeByte(value.toBool() ? NewTrue : NewFalse);
+            return;
+        case Value::Type::Int:
+            saveInt(value.toInt());
+            return;
+        case Value::Type::Float: {
+            char op[9] = {BinFloat};
+            qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), op + 1);
+            write(op, 9);
+            return;
+        }
+        default:
+            break;
+        }
+
+        if (saveMemoized(value))
+            return;
+
+        switch (value.type()) {
+        case Value::Type::Str:
+            saveCounted(value.bytes(), ShortBinUnicode, BinUnicode, BinUnicode8);
+            memoPut(value);
+            return;
+        case Value::Type::Bytes:
+            saveCounted(value.bytes(), ShortBinBytes, BinBytes, BinBytes8);
+            memoPut(value);
+            return;
+        case Value::Type::ByteArray: {
+            m_sawByteArray = true;
+            char header[9] = {ByteArray8};
+            qToLittleEndian<quint64>(static_cast<quint64>(value.bytes().size()), header + 1);
+            writeLarge(header, 9, value.bytes());
+            memoPut(value);
+            return;
+        }
+        case Value::Type::Tuple:
+            saveTuple(value);
+            return;
+        case Value::Type::List:
+            saveList(value);
+            return;
+        case Value::Type::Dict:
+            saveDict(value);
+            return;
+        case Value::Type::Set:
+            saveSet(value);
+            return;
+        case Value::Type::FrozenSet:
+            writeByte(Mark);
+            for (const Value& item : value.items())
+                save(item);
+            writeByte(FrozenSet);
+            memoPut(value);
+            return;
+        case Value::Type::None:
+        case Value::Type::Bool:
+        case Value::Type::Int:
+        case Value::Type::Float:
+            break;
+        }
+    }
+
+    void saveInt(qint64 v)
+    {
+        if (v >= -0x80000000LL && v <= 0x7fffffffLL) {
+            char op[5];
+            qToLittleEndian<quint32>(static_cast<quint32>(v), op + 1);
+            if (op[3] != 0 || op[4] != 0) {
+                op[0] = BinInt;
+                write(op, 5);
+            } else if (op[2] != 0) {
+                op[0] = BinInt2;
+                write(op, 3);
+            } else {
+                op[0] = BinInt1;
+                write(op, 2);
+            }
+            return;
+        }
+        // LONG1 with CPython's byte count: bits of |v| / 8 + 1, one less when the top byte of a
+        // negative number is pure sign extension.
+        const auto bits = static_cast<quint64>(v);
+        const quint64 magnitude = v < 0 ? 0 - bits : bits;
+        int nbytes = (64 - std::countl_zero(magnitude)) / 8 + 1;
+        unsigned char bytes[9];
+        for (int i = 0; i < 9; ++i)
+            bytes[i] = i < 8 ? static_cast<unsigned char>(bits >> (8 * i)) : (v < 0 ? 0xff : 0);
+        if (v < 0 && nbytes > 1 && bytes[nbytes - 1] == 0xff && (bytes[nbytes - 2] & 0x80) != 0)
+            --nbytes;
+        char op[11] = {Long1, static_cast<char>(nbytes)};
+        for (int i = 0; i < nbytes; ++i)
+            op[2 + i] = static_cast<char>(bytes[i]);
+        write(op, 2 + nbytes);
+    }
+
+    void saveCounted(const QByteArray& data, char shortOp, char op4, char op8)
+    {
+        const auto size = static_cast<quint64>(data.size());
+        char header[9];
+        qsizetype headerSize;
+        if (size <= 0xff) {
+            header[0] = shortOp;
+            header[1] = static_cast<char>(size);
+            headerSize = 2;
+        } else if (size <= 0xffffffffULL) {
+            header[0] = op4;
+            qToLittleEndian<quint32>(static_cast<quint32>(size), header + 1);
+            headerSize = 5;
+        } else {
+            header[0] = op8;
+            qToLittleEndian<quint64>(size, header + 1);
+            headerSize = 9;
+        }
+        writeLarge(header, headerSize, data);
+    }
+
+    void saveTuple(const Value& value)
+    {
+        const QList<Value>& items = value.items();
+        if (items.isEmpty()) {
+            writeByte(EmptyTuple);
+            return;
+        }
+        if (items.size() <= 3) {
+            for (const Value& item : items)
+                save(item);
+            writeByte(static_cast<char>(Tuple1 + items.size() - 1));
+        } else {
+            writeByte(Mark);
+            for (const Value& item : items)
+                save(item);
+            writeByte(Tuple);
+        }
+        memoPut(value);
+    }
+
+    // save_list + batch_list_exact: one item goes with APPEND, more in MARK ... APPENDS batches.
+    void saveList(const Value& value)
+    {
+        writeByte(EmptyList);
+        memoPut(value);
+        const QList<Value>& items = value.items();
+        if (items.size() == 1) {
+            save(items.first());
+            writeByte(Append);
+            return;
+        }
+        qsizetype total = 0;
+        while (total < items.size()) {
+            writeByte(Mark);
+            const qsizetype end = std::min(items.size(), total + BatchSize);
+            for (; total < end; ++total)
+                save(items.at(total));
+            writeByte(Appends);
+        }
+    }
+
+    // save_dict + batch_dict_exact. Like CPython, a dict whose size is a multiple of 1000 ends
+    // with an empty MARK SETITEMS batch.
+    void saveDict(const Value& value)
+    {
+        writeByte(EmptyDict);
+        memoPut(value);
+        const qsizetype pairs = value.size();
+        if (pairs == 0)
+            return;
+        if (pairs == 1) {
+            save(value.dictKey(0));
+            save(value.dictValue(0));
+            writeByte(SetItem);
+            return;
+        }
+        qsizetype next = 0;
+        qsizetype batch;
+        do {
+            writeByte(Mark);
+            for (batch = 0; batch < BatchSize && next < pairs; ++batch, ++next) {
+                save(value.dictKey(next));
+                save(value.dictValue(next));
+            }
+            writeByte(SetItems);
+        } while (batch == BatchSize);
+    }
+
+    // save_set, with the same trailing empty batch as dicts.
+    void saveSet(const Value& value)
+    {
+        writeByte(EmptySet);
+        memoPut(value);
+        const QList<Value>& items = value.items();
+        if (items.isEmpty())
+            return;
+        qsizetype next = 0;
+        qsizetype batch;
+        do {
+            writeByte(Mark);
+            for (batch = 0; batch < BatchSize && next < items.size(); ++batch, ++next)
+                save(items.at(next));
+            writeByte(AddItems);
+        } while (batch == BatchSize);
+    }
+
+    QByteArray& m_out;
+    qsizetype m_frameStart = -1;
+    bool m_framing = false;
+    bool m_sawByteArray = false;
+    quint32 m_memoSize = 0;
+    QHash<MemoKey, quint32> m_memo;
+};
+
+} // namespace
+
+QByteArray encodePickle(const Value& value)
+{
+    QByteArray out;
+    appendPickle(out, value);
+    return out;
+}
+
+void appendPickle(QByteArray& out, const Value& value)
+{
+    PickleWriter(out).dump(value);
+}
+
+} // namespace pipescope

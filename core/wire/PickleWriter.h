@@ -1,0 +1,20 @@
+#pragma once
+
+#include "wire/Value.h"
+
+#include <QByteArray>
+
+namespace pipescope {
+
+// Pickles a Value byte for byte as CPython 3.11's pickle.dumps(obj, protocol=4) does, frames
+// (split at 64 KiB) and memo included. Values that share storage are one object to the memo, as
+// the same Python object is to CPython.
+//
+// The exception is bytearray: protocol 4 pickles it through builtins.bytearray and REDUCE, which
+// decodePickle() refuses, so a value holding one is written as protocol 5 (BYTEARRAY8), exactly as
+// pickle.dumps(obj, protocol=5) writes it. CPython 3.8 and later read that back.
+QByteArray encodePickle(const Value& value);
+// The same, appended to out (which may already hold data), so a hot path can reuse one buffer.
+void appendPickle(QByteArray& out, const Value& value);
+
+} // namespace pipescope

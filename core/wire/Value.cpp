@@ -1,0 +1,310 @@
+#include "wire/Value.h"
+
+#include "wire/PyRepr.h"
+
+#include <bit>
+#include <cmath>
+
+namespace pipescope {
+
+Value Value::fromBool(bool value)
+{
+    Value v;
+    v.m_type = Type::Bool;
+    v.m_bool = value;
+    return v;
+}
+
+Value Value::fromInt(qint64 value)
+{
+    Value v;
+    v.m_type = Type::Int;
+    v.m_int = value;
+    return v;
+}
+
+Value Value::fromFloat(double value)
+{
+    Value v;
+    v.m_type = Type::Float;
+    v.m_float = value;
+    return v;
+}
+
+Value Value::fromStr(QStringView text)
+{
+    return fromStrUtf8(qStringToPyUtf8(text));
+}
+
+Value Value::fromStrUtf8(QByteArray utf8)
+{
+    Value v;
+    v.m_type = Type::Str;
+    v.m_bytes = std::move(utf8);
+    return v;
+}
+
+Value Value::fromBytes(QByteArray bytes)
+{
+    Value v;
+    v.m_type = Type::Bytes;
+    v.m_bytes = std::move(bytes);
+    return v;
+}
+
+Value Value::fromByteArray(QByteArray bytes)
+{
+    Value v;
+    v.m_type = Type::ByteArray;
+    v.m_bytes = std::move(bytes);
+    return v;
+}
+
+Value Value::tuple(QList<Value> items)
+{
+    Value v;
+    v.m_type = Type::Tuple;
+    v.m_items = std::move(items);
+    return v;
+}
+
+Value Value::list(QList<Value> items)
+{
+    Value v;
+    v.m_type = Type::List;
+    v.m_items = std::move(items);
+    return v;
+}
+
+Value Value::dict(const QList<std::pair<Value, Value>>& items)
+{
+    Value v;
+    v.m_type = Type::Dict;
+    v.m_items.reserve(2 * items.size());
+    for (const auto& [key, value] : items) {
+        v.m_items.append(key);
+        v.m_items.append(value);
+    }
+    return v;
+}
+
+Value Value::dictFromItems(QList<Value> keysAndValues)
+{
+    Value v;
+    v.m_type = Type::Dict;
+    v.m_items = std::move(keysAndValues);
+    return v;
+}
+
+Value Value::set(QList<Value> items)
+{
+    Value v;
+    v.m_type = Type::Set;
+    v.m_items = std::move(items);
+    return v;
+}
+
+Value Value::frozenset(QList<Value> items)
+{
+    Value v;
+    v.m_type = Type::FrozenSet;
+    v.m_items = std::move(items);
+    return v;
+}
+
+QString Value::typeName() const
+{
+    return typeName(m_type);
+}
+
+QString Value::typeName(Type type)
+{
+    switch (type) {
+    case Type::None:
+        return QStringLiteral("NoneType");
+    case Type::Bool:
+        return QStringLiteral("bool");
+    case Type::Int:
+        return QStringLiteral("int");
+    case Type::Float:
+        return QStringLiteral("float");
+    case Type::Str:
+        return QStringLiteral("str");
+    case Type::Bytes:
+        return QStringLiteral("bytes");
+    case Type::ByteArray:
+        return QStringLiteral("bytearray");
+    case Type::Tuple:
+        return QStringLiteral("tuple");
+    case Type::List:
+        return QStringLiteral("list");
+    case Type::Dict:
+        return QStringLiteral("dict");
+    case Type::Set:
+        return QStringLiteral("set");
+    case Type::FrozenSet:
+        return QStringLiteral("frozenset");
+    }
+    return {};
+}
+
+QString Value::str() const
+{
+    return m_type == Type::Str ? pyUtf8ToQString(m_bytes) : QString();
+}
+
+qsizetype Value::size() const
+{
+    switch (m_type) {
+    case Type::Str: {
+        // Code points: every byte except UTF-8 continuation bytes starts one.
+        qsizetype n = 0;
+        for (const char c : m_bytes)
+            n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+        return n;
+    }
+    case Type::Bytes:
+    case Type::ByteArray:
+        return m_bytes.size();
+    case Type::Dict:
+        return m_items.size() / 2;
+    case Type::Tuple:
+    case Type::List:
+    case Type::Set:
+    case Type::FrozenSet:
+        return m_items.size();
+    case Type::None:
+    case Type::Bool:
+    case Type::Int:
+    case Type::Float:
+        break;
+    }
+    return 0;
+}
+
+const Value* Value::dictGet(const Value& key) const
+{
+    if (m_type != Type::Dict)
+        return nullptr;
+    for (qsizetype i = 0; i + 1 < m_items.size(); i += 2) {
+        if (m_items.at(i) == key)
+            return &m_items.at(i + 1);
+    }
+    return nullptr;
+}
+
+QString Value::repr() const
+{
+    QString out;
+    appendRepr(out);
+    return out;
+}
+
+void Value::appendRepr(QString& out) const
+{
+    const auto appendItems = [&out](const QList<Value>& items) {
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (i > 0)
+                out.append(QLatin1String(", "));
+            items.at(i).appendRepr(out);
+        }
+    };
+
+    switch (m_type) {
+    case Type::None:
+        out.append(QLatin1String("None"));
+        return;
+    case Type::Bool:
+        out.append(m_bool ? QLatin1String("True") : QLatin1String("False"));
+        return;
+    case Type::Int:
+        out.append(QString::number(m_int));
+        return;
+    case Type::Float:
+        out.append(reprFloat(m_float));
+        return;
+    case Type::Str:
+        out.append(reprStrUtf8(m_bytes));
+        return;
+    case Type::Bytes:
+        out.append(reprBytes(m_bytes));
+        return;
+    case Type::ByteArray:
+        out.append(QLatin1String("bytearray("));
+        out.append(reprBytes(m_bytes));
+        out.append(QLatin1Char(')'));
+        return;
+    case Type::Tuple:
+        out.append(QLatin1Char('('));
+        appendItems(m_items);
+        if (m_items.size() == 1)
+            out.append(QLatin1Char(','));
+        out.append(QLatin1Char(')'));
+        return;
+    case Type::List:
+        out.append(QLatin1Char('['));
+        appendItems(m_items);
+        out.append(QLatin1Char(']'));
+        return;
+    case Type::Dict:
+        out.append(QLatin1Char('{'));
+        for (qsizetype i = 0; i + 1 < m_items.size(); i += 2) {
+            if (i > 0)
+                out.append(QLatin1String(", "));
+            m_items.at(i).appendRepr(out);
+            out.append(QLatin1String(": "));
+            m_items.at(i + 1).appendRepr(out);
+        }
+        out.append(QLatin1Char('}'));
+        return;
+    case Type::Set:
+        if (m_items.isEmpty()) {
+            out.append(QLatin1String("set()"));
+            return;
+        }
+        out.append(QLatin1Char('{'));
+        appendItems(m_items);
+        out.append(QLatin1Char('}'));
+        return;
+    case Type::FrozenSet:
+        out.append(QLatin1String("frozenset("));
+        if (!m_items.isEmpty()) {
+            out.append(QLatin1Char('{'));
+            appendItems(m_items);
+            out.append(QLatin1Char('}'));
+        }
+        out.append(QLatin1Char(')'));
+        return;
+    }
+}
+
+bool operator==(const Value& a, const Value& b)
+{
+    if (a.m_type != b.m_type)
+        return false;
+    switch (a.m_type) {
+    case Value::Type::None:
+        return true;
+    case Value::Type::Bool:
+        return a.m_bool == b.m_bool;
+    case Value::Type::Int:
+        return a.m_int == b.m_int;
+    case Value::Type::Float:
+        if (std::isnan(a.m_float))
+            return std::isnan(b.m_float);
+        return std::bit_cast<quint64>(a.m_float) == std::bit_cast<quint64>(b.m_float);
+    case Value::Type::Str:
+    case Value::Type::Bytes:
+    case Value::Type::ByteArray:
+        return a.m_bytes == b.m_bytes;
+    case Value::Type::Tuple:
+    case Value::Type::List:
+    case Value::Type::Dict:
+    case Value::Type::Set:
+    case Value::Type::FrozenSet:
+        return a.m_items == b.m_items;
+    }
+    return false;
+}
+
+} // namespace pipescope

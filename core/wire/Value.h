@@ -1,0 +1,109 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringView>
+#include <utility>
+
+namespace pipescope {
+
+// A Python value of the types a pickle may carry without importing anything: None, bool, int
+// (64-bit), float, str, bytes, bytearray, tuple, list, dict, set and frozenset.
+//
+// Values are immutable and cheap to copy: scalars live inline (no heap allocation for None, bool,
+// int or float) and text, bytes and items are implicitly shared. A str is stored as the UTF-8 that
+// pickle uses, lone surrogates allowed ('surrogatepass', see isPyUtf8()), so every Python str,
+// '\ud800' included, survives a round trip.
+//
+// Copies share storage, and the pickle writer treats values sharing storage as one Python object
+// (pickled once, then referenced from the memo), which is how decodePickle() hands back objects a
+// pickle referenced twice.
+class Value
+{
+public:
+    enum class Type : quint8
+    {
+        None,
+        Bool,
+        Int,
+        Float,
+        Str,
+        Bytes,
+        ByteArray,
+        Tuple,
+        List,
+        Dict,
+        Set,
+        FrozenSet,
+    };
+
+    Value() = default; // None
+
+    static Value none() { return {}; }
+    static Value fromBool(bool value);
+    static Value fromInt(qint64 value);
+    static Value fromFloat(double value);
+    static Value fromStr(QStringView text);
+    // Takes UTF-8 as isPyUtf8() accepts it; the caller guarantees that.
+    static Value fromStrUtf8(QByteArray utf8);
+    static Value fromBytes(QByteArray bytes);
+    static Value fromByteArray(QByteArray bytes);
+    static Value tuple(QList<Value> items);
+    static Value list(QList<Value> items);
+    // Keeps the pairs in the given order and does not merge equal keys: that is the caller's job.
+    static Value dict(const QList<std::pair<Value, Value>>& items);
+    // The same from keys and values alternating, as items() gives them back.
+    static Value dictFromItems(QList<Value> keysAndValues);
+    // Keeps the items in the given order and does not merge equal items: that is the caller's job.
+    static Value set(QList<Value> items);
+    static Value frozenset(QList<Value> items);
+
+    Type type() const { return m_type; }
+    // type(value).__name__: "NoneType", "bool", "int", ...
+    QString typeName() const;
+    static QString typeName(Type type);
+
+    bool isNone() const { return m_type == Type::None; }
+    // Scalar accessors; each returns 0/false for values of another type.
+    bool toBool() const { return m_type == Type::Bool && m_bool; }
+    qint64 toInt() const { return m_type == Type::Int ? m_int : 0; }
+    double toFloat() const { return m_type == Type::Float ? m_float : 0.0; }
+
+    // The UTF-8 of a str, or the contents of bytes and bytearray; empty for other types.
+    const QByteArray& bytes() const { return m_bytes; }
+    // A str as UTF-16 (a pair of lone surrogates comes back as one code point).
+    QString str() const;
+
+    // len(value) for str (in code points), bytes, bytearray and containers; dicts count pairs.
+    qsizetype size() const;
+    // The elements of a tuple, list, set or frozenset; for a dict, keys and values alternate.
+    const QList<Value>& items() const { return m_items; }
+    const Value& at(qsizetype i) const { return m_items.at(i); }
+    const Value& dictKey(qsizetype i) const { return m_items.at(2 * i); }
+    const Value& dictValue(qsizetype i) const { return m_items.at(2 * i + 1); }
+    // The value of the first key equal (by operator==) to key, or nullptr.
+    const Value* dictGet(const Value& key) const;
+
+    // repr(value), exactly as CPython prints it.
+    QString repr() const;
+
+    // Structural and type-strict: 1 != 1.0 != True, sets and dicts compare in order, floats
+    // compare by bit pattern except that every NaN equals every NaN (so 0.0 != -0.0).
+    friend bool operator==(const Value& a, const Value& b);
+    friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+private:
+    void appendRepr(QString& out) const;
+
+    Type m_type = Type::None;
+    union {
+        bool m_bool;
+        qint64 m_int = 0;
+        double m_float;
+    };
+    QByteArray m_bytes;
+    QList<Value> m_items;
+};
+
+} // namespace pipescope

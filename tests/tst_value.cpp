@@ -1,0 +1,358 @@
+#include "wire/PyRepr.h"
+#include "wire/Value.h"
+
+#include <QTest>
+#include <cmath>
+#include <limits>
+
+using namespace pipescope;
+
+Q_DECLARE_METATYPE(pipescope::Value)
+
+namespace {
+
+Value str(const char* utf8)
+{
+    return Value::fromStrUtf8(QByteArray(utf8));
+}
+
+Value i(qint64 v)
+{
+    return Value::fromInt(v);
+}
+
+} // namespace
+
+class TestValue : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void reprFloat_data();
+    void reprFloat();
+    void reprStr_data();
+    void reprStr();
+    void reprBytes_data();
+    void reprBytes();
+    void repr_data();
+    void repr();
+    void typeName_data();
+    void typeName();
+    void equality_data();
+    void equality();
+    void accessors();
+    void pyUtf8_data();
+    void pyUtf8();
+    void qStringRoundTrip();
+    void scalarsStayInline();
+};
+
+void TestValue::reprFloat_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("expected");
+
+    const auto row = [](const char* text, double value) {
+        QTest::newRow(text) << value << QString::fromLatin1(text);
+    };
+    row("0.7672216614763814", 0.7672216614763814);
+    row("10.51892536850362", 10.51892536850362);
+    row("0.0", 0.0);
+    row("-0.0", -0.0);
+    row("1.0", 1.0);
+    row("-2.5", -2.5);
+    row("0.1", 0.1);
+    row("0.30000000000000004", 0.1 + 0.2);
+    row("1e+16", 1e16);
+    row("1000000000000000.0", 1e15);
+    row("9999999999999998.0", 9999999999999998.0);
+    row("1e-05", 1e-05);
+    row("0.0001", 0.0001);
+    row("0.00012345", 0.00012345);
+    row("1.2345e-05", 1.2345e-05);
+    row("1099511627776.0", 1099511627776.0); // 2**40
+    row("1.5e+300", 1.5e300);
+    row("-1.5e-300", -1.5e-300);
+    row("5e-324", 5e-324);
+    row("1.7976931348623157e+308", std::numeric_limits<double>::max());
+    row("1.2345678901234567e+19", 12345678901234567890.0);
+    row("123456789.123", 123456789.123);
+    row("inf", std::numeric_limits<double>::infinity());
+    row("-inf", -std::numeric_limits<double>::infinity());
+    row("nan", std::numeric_limits<double>::quiet_NaN());
+    QTest::newRow("-nan") << -std::numeric_limits<double>::quiet_NaN() << QStringLiteral("nan");
+}
+
+void TestValue::reprFloat()
+{
+    QFETCH(double, value);
+    QFETCH(QString, expected);
+    QCOMPARE(pipescope::reprFloat(value), expected);
+    QCOMPARE(Value::fromFloat(value).repr(), expected);
+}
+
+void TestValue::reprStr_data()
+{
+    QTest::addColumn<QByteArray>("utf8");
+    QTest::addColumn<QString>("expected");
+
+    const auto row = [](const char* name, const QByteArray& utf8, const char* expected) {
+        QTest::newRow(name) << utf8 << QString::fromUtf8(expected);
+    };
+    row("empty", "", "''");
+    row("plain", "text", "'text'");
+    row("single quote", "it's", "\"it's\"");
+    row("double quote", "say \"hi\"", "'say \"hi\"'");
+    row("both quotes", "both ' and \"", "'both \\' and \"'");
+    row("backslash", "a\\b", "'a\\\\b'");
+    row("escapes", "tab\there\nnew\rline", "'tab\\there\\nnew\\rline'");
+    row("controls", QByteArray("\x00\x01\x1f\x7f", 4), "'\\x00\\x01\\x1f\\x7f'");
+    row("c1 controls", "\xc2\x80\xc2\x9f", "'\\x80\\x9f'");
+    row("nbsp and soft hyphen", "\xc2\xa0\xc2\xad", "'\\xa0\\xad'");
+    row("latin", "caf\xc3\xa9", "'caf\xc3\xa9'");
+    row("cjk", "\xe6\x97\xa5\xe6\x9c\xac", "'\xe6\x97\xa5\xe6\x9c\xac'");
+    row("emoji", "\xf0\x9f\x98\x80", "'\xf0\x9f\x98\x80'");
+    row("line separator", "\xe2\x80\xa8", "'\\u2028'");
+    row("ideographic space", "\xe3\x80\x80", "'\\u3000'");
+    row("zero width space", "\xe2\x80\x8b", "'\\u200b'");
+    row("noncharacter", "\xef\xbf\xbf", "'\\uffff'");
+    row("unassigned astral", "\xf3\xa0\x82\x80", "'\\U000e0080'");
+    row("private use", "\xee\x80\x80", "'\\ue000'");
+    row("lone surrogate", "\xed\xa0\x80x", "'\\ud800x'");
+    row("surrogate pair as two", "\xed\xa0\xbd\xed\xb8\x80", "'\\ud83d\\ude00'");
+}
+
+void TestValue::reprStr()
+{
+    QFETCH(QByteArray, utf8);
+    QFETCH(QString, expected);
+    QVERIFY(isPyUtf8(utf8));
+    QCOMPARE(reprStrUtf8(utf8), expected);
+    QCOMPARE(Value::fromStrUtf8(utf8).repr(), expected);
+    // The UTF-16 form gives the same repr, except that two lone surrogates pair up there.
+    if (QTest::currentDataTag() != QByteArray("surrogate pair as two"))
+        QCOMPARE(pipescope::reprStr(pyUtf8ToQString(utf8)), expected);
+}
+
+void TestValue::reprBytes_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("b''");
+    QTest::newRow("hello") << QByteArray("hello") << QStringLiteral("b'hello'");
+    QTest::newRow("single quote") << QByteArray("it's") << QStringLiteral("b\"it's\"");
+    QTest::newRow("both quotes") << QByteArray("'\"") << QStringLiteral("b'\\'\"'");
+    QTest::newRow("escapes") << QByteArray("\\\t\n\r") << QStringLiteral("b'\\\\\\t\\n\\r'");
+    QTest::newRow("binary") << QByteArray("\x00\x1f\x7f\x80\xff", 5)
+                            << QStringLiteral("b'\\x00\\x1f\\x7f\\x80\\xff'");
+    QTest::newRow("printable edges") << QByteArray(" ~") << QStringLiteral("b' ~'");
+}
+
+void TestValue::reprBytes()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    QCOMPARE(pipescope::reprBytes(bytes), expected);
+    QCOMPARE(Value::fromBytes(bytes).repr(), expected);
+    QCOMPARE(Value::fromByteArray(bytes).repr(),
+             QString(QStringLiteral("bytearray(") + expected + u')'));
+}
+
+void TestValue::repr_data()
+{
+    QTest::addColumn<Value>("value");
+    QTest::addColumn<QString>("expected");
+
+    const auto row = [](const char* expected, const Value& value) {
+        QTest::newRow(expected) << value << QString::fromUtf8(expected);
+    };
+    row("None", Value::none());
+    row("True", Value::fromBool(true));
+    row("False", Value::fromBool(false));
+    row("1", i(1));
+    row("-9223372036854775808", i(std::numeric_limits<qint64>::min()));
+    row("0.7672216614763814", Value::fromFloat(0.7672216614763814));
+    row("'text'", str("text"));
+    row("b'hello'", Value::fromBytes("hello"));
+    row("bytearray(b'x')", Value::fromByteArray("x"));
+    row("bytearray(b'')", Value::fromByteArray({}));
+    row("[1, 2.25, None]", Value::list({i(1), Value::fromFloat(2.25), Value::none()}));
+    row("[]", Value::list({}));
+    row("(1,)", Value::tuple({i(1)}));
+    row("()", Value::tuple({}));
+    row("(1, 'a', (2, 3))", Value::tuple({i(1), str("a"), Value::tuple({i(2), i(3)})}));
+    row("{'a': 1}", Value::dict({{str("a"), i(1)}}));
+    row("{}", Value::dict({}));
+    row("{1: [True], (2,): {'k': b''}}",
+        Value::dict({{i(1), Value::list({Value::fromBool(true)})},
+                     {Value::tuple({i(2)}), Value::dict({{str("k"), Value::fromBytes({})}})}}));
+    row("{1, 2}", Value::set({i(1), i(2)}));
+    row("set()", Value::set({}));
+    row("frozenset({1})", Value::frozenset({i(1)}));
+    row("frozenset()", Value::frozenset({}));
+    row("{frozenset({'x'}), frozenset()}",
+        Value::set({Value::frozenset({str("x")}), Value::frozenset({})}));
+    row("[[], [[]], [{}]]", Value::list({Value::list({}), Value::list({Value::list({})}),
+                                         Value::list({Value::dict({})})}));
+}
+
+void TestValue::repr()
+{
+    QFETCH(Value, value);
+    QFETCH(QString, expected);
+    QCOMPARE(value.repr(), expected);
+}
+
+void TestValue::typeName_data()
+{
+    QTest::addColumn<Value>("value");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("None") << Value::none() << QStringLiteral("NoneType");
+    QTest::newRow("bool") << Value::fromBool(false) << QStringLiteral("bool");
+    QTest::newRow("int") << i(3) << QStringLiteral("int");
+    QTest::newRow("float") << Value::fromFloat(3) << QStringLiteral("float");
+    QTest::newRow("str") << str("") << QStringLiteral("str");
+    QTest::newRow("bytes") << Value::fromBytes({}) << QStringLiteral("bytes");
+    QTest::newRow("bytearray") << Value::fromByteArray({}) << QStringLiteral("bytearray");
+    QTest::newRow("tuple") << Value::tuple({}) << QStringLiteral("tuple");
+    QTest::newRow("list") << Value::list({}) << QStringLiteral("list");
+    QTest::newRow("dict") << Value::dict({}) << QStringLiteral("dict");
+    QTest::newRow("set") << Value::set({}) << QStringLiteral("set");
+    QTest::newRow("frozenset") << Value::frozenset({}) << QStringLiteral("frozenset");
+}
+
+void TestValue::typeName()
+{
+    QFETCH(Value, value);
+    QFETCH(QString, expected);
+    QCOMPARE(value.typeName(), expected);
+}
+
+void TestValue::equality_data()
+{
+    QTest::addColumn<Value>("a");
+    QTest::addColumn<Value>("b");
+    QTest::addColumn<bool>("equal");
+
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    QTest::newRow("None") << Value::none() << Value() << true;
+    QTest::newRow("int") << i(5) << i(5) << true;
+    QTest::newRow("int differs") << i(5) << i(6) << false;
+    QTest::newRow("int vs float") << i(1) << Value::fromFloat(1.0) << false;
+    QTest::newRow("int vs bool") << i(1) << Value::fromBool(true) << false;
+    QTest::newRow("float") << Value::fromFloat(0.1) << Value::fromFloat(0.1) << true;
+    QTest::newRow("nan") << Value::fromFloat(nan) << Value::fromFloat(nan) << true;
+    QTest::newRow("zero signs") << Value::fromFloat(0.0) << Value::fromFloat(-0.0) << false;
+    QTest::newRow("str") << str("a") << Value::fromStr(u"a") << true;
+    QTest::newRow("str vs bytes") << str("a") << Value::fromBytes("a") << false;
+    QTest::newRow("bytes vs bytearray")
+        << Value::fromBytes("a") << Value::fromByteArray("a") << false;
+    QTest::newRow("list") << Value::list({i(1), str("x")}) << Value::list({i(1), str("x")}) << true;
+    QTest::newRow("list order") << Value::list({i(1), i(2)}) << Value::list({i(2), i(1)}) << false;
+    QTest::newRow("list vs tuple") << Value::list({i(1)}) << Value::tuple({i(1)}) << false;
+    QTest::newRow("empty list vs dict") << Value::list({}) << Value::dict({}) << false;
+    QTest::newRow("set order") << Value::set({i(1), i(2)}) << Value::set({i(2), i(1)}) << false;
+    QTest::newRow("set vs frozenset") << Value::set({i(1)}) << Value::frozenset({i(1)}) << false;
+    QTest::newRow("dict") << Value::dict({{str("a"), i(1)}}) << Value::dict({{str("a"), i(1)}})
+                          << true;
+    QTest::newRow("dict value") << Value::dict({{str("a"), i(1)}})
+                                << Value::dict({{str("a"), i(2)}}) << false;
+    QTest::newRow("nested") << Value::list({Value::tuple({Value::fromFloat(nan)})})
+                            << Value::list({Value::tuple({Value::fromFloat(nan)})}) << true;
+}
+
+void TestValue::equality()
+{
+    QFETCH(Value, a);
+    QFETCH(Value, b);
+    QFETCH(bool, equal);
+    QCOMPARE(a == b, equal);
+    QCOMPARE(b == a, equal);
+    QCOMPARE(a != b, !equal);
+}
+
+void TestValue::accessors()
+{
+    QCOMPARE(Value::fromBool(true).toBool(), true);
+    QCOMPARE(i(-7).toInt(), qint64(-7));
+    QCOMPARE(Value::fromFloat(2.5).toFloat(), 2.5);
+    QCOMPARE(i(1).toFloat(), 0.0); // no conversions between types
+    QCOMPARE(str("caf\xc3\xa9").str(), QStringLiteral("caf\u00e9"));
+    QCOMPARE(str("caf\xc3\xa9").size(), qsizetype(4));
+    QCOMPARE(str("caf\xc3\xa9").bytes().size(), qsizetype(5));
+    QCOMPARE(Value::fromBytes("abc").size(), qsizetype(3));
+
+    const Value d = Value::dict({{str("a"), i(1)}, {i(2), str("b")}});
+    QCOMPARE(d.size(), qsizetype(2));
+    QCOMPARE(d.dictKey(1), i(2));
+    QCOMPARE(d.dictValue(1), str("b"));
+    QVERIFY(d.dictGet(str("a")));
+    QCOMPARE(*d.dictGet(str("a")), i(1));
+    QVERIFY(!d.dictGet(str("zz")));
+    QCOMPARE(Value::dictFromItems({str("a"), i(1), i(2), str("b")}), d);
+
+    const Value l = Value::list({i(1), i(2), i(3)});
+    QCOMPARE(l.size(), qsizetype(3));
+    QCOMPARE(l.at(2), i(3));
+    QCOMPARE(l.items().size(), qsizetype(3));
+}
+
+void TestValue::pyUtf8_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("valid");
+
+    QTest::newRow("empty") << QByteArray() << true;
+    QTest::newRow("ascii long") << QByteArray("the quick brown fox jumps") << true;
+    QTest::newRow("nul") << QByteArray("\x00", 1) << true;
+    QTest::newRow("two byte") << QByteArray("\xc3\xa9") << true;
+    QTest::newRow("three byte") << QByteArray("\xe6\x97\xa5") << true;
+    QTest::newRow("four byte") << QByteArray("\xf0\x9f\x98\x80") << true;
+    QTest::newRow("max") << QByteArray("\xf4\x8f\xbf\xbf") << true;
+    QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << true;
+    QTest::newRow("beyond max") << QByteArray("\xf4\x90\x80\x80") << false;
+    QTest::newRow("overlong 2") << QByteArray("\xc0\xaf") << false;
+    QTest::newRow("overlong 3") << QByteArray("\xe0\x80\xaf") << false;
+    QTest::newRow("overlong 4") << QByteArray("\xf0\x80\x80\xaf") << false;
+    QTest::newRow("lone continuation") << QByteArray("a\x80") << false;
+    QTest::newRow("truncated") << QByteArray("abcdefgh\xe6\x97") << false;
+    QTest::newRow("bad continuation") << QByteArray("\xe6\x41\xa5") << false;
+    QTest::newRow("ff") << QByteArray("\xff") << false;
+}
+
+void TestValue::pyUtf8()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, valid);
+    QCOMPARE(isPyUtf8(bytes), valid);
+    // Malformed input still converts and reprs without reading past the end.
+    QVERIFY(!reprStrUtf8(bytes).isEmpty());
+    (void)pyUtf8ToQString(bytes);
+}
+
+void TestValue::qStringRoundTrip()
+{
+    const QString text = QStringLiteral("a\u00e9\u65e5") + QChar(0xd83d) + QChar(0xde00) +
+                         QChar(0xd800) + QStringLiteral("z") + QChar(0xdc00);
+    const QByteArray utf8 = qStringToPyUtf8(text);
+    QCOMPARE(utf8, QByteArray("a\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80\xed\xa0\x80z\xed\xb0\x80"));
+    QVERIFY(isPyUtf8(utf8));
+    QCOMPARE(pyUtf8ToQString(utf8), text);
+    QCOMPARE(Value::fromStr(text).str(), text);
+    QCOMPARE(Value::fromStr(text).repr(),
+             QString(QStringLiteral("'a\u00e9\u65e5") + QChar(0xd83d) + QChar(0xde00) +
+                     QStringLiteral("\\ud800z\\udc00'")));
+}
+
+void TestValue::scalarsStayInline()
+{
+    // Scalars are the wire's common case: make sure they don't drag heap storage along.
+    const Value v = Value::fromFloat(1.5);
+    QVERIFY(v.bytes().isNull());
+    QCOMPARE(v.items().capacity(), qsizetype(0));
+}
+
+QTEST_APPLESS_MAIN(TestValue)
+#include "tst_value.moc"
