@@ -207,6 +207,7 @@ Status Connection::checkWritable() const
 
 Status Connection::send(const Value& value)
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkWritable(); !status)
         return status;
     m_pickleScratch.resize(0);
@@ -216,7 +217,7 @@ Status Connection::send(const Value& value)
     if (Status status = writeFrame(payload); !status)
         return status;
     if (m_observer)
-        m_observer->sent(*this, payload, &value);
+        m_observer->sent(*this, started, payload, &value);
     return {};
 }
 
@@ -228,6 +229,7 @@ Status Connection::sendBytes(const QByteArray& data, qint64 offset, std::optiona
 
 Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::optional<qint64> size)
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkWritable(); !status)
         return status;
     const auto length = static_cast<qint64>(data.size());
@@ -246,7 +248,7 @@ Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::opt
     if (Status status = writeFrame(payload); !status)
         return status;
     if (m_observer)
-        m_observer->sent(*this, payload, nullptr);
+        m_observer->sent(*this, started, payload, nullptr);
     return {};
 }
 
@@ -302,6 +304,7 @@ Status Connection::writeFrame(std::span<const char> payload)
 
 Result<QByteArray> Connection::recvBytes(std::optional<qint64> maxLength)
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     if (maxLength && *maxLength < 0)
@@ -312,13 +315,14 @@ Result<QByteArray> Connection::recvBytes(std::optional<qint64> maxLength)
         return frame.error();
     QByteArray bytes = frameBytes(**frame);
     if (m_observer)
-        m_observer->received(*this, {bytes.constData(), static_cast<size_t>(bytes.size())},
+        m_observer->received(*this, started, {bytes.constData(), static_cast<size_t>(bytes.size())},
                              nullptr);
     return bytes;
 }
 
 Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     const auto capacity = static_cast<qint64>(buffer.size());
@@ -332,7 +336,7 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
     const std::span<const char> bytes = (*frame)->bytes;
     const auto size = static_cast<qint64>(bytes.size());
     if (m_observer)
-        m_observer->received(*this, bytes, nullptr);
+        m_observer->received(*this, started, bytes, nullptr);
     if (capacity - offset < size)
         return Error(ErrorKind::BufferTooShort, QString(), frameBytes(**frame));
     std::memcpy(buffer.data() + offset, bytes.data(), bytes.size());
@@ -341,6 +345,7 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 
 Result<Value> Connection::recv()
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     auto frame = nextFrame(std::nullopt, Wait::Block);
@@ -349,12 +354,13 @@ Result<Value> Connection::recv()
     const std::span<const char> bytes = (*frame)->bytes;
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
     if (m_observer)
-        m_observer->received(*this, bytes, value ? &value.value() : nullptr);
+        m_observer->received(*this, started, bytes, value ? &value.value() : nullptr);
     return value;
 }
 
 Result<std::optional<QByteArray>> Connection::tryRecvBytes(std::optional<qint64> maxLength)
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     if (maxLength && *maxLength < 0)
@@ -367,13 +373,14 @@ Result<std::optional<QByteArray>> Connection::tryRecvBytes(std::optional<qint64>
         return std::optional<QByteArray>();
     QByteArray bytes = frameBytes(**frame);
     if (m_observer)
-        m_observer->received(*this, {bytes.constData(), static_cast<size_t>(bytes.size())},
+        m_observer->received(*this, started, {bytes.constData(), static_cast<size_t>(bytes.size())},
                              nullptr);
     return std::optional<QByteArray>(std::move(bytes));
 }
 
 Result<std::optional<Value>> Connection::tryRecv()
 {
+    const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     auto frame = nextFrame(std::nullopt, Wait::DontBlock);
@@ -384,31 +391,37 @@ Result<std::optional<Value>> Connection::tryRecv()
     const std::span<const char> bytes = (*frame)->bytes;
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
     if (m_observer)
-        m_observer->received(*this, bytes, value ? &value.value() : nullptr);
+        m_observer->received(*this, started, bytes, value ? &value.value() : nullptr);
     if (!value)
         return value.error();
     return std::optional<Value>(std::move(value).value());
 }
 
 Result<qsizetype>
-Connection::receiveAvailable(const std::function<void(std::span<const char>)>& handler)
+Connection::receiveAvailable(const std::function<void(std::span<const char>)>& handler,
+                             std::optional<qint64> maxLength)
 {
     if (Status status = checkReadable(); !status)
         return status.error();
-    // A bound on one call, so that a peer that never stops writing cannot starve an event loop.
+    if (maxLength && *maxLength < 0)
+        return invalidArgument("negative maxlength");
     constexpr qsizetype kMaxFramesPerCall = 16384;
+    constexpr qsizetype kMaxBytesPerCall = 4 * 1024 * 1024;
     qsizetype count = 0;
-    while (count < kMaxFramesPerCall) {
-        auto frame = nextFrame(std::nullopt, Wait::DontBlock);
+    qsizetype bytes = 0;
+    while (count < kMaxFramesPerCall && bytes < kMaxBytesPerCall) {
+        auto frame = nextFrame(maxLength ? std::optional<quint64>(*maxLength) : std::nullopt,
+                               Wait::DontBlock);
         if (!frame)
             return frame.error();
         if (!*frame)
             break;
-        const std::span<const char> bytes = (*frame)->bytes;
+        const std::span<const char> payload = (*frame)->bytes;
         if (m_observer)
-            m_observer->received(*this, bytes, nullptr);
-        handler(bytes);
+            m_observer->received(*this, monotonicNs(), payload, nullptr);
+        handler(payload);
         ++count;
+        bytes += static_cast<qsizetype>(payload.size()) + FrameHeader::kShortSize;
     }
     return count;
 }

@@ -72,10 +72,13 @@ public:
     // The next message if one is whole without waiting, std::nullopt if not yet.
     Result<std::optional<QByteArray>> tryRecvBytes(std::optional<qint64> maxLength = std::nullopt);
     Result<std::optional<Value>> tryRecv();
-    // Reads what the kernel holds right now (one read) and hands every whole message to
-    // `handler` as a view valid only during the call. Returns how many messages it handed over;
-    // at the peer's EOF, the Eof (or EofDuringMessage) error.
-    Result<qsizetype> receiveAvailable(const std::function<void(std::span<const char>)>& handler);
+    // Reads what the kernel holds right now and hands every whole message to `handler` as a
+    // view valid only during the call, up to a bound per call (so that a peer that never stops
+    // writing cannot starve an event loop). Returns how many messages it handed over; at the
+    // peer's EOF, the Eof (or EofDuringMessage) error. A message over `maxLength` fails as
+    // recvBytes(maxLength) does.
+    Result<qsizetype> receiveAvailable(const std::function<void(std::span<const char>)>& handler,
+                                       std::optional<qint64> maxLength = std::nullopt);
 
     // Whether bytes already read from the kernel wait in this connection's buffer.
     bool hasBufferedData() const;

@@ -23,13 +23,14 @@ public:
 
     virtual ~ConnectionObserver() = default;
 
-    // A message went into the kernel. `value` is the object for send(), null for send_bytes().
-    virtual void sent(const Connection& connection, std::span<const char> payload,
+    // A message went into the kernel; the call began at `startedNs` (CLOCK_MONOTONIC). `value`
+    // is the object for send(), null for send_bytes().
+    virtual void sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                       const Value* value) = 0;
-    // A message was taken off the pipe. `value` is the object for recv() (null when the payload
-    // did not decode, or for the byte API).
-    virtual void received(const Connection& connection, std::span<const char> payload,
-                          const Value* value) = 0;
+    // A message was taken off the pipe by a call that began at `startedNs`. `value` is the
+    // object for recv() (null when the payload did not decode, or for the byte API).
+    virtual void received(const Connection& connection, qint64 startedNs,
+                          std::span<const char> payload, const Value* value) = 0;
     // The connection is about to wait in the kernel, and has stopped waiting.
     virtual void blocked(const Connection& connection, Blocking what) = 0;
     virtual void unblocked(const Connection& connection, Blocking what) = 0;

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "pipe/Result.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <functional>
+
+namespace pipescope {
+
+// A typed, bounded parameter of a scenario.
+struct ScenarioParameter
+{
+    QString name;
+    QString description;
+    bool integer = true;
+    double defaultValue = 0;
+    double minimum = 0;
+    double maximum = 0;
+
+    // The value as Python would print it (10, 0.1).
+    static QString format(double value, bool integer);
+};
+
+using ParameterValues = QMap<QString, double>;
+
+// One process of a scenario: its name (the lane's), the pipescope-worker role it plays, the
+// offset of its random seed from the run's, and extra role arguments.
+struct ProcessPlan
+{
+    QString name;
+    QString role;
+    int seedOffset = 0;
+    QStringList extraArguments;
+};
+
+// One multiprocessing.Pipe of a scenario. Duplex: `firstProcess` gets the first end and
+// `secondProcess` the second. Simplex: the first end reads, so `firstProcess` is the reader and
+// `secondProcess` the writer.
+struct PipePlan
+{
+    bool duplex = true;
+    int firstProcess = 0;
+    int secondProcess = 1;
+};
+
+// A direction of a pipe: messages from one process to another.
+struct ChannelPlan
+{
+    QString name; // "sender->receiver"
+    int from = 0;
+    int to = 0;
+    int pipe = 0;
+};
+
+struct ScenarioPlan
+{
+    QList<ProcessPlan> processes;
+    QList<PipePlan> pipes;
+
+    // The channels of the pipes, in pipe order (a duplex pipe's first-to-second direction first).
+    QList<ChannelPlan> channels() const;
+};
+
+// A runnable scenario: what it shows, its parameters, and the processes and pipes it needs.
+struct Scenario
+{
+    QString name;        // the command-line name, e.g. "sender-receiver"
+    QString title;       // "Sender -> Receiver"
+    QString description; // one line
+    QString seeds;       // how the run's seed is used
+    double defaultTimeScale = 1.0;
+    QList<ScenarioParameter> parameters;
+    std::function<ScenarioPlan(const ParameterValues&)> plan;
+
+    // Defaults overridden by `given`; an unknown name, a non-integer for an integer, or a value
+    // out of range is an InvalidArgument error saying what is allowed.
+    Result<ParameterValues> resolve(const ParameterValues& given) const;
+    // "count (int, 1..1000000, default 10): ..." lines.
+    QString describeParameters() const;
+};
+
+} // namespace pipescope

@@ -1,0 +1,219 @@
+#include "trace/ChromeTraceWriter.h"
+
+#include "trace/JsonText.h"
+#include "trace/SaveFile.h"
+#include "trace/TraceStore.h"
+#include "wire/PyRepr.h"
+
+#include <QIODevice>
+#include <cmath>
+
+namespace pipescope {
+
+namespace {
+
+// Each child is its own process and thread in the trace; pid 0 carries the counters.
+int tracePid(int process)
+{
+    return process + 1;
+}
+
+quint64 flowId(int channel, qint64 seq)
+{
+    return (static_cast<quint64>(channel) << 40) | static_cast<quint64>(seq);
+}
+
+class Writer
+{
+public:
+    explicit Writer(QByteArray& out)
+        : m_out(out)
+    {}
+
+    void begin(const char* phase, int pid, const QByteArray& name, qint64 tNs)
+    {
+        m_out.append(m_first ? "\n" : ",\n");
+        m_first = false;
+        m_out.append("{\"ph\":\"");
+        m_out.append(phase);
+        m_out.append("\",\"pid\":");
+        m_out.append(QByteArray::number(pid));
+        m_out.append(",\"tid\":");
+        m_out.append(QByteArray::number(pid));
+        m_out.append(",\"name\":");
+        appendJsonString(m_out, name);
+        m_out.append(",\"ts\":");
+        appendMicroseconds(m_out, tNs);
+    }
+    void raw(const char* text) { m_out.append(text); }
+    void number(const char* key, qint64 value)
+    {
+        field(key);
+        m_out.append(QByteArray::number(value));
+    }
+    void string(const char* key, QByteArrayView value)
+    {
+        field(key);
+        appendJsonString(m_out, value);
+    }
+    void duration(qint64 ns)
+    {
+        field("dur");
+        appendMicroseconds(m_out, std::max<qint64>(ns, 0));
+    }
+    void end() { m_out.append('}'); }
+
+private:
+    void field(const char* key)
+    {
+        m_out.append(",\"");
+        m_out.append(key);
+        m_out.append("\":");
+    }
+
+    QByteArray& m_out;
+    bool m_first = true;
+};
+
+void writeNames(Writer& w, const TraceStore& store)
+{
+    w.begin("M", ChromeTraceWriter::kPipesPid, "process_name", 0);
+    w.raw(",\"args\":{\"name\":\"pipes (queue depth)\"}");
+    w.end();
+    for (int p = 0; p < store.processCount(); ++p) {
+        const TraceStore::Process& process = store.process(p);
+        const QByteArray label =
+            QStringLiteral("%1 (pid %2)").arg(process.name).arg(process.pid).toUtf8();
+        for (const char* kind : {"process_name", "thread_name"}) {
+            w.begin("M", tracePid(p), kind, 0);
+            w.raw(",\"args\":{\"name\":");
+            QByteArray quoted;
+            appendJsonString(quoted, label);
+            w.raw(quoted.constData());
+            w.raw("}");
+            w.end();
+        }
+        w.begin("M", tracePid(p), "process_sort_index", 0);
+        w.raw(",\"args\":{\"sort_index\":");
+        w.raw(QByteArray::number(p + 1).constData());
+        w.raw("}");
+        w.end();
+    }
+}
+
+void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivered)
+{
+    const bool send = store.kind(e) == EventKind::Send;
+    const int channel = store.channelOf(e);
+    QByteArray name = send ? "send " : "recv ";
+    name += store.text(e).toByteArray();
+    w.begin("X", tracePid(store.processOf(e)), name, store.startTime(e));
+    w.duration(store.time(e) - store.startTime(e));
+    w.string("cat", "message");
+    if (delivered) {
+        w.number("bind_id", qint64(flowId(channel, store.seq(e))));
+        w.raw(send ? ",\"flow_out\":true" : ",\"flow_in\":true");
+    }
+    w.raw(",\"args\":{");
+    w.raw("\"channel\":");
+    QByteArray text;
+    appendJsonString(text, store.channel(channel).name.toUtf8());
+    text += ",\"seq\":" + QByteArray::number(store.seq(e));
+    text += ",\"bytes\":" + QByteArray::number(store.amount(e));
+    text += ",\"value\":";
+    appendJsonString(text, store.text(e));
+    w.raw(text.constData());
+    w.raw("}");
+    w.end();
+}
+
+} // namespace
+
+Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
+{
+    QByteArray out;
+    out.append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+    Writer w(out);
+    writeNames(w, store);
+
+    // Which sends were received (only those get an arrow).
+    std::vector<bool> delivered(static_cast<size_t>(store.eventCount()), false);
+    for (const TraceStore::Message& message : store.messages()) {
+        if (message.sendEvent >= 0 && message.recvEvent >= 0) {
+            delivered[size_t(message.sendEvent)] = true;
+            delivered[size_t(message.recvEvent)] = true;
+        }
+    }
+
+    for (int p = 0; p < store.processCount(); ++p) {
+        const std::vector<quint32>& events = store.process(p).events;
+        for (size_t i = 0; i < events.size(); ++i) {
+            const qsizetype e = events[i];
+            switch (store.kind(e)) {
+            case EventKind::Send:
+            case EventKind::Recv:
+                writeMessage(w, store, e, delivered[size_t(e)]);
+                break;
+            case EventKind::Poll: {
+                w.begin("i", tracePid(p),
+                        store.detail(e) ? QByteArray("poll -> True") : QByteArray("poll -> False"),
+                        store.time(e));
+                w.string("s", "t");
+                QByteArray args = ",\"args\":{\"timeout_s\":";
+                args += std::isinf(store.number(e)) ? QByteArray("null")
+                                                    : reprFloat(store.number(e)).toUtf8();
+                args += ",\"waited_ns\":" + QByteArray::number(store.amount(e)) + "}";
+                w.raw(args.constData());
+                w.end();
+                break;
+            }
+            case EventKind::State:
+                // A sleep is a slice from its start to the process's next state.
+                if (store.detail(e) == quint8(ProcessState::Sleeping) && i + 1 < events.size()) {
+                    w.begin("X", tracePid(p), "sleep", store.time(e));
+                    w.duration(store.time(events[i + 1]) - store.time(e));
+                    w.string("cat", "state");
+                    w.end();
+                }
+                break;
+            default:
+                break;
+            }
+        }
+    }
+
+    // Queue depth: one counter per channel, a sample at every change.
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        const QByteArray name = "queue depth " + channel.name.toUtf8();
+        size_t s = 0;
+        size_t r = 0;
+        qint64 depth = 0;
+        w.begin("C", kPipesPid, name, 0);
+        w.raw(",\"args\":{\"messages\":0}");
+        w.end();
+        while (s < channel.sendTimes.size() || r < channel.recvTimes.size()) {
+            const bool takeRecv =
+                r < channel.recvTimes.size() &&
+                (s >= channel.sendTimes.size() || channel.recvTimes[r] <= channel.sendTimes[s]);
+            const qint64 t = takeRecv ? channel.recvTimes[r++] : channel.sendTimes[s++];
+            depth += takeRecv ? -1 : 1;
+            w.begin("C", kPipesPid, name, t);
+            w.raw(",\"args\":{\"messages\":");
+            w.raw(QByteArray::number(depth).constData());
+            w.raw("}");
+            w.end();
+        }
+    }
+    out.append("\n]}\n");
+    if (device.write(out) != out.size())
+        return Error(ErrorKind::System, device.errorString());
+    return {};
+}
+
+Status ChromeTraceWriter::writeFile(const TraceStore& store, const QString& path)
+{
+    return saveFile(path, [&](QIODevice& device) { return write(store, device); });
+}
+
+} // namespace pipescope

@@ -1,0 +1,114 @@
+#include "trace/EventsJsonWriter.h"
+
+#include "trace/JsonText.h"
+#include "trace/SaveFile.h"
+#include "trace/TraceStore.h"
+#include "wire/PyRepr.h"
+
+#include <QIODevice>
+#include <cmath>
+
+namespace pipescope {
+
+namespace {
+
+void appendField(QByteArray& out, const char* name)
+{
+    out.append(",\"");
+    out.append(name);
+    out.append("\":");
+}
+
+void appendNumber(QByteArray& out, const char* name, qint64 value)
+{
+    appendField(out, name);
+    out.append(QByteArray::number(value));
+}
+
+void appendText(QByteArray& out, const char* name, QByteArrayView text)
+{
+    appendField(out, name);
+    appendJsonString(out, text);
+}
+
+void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
+{
+    const EventKind kind = store.kind(e);
+    out.append("{\"t_ns\":");
+    out.append(QByteArray::number(store.time(e)));
+    appendText(out, "process", store.processName(store.processOf(e)).toUtf8());
+    appendText(out, "kind", QByteArray(eventKindName(kind).data(), eventKindName(kind).size()));
+    const quint16 channel = store.channelOf(e);
+    switch (kind) {
+    case EventKind::Send:
+    case EventKind::Recv:
+        appendText(out, "channel", store.channel(channel).name.toUtf8());
+        appendNumber(out, "seq", store.seq(e));
+        appendNumber(out, "bytes", store.amount(e));
+        appendText(out, "value", store.text(e));
+        appendNumber(out, "start_ns", store.startTime(e));
+        appendText(out, "head", store.payloadHead(e).toByteArray().toHex());
+        break;
+    case EventKind::Poll:
+        if (channel != kNoChannel)
+            appendText(out, "channel", store.channel(channel).name.toUtf8());
+        appendField(out, "timeout_s");
+        out.append(std::isinf(store.number(e)) ? QByteArray("null")
+                                               : reprFloat(store.number(e)).toUtf8());
+        appendField(out, "result");
+        out.append(store.detail(e) ? "true" : "false");
+        appendNumber(out, "waited_ns", store.amount(e));
+        appendNumber(out, "start_ns", store.startTime(e));
+        break;
+    case EventKind::State: {
+        const QLatin1String state = processStateName(static_cast<ProcessState>(store.detail(e)));
+        appendText(out, "state", QByteArrayView(state.data(), state.size()));
+        if (channel != kNoChannel)
+            appendText(out, "channel", store.channel(channel).name.toUtf8());
+        break;
+    }
+    case EventKind::Stdout:
+    case EventKind::Stderr:
+        appendText(out, "text", store.text(e));
+        break;
+    case EventKind::Exit:
+        if (store.detail(e)) {
+            appendText(out, "signal", signalName(static_cast<int>(store.amount(e))).toUtf8());
+        } else {
+            appendNumber(out, "exit_code", store.amount(e));
+        }
+        if (store.processOf(e) != TraceStore::kRunner)
+            appendNumber(out, "pid", store.process(store.processOf(e)).pid);
+        appendText(out, "text", store.text(e));
+        break;
+    case EventKind::Error:
+        appendText(out, "message", store.text(e));
+        break;
+    }
+    out.append("}\n");
+}
+
+} // namespace
+
+Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
+{
+    QByteArray chunk;
+    for (const quint32 e : store.eventsByTime()) {
+        appendEvent(chunk, store, e);
+        if (chunk.size() >= 1 << 20) {
+            if (device.write(chunk) != chunk.size())
+                return Error(ErrorKind::System, device.errorString());
+            chunk.resize(0);
+        }
+    }
+    if (device.write(chunk) != chunk.size())
+        return Error(ErrorKind::System, device.errorString());
+    return {};
+}
+
+Status EventsJsonWriter::writeFile(const TraceStore& store, const QString& path)
+{
+    return saveFile(path, [&](QIODevice& device) { return write(store, device); });
+}
+
+} // namespace pipescope

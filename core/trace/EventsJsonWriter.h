@@ -1,0 +1,28 @@
+#pragma once
+
+#include "pipe/Result.h"
+
+class QIODevice;
+
+namespace pipescope {
+
+class TraceStore;
+
+// Writes a run's events as JSON Lines, one event per line in time order. Every line has `t_ns`
+// (since the run's start), `process` and `kind`; the other fields depend on the kind and are
+// documented in the README:
+//   send, recv   channel, seq, bytes, value (the repr; "..." ends a cut one), start_ns, head
+//                (the payload's first bytes in hex)
+//   poll         channel, timeout_s (null: no timeout), result, waited_ns, start_ns
+//   state        state, channel (what a blocked process waits on, when known)
+//   stdout, stderr  text
+//   exit         exit_code or signal, pid, text
+//   error        message
+class EventsJsonWriter
+{
+public:
+    static Status write(const TraceStore& store, QIODevice& device);
+    static Status writeFile(const TraceStore& store, const QString& path);
+};
+
+} // namespace pipescope

@@ -1,0 +1,239 @@
+#include "trace/Tracer.h"
+
+#include "pipe/Deadline.h"
+#include "wire/PyRepr.h"
+#include "wire/Value.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace pipescope {
+
+namespace {
+
+// Cuts UTF-8 to at most `limit` bytes without splitting a character.
+QByteArrayView cutUtf8(QByteArrayView text, qsizetype limit, bool& truncated)
+{
+    truncated = text.size() > limit;
+    if (!truncated)
+        return text;
+    qsizetype end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;
+    return text.first(end);
+}
+
+} // namespace
+
+Tracer::Tracer(Connection telemetry)
+    : m_telemetry(std::move(telemetry))
+    , m_lastFlushNs(monotonicNs())
+{
+    m_batch.reserve(kFlushBytes + static_cast<qsizetype>(sizeof(TelemetryRecord)) + kMaxRecordText);
+}
+
+Tracer::~Tracer()
+{
+    flush();
+}
+
+void Tracer::attach(Connection& connection, quint16 outChannel, quint16 inChannel)
+{
+    m_attached.push_back({&connection, outChannel, inChannel});
+    connection.setObserver(this);
+}
+
+void Tracer::detach(const Connection& connection)
+{
+    std::erase_if(m_attached, [&](const Attached& a) { return a.connection == &connection; });
+}
+
+Tracer::Attached* Tracer::find(const Connection& connection)
+{
+    for (Attached& attached : m_attached) {
+        if (attached.connection == &connection)
+            return &attached;
+    }
+    return nullptr;
+}
+
+void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head)
+{
+    if (!enabled())
+        return;
+    TelemetryRecord stored = record;
+    bool truncated = false;
+    const QByteArrayView cut = cutUtf8(text, kMaxRecordText, truncated);
+    stored.textLength = static_cast<quint16>(cut.size());
+    stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
+    if (truncated)
+        stored.detail = 1;
+    m_batch.append(reinterpret_cast<const char*>(&stored), sizeof stored);
+    m_batch.append(cut.data(), cut.size());
+    m_batch.append(head.data(), stored.headLength);
+    if (m_batch.size() >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
+        flush();
+}
+
+void Tracer::flush()
+{
+    m_lastFlushNs = monotonicNs();
+    if (m_batch.isEmpty() || !enabled())
+        return;
+    if (!m_telemetry.sendBytes(m_batch))
+        m_telemetry.close(); // the runner is gone; the role goes on untraced
+    m_batch.resize(0);
+}
+
+void Tracer::setState(ProcessState state, quint16 channel)
+{
+    m_state = state;
+    TelemetryRecord record;
+    record.tNs = record.startNs = monotonicNs();
+    record.kind = EventKind::State;
+    record.detail = static_cast<quint8>(state);
+    record.channel = channel;
+    append(record, {});
+    // A process about to wait shows that it waits before it does.
+    if (state != ProcessState::Running)
+        flush();
+}
+
+void Tracer::print(const QString& line)
+{
+    const QByteArray text = line.toUtf8();
+    if (!enabled()) {
+        std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+        return;
+    }
+    TelemetryRecord record;
+    record.tNs = record.startNs = monotonicNs();
+    record.kind = EventKind::Stdout;
+    append(record, text);
+    flush();
+}
+
+void Tracer::reportError(const Error& error)
+{
+    TelemetryRecord record;
+    record.tNs = record.startNs = monotonicNs();
+    record.kind = EventKind::Error;
+    append(record, error.toString().toUtf8());
+    flush();
+}
+
+void Tracer::sleep(double seconds)
+{
+    if (!(seconds > 0) || std::isinf(seconds))
+        return;
+    setState(ProcessState::Sleeping);
+    timespec remaining{static_cast<time_t>(seconds),
+                       static_cast<long>((seconds - std::floor(seconds)) * 1e9)};
+    while (::nanosleep(&remaining, &remaining) != 0 && errno == EINTR) {
+    }
+    setState(ProcessState::Running);
+}
+
+void Tracer::finish(int exitCode)
+{
+    // The exit event itself is the runner's to record: it learns the real status from wait().
+    TelemetryRecord record;
+    record.tNs = record.startNs = monotonicNs();
+    record.kind = EventKind::State;
+    record.detail = static_cast<quint8>(ProcessState::Exited);
+    record.amount = exitCode;
+    append(record, {});
+    flush();
+}
+
+void Tracer::message(EventKind kind, const Connection& connection, qint64 startedNs,
+                     std::span<const char> payload, const Value* value)
+{
+    Attached* attached = find(connection);
+    if (!attached || !enabled())
+        return;
+    TelemetryRecord record;
+    record.tNs = monotonicNs();
+    record.startNs = startedNs;
+    record.kind = kind;
+    record.amount = static_cast<qint64>(payload.size());
+    if (kind == EventKind::Send) {
+        record.channel = attached->outChannel;
+        record.seq = attached->sent++;
+    } else {
+        record.channel = attached->inChannel;
+        record.seq = attached->received++;
+    }
+    const auto size = static_cast<qsizetype>(payload.size());
+    const QByteArrayView head(payload.data(), std::min<qsizetype>(size, kMaxPayloadHead));
+    if (value) {
+        append(record, value->repr().toUtf8(), head);
+        return;
+    }
+    // Bytes: the repr of the first bytes, enough for a preview.
+    constexpr qsizetype kPreviewBytes = 64;
+    QByteArray preview =
+        reprBytes(QByteArrayView(payload.data(), std::min(size, kPreviewBytes))).toUtf8();
+    if (size > kPreviewBytes) {
+        preview.chop(1); // the closing quote
+        preview += "...'";
+        record.detail = 1;
+    }
+    append(record, preview, head);
+}
+
+void Tracer::sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
+                  const Value* value)
+{
+    message(EventKind::Send, connection, startedNs, payload, value);
+}
+
+void Tracer::received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
+                      const Value* value)
+{
+    message(EventKind::Recv, connection, startedNs, payload, value);
+}
+
+void Tracer::blocked(const Connection& connection, Blocking what)
+{
+    const Attached* attached = find(connection);
+    switch (what) {
+    case Blocking::Recv:
+        setState(ProcessState::BlockedRecv, attached ? attached->inChannel : kNoChannel);
+        break;
+    case Blocking::Send:
+        setState(ProcessState::BlockedSend, attached ? attached->outChannel : kNoChannel);
+        break;
+    case Blocking::Poll:
+        setState(ProcessState::Polling, attached ? attached->inChannel : kNoChannel);
+        break;
+    }
+}
+
+void Tracer::unblocked(const Connection&, Blocking)
+{
+    setState(ProcessState::Running);
+}
+
+void Tracer::polled(const Connection& connection, double timeoutSeconds, bool result,
+                    qint64 waitedNs)
+{
+    const Attached* attached = find(connection);
+    TelemetryRecord record;
+    record.tNs = monotonicNs();
+    record.startNs = record.tNs - waitedNs;
+    record.kind = EventKind::Poll;
+    record.channel = attached ? attached->inChannel : kNoChannel;
+    record.amount = waitedNs;
+    record.number = timeoutSeconds;
+    record.detail = result ? 1 : 0;
+    append(record, {});
+}
+
+} // namespace pipescope

@@ -1,0 +1,112 @@
+#pragma once
+
+// Runs scenarios in tests with real pipescope-worker processes, and checks what they recorded.
+#include "run/ScenarioRunner.h"
+#include "trace/TraceStore.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <map>
+
+namespace pipescope::testing {
+
+inline std::unique_ptr<ScenarioRunner> makeRunner()
+{
+    auto runner = std::make_unique<ScenarioRunner>();
+    runner->setWorkerPath(QStringLiteral(PIPESCOPE_WORKER_PATH));
+    return runner;
+}
+
+inline RunSettings settingsFor(const QString& scenario, quint64 seed, double timeScale,
+                               const ParameterValues& parameters = {})
+{
+    RunRequest request;
+    request.scenario = scenario;
+    request.seed = seed;
+    request.timeScale = timeScale;
+    request.parameters = parameters;
+    auto settings = ScenarioRunner::resolve(request);
+    if (!settings)
+        qFatal("%s", qPrintable(settings.error().toString()));
+    return *settings;
+}
+
+// Waits (generously) for the run to end.
+inline bool waitForEnd(ScenarioRunner& runner, int timeoutMs = 120000)
+{
+    if (runner.state() == ScenarioRunner::State::Finished)
+        return true;
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    return finished.wait(timeoutMs) || runner.state() == ScenarioRunner::State::Finished;
+}
+
+// Every recv matches exactly one send of the same channel, seq, size and value; messages are
+// FIFO per channel; no recv is earlier than its send; the queue depth is never negative and ends
+// at the number of undelivered messages. Returns an empty string, or what was wrong.
+inline QString checkInvariants(const TraceStore& store)
+{
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        if (channel.recvTimes.size() > channel.sendTimes.size())
+            return QStringLiteral("%1: more recvs than sends").arg(channel.name);
+        for (size_t seq = 0; seq < channel.messageBySeq.size(); ++seq) {
+            const TraceStore::Message& m = store.messages()[size_t(channel.messageBySeq[seq])];
+            if (m.seq != qint64(seq) || m.channel != c)
+                return QStringLiteral("%1: message %2 is misfiled").arg(channel.name).arg(seq);
+            if (m.sendEvent < 0)
+                return QStringLiteral("%1: seq %2 received, never sent").arg(channel.name).arg(seq);
+            if (m.recvEvent < 0)
+                continue;
+            if (store.amount(m.sendEvent) != store.amount(m.recvEvent) ||
+                store.text(m.sendEvent) != store.text(m.recvEvent))
+                return QStringLiteral("%1: seq %2 sent %3 (%4 bytes), received %5 (%6 bytes)")
+                    .arg(channel.name)
+                    .arg(seq)
+                    .arg(QString::fromUtf8(store.text(m.sendEvent).toByteArray()))
+                    .arg(store.amount(m.sendEvent))
+                    .arg(QString::fromUtf8(store.text(m.recvEvent).toByteArray()))
+                    .arg(store.amount(m.recvEvent));
+            if (store.time(m.recvEvent) < store.startTime(m.sendEvent))
+                return QStringLiteral("%1: seq %2 received before it was sent")
+                    .arg(channel.name)
+                    .arg(seq);
+        }
+        for (size_t i = 1; i < channel.sendTimes.size(); ++i) {
+            if (channel.sendTimes[i] < channel.sendTimes[i - 1])
+                return QStringLiteral("%1: sends out of order").arg(channel.name);
+        }
+        for (size_t i = 1; i < channel.recvTimes.size(); ++i) {
+            if (channel.recvTimes[i] < channel.recvTimes[i - 1])
+                return QStringLiteral("%1: recvs out of order").arg(channel.name);
+        }
+        for (size_t i = 0; i < channel.recvTimes.size(); ++i) {
+            if (store.depthAt(c, channel.recvTimes[i]) < 0)
+                return QStringLiteral("%1: negative depth").arg(channel.name);
+        }
+        const qint64 end = std::numeric_limits<qint64>::max() / 2;
+        const auto undelivered = qint64(channel.sendTimes.size() - channel.recvTimes.size());
+        if (store.depthAt(c, end) != undelivered)
+            return QStringLiteral("%1: final depth %2, undelivered %3")
+                .arg(channel.name)
+                .arg(store.depthAt(c, end))
+                .arg(undelivered);
+    }
+    return {};
+}
+
+// The lines a process printed, in order.
+inline QStringList linesOf(const TraceStore& store, const QString& process)
+{
+    QStringList lines;
+    for (int p = 0; p < store.processCount(); ++p) {
+        if (store.process(p).name != process)
+            continue;
+        for (const quint32 e : store.process(p).events) {
+            if (store.kind(e) == EventKind::Stdout)
+                lines.append(QString::fromUtf8(store.text(e).toByteArray()));
+        }
+    }
+    return lines;
+}
+
+} // namespace pipescope::testing

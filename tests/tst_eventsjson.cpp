@@ -1,0 +1,480 @@
+// The events file read back: a hand-built run written by EventsJsonWriter and rebuilt by
+// EventsJsonReader holds the same events, messages, depths and exit statuses; bad lines fail with
+// their line number. And the messages CSV export.
+#include "trace/EventsJsonReader.h"
+#include "trace/EventsJsonWriter.h"
+#include "trace/MessagesCsvWriter.h"
+#include "trace/TraceStore.h"
+
+#include <QBuffer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <limits>
+
+using namespace pipescope;
+
+namespace {
+
+const QByteArray kHelloHead("\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00\x8c\x05hello", 18);
+const QByteArray kQuotedValue("b'a\"b,c\\\\'");
+
+class Builder
+{
+public:
+    explicit Builder(TraceStore& store, qint64 base)
+        : m_store(store)
+        , m_base(base)
+    {}
+
+    void state(int process, qint64 t, ProcessState state, quint16 channel = kNoChannel)
+    {
+        TelemetryRecord r = record(EventKind::State, t);
+        r.detail = quint8(state);
+        r.channel = channel;
+        add(process, r);
+    }
+    void message(int process, EventKind kind, qint64 start, qint64 t, qint64 seq, qint64 bytes,
+                 const QByteArray& value, const QByteArray& head)
+    {
+        TelemetryRecord r = record(kind, t);
+        r.startNs = m_base + start;
+        r.channel = 0;
+        r.seq = seq;
+        r.amount = bytes;
+        add(process, r, value, head);
+    }
+    void poll(int process, qint64 start, qint64 t, quint16 channel, double timeout, bool result)
+    {
+        TelemetryRecord r = record(EventKind::Poll, t);
+        r.startNs = m_base + start;
+        r.channel = channel;
+        r.number = timeout;
+        r.detail = result ? 1 : 0;
+        r.amount = t - start;
+        add(process, r);
+    }
+    void text(int process, EventKind kind, qint64 t, const QByteArray& text)
+    {
+        add(process, record(kind, t), text);
+    }
+    void exit(int process, qint64 t, bool crashed, int status, qint64 pid, const QByteArray& text)
+    {
+        TelemetryRecord r = record(EventKind::Exit, t);
+        r.detail = crashed ? 1 : 0;
+        r.amount = status;
+        add(process, r, text);
+        TraceStore::Process& ended = m_store.process(process);
+        ended.pid = pid;
+        ended.ended = true;
+        ended.crashed = crashed;
+        ended.exitCode = crashed ? 0 : status;
+        ended.signal = crashed ? status : 0;
+    }
+
+private:
+    TelemetryRecord record(EventKind kind, qint64 t) const
+    {
+        TelemetryRecord r;
+        r.kind = kind;
+        r.tNs = r.startNs = m_base + t;
+        return r;
+    }
+    void add(int process, const TelemetryRecord& r, const QByteArray& text = {},
+             const QByteArray& head = {})
+    {
+        const Result<qint32> appended = m_store.append(process, r, text, head);
+        if (!appended)
+            qFatal("%s", qPrintable(appended.error().message()));
+    }
+
+    TraceStore& m_store;
+    qint64 m_base;
+};
+
+// Two processes and a channel between them, every kind of event, in time order (so the events
+// read back in the same order, with the same numbers). Times are `base` + a few ns.
+void buildRun(TraceStore& store, qint64 base)
+{
+    const int sender = store.addProcess(QStringLiteral("sender"), QStringLiteral("flood"));
+    const int receiver = store.addProcess(QStringLiteral("receiver"), QStringLiteral("drain"));
+    store.addChannel(QStringLiteral("sender->receiver"), sender, receiver);
+    Builder b(store, base);
+    b.state(sender, 100, ProcessState::Running);
+    b.state(receiver, 110, ProcessState::Running);
+    b.message(sender, EventKind::Send, 150, 200, 0, 12, "'hello'", kHelloHead);
+    b.state(receiver, 250, ProcessState::BlockedRecv, 0);
+    b.message(receiver, EventKind::Recv, 240, 300, 0, 12, "'hello'", kHelloHead);
+    b.state(receiver, 310, ProcessState::Running);
+    b.poll(receiver, 320, 320, kNoChannel, 0.0, false);
+    b.poll(receiver, 330, 400, 0, 0.5, false);
+    b.poll(receiver, 450, 500, 0, std::numeric_limits<double>::infinity(), true);
+    b.state(sender, 520, ProcessState::BlockedSend, 0);
+    b.message(sender, EventKind::Send, 510, 600, 1, 7, kQuotedValue, QByteArray("a\"b,c\\\0", 7));
+    b.state(sender, 610, ProcessState::Running);
+    b.message(sender, EventKind::Send, 650, 700, 2, 4, "None", "N.");
+    b.text(receiver, EventKind::Stdout, 750, "got \"x\"\tdone \xc3\xbc");
+    b.message(receiver, EventKind::Recv, 760, 800, 1, 7, kQuotedValue, QByteArray("a\"b,c\\\0", 7));
+    b.text(sender, EventKind::Stderr, 810, "warning\\n: \x01");
+    b.text(sender, EventKind::Error, 850, "BrokenPipeError: [Errno 32] Broken pipe");
+    b.state(sender, 900, ProcessState::Exited);
+    b.exit(sender, 910, false, 3, 4242, "exited with code 3");
+    b.state(receiver, 950, ProcessState::Crashed);
+    b.exit(receiver, 960, true, 9, 4243, "was killed by SIGKILL");
+    b.text(TraceStore::kRunner, EventKind::Error, 970, "receiver (pid 4243) was killed by SIGKILL");
+}
+
+QByteArray eventsOf(const TraceStore& store)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    const Status written = EventsJsonWriter::write(store, buffer);
+    if (!written)
+        qFatal("%s", qPrintable(written.error().message()));
+    return buffer.data();
+}
+
+Result<std::unique_ptr<TraceStore>> readEvents(const QByteArray& bytes)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    return EventsJsonReader::read(buffer);
+}
+
+// Every field of every event, the processes, channels, messages and depths.
+void compareStores(const TraceStore& read, const TraceStore& original)
+{
+    QCOMPARE(read.eventCount(), original.eventCount());
+    for (qsizetype e = 0; e < original.eventCount(); ++e) {
+        const QByteArray at = "event " + QByteArray::number(e);
+        QVERIFY2(read.time(e) == original.time(e), at);
+        QVERIFY2(read.startTime(e) == original.startTime(e), at);
+        QVERIFY2(read.processOf(e) == original.processOf(e), at);
+        QVERIFY2(read.kind(e) == original.kind(e), at);
+        QVERIFY2(read.detail(e) == original.detail(e), at);
+        QVERIFY2(read.channelOf(e) == original.channelOf(e), at);
+        QVERIFY2(read.seq(e) == original.seq(e), at);
+        QVERIFY2(read.amount(e) == original.amount(e), at);
+        QVERIFY2(read.number(e) == original.number(e), at); // infinity included
+        QVERIFY2(read.text(e) == original.text(e), at);
+        QVERIFY2(read.payloadHead(e) == original.payloadHead(e), at);
+    }
+    QCOMPARE(read.runnerEvents(), original.runnerEvents());
+
+    QCOMPARE(read.processCount(), original.processCount());
+    for (int p = 0; p < original.processCount(); ++p) {
+        const TraceStore::Process& a = read.process(p);
+        const TraceStore::Process& b = original.process(p);
+        QCOMPARE(a.name, b.name);
+        QCOMPARE(a.pid, b.pid);
+        QCOMPARE(a.state, b.state);
+        QCOMPARE(a.stateChannel, b.stateChannel);
+        QCOMPARE(a.ended, b.ended);
+        QCOMPARE(a.crashed, b.crashed);
+        QCOMPARE(a.exitCode, b.exitCode);
+        QCOMPARE(a.signal, b.signal);
+        QCOMPARE(a.events, b.events);
+    }
+
+    QCOMPARE(read.channelCount(), original.channelCount());
+    for (int c = 0; c < original.channelCount(); ++c) {
+        const TraceStore::Channel& a = read.channel(c);
+        const TraceStore::Channel& b = original.channel(c);
+        QCOMPARE(a.name, b.name);
+        QCOMPARE(a.from, b.from);
+        QCOMPARE(a.to, b.to);
+        QCOMPARE(a.sendTimes, b.sendTimes);
+        QCOMPARE(a.recvTimes, b.recvTimes);
+        QCOMPARE(a.sentBytes, b.sentBytes);
+        QCOMPARE(a.receivedBytes, b.receivedBytes);
+        QCOMPARE(a.messageBySeq, b.messageBySeq);
+        QCOMPARE(read.maxDepth(c), original.maxDepth(c));
+        for (const qint64 t : b.sendTimes) {
+            for (const qint64 dt : {-1, 0, 1}) {
+                QCOMPARE(read.depthAt(c, t + dt), original.depthAt(c, t + dt));
+                QCOMPARE(read.depthBytesAt(c, t + dt), original.depthBytesAt(c, t + dt));
+            }
+        }
+    }
+
+    QCOMPARE(read.messages().size(), original.messages().size());
+    for (size_t m = 0; m < original.messages().size(); ++m) {
+        QCOMPARE(read.messages()[m].channel, original.messages()[m].channel);
+        QCOMPARE(read.messages()[m].seq, original.messages()[m].seq);
+        QCOMPARE(read.messages()[m].sendEvent, original.messages()[m].sendEvent);
+        QCOMPARE(read.messages()[m].recvEvent, original.messages()[m].recvEvent);
+    }
+    QCOMPARE(read.deliveredCount(), original.deliveredCount());
+    QCOMPARE(read.undeliveredCount(), original.undeliveredCount());
+}
+
+} // namespace
+
+class TestEventsJson : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripKeepsEveryField_data();
+    void roundTripKeepsEveryField();
+    void roundTripThroughFiles();
+    void writesTheNewFields();
+    void readsOlderFilesAndOddLines();
+    void channelEndsWithoutEventsAppear();
+    void refusesBadLines_data();
+    void refusesBadLines();
+    void missingFileIsAnError();
+    void messagesCsv();
+    void csvQuotesNamesAndHalfMessages();
+};
+
+void TestEventsJson::roundTripKeepsEveryField_data()
+{
+    QTest::addColumn<qint64>("base");
+    QTest::newRow("small times") << qint64(0);
+    // Past 2^53: a double would round these.
+    QTest::newRow("exact large times") << qint64(9'007'199'254'740'993);
+}
+
+void TestEventsJson::roundTripKeepsEveryField()
+{
+    QFETCH(qint64, base);
+    TraceStore original;
+    buildRun(original, base);
+    const QByteArray events = eventsOf(original);
+    auto read = readEvents(events);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    compareStores(**read, original);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE((*read)->origin(), 0);
+    // And it writes the same file again.
+    QCOMPARE(eventsOf(**read), events);
+}
+
+void TestEventsJson::roundTripThroughFiles()
+{
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    TraceStore original;
+    buildRun(original, 1000);
+    const QString path = directory.filePath(QStringLiteral("run.jsonl"));
+    QVERIFY(EventsJsonWriter::writeFile(original, path).ok());
+    auto read = EventsJsonReader::readFile(path);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    compareStores(**read, original);
+}
+
+void TestEventsJson::writesTheNewFields()
+{
+    TraceStore store;
+    buildRun(store, 0);
+    const QList<QByteArray> lines = eventsOf(store).split('\n');
+    QCOMPARE(lines[2], QByteArray("{\"t_ns\":200,\"process\":\"sender\",\"kind\":\"send\","
+                                  "\"channel\":\"sender->receiver\",\"seq\":0,\"bytes\":12,"
+                                  "\"value\":\"'hello'\",\"start_ns\":150,"
+                                  "\"head\":\"80049509000000000000008c0568656c6c6f\"}"));
+    QCOMPARE(lines[12], QByteArray("{\"t_ns\":700,\"process\":\"sender\",\"kind\":\"send\","
+                                   "\"channel\":\"sender->receiver\",\"seq\":2,\"bytes\":4,"
+                                   "\"value\":\"None\",\"start_ns\":650,\"head\":\"4e2e\"}"));
+    QCOMPARE(lines[18], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
+                                   "\"exit_code\":3,\"pid\":4242,"
+                                   "\"text\":\"exited with code 3\"}"));
+    QCOMPARE(lines[20], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
+                                   "\"signal\":\"SIGKILL\",\"pid\":4243,"
+                                   "\"text\":\"was killed by SIGKILL\"}"));
+}
+
+void TestEventsJson::readsOlderFilesAndOddLines()
+{
+    // No head, no pid, CRLF line ends, a blank line, fields in another order, a signal without
+    // a name.
+    const QByteArray events =
+        "{\"t_ns\":5,\"process\":\"b\",\"kind\":\"state\",\"state\":\"blocked in recv\","
+        "\"channel\":\"a->b\"}\r\n"
+        "\r\n"
+        "{\"kind\":\"send\",\"process\":\"a\",\"t_ns\":10,\"channel\":\"a->b\",\"seq\":0,"
+        "\"bytes\":3,\"value\":\"1\",\"start_ns\":8}\r\n"
+        "{\"t_ns\":20,\"process\":\"b\",\"kind\":\"recv\",\"channel\":\"a->b\",\"seq\":0,"
+        "\"bytes\":3,\"value\":\"1\",\"start_ns\":12}\r\n"
+        "{\"t_ns\":30,\"process\":\"a\",\"kind\":\"exit\",\"signal\":\"signal 99\","
+        "\"text\":\"gone\"}";
+    auto read = readEvents(events);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    const TraceStore& store = **read;
+    QCOMPARE(store.processCount(), 2);
+    // "a" first appears as the channel's writer, before its own first event.
+    QCOMPARE(store.process(0).name, QStringLiteral("b"));
+    QCOMPARE(store.process(1).name, QStringLiteral("a"));
+    QCOMPARE(store.channel(0).from, 1);
+    QCOMPARE(store.channel(0).to, 0);
+    QCOMPARE(store.eventCount(), 4);
+    QCOMPARE(store.payloadHead(1).size(), 0);
+    QCOMPARE(store.deliveredCount(), 1);
+    QCOMPARE(store.process(0).stateChannel, quint16(0));
+    QCOMPARE(store.process(1).ended, true);
+    QCOMPARE(store.process(1).crashed, true);
+    QCOMPARE(store.process(1).signal, 99);
+    QCOMPARE(store.process(1).pid, 0);
+
+    auto empty = readEvents({});
+    QVERIFY(empty.ok());
+    QCOMPARE((*empty)->eventCount(), 0);
+}
+
+void TestEventsJson::channelEndsWithoutEventsAppear()
+{
+    // A process name with an arrow in it: the split with two known ends wins.
+    const QByteArray events =
+        "{\"t_ns\":1,\"process\":\"x->y\",\"kind\":\"state\",\"state\":\"running\"}\n"
+        "{\"t_ns\":2,\"process\":\"z\",\"kind\":\"state\",\"state\":\"running\"}\n"
+        "{\"t_ns\":3,\"process\":\"x->y\",\"kind\":\"send\",\"channel\":\"x->y->z\",\"seq\":0,"
+        "\"bytes\":1,\"value\":\"0\",\"start_ns\":3}\n";
+    auto read = readEvents(events);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    QCOMPARE((*read)->channel(0).from, 0);
+    QCOMPARE((*read)->channel(0).to, 1);
+}
+
+void TestEventsJson::refusesBadLines_data()
+{
+    QTest::addColumn<QByteArray>("events");
+    QTest::addColumn<QString>("says");
+    const QByteArray running =
+        "{\"t_ns\":1,\"process\":\"b\",\"kind\":\"state\",\"state\":\"running\"}\n";
+    QTest::newRow("garbage line") << QByteArray(running + "this is not JSON\n")
+                                  << "line 2: not JSON";
+    QTest::newRow("not an object") << QByteArray("[1, 2]") << "line 1: not a JSON object";
+    QTest::newRow("unknown kind") << QByteArray(
+                                         "{\"t_ns\":1,\"process\":\"a\",\"kind\":\"teleport\"}")
+                                  << "line 1: unknown kind \"teleport\"";
+    QTest::newRow("missing t_ns")
+        << QByteArray(running + "{\"process\":\"a\",\"kind\":\"stdout\",\"text\":\"x\"}")
+        << "line 2: missing field \"t_ns\"";
+    QTest::newRow("fractional t_ns")
+        << QByteArray("{\"t_ns\":1.5,\"process\":\"a\",\"kind\":\"stdout\",\"text\":\"x\"}")
+        << "line 1: field \"t_ns\" is not an integer";
+    QTest::newRow("text not a string")
+        << QByteArray("{\"t_ns\":1,\"process\":\"a\",\"kind\":\"stdout\",\"text\":7}")
+        << "line 1: field \"text\" is not a string";
+    QTest::newRow("unknown state")
+        << QByteArray("{\"t_ns\":1,\"process\":\"a\",\"kind\":\"state\",\"state\":\"dancing\"}")
+        << "line 1: unknown state \"dancing\"";
+    QTest::newRow("recv on an unknown channel")
+        << QByteArray(running + "\n{\"t_ns\":2,\"process\":\"b\",\"kind\":\"recv\","
+                                "\"channel\":\"nowhere\",\"seq\":0,\"bytes\":1,\"value\":\"0\","
+                                "\"start_ns\":2}\n")
+        << "line 3: unknown channel \"nowhere\"";
+    QTest::newRow("recv the store refuses")
+        << QByteArray("{\"t_ns\":2,\"process\":\"b\",\"kind\":\"recv\",\"channel\":\"a->b\","
+                      "\"seq\":1,\"bytes\":1,\"value\":\"0\",\"start_ns\":2}")
+        << "line 1: recv on a->b has seq 1, expected 0";
+    QTest::newRow("send by the reader")
+        << QByteArray("{\"t_ns\":2,\"process\":\"b\",\"kind\":\"send\",\"channel\":\"a->b\","
+                      "\"seq\":0,\"bytes\":1,\"value\":\"0\",\"start_ns\":2}")
+        << "line 1: b does not send on a->b";
+    QTest::newRow("send by the runner")
+        << QByteArray(
+               "{\"t_ns\":2,\"process\":\"runner\",\"kind\":\"send\",\"channel\":\"runner->b\","
+               "\"seq\":0,\"bytes\":1,\"value\":\"0\",\"start_ns\":2}")
+        << "line 1: unknown channel \"runner->b\"";
+    QTest::newRow("missing value")
+        << QByteArray("{\"t_ns\":2,\"process\":\"a\",\"kind\":\"send\",\"channel\":\"a->b\","
+                      "\"seq\":0,\"bytes\":1,\"start_ns\":2}")
+        << "line 1: missing field \"value\"";
+    QTest::newRow("bad head")
+        << QByteArray("{\"t_ns\":2,\"process\":\"a\",\"kind\":\"send\",\"channel\":\"a->b\","
+                      "\"seq\":0,\"bytes\":1,\"value\":\"0\",\"start_ns\":2,\"head\":\"0g\"}")
+        << "line 1: field \"head\" is not hex";
+    QTest::newRow("bad timeout")
+        << QByteArray("{\"t_ns\":2,\"process\":\"a\",\"kind\":\"poll\",\"timeout_s\":\"soon\","
+                      "\"result\":true,\"waited_ns\":0,\"start_ns\":2}")
+        << "line 1: field \"timeout_s\" is not a number or null";
+    QTest::newRow("result not a bool")
+        << QByteArray("{\"t_ns\":2,\"process\":\"a\",\"kind\":\"poll\",\"timeout_s\":null,"
+                      "\"result\":1,\"waited_ns\":0,\"start_ns\":2}")
+        << "line 1: field \"result\" is not true or false";
+    QTest::newRow("unknown signal")
+        << QByteArray(running + running +
+                      "{\"t_ns\":3,\"process\":\"b\",\"kind\":\"exit\",\"signal\":\"SIGNOPE\","
+                      "\"text\":\"\"}")
+        << "line 3: unknown signal \"SIGNOPE\"";
+    QTest::newRow("exit without status")
+        << QByteArray("{\"t_ns\":3,\"process\":\"b\",\"kind\":\"exit\",\"text\":\"\"}")
+        << "line 1: missing field \"exit_code\"";
+}
+
+void TestEventsJson::refusesBadLines()
+{
+    QFETCH(QByteArray, events);
+    QFETCH(QString, says);
+    const auto read = readEvents(events);
+    QVERIFY(!read.ok());
+    QCOMPARE(read.error().kind(), ErrorKind::Protocol);
+    QVERIFY2(read.error().message().startsWith(says), qPrintable(read.error().message()));
+}
+
+void TestEventsJson::missingFileIsAnError()
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("absent.jsonl"));
+    const auto read = EventsJsonReader::readFile(path);
+    QVERIFY(!read.ok());
+    QVERIFY2(read.error().message().contains(path), qPrintable(read.error().message()));
+
+    QFile bad(directory.filePath(QStringLiteral("bad.jsonl")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{}\n");
+    bad.close();
+    const auto refused = EventsJsonReader::readFile(bad.fileName());
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().message(),
+             bad.fileName() + QStringLiteral(": line 1: missing field \"t_ns\""));
+}
+
+void TestEventsJson::messagesCsv()
+{
+    TraceStore store;
+    buildRun(store, 0);
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QVERIFY(MessagesCsvWriter::write(store, buffer).ok());
+    QCOMPARE(buffer.data(),
+             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n"
+                        "0,sender->receiver,sender,receiver,'hello',12,150,300,150\r\n"
+                        "1,sender->receiver,sender,receiver,\"b'a\"\"b,c\\\\'\",7,510,800,290\r\n"
+                        "2,sender->receiver,sender,receiver,None,4,650,,\r\n"));
+
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("messages.csv"));
+    QVERIFY(MessagesCsvWriter::writeFile(store, path).ok());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), buffer.data());
+}
+
+void TestEventsJson::csvQuotesNamesAndHalfMessages()
+{
+    // A recv whose send has not arrived yet, and names that need quoting.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a,1"), {});
+    store.addProcess(QStringLiteral("b \"2\""), {});
+    store.addChannel(QStringLiteral("a,1->b \"2\""), 0, 1);
+    TelemetryRecord recv;
+    recv.kind = EventKind::Recv;
+    recv.channel = 0;
+    recv.seq = 0;
+    recv.amount = 5;
+    recv.tNs = recv.startNs = 40;
+    QVERIFY(store.append(1, recv, "'x\ny'").ok());
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QVERIFY(MessagesCsvWriter::write(store, buffer).ok());
+    QCOMPARE(buffer.data(),
+             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n"
+                        "0,\"a,1->b \"\"2\"\"\",\"a,1\",\"b \"\"2\"\"\",\"'x\ny'\",5,,40,\r\n"));
+}
+
+QTEST_APPLESS_MAIN(TestEventsJson)
+#include "tst_eventsjson.moc"

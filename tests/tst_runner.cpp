@@ -1,0 +1,264 @@
+// The scenario runner with real pipescope-worker processes over real pipes: every scenario runs to
+// its end, the recorded events keep their invariants, seeded values equal CPython's, and faults
+// (a killed child, garbage telemetry, a deadlock, a stop) end the run cleanly with nothing lost.
+#include "RunHelpers.h"
+#include "run/ScenarioCatalog.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <csignal>
+
+using namespace pipescope;
+using namespace pipescope::testing;
+
+namespace {
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd"))
+                   .entryList(QDir::NoDotAndDotDot | QDir::AllEntries)
+                   .size());
+}
+
+} // namespace
+
+class TestRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyScenarioRunsToItsEnd_data();
+    void everyScenarioRunsToItsEnd();
+    void seededValuesEqualCPython_data();
+    void seededValuesEqualCPython();
+    void pingpongLeavesTheLastValueUndelivered();
+    void aKilledChildIsReportedAndNothingIsLost();
+    void garbageTelemetryIsAClearError();
+    void aDeadlockIsReportedByName();
+    void stopEndsALongRun();
+    void runsSideBySideLeakNothing();
+    void badRequestsSayWhatIsAllowed_data();
+    void badRequestsSayWhatIsAllowed();
+};
+
+void TestRunner::everyScenarioRunsToItsEnd_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<ParameterValues>("parameters");
+    QTest::addColumn<qsizetype>("undelivered");
+    QTest::newRow("sender-receiver") << "sender-receiver" << ParameterValues{} << qsizetype(0);
+    QTest::newRow("pingpong") << "pingpong" << ParameterValues{} << qsizetype(1);
+    // The message recv_bytes(maxlength) refused stays in the pipe.
+    QTest::newRow("bytes") << "bytes" << ParameterValues{} << qsizetype(1);
+    QTest::newRow("poll") << "poll" << ParameterValues{} << qsizetype(0);
+    QTest::newRow("flood") << "flood"
+                           << ParameterValues{{"count", 3000}, {"size", 4096}, {"delay", 0}}
+                           << qsizetype(0);
+    QTest::newRow("fan-in") << "fan-in" << ParameterValues{{"producers", 4}} << qsizetype(0);
+}
+
+void TestRunner::everyScenarioRunsToItsEnd()
+{
+    QFETCH(QString, scenario);
+    QFETCH(ParameterValues, parameters);
+    QFETCH(qsizetype, undelivered);
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settingsFor(scenario, 3, 0, parameters)).ok());
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY2(runner->succeeded(), qPrintable(runner->problems().join(u'\n')));
+    const TraceStore& store = runner->store();
+    QCOMPARE(checkInvariants(store), QString());
+    QCOMPARE(store.undeliveredCount(), undelivered);
+    QVERIFY(!store.messages().empty());
+    for (int p = 0; p < store.processCount(); ++p) {
+        QVERIFY(store.process(p).ended);
+        QVERIFY(store.process(p).pid > 0);
+        QCOMPARE(store.process(p).exitCode, 0);
+        QCOMPARE(store.process(p).state, ProcessState::Exited);
+    }
+}
+
+void TestRunner::seededValuesEqualCPython_data()
+{
+    QFile file(QStringLiteral(PIPESCOPE_TEST_DATA_DIR "/scenario_golden.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("scenario_golden.json is missing");
+    const QJsonObject golden = QJsonDocument::fromJson(file.readAll()).object();
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<QJsonObject>("expected");
+    for (auto it = golden.begin(); it != golden.end(); ++it) {
+        const QStringList parts = it.key().split(u' ');
+        QTest::newRow(qPrintable(it.key()))
+            << parts[0] << parts[1].toULongLong() << it.value().toObject();
+    }
+}
+
+void TestRunner::seededValuesEqualCPython()
+{
+    QFETCH(QString, scenario);
+    QFETCH(quint64, seed);
+    QFETCH(QJsonObject, expected);
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settingsFor(scenario, seed, 0)).ok());
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY(runner->succeeded());
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        QStringList lines;
+        for (const QJsonValue& line : it.value().toArray())
+            lines.append(line.toString());
+        QCOMPARE(linesOf(runner->store(), it.key()), lines);
+    }
+}
+
+void TestRunner::pingpongLeavesTheLastValueUndelivered()
+{
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settingsFor(QStringLiteral("pingpong"), 7, 0)).ok());
+    QVERIFY(waitForEnd(*runner));
+    const TraceStore& store = runner->store();
+    QCOMPARE(store.undeliveredCount(), 1);
+    // The undelivered one is the last value sent, 11.305111911152222 for seed 7 (as CPython).
+    const auto& messages = store.messages();
+    const auto last = std::find_if(messages.begin(), messages.end(),
+                                   [](const TraceStore::Message& m) { return m.recvEvent < 0; });
+    QVERIFY(last != messages.end());
+    QCOMPARE(store.text(last->sendEvent), QByteArrayView("11.305111911152222"));
+    QCOMPARE(qsizetype(messages.size()), store.deliveredCount() + 1);
+}
+
+void TestRunner::aKilledChildIsReportedAndNothingIsLost()
+{
+    auto runner = makeRunner();
+    // A slow receiver keeps the run going long enough to kill it in the middle.
+    QVERIFY(runner
+                ->start(settingsFor(QStringLiteral("flood"), 0, 1,
+                                    {{"count", 100000}, {"size", 1024}, {"delay", 0.01}}))
+                .ok());
+    const TraceStore& store = runner->store();
+    QTRY_VERIFY_WITH_TIMEOUT(store.deliveredCount() >= 5, 60000);
+    const qsizetype eventsBefore = store.eventCount();
+    const qint64 receiverPid = store.process(1).pid;
+    QCOMPARE(store.process(1).name, QStringLiteral("receiver"));
+    QCOMPARE(::kill(pid_t(receiverPid), SIGKILL), 0);
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY(!runner->succeeded());
+    QVERIFY(store.eventCount() >= eventsBefore);
+    QVERIFY(store.process(1).crashed);
+    QCOMPARE(store.process(1).signal, SIGKILL);
+    QCOMPARE(store.process(1).state, ProcessState::Crashed);
+    QVERIFY2(runner->problems().join(u'\n').contains(QLatin1String("receiver")) &&
+                 runner->problems().join(u'\n').contains(QLatin1String("SIGKILL")),
+             qPrintable(runner->problems().join(u'\n')));
+    // Its peer saw the pipe break once the runner closed its copy, and ended too.
+    QVERIFY(store.process(0).ended);
+    QCOMPARE(checkInvariants(store), QString());
+}
+
+void TestRunner::garbageTelemetryIsAClearError()
+{
+    QTemporaryDir directory;
+    const QString fake = directory.filePath(QStringLiteral("garbage-worker"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    // A frame of 16 bytes that is no telemetry record, then a header claiming 1 GiB.
+    script.write("#!/bin/sh\nprintf '\\000\\000\\000\\020garbage garbage!' >&3\n"
+                 "printf '\\100\\000\\000\\000' >&3\nexit 0\n");
+    script.close();
+    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto runner = makeRunner();
+    runner->setWorkerPath(fake);
+    QVERIFY(runner->start(settingsFor(QStringLiteral("sender-receiver"), 0, 0)).ok());
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY(!runner->succeeded());
+    const QString problems = runner->problems().join(u'\n');
+    QVERIFY2(problems.contains(QLatin1String("bad telemetry from sender")), qPrintable(problems));
+    QVERIFY2(problems.contains(QLatin1String("truncated record")), qPrintable(problems));
+}
+
+void TestRunner::aDeadlockIsReportedByName()
+{
+    // Two receivers on one pipe: each waits for the other.
+    RunSettings settings = settingsFor(QStringLiteral("sender-receiver"), 0, 0);
+    settings.plan.processes[0].role = QStringLiteral("receiver");
+    settings.plan.processes[0].name = QStringLiteral("left");
+    settings.plan.processes[1].name = QStringLiteral("right");
+    settings.plan.pipes[0].duplex = true;
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settings).ok());
+    QVERIFY(waitForEnd(*runner));
+    const QString problems = runner->problems().join(u'\n');
+    QVERIFY2(problems.contains(QLatin1String("deadlock")) &&
+                 problems.contains(QLatin1String("left is blocked in recv on right->left")) &&
+                 problems.contains(QLatin1String("right is blocked in recv on left->right")),
+             qPrintable(problems));
+    QVERIFY(!runner->succeeded());
+}
+
+void TestRunner::stopEndsALongRun()
+{
+    auto runner = makeRunner();
+    runner->setStopGrace(500);
+    QVERIFY(runner->start(settingsFor(QStringLiteral("sender-receiver"), 0, 1, {{"count", 1000}}))
+                .ok());
+    QTRY_VERIFY_WITH_TIMEOUT(runner->store().eventCount() > 2, 60000);
+    runner->stop();
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY(runner->stopped());
+    QVERIFY(!runner->succeeded());
+    for (int p = 0; p < runner->store().processCount(); ++p)
+        QVERIFY(runner->store().process(p).ended);
+}
+
+void TestRunner::runsSideBySideLeakNothing()
+{
+    const int before = openDescriptors();
+    for (int round = 0; round < 3; ++round) {
+        auto first = makeRunner();
+        auto second = makeRunner();
+        QVERIFY(first->start(settingsFor(QStringLiteral("pingpong"), round, 0)).ok());
+        QVERIFY(second->start(settingsFor(QStringLiteral("fan-in"), round, 0)).ok());
+        QVERIFY(waitForEnd(*first));
+        QVERIFY(waitForEnd(*second));
+        QVERIFY(first->succeeded());
+        QVERIFY(second->succeeded());
+    }
+    QCOMPARE(openDescriptors(), before);
+}
+
+void TestRunner::badRequestsSayWhatIsAllowed_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<ParameterValues>("parameters");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("unknown scenario")
+        << "juggle" << ParameterValues{}
+        << "unknown scenario 'juggle'; the scenarios are: sender-receiver, pingpong";
+    QTest::newRow("unknown parameter") << "pingpong" << ParameterValues{{"count", 3}}
+                                       << "has no parameter 'count'; it has: threshold";
+    QTest::newRow("out of range")
+        << "sender-receiver" << ParameterValues{{"count", 0}}
+        << "count=0.0 is not allowed: count is an integer from 1 to 1000000";
+    QTest::newRow("not an integer")
+        << "flood" << ParameterValues{{"count", 2.5}} << "count is an integer";
+}
+
+void TestRunner::badRequestsSayWhatIsAllowed()
+{
+    QFETCH(QString, scenario);
+    QFETCH(ParameterValues, parameters);
+    QFETCH(QString, says);
+    RunRequest request;
+    request.scenario = scenario;
+    request.parameters = parameters;
+    const auto settings = ScenarioRunner::resolve(request);
+    QVERIFY(!settings.ok());
+    QCOMPARE(settings.error().kind(), ErrorKind::InvalidArgument);
+    QVERIFY2(settings.error().message().contains(says), qPrintable(settings.error().message()));
+}
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "tst_runner.moc"

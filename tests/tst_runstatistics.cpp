@@ -1,0 +1,248 @@
+// RunStatistics over hand-built runs, every number worked out by hand.
+#include "trace/RunStatistics.h"
+#include "trace/TraceStore.h"
+
+#include <QTest>
+#include <algorithm>
+
+using namespace pipescope;
+
+namespace {
+
+struct Pending
+{
+    int process;
+    TelemetryRecord record;
+};
+
+// Collects events, then appends them in time order (as a run records them).
+class RunBuilder
+{
+public:
+    void message(int process, EventKind kind, quint16 channel, qint64 seq, qint64 start, qint64 t,
+                 qint64 bytes)
+    {
+        TelemetryRecord r;
+        r.kind = kind;
+        r.channel = channel;
+        r.seq = seq;
+        r.startNs = start;
+        r.tNs = t;
+        r.amount = bytes;
+        m_pending.push_back({process, r});
+    }
+    void state(int process, qint64 t, ProcessState state)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::State;
+        r.detail = quint8(state);
+        r.tNs = r.startNs = t;
+        m_pending.push_back({process, r});
+    }
+    void poll(int process, qint64 t, bool result)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Poll;
+        r.detail = result ? 1 : 0;
+        r.tNs = r.startNs = t;
+        m_pending.push_back({process, r});
+    }
+    void other(int process, EventKind kind, qint64 t)
+    {
+        TelemetryRecord r;
+        r.kind = kind;
+        r.tNs = r.startNs = t;
+        m_pending.push_back({process, r});
+    }
+    bool appendTo(TraceStore& store)
+    {
+        std::stable_sort(
+            m_pending.begin(), m_pending.end(),
+            [](const Pending& a, const Pending& b) { return a.record.tNs < b.record.tNs; });
+        for (const Pending& p : m_pending) {
+            const Result<qint32> appended = store.append(p.process, p.record, {});
+            if (!appended) {
+                qWarning("%s", qPrintable(appended.error().message()));
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    std::vector<Pending> m_pending;
+};
+
+constexpr qint64 kSecond = 1'000'000'000;
+
+} // namespace
+
+class TestRunStatistics : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void aRunSummedUp();
+    void latencyBuckets_data();
+    void latencyBuckets();
+    void nearestRankPercentiles();
+    void emptyRun();
+};
+
+void TestRunStatistics::aRunSummedUp()
+{
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("a"), {});
+    const int b = store.addProcess(QStringLiteral("b"), {});
+    const int c = store.addProcess(QStringLiteral("c"), {});
+    store.addChannel(QStringLiteral("a->b"), a, b);
+    store.addChannel(QStringLiteral("c->b"), c, b);
+    RunBuilder run;
+
+    // a->b: ten messages sent 10 ns apart, each received its latency after its send began, then
+    // two never received. All ten are in flight at 90 ns, twelve at 110 ns.
+    const qint64 latencies[] = {500,    1000,      1999,        2000,         7000,
+                                150000, 3'000'000, 999'999'999, 10 * kSecond, 20 * kSecond};
+    for (int seq = 0; seq < 10; ++seq) {
+        const qint64 start = 10 * seq;
+        run.message(a, EventKind::Send, 0, seq, start, start + 1, 100);
+        run.message(b, EventKind::Recv, 0, seq, start, start + latencies[seq], 100);
+    }
+    run.message(a, EventKind::Send, 0, 10, 100, 101, 100);
+    run.message(a, EventKind::Send, 0, 11, 110, 111, 100);
+    // c->b: one message, 40 µs.
+    run.message(c, EventKind::Send, 1, 0, 1000, 1005, 50);
+    run.message(b, EventKind::Recv, 1, 0, 30000, 41000, 50);
+
+    // a blocks in send for 500 ns, then twice in a row (100 + 200 ns) until it exits.
+    run.state(a, 200, ProcessState::BlockedSend);
+    run.state(a, 700, ProcessState::Running);
+    run.state(a, 1000, ProcessState::BlockedSend);
+    run.state(a, 1100, ProcessState::BlockedSend);
+    run.state(a, 1300, ProcessState::Exited);
+    // b blocks in recv only; c blocks in send until the run ends.
+    run.state(b, 400, ProcessState::BlockedRecv);
+    run.state(b, 500, ProcessState::Running);
+    run.state(c, 0, ProcessState::Running);
+    run.state(c, 1000, ProcessState::BlockedSend);
+
+    for (const qint64 t : {600, 800, 900})
+        run.poll(b, t, true);
+    for (const qint64 t : {650, 850})
+        run.poll(b, t, false);
+    run.other(b, EventKind::Stdout, 950);
+    run.other(TraceStore::kRunner, EventKind::Error, 960);
+    QVERIFY(run.appendTo(store));
+
+    const RunStatistics statistics = RunStatistics::compute(store, 26 * kSecond);
+    QCOMPARE(statistics.durationNs, 26 * kSecond);
+    QCOMPARE(statistics.messages, 13);
+    QCOMPARE(statistics.delivered, 11);
+    QCOMPARE(statistics.undelivered, 2);
+    QCOMPARE(statistics.bytesSent, 12 * 100 + 50);
+    QCOMPARE(statistics.messagesPerSecond, 0.5);
+
+    // Sorted: 500 1000 1999 2000 7000 40000 150000 3e6 999999999 1e10 2e10. Ranks ceil(5.5) = 6,
+    // ceil(9.9) = 10, ceil(10.89) = 11.
+    QCOMPARE(statistics.latencyP50Ns, 40000);
+    QCOMPARE(statistics.latencyP90Ns, 10 * kSecond);
+    QCOMPARE(statistics.latencyP99Ns, 20 * kSecond);
+    QCOMPARE(statistics.latencyMaxNs, 20 * kSecond);
+    std::array<qint64, RunStatistics::kLatencyBuckets> histogram{};
+    histogram[0] = 3;  // 500 (below 1 µs), 1000, 1999
+    histogram[1] = 1;  // 2000
+    histogram[2] = 1;  // 7000
+    histogram[4] = 1;  // 40000
+    histogram[6] = 1;  // 150000
+    histogram[10] = 1; // 3 ms
+    histogram[17] = 1; // just under 1 s
+    histogram[20] = 2; // 10 s and more
+    QCOMPARE(statistics.latencyHistogram, histogram);
+
+    QCOMPARE(statistics.maxDepth, (std::vector<qint64>{12, 1}));
+    QCOMPARE(statistics.pollsTrue, 3);
+    QCOMPARE(statistics.pollsFalse, 2);
+    QCOMPARE(statistics.blockedSendNs, (std::vector<qint64>{800, 0, 26 * kSecond - 1000}));
+    QCOMPARE(statistics.totalBlockedSendNs, 26 * kSecond - 1000 + 800);
+}
+
+void TestRunStatistics::latencyBuckets_data()
+{
+    QTest::addColumn<qint64>("latency");
+    QTest::addColumn<int>("bucket");
+    QTest::newRow("negative") << qint64(-5) << 0;
+    QTest::newRow("zero") << qint64(0) << 0;
+    QTest::newRow("1 us") << qint64(1000) << 0;
+    QTest::newRow("just under 2 us") << qint64(1999) << 0;
+    QTest::newRow("2 us") << qint64(2000) << 1;
+    QTest::newRow("5 us") << qint64(5000) << 2;
+    QTest::newRow("1 ms") << qint64(1'000'000) << 9;
+    QTest::newRow("just under 10 s") << qint64(10 * kSecond - 1) << 20;
+    QTest::newRow("10 s") << qint64(10 * kSecond) << 20;
+    QTest::newRow("an hour") << qint64(3600 * kSecond) << 20;
+}
+
+void TestRunStatistics::latencyBuckets()
+{
+    QFETCH(qint64, latency);
+    QFETCH(int, bucket);
+    QCOMPARE(RunStatistics::latencyBucket(latency), bucket);
+    QCOMPARE(RunStatistics::kLatencyEdgesNs.front(), 1000);
+    QCOMPARE(RunStatistics::kLatencyEdgesNs.back(), 10 * kSecond);
+}
+
+void TestRunStatistics::nearestRankPercentiles()
+{
+    // Latencies 1..100 ns (given in reverse): the p-th percentile is p itself.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    RunBuilder run;
+    for (int seq = 0; seq < 100; ++seq) {
+        const qint64 start = 1000 * seq;
+        run.message(0, EventKind::Send, 0, seq, start, start, 1);
+        run.message(1, EventKind::Recv, 0, seq, start, start + 100 - seq, 1);
+    }
+    QVERIFY(run.appendTo(store));
+    const RunStatistics statistics = RunStatistics::compute(store, 4 * kSecond);
+    QCOMPARE(statistics.latencyP50Ns, 50);
+    QCOMPARE(statistics.latencyP90Ns, 90);
+    QCOMPARE(statistics.latencyP99Ns, 99);
+    QCOMPARE(statistics.latencyMaxNs, 100);
+    QCOMPARE(statistics.latencyHistogram[0], 100);
+    QCOMPARE(statistics.messagesPerSecond, 25.0);
+    QCOMPARE(statistics.maxDepth, (std::vector<qint64>{1}));
+
+    // One message: every percentile is it.
+    TraceStore one;
+    one.addProcess(QStringLiteral("a"), {});
+    one.addProcess(QStringLiteral("b"), {});
+    one.addChannel(QStringLiteral("a->b"), 0, 1);
+    RunBuilder single;
+    single.message(0, EventKind::Send, 0, 0, 10, 10, 1);
+    single.message(1, EventKind::Recv, 0, 0, 10, 77, 1);
+    QVERIFY(single.appendTo(one));
+    const RunStatistics alone = RunStatistics::compute(one, 0);
+    QCOMPARE(alone.latencyP50Ns, 67);
+    QCOMPARE(alone.latencyP99Ns, 67);
+    QCOMPARE(alone.messagesPerSecond, 0.0); // no duration
+}
+
+void TestRunStatistics::emptyRun()
+{
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    const RunStatistics statistics = RunStatistics::compute(store, kSecond);
+    QCOMPARE(statistics.messages, 0);
+    QCOMPARE(statistics.delivered, 0);
+    QCOMPARE(statistics.messagesPerSecond, 0.0);
+    QCOMPARE(statistics.latencyP50Ns, 0);
+    QCOMPARE(statistics.latencyMaxNs, 0);
+    QCOMPARE(statistics.latencyHistogram, (std::array<qint64, RunStatistics::kLatencyBuckets>{}));
+    QVERIFY(statistics.maxDepth.empty());
+    QCOMPARE(statistics.blockedSendNs, (std::vector<qint64>{0}));
+    QCOMPARE(statistics.totalBlockedSendNs, 0);
+}
+
+QTEST_APPLESS_MAIN(TestRunStatistics)
+#include "tst_runstatistics.moc"

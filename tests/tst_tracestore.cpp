@@ -1,0 +1,185 @@
+// The TraceStore's derived series (messages, queue depth, undelivered) and its refusal of events
+// that could not have happened; the telemetry decoder on good and hostile batches.
+#include "trace/TelemetryDecoder.h"
+#include "trace/TraceStore.h"
+
+#include <QTest>
+
+using namespace pipescope;
+
+namespace {
+
+TelemetryRecord message(EventKind kind, quint16 channel, qint64 seq, qint64 t, qint64 bytes = 8)
+{
+    TelemetryRecord record;
+    record.kind = kind;
+    record.channel = channel;
+    record.seq = seq;
+    record.tNs = record.startNs = t;
+    record.amount = bytes;
+    return record;
+}
+
+QByteArray batch(const QList<std::pair<TelemetryRecord, QByteArray>>& records)
+{
+    QByteArray out;
+    for (auto [record, text] : records) {
+        record.textLength = quint16(text.size());
+        out.append(reinterpret_cast<const char*>(&record), sizeof record);
+        out.append(text);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestTraceStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messagesJoinWhicheverSideArrivesFirst();
+    void queueDepthOverTime();
+    void refusesImpossibleEvents_data();
+    void refusesImpossibleEvents();
+    void eventsByTimeMergesProcesses();
+    void decoderReadsRecordsAndTexts();
+    void decoderRefusesHostileBatches_data();
+    void decoderRefusesHostileBatches();
+};
+
+void TestTraceStore::messagesJoinWhicheverSideArrivesFirst()
+{
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    const int b = store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), a, b);
+    // The receiver's batch came in before the sender's.
+    QVERIFY(store.append(b, message(EventKind::Recv, 0, 0, 20), "0.5").ok());
+    QVERIFY(store.append(a, message(EventKind::Send, 0, 0, 10), "0.5").ok());
+    QVERIFY(store.append(a, message(EventKind::Send, 0, 1, 30), "None").ok());
+    QCOMPARE(store.messages().size(), size_t(2));
+    QCOMPARE(store.messages()[0].sendEvent, 1);
+    QCOMPARE(store.messages()[0].recvEvent, 0);
+    QCOMPARE(store.messages()[1].recvEvent, -1);
+    QCOMPARE(store.deliveredCount(), 1);
+    QCOMPARE(store.undeliveredCount(), 1);
+    QCOMPARE(store.text(0), QByteArrayView("0.5"));
+}
+
+void TestTraceStore::queueDepthOverTime()
+{
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(store.append(0, message(EventKind::Send, 0, i, 10 * (i + 1), 100), {}).ok());
+    QVERIFY(store.append(1, message(EventKind::Recv, 0, 0, 35, 100), {}).ok());
+    QCOMPARE(store.depthAt(0, 5), 0);
+    QCOMPARE(store.depthAt(0, 10), 1);
+    QCOMPARE(store.depthAt(0, 30), 3);
+    QCOMPARE(store.depthAt(0, 35), 2);
+    QCOMPARE(store.depthBytesAt(0, 30), 300);
+    QCOMPARE(store.depthBytesAt(0, 40), 200);
+    QCOMPARE(store.maxDepth(0), 3);
+}
+
+void TestTraceStore::refusesImpossibleEvents_data()
+{
+    QTest::addColumn<int>("process");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("channel");
+    QTest::addColumn<qint64>("seq");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("receiver sends")
+        << 1 << int(EventKind::Send) << 0 << qint64(0) << "does not send";
+    QTest::newRow("sender receives")
+        << 0 << int(EventKind::Recv) << 0 << qint64(0) << "does not receive";
+    QTest::newRow("skipped seq") << 0 << int(EventKind::Send) << 0 << qint64(1) << "expected 0";
+    QTest::newRow("unknown channel")
+        << 0 << int(EventKind::Send) << 7 << qint64(0) << "unknown channel";
+    QTest::newRow("unknown process")
+        << 9 << int(EventKind::Stdout) << 0xffff << qint64(0) << "unknown process";
+    QTest::newRow("unknown kind") << 0 << 42 << 0xffff << qint64(0) << "unknown event kind";
+}
+
+void TestTraceStore::refusesImpossibleEvents()
+{
+    QFETCH(int, process);
+    QFETCH(int, kind);
+    QFETCH(int, channel);
+    QFETCH(qint64, seq);
+    QFETCH(QString, says);
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    const auto appended =
+        store.append(process, message(EventKind(kind), quint16(channel), seq, 5), {});
+    QVERIFY(!appended.ok());
+    QVERIFY2(appended.error().message().contains(says), qPrintable(appended.error().message()));
+    QCOMPARE(store.eventCount(), 0);
+    QVERIFY(store.messages().empty());
+}
+
+void TestTraceStore::eventsByTimeMergesProcesses()
+{
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    TelemetryRecord line;
+    line.kind = EventKind::Stdout;
+    for (const qint64 t : {30, 10, 20, 10}) {
+        line.tNs = t;
+        QVERIFY(store.append(t == 20 ? 1 : 0, line, {}).ok());
+    }
+    const std::vector<quint32> order = store.eventsByTime();
+    QCOMPARE(order, (std::vector<quint32>{1, 3, 2, 0}));
+}
+
+void TestTraceStore::decoderReadsRecordsAndTexts()
+{
+    const QByteArray bytes = batch(
+        {{message(EventKind::Send, 0, 0, 1), "0.25"}, {message(EventKind::Recv, 0, 0, 2), ""}});
+    QList<QByteArray> texts;
+    const Status status = TelemetryDecoder::decode(
+        {bytes.constData(), size_t(bytes.size())},
+        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView) -> Status {
+            texts.append(text.toByteArray());
+            Q_UNUSED(record);
+            return {};
+        });
+    QVERIFY(status.ok());
+    QCOMPARE(texts, (QList<QByteArray>{"0.25", ""}));
+}
+
+void TestTraceStore::decoderRefusesHostileBatches_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("says");
+    const QByteArray good = batch({{message(EventKind::Send, 0, 0, 1), "0.25"}});
+    QTest::newRow("truncated record") << good.left(20) << "truncated record";
+    QByteArray lying = good;
+    lying[offsetof(TelemetryRecord, textLength)] = char(200); // claims more text than there is
+    QTest::newRow("text past the batch") << lying << "runs past";
+    QByteArray tooLong = batch({{message(EventKind::Send, 0, 0, 1), QByteArray(300, 'x')}});
+    QTest::newRow("text over its bound") << tooLong << "runs past";
+    QByteArray badKind = good;
+    badKind[offsetof(TelemetryRecord, kind)] = char(99);
+    QTest::newRow("unknown kind") << badKind << "unknown event kind";
+}
+
+void TestTraceStore::decoderRefusesHostileBatches()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, says);
+    const Status status = TelemetryDecoder::decode(
+        {bytes.constData(), size_t(bytes.size())},
+        [](const TelemetryRecord&, QByteArrayView, QByteArrayView) -> Status { return {}; });
+    QVERIFY(!status.ok());
+    QCOMPARE(status.error().kind(), ErrorKind::Protocol);
+    QVERIFY2(status.error().message().contains(says), qPrintable(status.error().message()));
+}
+
+QTEST_APPLESS_MAIN(TestTraceStore)
+#include "tst_tracestore.moc"
