@@ -1,0 +1,329 @@
+// The window, offscreen, with real runs: a click on Run fills the table and draws an arrow per
+// delivered message, Stop ends a long run, selection links table and timeline both ways, exports
+// parse back, a saved events file shows the same messages, and the rendered timeline has its
+// arrows and a crashed lane's red where they belong.
+#include "ConsoleView.h"
+#include "DetailsPane.h"
+#include "MainWindow.h"
+#include "MessageTableModel.h"
+#include "ScenarioGallery.h"
+#include "TimeAxis.h"
+#include "TimeScale.h"
+#include "TimelineView.h"
+#include "trace/ChromeTraceWriter.h"
+#include "trace/EventsJsonWriter.h"
+#include "trace/MessagesCsvWriter.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace pipescope;
+
+namespace {
+
+RunRequest request(const QString& scenario, quint64 seed, double timeScale,
+                   const ParameterValues& parameters = {})
+{
+    RunRequest r;
+    r.scenario = scenario;
+    r.seed = seed;
+    r.timeScale = timeScale;
+    r.parameters = parameters;
+    return r;
+}
+
+bool waitForRun(MainWindow& window)
+{
+    const ScenarioRunner* runner = window.currentRunner();
+    if (runner && runner->state() == ScenarioRunner::State::Finished)
+        return true;
+    QSignalSpy finished(&window, &MainWindow::runFinished);
+    return finished.wait(120000);
+}
+
+QImage render(QWidget& widget)
+{
+    return widget.grab().toImage().convertToFormat(QImage::Format_RGB32);
+}
+
+bool near(QColor a, QColor b)
+{
+    return std::abs(a.red() - b.red()) < 40 && std::abs(a.green() - b.green()) < 40 &&
+           std::abs(a.blue() - b.blue()) < 40;
+}
+
+} // namespace
+
+class TestUi : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void timeScale_data();
+    void timeScale();
+    void zoomKeepsTheAnchor();
+    void tickSteps_data();
+    void tickSteps();
+    void runFillsTheTableAndTheTimeline();
+    void stopEndsALongRun();
+    void modelPassesTheTester();
+    void selectionLinksTableAndTimeline();
+    void exportsParseBack();
+    void savedEventsShowTheSameMessages();
+    void renderedTimelineHasArrowsWhereTheyBelong();
+    void crashedLaneIsRed();
+
+private:
+    QTemporaryDir m_directory;
+};
+
+void TestUi::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings of the tests, not the user's
+    QApplication::setOrganizationName(QStringLiteral("PipeScopeTests"));
+    qputenv("PIPESCOPE_WORKER", PIPESCOPE_WORKER_PATH);
+}
+
+void TestUi::timeScale_data()
+{
+    QTest::addColumn<qint64>("start");
+    QTest::addColumn<qint64>("end");
+    QTest::addColumn<double>("width");
+    QTest::addColumn<qint64>("t");
+    QTest::addColumn<double>("x");
+    QTest::newRow("start at left") << qint64(0) << qint64(1000) << 100.0 << qint64(0) << 10.0;
+    QTest::newRow("end at right") << qint64(0) << qint64(1000) << 100.0 << qint64(1000) << 110.0;
+    QTest::newRow("middle") << qint64(500) << qint64(1500) << 200.0 << qint64(1000) << 110.0;
+    QTest::newRow("before the view") << qint64(1000) << qint64(2000) << 100.0 << qint64(0) << -90.0;
+    QTest::newRow("seconds") << qint64(0) << qint64(10'000'000'000) << 1000.0
+                             << qint64(2'500'000'000) << 260.0;
+}
+
+void TestUi::timeScale()
+{
+    QFETCH(qint64, start);
+    QFETCH(qint64, end);
+    QFETCH(double, width);
+    QFETCH(qint64, t);
+    QFETCH(double, x);
+    const TimeScale s{start, end, 10, width};
+    QCOMPARE(s.toX(t), x);
+    QCOMPARE(s.toTime(x), t);
+}
+
+void TestUi::zoomKeepsTheAnchor()
+{
+    const auto [start, end] = TimeScale::zoomed(0, 1000, 250, 0.5, 1);
+    QCOMPARE(start, 125);
+    QCOMPARE(end, 625);
+    const TimeScale before{0, 1000, 0, 100};
+    const TimeScale after{start, end, 0, 100};
+    QCOMPARE(after.toX(250), before.toX(250));
+    QCOMPARE(TimeScale::zoomed(0, 1000, 500, 0.0001, 100).second -
+                 TimeScale::zoomed(0, 1000, 500, 0.0001, 100).first,
+             100); // never narrower than the minimum
+}
+
+void TestUi::tickSteps_data()
+{
+    QTest::addColumn<double>("nsPerPixel");
+    QTest::addColumn<qint64>("step");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("ns") << 1.0 << qint64(100) << "300 ns";
+    QTest::newRow("µs") << 30.0 << qint64(5000) << "15 µs";
+    QTest::newRow("ms") << 1e5 << qint64(10'000'000) << "30 ms";
+    QTest::newRow("s") << 2e7 << qint64(2'000'000'000) << "6 s";
+    QTest::newRow("half ms") << 5e3 << qint64(500'000) << "1.5 ms";
+}
+
+void TestUi::tickSteps()
+{
+    QFETCH(double, nsPerPixel);
+    QFETCH(qint64, step);
+    QFETCH(QString, label);
+    QCOMPARE(TimeScale::tickStep(nsPerPixel, 90), step);
+    QCOMPARE(TimeScale::formatTick(3 * step, step), label);
+}
+
+void TestUi::runFillsTheTableAndTheTimeline()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.gallery()->selectScenario(QStringLiteral("sender-receiver")));
+    window.gallery()->applyRequest(request(QStringLiteral("sender-receiver"), 42, 0));
+    QAction* run = nullptr;
+    for (QAction* action : window.actions()) {
+        if (action->text() == QLatin1String("Run"))
+            run = action;
+    }
+    QVERIFY(run);
+    QCOMPARE(run->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
+    QVERIFY(!run->toolTip().isEmpty());
+    run->trigger();
+    QVERIFY(waitForRun(window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.messageModel()->rowCount(), 11, 10000);
+    QCOMPARE(window.stateLabel()->text(), QStringLiteral("Finished"));
+    const TraceStore* store = window.currentStore();
+    QCOMPARE(store->processCount(), 2); // one lane per process
+    QCOMPARE(window.timeline()->laneRect(1).top(), window.timeline()->laneRect(0).bottom());
+    render(*window.timeline());
+    QCOMPARE(window.timeline()->arrowsDrawn() + window.timeline()->bundlesDrawn() > 0, true);
+    QCOMPARE(window.timeline()->arrowsDrawn(), 11); // one arrow per delivered message
+    QCOMPARE(window.messageModel()->index(0, MessageTableModel::Value).data().toString(),
+             QStringLiteral("0.6394267984578837"));
+    QCOMPARE(window.messageModel()->index(10, MessageTableModel::Value).data().toString(),
+             QStringLiteral("None"));
+    QVERIFY(window.console()->toPlainText().contains(QLatin1String(">receiver got None")));
+}
+
+void TestUi::stopEndsALongRun()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 1, 1, {{"count", 1000}})));
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentStore()->eventCount() > 3, 60000);
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QVERIFY(waitForRun(window));
+    QCOMPARE(window.stateLabel()->text(), QStringLiteral("Stopped"));
+    QVERIFY(window.currentRunner()->stopped());
+}
+
+void TestUi::modelPassesTheTester()
+{
+    MainWindow window;
+    QAbstractItemModelTester tester(window.messageModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0.02)));
+    QVERIFY(waitForRun(window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.messageModel()->rowCount() > 20, 10000);
+    QVERIFY(window.startRun(request(QStringLiteral("fan-in"), 3, 0)));
+    QVERIFY(waitForRun(window));
+    QCOMPARE(window.messageModel()->rowCount(), int(window.currentStore()->messages().size()));
+}
+
+void TestUi::selectionLinksTableAndTimeline()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0.05)));
+    QVERIFY(waitForRun(window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.messageModel()->rowCount(), 11, 10000);
+    // Table -> timeline and details.
+    QTableView* table = window.messageTable();
+    table->selectRow(4);
+    QCOMPARE(window.axis()->selectedMessage(), 4);
+    QVERIFY(window.details()->toPlainText().contains(QLatin1String("0.7364712141640124")));
+    // Timeline -> table: click on the middle of message 7's arrow.
+    render(*window.timeline());
+    const QPointF middle = (window.timeline()->sendPoint(7) + window.timeline()->recvPoint(7)) / 2;
+    QCOMPARE(window.timeline()->messageAt(middle), 7);
+    QTest::mouseClick(window.timeline(), Qt::LeftButton, {}, middle.toPoint());
+    QCOMPARE(window.axis()->selectedMessage(), 7);
+    QCOMPARE(table->currentIndex().row(), 7);
+}
+
+void TestUi::exportsParseBack()
+{
+    MainWindow window;
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+    QVERIFY(waitForRun(window));
+    const TraceStore& store = *window.currentStore();
+    const QString trace = m_directory.filePath(QStringLiteral("t.json"));
+    const QString csv = m_directory.filePath(QStringLiteral("m.csv"));
+    const QString png = m_directory.filePath(QStringLiteral("t.png"));
+    QVERIFY(ChromeTraceWriter::writeFile(store, trace).ok());
+    QVERIFY(MessagesCsvWriter::writeFile(store, csv).ok());
+    QVERIFY(window.timeline()->grab().save(png, "PNG"));
+    QFile traceFile(trace);
+    QVERIFY(traceFile.open(QIODevice::ReadOnly));
+    QVERIFY(QJsonDocument::fromJson(traceFile.readAll())
+                .object()
+                .contains(QStringLiteral("traceEvents")));
+    QFile csvFile(csv);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    QCOMPARE(csvFile.readAll().count('\n'), 1 + 29);
+    QVERIFY(!QImage(png).isNull());
+}
+
+void TestUi::savedEventsShowTheSameMessages()
+{
+    MainWindow window;
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+    QVERIFY(waitForRun(window));
+    const QString path = m_directory.filePath(QStringLiteral("run.jsonl"));
+    QVERIFY(EventsJsonWriter::writeFile(*window.currentStore(), path).ok());
+    QStringList before;
+    for (int row = 0; row < window.messageModel()->rowCount(); ++row)
+        before.append(
+            window.messageModel()->index(row, MessageTableModel::Value).data().toString() +
+            window.messageModel()->index(row, MessageTableModel::Received).data().toString());
+    QVERIFY(window.openEvents(path));
+    QCOMPARE(window.runCount(), 2);
+    QStringList after;
+    for (int row = 0; row < window.messageModel()->rowCount(); ++row)
+        after.append(
+            window.messageModel()->index(row, MessageTableModel::Value).data().toString() +
+            window.messageModel()->index(row, MessageTableModel::Received).data().toString());
+    QCOMPARE(after, before);
+    QCOMPARE(window.currentStore()->undeliveredCount(), 1);
+}
+
+void TestUi::renderedTimelineHasArrowsWhereTheyBelong()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0.05)));
+    QVERIFY(waitForRun(window));
+    const QImage image = render(*window.timeline());
+    const TimelineView* timeline = window.timeline();
+    int checked = 0;
+    for (int m = 0; m < int(window.currentStore()->messages().size()); ++m) {
+        const TraceStore::Message& message = window.currentStore()->messages()[size_t(m)];
+        if (message.recvEvent < 0)
+            continue;
+        const QPointF from = timeline->sendPoint(m);
+        const QPointF to = timeline->recvPoint(m);
+        // The send dot sits on the sender's lane side of the arrow, the head on the receiver's.
+        const double direction = to.y() > from.y() ? 1 : -1;
+        const QPoint dot = QPointF(from.x(), from.y() + 9 * direction).toPoint();
+        const QPoint head = QPointF(to.x(), to.y() - 11 * direction).toPoint();
+        const QColor background = window.timeline()->palette().color(QPalette::Base);
+        QVERIFY2(!near(image.pixelColor(dot), background),
+                 qPrintable(QStringLiteral("send dot of %1").arg(m)));
+        QVERIFY2(!near(image.pixelColor(head), background),
+                 qPrintable(QStringLiteral("head of %1").arg(m)));
+        ++checked;
+    }
+    QCOMPARE(checked, 28);
+}
+
+void TestUi::crashedLaneIsRed()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("flood"), 0, 1,
+                                    {{"count", 100000}, {"size", 1024}, {"delay", 0.01}})));
+    const TraceStore* store = window.currentStore();
+    QTRY_VERIFY_WITH_TIMEOUT(store->deliveredCount() >= 3, 60000);
+    QCOMPARE(::kill(pid_t(store->process(1).pid), SIGKILL), 0);
+    QVERIFY(waitForRun(window));
+    QVERIFY(window.stateLabel()->text().contains(QLatin1String("SIGKILL")));
+    const QImage image = render(*window.timeline());
+    const QRectF lane = window.timeline()->laneRect(1);
+    const QPoint inBar(int(window.timeline()->width() - 20), int(lane.top() + 20));
+    QVERIFY2(near(image.pixelColor(inBar), QColor(0xd0, 0x1c, 0x1c)),
+             qPrintable(image.pixelColor(inBar).name()));
+}
+
+QTEST_MAIN(TestUi)
+#include "tst_ui.moc"

@@ -1,0 +1,64 @@
+#include "ConsoleView.h"
+
+#include "trace/TraceStore.h"
+
+#include <QFontDatabase>
+#include <algorithm>
+
+namespace pipescope {
+
+ConsoleView::ConsoleView(QWidget* parent)
+    : QPlainTextEdit(parent)
+{
+    setReadOnly(true);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setMaximumBlockCount(200000);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+}
+
+void ConsoleView::setStore(const TraceStore* store)
+{
+    m_store = store;
+    m_cursors.clear();
+    clear();
+    refresh();
+}
+
+void ConsoleView::refresh()
+{
+    if (!m_store)
+        return;
+    m_cursors.resize(size_t(m_store->processCount()) + 1, 0);
+    // The new lines of every process, in time order.
+    std::vector<quint32> lines;
+    auto collect = [&](const std::vector<quint32>& events, size_t& cursor) {
+        for (; cursor < events.size(); ++cursor) {
+            const EventKind kind = m_store->kind(events[cursor]);
+            if (kind == EventKind::Stdout || kind == EventKind::Stderr || kind == EventKind::Error)
+                lines.push_back(events[cursor]);
+        }
+    };
+    for (int p = 0; p < m_store->processCount(); ++p)
+        collect(m_store->process(p).events, m_cursors[size_t(p)]);
+    collect(m_store->runnerEvents(), m_cursors.back());
+    if (lines.empty())
+        return;
+    std::stable_sort(lines.begin(), lines.end(),
+                     [this](quint32 a, quint32 b) { return m_store->time(a) < m_store->time(b); });
+    QString text;
+    for (const quint32 e : lines) {
+        if (!text.isEmpty())
+            text += QLatin1Char('\n');
+        const EventKind kind = m_store->kind(e);
+        text += QStringLiteral("%1  %2  %3%4")
+                    .arg(double(m_store->time(e)) / 1e9, 11, 'f', 6)
+                    .arg(m_store->processName(m_store->processOf(e)), -10)
+                    .arg(kind == EventKind::Stdout   ? QString()
+                         : kind == EventKind::Stderr ? tr("stderr: ")
+                                                     : tr("error: "))
+                    .arg(QString::fromUtf8(m_store->text(e).toByteArray()));
+    }
+    appendPlainText(text);
+}
+
+} // namespace pipescope

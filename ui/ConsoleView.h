@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QPlainTextEdit>
+#include <vector>
+
+namespace pipescope {
+
+class TraceStore;
+
+// The children's output as the tutorial prints it, each line with its time and process; the
+// runner's own reports (crashes, deadlocks) among them. New lines are appended as they arrive.
+class ConsoleView : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    explicit ConsoleView(QWidget* parent = nullptr);
+
+    void setStore(const TraceStore* store);
+    void refresh();
+
+private:
+    const TraceStore* m_store = nullptr;
+    std::vector<size_t> m_cursors; // per process (the runner's last)
+};
+
+} // namespace pipescope

@@ -1,0 +1,579 @@
+#include "MainWindow.h"
+
+#include "ConsoleView.h"
+#include "DetailsPane.h"
+#include "MessageTableModel.h"
+#include "ScenarioGallery.h"
+#include "StatisticsPane.h"
+#include "TimeAxis.h"
+#include "TimeScale.h"
+#include "TimelineView.h"
+#include "trace/ChromeTraceWriter.h"
+#include "trace/EventsJsonReader.h"
+#include "trace/EventsJsonWriter.h"
+#include "trace/MessagesCsvWriter.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace pipescope {
+
+// One entry of the run history: a run PipeScope made, or one read back from an events file.
+struct MainWindow::Run
+{
+    std::unique_ptr<ScenarioRunner> runner;
+    std::unique_ptr<TraceStore> loaded;
+    QString title;
+
+    const TraceStore& store() const { return runner ? runner->store() : *loaded; }
+    bool live() const { return runner && runner->state() != ScenarioRunner::State::Finished; }
+    qint64 elapsed() const
+    {
+        if (runner)
+            return runner->elapsedNs();
+        const TraceStore& s = *loaded;
+        qint64 end = 0;
+        for (qsizetype e = 0; e < s.eventCount(); ++e)
+            end = std::max(end, s.time(e));
+        return end;
+    }
+};
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_axis(new TimeAxis(this))
+    , m_gallery(new ScenarioGallery(this))
+    , m_timeline(new TimelineView(*m_axis, this))
+    , m_messages(new MessageTableModel(this))
+    , m_filter(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_filterEdit(new QLineEdit(this))
+    , m_console(new ConsoleView(this))
+    , m_details(new DetailsPane(this))
+    , m_statistics(new StatisticsPane(this))
+    , m_bottomTabs(new QTabWidget(this))
+    , m_stateLabel(new QLabel(tr("Ready"), this))
+    , m_elapsedLabel(new QLabel(this))
+    , m_eventsLabel(new QLabel(this))
+    , m_rateLabel(new QLabel(this))
+{
+    setWindowTitle(tr("PipeScope"));
+    setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
+    setObjectName(QStringLiteral("PipeScopeWindow"));
+    buildLayout();
+    buildActions();
+
+    m_refreshTimer.setInterval(kRefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refresh);
+    connect(m_gallery, &ScenarioGallery::runRequested, this, &MainWindow::startRunFromGallery);
+    connect(m_gallery, &ScenarioGallery::historySelected, this, &MainWindow::showRun);
+    connect(m_axis, &TimeAxis::selectedMessageChanged, this,
+            [this](int message) { selectMessage(message, false); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid())
+                    selectMessage(m_filter->mapToSource(current).row(), true);
+            });
+    connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
+            &QSortFilterProxyModel::setFilterFixedString);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_gallery->restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout()
+{
+    auto* timelineScroll = new QScrollArea(this);
+    timelineScroll->setWidget(m_timeline);
+    timelineScroll->setWidgetResizable(true);
+    timelineScroll->setFrameShape(QFrame::NoFrame);
+
+    m_filter->setSourceModel(m_messages);
+    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter->setFilterKeyColumn(-1);
+    m_filter->setSortRole(Qt::UserRole);
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(-1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    m_table->setColumnWidth(MessageTableModel::Value, 220);
+    m_table->setColumnWidth(MessageTableModel::Channel, 170);
+    m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));
+    m_filterEdit->setClearButtonEnabled(true);
+
+    auto* messagesPage = new QWidget(this);
+    auto* messagesLayout = new QVBoxLayout(messagesPage);
+    messagesLayout->setContentsMargins(0, 4, 0, 0);
+    messagesLayout->addWidget(m_filterEdit);
+    messagesLayout->addWidget(m_table);
+    m_bottomTabs->addTab(messagesPage, tr("Messages"));
+    m_bottomTabs->addTab(m_console, tr("Console"));
+
+    auto* centre = new QSplitter(Qt::Vertical, this);
+    centre->addWidget(timelineScroll);
+    centre->addWidget(m_bottomTabs);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(1, 2);
+    setCentralWidget(centre);
+
+    auto* left = new QDockWidget(tr("Scenarios"), this);
+    left->setObjectName(QStringLiteral("scenarios"));
+    left->setWidget(m_gallery);
+    left->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, left);
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_details);
+    right->addWidget(m_statistics);
+    auto* rightDock = new QDockWidget(tr("Details and statistics"), this);
+    rightDock->setObjectName(QStringLiteral("details"));
+    rightDock->setWidget(right);
+    rightDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, rightDock);
+
+    statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_elapsedLabel);
+    statusBar()->addPermanentWidget(m_eventsLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    resize(1500, 900);
+}
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString& text, const QKeySequence& key, const QString& tip) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setToolTip(
+            QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        action->setStatusTip(tip);
+        addAction(action);
+        return action;
+    };
+    m_runAction = make(tr("Run"), QKeySequence(tr("Ctrl+R")), tr("Run the selected scenario"));
+    m_stopAction = make(tr("Stop"), QKeySequence(Qt::Key_Escape),
+                        tr("Stop the run: ask the processes to end, then kill them"));
+    QAction* fit = make(tr("Fit"), QKeySequence(Qt::Key_F), tr("Show the whole run"));
+    m_followAction = make(tr("Follow live"), QKeySequence(Qt::Key_L),
+                          tr("Keep the newest events in view while a run goes on"));
+    m_followAction->setCheckable(true);
+    m_followAction->setChecked(m_axis->followLive());
+    QAction* zoomIn =
+        make(tr("Zoom in"), QKeySequence(Qt::Key_Plus), tr("Zoom in on the timeline"));
+    QAction* zoomOut =
+        make(tr("Zoom out"), QKeySequence(Qt::Key_Minus), tr("Zoom out of the timeline"));
+    m_bytesAction = make(tr("Depth in bytes"), QKeySequence(Qt::Key_B),
+                         tr("Show the queue depth in bytes instead of messages"));
+    m_bytesAction->setCheckable(true);
+    QAction* find = make(tr("Find"), QKeySequence::Find, tr("Filter the messages table"));
+    QAction* open = make(tr("Open events…"), QKeySequence::Open,
+                         tr("Open a saved events file (JSON Lines) to look at a run again"));
+    QAction* exportTrace = make(tr("Chrome trace (Perfetto)…"), QKeySequence(tr("Ctrl+Shift+T")),
+                                tr("Export the run as Chrome trace JSON, which Perfetto opens"));
+    QAction* exportEvents = make(tr("Events (JSON Lines)…"), QKeySequence(tr("Ctrl+Shift+E")),
+                                 tr("Export every event as JSON Lines"));
+    QAction* exportCsv = make(tr("Messages (CSV)…"), QKeySequence(tr("Ctrl+Shift+C")),
+                              tr("Export the messages table as CSV"));
+    QAction* exportPng = make(tr("Timeline (PNG)…"), QKeySequence(tr("Ctrl+Shift+P")),
+                              tr("Export the timeline as a PNG image"));
+    QAction* quit = make(tr("Quit"), QKeySequence::Quit, tr("Quit PipeScope"));
+
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::startRunFromGallery);
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
+    connect(fit, &QAction::triggered, this, [this] {
+        m_axis->setFollowLive(false);
+        m_axis->fit();
+    });
+    connect(m_followAction, &QAction::toggled, m_axis, &TimeAxis::setFollowLive);
+    connect(m_axis, &TimeAxis::followLiveChanged, m_followAction, &QAction::setChecked);
+    connect(zoomIn, &QAction::triggered, this,
+            [this] { m_axis->zoom(0.5, (m_axis->start() + m_axis->end()) / 2); });
+    connect(zoomOut, &QAction::triggered, this,
+            [this] { m_axis->zoom(2.0, (m_axis->start() + m_axis->end()) / 2); });
+    connect(m_bytesAction, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
+    connect(find, &QAction::triggered, this, [this] {
+        m_bottomTabs->setCurrentIndex(0);
+        m_filterEdit->setFocus();
+        m_filterEdit->selectAll();
+    });
+    connect(open, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open events"), QString(),
+                                                          tr("Events (*.jsonl);;All files (*)"));
+        if (!path.isEmpty())
+            openEvents(path);
+    });
+    connect(exportTrace, &QAction::triggered, this, [this] { exportTo(QStringLiteral("trace")); });
+    connect(exportEvents, &QAction::triggered, this,
+            [this] { exportTo(QStringLiteral("events")); });
+    connect(exportCsv, &QAction::triggered, this, [this] { exportTo(QStringLiteral("csv")); });
+    connect(exportPng, &QAction::triggered, this, [this] { exportTo(QStringLiteral("png")); });
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    auto* toolbar = addToolBar(tr("Run"));
+    toolbar->setObjectName(QStringLiteral("toolbar"));
+    toolbar->addAction(m_runAction);
+    toolbar->addAction(m_stopAction);
+    toolbar->addSeparator();
+    toolbar->addAction(fit);
+    toolbar->addAction(zoomIn);
+    toolbar->addAction(zoomOut);
+    toolbar->addAction(m_followAction);
+    toolbar->addAction(m_bytesAction);
+    toolbar->addSeparator();
+    auto* exportMenu = new QMenu(tr("Export"), this);
+    exportMenu->addActions({exportTrace, exportEvents, exportCsv, exportPng});
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export"));
+    exportButton->setToolTip(
+        tr("Export the run: Chrome trace, events, messages CSV, timeline PNG"));
+    exportButton->setMenu(exportMenu);
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    toolbar->addWidget(exportButton);
+    toolbar->addAction(open);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(open);
+    file->addMenu(exportMenu);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({m_runAction, m_stopAction});
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addActions({fit, zoomIn, zoomOut, m_followAction, m_bytesAction, find});
+}
+
+const ScenarioRunner* MainWindow::currentRunner() const
+{
+    return m_current >= 0 ? m_runs[size_t(m_current)]->runner.get() : nullptr;
+}
+
+const TraceStore* MainWindow::currentStore() const
+{
+    return m_current >= 0 ? &m_runs[size_t(m_current)]->store() : nullptr;
+}
+
+bool MainWindow::startRunFromGallery()
+{
+    return startRun(m_gallery->request());
+}
+
+bool MainWindow::startRun(const RunRequest& request)
+{
+    auto settings = ScenarioRunner::resolve(request);
+    if (!settings) {
+        m_stateLabel->setText(tr("Cannot run: %1").arg(settings.error().message()));
+        return false;
+    }
+    m_gallery->applyRequest(request);
+    m_gallery->saveSettings();
+    auto run = std::make_unique<Run>();
+    run->runner = std::make_unique<ScenarioRunner>();
+    run->title = tr("#%1 %2 (seed %3)")
+                     .arg(m_runs.size() + 1)
+                     .arg(settings->scenario->name)
+                     .arg(settings->seed);
+    Run* raw = run.get();
+    connect(raw->runner.get(), &ScenarioRunner::finished, this, [this, raw] { runEnded(raw); });
+    connect(raw->runner.get(), &ScenarioRunner::problemFound, this,
+            [this](const QString& problem) { m_stateLabel->setText(problem); });
+    if (Status started = raw->runner->start(*settings); !started) {
+        m_stateLabel->setText(tr("Cannot run: %1").arg(started.error().toString()));
+        return false;
+    }
+    m_runs.push_back(std::move(run));
+    auto* item = new QListWidgetItem(raw->title);
+    item->setData(Qt::UserRole, int(m_runs.size() - 1));
+    m_gallery->history()->insertItem(0, item);
+    m_axis->setFollowLive(true);
+    m_gallery->history()->blockSignals(true);
+    m_gallery->history()->setCurrentItem(item);
+    m_gallery->history()->blockSignals(false);
+    showRun(int(m_runs.size() - 1));
+    m_refreshTimer.start();
+    return true;
+}
+
+void MainWindow::stopRun()
+{
+    for (const auto& run : m_runs) {
+        if (run->runner)
+            run->runner->stop();
+    }
+}
+
+bool MainWindow::openEvents(const QString& path)
+{
+    auto store = EventsJsonReader::readFile(path);
+    if (!store) {
+        m_stateLabel->setText(tr("Cannot open %1: %2").arg(path, store.error().message()));
+        return false;
+    }
+    auto run = std::make_unique<Run>();
+    run->loaded = std::move(*store);
+    run->title = tr("#%1 %2 (file)").arg(m_runs.size() + 1).arg(QFileInfo(path).fileName());
+    m_runs.push_back(std::move(run));
+    auto* item = new QListWidgetItem(m_runs.back()->title);
+    item->setData(Qt::UserRole, int(m_runs.size() - 1));
+    m_gallery->history()->insertItem(0, item);
+    showRun(int(m_runs.size() - 1));
+    m_axis->setFollowLive(false);
+    m_axis->fit();
+    return true;
+}
+
+void MainWindow::showRun(int index)
+{
+    if (index < 0 || index >= int(m_runs.size()))
+        return;
+    m_current = index;
+    const Run& run = *m_runs[size_t(index)];
+    m_axis->setSelectedMessage(-1);
+    m_timeline->setStore(&run.store(), run.live());
+    m_messages->setStore(&run.store());
+    m_console->setStore(&run.store());
+    m_details->setStore(&run.store());
+    m_statistics->setStore(&run.store());
+    m_shownGeneration = ~0ULL;
+    m_lastStatisticsNs = 0;
+    if (!run.live()) {
+        m_axis->setDataEnd(run.elapsed());
+        m_axis->setFollowLive(false);
+        m_axis->fit();
+    }
+    refresh();
+}
+
+void MainWindow::refresh()
+{
+    if (m_current < 0)
+        return;
+    const Run& run = *m_runs[size_t(m_current)];
+    const TraceStore& store = run.store();
+    const bool live = run.live();
+    const qint64 now = run.elapsed();
+    if (live || store.generation() != m_shownGeneration) {
+        m_axis->setDataEnd(now);
+        m_timeline->setNow(now, live);
+        m_messages->refresh();
+        m_console->refresh();
+        if (m_details->message() >= 0)
+            m_details->showMessage(m_details->message());
+        // The statistics walk every message: a few times a second is enough.
+        if (!live || now - m_lastStatisticsNs >= 250'000'000) {
+            m_statistics->refresh(now);
+            m_lastStatisticsNs = now;
+        }
+        m_shownGeneration = store.generation();
+    }
+    updateStatus();
+    bool anyLive = false;
+    for (const auto& r : m_runs)
+        anyLive = anyLive || r->live();
+    if (!anyLive)
+        m_refreshTimer.stop();
+}
+
+void MainWindow::updateStatus()
+{
+    if (m_current < 0)
+        return;
+    const Run& run = *m_runs[size_t(m_current)];
+    const TraceStore& store = run.store();
+    const qint64 elapsed = run.elapsed();
+    m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
+    m_eventsLabel->setText(tr("%1 events").arg(store.eventCount()));
+    const double seconds = std::max(1e-9, double(elapsed) / 1e9);
+    m_rateLabel->setText(tr("%1 messages · %2 %3 · %4 msg/s")
+                             .arg(store.messages().size())
+                             .arg(store.messages().size() - size_t(store.deliveredCount()))
+                             .arg(run.live() ? tr("in flight") : tr("undelivered"))
+                             .arg(double(store.messages().size()) / seconds, 0, 'f', 1));
+    QString state;
+    QString color;
+    if (run.loaded) {
+        state = tr("Opened from a file");
+    } else {
+        const ScenarioRunner& runner = *run.runner;
+        switch (runner.state()) {
+        case ScenarioRunner::State::Ready:
+        case ScenarioRunner::State::Running:
+            state = tr("Running %1").arg(runner.settings().scenario->name);
+            break;
+        case ScenarioRunner::State::Stopping:
+            state = tr("Stopping");
+            break;
+        case ScenarioRunner::State::Finished:
+            if (runner.succeeded()) {
+                state = tr("Finished");
+            } else if (runner.stopped()) {
+                state = tr("Stopped");
+                color = QStringLiteral("#a06000");
+            } else {
+                state = tr("Failed: %1").arg(runner.problems().join(QStringLiteral("; ")));
+                color = QStringLiteral("#c00000");
+            }
+            break;
+        }
+        if (runner.state() != ScenarioRunner::State::Finished && !runner.problems().isEmpty()) {
+            state += QStringLiteral(" — ") + runner.problems().last();
+            color = QStringLiteral("#c00000");
+        }
+    }
+    m_stateLabel->setText(state);
+    m_stateLabel->setStyleSheet(
+        color.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(color));
+    m_stopAction->setEnabled(run.live());
+}
+
+void MainWindow::selectMessage(int message, bool fromTable)
+{
+    if (m_selecting)
+        return;
+    m_selecting = true;
+    m_axis->setSelectedMessage(message);
+    m_details->showMessage(message);
+    const TraceStore* store = currentStore();
+    if (message >= 0 && store) {
+        if (fromTable) {
+            // Bring the arrow into view, keeping the zoom.
+            const TraceStore::Message& m = store->messages()[size_t(message)];
+            const qint64 at =
+                m.sendEvent >= 0 ? store->startTime(m.sendEvent) : store->time(m.recvEvent);
+            if (at < m_axis->start() || at > m_axis->end()) {
+                m_axis->setFollowLive(false);
+                m_axis->setRange(at - m_axis->span() / 3, at - m_axis->span() / 3 + m_axis->span());
+            }
+        } else {
+            const QModelIndex row = m_filter->mapFromSource(m_messages->index(message, 0));
+            if (row.isValid()) {
+                m_table->selectionModel()->setCurrentIndex(
+                    row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                m_table->scrollTo(row);
+            }
+        }
+    } else if (!fromTable) {
+        m_table->clearSelection();
+    }
+    m_selecting = false;
+}
+
+void MainWindow::runEnded(Run* run)
+{
+    if (m_current >= 0 && m_runs[size_t(m_current)].get() == run) {
+        refresh();
+        m_timeline->setNow(run->elapsed(), false);
+        if (m_axis->followLive()) {
+            m_axis->setFollowLive(false);
+            m_axis->fit();
+        }
+    }
+    for (int row = 0; row < m_gallery->history()->count(); ++row) {
+        QListWidgetItem* item = m_gallery->history()->item(row);
+        const int index = item->data(Qt::UserRole).toInt();
+        if (m_runs[size_t(index)].get() == run) {
+            const QString outcome = run->runner->succeeded() ? tr("finished")
+                                    : run->runner->stopped() ? tr("stopped")
+                                                             : tr("failed");
+            item->setText(tr("%1 — %2, %3 s")
+                              .arg(run->title, outcome)
+                              .arg(double(run->elapsed()) / 1e9, 0, 'f', 2));
+        }
+    }
+    Q_EMIT runFinished();
+}
+
+void MainWindow::exportTo(const QString& what)
+{
+    const TraceStore* store = currentStore();
+    if (!store) {
+        m_stateLabel->setText(tr("Nothing to export: run a scenario first"));
+        return;
+    }
+    struct Kind
+    {
+        const char* key;
+        const char* filter;
+        const char* suffix;
+    };
+    static const Kind kinds[] = {{"trace", "Chrome trace (*.json)", ".json"},
+                                 {"events", "Events (*.jsonl)", ".jsonl"},
+                                 {"csv", "CSV (*.csv)", ".csv"},
+                                 {"png", "PNG image (*.png)", ".png"}};
+    const Kind* kind = nullptr;
+    for (const Kind& k : kinds) {
+        if (what == QLatin1String(k.key))
+            kind = &k;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"), QStringLiteral("pipescope") + QLatin1String(kind->suffix),
+        tr(kind->filter));
+    if (path.isEmpty())
+        return;
+    Status written;
+    if (what == QLatin1String("trace"))
+        written = ChromeTraceWriter::writeFile(*store, path);
+    else if (what == QLatin1String("events"))
+        written = EventsJsonWriter::writeFile(*store, path);
+    else if (what == QLatin1String("csv"))
+        written = MessagesCsvWriter::writeFile(*store, path);
+    else if (!m_timeline->grab().save(path, "PNG"))
+        written = Error(ErrorKind::System, tr("cannot write %1").arg(path));
+    m_stateLabel->setText(written ? tr("Exported %1").arg(path)
+                                  : tr("Export failed: %1").arg(written.error().message()));
+}
+
+void MainWindow::captureWhenFinished(const QString& path)
+{
+    auto capture = [this, path] {
+        // Let the last refresh and the fit reach the screen before grabbing.
+        QTimer::singleShot(300, this, [this, path] {
+            refresh();
+            repaint();
+            Q_EMIT captured(grab().save(path, "PNG"));
+        });
+    };
+    const ScenarioRunner* runner = currentRunner();
+    if (!runner || runner->state() == ScenarioRunner::State::Finished)
+        capture();
+    else
+        connect(this, &MainWindow::runFinished, this, capture, Qt::SingleShotConnection);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    m_gallery->saveSettings();
+    stopRun();
+    event->accept();
+}
+
+} // namespace pipescope

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "run/ScenarioRunner.h"
+
+#include <QMainWindow>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTabWidget;
+
+namespace pipescope {
+
+class ConsoleView;
+class DetailsPane;
+class MessageTableModel;
+class ScenarioGallery;
+class StatisticsPane;
+class TimeAxis;
+class TimelineView;
+
+// The PipeScope window: the scenario gallery on the left, the timeline (lanes, arrows, queue
+// depth, polls) in the centre over the messages table and the console, the selected message's
+// details and the run's statistics on the right, and a status bar. One click runs a scenario;
+// its events reach the views through the TraceStore, repainted at most about 60 times a second.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // How often the views look at the store while a run goes on.
+    static constexpr int kRefreshIntervalMs = 16;
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Runs `request` (the gallery's form when none is given); false, with the reason in the
+    // status bar, if it cannot start.
+    bool startRun(const RunRequest& request);
+    bool startRunFromGallery();
+    void stopRun();
+    // Shows a saved events file as a run of the history.
+    bool openEvents(const QString& path);
+    // Once the current run has ended and everything is drawn, saves a PNG of the whole window
+    // to `path` and emits captured().
+    void captureWhenFinished(const QString& path);
+
+    ScenarioGallery* gallery() const { return m_gallery; }
+    TimeAxis* axis() const { return m_axis; }
+    TimelineView* timeline() const { return m_timeline; }
+    MessageTableModel* messageModel() const { return m_messages; }
+    QTableView* messageTable() const { return m_table; }
+    DetailsPane* details() const { return m_details; }
+    StatisticsPane* statistics() const { return m_statistics; }
+    ConsoleView* console() const { return m_console; }
+    QLabel* stateLabel() const { return m_stateLabel; }
+    // The run on show (null when none), and whether it was loaded from a file.
+    const ScenarioRunner* currentRunner() const;
+    const TraceStore* currentStore() const;
+    int runCount() const { return int(m_runs.size()); }
+
+Q_SIGNALS:
+    void runFinished();
+    void captured(bool saved);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    struct Run;
+
+    void buildActions();
+    void buildLayout();
+    void showRun(int index);
+    void refresh();
+    void updateStatus();
+    void selectMessage(int message, bool fromTable);
+    void exportTo(const QString& what);
+    void runEnded(Run* run);
+
+    TimeAxis* m_axis;
+    ScenarioGallery* m_gallery;
+    TimelineView* m_timeline;
+    MessageTableModel* m_messages;
+    QSortFilterProxyModel* m_filter;
+    QTableView* m_table;
+    QLineEdit* m_filterEdit;
+    ConsoleView* m_console;
+    DetailsPane* m_details;
+    StatisticsPane* m_statistics;
+    QTabWidget* m_bottomTabs;
+    QLabel* m_stateLabel;
+    QLabel* m_elapsedLabel;
+    QLabel* m_eventsLabel;
+    QLabel* m_rateLabel;
+    QAction* m_runAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_followAction = nullptr;
+    QAction* m_bytesAction = nullptr;
+
+    std::vector<std::unique_ptr<Run>> m_runs;
+    int m_current = -1;
+    QTimer m_refreshTimer;
+    quint64 m_shownGeneration = ~0ULL;
+    qint64 m_lastStatisticsNs = 0;
+    bool m_selecting = false;
+};
+
+} // namespace pipescope

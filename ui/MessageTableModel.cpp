@@ -1,0 +1,151 @@
+#include "MessageTableModel.h"
+
+#include "TimeScale.h"
+#include "trace/TraceStore.h"
+
+#include <QColor>
+
+namespace pipescope {
+
+namespace {
+
+QString seconds(qint64 ns)
+{
+    return QString::number(double(ns) / 1e9, 'f', 6) + QStringLiteral(" s");
+}
+
+} // namespace
+
+MessageTableModel::MessageTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{}
+
+void MessageTableModel::setStore(const TraceStore* store)
+{
+    beginResetModel();
+    m_store = store;
+    m_rows = store ? int(store->messages().size()) : 0;
+    m_updatesRead = store ? store->messageUpdates().size() : 0;
+    endResetModel();
+}
+
+void MessageTableModel::refresh()
+{
+    if (!m_store)
+        return;
+    const auto& updates = m_store->messageUpdates();
+    int firstChanged = m_rows;
+    int lastChanged = -1;
+    for (; m_updatesRead < updates.size(); ++m_updatesRead) {
+        const int row = updates[m_updatesRead];
+        if (row < m_rows) {
+            firstChanged = std::min(firstChanged, row);
+            lastChanged = std::max(lastChanged, row);
+        }
+    }
+    if (lastChanged >= 0)
+        Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+    const int rows = int(m_store->messages().size());
+    if (rows > m_rows) {
+        beginInsertRows({}, m_rows, rows - 1);
+        m_rows = rows;
+        endInsertRows();
+    }
+}
+
+int MessageTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int MessageTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant MessageTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!m_store || !index.isValid() || index.row() >= m_rows)
+        return {};
+    const TraceStore::Message& m = m_store->messages()[size_t(index.row())];
+    const TraceStore::Channel& channel = m_store->channel(m.channel);
+    const bool sent = m.sendEvent >= 0;
+    const bool received = m.recvEvent >= 0;
+    const qint32 known = sent ? m.sendEvent : m.recvEvent;
+    const qint64 sentAt = sent ? m_store->startTime(m.sendEvent) : 0;
+    const qint64 receivedAt = received ? m_store->time(m.recvEvent) : 0;
+    if (role == Qt::UserRole) {
+        switch (index.column()) {
+        case Seq:
+            return m.seq;
+        case Bytes:
+            return m_store->amount(known);
+        case Sent:
+            return sent ? QVariant(sentAt) : QVariant();
+        case Received:
+            return received ? QVariant(receivedAt) : QVariant();
+        case Latency:
+            return sent && received ? QVariant(receivedAt - sentAt) : QVariant();
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() >= Received && !received)
+        return QColor(0xb0, 0x40, 0x40);
+    if (role == Qt::TextAlignmentRole && (index.column() == Seq || index.column() >= Bytes))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
+    switch (index.column()) {
+    case Seq:
+        return m.seq;
+    case Channel:
+        return channel.name;
+    case From:
+        return m_store->process(channel.from).name;
+    case To:
+        return m_store->process(channel.to).name;
+    case Value:
+        return QString::fromUtf8(m_store->text(known).toByteArray());
+    case Bytes:
+        return m_store->amount(known);
+    case Sent:
+        return sent ? seconds(sentAt) : QString();
+    case Received:
+        return received ? seconds(receivedAt) : tr("not received");
+    case Latency:
+        return sent && received ? TimeScale::formatDuration(receivedAt - sentAt) : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant MessageTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Seq:
+        return tr("seq");
+    case Channel:
+        return tr("channel");
+    case From:
+        return tr("from");
+    case To:
+        return tr("to");
+    case Value:
+        return tr("value");
+    case Bytes:
+        return tr("bytes");
+    case Sent:
+        return tr("sent");
+    case Received:
+        return tr("received");
+    case Latency:
+        return tr("latency");
+    default:
+        return {};
+    }
+}
+
+} // namespace pipescope

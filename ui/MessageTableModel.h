@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QAbstractTableModel>
+
+namespace pipescope {
+
+class TraceStore;
+
+// The messages of a run, a row each, over the TraceStore: seq, channel, from, to, value, bytes,
+// sent, received, latency. refresh() adds the rows of new messages and updates the rows whose
+// recv has arrived, reading only the store's log of message changes since the last refresh.
+// Qt::UserRole gives each cell's raw value for sorting (times and sizes as numbers).
+class MessageTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        Seq,
+        Channel,
+        From,
+        To,
+        Value,
+        Bytes,
+        Sent,
+        Received,
+        Latency,
+        ColumnCount
+    };
+
+    explicit MessageTableModel(QObject* parent = nullptr);
+
+    void setStore(const TraceStore* store);
+    void refresh();
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    const TraceStore* m_store = nullptr;
+    int m_rows = 0;
+    size_t m_updatesRead = 0;
+};
+
+} // namespace pipescope

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "run/ScenarioRunner.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+
+namespace pipescope {
+
+// The left side of the window: every scenario with its name and one-line description, a form
+// built from the selected scenario's typed parameters (with seed and time scale), and the history
+// of runs. Double-clicking a scenario asks to run it.
+class ScenarioGallery : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ScenarioGallery(QWidget* parent = nullptr);
+
+    QString currentScenario() const;
+    bool selectScenario(const QString& name);
+    // The request the form describes now.
+    RunRequest request() const;
+    // Fills the form from a request (for --run and for the remembered settings).
+    void applyRequest(const RunRequest& request);
+
+    // The run history: one entry per run, newest first.
+    QListWidget* history() const { return m_history; }
+
+    void saveSettings() const;
+    void restoreSettings();
+
+Q_SIGNALS:
+    void runRequested();
+    void historySelected(int run);
+
+private:
+    void buildForm();
+
+    QListWidget* m_scenarios;
+    QLabel* m_description;
+    QFormLayout* m_form;
+    QWidget* m_formHost;
+    QList<QDoubleSpinBox*> m_parameterBoxes;
+    QLineEdit* m_seed;
+    QDoubleSpinBox* m_timeScale;
+    QListWidget* m_history;
+};
+
+} // namespace pipescope

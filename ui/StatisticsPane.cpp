@@ -1,0 +1,66 @@
+#include "StatisticsPane.h"
+
+#include "LatencyHistogram.h"
+#include "TimeScale.h"
+#include "trace/TraceStore.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace pipescope {
+
+StatisticsPane::StatisticsPane(QWidget* parent)
+    : QWidget(parent)
+    , m_summary(new QLabel(this))
+    , m_histogram(new LatencyHistogram(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(new QLabel(tr("<b>Statistics</b>"), this));
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    layout->addWidget(m_summary);
+    layout->addWidget(new QLabel(tr("Latency histogram"), this));
+    layout->addWidget(m_histogram);
+    layout->addStretch(1);
+}
+
+void StatisticsPane::setStore(const TraceStore* store)
+{
+    m_store = store;
+    refresh(0);
+}
+
+void StatisticsPane::refresh(qint64 durationNs)
+{
+    if (!m_store) {
+        m_summary->clear();
+        return;
+    }
+    m_statistics = RunStatistics::compute(*m_store, durationNs);
+    const RunStatistics& s = m_statistics;
+    QString html = QStringLiteral("<table cellspacing=2>");
+    auto row = [&](const QString& name, const QString& value) {
+        html +=
+            QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>").arg(name, value);
+    };
+    row(tr("messages"), QString::number(s.messages));
+    row(tr("undelivered"), QString::number(s.undelivered));
+    row(tr("rate"), tr("%1 msg/s").arg(s.messagesPerSecond, 0, 'f', 1));
+    row(tr("bytes sent"), QString::number(s.bytesSent));
+    row(tr("latency p50"), TimeScale::formatDuration(s.latencyP50Ns));
+    row(tr("latency p90"), TimeScale::formatDuration(s.latencyP90Ns));
+    row(tr("latency p99"), TimeScale::formatDuration(s.latencyP99Ns));
+    row(tr("latency max"), TimeScale::formatDuration(s.latencyMaxNs));
+    for (int c = 0; c < m_store->channelCount() && c < int(s.maxDepth.size()); ++c)
+        row(tr("max depth %1").arg(m_store->channel(c).name.toHtmlEscaped()),
+            QString::number(s.maxDepth[size_t(c)]));
+    row(tr("polls True / False"), QStringLiteral("%1 / %2").arg(s.pollsTrue).arg(s.pollsFalse));
+    row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
+    html += QStringLiteral("</table>");
+    m_summary->setText(html);
+    m_histogram->setCounts(s.latencyHistogram);
+}
+
+} // namespace pipescope

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "trace/RunStatistics.h"
+
+#include <QWidget>
+
+class QLabel;
+
+namespace pipescope {
+
+class LatencyHistogram;
+class TraceStore;
+
+// The run in numbers: messages, undelivered, rate, bytes, latency percentiles with a histogram,
+// the deepest queue per direction, polls that returned True and False, time blocked in send.
+class StatisticsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StatisticsPane(QWidget* parent = nullptr);
+
+    void setStore(const TraceStore* store);
+    // Recomputes from the store, for a run that has lasted `durationNs` so far.
+    void refresh(qint64 durationNs);
+    const RunStatistics& statistics() const { return m_statistics; }
+
+private:
+    const TraceStore* m_store = nullptr;
+    RunStatistics m_statistics;
+    QLabel* m_summary;
+    LatencyHistogram* m_histogram;
+};
+
+} // namespace pipescope

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "TimeScale.h"
+
+#include <QWidget>
+#include <vector>
+
+namespace pipescope {
+
+class TimeAxis;
+class TraceStore;
+
+// The timeline: a ruler, one lane per process with its state as bars (running, sleeping, blocked
+// in recv or send, polling, exited, crashed in red), an arrow from every send to its recv (open and
+// growing while in flight, open and marked when undelivered), the queue depth per direction as a
+// step plot, and every poll call as a span coloured by its result. All of them on one TimeAxis.
+//
+// It draws only what is visible and reduces it to pixels: binary search finds the visible part of
+// every lane and channel, state changes closer than a pixel merge, and dense arrows are bundled
+// with a count (the selected message's arrow is always drawn). Nothing is allocated per event.
+class TimelineView : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kLabelWidth = 160;
+    static constexpr int kRulerHeight = 26;
+    static constexpr int kLaneHeight = 46;
+    static constexpr int kDepthHeight = 90;
+    static constexpr int kPollHeight = 28;
+
+    explicit TimelineView(TimeAxis& axis, QWidget* parent = nullptr);
+
+    // The run to show (null: none), and whether it is still going.
+    void setStore(const TraceStore* store, bool live);
+    // The current time of a live run: in-flight arrows grow to it.
+    void setNow(qint64 now, bool live);
+    // The queue depth in bytes instead of messages.
+    void setDepthInBytes(bool bytes);
+    bool depthInBytes() const { return m_depthInBytes; }
+
+    // Geometry, for hit tests, the window and the tests.
+    TimeScale scale() const;
+    QRectF laneRect(int process) const;
+    QRectF depthRect() const;
+    QRectF pollRect() const;
+    QRectF legendRect() const;
+    QPointF sendPoint(int message) const;
+    QPointF recvPoint(int message) const;
+    // The message whose arrow passes nearest `position` (within a few pixels), or -1.
+    int messageAt(QPointF position) const;
+    // How many single arrows and bundles the last paint drew.
+    int arrowsDrawn() const { return m_arrowsDrawn; }
+    int bundlesDrawn() const { return m_bundlesDrawn; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+Q_SIGNALS:
+    void messageClicked(int message);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    struct Visible
+    {
+        qint64 first; // seq range on a channel
+        qint64 last;  // exclusive
+    };
+
+    Visible visibleMessages(int channel, const TimeScale& scale) const;
+    qint64 endOf(int process) const;
+    void paintRuler(QPainter& painter, const TimeScale& scale) const;
+    void paintLanes(QPainter& painter, const TimeScale& scale) const;
+    void paintArrows(QPainter& painter, const TimeScale& scale);
+    void paintArrow(QPainter& painter, const TimeScale& scale, int channel, qint64 seq,
+                    bool selected, int bundled);
+    void paintDepth(QPainter& painter, const TimeScale& scale);
+    void paintPolls(QPainter& painter, const TimeScale& scale) const;
+    void paintLegend(QPainter& painter) const;
+    QString tooltipAt(QPointF position) const;
+
+    TimeAxis& m_axis;
+    const TraceStore* m_store = nullptr;
+    bool m_live = false;
+    qint64 m_now = 0;
+    bool m_depthInBytes = false;
+    int m_arrowsDrawn = 0;
+    int m_bundlesDrawn = 0;
+    bool m_dragging = false;
+    double m_dragX = 0;
+    double m_pressX = 0;
+    std::vector<qint64> m_peaks; // per channel, for the depth track's scale
+    quint64 m_peaksGeneration = ~0ULL;
+    bool m_peaksInBytes = false;
+};
+
+} // namespace pipescope
