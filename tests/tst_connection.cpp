@@ -122,6 +122,7 @@ private Q_SLOTS:
     void eofInsideAMessage_data();
     void eofInsideAMessage();
     void negativeHeaderIsAProtocolErrorAndCloses();
+    void hugeClaimEndsWithAClearErrorAndNoLargeAllocation();
     void largeMessages_data();
     void largeMessages();
     void simplexPipeIsReadEndThenWriteEnd();
@@ -570,6 +571,30 @@ void TestConnection::negativeHeaderIsAProtocolErrorAndCloses()
     QCOMPARE(result.error().kind(), ErrorKind::Protocol);
     QVERIFY(result.error().message().contains(QLatin1String("-16")));
     QVERIFY(ends->first.closed());
+}
+
+void TestConnection::hugeClaimEndsWithAClearErrorAndNoLargeAllocation()
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    QSKIP("a sanitizer reserves more address space than this test's limit allows");
+#endif
+    // Five bytes that claim a message of 2 GiB - 1, to a worker limited to 256 MiB of address
+    // space: allocating what the header claims would kill it; it must end with a clear error.
+    auto ends = makePipe(true);
+    QVERIFY(ends.ok());
+    QProcess worker;
+    QVERIFY(DescriptorHandover::apply(worker, {*ends->second.fileno()}));
+    worker.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("ulimit -v 262144 && exec \"$0\" echo --fd 3"), workerPath()});
+    QVERIFY(worker.waitForStarted(10000));
+    ends->second.close();
+    writeRaw(*ends->first.fileno(), QByteArray::fromHex("7fffffff") + "x");
+    ends->first.close();
+    QVERIFY(finishes(worker));
+    const QByteArray error = worker.readAllStandardError();
+    QCOMPARE(worker.exitCode(), 1);
+    QCOMPARE(error, QByteArray("pipescope-worker echo: OSError: got end of file during message\n"));
 }
 
 void TestConnection::largeMessages_data()

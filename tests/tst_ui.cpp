@@ -320,7 +320,8 @@ void TestUi::crashedLaneIsRed()
     QVERIFY(window.stateLabel()->text().contains(QLatin1String("SIGKILL")));
     const QImage image = render(*window.timeline());
     const QRectF lane = window.timeline()->laneRect(1);
-    const QPoint inBar(int(window.timeline()->width() - 20), int(lane.top() + 20));
+    // The bar's top rows, above the "crashed: SIGKILL" label written in it.
+    const QPoint inBar(int(window.timeline()->width() - 20), int(lane.top() + 15));
     QVERIFY2(near(image.pixelColor(inBar), QColor(0xd0, 0x1c, 0x1c)),
              qPrintable(image.pixelColor(inBar).name()));
 }

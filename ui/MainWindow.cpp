@@ -137,12 +137,13 @@ void MainWindow::buildLayout()
     m_bottomTabs->addTab(messagesPage, tr("Messages"));
     m_bottomTabs->addTab(m_console, tr("Console"));
 
-    auto* centre = new QSplitter(Qt::Vertical, this);
-    centre->addWidget(timelineScroll);
-    centre->addWidget(m_bottomTabs);
-    centre->setStretchFactor(0, 3);
-    centre->setStretchFactor(1, 2);
-    setCentralWidget(centre);
+    m_centre = new QSplitter(Qt::Vertical, this);
+    m_centre->addWidget(timelineScroll);
+    m_centre->addWidget(m_bottomTabs);
+    m_centre->setStretchFactor(0, 3);
+    m_centre->setStretchFactor(1, 2);
+    connect(m_centre, &QSplitter::splitterMoved, this, [this] { m_userSizedSplitter = true; });
+    setCentralWidget(m_centre);
 
     auto* left = new QDockWidget(tr("Scenarios"), this);
     left->setObjectName(QStringLiteral("scenarios"));
@@ -189,6 +190,9 @@ void MainWindow::buildActions()
         make(tr("Zoom in"), QKeySequence(Qt::Key_Plus), tr("Zoom in on the timeline"));
     QAction* zoomOut =
         make(tr("Zoom out"), QKeySequence(Qt::Key_Minus), tr("Zoom out of the timeline"));
+    zoomIn->setShortcuts(
+        {QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
+    zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
     m_bytesAction = make(tr("Depth in bytes"), QKeySequence(Qt::Key_B),
                          tr("Show the queue depth in bytes instead of messages"));
     m_bytesAction->setCheckable(true);
@@ -214,9 +218,9 @@ void MainWindow::buildActions()
     connect(m_followAction, &QAction::toggled, m_axis, &TimeAxis::setFollowLive);
     connect(m_axis, &TimeAxis::followLiveChanged, m_followAction, &QAction::setChecked);
     connect(zoomIn, &QAction::triggered, this,
-            [this] { m_axis->zoom(0.5, (m_axis->start() + m_axis->end()) / 2); });
+            [this] { m_axis->zoom(0.5, m_timeline->zoomAnchor()); });
     connect(zoomOut, &QAction::triggered, this,
-            [this] { m_axis->zoom(2.0, (m_axis->start() + m_axis->end()) / 2); });
+            [this] { m_axis->zoom(2.0, m_timeline->zoomAnchor()); });
     connect(m_bytesAction, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
     connect(find, &QAction::triggered, this, [this] {
         m_bottomTabs->setCurrentIndex(0);
@@ -362,6 +366,12 @@ void MainWindow::showRun(int index)
     m_statistics->setStore(&run.store());
     m_shownGeneration = ~0ULL;
     m_lastStatisticsNs = 0;
+    // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
+    if (!m_userSizedSplitter) {
+        const int total = m_centre->height();
+        const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
+        m_centre->setSizes({timelineHeight, total - timelineHeight});
+    }
     if (!run.live()) {
         m_axis->setDataEnd(run.elapsed());
         m_axis->setFollowLive(false);

@@ -11,6 +11,7 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 
@@ -93,6 +94,8 @@ private:
     DetailsPane* m_details;
     StatisticsPane* m_statistics;
     QTabWidget* m_bottomTabs;
+    QSplitter* m_centre = nullptr;
+    bool m_userSizedSplitter = false;
     QLabel* m_stateLabel;
     QLabel* m_elapsedLabel;
     QLabel* m_eventsLabel;

@@ -37,9 +37,10 @@ void TimeAxis::pan(qint64 delta)
 
 void TimeAxis::fit()
 {
-    // A margin on the right, for what is drawn after the last event (an undelivered message).
+    // A margin on the right, for what is drawn after the last event (an undelivered message and
+    // its label).
     const qint64 end = std::max<qint64>(m_dataEnd, kMinimumSpan);
-    setRange(0, end + end / 12);
+    setRange(0, end + end / 7);
 }
 
 void TimeAxis::setDataEnd(qint64 t)

@@ -3,6 +3,7 @@
 #include "TimeAxis.h"
 #include "trace/TraceStore.h"
 
+#include <QCursor>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -18,8 +19,8 @@ namespace {
 
 // Arrows closer than this (in pixels, by their send) are bundled.
 constexpr double kBundleWidth = 6;
-// Arrows long enough for their value to be read get a label.
-constexpr double kLabelMinimumLength = 60;
+// An arrow with this much room before the next one on its channel gets its value as a label.
+constexpr double kLabelMinimumRoom = 40;
 
 QColor stateColor(ProcessState state)
 {
@@ -250,8 +251,8 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
                          Qt::AlignLeft | Qt::AlignVCenter, sub);
 
         // State bars, merged to pixels.
-        const double barTop = lane.top() + 14;
-        const double barHeight = 18;
+        const double barTop = lane.top() + kBarTop;
+        const double barHeight = kBarHeight;
         const std::vector<quint32>& states = process.stateEvents;
         if (states.empty())
             continue;
@@ -306,8 +307,14 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
             continue;
         const TraceStore::Channel& channel = m_store->channel(c);
         if (double(count) * kBundleWidth <= s.width) {
-            for (qint64 seq = visible.first; seq < visible.last; ++seq)
-                paintArrow(painter, s, c, seq, false, 1);
+            for (qint64 seq = visible.first; seq < visible.last; ++seq) {
+                // A value label may use the room up to this channel's next arrow.
+                const double x = s.toX(channel.sendTimes[size_t(seq)]);
+                const double next = seq + 1 < qint64(channel.sendTimes.size())
+                                        ? s.toX(channel.sendTimes[size_t(seq + 1)])
+                                        : s.left + s.width;
+                paintArrow(painter, s, c, seq, false, 1, next - x);
+            }
             continue;
         }
         // Dense: one arrow per bucket of sends, labelled with how many it stands for.
@@ -320,19 +327,19 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
                                         channel.sendTimes.begin() + visible.last, bucketEnd) -
                        channel.sendTimes.begin());
             next = std::max(next, seq + 1);
-            paintArrow(painter, s, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)));
+            paintArrow(painter, s, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
             seq = next;
         }
     }
     if (selected >= 0 && selected < qsizetype(m_store->messages().size())) {
         const TraceStore::Message& m = m_store->messages()[size_t(selected)];
         if (m.sendEvent >= 0)
-            paintArrow(painter, s, m.channel, m.seq, true, 1);
+            paintArrow(painter, s, m.channel, m.seq, true, 1, 240);
     }
 }
 
 void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel, qint64 seq,
-                              bool selected, int bundled)
+                              bool selected, int bundled, double labelRoom)
 {
     const TraceStore::Channel& c = m_store->channel(channel);
     const TraceStore::Message& m = m_store->messages()[size_t(c.messageBySeq[size_t(seq)])];
@@ -367,16 +374,6 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
     } else {
         painter.setBrush(palette().base());
         painter.drawEllipse(b, 3.5, 3.5);
-        if (!m_live) {
-            painter.setPen(color);
-            const QString label = tr("undelivered");
-            const int labelWidth = QFontMetrics(font()).horizontalAdvance(label) + 4;
-            // Beside the stub, or before the send mark when the view ends too soon.
-            const double x =
-                b.x() + 6 + labelWidth <= s.left + s.width ? b.x() + 6 : a.x() - 6 - labelWidth;
-            painter.drawText(QRectF(x, b.y() - 8, labelWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                             label);
-        }
     }
     if (bundled > 1) {
         ++m_bundlesDrawn;
@@ -385,13 +382,23 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
                          QStringLiteral("×%1").arg(bundled));
     } else {
         ++m_arrowsDrawn;
-        if (std::abs(b.x() - a.x()) + std::abs(b.y() - a.y()) >= kLabelMinimumLength) {
-            const QString label = QString::fromUtf8(m_store->text(m.sendEvent).toByteArray());
+        if (labelRoom >= kLabelMinimumRoom) {
+            // The label goes beside the sender's state bar, on the side the arrow leaves by:
+            // below it for a downward arrow, above it for an upward one, so the two directions
+            // of a duplex pipe write on separate lines.
+            QString label = QString::fromUtf8(m_store->text(m.sendEvent).toByteArray());
+            if (!delivered && !m_live)
+                label = tr("undelivered: %1").arg(label);
             const QFontMetrics metrics(font());
-            const double room = std::max(std::abs(b.x() - a.x()), 40.0) + 60;
-            const QString shown = metrics.elidedText(label, Qt::ElideRight, int(room));
+            const QString shown = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
+            const QRectF lane = laneRect(c.from);
+            const double y = b.y() > a.y()
+                                 ? lane.top() + kBarTop + kBarHeight + metrics.ascent() + 1
+                                 : lane.top() + kBarTop - metrics.descent() - 1;
+            const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;
+            const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0);
             painter.setPen(palette().color(QPalette::Text));
-            painter.drawText(QPointF((a.x() + b.x()) / 2 + 4, (a.y() + b.y()) / 2 - 2), shown);
+            painter.drawText(QPointF(x + 5, y), shown);
         }
     }
     painter.setBrush(Qt::NoBrush);
@@ -476,7 +483,7 @@ void TimelineView::paintLegend(QPainter& painter) const
         x += 16 + metrics.horizontalAdvance(name) + 18;
     }
     painter.drawText(QRectF(x, area.top(), 400, area.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("arrow: send → recv (dashed: not received)"));
+                     tr("dashed arrow: not received"));
 }
 
 void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
@@ -654,26 +661,24 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
     }
 }
 
+qint64 TimelineView::zoomAnchor() const
+{
+    const QPoint cursor = mapFromGlobal(QCursor::pos());
+    const TimeScale s = scale();
+    if (rect().contains(cursor) && cursor.x() >= s.left)
+        return s.toTime(cursor.x());
+    return (m_axis.start() + m_axis.end()) / 2;
+}
+
 void TimelineView::keyPressEvent(QKeyEvent* event)
 {
-    const qint64 center = (m_axis.start() + m_axis.end()) / 2;
+    // Zooming (+, -) and fitting (F) are the window's actions; the arrow keys pan here.
     switch (event->key()) {
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        m_axis.zoom(0.5, center);
-        break;
-    case Qt::Key_Minus:
-        m_axis.zoom(2.0, center);
-        break;
     case Qt::Key_Left:
         m_axis.pan(-m_axis.span() / 10);
         break;
     case Qt::Key_Right:
         m_axis.pan(m_axis.span() / 10);
-        break;
-    case Qt::Key_F:
-        m_axis.setFollowLive(false);
-        m_axis.fit();
         break;
     default:
         QWidget::keyPressEvent(event);

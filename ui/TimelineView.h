@@ -24,7 +24,9 @@ class TimelineView : public QWidget
 public:
     static constexpr int kLabelWidth = 160;
     static constexpr int kRulerHeight = 26;
-    static constexpr int kLaneHeight = 46;
+    static constexpr int kLaneHeight = 54;
+    static constexpr int kBarTop = 14; // the state bar within its lane
+    static constexpr int kBarHeight = 18;
     static constexpr int kDepthHeight = 90;
     static constexpr int kPollHeight = 28;
 
@@ -51,6 +53,9 @@ public:
     // How many single arrows and bundles the last paint drew.
     int arrowsDrawn() const { return m_arrowsDrawn; }
     int bundlesDrawn() const { return m_bundlesDrawn; }
+
+    // Where keyboard zooming centres: the mouse cursor when it is over the lanes, else the middle.
+    qint64 zoomAnchor() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -80,7 +85,7 @@ private:
     void paintLanes(QPainter& painter, const TimeScale& scale) const;
     void paintArrows(QPainter& painter, const TimeScale& scale);
     void paintArrow(QPainter& painter, const TimeScale& scale, int channel, qint64 seq,
-                    bool selected, int bundled);
+                    bool selected, int bundled, double labelRoom);
     void paintDepth(QPainter& painter, const TimeScale& scale);
     void paintPolls(QPainter& painter, const TimeScale& scale) const;
     void paintLegend(QPainter& painter) const;
