@@ -304,20 +304,35 @@ Status Connection::writeFrame(std::span<const char> payload)
 
 Result<QByteArray> Connection::recvBytes(std::optional<qint64> maxLength)
 {
+    auto bytes = receiveBytes(maxLength, Wait::Block);
+    if (!bytes)
+        return bytes.error();
+    return std::move(**bytes); // a blocking receive always has a message
+}
+
+Result<std::optional<QByteArray>> Connection::tryRecvBytes(std::optional<qint64> maxLength)
+{
+    return receiveBytes(maxLength, Wait::DontBlock);
+}
+
+Result<std::optional<QByteArray>> Connection::receiveBytes(std::optional<qint64> maxLength,
+                                                           Wait wait)
+{
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     if (maxLength && *maxLength < 0)
         return invalidArgument("negative maxlength");
-    auto frame =
-        nextFrame(maxLength ? std::optional<quint64>(*maxLength) : std::nullopt, Wait::Block);
+    auto frame = nextFrame(maxLength ? std::optional<quint64>(*maxLength) : std::nullopt, wait);
     if (!frame)
         return frame.error();
+    if (!*frame)
+        return std::optional<QByteArray>();
     QByteArray bytes = frameBytes(**frame);
     if (m_observer)
         m_observer->received(*this, started, {bytes.constData(), static_cast<size_t>(bytes.size())},
                              nullptr);
-    return bytes;
+    return std::optional<QByteArray>(std::move(bytes));
 }
 
 Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
@@ -345,49 +360,28 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 
 Result<Value> Connection::recv()
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
-    if (Status status = checkReadable(); !status)
-        return status.error();
-    auto frame = nextFrame(std::nullopt, Wait::Block);
-    if (!frame)
-        return frame.error();
-    const std::span<const char> bytes = (*frame)->bytes;
-    Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
-    if (m_observer)
-        m_observer->received(*this, started, bytes, value ? &value.value() : nullptr);
-    return value;
-}
-
-Result<std::optional<QByteArray>> Connection::tryRecvBytes(std::optional<qint64> maxLength)
-{
-    const qint64 started = m_observer ? monotonicNs() : 0;
-    if (Status status = checkReadable(); !status)
-        return status.error();
-    if (maxLength && *maxLength < 0)
-        return invalidArgument("negative maxlength");
-    auto frame =
-        nextFrame(maxLength ? std::optional<quint64>(*maxLength) : std::nullopt, Wait::DontBlock);
-    if (!frame)
-        return frame.error();
-    if (!*frame)
-        return std::optional<QByteArray>();
-    QByteArray bytes = frameBytes(**frame);
-    if (m_observer)
-        m_observer->received(*this, started, {bytes.constData(), static_cast<size_t>(bytes.size())},
-                             nullptr);
-    return std::optional<QByteArray>(std::move(bytes));
+    auto value = receiveValue(Wait::Block);
+    if (!value)
+        return value.error();
+    return std::move(**value); // a blocking receive always has a message
 }
 
 Result<std::optional<Value>> Connection::tryRecv()
 {
+    return receiveValue(Wait::DontBlock);
+}
+
+Result<std::optional<Value>> Connection::receiveValue(Wait wait)
+{
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
-    auto frame = nextFrame(std::nullopt, Wait::DontBlock);
+    auto frame = nextFrame(std::nullopt, wait);
     if (!frame)
         return frame.error();
     if (!*frame)
         return std::optional<Value>();
+    // Decoded straight from the read buffer: no copy of the payload.
     const std::span<const char> bytes = (*frame)->bytes;
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
     if (m_observer)

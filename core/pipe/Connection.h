@@ -103,6 +103,8 @@ private:
         bool gathered = false;
     };
 
+    Result<std::optional<QByteArray>> receiveBytes(std::optional<qint64> maxLength, Wait wait);
+    Result<std::optional<Value>> receiveValue(Wait wait);
     Status checkReadable() const;
     Status checkWritable() const;
     Status writeFrame(std::span<const char> payload);

@@ -2,21 +2,15 @@
 
 #include "pipe/Wait.h"
 #include "run/RoleContext.h"
+#include "run/TutorialRoles.h"
 
 namespace pipescope {
 
 int producerRole(RoleContext& context)
 {
-    Connection& connection = context.connection(0);
     const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 5));
     context.print(context.name() + QStringLiteral(": Running"));
-    for (qint64 i = 0; i < count; ++i) {
-        const double value = context.random();
-        context.sleep(value);
-        if (Status sent = connection.send(Value::fromFloat(value)); !sent)
-            return context.fail(sent.error());
-    }
-    if (Status sent = connection.send(Value::none()); !sent)
+    if (Status sent = sendRandomValuesThenNone(context, context.connection(0), count, 1.0); !sent)
         return context.fail(sent.error());
     context.print(context.name() + QStringLiteral(": Done"));
     return context.finish();

@@ -1,23 +1,18 @@
 #include "run/PollRoles.h"
 
 #include "run/RoleContext.h"
+#include "run/TutorialRoles.h"
 #include "wire/PyRepr.h"
 
 namespace pipescope {
 
 int pollSenderRole(RoleContext& context)
 {
-    Connection& connection = context.connection(0);
     const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 5));
     const double interval = context.parameter(QStringLiteral("interval"), 0.5);
     context.print(QStringLiteral("Sender: Running"));
-    for (qint64 i = 0; i < count; ++i) {
-        const double value = context.random();
-        context.sleep(value * interval);
-        if (Status sent = connection.send(Value::fromFloat(value)); !sent)
-            return context.fail(sent.error());
-    }
-    if (Status sent = connection.send(Value::none()); !sent)
+    if (Status sent = sendRandomValuesThenNone(context, context.connection(0), count, interval);
+        !sent)
         return context.fail(sent.error());
     context.print(QStringLiteral("Sender: Done"));
     return context.finish();

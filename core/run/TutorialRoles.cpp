@@ -5,18 +5,23 @@
 
 namespace pipescope {
 
-int senderRole(RoleContext& context)
+Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qint64 count,
+                                double sleepFactor)
 {
-    Connection& connection = context.connection(0);
-    context.print(QStringLiteral("Sender: Running"));
-    const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 10));
     for (qint64 i = 0; i < count; ++i) {
         const double value = context.random();
-        context.sleep(value);
+        context.sleep(value * sleepFactor);
         if (Status sent = connection.send(Value::fromFloat(value)); !sent)
-            return context.fail(sent.error());
+            return sent;
     }
-    if (Status sent = connection.send(Value::none()); !sent)
+    return connection.send(Value::none());
+}
+
+int senderRole(RoleContext& context)
+{
+    context.print(QStringLiteral("Sender: Running"));
+    const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 10));
+    if (Status sent = sendRandomValuesThenNone(context, context.connection(0), count, 1.0); !sent)
         return context.fail(sent.error());
     context.print(QStringLiteral("Sender: Done"));
     return context.finish();

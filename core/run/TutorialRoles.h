@@ -1,10 +1,17 @@
 #pragma once
 
-#include <QStringList>
+#include "pipe/Result.h"
 
 namespace pipescope {
 
 class RoleContext;
+
+class Connection;
+
+// The tutorial's sender loop, shared by the roles that send random values: `count` values drawn
+// with random(), each sent after sleeping value * sleepFactor seconds, then None.
+Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qint64 count,
+                                double sleepFactor);
 
 // The tutorial's functions, line for line, on PipeScope's Connection.
 // sender(connection): `count` random values, each after sleeping that long, then None.

@@ -1,5 +1,6 @@
 #include "trace/ChromeTraceWriter.h"
 
+#include "trace/ChunkedOutput.h"
 #include "trace/JsonText.h"
 #include "trace/SaveFile.h"
 #include "trace/TraceStore.h"
@@ -26,12 +27,19 @@ quint64 flowId(int channel, qint64 seq)
 class Writer
 {
 public:
-    explicit Writer(QByteArray& out)
-        : m_out(out)
+    explicit Writer(ChunkedOutput& output)
+        : m_output(output)
+        , m_out(output.buffer())
     {}
+
+    // The first write error, if any.
+    const Status& status() const { return m_status; }
 
     void begin(const char* phase, int pid, const QByteArray& name, qint64 tNs)
     {
+        // Between events, a full chunk goes out.
+        if (m_status)
+            m_status = m_output.flushIfFull();
         m_out.append(m_first ? "\n" : ",\n");
         m_first = false;
         m_out.append("{\"ph\":\"");
@@ -71,7 +79,9 @@ private:
         m_out.append("\":");
     }
 
+    ChunkedOutput& m_output;
     QByteArray& m_out;
+    Status m_status;
     bool m_first = true;
 };
 
@@ -131,9 +141,9 @@ void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivere
 
 Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
 {
-    QByteArray out;
-    out.append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
-    Writer w(out);
+    ChunkedOutput output(device);
+    output.buffer().append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+    Writer w(output);
     writeNames(w, store);
 
     // Which sends were received (only those get an arrow).
@@ -205,10 +215,10 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
             w.end();
         }
     }
-    out.append("\n]}\n");
-    if (device.write(out) != out.size())
-        return Error(ErrorKind::System, device.errorString());
-    return {};
+    if (!w.status())
+        return w.status();
+    output.buffer().append("\n]}\n");
+    return output.finish();
 }
 
 Status ChromeTraceWriter::writeFile(const TraceStore& store, const QString& path)

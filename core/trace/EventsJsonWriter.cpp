@@ -1,5 +1,6 @@
 #include "trace/EventsJsonWriter.h"
 
+#include "trace/ChunkedOutput.h"
 #include "trace/JsonText.h"
 #include "trace/SaveFile.h"
 #include "trace/TraceStore.h"
@@ -92,18 +93,13 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
 
 Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
 {
-    QByteArray chunk;
+    ChunkedOutput output(device);
     for (const quint32 e : store.eventsByTime()) {
-        appendEvent(chunk, store, e);
-        if (chunk.size() >= 1 << 20) {
-            if (device.write(chunk) != chunk.size())
-                return Error(ErrorKind::System, device.errorString());
-            chunk.resize(0);
-        }
+        appendEvent(output.buffer(), store, e);
+        if (Status written = output.flushIfFull(); !written)
+            return written;
     }
-    if (device.write(chunk) != chunk.size())
-        return Error(ErrorKind::System, device.errorString());
-    return {};
+    return output.finish();
 }
 
 Status EventsJsonWriter::writeFile(const TraceStore& store, const QString& path)

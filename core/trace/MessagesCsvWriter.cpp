@@ -1,5 +1,6 @@
 #include "trace/MessagesCsvWriter.h"
 
+#include "trace/ChunkedOutput.h"
 #include "trace/SaveFile.h"
 #include "trace/TraceStore.h"
 
@@ -61,18 +62,14 @@ void appendRow(QByteArray& out, const TraceStore& store, const TraceStore::Messa
 
 Status MessagesCsvWriter::write(const TraceStore& store, QIODevice& device)
 {
-    QByteArray chunk("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n");
+    ChunkedOutput output(device);
+    output.buffer().append("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n");
     for (const TraceStore::Message& message : store.messages()) {
-        appendRow(chunk, store, message);
-        if (chunk.size() >= 1 << 20) {
-            if (device.write(chunk) != chunk.size())
-                return Error(ErrorKind::System, device.errorString());
-            chunk.resize(0);
-        }
+        appendRow(output.buffer(), store, message);
+        if (Status written = output.flushIfFull(); !written)
+            return written;
     }
-    if (device.write(chunk) != chunk.size())
-        return Error(ErrorKind::System, device.errorString());
-    return {};
+    return output.finish();
 }
 
 Status MessagesCsvWriter::writeFile(const TraceStore& store, const QString& path)
