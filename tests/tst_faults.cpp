@@ -89,6 +89,7 @@ private Q_SLOTS:
     void hostileHeaderThenSilenceKeepsMemoryBounded();
     void badTelemetry_data();
     void badTelemetry();
+    void aDescendantHoldingTheTelemetryDoesNotHoldTheRun();
     void aReceiverThatStopsReadingBlocksTheSenderUntilStop();
     void aMillionMessagesThroughFlood();
     void twoHundredRunsLeaveNothingBehind();
@@ -257,6 +258,33 @@ void TestFaults::badTelemetry()
                  problems.contains(says),
              qPrintable(problems));
     QVERIFY(!runner->succeeded());
+}
+
+void TestFaults::aDescendantHoldingTheTelemetryDoesNotHoldTheRun()
+{
+    // The worker leaves a background process that keeps its telemetry descriptor open: the run
+    // ends when the worker does, not when the descendant lets go.
+    QTemporaryDir directory;
+    const QString fake = directory.filePath(QStringLiteral("forking-worker"));
+    const QString pidFile = directory.filePath(QStringLiteral("descendant.pid"));
+    QFile file(fake);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\nsleep 300 >/dev/null 2>&1 &\necho $! >> \"" + pidFile.toUtf8() +
+               "\"\nexit 0\n");
+    file.close();
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto runner = makeRunner();
+    runner->setWorkerPath(fake);
+    QVERIFY(runner->start(settingsFor(QStringLiteral("sender-receiver"), 0, 0)).ok());
+    const bool ended = waitForEnd(*runner, 60000);
+    QFile pids(pidFile);
+    if (pids.open(QIODevice::ReadOnly)) {
+        for (const QByteArray& pid : pids.readAll().split('\n')) {
+            if (!pid.trimmed().isEmpty())
+                ::kill(pid_t(pid.trimmed().toLongLong()), SIGKILL);
+        }
+    }
+    QVERIFY2(ended, "the run waited for a descendant of its worker");
 }
 
 void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()

@@ -263,9 +263,16 @@ void ScenarioRunner::childFinished(Child& child, int exitCode, bool crashed)
     if (child.exited)
         return;
     child.exited = true;
-    // Everything the child said before it ended is read before its end is recorded.
-    while (!child.telemetry.closed() && child.notifier->isEnabled())
+    // Everything the child said before it ended is read before its end is recorded: until EOF,
+    // or until nothing more is there (a descendant that kept the descriptor is not the child:
+    // what it holds back is not waited for).
+    for (quint64 before = ~0ULL; !child.telemetry.closed() && child.notifier->isEnabled() &&
+                                 before != m_store.generation();) {
+        before = m_store.generation();
         ingestTelemetry(child);
+    }
+    child.notifier->setEnabled(false);
+    child.telemetry.close();
     drainOutput(child, false, true);
     drainOutput(child, true, true);
 
