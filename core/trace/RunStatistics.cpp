@@ -3,7 +3,7 @@
 #include "trace/TraceStore.h"
 
 #include <algorithm>
-#include <optional>
+#include <limits>
 
 namespace pipescope {
 
@@ -59,25 +59,23 @@ RunStatistics RunStatistics::compute(const TraceStore& store, qint64 durationNs)
     for (int c = 0; c < store.channelCount(); ++c)
         statistics.maxDepth.push_back(store.maxDepth(c));
 
-    for (qsizetype e = 0; e < store.eventCount(); ++e) {
-        if (store.kind(e) == EventKind::Poll)
+    for (int p = 0; p < store.processCount(); ++p) {
+        for (const quint32 e : store.process(p).pollEvents)
             ++(store.detail(e) ? statistics.pollsTrue : statistics.pollsFalse);
     }
 
     for (int p = 0; p < store.processCount(); ++p) {
+        constexpr qint64 kNotBlocked = std::numeric_limits<qint64>::min();
         qint64 blocked = 0;
-        std::optional<qint64> blockedSince;
-        for (const quint32 e : store.process(p).events) {
-            if (store.kind(e) != EventKind::State)
-                continue;
-            if (blockedSince)
-                blocked += store.time(e) - *blockedSince;
-            blockedSince.reset();
-            if (store.detail(e) == quint8(ProcessState::BlockedSend))
-                blockedSince = store.time(e);
+        qint64 blockedSince = kNotBlocked;
+        for (const quint32 e : store.process(p).stateEvents) {
+            if (blockedSince != kNotBlocked)
+                blocked += store.time(e) - blockedSince;
+            blockedSince =
+                store.detail(e) == quint8(ProcessState::BlockedSend) ? store.time(e) : kNotBlocked;
         }
-        if (blockedSince)
-            blocked += std::max<qint64>(0, durationNs - *blockedSince);
+        if (blockedSince != kNotBlocked)
+            blocked += std::max<qint64>(0, durationNs - blockedSince);
         statistics.blockedSendNs.push_back(blocked);
         statistics.totalBlockedSendNs += blocked;
     }
