@@ -41,6 +41,8 @@ private Q_SLOTS:
     void queueDepthOverTime();
     void refusesImpossibleEvents_data();
     void refusesImpossibleEvents();
+    void refusesImpossibleTimesAndSizes_data();
+    void refusesImpossibleTimesAndSizes();
     void eventsByTimeMergesProcesses();
     void decoderReadsRecordsAndTexts();
     void decoderRefusesHostileBatches_data();
@@ -120,6 +122,42 @@ void TestTraceStore::refusesImpossibleEvents()
     QVERIFY2(appended.error().message().contains(says), qPrintable(appended.error().message()));
     QCOMPARE(store.eventCount(), 0);
     QVERIFY(store.messages().empty());
+}
+
+void TestTraceStore::refusesImpossibleTimesAndSizes_data()
+{
+    // Found by fuzz_telemetry: extreme values that made the store's arithmetic overflow.
+    QTest::addColumn<qint64>("start");
+    QTest::addColumn<qint64>("end");
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("negative time") << qint64(-5) << qint64(5) << qint64(8) << "impossible";
+    QTest::newRow("ends before it starts") << qint64(10) << qint64(5) << qint64(8) << "impossible";
+    QTest::newRow("time near the limit")
+        << qint64(0) << std::numeric_limits<qint64>::max() << qint64(8) << "impossible";
+    QTest::newRow("negative size")
+        << qint64(1) << qint64(2) << qint64(-1) << "impossible message size";
+    QTest::newRow("huge size") << qint64(1) << qint64(2) << std::numeric_limits<qint64>::max()
+                               << "impossible message size";
+}
+
+void TestTraceStore::refusesImpossibleTimesAndSizes()
+{
+    QFETCH(qint64, start);
+    QFETCH(qint64, end);
+    QFETCH(qint64, bytes);
+    QFETCH(QString, says);
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    TelemetryRecord record = message(EventKind::Send, 0, 0, end, bytes);
+    record.startNs = start;
+    const auto appended = store.append(0, record, {});
+    QVERIFY(!appended.ok());
+    QVERIFY2(appended.error().message().contains(says), qPrintable(appended.error().message()));
+    QCOMPARE(store.eventCount(), 0);
+    QVERIFY(store.channel(0).sendTimes.empty());
 }
 
 void TestTraceStore::eventsByTimeMergesProcesses()

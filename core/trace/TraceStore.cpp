@@ -68,6 +68,13 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         return refused(QStringLiteral("unknown event kind %1").arg(int(record.kind)));
     if (record.kind == EventKind::State && record.detail >= kProcessStateCount)
         return refused(QStringLiteral("unknown state %1").arg(record.detail));
+    // Times on the monotonic clock: never negative, a call never ends before it began, and far
+    // enough from the limits that no difference the store takes can overflow.
+    if (record.startNs < 0 || record.startNs > record.tNs || record.tNs > kMaxTimeNs ||
+        m_origin < 0 || m_origin > kMaxTimeNs)
+        return refused(QStringLiteral("event times %1..%2 are impossible")
+                           .arg(record.startNs)
+                           .arg(record.tNs));
     const auto event = static_cast<qint32>(m_time.size());
     if (record.kind == EventKind::Send || record.kind == EventKind::Recv) {
         if (process == kRunner)
@@ -142,15 +149,17 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
                            .arg(eventKindName(record.kind), channel.name)
                            .arg(record.seq)
                            .arg(expected));
-    if (record.amount < 0)
-        return refused(QStringLiteral("negative message size"));
+    std::vector<qint64>& bytes = send ? channel.sentBytes : channel.receivedBytes;
+    qint64 cumulative = 0;
+    if (record.amount < 0 || record.amount > kMaxMessageBytes ||
+        __builtin_add_overflow(bytes.empty() ? 0 : bytes.back(), record.amount, &cumulative))
+        return refused(QStringLiteral("impossible message size %1").arg(record.amount));
 
     // A message is sent when its send call begins (it may block there before the bytes go in)
     // and received when the recv returns: so the recv is never earlier than its send.
     const qint64 t = (send ? record.startNs : record.tNs) - m_origin;
     times.push_back(t);
-    std::vector<qint64>& bytes = send ? channel.sentBytes : channel.receivedBytes;
-    bytes.push_back((bytes.empty() ? 0 : bytes.back()) + record.amount);
+    bytes.push_back(cumulative);
 
     // The other side may have been recorded first (telemetry batches arrive in any order).
     if (static_cast<qint64>(channel.messageBySeq.size()) <= record.seq) {

@@ -24,6 +24,9 @@ public:
     static constexpr int kRunner = 0xfffe;
     // The text pool's bound; texts beyond it are dropped (and counted).
     static constexpr qsizetype kMaxTextBytes = 256 * 1024 * 1024;
+    // The latest time an event may have (about 146 years of uptime) and the largest message.
+    static constexpr qint64 kMaxTimeNs = qint64(1) << 62;
+    static constexpr qint64 kMaxMessageBytes = qint64(1) << 48;
 
     struct Process
     {
@@ -78,7 +81,8 @@ public:
     QString processName(int index) const;
 
     // Appends one event of `process` (or kRunner). A message event must name a channel that the
-    // process writes (send) or reads (recv), with the next seq of that direction: anything else
+    // process writes (send) or reads (recv), with the next seq of that direction, and a size from
+    // 0 to kMaxMessageBytes; times must satisfy 0 <= startNs <= tNs <= kMaxTimeNs. Anything else
     // is refused with a Protocol error and changes nothing.
     Result<qint32> append(int process, const TelemetryRecord& record, QByteArrayView text,
                           QByteArrayView payloadHead = {});
