@@ -146,7 +146,7 @@ int CommandLine::runScenario(QStringList arguments)
     auto settings = ScenarioRunner::resolve(request);
     if (!settings)
         return usageError(settings.error().message());
-    if (settings->seedDrawn)
+    if (settings->seedDrawn && settings->scenario->random)
         std::printf("Seed: %llu (replay this run with --seed %llu)\n",
                     static_cast<unsigned long long>(settings->seed),
                     static_cast<unsigned long long>(settings->seed));

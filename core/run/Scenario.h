@@ -71,6 +71,7 @@ struct Scenario
     QString title;       // "Sender -> Receiver"
     QString description; // one line
     QString seeds;       // how the run's seed is used
+    bool random = true;  // whether the seed matters at all
     double defaultTimeScale = 1.0;
     QList<ScenarioParameter> parameters;
     std::function<ScenarioPlan(const ParameterValues&)> plan;

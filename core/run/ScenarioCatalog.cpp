@@ -71,6 +71,7 @@ QList<Scenario> makeCatalog()
         QStringLiteral("send_bytes with offset and size, recv_bytes, recv_bytes_into with an "
                        "offset, BufferTooShort, and recv_bytes(maxlength) refusing a message");
     bytes.seeds = QStringLiteral("no randomness");
+    bytes.random = false;
     bytes.defaultTimeScale = 0;
     bytes.parameters = {
         intParameter("buffer", 32, 8, 4096, "the receiver's recv_bytes_into buffer, in bytes"),
@@ -102,6 +103,7 @@ QList<Scenario> makeCatalog()
         QStringLiteral("A fast sender and a slow receiver: the queue grows until the kernel's "
                        "buffer is full and the sender blocks");
     flood.seeds = QStringLiteral("no randomness");
+    flood.random = false;
     flood.parameters = {
         intParameter("count", 1000, 1, 100000000, "messages the sender sends"),
         intParameter("size", 1024, 8, 16777216, "bytes per message"),
