@@ -7,7 +7,7 @@
 #define FUZZ_CHECK(condition)                                                                      \
     do {                                                                                           \
         if (!(condition)) {                                                                        \
-            std::fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, __LINE__,           \
+            std::fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, __LINE__,            \
                          #condition);                                                              \
             std::fflush(stderr);                                                                   \
             __builtin_trap();                                                                      \

@@ -262,8 +262,8 @@ private:
         FUZZ_CHECK(m_outcome.frames.size() < m_model.complete);
         FUZZ_CHECK(size == expected.length);
         FUZZ_CHECK(m_arrivedInFrame == expected.headerSize + size);
-        FUZZ_CHECK(size == 0 ||
-                   std::memcmp(step.frame.data(), m_all.data() + expected.payloadOffset, size) == 0);
+        FUZZ_CHECK(size == 0 || std::memcmp(step.frame.data(),
+                                            m_all.data() + expected.payloadOffset, size) == 0);
         m_outcome.frames.emplace_back(step.frame.data(), size);
         m_arrivedInFrame = 0;
         if (step.gathered && m_options.take) {
@@ -331,9 +331,9 @@ private:
     const Model& m_model;
     Options m_options;
     Outcome m_outcome;
-    long long m_live = 0;         // net heap bytes allocated by the decoder
-    size_t m_arrivedInFrame = 0;  // bytes of the unfinished frame the decoder has taken
-    size_t m_heldFrame = 0;       // the last gathered frame, until the next call releases it
+    long long m_live = 0;        // net heap bytes allocated by the decoder
+    size_t m_arrivedInFrame = 0; // bytes of the unfinished frame the decoder has taken
+    size_t m_heldFrame = 0;      // the last gathered frame, until the next call releases it
 };
 
 // ---- Splits ----------------------------------------------------------------------------------
@@ -379,10 +379,10 @@ std::vector<size_t> chunkSizes(std::span<const char> data, quint8 split, quint8 
             break;
         default: {
             const void* marker = std::memchr(data.data() + at, kMarkers[param], left);
-            size = marker ? static_cast<size_t>(static_cast<const char*>(marker) -
-                                                (data.data() + at)) +
-                                1
-                          : left;
+            size =
+                marker
+                    ? static_cast<size_t>(static_cast<const char*>(marker) - (data.data() + at)) + 1
+                    : left;
             break;
         }
         }
