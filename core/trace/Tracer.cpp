@@ -176,16 +176,16 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
         append(record, value->repr().toUtf8(), head);
         return;
     }
-    // Bytes: the repr of the first bytes, enough for a preview.
+    // Bytes: the repr of the first bytes, enough for a preview, written into a reused buffer.
     constexpr qsizetype kPreviewBytes = 64;
-    QByteArray preview =
-        reprBytes(QByteArrayView(payload.data(), std::min(size, kPreviewBytes))).toUtf8();
+    m_preview.resize(0);
+    appendReprBytes(m_preview, QByteArrayView(payload.data(), std::min(size, kPreviewBytes)));
     if (size > kPreviewBytes) {
-        preview.chop(1); // the closing quote
-        preview += "...'";
+        m_preview.chop(1); // the closing quote
+        m_preview += "...'";
         record.detail = 1;
     }
-    append(record, preview, head);
+    append(record, m_preview, head);
 }
 
 void Tracer::sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,

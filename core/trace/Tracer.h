@@ -72,6 +72,7 @@ private:
 
     Connection m_telemetry;
     QByteArray m_batch;
+    QByteArray m_preview; // reused for every byte message's preview
     qint64 m_lastFlushNs = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;

@@ -215,33 +215,42 @@ QString reprStrUtf8(QByteArrayView utf8)
     return out;
 }
 
-QString reprBytes(QByteArrayView bytes)
+void appendReprBytes(QByteArray& out, QByteArrayView bytes)
 {
-    const char16_t quote = pickQuote(bytes);
-    QString out;
-    out.reserve(bytes.size() + 3);
-    out.append(QLatin1String("b"));
-    out.append(QChar(quote));
+    static constexpr char hex[] = "0123456789abcdef";
+    const auto quote = static_cast<char>(pickQuote(bytes));
+    // At most four characters a byte: size the output once and write into it.
+    const qsizetype start = out.size();
+    out.resize(start + 3 + 4 * bytes.size());
+    char* p = out.data() + start;
+    *p++ = 'b';
+    *p++ = quote;
     for (const char ch : bytes) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c == quote || c == '\\') {
-            out.append(QLatin1Char('\\'));
-            out.append(QLatin1Char(ch));
-        } else if (c == '\t') {
-            out.append(QLatin1String("\\t"));
-        } else if (c == '\n') {
-            out.append(QLatin1String("\\n"));
-        } else if (c == '\r') {
-            out.append(QLatin1String("\\r"));
+        if (ch == quote || c == '\\') {
+            *p++ = '\\';
+            *p++ = ch;
+        } else if (c == '\t' || c == '\n' || c == '\r') {
+            *p++ = '\\';
+            *p++ = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
         } else if (c < 0x20 || c >= 0x7f) {
-            out.append(QLatin1String("\\x"));
-            appendHex(out, c, 2);
+            *p++ = '\\';
+            *p++ = 'x';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
         } else {
-            out.append(QLatin1Char(ch));
+            *p++ = ch;
         }
     }
-    out.append(QChar(quote));
-    return out;
+    *p++ = quote;
+    out.truncate(p - out.constData());
+}
+
+QString reprBytes(QByteArrayView bytes)
+{
+    QByteArray out;
+    appendReprBytes(out, bytes);
+    return QString::fromLatin1(out);
 }
 
 bool isPyUtf8(QByteArrayView utf8)

@@ -20,6 +20,8 @@ QString reprStrUtf8(QByteArrayView utf8);
 
 // repr(bytes): b'...' with \\, the quote, \t, \n, \r and \xNN for bytes outside 0x20..0x7e.
 QString reprBytes(QByteArrayView bytes);
+// The same, appended to `out` as ASCII without a QString in between (for hot paths).
+void appendReprBytes(QByteArray& out, QByteArrayView bytes);
 
 // A Python str travels in pickles as UTF-8 encoded with the 'surrogatepass' error handler: strict
 // UTF-8 except that the surrogates U+D800..U+DFFF may appear, each as its own 3-byte sequence.

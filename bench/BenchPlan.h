@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace pipescope::bench {
+
+// How much the bench measures: the full run (a few minutes at most) or --quick (well under 30 s,
+// for CI, which only checks that the bench still works).
+struct BenchPlan
+{
+    bool quick = false;
+    // Rounds of the pipe benchmarks; each round runs every contender once, in rotating order.
+    int rounds = 5;
+    int rttWarmup = 500;
+    int rttIterations = 10'000;
+    qint64 count64B = 300'000;
+    qint64 count64KiB = 30'000;
+    qint64 count1MiB = 2'000;
+    qint64 objectCount = 300'000;
+    // CPython is slower: it sends this share of the messages, for rounds of similar length.
+    double cpythonShare = 0.4;
+    int traceRounds = 5;
+    qint64 traceCount = 300'000;
+    qint64 ingestMessages = 565'000; // about 3.6 events each: 2.0 million
+    int ingestRounds = 3;
+    qint64 paintMessages = 1'000'000;
+    int paintRepeats = 9;
+    qint64 floodCount = 500'000;
+    int floodLimitMs = 60'000;
+
+    static BenchPlan full();
+    static BenchPlan quickPlan();
+};
+
+} // namespace pipescope::bench

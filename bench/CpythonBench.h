@@ -1,0 +1,39 @@
+#pragma once
+
+#include "Samples.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace pipescope::bench {
+
+// The CPython contender: bench/cpython_bench.py run by python3 for each measurement (see the
+// script for what it does). Missing when python3 or the script cannot be found or the script
+// fails; every measurement is then std::nullopt.
+class CpythonBench
+{
+public:
+    CpythonBench();
+
+    bool available() const { return m_missing.isEmpty(); }
+    // Why it is missing ("python3 not found", ...).
+    const QString& missing() const { return m_missing; }
+    QString version() const { return m_version; }
+    const QString& script() const { return m_script; }
+
+    std::optional<Samples> roundTrips(qsizetype size, int warmup, int iterations);
+    std::optional<double> oneWaySeconds(qsizetype size, qint64 count);
+    std::optional<double> objectsSeconds(qint64 count);
+
+private:
+    std::optional<QJsonObject> run(const QStringList& arguments);
+
+    QString m_python;
+    QString m_script;
+    QString m_missing;
+    QString m_version;
+};
+
+} // namespace pipescope::bench

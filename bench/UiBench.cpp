@@ -1,0 +1,149 @@
+#include "UiBench.h"
+
+#include "BenchError.h"
+#include "MainWindow.h"
+#include "Samples.h"
+#include "SyntheticRun.h"
+#include "TimeAxis.h"
+#include "TimelineView.h"
+#include "pipe/Deadline.h"
+#include "trace/TraceStore.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QImage>
+#include <QTimer>
+#include <algorithm>
+#include <string>
+
+namespace pipescope::bench {
+
+UiBench::Paint UiBench::paint(qint64 messages, int repeats)
+{
+    Paint result;
+    TraceStore store;
+    store.setOrigin(0);
+    store.addProcess(QStringLiteral("sender"), QStringLiteral("flood-sender"));
+    store.addProcess(QStringLiteral("receiver"), QStringLiteral("flood-receiver"));
+    store.addChannel(QStringLiteral("sender->receiver"), SyntheticRun::kSender,
+                     SyntheticRun::kReceiver);
+    const qint64 end =
+        SyntheticRun::generate(messages, [&](int process, const TelemetryRecord& record,
+                                             QByteArrayView text, QByteArrayView head) {
+            if (!store.append(process, record, text, head))
+                fail("paint: the synthetic run does not fit the store");
+        });
+    for (int p = 0; p < store.processCount(); ++p) {
+        store.process(p).pid = 40'000 + p;
+        store.process(p).ended = true;
+    }
+    result.messages = qint64(store.messages().size());
+    result.events = store.eventCount();
+
+    TimeAxis axis;
+    TimelineView view(axis);
+    view.resize(1400, 500);
+    view.setStore(&store, false);
+    axis.setFollowLive(false);
+    axis.setDataEnd(end);
+    axis.fit();
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+    auto paintOnce = [&] {
+        const qint64 started = monotonicNs();
+        view.render(&image);
+        return double(monotonicNs() - started) / 1e6;
+    };
+
+    result.firstFullMs = paintOnce();
+    Samples full;
+    for (int i = 0; i < repeats; ++i)
+        full.add(paintOnce());
+    result.fullMs = full.median();
+    result.fullArrows = view.arrowsDrawn();
+    result.fullBundles = view.bundlesDrawn();
+
+    const qint64 middle = end / 2;
+    axis.setRange(middle - 500'000, middle + 500'000);
+    Samples window;
+    paintOnce();
+    for (int i = 0; i < repeats; ++i)
+        window.add(paintOnce());
+    result.windowMs = window.median();
+    result.windowArrows = view.arrowsDrawn();
+    result.windowBundles = view.bundlesDrawn();
+    return result;
+}
+
+UiBench::Stall UiBench::stall(qint64 count, int limitMs)
+{
+    const QString worker = ScenarioRunner::defaultWorkerPath();
+    if (!QFileInfo(worker).isExecutable()) {
+        const std::string message = "UI stall: no worker at " + worker.toStdString() +
+                                    " (build pipescope-worker, or set PIPESCOPE_WORKER)";
+        fail(message.c_str());
+    }
+    Stall result;
+    MainWindow window;
+    window.show();
+    // Let the window reach the screen before the run starts.
+    const qint64 shown = monotonicNs();
+    while (monotonicNs() - shown < 300'000'000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+
+    RunRequest request;
+    request.scenario = QStringLiteral("flood");
+    request.seed = 1;
+    request.parameters = {{QStringLiteral("count"), double(count)},
+                          {QStringLiteral("size"), 64.0},
+                          {QStringLiteral("delay"), 0.0}};
+
+    QEventLoop loop;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(1);
+    qint64 lastTick = 0;
+    qint64 finishedAt = 0;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        const qint64 now = monotonicNs();
+        const double gap = double(now - lastTick) / 1e6;
+        lastTick = now;
+        result.maxGapMs = std::max(result.maxGapMs, gap);
+        if (finishedAt == 0)
+            result.maxGapStreamingMs = std::max(result.maxGapStreamingMs, gap);
+        result.gapsOver16Ms += gap > 16 ? 1 : 0;
+        result.gapsOver50Ms += gap > 50 ? 1 : 0;
+    });
+    QObject::connect(&window, &MainWindow::runFinished, &loop, [&] {
+        finishedAt = monotonicNs();
+        QTimer::singleShot(300, &loop, &QEventLoop::quit);
+    });
+    QTimer limit;
+    limit.setSingleShot(true);
+    QObject::connect(&limit, &QTimer::timeout, &window, &MainWindow::stopRun);
+
+    if (!window.startRun(request))
+        fail("UI stall: the flood run did not start");
+    auto* application = qobject_cast<BenchApplication*>(QCoreApplication::instance());
+    if (application)
+        application->startWatching(10.0);
+    lastTick = monotonicNs();
+    tick.start();
+    limit.start(limitMs);
+    loop.exec();
+    tick.stop();
+    if (application) {
+        application->stopWatching();
+        result.slowEvents = application->slowEvents();
+    }
+
+    const ScenarioRunner* runner = window.currentRunner();
+    result.finished = !runner->stopped();
+    result.succeeded = runner->succeeded();
+    result.seconds = double(runner->elapsedNs()) / 1e9;
+    result.events = runner->store().eventCount();
+    result.messages = qint64(runner->store().messages().size());
+    return result;
+}
+
+} // namespace pipescope::bench

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "BenchApplication.h"
+
+#include <QtGlobal>
+#include <vector>
+
+namespace pipescope::bench {
+
+// The window's side: how long the timeline takes to draw a big run, and how long the UI thread
+// stalls while a run streams in. Needs the QApplication.
+class UiBench
+{
+public:
+    struct Paint
+    {
+        qint64 messages = 0;
+        qint64 events = 0;
+        double firstFullMs = 0; // the first paint also computes the depth track's peaks
+        double fullMs = 0;      // median of the paints after it, whole run in view
+        double windowMs = 0;    // median, a 1 ms window in the middle of the run
+        int fullArrows = 0;
+        int fullBundles = 0;
+        int windowArrows = 0;
+        int windowBundles = 0;
+    };
+
+    struct Stall
+    {
+        double maxGapMs = 0;          // between ticks of a 1 ms timer, from start to end + 300 ms
+        double maxGapStreamingMs = 0; // the same until the run finished
+        qint64 gapsOver16Ms = 0;
+        qint64 gapsOver50Ms = 0;
+        qint64 events = 0;
+        qint64 messages = 0;
+        double seconds = 0;
+        bool finished = false; // false: stopped at the time limit
+        bool succeeded = false;
+        // The events that kept the UI thread busy for 10 ms or more, longest first.
+        std::vector<BenchApplication::Slow> slowEvents;
+    };
+
+    // Renders a TimelineView of 1400x500 into a QImage: a synthetic run of `messages` (see
+    // SyntheticRun), at full zoom-out and with a 1 ms window, `repeats` times each.
+    static Paint paint(qint64 messages, int repeats);
+    // Runs `flood` (count `count`, 64-byte messages, delay 0) with pipescope-worker in a shown
+    // MainWindow and measures the longest gap between ticks of a 1 ms timer on the UI thread,
+    // with BenchApplication naming the events that took the time.
+    static Stall stall(qint64 count, int limitMs);
+};
+
+} // namespace pipescope::bench

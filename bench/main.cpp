@@ -1,0 +1,506 @@
+// pipescope-bench: PipeScope side by side with a raw C++ framing and CPython's
+// multiprocessing.connection in one run (pipes, codec, tracing, ingestion, the window), with
+// ratios and targets marked PASS or MISS. See usage() and the README's Performance section.
+#include "BenchApplication.h"
+#include "BenchPlan.h"
+#include "CpythonBench.h"
+#include "IngestBench.h"
+#include "PipeBench.h"
+#include "Report.h"
+#include "Samples.h"
+#include "TracingBench.h"
+#include "UiBench.h"
+#include "pipe/Deadline.h"
+#include "trace/TraceStore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <array>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace pipescope;
+using namespace pipescope::bench;
+
+namespace {
+
+enum Contender
+{
+    kPipeScope,
+    kRaw,
+    kCpython,
+    kContenders
+};
+
+constexpr qsizetype kSmall = 64;
+
+// One value per round and contender (a contender that could not run has none that round).
+struct PerRound
+{
+    std::array<std::vector<std::optional<double>>, kContenders> values;
+
+    void set(int contender, int round, std::optional<double> value)
+    {
+        auto& column = values[std::size_t(contender)];
+        if (column.size() <= std::size_t(round))
+            column.resize(std::size_t(round) + 1);
+        column[std::size_t(round)] = value;
+    }
+    std::optional<double> median(int contender) const
+    {
+        Samples samples;
+        for (const auto& value : values[std::size_t(contender)]) {
+            if (value)
+                samples.add(*value);
+        }
+        return samples.empty() ? std::nullopt : std::optional<double>(samples.median());
+    }
+    // The median over rounds of a / b within each round: contenders measured moments apart.
+    std::optional<double> ratio(int a, int b) const
+    {
+        Samples ratios;
+        const auto& first = values[std::size_t(a)];
+        const auto& second = values[std::size_t(b)];
+        for (std::size_t r = 0; r < std::min(first.size(), second.size()); ++r) {
+            if (first[r] && second[r] && *second[r] > 0)
+                ratios.add(*first[r] / *second[r]);
+        }
+        return ratios.empty() ? std::nullopt : std::optional<double>(ratios.median());
+    }
+    Report::Triple triple() const { return {median(kPipeScope), median(kRaw), median(kCpython)}; }
+};
+
+struct Sections
+{
+    bool rtt = true;
+    bool throughput = true;
+    bool objects = true;
+    bool tracing = true;
+    bool ingest = true;
+    bool paint = true;
+    bool stall = true;
+
+    bool pipes() const { return rtt || throughput || objects; }
+};
+
+QJsonValue jsonOrNull(std::optional<double> value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+void progress(const std::string& what)
+{
+    std::fprintf(stderr, "pipescope-bench: %s\n", what.c_str());
+}
+
+std::string roundText(const char* what, int round, int rounds)
+{
+    return std::string(what) + ", round " + std::to_string(round + 1) + " of " +
+           std::to_string(rounds);
+}
+
+PipeBench::Contender pipeContender(int contender)
+{
+    return contender == kPipeScope ? PipeBench::Contender::PipeScope : PipeBench::Contender::Raw;
+}
+
+// 1-3: the pipes between two processes. Every contender runs once per round, in an order that
+// rotates from round to round, so that a noisy moment hurts all of them alike.
+void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpython,
+              Report& report)
+{
+    struct OneWay
+    {
+        const char* tag; // in the JSON keys
+        const char* size;
+        qsizetype bytes;
+        qint64 count;
+        bool megabytes; // MiB/s, else messages/s
+        PerRound rates;
+    };
+    OneWay oneWay[] = {
+        {"64B", "64 B", kSmall, plan.count64B, false, {}},
+        {"64KiB", "64 KiB", 64 * 1024, plan.count64KiB, true, {}},
+        {"1MiB", "1 MiB", 1024 * 1024, plan.count1MiB, true, {}},
+    };
+    Samples rttPooled[kContenders];
+    PerRound rttMedians;
+    PerRound rttP99;
+    PerRound objects;
+    auto countFor = [&](int contender, qint64 count) {
+        return contender == kCpython
+                   ? std::max<qint64>(1, qint64(double(count) * plan.cpythonShare))
+                   : count;
+    };
+
+    for (int round = 0; round < plan.rounds; ++round) {
+        progress(roundText("pipes", round, plan.rounds));
+        std::array<int, kContenders> order{};
+        for (int i = 0; i < kContenders; ++i)
+            order[std::size_t(i)] = (i + round) % kContenders;
+
+        for (const int c : order) {
+            if (!sections.rtt)
+                break;
+            const std::optional<Samples> samples =
+                c == kCpython ? cpython.roundTrips(kSmall, plan.rttWarmup, plan.rttIterations)
+                              : PipeBench::roundTrips(pipeContender(c), kSmall, plan.rttWarmup,
+                                                      plan.rttIterations);
+            if (!samples || samples->empty())
+                continue;
+            rttPooled[c].append(*samples);
+            rttMedians.set(c, round, samples->median() / 1e3);
+            rttP99.set(c, round, samples->percentile(99) / 1e3);
+        }
+        for (OneWay& test : oneWay) {
+            if (!sections.throughput)
+                break;
+            for (const int c : order) {
+                const qint64 count = countFor(c, test.count);
+                const std::optional<double> seconds =
+                    c == kCpython ? cpython.oneWaySeconds(test.bytes, count)
+                                  : PipeBench::oneWaySeconds(pipeContender(c), test.bytes, count);
+                if (!seconds || *seconds <= 0)
+                    continue;
+                const double units =
+                    test.megabytes ? double(count) * double(test.bytes) / 1048576.0 : double(count);
+                test.rates.set(c, round, units / *seconds);
+            }
+        }
+        for (const int c : order) {
+            if (!sections.objects)
+                break;
+            const qint64 count = countFor(c, plan.objectCount);
+            const std::optional<double> seconds =
+                c == kCpython ? cpython.objectsSeconds(count)
+                              : PipeBench::objectsSeconds(pipeContender(c), count);
+            if (seconds && *seconds > 0)
+                objects.set(c, round, double(count) / *seconds);
+        }
+    }
+
+    QJsonObject ratios;
+    if (sections.rtt) {
+        auto pooled = [&](double percentile) {
+            Report::Triple t;
+            std::optional<double>* slots[kContenders] = {&t.pipescope, &t.raw, &t.cpython};
+            for (int c = 0; c < kContenders; ++c) {
+                if (!rttPooled[c].empty())
+                    *slots[c] = rttPooled[c].percentile(percentile) / 1e3;
+            }
+            return t;
+        };
+        report.addTriple("rtt_us_median", "round trip 64 B, median", "us", pooled(50));
+        report.addTriple("rtt_us_p99", "round trip 64 B, p99", "us", pooled(99));
+        report.addTarget("rtt_median_vs_raw", "round trip median, PipeScope / raw",
+                         rttMedians.ratio(kPipeScope, kRaw), true, 1.2, "x");
+        ratios.insert(QStringLiteral("rtt_median_pipescope_raw"),
+                      jsonOrNull(rttMedians.ratio(kPipeScope, kRaw)));
+        ratios.insert(QStringLiteral("rtt_p99_pipescope_raw"),
+                      jsonOrNull(rttP99.ratio(kPipeScope, kRaw)));
+        ratios.insert(QStringLiteral("rtt_median_pipescope_cpython"),
+                      jsonOrNull(rttMedians.ratio(kPipeScope, kCpython)));
+    }
+    if (sections.throughput) {
+        for (const OneWay& test : oneWay) {
+            const std::string key = std::string("throughput_") + test.tag;
+            const std::string label = std::string("one way ") + test.size;
+            report.addTriple((key + (test.megabytes ? "_MiB_per_s" : "_msgs_per_s")).c_str(),
+                             label.c_str(), test.megabytes ? "MiB/s" : "msgs/s",
+                             test.rates.triple());
+            report.addTarget((key + "_vs_raw").c_str(), (label + ", PipeScope / raw").c_str(),
+                             test.rates.ratio(kPipeScope, kRaw), false, 0.9, "x");
+            ratios.insert(QString::fromStdString(key + "_pipescope_raw"),
+                          jsonOrNull(test.rates.ratio(kPipeScope, kRaw)));
+            ratios.insert(QString::fromStdString(key + "_pipescope_cpython"),
+                          jsonOrNull(test.rates.ratio(kPipeScope, kCpython)));
+        }
+        report.addTarget("throughput_64B_vs_cpython", "one way 64 B, PipeScope / CPython",
+                         oneWay[0].rates.ratio(kPipeScope, kCpython), false, 3, "x");
+    }
+    if (sections.objects) {
+        report.addTriple("objects_msgs_per_s", "objects: send(float) / recv()", "msgs/s",
+                         objects.triple());
+        report.addTarget("objects_vs_cpython", "objects, PipeScope / CPython",
+                         objects.ratio(kPipeScope, kCpython), false, 5, "x");
+        ratios.insert(QStringLiteral("objects_pipescope_cpython"),
+                      jsonOrNull(objects.ratio(kPipeScope, kCpython)));
+        ratios.insert(QStringLiteral("objects_pipescope_raw"),
+                      jsonOrNull(objects.ratio(kPipeScope, kRaw)));
+    }
+    report.addJson("ratios", ratios);
+}
+
+// 4: the same 64-byte flood untraced, traced on both workers (as a run has it) and traced on
+// the sender only, interleaved the same way.
+void runTracing(const BenchPlan& plan, Report& report)
+{
+    using Traced = TracingBench::Traced;
+    constexpr Traced kVariants[] = {Traced::None, Traced::Both, Traced::Sender};
+    PerRound rates; // columns: untraced, both traced, sender traced
+    TracingBench::Outcome traced;
+    for (int round = 0; round < plan.traceRounds; ++round) {
+        progress(roundText("tracing", round, plan.traceRounds));
+        for (int i = 0; i < 3; ++i) {
+            const int variant = (i + round) % 3;
+            const TracingBench::Outcome outcome =
+                TracingBench::flood(kVariants[variant], kSmall, plan.traceCount);
+            rates.set(variant, round, outcome.messagesPerSecond);
+            if (kVariants[variant] == Traced::Both)
+                traced = outcome;
+        }
+    }
+    report.addValue("trace_off_msgs_per_s", "flood 64 B, untraced", "msgs/s", rates.median(0));
+    report.addValue("trace_on_msgs_per_s", "flood 64 B, both workers traced", "msgs/s",
+                    rates.median(1));
+    report.addValue("trace_sender_only_msgs_per_s", "flood 64 B, sender traced", "msgs/s",
+                    rates.median(2));
+    report.addValue("trace_on_off_ratio", "tracing on / off (both traced)", "x", rates.ratio(1, 0));
+    report.addValue("trace_sender_only_on_off_ratio", "tracing on / off (sender only)", "x",
+                    rates.ratio(2, 0));
+    report.addTarget("trace_on_off", "tracing on / off", rates.ratio(1, 0), false, 0.75, "x");
+    report.addNote("traced flood of " + std::to_string(plan.traceCount) +
+                   " messages: " + std::to_string(traced.records) + " telemetry records in " +
+                   std::to_string(traced.batches) + " batches");
+}
+
+// 5: the runner's ingestion of telemetry into the TraceStore.
+void runIngest(const BenchPlan& plan, Report& report)
+{
+    progress("ingestion");
+    const IngestBench ingest(plan.ingestMessages);
+    Samples rates;
+    IngestBench::Outcome outcome;
+    for (int round = 0; round < plan.ingestRounds; ++round) {
+        outcome = ingest.run();
+        rates.add(double(outcome.events) / outcome.seconds);
+    }
+    report.addValue("ingest_events_per_s", "ingestion: decoder + TraceStore::append", "events/s",
+                    rates.median());
+    report.addValue("store_heap_bytes_per_event", "store heap growth per event", "B",
+                    outcome.heapBytesPerEvent);
+    report.addValue("store_preview_bytes_per_event", "  of which value previews", "B",
+                    outcome.previewBytesPerEvent);
+    report.addValue("store_bytes_per_event", "store per event, previews aside", "B",
+                    outcome.storeBytesPerEvent);
+    report.addValue("store_declared_bytes_per_event", "TraceStore::bytesPerEvent()", "B",
+                    double(TraceStore::bytesPerEvent()));
+    report.addTarget("ingest_rate", "ingestion", rates.median(), false, 2'000'000, "events/s");
+    const std::optional<double> storeBytes =
+        std::isnan(outcome.storeBytesPerEvent) ? std::nullopt
+                                               : std::optional<double>(outcome.storeBytesPerEvent);
+    report.addTarget("store_bytes", "store per event, previews aside", storeBytes, true, 64, "B");
+    report.addJson("ingest_events", double(outcome.events));
+    report.addNote("ingestion: " + std::to_string(outcome.events) + " events in " +
+                   std::to_string(outcome.batches) + " batches, " +
+                   std::to_string(plan.ingestRounds) + " rounds; the store's heap growth is " +
+                   "measured with mallinfo2() (arena + mmapped bytes in use)");
+}
+
+// 6a: drawing the timeline of a big recorded run.
+void runPaint(const BenchPlan& plan, Report& report)
+{
+    progress("timeline paint");
+    const UiBench::Paint paint = UiBench::paint(plan.paintMessages, plan.paintRepeats);
+    const std::string run = "timeline " + std::to_string(paint.messages / 1000) + "k msgs";
+    report.addValue("paint_ms_1M_full", (run + ", full zoom-out").c_str(), "ms", paint.fullMs);
+    report.addValue("paint_ms_1M_full_first", (run + ", first paint").c_str(), "ms",
+                    paint.firstFullMs);
+    report.addValue("paint_ms_1M_1ms", (run + ", 1 ms window").c_str(), "ms", paint.windowMs);
+    report.addTarget("paint_full", (run + ", full zoom-out").c_str(), paint.fullMs, true, 16, "ms");
+    report.addJson("paint_messages", double(paint.messages));
+    report.addJson("paint_events", double(paint.events));
+    report.addNote(run + " (" + std::to_string(paint.events) +
+                   " events) rendered at 1400x500: " + std::to_string(paint.fullArrows) +
+                   " arrows + " + std::to_string(paint.fullBundles) +
+                   " bundles at full zoom-out, " + std::to_string(paint.windowArrows) + " + " +
+                   std::to_string(paint.windowBundles) + " in the 1 ms window; medians of " +
+                   std::to_string(plan.paintRepeats) + " paints");
+}
+
+// 6b: the UI thread while a real flood run streams into the window.
+void runStall(const BenchPlan& plan, Report& report)
+{
+    progress("UI stall during a flood run");
+    const UiBench::Stall stall = UiBench::stall(plan.floodCount, plan.floodLimitMs);
+    report.addValue("ui_stall_ms_max", "UI stall during flood, max", "ms", stall.maxGapMs);
+    report.addValue("ui_stall_ms_max_streaming", "UI stall until the run ended", "ms",
+                    stall.maxGapStreamingMs);
+    report.addTarget("ui_stall", "UI stall during flood", stall.maxGapMs, true, 50, "ms");
+    report.addJson("flood_messages", double(stall.messages));
+    report.addJson("flood_seconds", stall.seconds);
+    report.addJson("flood_finished", stall.finished);
+    char note[256];
+    std::snprintf(
+        note, sizeof note,
+        "flood run in the window (64 B, delay 0): %lld messages, %lld events in %.1f s "
+        "(%s); %lld gaps of the 1 ms timer over 16 ms, %lld over 50 ms",
+        static_cast<long long>(stall.messages), static_cast<long long>(stall.events), stall.seconds,
+        stall.finished ? (stall.succeeded ? "finished" : "failed") : "stopped at the time limit",
+        static_cast<long long>(stall.gapsOver16Ms), static_cast<long long>(stall.gapsOver50Ms));
+    report.addNote(note);
+    QJsonArray slowJson;
+    std::string slowText = "UI events of 10 ms or more (count, longest, total):";
+    for (const BenchApplication::Slow& slow : stall.slowEvents) {
+        QJsonObject entry;
+        entry.insert(QStringLiteral("event"), QString::fromStdString(slow.what));
+        entry.insert(QStringLiteral("count"), slow.count);
+        entry.insert(QStringLiteral("max_ms"), slow.maxMs);
+        entry.insert(QStringLiteral("total_ms"), slow.totalMs);
+        slowJson.append(entry);
+        std::snprintf(note, sizeof note, "\n    %s: %d, %.1f ms, %.0f ms", slow.what.c_str(),
+                      slow.count, slow.maxMs, slow.totalMs);
+        slowText += note;
+    }
+    report.addJson("ui_slow_events", slowJson);
+    if (stall.slowEvents.empty())
+        slowText += " none";
+    report.addNote(slowText);
+}
+
+QtMessageHandler g_previousHandler = nullptr;
+
+// The offscreen platform says this for every window the bench shows: noise, not news.
+void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (message.contains(QLatin1String("does not support propagateSizeHints")))
+        return;
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+int usage(FILE* to, int status)
+{
+    std::fputs(
+        "usage: pipescope-bench [--quick] [--json FILE] [--only SECTION[,SECTION...]]\n"
+        "  Measures PipeScope against a raw C++ framing and CPython's multiprocessing (python3\n"
+        "  and cpython_bench.py) in one run and prints a table with every target PASS or MISS.\n"
+        "  --quick      a brief run that only proves the bench works (CI)\n"
+        "  --json FILE  also write the results as one JSON object\n"
+        "  --only ...   run only these sections (for profiling): rtt, throughput, objects,\n"
+        "               tracing, ingest, paint, stall\n",
+        to);
+    return status;
+}
+
+std::optional<Sections> parseSections(const QString& list)
+{
+    Sections sections{false, false, false, false, false, false, false};
+    for (const QString& name : list.split(QLatin1Char(','))) {
+        bool* flag = name == QLatin1String("rtt")          ? &sections.rtt
+                     : name == QLatin1String("throughput") ? &sections.throughput
+                     : name == QLatin1String("objects")    ? &sections.objects
+                     : name == QLatin1String("tracing")    ? &sections.tracing
+                     : name == QLatin1String("ingest")     ? &sections.ingest
+                     : name == QLatin1String("paint")      ? &sections.paint
+                     : name == QLatin1String("stall")      ? &sections.stall
+                                                           : nullptr;
+        if (!flag)
+            return std::nullopt;
+        *flag = true;
+    }
+    return sections;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::signal(SIGPIPE, SIG_IGN);
+    g_previousHandler = qInstallMessageHandler(quietMessages);
+    BenchApplication application(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("PipeScope"));
+    QCoreApplication::setApplicationName(QStringLiteral("pipescope-bench"));
+    // The window saves its settings: into a scratch directory, not the user's.
+    QTemporaryDir settingsDirectory;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDirectory.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDirectory.path());
+
+    bool quick = false;
+    QString jsonPath;
+    Sections sections;
+    const QStringList arguments = QCoreApplication::arguments().mid(1);
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        if (argument == QLatin1String("--quick")) {
+            quick = true;
+        } else if (argument == QLatin1String("--json") && hasValue) {
+            jsonPath = arguments[++i];
+        } else if (argument == QLatin1String("--only") && hasValue) {
+            const std::optional<Sections> only = parseSections(arguments[++i]);
+            if (!only) {
+                std::fprintf(stderr, "pipescope-bench: unknown section in '%s'\n",
+                             qPrintable(arguments[i]));
+                return usage(stderr, 2);
+            }
+            sections = *only;
+        } else if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
+            return usage(stdout, 0);
+        } else {
+            std::fprintf(stderr, "pipescope-bench: unknown argument '%s'\n", qPrintable(argument));
+            return usage(stderr, 2);
+        }
+    }
+
+    const BenchPlan plan = quick ? BenchPlan::quickPlan() : BenchPlan::full();
+    const qint64 started = monotonicNs();
+    CpythonBench cpython;
+    if (!cpython.available())
+        progress("CPython is missing: " + cpython.missing().toStdString());
+
+    Report report;
+    // The pipes first: fork() is cheapest while the heap is small.
+    if (sections.pipes())
+        runPipes(plan, sections, cpython, report);
+    if (sections.tracing)
+        runTracing(plan, report);
+    if (sections.ingest)
+        runIngest(plan, report);
+    if (sections.paint)
+        runPaint(plan, report);
+    if (sections.stall)
+        runStall(plan, report);
+
+    const std::string python = cpython.available()
+                                   ? "python " + cpython.version().toStdString()
+                                   : "missing (" + cpython.missing().toStdString() + ")";
+    char heading[512];
+    std::snprintf(heading, sizeof heading,
+                  "PipeScope benchmark, %s run (%.0f s). Pipe benchmarks: %d rounds, contenders "
+                  "alternated,\nvalues the medians over rounds, ratios the medians of per-round "
+                  "ratios. CPython: %s.",
+                  plan.quick ? "quick" : "full", double(monotonicNs() - started) / 1e9, plan.rounds,
+                  python.c_str());
+    report.setHeading(heading);
+    report.addJson("quick", plan.quick);
+    report.addJson("rounds", plan.rounds);
+    report.addJson("cpython", cpython.available()
+                                  ? QJsonValue(cpython.version())
+                                  : QJsonValue(QStringLiteral("missing: ") + cpython.missing()));
+    if (plan.quick)
+        report.addNote("quick run: too brief for the numbers to mean much; it only shows that "
+                       "the bench works");
+
+    std::fputs(report.text().c_str(), stdout);
+    std::fflush(stdout);
+    if (!jsonPath.isEmpty()) {
+        QFile file(jsonPath);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(QJsonDocument(report.json()).toJson(QJsonDocument::Indented)) < 0) {
+            std::fprintf(stderr, "pipescope-bench: cannot write %s: %s\n", qPrintable(jsonPath),
+                         qPrintable(file.errorString()));
+            return 1;
+        }
+    }
+    return 0;
+}
