@@ -24,8 +24,9 @@ class ConnectionObserver;
 //
 // Reading goes through one reusable buffer: each read() takes as much as the kernel holds and every
 // whole frame in it is parsed in place; a payload larger than the buffer is read straight into its
-// destination. Each message goes out in a single sendmsg()/writev() of header and payload, so when
-// a send returns the message is in the kernel. SIGPIPE never fires: sockets are written with
+// destination. Each message goes out in one call with its header: a small one copied behind the
+// header into one send()/write(), a large one as a two-part sendmsg()/writev(); when a send
+// returns, the message is in the kernel. SIGPIPE never fires: sockets are written with
 // MSG_NOSIGNAL and the signal is ignored for pipes, giving BrokenPipe errors instead.
 class Connection
 {
@@ -34,6 +35,8 @@ public:
     static constexpr double kForever = std::numeric_limits<double>::infinity();
     // The size of the reusable read buffer.
     static constexpr qsizetype kReadBufferSize = 256 * 1024;
+    // Messages up to this size are copied behind their header and written with one plain call.
+    static constexpr qsizetype kCoalesceLimit = 16 * 1024;
 
     // A closed connection.
     Connection();
@@ -125,6 +128,7 @@ private:
     bool m_isSocket = false;
     bool m_blockSigpipe = false; // a pipe, in a process that handles SIGPIPE itself
     std::unique_ptr<char[]> m_readBuffer;
+    std::unique_ptr<char[]> m_writeBuffer; // for small messages, see kCoalesceLimit
     qsizetype m_readBegin = 0;
     qsizetype m_readEnd = 0;
     FrameDecoder m_decoder;
