@@ -106,7 +106,6 @@ private Q_SLOTS:
     void bufferTooShortCarriesTheWholeMessage();
     void recvObjects_data();
     void recvObjects();
-    void recvOfAnEmptyMessageRunsOutOfInput_data();
     void recvOfAnEmptyMessageRunsOutOfInput();
     void recvOfGarbageIsAnUnpicklingError();
     void pollDoesNotBlockByDefault_data();
@@ -407,12 +406,6 @@ void TestConnection::recvObjects()
     QVERIFY(back.ok());
     QCOMPARE(back->repr(), QStringLiteral("[1, 2.25, None]"));
     QVERIFY(*back == list);
-}
-
-void TestConnection::recvOfAnEmptyMessageRunsOutOfInput_data()
-{
-    QTest::addColumn<bool>("acrossProcess");
-    QTest::newRow("in process") << false; // echo ends on an empty message, so in process only
 }
 
 void TestConnection::recvOfAnEmptyMessageRunsOutOfInput()

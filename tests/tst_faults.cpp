@@ -8,7 +8,6 @@
 #include "wire/FrameHeader.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -299,8 +298,6 @@ void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()
     const TraceStore& store = runner->store();
     QTRY_COMPARE_WITH_TIMEOUT(store.process(0).state, ProcessState::BlockedSend, 60000);
     QVERIFY(store.maxDepth(0) > 4); // the pipe filled up before the sender blocked
-    QElapsedTimer stopping;
-    stopping.start();
     runner->stop();
     QVERIFY(waitForEnd(*runner, 30000));
     QVERIFY(runner->stopped());
