@@ -1,7 +1,9 @@
 // RunStatistics over hand-built runs, every number worked out by hand.
 #include "trace/RunStatistics.h"
+#include "trace/RunStatisticsBuilder.h"
 #include "trace/TraceStore.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 #include <algorithm>
 
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void latencyBuckets();
     void nearestRankPercentiles();
     void emptyRun();
+    void builtUpAsEventsArriveEqualsOnePass();
 };
 
 void TestRunStatistics::aRunSummedUp()
@@ -242,6 +245,85 @@ void TestRunStatistics::emptyRun()
     QVERIFY(statistics.maxDepth.empty());
     QCOMPARE(statistics.blockedSendNs, (std::vector<qint64>{0}));
     QCOMPARE(statistics.totalBlockedSendNs, 0);
+}
+
+void TestRunStatistics::builtUpAsEventsArriveEqualsOnePass()
+{
+    // A run recorded as a live one is: the receiver's events sometimes before the sender's,
+    // statistics taken between batches. At the end they equal one pass over the whole store.
+    QRandomGenerator random(7);
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    std::vector<std::pair<int, TelemetryRecord>> events[2];
+    qint64 t = 0;
+    qint64 lastRecv = 0;
+    for (int seq = 0; seq < 2000; ++seq) {
+        TelemetryRecord blocked;
+        blocked.kind = EventKind::State;
+        blocked.detail = quint8(seq % 3 ? ProcessState::Running : ProcessState::BlockedSend);
+        blocked.tNs = blocked.startNs = (t += random.bounded(50));
+        events[0].emplace_back(0, blocked);
+        TelemetryRecord send;
+        send.kind = EventKind::Send;
+        send.channel = 0;
+        send.seq = seq;
+        send.amount = random.bounded(1000);
+        send.startNs = (t += random.bounded(50));
+        send.tNs = (t += random.bounded(50));
+        events[0].emplace_back(0, send);
+        TelemetryRecord recv = send;
+        recv.kind = EventKind::Recv;
+        recv.startNs = send.startNs + random.bounded(20);
+        recv.tNs = lastRecv =
+            std::max({lastRecv, send.tNs, recv.startNs}) + random.bounded(100'000);
+        if (seq < 1990)
+            events[1].emplace_back(1, recv);
+        if (seq % 7 == 0) {
+            TelemetryRecord poll;
+            poll.kind = EventKind::Poll;
+            poll.detail = quint8(seq % 2);
+            poll.tNs = poll.startNs = recv.startNs;
+            events[1].emplace_back(1, poll);
+        }
+    }
+    std::stable_sort(events[1].begin(), events[1].end(),
+                     [](const auto& a, const auto& b) { return a.second.tNs < b.second.tNs; });
+    RunStatisticsBuilder builder;
+    size_t next[2] = {0, 0};
+    while (next[0] < events[0].size() || next[1] < events[1].size()) {
+        const int side = next[1] == events[1].size()   ? 0
+                         : next[0] == events[0].size() ? 1
+                                                       : int(random.bounded(2));
+        for (size_t n = 1 + random.bounded(30); n > 0 && next[side] < events[side].size(); --n) {
+            const auto& [process, record] = events[side][next[side]++];
+            QVERIFY(store.append(process, record, {}).ok());
+        }
+        builder.update(store);
+        if (random.bounded(3) == 0)
+            builder.result(store, t);
+    }
+    const RunStatistics built = builder.result(store, t);
+    const RunStatistics whole = RunStatistics::compute(store, t);
+    QCOMPARE(built.messages, 2000);
+    QCOMPARE(built.delivered, 1990);
+    QCOMPARE(built.bytesSent, whole.bytesSent);
+    QVERIFY(whole.bytesSent > 0);
+    QCOMPARE(built.latencyP50Ns, whole.latencyP50Ns);
+    QCOMPARE(built.latencyP90Ns, whole.latencyP90Ns);
+    QCOMPARE(built.latencyP99Ns, whole.latencyP99Ns);
+    QCOMPARE(built.latencyMaxNs, whole.latencyMaxNs);
+    QCOMPARE(built.latencyHistogram, whole.latencyHistogram);
+    qint64 counted = 0;
+    for (const qint64 n : built.latencyHistogram)
+        counted += n;
+    QCOMPARE(counted, 1990);
+    QCOMPARE(built.maxDepth, whole.maxDepth);
+    QCOMPARE(built.pollsTrue + built.pollsFalse, 286);
+    QCOMPARE(built.pollsTrue, whole.pollsTrue);
+    QCOMPARE(built.blockedSendNs, whole.blockedSendNs);
+    QVERIFY(whole.totalBlockedSendNs > 0);
 }
 
 QTEST_APPLESS_MAIN(TestRunStatistics)

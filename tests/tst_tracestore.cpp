@@ -1,8 +1,11 @@
 // The TraceStore's derived series (messages, queue depth, undelivered) and its refusal of events
 // that could not have happened; the telemetry decoder on good and hostile batches.
+#include "pipe/Connection.h"
 #include "trace/TelemetryDecoder.h"
+#include "trace/TextPool.h"
 #include "trace/TraceStore.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace pipescope;
@@ -44,6 +47,9 @@ private Q_SLOTS:
     void refusesImpossibleTimesAndSizes_data();
     void refusesImpossibleTimesAndSizes();
     void eventsByTimeMergesProcesses();
+    void everyFieldReadsBackAcrossChunks();
+    void textPoolBlocksAndBound();
+    void deepestQueueAsBatchesArriveInAnyOrder();
     void decoderReadsRecordsAndTexts();
     void decoderRefusesHostileBatches_data();
     void decoderRefusesHostileBatches();
@@ -173,6 +179,157 @@ void TestTraceStore::eventsByTimeMergesProcesses()
     }
     const std::vector<quint32> order = store.eventsByTime();
     QCOMPARE(order, (std::vector<quint32>{1, 3, 2, 0}));
+}
+
+void TestTraceStore::everyFieldReadsBackAcrossChunks()
+{
+    // Enough events to fill several chunks of every column, each with its own values.
+    TraceStore store;
+    store.setOrigin(1000);
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    constexpr int kMessages = 10'000;
+    for (int i = 0; i < kMessages; ++i) {
+        const QByteArray text = QByteArray::number(i);
+        const QByteArray head = QByteArray(i % 65, char('a' + i % 26));
+        TelemetryRecord send = message(EventKind::Send, 0, i, 0, 3 * i + 1);
+        send.startNs = 1000 + 10 * i;
+        send.tNs = send.startNs + 2;
+        QVERIFY(store.append(0, send, text, head).ok());
+        TelemetryRecord recv = message(EventKind::Recv, 0, i, 0, 3 * i + 1);
+        recv.startNs = 1000 + 10 * i + 1;
+        recv.tNs = recv.startNs + 5;
+        // The receiver's copy of the head is the same bytes: kept once.
+        QVERIFY(store.append(1, recv, {}, head).ok());
+        TelemetryRecord poll;
+        poll.kind = EventKind::Poll;
+        poll.detail = quint8(i % 2);
+        poll.startNs = 1000 + 10 * i + 1;
+        poll.tNs = poll.startNs + 3;
+        poll.amount = 3;
+        poll.number = i % 3 == 0 ? Connection::kForever : 0.5 * i;
+        QVERIFY(store.append(1, poll, {}).ok());
+        TelemetryRecord state;
+        state.kind = EventKind::State;
+        state.detail = quint8(ProcessState::BlockedRecv);
+        state.channel = 0;
+        state.tNs = state.startNs = 1000 + 10 * i + 6;
+        QVERIFY(store.append(1, state, {}).ok());
+    }
+    QCOMPARE(store.eventCount(), 4 * kMessages);
+    QCOMPARE(store.messages().size(), size_t(kMessages));
+    for (int i = 0; i < kMessages; ++i) {
+        const qint32 send = 4 * i;
+        const qint32 recv = send + 1;
+        const qint32 poll = send + 2;
+        const qint32 state = send + 3;
+        const QByteArray head = QByteArray(i % 65, char('a' + i % 26));
+        QCOMPARE(store.startTime(send), 10 * i);
+        QCOMPARE(store.time(send), 10 * i + 2);
+        QCOMPARE(store.seq(send), i);
+        QCOMPARE(store.amount(send), 3 * i + 1);
+        QCOMPARE(store.text(send), QByteArray::number(i));
+        QCOMPARE(store.payloadHead(send), head);
+        QCOMPARE(store.messageOf(send), i);
+        QCOMPARE(store.startTime(recv), 10 * i + 1);
+        QCOMPARE(store.time(recv), 10 * i + 6);
+        QCOMPARE(store.amount(recv), 3 * i + 1);
+        QCOMPARE(store.payloadHead(recv), head);
+        QCOMPARE(store.text(recv), QByteArrayView());
+        QCOMPARE(store.startTime(poll), 10 * i + 1);
+        QCOMPARE(store.amount(poll), 3);
+        QCOMPARE(store.number(poll), i % 3 == 0 ? Connection::kForever : 0.5 * i);
+        QCOMPARE(store.detail(poll), quint8(i % 2));
+        QCOMPARE(store.messageOf(poll), -1);
+        QCOMPARE(store.seq(state), -1);
+        QCOMPARE(store.amount(state), 0);
+        QCOMPARE(store.startTime(state), store.time(state));
+        QCOMPARE(store.channelOf(state), quint16(0));
+        QCOMPARE(store.process(1).pollEvents[size_t(i)], quint32(poll));
+        QCOMPARE(store.process(1).stateEvents[size_t(i)], quint32(state));
+    }
+    QCOMPARE(store.process(0).events.size(), size_t(kMessages));
+    QCOMPARE(store.process(1).events.size(), size_t(3 * kMessages));
+    QCOMPARE(store.droppedTextBytes(), 0);
+}
+
+void TestTraceStore::textPoolBlocksAndBound()
+{
+    // Texts never straddle a block: one that does not fit starts the next block.
+    TextPool pool(3 * TextPool::kBlockBytes);
+    const QByteArray big(TextPool::kMaxTextBytes, 'x');
+    std::vector<std::pair<quint32, QByteArray>> stored;
+    for (int i = 0;; ++i) {
+        QByteArray text = big.left(TextPool::kMaxTextBytes - i);
+        text[0] = char('a' + i % 26);
+        const std::optional<quint32> offset = pool.append(text);
+        if (!offset)
+            break;
+        QVERIFY(*offset / TextPool::kBlockBytes ==
+                (*offset + quint32(text.size()) - 1) / TextPool::kBlockBytes);
+        stored.emplace_back(*offset, text);
+    }
+    // Sixteen texts a little shorter than 64 KiB fill a block (the seventeenth starts the next).
+    QCOMPARE(stored.size(), size_t(48));
+    for (const auto& [offset, text] : stored)
+        QCOMPARE(pool.view(offset, text.size()), text);
+    QVERIFY(pool.size() <= 3 * TextPool::kBlockBytes);
+    QVERIFY(!pool.append(QByteArray(TextPool::kMaxTextBytes + 1, 'y')));
+    QCOMPARE(pool.append({}), std::optional<quint32>(quint32(pool.size())));
+}
+
+void TestTraceStore::deepestQueueAsBatchesArriveInAnyOrder()
+{
+    // The sender's and receiver's events come in batches in a random interleaving; after every
+    // batch the deepest queue must be what a walk over everything recorded so far gives.
+    for (quint32 seed = 1; seed <= 20; ++seed) {
+        QRandomGenerator random(seed);
+        TraceStore store;
+        store.addProcess(QStringLiteral("a"), {});
+        store.addProcess(QStringLiteral("b"), {});
+        store.addChannel(QStringLiteral("a->b"), 0, 1);
+        constexpr int kMessages = 300;
+        std::vector<TelemetryRecord> sends;
+        std::vector<TelemetryRecord> recvs;
+        qint64 sendT = 0;
+        qint64 lastRecv = 0;
+        for (int i = 0; i < kMessages; ++i) {
+            sendT += random.bounded(5); // ties too
+            sends.push_back(message(EventKind::Send, 0, i, sendT, 1 + random.bounded(100)));
+            lastRecv = std::max(lastRecv, sendT) + random.bounded(8);
+            recvs.push_back(message(EventKind::Recv, 0, i, lastRecv, sends.back().amount));
+        }
+        const int received = kMessages - int(random.bounded(4)); // some left undelivered
+        size_t s = 0;
+        size_t r = 0;
+        while (s < sends.size() || r < size_t(received)) {
+            const bool takeSend = r == size_t(received) || (s < sends.size() && random.bounded(2));
+            const size_t n = 1 + random.bounded(20);
+            for (size_t k = 0; k < n; ++k) {
+                if (takeSend && s < sends.size())
+                    QVERIFY(store.append(0, sends[s++], {}).ok());
+                else if (!takeSend && r < size_t(received))
+                    QVERIFY(store.append(1, recvs[r++], {}).ok());
+            }
+            // The walk over the lists as recorded now, recv first at equal times.
+            qint64 depth = 0, bytes = 0, deepest = 0, deepestBytes = 0;
+            size_t i = 0, j = 0;
+            while (i < s) {
+                if (j < r && recvs[j].tNs <= sends[i].startNs) {
+                    --depth;
+                    bytes -= recvs[j++].amount;
+                } else {
+                    ++depth;
+                    bytes += sends[i++].amount;
+                    deepest = std::max(deepest, depth);
+                    deepestBytes = std::max(deepestBytes, bytes);
+                }
+            }
+            QCOMPARE(store.maxDepth(0), deepest);
+            QCOMPARE(store.maxDepthBytes(0), deepestBytes);
+        }
+    }
 }
 
 void TestTraceStore::decoderReadsRecordsAndTexts()

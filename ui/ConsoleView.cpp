@@ -31,7 +31,7 @@ void ConsoleView::refresh()
     m_cursors.resize(size_t(m_store->processCount()) + 1, 0);
     // The new lines of every process, in time order.
     std::vector<quint32> lines;
-    auto collect = [&](const std::vector<quint32>& events, size_t& cursor) {
+    auto collect = [&](const TraceStore::EventList& events, size_t& cursor) {
         for (; cursor < events.size(); ++cursor) {
             const EventKind kind = m_store->kind(events[cursor]);
             if (kind == EventKind::Stdout || kind == EventKind::Stderr || kind == EventKind::Error)

@@ -29,6 +29,7 @@ StatisticsPane::StatisticsPane(QWidget* parent)
 void StatisticsPane::setStore(const TraceStore* store)
 {
     m_store = store;
+    m_builder = RunStatisticsBuilder();
     refresh(0);
 }
 
@@ -38,7 +39,8 @@ void StatisticsPane::refresh(qint64 durationNs)
         m_summary->clear();
         return;
     }
-    m_statistics = RunStatistics::compute(*m_store, durationNs);
+    m_builder.update(*m_store);
+    m_statistics = m_builder.result(*m_store, durationNs);
     const RunStatistics& s = m_statistics;
     QString html = QStringLiteral("<table cellspacing=2>");
     auto row = [&](const QString& name, const QString& value) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "trace/RunStatistics.h"
+#include "trace/RunStatisticsBuilder.h"
 
 #include <QWidget>
 
@@ -20,12 +21,13 @@ public:
     explicit StatisticsPane(QWidget* parent = nullptr);
 
     void setStore(const TraceStore* store);
-    // Recomputes from the store, for a run that has lasted `durationNs` so far.
+    // Takes in what the store gained, for a run that has lasted `durationNs` so far.
     void refresh(qint64 durationNs);
     const RunStatistics& statistics() const { return m_statistics; }
 
 private:
     const TraceStore* m_store = nullptr;
+    RunStatisticsBuilder m_builder;
     RunStatistics m_statistics;
     QLabel* m_summary;
     LatencyHistogram* m_histogram;

@@ -52,7 +52,7 @@ QColor channelColor(int channel)
 }
 
 // The index of the first event in `events` (time ordered) whose time is after `t`.
-size_t firstAfter(const TraceStore& store, const std::vector<quint32>& events, qint64 t)
+size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events, qint64 t)
 {
     return size_t(std::upper_bound(events.begin(), events.end(), t,
                                    [&](qint64 value, quint32 e) { return value < store.time(e); }) -
@@ -253,7 +253,7 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
         // State bars, merged to pixels.
         const double barTop = lane.top() + kBarTop;
         const double barHeight = kBarHeight;
-        const std::vector<quint32>& states = process.stateEvents;
+        const TraceStore::EventList& states = process.stateEvents;
         if (states.empty())
             continue;
         size_t i = firstAfter(*m_store, states, s.start);
@@ -495,7 +495,7 @@ void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
     const QColor yes(0x3c, 0xa0, 0x3c);
     const QColor no(0xb0, 0xb0, 0xb0);
     for (int p = 0; p < m_store->processCount(); ++p) {
-        const std::vector<quint32>& polls = m_store->process(p).pollEvents;
+        const TraceStore::EventList& polls = m_store->process(p).pollEvents;
         size_t i =
             polls.empty() ? 0 : std::max<size_t>(firstAfter(*m_store, polls, s.start), 1) - 1;
         double lastPixel = -1;
@@ -572,7 +572,7 @@ QString TimelineView::tooltipAt(QPointF position) const
     for (int p = 0; p < m_store->processCount(); ++p) {
         if (!laneRect(p).contains(position))
             continue;
-        const std::vector<quint32>& states = m_store->process(p).stateEvents;
+        const TraceStore::EventList& states = m_store->process(p).stateEvents;
         const size_t i = firstAfter(*m_store, states, t);
         if (i == 0)
             return {};

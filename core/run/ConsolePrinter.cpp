@@ -17,7 +17,7 @@ void ConsolePrinter::print(bool everything)
 {
     m_cursors.resize(static_cast<size_t>(m_store.processCount()), 0);
     for (int p = 0; p < m_store.processCount(); ++p) {
-        const std::vector<quint32>& events = m_store.process(p).events;
+        const TraceStore::EventList& events = m_store.process(p).events;
         for (size_t& i = m_cursors[size_t(p)]; i < events.size(); ++i) {
             const EventKind kind = m_store.kind(events[i]);
             if (kind == EventKind::Stdout || kind == EventKind::Stderr)

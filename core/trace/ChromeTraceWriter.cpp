@@ -156,7 +156,7 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
     }
 
     for (int p = 0; p < store.processCount(); ++p) {
-        const std::vector<quint32>& events = store.process(p).events;
+        const TraceStore::EventList& events = store.process(p).events;
         for (size_t i = 0; i < events.size(); ++i) {
             const qsizetype e = events[i];
             switch (store.kind(e)) {

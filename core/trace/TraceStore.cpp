@@ -1,6 +1,7 @@
 #include "trace/TraceStore.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace pipescope {
@@ -12,7 +13,7 @@ Error refused(const QString& why)
     return Error(ErrorKind::Protocol, why);
 }
 
-qsizetype countUpTo(const std::vector<qint64>& sortedTimes, qint64 t)
+qsizetype countUpTo(const TraceStore::TimeList& sortedTimes, qint64 t)
 {
     return std::upper_bound(sortedTimes.begin(), sortedTimes.end(), t) - sortedTimes.begin();
 }
@@ -48,15 +49,73 @@ QString TraceStore::processName(int index) const
 
 QByteArrayView TraceStore::text(qsizetype event) const
 {
-    return QByteArrayView(m_text.constData() + m_textOffset[size_t(event)],
-                          m_textLength[size_t(event)]);
+    return m_text.view(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
+}
+
+qint32 TraceStore::messageOf(qsizetype event) const
+{
+    const EventKind k = kind(event);
+    return k == EventKind::Send || k == EventKind::Recv ? m_ref[size_t(event)] : -1;
 }
 
 QByteArrayView TraceStore::payloadHead(qsizetype event) const
 {
-    return QByteArrayView(m_text.constData() + m_textOffset[size_t(event)] +
-                              m_textLength[size_t(event)],
-                          m_headLength[size_t(event)]);
+    const qint32 message = messageOf(event);
+    if (message < 0)
+        return {};
+    const Message& m = m_messages[size_t(message)];
+    return m_text.view(m.headOffset, m.headLength);
+}
+
+qint64 TraceStore::messageSize(const TimeList& cumulative, size_t seq)
+{
+    return cumulative[seq] - (seq > 0 ? cumulative[seq - 1] : 0);
+}
+
+qint64 TraceStore::startTime(qsizetype event) const
+{
+    const qint32 ref = m_ref[size_t(event)];
+    switch (kind(event)) {
+    case EventKind::Send: {
+        const Message& m = m_messages[size_t(ref)];
+        return m_channels[m.channel].sendTimes[size_t(m.seq)];
+    }
+    case EventKind::Recv:
+        return m_messages[size_t(ref)].recvStartNs - m_origin;
+    default:
+        return (ref >= 0 ? m_extras[size_t(ref)].startNs : m_time[size_t(event)]) - m_origin;
+    }
+}
+
+qint64 TraceStore::seq(qsizetype event) const
+{
+    const qint32 message = messageOf(event);
+    if (message >= 0)
+        return m_messages[size_t(message)].seq;
+    const qint32 ref = m_ref[size_t(event)];
+    return ref >= 0 ? m_extras[size_t(ref)].seq : -1;
+}
+
+qint64 TraceStore::amount(qsizetype event) const
+{
+    const qint32 ref = m_ref[size_t(event)];
+    switch (kind(event)) {
+    case EventKind::Send:
+    case EventKind::Recv: {
+        const Message& m = m_messages[size_t(ref)];
+        const Channel& c = m_channels[m.channel];
+        return messageSize(kind(event) == EventKind::Send ? c.sentBytes : c.receivedBytes,
+                           size_t(m.seq));
+    }
+    default:
+        return ref >= 0 ? m_extras[size_t(ref)].amount : 0;
+    }
+}
+
+double TraceStore::number(qsizetype event) const
+{
+    const qint32 ref = m_ref[size_t(event)];
+    return messageOf(event) < 0 && ref >= 0 ? m_extras[size_t(ref)].number : 0;
 }
 
 Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QByteArrayView text,
@@ -75,41 +134,44 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         return refused(QStringLiteral("event times %1..%2 are impossible")
                            .arg(record.startNs)
                            .arg(record.tNs));
+    if (m_time.size() >= size_t(std::numeric_limits<qint32>::max()))
+        return refused(QStringLiteral("the store is full"));
     const auto event = static_cast<qint32>(m_time.size());
+    qint32 ref = -1;
     if (record.kind == EventKind::Send || record.kind == EventKind::Recv) {
         if (process == kRunner)
             return refused(QStringLiteral("the runner sends no messages"));
-        Result<qint32> checked = messageEvent(process, record, event);
-        if (!checked)
-            return checked;
-    } else if (record.channel != kNoChannel && record.channel >= channelCount()) {
-        return refused(QStringLiteral("event names unknown channel %1").arg(record.channel));
+        Result<qint32> message = messageEvent(process, record, event, payloadHead);
+        if (!message)
+            return message;
+        ref = *message;
+    } else {
+        if (record.channel != kNoChannel && record.channel >= channelCount())
+            return refused(QStringLiteral("event names unknown channel %1").arg(record.channel));
+        m_droppedText += payloadHead.size(); // only messages have payloads
+        if (record.startNs != record.tNs || record.seq != -1 || record.amount != 0 ||
+            record.number != 0) {
+            ref = static_cast<qint32>(m_extras.size());
+            m_extras.push_back({record.startNs, record.seq, record.amount, record.number});
+        }
     }
 
     quint32 offset = 0;
     quint16 length = 0;
-    quint8 headLength = 0;
-    const qsizetype stored = text.size() + payloadHead.size();
-    if (stored > 0) {
-        if (m_text.size() + stored <= kMaxTextBytes && text.size() <= 0xffff &&
-            payloadHead.size() <= kMaxPayloadHead) {
-            offset = static_cast<quint32>(m_text.size());
+    if (!text.isEmpty()) {
+        const std::optional<quint32> stored =
+            text.size() <= 0xffff ? m_text.append(text) : std::nullopt;
+        if (stored) {
+            offset = *stored;
             length = static_cast<quint16>(text.size());
-            headLength = static_cast<quint8>(payloadHead.size());
-            m_text.append(text.data(), text.size());
-            m_text.append(payloadHead.data(), payloadHead.size());
         } else {
-            m_droppedText += stored;
+            m_droppedText += text.size();
         }
     }
     m_time.push_back(record.tNs);
-    m_start.push_back(record.startNs);
-    m_seq.push_back(record.seq);
-    m_amount.push_back(record.amount);
-    m_number.push_back(record.number);
+    m_ref.push_back(ref);
     m_textOffset.push_back(offset);
     m_textLength.push_back(length);
-    m_headLength.push_back(headLength);
     m_process.push_back(static_cast<quint16>(process));
     m_channel.push_back(record.channel);
     m_kind.push_back(record.kind);
@@ -131,7 +193,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
     return event;
 }
 
-Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& record, qint32 event)
+Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& record, qint32 event,
+                                        QByteArrayView payloadHead)
 {
     if (record.channel >= channelCount())
         return refused(QStringLiteral("message on unknown channel %1").arg(record.channel));
@@ -142,14 +205,14 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
                            .arg(processName(process),
                                 send ? QStringLiteral("send") : QStringLiteral("receive"),
                                 channel.name));
-    std::vector<qint64>& times = send ? channel.sendTimes : channel.recvTimes;
+    TimeList& times = send ? channel.sendTimes : channel.recvTimes;
     const auto expected = static_cast<qint64>(times.size());
     if (record.seq != expected)
         return refused(QStringLiteral("%1 on %2 has seq %3, expected %4")
                            .arg(eventKindName(record.kind), channel.name)
                            .arg(record.seq)
                            .arg(expected));
-    std::vector<qint64>& bytes = send ? channel.sentBytes : channel.receivedBytes;
+    TimeList& bytes = send ? channel.sentBytes : channel.receivedBytes;
     qint64 cumulative = 0;
     if (record.amount < 0 || record.amount > kMaxMessageBytes ||
         __builtin_add_overflow(bytes.empty() ? 0 : bytes.back(), record.amount, &cumulative))
@@ -172,10 +235,24 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
     const qint32 number = channel.messageBySeq[size_t(record.seq)];
     Message& message = m_messages[size_t(number)];
     (send ? message.sendEvent : message.recvEvent) = event;
+    if (!send)
+        message.recvStartNs = record.startNs;
+    // Both ends saw the same bytes: the head is kept once, as the first of them had it.
+    if (message.headLength == 0 && !payloadHead.isEmpty()) {
+        const std::optional<quint32> stored =
+            payloadHead.size() <= kMaxPayloadHead ? m_text.append(payloadHead) : std::nullopt;
+        if (stored) {
+            message.headOffset = *stored;
+            message.headLength = static_cast<quint8>(payloadHead.size());
+        } else {
+            m_droppedText += payloadHead.size();
+        }
+    }
     m_messageUpdates.push_back(number);
     if (!send)
         ++m_delivered;
-    return event;
+    advanceDepthWalk(channel);
+    return number;
 }
 
 qsizetype TraceStore::undeliveredCount() const
@@ -205,36 +282,49 @@ qint64 TraceStore::depthBytesAt(int channel, qint64 t) const
 
 qint64 TraceStore::maxDepth(int channel) const
 {
-    return deepest(m_channels[size_t(channel)], false);
+    return finishDepthWalk(m_channels[size_t(channel)]).deepest;
 }
 
 qint64 TraceStore::maxDepthBytes(int channel) const
 {
-    return deepest(m_channels[size_t(channel)], true);
+    return finishDepthWalk(m_channels[size_t(channel)]).deepestBytes;
 }
 
-qint64 TraceStore::deepest(const Channel& c, bool bytes)
+// The deepest queue comes from walking both sorted lists in time order; at equal times the recv
+// comes first, so a message taken at the instant another is sent does not count twice. Each
+// list only grows at its end, with times no earlier than its last: so while both lists have a
+// next element, the earlier of the two is certainly next, and the walk can go on for good. When
+// one list is used up, what comes next depends on events not yet recorded; the walk stops there.
+void TraceStore::advanceDepthWalk(Channel& c)
 {
-    qint64 depth = 0;
-    qint64 result = 0;
-    size_t s = 0;
-    size_t r = 0;
-    auto size = [](const std::vector<qint64>& cumulative, size_t i) {
-        return cumulative[i] - (i > 0 ? cumulative[i - 1] : 0);
-    };
-    // Walk both sorted lists in time order; at equal times the recv comes first, so a message
-    // taken at the instant another is sent does not count twice.
-    while (s < c.sendTimes.size()) {
-        if (r < c.recvTimes.size() && c.recvTimes[r] <= c.sendTimes[s]) {
-            depth -= bytes ? size(c.receivedBytes, r) : 1;
-            ++r;
+    Channel::DepthWalk& w = c.walked;
+    while (w.sends < c.sendTimes.size() && w.recvs < c.recvTimes.size()) {
+        if (c.recvTimes[w.recvs] <= c.sendTimes[w.sends]) {
+            --w.depth;
+            w.depthBytes -= messageSize(c.receivedBytes, w.recvs);
+            ++w.recvs;
         } else {
-            depth += bytes ? size(c.sentBytes, s) : 1;
-            ++s;
-            result = std::max(result, depth);
+            ++w.depth;
+            w.depthBytes += messageSize(c.sentBytes, w.sends);
+            ++w.sends;
+            w.deepest = std::max(w.deepest, w.depth);
+            w.deepestBytes = std::max(w.deepestBytes, w.depthBytes);
         }
     }
-    return result;
+}
+
+// The rest of the walk, as things stand: sends not yet matched by a recorded recv raise the
+// depth, and the remaining recvs (if sends ran out first) only lower it.
+TraceStore::Channel::DepthWalk TraceStore::finishDepthWalk(const Channel& c)
+{
+    Channel::DepthWalk w = c.walked;
+    for (; w.sends < c.sendTimes.size(); ++w.sends) {
+        ++w.depth;
+        w.depthBytes += messageSize(c.sentBytes, w.sends);
+        w.deepest = std::max(w.deepest, w.depth);
+        w.deepestBytes = std::max(w.deepestBytes, w.depthBytes);
+    }
+    return w;
 }
 
 std::vector<quint32> TraceStore::eventsByTime() const

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "pipe/Result.h"
+#include "trace/ChunkedColumn.h"
+#include "trace/TextPool.h"
 #include "trace/TraceEvent.h"
 
 #include <QByteArray>
@@ -11,12 +13,16 @@
 
 namespace pipescope {
 
-// Everything recorded about one run: an append-only, columnar store (one array per field, a
-// fixed few dozen bytes per event; texts in one bounded pool). Each process's events arrive in
-// its own time order, so every lane is time-indexed by its own list of event numbers and a view
-// finds the events between two times by binary search. Messages are derived as events arrive:
-// a send and a recv with the same (channel, seq) are one message, and per channel the sorted send
-// and recv times give the queue depth at any time in O(log n).
+// Everything recorded about one run: an append-only, columnar store (one chunked array per field,
+// 24 bytes per event; texts in one bounded pool). What only messages have (seq, size, when the
+// call began, the payload's first bytes) is kept once per message, and the rare other events that
+// carry numbers (polls, exits) keep them in a side table, so a flood costs about 50 bytes per
+// event. Nothing that is stored ever moves: appending a million events never copies the columns.
+//
+// Each process's events arrive in its own time order, so every lane is time-indexed by its own
+// list of event numbers and a view finds the events between two times by binary search. Messages
+// are derived as events arrive: a send and a recv with the same (channel, seq) are one message,
+// and per channel the sorted send and recv times give the queue depth at any time in O(log n).
 class TraceStore
 {
 public:
@@ -28,6 +34,9 @@ public:
     static constexpr qint64 kMaxTimeNs = qint64(1) << 62;
     static constexpr qint64 kMaxMessageBytes = qint64(1) << 48;
 
+    using EventList = ChunkedColumn<quint32>;
+    using TimeList = ChunkedColumn<qint64>;
+
     struct Process
     {
         QString name;
@@ -36,12 +45,12 @@ public:
         ProcessState state = ProcessState::Running;
         quint16 stateChannel = kNoChannel; // what the latest state waits on
         bool ended = false;
-        bool crashed = false;             // ended by a signal, or stopped
-        int exitCode = 0;                 // when ended normally
-        int signal = 0;                   // when crashed
-        std::vector<quint32> events;      // its events, in time order
-        std::vector<quint32> stateEvents; // its state changes, in time order
-        std::vector<quint32> pollEvents;  // its polls, in time order
+        bool crashed = false;  // ended by a signal, or stopped
+        int exitCode = 0;      // when ended normally
+        int signal = 0;        // when crashed
+        EventList events;      // its events, in time order
+        EventList stateEvents; // its state changes, in time order
+        EventList pollEvents;  // its polls, in time order
     };
 
     struct Channel
@@ -49,19 +58,34 @@ public:
         QString name;
         int from = 0;
         int to = 0;
-        std::vector<qint64> sendTimes; // sorted: one writer
-        std::vector<qint64> recvTimes; // sorted: one reader
-        std::vector<qint64> sentBytes; // cumulative, per send
-        std::vector<qint64> receivedBytes;
-        std::vector<qint32> messageBySeq; // message number per seq
+        TimeList sendTimes; // sorted: one writer
+        TimeList recvTimes; // sorted: one reader
+        TimeList sentBytes; // cumulative, per send
+        TimeList receivedBytes;
+        ChunkedColumn<qint32> messageBySeq; // message number per seq
+
+        // How far the deepest-queue walk is certain: sends and recvs taken, the depth there (in
+        // messages and bytes) and the deepest so far. See TraceStore::advanceDepthWalk().
+        struct DepthWalk
+        {
+            size_t sends = 0;
+            size_t recvs = 0;
+            qint64 depth = 0;
+            qint64 depthBytes = 0;
+            qint64 deepest = 0;
+            qint64 deepestBytes = 0;
+        } walked;
     };
 
     struct Message
     {
         quint16 channel = 0;
-        qint64 seq = 0;
+        quint8 headLength = 0;  // the payload's first bytes, as the first of its events had them
+        quint32 headOffset = 0; // in the text pool
         qint32 sendEvent = -1;
         qint32 recvEvent = -1;
+        qint64 seq = 0;
+        qint64 recvStartNs = 0; // when the recv call began (monotonic)
     };
 
     TraceStore() = default;
@@ -90,25 +114,32 @@ public:
     qsizetype eventCount() const { return static_cast<qsizetype>(m_time.size()); }
     // Times relative to the origin, in ns.
     qint64 time(qsizetype event) const { return m_time[size_t(event)] - m_origin; }
-    qint64 startTime(qsizetype event) const { return m_start[size_t(event)] - m_origin; }
+    // When the call began (send, recv, poll); time() for others.
+    qint64 startTime(qsizetype event) const;
     int processOf(qsizetype event) const { return m_process[size_t(event)]; }
     EventKind kind(qsizetype event) const { return m_kind[size_t(event)]; }
     quint8 detail(qsizetype event) const { return m_detail[size_t(event)]; }
     quint16 channelOf(qsizetype event) const { return m_channel[size_t(event)]; }
-    qint64 seq(qsizetype event) const { return m_seq[size_t(event)]; }
-    qint64 amount(qsizetype event) const { return m_amount[size_t(event)]; }
-    double number(qsizetype event) const { return m_number[size_t(event)]; }
+    // The message a send or recv belongs to, -1 for other events.
+    qint32 messageOf(qsizetype event) const;
+    // The record's fields as they came: a message's seq and size; a poll's wait (ns) and timeout
+    // (s); an exit's code or signal. Defaults (-1, 0, 0) where the record had none; the number of
+    // a send or recv is not kept (it has none).
+    qint64 seq(qsizetype event) const;
+    qint64 amount(qsizetype event) const;
+    double number(qsizetype event) const;
     QByteArrayView text(qsizetype event) const;
-    // The first bytes of a message's payload (up to kMaxPayloadHead).
+    // The first bytes of a message's payload (up to kMaxPayloadHead): the same for its send and
+    // its recv.
     QByteArrayView payloadHead(qsizetype event) const;
     // The events of every process, runner included, by time (ties in arrival order).
     std::vector<quint32> eventsByTime() const;
-    const std::vector<quint32>& runnerEvents() const { return m_runnerEvents; }
+    const EventList& runnerEvents() const { return m_runnerEvents; }
 
-    const std::vector<Message>& messages() const { return m_messages; }
+    const ChunkedColumn<Message>& messages() const { return m_messages; }
     // Every change to a message (created, sent, received) as its number, in order: a view that
     // remembers how far it read knows which rows to add or update.
-    const std::vector<qint32>& messageUpdates() const { return m_messageUpdates; }
+    const ChunkedColumn<qint32>& messageUpdates() const { return m_messageUpdates; }
     qsizetype deliveredCount() const { return m_delivered; }
     // Messages sent and not received (so far, or ever once the run has ended).
     qsizetype undeliveredCount() const;
@@ -116,49 +147,60 @@ public:
     // Messages in flight on `channel` at `t` (relative ns), and their bytes.
     qint64 depthAt(int channel, qint64 t) const;
     qint64 depthBytesAt(int channel, qint64 t) const;
-    // The largest depth `channel` reached.
+    // The largest depth `channel` reached: kept up to date as events arrive, so this costs only
+    // the walk over the events whose order is not settled yet (those after the last recv, say).
     qint64 maxDepth(int channel) const;
     qint64 maxDepthBytes(int channel) const;
 
     // Bumped by every change, so a view can tell whether to redraw.
     quint64 generation() const { return m_generation; }
-    // Bytes the store holds per event, for the benchmarks (texts excluded).
+    // Bytes the store holds per event in its columns, for the benchmarks (texts, messages and
+    // indexes excluded).
     static constexpr qsizetype bytesPerEvent();
     qsizetype droppedTextBytes() const { return m_droppedText; }
 
 private:
-    Result<qint32> messageEvent(int process, const TelemetryRecord& record, qint32 event);
-    static qint64 deepest(const Channel& channel, bool bytes);
+    // What a poll, an exit or any other non-message event carries beyond its time.
+    struct Extra
+    {
+        qint64 startNs = 0;
+        qint64 seq = -1;
+        qint64 amount = 0;
+        double number = 0;
+    };
+
+    Result<qint32> messageEvent(int process, const TelemetryRecord& record, qint32 event,
+                                QByteArrayView payloadHead);
+    static void advanceDepthWalk(Channel& channel);
+    static Channel::DepthWalk finishDepthWalk(const Channel& channel);
+    static qint64 messageSize(const TimeList& cumulative, size_t seq);
 
     qint64 m_origin = 0;
     std::vector<Process> m_processes;
     std::vector<Channel> m_channels;
-    std::vector<Message> m_messages;
-    std::vector<qint32> m_messageUpdates;
-    std::vector<quint32> m_runnerEvents;
+    ChunkedColumn<Message> m_messages;
+    ChunkedColumn<qint32> m_messageUpdates;
+    EventList m_runnerEvents;
+    ChunkedColumn<Extra> m_extras;
     qsizetype m_delivered = 0;
 
-    std::vector<qint64> m_time;
-    std::vector<qint64> m_start;
-    std::vector<qint64> m_seq;
-    std::vector<qint64> m_amount;
-    std::vector<double> m_number;
-    std::vector<quint32> m_textOffset;
-    std::vector<quint16> m_textLength;
-    std::vector<quint8> m_headLength; // the payload head follows the text in the pool
-    std::vector<quint16> m_process;
-    std::vector<quint16> m_channel;
-    std::vector<EventKind> m_kind;
-    std::vector<quint8> m_detail;
-    QByteArray m_text;
+    TimeList m_time;
+    ChunkedColumn<qint32> m_ref; // send, recv: the message; others: the extra, or -1
+    ChunkedColumn<quint32> m_textOffset;
+    ChunkedColumn<quint16> m_textLength;
+    ChunkedColumn<quint16> m_process;
+    ChunkedColumn<quint16> m_channel;
+    ChunkedColumn<EventKind> m_kind;
+    ChunkedColumn<quint8> m_detail;
+    TextPool m_text{kMaxTextBytes};
     qsizetype m_droppedText = 0;
     quint64 m_generation = 0;
 };
 
 constexpr qsizetype TraceStore::bytesPerEvent()
 {
-    // The columns, the entry in the process's time index, and (for messages) the update log.
-    return 5 * 8 + 4 + 2 + 1 + 2 + 2 + 1 + 1 + 4 + 4;
+    // time, ref, text offset and length, process, channel, kind, detail.
+    return 8 + 4 + 4 + 2 + 2 + 2 + 1 + 1;
 }
 
 } // namespace pipescope

@@ -1,0 +1,103 @@
+#include "trace/RunStatisticsBuilder.h"
+
+#include "trace/TraceStore.h"
+
+#include <algorithm>
+
+namespace pipescope {
+
+namespace {
+
+// `sorted` is not empty.
+qint64 nearestRank(const std::vector<qint64>& sorted, int percent)
+{
+    const auto n = static_cast<qint64>(sorted.size());
+    const qint64 rank = std::max<qint64>(1, (percent * n + 99) / 100);
+    return sorted[size_t(rank - 1)];
+}
+
+} // namespace
+
+void RunStatisticsBuilder::addLatency(qint64 latencyNs)
+{
+    m_latencies.push_back(latencyNs);
+    ++m_histogram[size_t(RunStatistics::latencyBucket(latencyNs))];
+}
+
+void RunStatisticsBuilder::update(const TraceStore& store)
+{
+    m_blockedSend.resize(size_t(store.processCount()));
+    const auto events = static_cast<size_t>(store.eventCount());
+    for (; m_events < events; ++m_events) {
+        const auto e = static_cast<qint32>(m_events);
+        switch (store.kind(e)) {
+        case EventKind::Send:
+        case EventKind::Recv: {
+            // A message counts once both its events are in, at the later of the two.
+            const TraceStore::Message& m = store.messages()[size_t(store.messageOf(e))];
+            const bool send = store.kind(e) == EventKind::Send;
+            if (send)
+                m_bytesSent += store.amount(e);
+            const qint32 other = send ? m.recvEvent : m.sendEvent;
+            if (other >= 0 && other < e)
+                addLatency(store.time(m.recvEvent) - store.startTime(m.sendEvent));
+            break;
+        }
+        case EventKind::Poll:
+            ++(store.detail(e) ? m_pollsTrue : m_pollsFalse);
+            break;
+        case EventKind::State: {
+            // A process's events arrive in its own time order, so its states come in turn.
+            BlockedSend& blocked = m_blockedSend[size_t(store.processOf(e))];
+            const qint64 t = store.time(e);
+            if (blocked.since != kNotBlocked)
+                blocked.total += t - blocked.since;
+            blocked.since = store.detail(e) == quint8(ProcessState::BlockedSend) ? t : kNotBlocked;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+RunStatistics RunStatisticsBuilder::result(const TraceStore& store, qint64 durationNs)
+{
+    RunStatistics statistics;
+    statistics.durationNs = durationNs;
+    statistics.messages = static_cast<qint64>(store.messages().size());
+    statistics.delivered = store.deliveredCount();
+    statistics.undelivered = store.undeliveredCount();
+    if (durationNs > 0)
+        statistics.messagesPerSecond = double(statistics.messages) * 1e9 / double(durationNs);
+    statistics.bytesSent = m_bytesSent;
+
+    // Only the latencies added since the last result are sorted, then merged in.
+    const auto sortedEnd = m_latencies.begin() + qsizetype(m_sortedLatencies);
+    std::sort(sortedEnd, m_latencies.end());
+    std::inplace_merge(m_latencies.begin(), sortedEnd, m_latencies.end());
+    m_sortedLatencies = m_latencies.size();
+    if (!m_latencies.empty()) {
+        statistics.latencyP50Ns = nearestRank(m_latencies, 50);
+        statistics.latencyP90Ns = nearestRank(m_latencies, 90);
+        statistics.latencyP99Ns = nearestRank(m_latencies, 99);
+        statistics.latencyMaxNs = m_latencies.back();
+    }
+    statistics.latencyHistogram = m_histogram;
+
+    for (int c = 0; c < store.channelCount(); ++c)
+        statistics.maxDepth.push_back(store.maxDepth(c));
+    statistics.pollsTrue = m_pollsTrue;
+    statistics.pollsFalse = m_pollsFalse;
+
+    for (const BlockedSend& blocked : m_blockedSend) {
+        qint64 total = blocked.total;
+        if (blocked.since != kNotBlocked)
+            total += std::max<qint64>(0, durationNs - blocked.since);
+        statistics.blockedSendNs.push_back(total);
+        statistics.totalBlockedSendNs += total;
+    }
+    return statistics;
+}
+
+} // namespace pipescope
