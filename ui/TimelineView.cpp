@@ -460,8 +460,14 @@ void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
             if (t0 > m_axis.dataEnd())
                 break;
         }
-        painter.drawText(QRectF(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14),
-                         Qt::AlignRight | Qt::AlignVCenter, channel.name);
+        // The channel's name on a veil of the background, so the plot under it cannot hide it.
+        const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
+        QColor veil = palette().color(QPalette::AlternateBase);
+        veil.setAlpha(220);
+        const QRectF textRect =
+            painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, channel.name);
+        painter.fillRect(textRect.adjusted(-3, 0, 2, 0), veil);
+        painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, channel.name);
     }
 }
 
