@@ -7,6 +7,7 @@
 
 #include <QRandomGenerator>
 #include <QTest>
+#include <cmath>
 
 using namespace pipescope;
 
@@ -249,7 +250,19 @@ void TestTraceStore::everyFieldReadsBackAcrossChunks()
         QCOMPARE(store.process(1).pollEvents[size_t(i)], quint32(poll));
         QCOMPARE(store.process(1).stateEvents[size_t(i)], quint32(state));
     }
-    QCOMPARE(store.process(0).events.size(), size_t(kMessages));
+    // A field off its default is kept, bit for bit (found by fuzz_telemetry: -0.0 came back 0.0).
+    TelemetryRecord line;
+    line.kind = EventKind::Stdout;
+    line.tNs = line.startNs = 1'000'000;
+    line.number = -0.0;
+    const auto negativeZero = store.append(0, line, "x");
+    QVERIFY(negativeZero.ok());
+    QVERIFY(std::signbit(store.number(*negativeZero)));
+    line.number = 0;
+    const auto plain = store.append(0, line, "y");
+    QVERIFY(plain.ok());
+    QVERIFY(!std::signbit(store.number(*plain)));
+    QCOMPARE(store.process(0).events.size(), size_t(kMessages + 2));
     QCOMPARE(store.process(1).events.size(), size_t(3 * kMessages));
     QCOMPARE(store.droppedTextBytes(), 0);
 }

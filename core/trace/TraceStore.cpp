@@ -1,6 +1,7 @@
 #include "trace/TraceStore.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <numeric>
 
@@ -149,8 +150,9 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         if (record.channel != kNoChannel && record.channel >= channelCount())
             return refused(QStringLiteral("event names unknown channel %1").arg(record.channel));
         m_droppedText += payloadHead.size(); // only messages have payloads
+        // Kept unless every field has its default (bit for bit: -0.0 is kept too).
         if (record.startNs != record.tNs || record.seq != -1 || record.amount != 0 ||
-            record.number != 0) {
+            std::bit_cast<quint64>(record.number) != 0) {
             ref = static_cast<qint32>(m_extras.size());
             m_extras.push_back({record.startNs, record.seq, record.amount, record.number});
         }
