@@ -139,6 +139,25 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                    ? std::max<qint64>(1, qint64(double(count) * plan.cpythonShare))
                    : count;
     };
+    // One run of a contender: messages (or MiB) per second; none if it could not run.
+    auto oneWayRate = [&](int c, Transport transport, const OneWay& test) {
+        const qint64 count = countFor(c, test.count);
+        const std::optional<double> seconds =
+            c == kCpython
+                ? cpython.oneWaySeconds(transport, test.bytes, count)
+                : PipeBench::oneWaySeconds(pipeContender(c), transport, test.bytes, count);
+        const double units =
+            test.megabytes ? double(count) * double(test.bytes) / 1048576.0 : double(count);
+        return seconds && *seconds > 0 ? std::optional<double>(units / *seconds) : std::nullopt;
+    };
+    auto objectsRate = [&](int c, Transport transport) {
+        const qint64 count = countFor(c, plan.objectCount);
+        const std::optional<double> seconds =
+            c == kCpython ? cpython.objectsSeconds(transport, count)
+                          : PipeBench::objectsSeconds(pipeContender(c), transport, count);
+        return seconds && *seconds > 0 ? std::optional<double>(double(count) / *seconds)
+                                       : std::nullopt;
+    };
 
     for (int round = 0; round < plan.rounds; ++round) {
         progress(roundText("pipes", round, plan.rounds));
@@ -162,27 +181,13 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
         for (OneWay& test : oneWay) {
             if (!sections.throughput)
                 break;
-            for (const int c : order) {
-                const qint64 count = countFor(c, test.count);
-                const std::optional<double> seconds =
-                    c == kCpython ? cpython.oneWaySeconds(test.bytes, count)
-                                  : PipeBench::oneWaySeconds(pipeContender(c), test.bytes, count);
-                if (!seconds || *seconds <= 0)
-                    continue;
-                const double units =
-                    test.megabytes ? double(count) * double(test.bytes) / 1048576.0 : double(count);
-                test.rates.set(c, round, units / *seconds);
-            }
+            for (const int c : order)
+                test.rates.set(c, round, oneWayRate(c, Transport::Duplex, test));
         }
         for (const int c : order) {
             if (!sections.objects)
                 break;
-            const qint64 count = countFor(c, plan.objectCount);
-            const std::optional<double> seconds =
-                c == kCpython ? cpython.objectsSeconds(count)
-                              : PipeBench::objectsSeconds(pipeContender(c), count);
-            if (seconds && *seconds > 0)
-                objects.set(c, round, double(count) / *seconds);
+            objects.set(c, round, objectsRate(c, Transport::Duplex));
         }
     }
 
