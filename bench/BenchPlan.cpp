@@ -12,6 +12,7 @@ BenchPlan BenchPlan::quickPlan()
     BenchPlan plan;
     plan.quick = true;
     plan.rounds = 2;
+    plan.simplexRounds = 1;
     plan.rttWarmup = 100;
     plan.rttIterations = 1'000;
     plan.count64B = 20'000;

@@ -11,6 +11,9 @@ struct BenchPlan
     bool quick = false;
     // Rounds of the pipe benchmarks; each round runs every contender once, in rotating order.
     int rounds = 5;
+    // Of those, the rounds that also run the simplex rows. --quick keeps one: each round starts
+    // CPython twice more, which is most of what those rows cost in a brief run.
+    int simplexRounds = 5;
     int rttWarmup = 500;
     int rttIterations = 10'000;
     qint64 count64B = 300'000;

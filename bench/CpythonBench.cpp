@@ -73,18 +73,22 @@ std::optional<Samples> CpythonBench::roundTrips(qsizetype size, int warmup, int 
     return samples;
 }
 
-std::optional<double> CpythonBench::oneWaySeconds(qsizetype size, qint64 count)
+std::optional<double> CpythonBench::oneWaySeconds(Transport transport, qsizetype size, qint64 count)
 {
-    const auto result =
-        run({QStringLiteral("throughput"), QString::number(size), QString::number(count)});
-    if (!result)
-        return std::nullopt;
-    return result->value(QStringLiteral("seconds")).toDouble();
+    return seconds(transport,
+                   {QStringLiteral("throughput"), QString::number(size), QString::number(count)});
 }
 
-std::optional<double> CpythonBench::objectsSeconds(qint64 count)
+std::optional<double> CpythonBench::objectsSeconds(Transport transport, qint64 count)
 {
-    const auto result = run({QStringLiteral("objects"), QString::number(count)});
+    return seconds(transport, {QStringLiteral("objects"), QString::number(count)});
+}
+
+std::optional<double> CpythonBench::seconds(Transport transport, QStringList arguments)
+{
+    if (transport == Transport::Simplex)
+        arguments.append(QStringLiteral("simplex"));
+    const auto result = run(arguments);
     if (!result)
         return std::nullopt;
     return result->value(QStringLiteral("seconds")).toDouble();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Samples.h"
+#include "Transport.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -24,11 +25,14 @@ public:
     const QString& script() const { return m_script; }
 
     std::optional<Samples> roundTrips(qsizetype size, int warmup, int iterations);
-    std::optional<double> oneWaySeconds(qsizetype size, qint64 count);
-    std::optional<double> objectsSeconds(qint64 count);
+    // Over Pipe(), or Pipe(duplex=False) for Transport::Simplex.
+    std::optional<double> oneWaySeconds(Transport transport, qsizetype size, qint64 count);
+    std::optional<double> objectsSeconds(Transport transport, qint64 count);
 
 private:
     std::optional<QJsonObject> run(const QStringList& arguments);
+    // A one-way test's "seconds".
+    std::optional<double> seconds(Transport transport, QStringList arguments);
 
     QString m_python;
     QString m_script;

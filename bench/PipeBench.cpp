@@ -10,6 +10,9 @@
 #include <QtEndian>
 #include <array>
 #include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <string>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,35 +50,138 @@ double floatValue(qint64 i)
     return double(i) * 0.5 + 0.25;
 }
 
-PipeEnds pipeScopePipe()
+PipeEnds pipeScopePipe(Transport transport)
 {
-    auto ends = makePipe(true);
+    auto ends = makePipe(transport == Transport::Duplex);
     if (!ends)
         fail("makePipe", ends.error());
     return std::move(*ends);
 }
 
-std::array<int, 2> rawPipe()
+// (read end, write end) for a pipe(), like makePipe(false).
+std::array<int, 2> rawPipe(Transport transport)
 {
     std::array<int, 2> descriptors{};
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, descriptors.data()) != 0)
-        failErrno("socketpair");
+    if (transport == Transport::Duplex) {
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, descriptors.data()) != 0)
+            failErrno("socketpair");
+    } else if (::pipe2(descriptors.data(), O_CLOEXEC) != 0) {
+        failErrno("pipe2");
+    }
     return descriptors;
 }
 
-// The child's half of every one-way test: wait for "go", then send `count` messages.
-template <typename Send> int sendAfterGo(bool gotGo, qint64 count, const Send& send)
-{
-    if (!gotGo)
-        return 1;
-    for (qint64 i = 0; i < count; ++i) {
-        if (!send(i))
-            return 1;
-    }
-    return 0;
-}
-
 const QByteArray kGo = QByteArrayLiteral("go");
+
+// The ends of a one-way test, for either contender: the parent reads the data pipe and says "go",
+// the child waits for the go and then writes the data pipe. On a socketpair the go goes back
+// through the data pipe, as it always has; a pipe() carries one way only, so there the go takes a
+// second pipe the other way round. Either way it is one small message, as in cpython_bench.py.
+class PipeScopeLink
+{
+public:
+    explicit PipeScopeLink(Transport transport)
+        : m_duplex(transport == Transport::Duplex)
+        , m_data(pipeScopePipe(transport))
+    {
+        if (!m_duplex)
+            m_go = pipeScopePipe(transport);
+    }
+
+    // In the child: drops the parent's ends; false if the go never came.
+    bool childWaitsForGo()
+    {
+        m_data.first.close();
+        m_go.second.close();
+        return bool((m_duplex ? m_data.second : m_go.first).recvBytes());
+    }
+    Connection& sendEnd() { return m_data.second; }
+    // In the parent, after the fork.
+    void keepParentEnds()
+    {
+        m_data.second.close();
+        m_go.first.close();
+    }
+    bool sayGo() { return bool((m_duplex ? m_data.first : m_go.second).sendBytes(kGo)); }
+    Connection& receiveEnd() { return m_data.first; }
+
+private:
+    bool m_duplex;
+    PipeEnds m_data; // (parent's, child's): a pipe's read end is the first
+    PipeEnds m_go;   // a pipe only: (child's read end, parent's write end)
+};
+
+class RawLink
+{
+public:
+    explicit RawLink(Transport transport)
+        : m_data(rawPipe(transport))
+        , m_go(transport == Transport::Duplex ? std::array<int, 2>{-1, -1} : rawPipe(transport))
+    {}
+
+    bool childWaitsForGo()
+    {
+        closeBoth(m_data[0], m_go[1]);
+        m_own.emplace(m_data[1]);
+        if (m_go[0] >= 0)
+            m_goEnd.emplace(m_go[0]);
+        return bool((m_goEnd ? *m_goEnd : *m_own).receive());
+    }
+    RawConnection& sendEnd() { return *m_own; }
+    void keepParentEnds()
+    {
+        closeBoth(m_data[1], m_go[0]);
+        m_own.emplace(m_data[0]);
+        if (m_go[1] >= 0)
+            m_goEnd.emplace(m_go[1]);
+    }
+    bool sayGo()
+    {
+        return (m_goEnd ? *m_goEnd : *m_own).send({kGo.constData(), std::size_t(kGo.size())});
+    }
+    RawConnection& receiveEnd() { return *m_own; }
+
+private:
+    static void closeBoth(int data, int go)
+    {
+        ::close(data);
+        if (go >= 0)
+            ::close(go);
+    }
+
+    std::array<int, 2> m_data;
+    std::array<int, 2> m_go; // a pipe only
+    // This process's ends, made once the fork has split the descriptors.
+    std::optional<RawConnection> m_own;
+    std::optional<RawConnection> m_goEnd;
+};
+
+// Either contender's one-way test: the child waits for the go, then sends `count` messages with
+// send(its end, i); the parent, timed from its go until the last one, takes each with
+// receive(its end), which fails the bench on a lost one.
+template <typename Link, typename Send, typename Receive>
+double timeOneWay(Link& link, qint64 count, const char* test, const char* sender, const Send& send,
+                  const Receive& receive)
+{
+    ForkedChild child([&] {
+        if (!link.childWaitsForGo())
+            return 1;
+        for (qint64 i = 0; i < count; ++i) {
+            if (!send(link.sendEnd(), i))
+                return 1;
+        }
+        return 0;
+    });
+    link.keepParentEnds();
+    const qint64 started = monotonicNs();
+    if (!link.sayGo())
+        fail((std::string(test) + ": cannot start the sender").c_str());
+    for (qint64 i = 0; i < count; ++i)
+        receive(link.receiveEnd());
+    const qint64 ended = monotonicNs();
+    child.join(sender);
+    return double(ended - started) / 1e9;
+}
 
 } // namespace
 
@@ -96,7 +202,7 @@ Samples PipeBench::roundTrips(Contender contender, qsizetype size, int warmup, i
     };
 
     if (contender == Contender::PipeScope) {
-        PipeEnds ends = pipeScopePipe();
+        PipeEnds ends = pipeScopePipe(Transport::Duplex);
         ForkedChild echo([&] {
             ends.first.close();
             for (;;) {
@@ -121,7 +227,7 @@ Samples PipeBench::roundTrips(Contender contender, qsizetype size, int warmup, i
             fail("round trip: cannot stop the echo");
         echo.join("PipeScope echo");
     } else {
-        const std::array<int, 2> descriptors = rawPipe();
+        const std::array<int, 2> descriptors = rawPipe(Transport::Duplex);
         ForkedChild echo([&] {
             ::close(descriptors[0]);
             RawConnection connection(descriptors[1]);
@@ -151,113 +257,70 @@ Samples PipeBench::roundTrips(Contender contender, qsizetype size, int warmup, i
     return Samples(std::move(times));
 }
 
-double PipeBench::oneWaySeconds(Contender contender, qsizetype size, qint64 count)
+double PipeBench::oneWaySeconds(Contender contender, Transport transport, qsizetype size,
+                                qint64 count)
 {
     const QByteArray message(size, 'x');
-    qint64 started = 0;
-    qint64 ended = 0;
     if (contender == Contender::PipeScope) {
-        PipeEnds ends = pipeScopePipe();
-        ForkedChild sender([&] {
-            ends.first.close();
-            Connection& connection = ends.second;
-            return sendAfterGo(bool(connection.recvBytes()), count,
-                               [&](qint64) { return bool(connection.sendBytes(message)); });
-        });
-        ends.second.close();
-        Connection& connection = ends.first;
-        started = monotonicNs();
-        if (!connection.sendBytes(kGo))
-            fail("one way: cannot start the sender");
-        for (qint64 i = 0; i < count; ++i) {
-            const Result<QByteArray> received = connection.recvBytes();
-            if (!received || received->size() != size)
-                fail("one way: PipeScope lost a message");
-        }
-        ended = monotonicNs();
-        sender.join("PipeScope sender");
-    } else {
-        const std::array<int, 2> descriptors = rawPipe();
-        const std::span<const char> payload(message.constData(), std::size_t(size));
-        ForkedChild sender([&] {
-            ::close(descriptors[0]);
-            RawConnection connection(descriptors[1]);
-            return sendAfterGo(bool(connection.receive()), count,
-                               [&](qint64) { return connection.send(payload); });
-        });
-        ::close(descriptors[1]);
-        RawConnection connection(descriptors[0]);
-        started = monotonicNs();
-        if (!connection.send({kGo.constData(), std::size_t(kGo.size())}))
-            fail("one way: cannot start the sender");
-        for (qint64 i = 0; i < count; ++i) {
+        PipeScopeLink link(transport);
+        return timeOneWay(
+            link, count, "one way", "PipeScope sender",
+            [&](Connection& connection, qint64) { return bool(connection.sendBytes(message)); },
+            [&](Connection& connection) {
+                const Result<QByteArray> received = connection.recvBytes();
+                if (!received || received->size() != size)
+                    fail("one way: PipeScope lost a message");
+            });
+    }
+    RawLink link(transport);
+    const std::span<const char> payload(message.constData(), std::size_t(size));
+    return timeOneWay(
+        link, count, "one way", "raw sender",
+        [&](RawConnection& connection, qint64) { return connection.send(payload); },
+        [&](RawConnection& connection) {
             const auto received = connection.receive();
             if (!received || qsizetype(received->size()) != size)
                 fail("one way: the raw receiver lost a message");
-        }
-        ended = monotonicNs();
-        sender.join("raw sender");
-    }
-    return double(ended - started) / 1e9;
+        });
 }
 
-double PipeBench::objectsSeconds(Contender contender, qint64 count)
+double PipeBench::objectsSeconds(Contender contender, Transport transport, qint64 count)
 {
     double sum = 0;
-    qint64 started = 0;
-    qint64 ended = 0;
+    double seconds = 0;
     if (contender == Contender::PipeScope) {
-        PipeEnds ends = pipeScopePipe();
-        ForkedChild sender([&] {
-            ends.first.close();
-            Connection& connection = ends.second;
-            return sendAfterGo(bool(connection.recvBytes()), count, [&](qint64 i) {
+        PipeScopeLink link(transport);
+        seconds = timeOneWay(
+            link, count, "objects", "PipeScope object sender",
+            [&](Connection& connection, qint64 i) {
                 return bool(connection.send(Value::fromFloat(floatValue(i))));
+            },
+            [&](Connection& connection) {
+                const Result<Value> received = connection.recv();
+                if (!received || received->type() != Value::Type::Float)
+                    fail("objects: PipeScope lost a float");
+                sum += received->toFloat();
             });
-        });
-        ends.second.close();
-        Connection& connection = ends.first;
-        started = monotonicNs();
-        if (!connection.sendBytes(kGo))
-            fail("objects: cannot start the sender");
-        for (qint64 i = 0; i < count; ++i) {
-            const Result<Value> received = connection.recv();
-            if (!received || received->type() != Value::Type::Float)
-                fail("objects: PipeScope lost a float");
-            sum += received->toFloat();
-        }
-        ended = monotonicNs();
-        sender.join("PipeScope object sender");
     } else {
-        const std::array<int, 2> descriptors = rawPipe();
-        ForkedChild sender([&] {
-            ::close(descriptors[0]);
-            RawConnection connection(descriptors[1]);
-            return sendAfterGo(bool(connection.receive()), count, [&](qint64 i) {
-                const std::array<char, kFloatPickleSize> pickle = floatPickle(floatValue(i));
-                return connection.send(pickle);
+        RawLink link(transport);
+        seconds = timeOneWay(
+            link, count, "objects", "raw object sender",
+            [&](RawConnection& connection, qint64 i) {
+                return connection.send(floatPickle(floatValue(i)));
+            },
+            [&](RawConnection& connection) {
+                const auto received = connection.receive();
+                double value = 0;
+                if (!received || !readFloatPickle(*received, value))
+                    fail("objects: the raw receiver lost a float");
+                sum += value;
             });
-        });
-        ::close(descriptors[1]);
-        RawConnection connection(descriptors[0]);
-        started = monotonicNs();
-        if (!connection.send({kGo.constData(), std::size_t(kGo.size())}))
-            fail("objects: cannot start the sender");
-        for (qint64 i = 0; i < count; ++i) {
-            const auto received = connection.receive();
-            double value = 0;
-            if (!received || !readFloatPickle(*received, value))
-                fail("objects: the raw receiver lost a float");
-            sum += value;
-        }
-        ended = monotonicNs();
-        sender.join("raw object sender");
     }
     // Every float arrived, each once: sum(i / 2 + 1 / 4) is exact in a double at these counts.
     const double expected = 0.5 * double(count) * double(count - 1) / 2 + 0.25 * double(count);
     if (sum != expected)
         fail("objects: the floats received are not those sent");
-    return double(ended - started) / 1e9;
+    return seconds;
 }
 
 } // namespace pipescope::bench

@@ -75,7 +75,8 @@ void Report::addValue(const char* key, const char* label, const char* unit,
                       std::optional<double> value)
 {
     m_rows.push_back({label, unit, {value, std::nullopt, std::nullopt}, true});
-    m_json.insert(QLatin1String(key), jsonNumber(value));
+    if (key)
+        m_json.insert(QLatin1String(key), jsonNumber(value));
 }
 
 void Report::addTarget(const char* key, const char* label, std::optional<double> value, bool atMost,

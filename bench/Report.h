@@ -24,7 +24,8 @@ public:
     // A measurement of the three contenders; JSON: key -> {"pipescope", "raw", "cpython"}, null
     // for a missing one.
     void addTriple(const char* key, const char* label, const char* unit, const Triple& values);
-    // A single measurement, shown in PipeScope's column; JSON: key -> the number.
+    // A single measurement, shown in PipeScope's column; JSON: key -> the number, none for a null
+    // key (a figure the JSON holds elsewhere).
     void addValue(const char* key, const char* label, const char* unit,
                   std::optional<double> value);
     // A target: `value` must be at most (or at least) `limit`. No value: "n/a", not a MISS.

@@ -82,12 +82,13 @@ struct Sections
     bool rtt = true;
     bool throughput = true;
     bool objects = true;
+    bool simplex = true;
     bool tracing = true;
     bool ingest = true;
     bool paint = true;
     bool stall = true;
 
-    bool pipes() const { return rtt || throughput || objects; }
+    bool pipes() const { return rtt || throughput || objects || simplex; }
 };
 
 QJsonValue jsonOrNull(std::optional<double> value)
@@ -112,7 +113,9 @@ PipeBench::Contender pipeContender(int contender)
 }
 
 // 1-3: the pipes between two processes. Every contender runs once per round, in an order that
-// rotates from round to round, so that a noisy moment hurts all of them alike.
+// rotates from round to round, so that a noisy moment hurts all of them alike. The targets are on
+// the socketpair; the simplex rows repeat two one-way tests on a pipe() for all three, where one
+// write() per message costs less, to show where that ceiling lies (information, not targets).
 void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpython,
               Report& report)
 {
@@ -130,14 +133,35 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
         {"64KiB", "64 KiB", 64 * 1024, plan.count64KiB, true, {}},
         {"1MiB", "1 MiB", 1024 * 1024, plan.count1MiB, true, {}},
     };
+    OneWay simplex64B{"64B_simplex", "64 B", kSmall, plan.count64B, false, {}};
     Samples rttPooled[kContenders];
     PerRound rttMedians;
     PerRound rttP99;
     PerRound objects;
+    PerRound simplexObjects;
     auto countFor = [&](int contender, qint64 count) {
         return contender == kCpython
                    ? std::max<qint64>(1, qint64(double(count) * plan.cpythonShare))
                    : count;
+    };
+    // One run of a contender: messages (or MiB) per second; none if it could not run.
+    auto oneWayRate = [&](int c, Transport transport, const OneWay& test) {
+        const qint64 count = countFor(c, test.count);
+        const std::optional<double> seconds =
+            c == kCpython
+                ? cpython.oneWaySeconds(transport, test.bytes, count)
+                : PipeBench::oneWaySeconds(pipeContender(c), transport, test.bytes, count);
+        const double units =
+            test.megabytes ? double(count) * double(test.bytes) / 1048576.0 : double(count);
+        return seconds && *seconds > 0 ? std::optional<double>(units / *seconds) : std::nullopt;
+    };
+    auto objectsRate = [&](int c, Transport transport) {
+        const qint64 count = countFor(c, plan.objectCount);
+        const std::optional<double> seconds =
+            c == kCpython ? cpython.objectsSeconds(transport, count)
+                          : PipeBench::objectsSeconds(pipeContender(c), transport, count);
+        return seconds && *seconds > 0 ? std::optional<double>(double(count) / *seconds)
+                                       : std::nullopt;
     };
 
     for (int round = 0; round < plan.rounds; ++round) {
@@ -162,27 +186,24 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
         for (OneWay& test : oneWay) {
             if (!sections.throughput)
                 break;
-            for (const int c : order) {
-                const qint64 count = countFor(c, test.count);
-                const std::optional<double> seconds =
-                    c == kCpython ? cpython.oneWaySeconds(test.bytes, count)
-                                  : PipeBench::oneWaySeconds(pipeContender(c), test.bytes, count);
-                if (!seconds || *seconds <= 0)
-                    continue;
-                const double units =
-                    test.megabytes ? double(count) * double(test.bytes) / 1048576.0 : double(count);
-                test.rates.set(c, round, units / *seconds);
-            }
+            for (const int c : order)
+                test.rates.set(c, round, oneWayRate(c, Transport::Duplex, test));
         }
         for (const int c : order) {
             if (!sections.objects)
                 break;
-            const qint64 count = countFor(c, plan.objectCount);
-            const std::optional<double> seconds =
-                c == kCpython ? cpython.objectsSeconds(count)
-                              : PipeBench::objectsSeconds(pipeContender(c), count);
-            if (seconds && *seconds > 0)
-                objects.set(c, round, double(count) / *seconds);
+            objects.set(c, round, objectsRate(c, Transport::Duplex));
+        }
+        const bool simplex = sections.simplex && round < plan.simplexRounds;
+        for (const int c : order) {
+            if (!simplex)
+                break;
+            simplex64B.rates.set(c, round, oneWayRate(c, Transport::Simplex, simplex64B));
+        }
+        for (const int c : order) {
+            if (!simplex)
+                break;
+            simplexObjects.set(c, round, objectsRate(c, Transport::Simplex));
         }
     }
 
@@ -234,6 +255,42 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                       jsonOrNull(objects.ratio(kPipeScope, kCpython)));
         ratios.insert(QStringLiteral("objects_pipescope_raw"),
                       jsonOrNull(objects.ratio(kPipeScope, kRaw)));
+    }
+    if (sections.simplex) {
+        struct Simplex
+        {
+            const char* key; // of the measurement and, without "_msgs_per_s", of its ratios
+            const char* label;
+            const char* test; // in the ratio rows' labels
+            const PerRound& rates;
+        };
+        const Simplex simplex[] = {
+            {"throughput_64B_simplex", "one way 64 B, Pipe(duplex=False)", "64 B simplex",
+             simplex64B.rates},
+            {"objects_simplex", "objects, Pipe(duplex=False)", "objects simplex", simplexObjects},
+        };
+        constexpr std::array<std::array<int, 2>, 3> kPairs = {
+            {{kPipeScope, kCpython}, {kRaw, kCpython}, {kPipeScope, kRaw}}};
+        const char* const names[kContenders] = {"PipeScope", "raw", "CPython"};
+        const char* const tags[kContenders] = {"pipescope", "raw", "cpython"};
+        for (const Simplex& test : simplex) {
+            const std::string key = test.key;
+            report.addTriple((key + "_msgs_per_s").c_str(), test.label, "msgs/s",
+                             test.rates.triple());
+            for (const auto& [a, b] : kPairs) {
+                const std::optional<double> ratio = test.rates.ratio(a, b);
+                const std::string label =
+                    std::string("  ") + test.test + ": " + names[a] + " / " + names[b];
+                report.addValue(nullptr, label.c_str(), "x", ratio);
+                ratios.insert(QString::fromStdString(key + "_" + tags[a] + "_" + tags[b]),
+                              jsonOrNull(ratio));
+            }
+        }
+        report.addNote("Pipe(duplex=False) rows: one way 64 B and objects again over a pipe() for "
+                       "all three (makePipe(false), raw on pipe2(), CPython's Pipe(duplex=False)), "
+                       "where a write() costs less than on a socket, in " +
+                       std::to_string(std::min(plan.simplexRounds, plan.rounds)) +
+                       " rounds; for information, the targets stay on the socketpair");
     }
     report.addJson("ratios", ratios);
 }
@@ -385,18 +442,21 @@ int usage(FILE* to, int status)
         "  --quick      a brief run that only proves the bench works (CI)\n"
         "  --json FILE  also write the results as one JSON object\n"
         "  --only ...   run only these sections (for profiling): rtt, throughput, objects,\n"
-        "               tracing, ingest, paint, stall\n",
+        "               simplex, tracing, ingest, paint, stall\n"
+        "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
+        "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
     return status;
 }
 
 std::optional<Sections> parseSections(const QString& list)
 {
-    Sections sections{false, false, false, false, false, false, false};
+    Sections sections{false, false, false, false, false, false, false, false};
     for (const QString& name : list.split(QLatin1Char(','))) {
         bool* flag = name == QLatin1String("rtt")          ? &sections.rtt
                      : name == QLatin1String("throughput") ? &sections.throughput
                      : name == QLatin1String("objects")    ? &sections.objects
+                     : name == QLatin1String("simplex")    ? &sections.simplex
                      : name == QLatin1String("tracing")    ? &sections.tracing
                      : name == QLatin1String("ingest")     ? &sections.ingest
                      : name == QLatin1String("paint")      ? &sections.paint
