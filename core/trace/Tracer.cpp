@@ -1,7 +1,6 @@
 #include "trace/Tracer.h"
 
 #include "pipe/Deadline.h"
-#include "wire/PyRepr.h"
 #include "wire/Value.h"
 
 #include <algorithm>
@@ -71,7 +70,7 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     stored.textLength = static_cast<quint16>(cut.size());
     stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
     if (truncated)
-        stored.detail = 1;
+        stored.detail |= kTextCut;
     m_batch.append(reinterpret_cast<const char*>(&stored), sizeof stored);
     m_batch.append(cut.data(), cut.size());
     m_batch.append(head.data(), stored.headLength);
@@ -176,16 +175,10 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
         append(record, value->repr().toUtf8(), head);
         return;
     }
-    // Bytes: the repr of the first bytes, enough for a preview, written into a reused buffer.
-    constexpr qsizetype kPreviewBytes = 64;
-    m_preview.resize(0);
-    appendReprBytes(m_preview, QByteArrayView(payload.data(), std::min(size, kPreviewBytes)));
-    if (size > kPreviewBytes) {
-        m_preview.chop(1); // the closing quote
-        m_preview += "...'";
-        record.detail = 1;
-    }
-    append(record, m_preview, head);
+    // Bytes: the preview is the repr of the head, which the record carries anyway; the runner
+    // writes it (TelemetryDecoder::bytesPreview), sparing the worker that work per message.
+    record.detail = kBytesPreview;
+    append(record, {}, head);
 }
 
 void Tracer::sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,

@@ -12,9 +12,11 @@ namespace pipescope {
 
 // The worker's side of tracing: observes the role's Connections and turns every send, recv, poll,
 // state change, printed line and error into a TelemetryRecord with a CLOCK_MONOTONIC timestamp.
-// Records are batched in one reusable buffer and go to the runner as one telemetry message when
-// the buffer fills, when a few milliseconds have passed, before the process blocks or sleeps (so
-// the runner sees what it is waiting for while it waits), for every printed line, and at the end.
+// A byte message's record carries the payload's first bytes but no preview: the runner writes
+// that from them. Records are batched in one reusable buffer and go to the runner as one telemetry
+// message when the buffer fills, when a few milliseconds have passed, before the process blocks or
+// sleeps (so the runner sees what it is waiting for while it waits), for every printed line, and at
+// the end.
 //
 // Without a telemetry connection, printed lines go to stdout and events nowhere.
 class Tracer final : public ConnectionObserver
@@ -72,7 +74,6 @@ private:
 
     Connection m_telemetry;
     QByteArray m_batch;
-    QByteArray m_preview; // reused for every byte message's preview
     qint64 m_lastFlushNs = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
