@@ -30,10 +30,9 @@ QByteArrayView cutUtf8(QByteArrayView text, qsizetype limit, bool& truncated)
 
 Tracer::Tracer(Connection telemetry)
     : m_telemetry(std::move(telemetry))
+    , m_batch(new char[kBatchCapacity]) // NOLINT: uninitialised on purpose
     , m_lastFlushNs(monotonicNs())
-{
-    m_batch.reserve(kFlushBytes + static_cast<qsizetype>(sizeof(TelemetryRecord)) + kMaxRecordText);
-}
+{}
 
 Tracer::~Tracer()
 {
@@ -71,21 +70,24 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
     if (truncated)
         stored.detail |= kTextCut;
-    m_batch.append(reinterpret_cast<const char*>(&stored), sizeof stored);
-    m_batch.append(cut.data(), cut.size());
-    m_batch.append(head.data(), stored.headLength);
-    if (m_batch.size() >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
+    // Below kFlushBytes before, so the largest record fits (see kBatchCapacity).
+    char* out = m_batch.get() + m_batchSize;
+    std::memcpy(out, &stored, sizeof stored);
+    std::memcpy(out + sizeof stored, cut.data(), size_t(cut.size()));
+    std::memcpy(out + sizeof stored + cut.size(), head.data(), stored.headLength);
+    m_batchSize += qsizetype(sizeof stored) + cut.size() + stored.headLength;
+    if (m_batchSize >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
         flush();
 }
 
 void Tracer::flush()
 {
     m_lastFlushNs = monotonicNs();
-    if (m_batch.isEmpty() || !enabled())
+    if (m_batchSize == 0 || !enabled())
         return;
-    if (!m_telemetry.sendBytes(m_batch))
+    if (!m_telemetry.sendBytes(std::span<const char>(m_batch.get(), size_t(m_batchSize))))
         m_telemetry.close(); // the runner is gone; the role goes on untraced
-    m_batch.resize(0);
+    m_batchSize = 0;
 }
 
 void Tracer::setState(ProcessState state, quint16 channel)

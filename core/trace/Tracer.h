@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <memory>
 #include <vector>
 
 namespace pipescope {
@@ -72,8 +73,14 @@ private:
                  std::span<const char> payload, const Value* value);
     void append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head = {});
 
+    // A batch below kFlushBytes takes one more record of any size.
+    static constexpr qsizetype kBatchCapacity =
+        kFlushBytes + qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
+
     Connection m_telemetry;
-    QByteArray m_batch;
+    // Written with memcpy() (QByteArray::append() cost more than the rest of a record).
+    std::unique_ptr<char[]> m_batch;
+    qsizetype m_batchSize = 0;
     qint64 m_lastFlushNs = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
