@@ -92,6 +92,14 @@ void Tracer::flush()
 
 void Tracer::setState(ProcessState state, quint16 channel)
 {
+    recordState(state, channel);
+    // A process about to wait shows that it waits before it does.
+    if (state != ProcessState::Running)
+        flush();
+}
+
+void Tracer::recordState(ProcessState state, quint16 channel)
+{
     m_state = state;
     TelemetryRecord record;
     record.tNs = record.startNs = monotonicNs();
@@ -99,9 +107,6 @@ void Tracer::setState(ProcessState state, quint16 channel)
     record.detail = static_cast<quint8>(state);
     record.channel = channel;
     append(record, {});
-    // A process about to wait shows that it waits before it does.
-    if (state != ProcessState::Running)
-        flush();
 }
 
 void Tracer::print(const QString& line)
@@ -198,22 +203,28 @@ void Tracer::received(const Connection& connection, qint64 startedNs, std::span<
 void Tracer::blocked(const Connection& connection, Blocking what)
 {
     const Attached* attached = find(connection);
+    // Recorded now; stillBlocked() flushes it if the wait is not brief.
     switch (what) {
     case Blocking::Recv:
-        setState(ProcessState::BlockedRecv, attached ? attached->inChannel : kNoChannel);
+        recordState(ProcessState::BlockedRecv, attached ? attached->inChannel : kNoChannel);
         break;
     case Blocking::Send:
-        setState(ProcessState::BlockedSend, attached ? attached->outChannel : kNoChannel);
+        recordState(ProcessState::BlockedSend, attached ? attached->outChannel : kNoChannel);
         break;
     case Blocking::Poll:
-        setState(ProcessState::Polling, attached ? attached->inChannel : kNoChannel);
+        recordState(ProcessState::Polling, attached ? attached->inChannel : kNoChannel);
         break;
     }
 }
 
+void Tracer::stillBlocked(const Connection&, Blocking)
+{
+    flush();
+}
+
 void Tracer::unblocked(const Connection&, Blocking)
 {
-    setState(ProcessState::Running);
+    recordState(ProcessState::Running, kNoChannel);
 }
 
 void Tracer::polled(const Connection& connection, double timeoutSeconds, bool result,
