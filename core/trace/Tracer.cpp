@@ -179,7 +179,12 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
     const auto size = static_cast<qsizetype>(payload.size());
     const QByteArrayView head(payload.data(), std::min<qsizetype>(size, kMaxPayloadHead));
     if (value) {
-        append(record, value->repr().toUtf8(), head);
+        // Only as much of the repr as a record can carry: a huge value costs no more than a small.
+        bool cut = false;
+        const QByteArray text = value->repr(kMaxRecordText, cut).toUtf8();
+        if (cut)
+            record.detail |= kTextCut;
+        append(record, text, head);
         return;
     }
     // Bytes: the preview is the repr of the head, which the record carries anyway; the runner
