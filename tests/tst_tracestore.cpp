@@ -35,6 +35,16 @@ QByteArray batch(const QList<std::pair<TelemetryRecord, QByteArray>>& records)
     return out;
 }
 
+// A byte message's record as the Tracer writes it: no text, the payload's first bytes.
+QByteArray bytesRecord(const QByteArray& payload)
+{
+    TelemetryRecord record = message(EventKind::Recv, 0, 0, 1, payload.size());
+    record.detail = kBytesPreview;
+    const QByteArray head = payload.left(kMaxPayloadHead);
+    record.headLength = quint16(head.size());
+    return QByteArray(reinterpret_cast<const char*>(&record), sizeof record) + head;
+}
+
 } // namespace
 
 class TestTraceStore : public QObject
@@ -52,6 +62,8 @@ private Q_SLOTS:
     void textPoolBlocksAndBound();
     void deepestQueueAsBatchesArriveInAnyOrder();
     void decoderReadsRecordsAndTexts();
+    void decoderWritesBytePreviews_data();
+    void decoderWritesBytePreviews();
     void decoderRefusesHostileBatches_data();
     void decoderRefusesHostileBatches();
 };
@@ -361,6 +373,47 @@ void TestTraceStore::decoderReadsRecordsAndTexts()
     QCOMPARE(texts, (QList<QByteArray>{"0.25", ""}));
 }
 
+void TestTraceStore::decoderWritesBytePreviews_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("preview");
+    QTest::addColumn<bool>("cut");
+    QTest::newRow("empty") << QByteArray() << QByteArray("b''") << false;
+    QTest::newRow("short") << QByteArray("it's") << QByteArray("b\"it's\"") << false;
+    QTest::newRow("64 printable") << QByteArray(64, 'a') << "b'" + QByteArray(64, 'a') + "'"
+                                  << false;
+    // Longer than the head: "..." before the closing quote.
+    QTest::newRow("65 printable") << QByteArray(65, 'a') << "b'" + QByteArray(64, 'a') + "...'"
+                                  << true;
+    // 64 escaped bytes make 259 characters: cut at kMaxRecordText, mid-escape as the worker did.
+    QTest::newRow("64 binary") << QByteArray(64, '\x01')
+                               << "b'" + QByteArray("\\x01").repeated(63) + "\\x" << true;
+}
+
+void TestTraceStore::decoderWritesBytePreviews()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, preview);
+    QFETCH(bool, cut);
+    const QByteArray bytes =
+        bytesRecord(payload) + batch({{message(EventKind::Send, 0, 0, 2), "7"}});
+    QList<std::tuple<QByteArray, QByteArray, quint8>> seen;
+    const Status status = TelemetryDecoder::decode(
+        {bytes.constData(), size_t(bytes.size())},
+        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) -> Status {
+            seen.append({text.toByteArray(), head.toByteArray(), record.detail});
+            return {};
+        });
+    QVERIFY(status.ok());
+    QCOMPARE(seen.size(), 2);
+    QCOMPARE(std::get<0>(seen[0]), preview);
+    QCOMPARE(std::get<0>(seen[0]).size() <= kMaxRecordText, true);
+    QCOMPARE(std::get<1>(seen[0]), payload.left(kMaxPayloadHead));
+    QCOMPARE(std::get<2>(seen[0]), cut ? kTextCut : quint8(0));
+    // The next record keeps its own text.
+    QCOMPARE(std::get<0>(seen[1]), QByteArray("7"));
+}
+
 void TestTraceStore::decoderRefusesHostileBatches_data()
 {
     QTest::addColumn<QByteArray>("bytes");
@@ -375,6 +428,9 @@ void TestTraceStore::decoderRefusesHostileBatches_data()
     QByteArray badKind = good;
     badKind[offsetof(TelemetryRecord, kind)] = char(99);
     QTest::newRow("unknown kind") << badKind << "unknown event kind";
+    QByteArray previewWithText = good;
+    previewWithText[offsetof(TelemetryRecord, detail)] = char(kBytesPreview);
+    QTest::newRow("byte preview with text") << previewWithText << "byte preview record with text";
 }
 
 void TestTraceStore::decoderRefusesHostileBatches()

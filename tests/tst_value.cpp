@@ -36,6 +36,8 @@ private Q_SLOTS:
     void reprBytes();
     void repr_data();
     void repr();
+    void boundedRepr_data();
+    void boundedRepr();
     void typeName_data();
     void typeName();
     void equality_data();
@@ -202,6 +204,58 @@ void TestValue::repr()
     QFETCH(Value, value);
     QFETCH(QString, expected);
     QCOMPARE(value.repr(), expected);
+}
+
+void TestValue::boundedRepr_data()
+{
+    QTest::addColumn<Value>("value");
+    QTest::addColumn<qsizetype>("maxLength");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<bool>("cut");
+
+    const Value pair = Value::list({Value::fromInt(1), Value::fromInt(2)});
+    QTest::newRow("fits") << pair << qsizetype(10) << "[1, 2]" << false;
+    QTest::newRow("fits exactly") << pair << qsizetype(6) << "[1, 2]" << false;
+    QTest::newRow("one over") << pair << qsizetype(5) << "[1, 2" << true;
+    QTest::newRow("zero") << pair << qsizetype(0) << "" << true;
+    QTest::newRow("10 MB bytes") << Value::fromBytes(QByteArray(10'000'000, 'a')) << qsizetype(12)
+                                 << "b'aaaaaaaaaa" << true;
+    QTest::newRow("10 MB bytearray") << Value::fromByteArray(QByteArray(10'000'000, '\0'))
+                                     << qsizetype(20) << "bytearray(b'\\x00\\x00" << true;
+    QList<Value> million;
+    million.reserve(1'000'000);
+    for (int i = 0; i < 1'000'000; ++i)
+        million.append(Value::fromInt(i));
+    QTest::newRow("1M-item list") << Value::list(million) << qsizetype(20) << "[0, 1, 2, 3, 4, 5, 6"
+                                  << true;
+    QTest::newRow("1M-item dict") << Value::dictFromItems(million) << qsizetype(16)
+                                  << "{0: 1, 2: 3, 4: " << true;
+    Value nested = Value::list({});
+    for (int i = 0; i < 100'000; ++i)
+        nested = Value::list({nested});
+    QTest::newRow("deeply nested") << nested << qsizetype(5) << "[[[[[" << true;
+    // Three bytes of UTF-8 make one character: the cut is in characters, not bytes.
+    QTest::newRow("long str") << Value::fromStr(QString(5'000'000, QChar(0x20ac))) << qsizetype(5)
+                              << QStringLiteral("'\u20ac\u20ac\u20ac\u20ac") << true;
+    // A surrogate pair at the cut goes whole or not at all.
+    QTest::newRow("pair at the cut")
+        << Value::fromStr(QStringLiteral("ab\U0001F600")) << qsizetype(4) << "'ab" << true;
+    // CPython would pick double quotes for the quote at the end; the preview never sees it.
+    QTest::newRow("quote beyond the cut")
+        << Value::fromBytes(QByteArray(1000, 'a') + '\'') << qsizetype(8) << "b'aaaaaa" << true;
+    QTest::newRow("quote within") << Value::fromBytes("it's " + QByteArray(1000, 'a'))
+                                  << qsizetype(8) << "b\"it's a" << true;
+}
+
+void TestValue::boundedRepr()
+{
+    QFETCH(Value, value);
+    QFETCH(qsizetype, maxLength);
+    QFETCH(QString, expected);
+    QFETCH(bool, cut);
+    bool wasCut = !cut;
+    QCOMPARE(value.repr(maxLength, wasCut), expected);
+    QCOMPARE(wasCut, cut);
 }
 
 void TestValue::typeName_data()

@@ -291,12 +291,7 @@ Status Connection::writeFrame(std::span<const char> payload)
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (m_observer)
-                    m_observer->blocked(*this, ConnectionObserver::Blocking::Send);
-                Status waited = waitFor(POLLOUT);
-                if (m_observer)
-                    m_observer->unblocked(*this, ConnectionObserver::Blocking::Send);
-                if (!waited)
+                if (Status waited = waitFor(POLLOUT, ConnectionObserver::Blocking::Send); !waited)
                     return waited;
                 continue;
             }
@@ -446,13 +441,12 @@ Result<bool> Connection::poll(double timeoutSeconds)
     const qint64 started = monotonicNs();
     bool ready = hasBufferedData();
     if (!ready) {
+        // poll(0) looks without waiting: no blocked state for it.
         pollfd descriptor{m_descriptor, POLLIN, 0};
-        const bool waits = !deadline->expired();
-        if (waits && m_observer)
-            m_observer->blocked(*this, ConnectionObserver::Blocking::Poll);
-        const Result<int> polled = pollUntil({&descriptor, 1}, *deadline);
-        if (waits && m_observer)
-            m_observer->unblocked(*this, ConnectionObserver::Blocking::Poll);
+        const Result<int> polled =
+            deadline->expired()
+                ? pollUntil({&descriptor, 1}, *deadline)
+                : waitObserved(POLLIN, *deadline, ConnectionObserver::Blocking::Poll);
         if (!polled)
             return polled.error();
         ready = *polled > 0;
@@ -554,23 +548,36 @@ Result<qsizetype> Connection::readSome(char* out, qsizetype capacity, Wait wait)
             return Error::fromErrno(errno);
         if (wait == Wait::DontBlock)
             return qsizetype(-1);
-        if (m_observer)
-            m_observer->blocked(*this, ConnectionObserver::Blocking::Recv);
-        Status waited = waitFor(POLLIN);
-        if (m_observer)
-            m_observer->unblocked(*this, ConnectionObserver::Blocking::Recv);
-        if (!waited)
+        if (Status waited = waitFor(POLLIN, ConnectionObserver::Blocking::Recv); !waited)
             return waited.error();
     }
 }
 
-Status Connection::waitFor(short events)
+Status Connection::waitFor(short events, ConnectionObserver::Blocking what)
 {
-    pollfd descriptor{m_descriptor, events, 0};
-    const Result<int> ready = pollUntil({&descriptor, 1}, Deadline::never());
+    const Result<int> ready = waitObserved(events, Deadline::never(), what);
     if (!ready)
         return ready.error();
     return {};
+}
+
+Result<int> Connection::waitObserved(short events, const Deadline& deadline,
+                                     ConnectionObserver::Blocking what)
+{
+    pollfd descriptor{m_descriptor, events, 0};
+    if (!m_observer)
+        return pollUntil({&descriptor, 1}, deadline);
+    // The first kPatienceNs are a ppoll() of their own, so that the observer learns when a wait
+    // outlasts them: most waits in a busy exchange take microseconds.
+    m_observer->blocked(*this, what);
+    Result<int> ready =
+        pollUntil({&descriptor, 1}, deadline.cappedAfterNs(ConnectionObserver::kPatienceNs));
+    if (ready && *ready == 0 && !deadline.expired()) {
+        m_observer->stillBlocked(*this, what);
+        ready = pollUntil({&descriptor, 1}, deadline);
+    }
+    m_observer->unblocked(*this, what);
+    return ready;
 }
 
 } // namespace pipescope

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pipe/ConnectionObserver.h"
 #include "pipe/Result.h"
 #include "wire/FrameDecoder.h"
 #include "wire/Value.h"
@@ -13,7 +14,7 @@
 
 namespace pipescope {
 
-class ConnectionObserver;
+class Deadline;
 
 // One end of a pipe, the C++ twin of CPython's multiprocessing.connection.Connection: the same
 // framing, the same API, the same errors in the same order of checks (closed, then readable or
@@ -117,7 +118,11 @@ private:
     // Reads once into `out`: bytes read, 0 at EOF, -1 when nothing is there and `wait` forbids
     // waiting for it.
     Result<qsizetype> readSome(char* out, qsizetype capacity, Wait wait);
-    Status waitFor(short events);
+    Status waitFor(short events, ConnectionObserver::Blocking what);
+    // ppoll() on this connection's descriptor until `deadline`, telling the observer (the one
+    // place that does: see ConnectionObserver::kPatienceNs).
+    Result<int> waitObserved(short events, const Deadline& deadline,
+                             ConnectionObserver::Blocking what);
     // What a failed read does to the connection, as CPython does it.
     Error readFailed(Error error);
     void ensureReadBuffer();

@@ -31,8 +31,16 @@ public:
     // object for recv() (null when the payload did not decode, or for the byte API).
     virtual void received(const Connection& connection, qint64 startedNs,
                           std::span<const char> payload, const Value* value) = 0;
-    // The connection is about to wait in the kernel, and has stopped waiting.
+    // How long a wait lasts before stillBlocked(): long enough that the microsecond waits of a
+    // busy exchange end before it, short enough for a tracer's runner to see promptly what a
+    // process waits for.
+    static constexpr qint64 kPatienceNs = 1'000'000;
+
+    // The connection is about to wait in the kernel, and has stopped waiting. In between, once,
+    // stillBlocked() if the wait has lasted kPatienceNs and goes on: the time for what an observer
+    // does for waits that are not brief (a tracer's flush), rather than for every wait.
     virtual void blocked(const Connection& connection, Blocking what) = 0;
+    virtual void stillBlocked(const Connection& connection, Blocking what) = 0;
     virtual void unblocked(const Connection& connection, Blocking what) = 0;
     // A poll() returned `result` after waiting `waitedNs` (timeout in seconds, kForever possible).
     virtual void polled(const Connection& connection, double timeoutSeconds, bool result,

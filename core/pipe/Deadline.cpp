@@ -58,6 +58,17 @@ double Deadline::remainingSeconds() const
     return static_cast<double>(std::max<qint64>(0, m_atNs - monotonicNs())) / kNsPerSecond;
 }
 
+Deadline Deadline::cappedAfterNs(qint64 ns) const
+{
+    const qint64 at = monotonicNs() + ns;
+    if (!m_infinite && m_atNs <= at)
+        return *this;
+    Deadline capped;
+    capped.m_infinite = false;
+    capped.m_atNs = at;
+    return capped;
+}
+
 const timespec* Deadline::remaining(timespec& storage) const
 {
     if (m_infinite)

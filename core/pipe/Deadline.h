@@ -23,6 +23,8 @@ public:
     double remainingSeconds() const;
     // The time left, for ppoll(): null when infinite, zero once passed.
     const timespec* remaining(timespec& storage) const;
+    // This deadline or `ns` from now, whichever comes first.
+    Deadline cappedAfterNs(qint64 ns) const;
 
 private:
     Deadline() = default;

@@ -43,7 +43,9 @@ constexpr quint16 kNoChannel = 0xffff;
 
 // One event as a worker sends it on its telemetry connection: a fixed-size binary record,
 // followed by `textLength` bytes of text (a value's repr, a printed line, an error message) and,
-// for messages, `headLength` bytes: the start of the payload.
+// for messages, `headLength` bytes: the start of the payload. A byte message (send_bytes,
+// recv_bytes) carries no text but kBytesPreview: its preview, the repr of the head, is the
+// runner's to write (TelemetryDecoder), which keeps that work off the worker's hot path.
 // A telemetry message is a batch of such records back to back. Both ends run on one machine, so
 // the fields are in the machine's byte order.
 struct TelemetryRecord
@@ -55,11 +57,18 @@ struct TelemetryRecord
     double number = 0;  // the poll's timeout in seconds (infinity: none)
     quint16 channel = kNoChannel;
     EventKind kind = EventKind::State;
-    quint8 detail = 0; // ProcessState (state); result 0/1 (poll); 1 for a truncated text
+    quint8 detail = 0; // ProcessState (state); result 0/1 (poll); kTextCut (send, recv)
     quint16 textLength = 0;
     quint16 headLength = 0; // the payload's first bytes follow the text (send, recv)
 };
 static_assert(sizeof(TelemetryRecord) == 48, "the telemetry record is part of the wire format");
+
+// TelemetryRecord::detail of a send or recv: the text was cut (or, for bytes, the payload is longer
+// than the preview shows).
+constexpr quint8 kTextCut = 1;
+// On the wire only, with kTextCut clear: the text is the repr of the payload head, for the runner
+// to write. The decoder turns it into the text and kTextCut.
+constexpr quint8 kBytesPreview = 2;
 
 // The longest text a record carries; longer previews are cut (and marked) by the worker.
 constexpr int kMaxRecordText = 256;

@@ -1,7 +1,6 @@
 #include "trace/Tracer.h"
 
 #include "pipe/Deadline.h"
-#include "wire/PyRepr.h"
 #include "wire/Value.h"
 
 #include <algorithm>
@@ -31,10 +30,9 @@ QByteArrayView cutUtf8(QByteArrayView text, qsizetype limit, bool& truncated)
 
 Tracer::Tracer(Connection telemetry)
     : m_telemetry(std::move(telemetry))
+    , m_batch(new char[kBatchCapacity]) // NOLINT: uninitialised on purpose
     , m_lastFlushNs(monotonicNs())
-{
-    m_batch.reserve(kFlushBytes + static_cast<qsizetype>(sizeof(TelemetryRecord)) + kMaxRecordText);
-}
+{}
 
 Tracer::~Tracer()
 {
@@ -71,25 +69,36 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     stored.textLength = static_cast<quint16>(cut.size());
     stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
     if (truncated)
-        stored.detail = 1;
-    m_batch.append(reinterpret_cast<const char*>(&stored), sizeof stored);
-    m_batch.append(cut.data(), cut.size());
-    m_batch.append(head.data(), stored.headLength);
-    if (m_batch.size() >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
+        stored.detail |= kTextCut;
+    // Below kFlushBytes before, so the largest record fits (see kBatchCapacity).
+    char* out = m_batch.get() + m_batchSize;
+    std::memcpy(out, &stored, sizeof stored);
+    std::memcpy(out + sizeof stored, cut.data(), size_t(cut.size()));
+    std::memcpy(out + sizeof stored + cut.size(), head.data(), stored.headLength);
+    m_batchSize += qsizetype(sizeof stored) + cut.size() + stored.headLength;
+    if (m_batchSize >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
         flush();
 }
 
 void Tracer::flush()
 {
     m_lastFlushNs = monotonicNs();
-    if (m_batch.isEmpty() || !enabled())
+    if (m_batchSize == 0 || !enabled())
         return;
-    if (!m_telemetry.sendBytes(m_batch))
+    if (!m_telemetry.sendBytes(std::span<const char>(m_batch.get(), size_t(m_batchSize))))
         m_telemetry.close(); // the runner is gone; the role goes on untraced
-    m_batch.resize(0);
+    m_batchSize = 0;
 }
 
 void Tracer::setState(ProcessState state, quint16 channel)
+{
+    recordState(state, channel);
+    // A process about to wait shows that it waits before it does.
+    if (state != ProcessState::Running)
+        flush();
+}
+
+void Tracer::recordState(ProcessState state, quint16 channel)
 {
     m_state = state;
     TelemetryRecord record;
@@ -98,9 +107,6 @@ void Tracer::setState(ProcessState state, quint16 channel)
     record.detail = static_cast<quint8>(state);
     record.channel = channel;
     append(record, {});
-    // A process about to wait shows that it waits before it does.
-    if (state != ProcessState::Running)
-        flush();
 }
 
 void Tracer::print(const QString& line)
@@ -173,19 +179,18 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
     const auto size = static_cast<qsizetype>(payload.size());
     const QByteArrayView head(payload.data(), std::min<qsizetype>(size, kMaxPayloadHead));
     if (value) {
-        append(record, value->repr().toUtf8(), head);
+        // Only as much of the repr as a record can carry: a huge value costs no more than a small.
+        bool cut = false;
+        const QByteArray text = value->repr(kMaxRecordText, cut).toUtf8();
+        if (cut)
+            record.detail |= kTextCut;
+        append(record, text, head);
         return;
     }
-    // Bytes: the repr of the first bytes, enough for a preview, written into a reused buffer.
-    constexpr qsizetype kPreviewBytes = 64;
-    m_preview.resize(0);
-    appendReprBytes(m_preview, QByteArrayView(payload.data(), std::min(size, kPreviewBytes)));
-    if (size > kPreviewBytes) {
-        m_preview.chop(1); // the closing quote
-        m_preview += "...'";
-        record.detail = 1;
-    }
-    append(record, m_preview, head);
+    // Bytes: the preview is the repr of the head, which the record carries anyway; the runner
+    // writes it (TelemetryDecoder::bytesPreview), sparing the worker that work per message.
+    record.detail = kBytesPreview;
+    append(record, {}, head);
 }
 
 void Tracer::sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
@@ -203,22 +208,28 @@ void Tracer::received(const Connection& connection, qint64 startedNs, std::span<
 void Tracer::blocked(const Connection& connection, Blocking what)
 {
     const Attached* attached = find(connection);
+    // Recorded now; stillBlocked() flushes it if the wait is not brief.
     switch (what) {
     case Blocking::Recv:
-        setState(ProcessState::BlockedRecv, attached ? attached->inChannel : kNoChannel);
+        recordState(ProcessState::BlockedRecv, attached ? attached->inChannel : kNoChannel);
         break;
     case Blocking::Send:
-        setState(ProcessState::BlockedSend, attached ? attached->outChannel : kNoChannel);
+        recordState(ProcessState::BlockedSend, attached ? attached->outChannel : kNoChannel);
         break;
     case Blocking::Poll:
-        setState(ProcessState::Polling, attached ? attached->inChannel : kNoChannel);
+        recordState(ProcessState::Polling, attached ? attached->inChannel : kNoChannel);
         break;
     }
 }
 
+void Tracer::stillBlocked(const Connection&, Blocking)
+{
+    flush();
+}
+
 void Tracer::unblocked(const Connection&, Blocking)
 {
-    setState(ProcessState::Running);
+    recordState(ProcessState::Running, kNoChannel);
 }
 
 void Tracer::polled(const Connection& connection, double timeoutSeconds, bool result,

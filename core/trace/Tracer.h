@@ -6,15 +6,23 @@
 
 #include <QByteArray>
 #include <QString>
+#include <memory>
 #include <vector>
 
 namespace pipescope {
 
 // The worker's side of tracing: observes the role's Connections and turns every send, recv, poll,
 // state change, printed line and error into a TelemetryRecord with a CLOCK_MONOTONIC timestamp.
+// A byte message's record carries the payload's first bytes but no preview: the runner writes
+// that from them.
+//
 // Records are batched in one reusable buffer and go to the runner as one telemetry message when
-// the buffer fills, when a few milliseconds have passed, before the process blocks or sleeps (so
-// the runner sees what it is waiting for while it waits), for every printed line, and at the end.
+// the buffer fills, when a few milliseconds have passed, when a wait in a traced Connection has
+// lasted ConnectionObserver::kPatienceNs (1 ms) and before the process sleeps (so the runner sees,
+// within about a millisecond, what the process is waiting for while it waits), for every printed
+// line, and at the end. A wait's blocked state is recorded when the wait begins, as always; only
+// the flush waits for the patience to run out, which spares the many microsecond waits of a busy
+// exchange a telemetry write each.
 //
 // Without a telemetry connection, printed lines go to stdout and events nowhere.
 class Tracer final : public ConnectionObserver
@@ -51,6 +59,7 @@ public:
     void received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                   const Value* value) override;
     void blocked(const Connection& connection, Blocking what) override;
+    void stillBlocked(const Connection& connection, Blocking what) override;
     void unblocked(const Connection& connection, Blocking what) override;
     void polled(const Connection& connection, double timeoutSeconds, bool result,
                 qint64 waitedNs) override;
@@ -66,13 +75,20 @@ private:
     };
 
     Attached* find(const Connection& connection);
+    // Records the state without flushing (setState() flushes for a waiting state).
+    void recordState(ProcessState state, quint16 channel);
     void message(EventKind kind, const Connection& connection, qint64 startedNs,
                  std::span<const char> payload, const Value* value);
     void append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head = {});
 
+    // A batch below kFlushBytes takes one more record of any size.
+    static constexpr qsizetype kBatchCapacity =
+        kFlushBytes + qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
+
     Connection m_telemetry;
-    QByteArray m_batch;
-    QByteArray m_preview; // reused for every byte message's preview
+    // Written with memcpy() (QByteArray::append() cost more than the rest of a record).
+    std::unique_ptr<char[]> m_batch;
+    qsizetype m_batchSize = 0;
     qint64 m_lastFlushNs = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;

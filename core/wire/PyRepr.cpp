@@ -9,7 +9,7 @@ namespace pipescope {
 
 namespace {
 
-const char HexDigits[] = "0123456789abcdef";
+constexpr char HexDigits[] = "0123456789abcdef";
 
 void appendHex(QString& out, char32_t value, int digits)
 {
@@ -121,6 +121,41 @@ char32_t nextCodePoint(const unsigned char* data, qsizetype size, qsizetype& i)
     return cp;
 }
 
+// How repr(bytes) writes each byte inside the given quote, padded to four characters.
+struct ByteEscapes
+{
+    char text[256][4];
+    quint8 length[256];
+};
+
+constexpr ByteEscapes makeByteEscapes(char quote)
+{
+    ByteEscapes escapes{};
+    for (int c = 0; c < 256; ++c) {
+        char* out = escapes.text[c];
+        int n = 0;
+        if (c == quote || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = static_cast<char>(c);
+        } else if (c == '\t' || c == '\n' || c == '\r') {
+            out[n++] = '\\';
+            out[n++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+        } else if (c < 0x20 || c >= 0x7f) {
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = HexDigits[c >> 4];
+            out[n++] = HexDigits[c & 0xf];
+        } else {
+            out[n++] = static_cast<char>(c);
+        }
+        escapes.length[c] = static_cast<quint8>(n);
+    }
+    return escapes;
+}
+
+// [0]: inside single quotes, [1]: inside double quotes.
+constexpr ByteEscapes kByteEscapes[2] = {makeByteEscapes('\''), makeByteEscapes('"')};
+
 } // namespace
 
 QString reprFloat(double value)
@@ -217,9 +252,13 @@ QString reprStrUtf8(QByteArrayView utf8)
 
 void appendReprBytes(QByteArray& out, QByteArrayView bytes)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-    const auto quote = static_cast<char>(pickQuote(bytes));
-    // At most four characters a byte: size the output once and write into it.
+    // The quote needs only two memchr() scans, not a branch per byte.
+    const bool single = bytes.contains('\'');
+    const bool dbl = single && bytes.contains('"');
+    const char quote = single && !dbl ? '"' : '\'';
+    const ByteEscapes& escapes = kByteEscapes[quote == '"' ? 1 : 0];
+    // At most four characters a byte: size the output once, then write each byte's escape as four
+    // characters and advance by its real length (the tracer previews every byte message).
     const qsizetype start = out.size();
     out.resize(start + 3 + 4 * bytes.size());
     char* p = out.data() + start;
@@ -227,20 +266,8 @@ void appendReprBytes(QByteArray& out, QByteArrayView bytes)
     *p++ = quote;
     for (const char ch : bytes) {
         const auto c = static_cast<unsigned char>(ch);
-        if (ch == quote || c == '\\') {
-            *p++ = '\\';
-            *p++ = ch;
-        } else if (c == '\t' || c == '\n' || c == '\r') {
-            *p++ = '\\';
-            *p++ = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
-        } else if (c < 0x20 || c >= 0x7f) {
-            *p++ = '\\';
-            *p++ = 'x';
-            *p++ = hex[c >> 4];
-            *p++ = hex[c & 0xf];
-        } else {
-            *p++ = ch;
-        }
+        std::memcpy(p, escapes.text[c], 4);
+        p += escapes.length[c];
     }
     *p++ = quote;
     out.truncate(p - out.constData());

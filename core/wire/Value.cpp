@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace pipescope {
 
@@ -196,17 +197,53 @@ const Value* Value::dictGet(const Value& key) const
 QString Value::repr() const
 {
     QString out;
-    appendRepr(out);
+    appendRepr(out, std::numeric_limits<qsizetype>::max());
     return out;
 }
 
-void Value::appendRepr(QString& out) const
+QString Value::repr(qsizetype maxLength, bool& cut) const
 {
-    const auto appendItems = [&out](const QList<Value>& items) {
-        for (qsizetype i = 0; i < items.size(); ++i) {
+    QString out;
+    appendRepr(out, maxLength);
+    cut = out.size() > maxLength;
+    if (cut) {
+        qsizetype end = maxLength;
+        if (end > 0 && out.at(end - 1).isHighSurrogate())
+            --end;
+        out.truncate(end);
+    }
+    return out;
+}
+
+namespace {
+
+// The start of a str's UTF-8 (`utf8`) or of bytes that is enough to write `room` more characters
+// of its repr and one over (so that the caller sees it was cut), whole UTF-8 sequences only.
+QByteArrayView enoughFor(QByteArrayView text, qsizetype room, bool utf8)
+{
+    if (room >= text.size())
+        return text; // every byte makes at least one character: all of it may be needed
+    // A character takes at most four bytes of UTF-8; cutting back to a whole sequence loses one.
+    qsizetype end = (room + 2) * (utf8 ? 4 : 1);
+    if (end >= text.size())
+        return text;
+    while (utf8 && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;
+    return text.first(end);
+}
+
+} // namespace
+
+void Value::appendRepr(QString& out, qsizetype limit) const
+{
+    // Past the limit nothing more is needed: the caller cuts what went over.
+    if (out.size() > limit)
+        return;
+    const auto appendItems = [&out, limit](const QList<Value>& items) {
+        for (qsizetype i = 0; i < items.size() && out.size() <= limit; ++i) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            items.at(i).appendRepr(out);
+            items.at(i).appendRepr(out, limit);
         }
     };
 
@@ -224,14 +261,14 @@ void Value::appendRepr(QString& out) const
         out.append(reprFloat(m_float));
         return;
     case Type::Str:
-        out.append(reprStrUtf8(m_bytes));
+        out.append(reprStrUtf8(enoughFor(m_bytes, limit - out.size(), true)));
         return;
     case Type::Bytes:
-        out.append(reprBytes(m_bytes));
+        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
         return;
     case Type::ByteArray:
         out.append(QLatin1String("bytearray("));
-        out.append(reprBytes(m_bytes));
+        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
         out.append(QLatin1Char(')'));
         return;
     case Type::Tuple:
@@ -248,12 +285,12 @@ void Value::appendRepr(QString& out) const
         return;
     case Type::Dict:
         out.append(QLatin1Char('{'));
-        for (qsizetype i = 0; i + 1 < m_items.size(); i += 2) {
+        for (qsizetype i = 0; i + 1 < m_items.size() && out.size() <= limit; i += 2) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            m_items.at(i).appendRepr(out);
+            m_items.at(i).appendRepr(out, limit);
             out.append(QLatin1String(": "));
-            m_items.at(i + 1).appendRepr(out);
+            m_items.at(i + 1).appendRepr(out, limit);
         }
         out.append(QLatin1Char('}'));
         return;

@@ -87,6 +87,11 @@ public:
 
     // repr(value), exactly as CPython prints it.
     QString repr() const;
+    // Its first `maxLength` UTF-16 units (a surrogate pair is not split), for a preview: built in
+    // time that grows with maxLength, not with the value (a 10 MB bytes, a million-item list).
+    // Sets `cut` to whether anything was left out. A str or bytes that is cut picks its quote
+    // from the part of it that was looked at, where CPython looks at all of it.
+    QString repr(qsizetype maxLength, bool& cut) const;
 
     // Structural and type-strict: 1 != 1.0 != True, sets and dicts compare in order, floats
     // compare by bit pattern except that every NaN equals every NaN (so 0.0 != -0.0).
@@ -94,7 +99,8 @@ public:
     friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
 private:
-    void appendRepr(QString& out) const;
+    // Appends the repr, stopping soon after `out` has grown past `limit` units.
+    void appendRepr(QString& out, qsizetype limit) const;
 
     Type m_type = Type::None;
     union {
