@@ -147,6 +147,15 @@ void TestFaults::killEveryChildAtRandomPoints()
         QVERIFY(!killed.crashed || killed.signal == SIGKILL); // it ended before the kill landed
     }
     QCOMPARE(checkInvariants(store), QString());
+    // Received messages whose sends the killed sender never reported are named, not hidden.
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        if (channel.recvTimes.size() > channel.sendTimes.size()) {
+            QCOMPARE(channel.from, victim);
+            QVERIFY(
+                runner->problems().join(u'\n').contains(QLatin1String("never reported sending")));
+        }
+    }
 }
 
 void TestFaults::badBytesIntoAWorkersPipe_data()

@@ -436,6 +436,21 @@ void ScenarioRunner::finishIfDone()
         if (!child->exited)
             return;
     }
+    // Everything every child reported is in. A sender killed before its telemetry went out
+    // leaves messages that were received but never reported sent: say so, since their arrows
+    // cannot be drawn (when they were sent is unknown).
+    for (int c = 0; c < m_store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = m_store.channel(c);
+        const auto unreported = qint64(channel.recvTimes.size()) - qint64(channel.sendTimes.size());
+        if (unreported > 0) {
+            report(QStringLiteral("%1 received %2 message(s) on %3 that %4 never reported sending "
+                                  "(it ended before its telemetry went out)")
+                       .arg(m_store.processName(channel.to))
+                       .arg(unreported)
+                       .arg(channel.name, m_store.processName(channel.from)),
+                   channel.from);
+        }
+    }
     m_state = State::Finished;
     m_endNs = monotonicNs();
     m_deadlockTimer.stop();
