@@ -62,8 +62,8 @@ private Q_SLOTS:
     void textPoolBlocksAndBound();
     void deepestQueueAsBatchesArriveInAnyOrder();
     void decoderReadsRecordsAndTexts();
-    void decoderWritesBytePreviews_data();
-    void decoderWritesBytePreviews();
+    void bytePreviewsAreWrittenFromTheHead_data();
+    void bytePreviewsAreWrittenFromTheHead();
     void decoderRefusesHostileBatches_data();
     void decoderRefusesHostileBatches();
 };
@@ -373,45 +373,54 @@ void TestTraceStore::decoderReadsRecordsAndTexts()
     QCOMPARE(texts, (QList<QByteArray>{"0.25", ""}));
 }
 
-void TestTraceStore::decoderWritesBytePreviews_data()
+void TestTraceStore::bytePreviewsAreWrittenFromTheHead_data()
 {
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<QByteArray>("preview");
-    QTest::addColumn<bool>("cut");
-    QTest::newRow("empty") << QByteArray() << QByteArray("b''") << false;
-    QTest::newRow("short") << QByteArray("it's") << QByteArray("b\"it's\"") << false;
-    QTest::newRow("64 printable") << QByteArray(64, 'a') << "b'" + QByteArray(64, 'a') + "'"
-                                  << false;
+    QTest::newRow("empty") << QByteArray() << QByteArray("b''");
+    QTest::newRow("short") << QByteArray("it's") << QByteArray("b\"it's\"");
+    QTest::newRow("64 printable") << QByteArray(64, 'a') << "b'" + QByteArray(64, 'a') + "'";
     // Longer than the head: "..." before the closing quote.
-    QTest::newRow("65 printable") << QByteArray(65, 'a') << "b'" + QByteArray(64, 'a') + "...'"
-                                  << true;
-    // 64 escaped bytes make 259 characters: cut at kMaxRecordText, mid-escape as the worker did.
+    QTest::newRow("65 printable") << QByteArray(65, 'a') << "b'" + QByteArray(64, 'a') + "...'";
+    // 64 escaped bytes make 259 characters: cut at kMaxRecordText.
     QTest::newRow("64 binary") << QByteArray(64, '\x01')
-                               << "b'" + QByteArray("\\x01").repeated(63) + "\\x" << true;
+                               << "b'" + QByteArray("\\x01").repeated(63) + "\\x";
 }
 
-void TestTraceStore::decoderWritesBytePreviews()
+void TestTraceStore::bytePreviewsAreWrittenFromTheHead()
 {
+    // A byte message's record carries no text, only the payload's head: the store writes the
+    // preview from it when asked, for the send and the recv alike.
     QFETCH(QByteArray, payload);
     QFETCH(QByteArray, preview);
-    QFETCH(bool, cut);
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
     const QByteArray bytes =
-        bytesRecord(payload) + batch({{message(EventKind::Send, 0, 0, 2), "7"}});
-    QList<std::tuple<QByteArray, QByteArray, quint8>> seen;
+        bytesRecord(payload) + batch({{message(EventKind::Stdout, kNoChannel, -1, 2, 0), "7"}});
     const Status status = TelemetryDecoder::decode(
         {bytes.constData(), size_t(bytes.size())},
         [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) -> Status {
-            seen.append({text.toByteArray(), head.toByteArray(), record.detail});
+            if (record.kind == EventKind::Recv && !text.isEmpty())
+                return Error(ErrorKind::Protocol, QStringLiteral("the decoder wrote a text"));
+            auto appended =
+                store.append(record.kind == EventKind::Recv ? 1 : 0, record, text, head);
+            if (!appended)
+                return appended.error();
             return {};
         });
-    QVERIFY(status.ok());
-    QCOMPARE(seen.size(), 2);
-    QCOMPARE(std::get<0>(seen[0]), preview);
-    QCOMPARE(std::get<0>(seen[0]).size() <= kMaxRecordText, true);
-    QCOMPARE(std::get<1>(seen[0]), payload.left(kMaxPayloadHead));
-    QCOMPARE(std::get<2>(seen[0]), cut ? kTextCut : quint8(0));
-    // The next record keeps its own text.
-    QCOMPARE(std::get<0>(seen[1]), QByteArray("7"));
+    QVERIFY2(status.ok(), qPrintable(status.ok() ? QString() : status.error().toString()));
+    TelemetryRecord send = message(EventKind::Send, 0, 0, 1, payload.size());
+    send.detail = kBytesPreview;
+    QVERIFY(store.append(0, send, {}, payload.left(kMaxPayloadHead)).ok());
+    QCOMPARE(store.eventCount(), 3);
+    QCOMPARE(store.text(0), preview);
+    QVERIFY(store.text(0).size() <= kMaxRecordText);
+    QCOMPARE(store.text(2), preview);
+    QCOMPARE(store.payloadHead(0), payload.left(kMaxPayloadHead));
+    // A record with its own text keeps it.
+    QCOMPARE(store.text(1), QByteArray("7"));
 }
 
 void TestTraceStore::decoderRefusesHostileBatches_data()

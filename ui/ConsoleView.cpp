@@ -56,7 +56,7 @@ void ConsoleView::refresh()
                     .arg(kind == EventKind::Stdout   ? QString()
                          : kind == EventKind::Stderr ? tr("stderr: ")
                                                      : tr("error: "))
-                    .arg(QString::fromUtf8(m_store->text(e).toByteArray()));
+                    .arg(QString::fromUtf8(m_store->text(e)));
     }
     appendPlainText(text);
 }

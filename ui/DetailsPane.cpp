@@ -52,7 +52,7 @@ void DetailsPane::showMessage(int message)
 
     QString html = tr("<h3>%1 &nbsp;#%2</h3>").arg(channel.name.toHtmlEscaped()).arg(m.seq);
     html += tr("<p><b>Value</b><br><code>%1</code></p>")
-                .arg(QString::fromUtf8(m_store->text(known).toByteArray()).toHtmlEscaped());
+                .arg(QString::fromUtf8(m_store->text(known)).toHtmlEscaped());
     html += tr("<p><b>Frame</b>: %1-byte header + %2-byte payload<br>").arg(headerSize).arg(size);
     html +=
         QStringLiteral("<code><span style=\"background-color:#f6c26b;color:#000\">%1</span> %2%3"

@@ -106,7 +106,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     case To:
         return m_store->process(channel.to).name;
     case Value:
-        return QString::fromUtf8(m_store->text(known).toByteArray());
+        return QString::fromUtf8(m_store->text(known));
     case Bytes:
         return m_store->amount(known);
     case Sent:

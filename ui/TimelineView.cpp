@@ -386,7 +386,7 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
             // The label goes beside the sender's state bar, on the side the arrow leaves by:
             // below it for a downward arrow, above it for an upward one, so the two directions
             // of a duplex pipe write on separate lines.
-            QString label = QString::fromUtf8(m_store->text(m.sendEvent).toByteArray());
+            QString label = QString::fromUtf8(m_store->text(m.sendEvent));
             if (!delivered && !m_live)
                 label = tr("undelivered: %1").arg(label);
             const QFontMetrics metrics(font());
@@ -561,7 +561,7 @@ QString TimelineView::tooltipAt(QPointF position) const
         QString text = tr("%1 #%2: %3 (%4 bytes)")
                            .arg(c.name)
                            .arg(m.seq)
-                           .arg(QString::fromUtf8(m_store->text(m.sendEvent).toByteArray()))
+                           .arg(QString::fromUtf8(m_store->text(m.sendEvent)))
                            .arg(m_store->amount(m.sendEvent));
         if (m.recvEvent >= 0)
             text += tr("\nlatency %1")

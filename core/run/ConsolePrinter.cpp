@@ -34,7 +34,7 @@ void ConsolePrinter::print(bool everything)
         const quint32 e = m_pending[printed];
         if (m_quiet)
             continue;
-        const QByteArrayView text = m_store.text(e);
+        const QByteArray text = m_store.text(e);
         if (m_store.kind(e) == EventKind::Stdout) {
             std::fwrite(text.data(), 1, size_t(text.size()), stdout);
             std::fputc('\n', stdout);

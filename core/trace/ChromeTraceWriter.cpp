@@ -116,7 +116,7 @@ void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivere
     const bool send = store.kind(e) == EventKind::Send;
     const int channel = store.channelOf(e);
     QByteArray name = send ? "send " : "recv ";
-    name += store.text(e).toByteArray();
+    name += store.text(e);
     w.begin("X", tracePid(store.processOf(e)), name, store.startTime(e));
     w.duration(store.time(e) - store.startTime(e));
     w.string("cat", "message");

@@ -1,31 +1,11 @@
 #include "trace/TelemetryDecoder.h"
 
-#include "wire/PyRepr.h"
-
 #include <cstring>
 
 namespace pipescope {
 
-bool TelemetryDecoder::bytesPreview(QByteArray& out, QByteArrayView head, qint64 size)
-{
-    out.resize(0);
-    appendReprBytes(out, head);
-    bool cut = size > head.size();
-    if (cut) {
-        out.chop(1); // the closing quote
-        out += "...'";
-    }
-    // All ASCII, so any cut is a whole character.
-    if (out.size() > kMaxRecordText) {
-        out.truncate(kMaxRecordText);
-        cut = true;
-    }
-    return cut;
-}
-
 Status TelemetryDecoder::decode(std::span<const char> batch, const Sink& sink)
 {
-    QByteArray preview;
     size_t at = 0;
     while (at < batch.size()) {
         if (batch.size() - at < sizeof(TelemetryRecord))
@@ -49,17 +29,13 @@ Status TelemetryDecoder::decode(std::span<const char> batch, const Sink& sink)
                          QStringLiteral("telemetry: unknown event kind %1 at byte %2")
                              .arg(int(record.kind))
                              .arg(at - sizeof record));
-        QByteArrayView text(batch.data() + at, record.textLength);
+        const QByteArrayView text(batch.data() + at, record.textLength);
         const QByteArrayView head(batch.data() + at + record.textLength, record.headLength);
         const bool message = record.kind == EventKind::Send || record.kind == EventKind::Recv;
-        if (message && (record.detail & kBytesPreview)) {
-            if (record.textLength != 0)
-                return Error(ErrorKind::Protocol,
-                             QStringLiteral("telemetry: byte preview record with text at byte %1")
-                                 .arg(at - sizeof record));
-            record.detail = bytesPreview(preview, head, record.amount) ? kTextCut : 0;
-            text = preview;
-        }
+        if (message && (record.detail & kBytesPreview) && record.textLength != 0)
+            return Error(ErrorKind::Protocol,
+                         QStringLiteral("telemetry: byte preview record with text at byte %1")
+                             .arg(at - sizeof record));
         at += trailing;
         if (Status accepted = sink(record, text, head); !accepted)
             return accepted;

@@ -3,7 +3,6 @@
 #include "pipe/Result.h"
 #include "trace/TraceEvent.h"
 
-#include <QByteArray>
 #include <QByteArrayView>
 #include <functional>
 #include <span>
@@ -23,13 +22,8 @@ public:
                                       QByteArrayView head)>;
 
     // Hands every record of `batch` to `sink`, in order; stops at the first error (the sink's
-    // or the decoder's). A kBytesPreview record reaches the sink with its preview as its text.
+    // or the decoder's). A kBytesPreview record must carry no text.
     static Status decode(std::span<const char> batch, const Sink& sink);
-
-    // The preview of a byte message of `size` bytes starting with `head`: repr(head), its closing
-    // quote after "..." when the message is longer, cut to kMaxRecordText. Sets `out`; returns
-    // whether the preview leaves something out (kTextCut).
-    static bool bytesPreview(QByteArray& out, QByteArrayView head, qint64 size);
 };
 
 } // namespace pipescope

@@ -1,5 +1,7 @@
 #include "trace/TraceEvent.h"
 
+#include "wire/PyRepr.h"
+
 #include <array>
 #include <cstring>
 
@@ -25,6 +27,20 @@ QString signalName(int signal)
     const char* abbreviation = ::sigabbrev_np(signal);
     return abbreviation ? QStringLiteral("SIG") + QLatin1String(abbreviation)
                         : QStringLiteral("signal %1").arg(signal);
+}
+
+QByteArray bytesPreview(QByteArrayView head, qint64 size)
+{
+    QByteArray out;
+    appendReprBytes(out, head);
+    if (size > head.size()) {
+        out.chop(1); // the closing quote
+        out += "...'";
+    }
+    // All ASCII, so any cut is a whole character.
+    if (out.size() > kMaxRecordText)
+        out.truncate(kMaxRecordText);
+    return out;
 }
 
 } // namespace pipescope

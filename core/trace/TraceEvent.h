@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QLatin1String>
 #include <QString>
 #include <QtGlobal>
@@ -37,6 +39,9 @@ QLatin1String eventKindName(EventKind kind);
 QLatin1String processStateName(ProcessState state);
 // "SIGKILL" for 9.
 QString signalName(int signal);
+// The text of a byte message of `size` bytes whose payload starts with `head`: repr(head), with
+// "..." before its closing quote when the message is longer, cut to kMaxRecordText.
+QByteArray bytesPreview(QByteArrayView head, qint64 size);
 
 // A channel id meaning "none".
 constexpr quint16 kNoChannel = 0xffff;
@@ -66,8 +71,9 @@ static_assert(sizeof(TelemetryRecord) == 48, "the telemetry record is part of th
 // TelemetryRecord::detail of a send or recv: the text was cut (or, for bytes, the payload is longer
 // than the preview shows).
 constexpr quint8 kTextCut = 1;
-// On the wire only, with kTextCut clear: the text is the repr of the payload head, for the runner
-// to write. The decoder turns it into the text and kTextCut.
+// The record carries no text: the event's text is the repr of the payload head (bytesPreview()),
+// written by the store when asked for, so neither the worker nor the runner spends time or memory
+// on it per message.
 constexpr quint8 kBytesPreview = 2;
 
 // The longest text a record carries; longer previews are cut (and marked) by the worker.

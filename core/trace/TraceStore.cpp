@@ -48,9 +48,13 @@ QString TraceStore::processName(int index) const
     return process(index).name;
 }
 
-QByteArrayView TraceStore::text(qsizetype event) const
+QByteArray TraceStore::text(qsizetype event) const
 {
-    return m_text.view(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
+    if (messageOf(event) >= 0 && (detail(event) & kBytesPreview))
+        return bytesPreview(payloadHead(event), amount(event));
+    const QByteArrayView stored =
+        m_text.view(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
+    return QByteArray::fromRawData(stored.data(), stored.size());
 }
 
 qint32 TraceStore::messageOf(qsizetype event) const
@@ -267,10 +271,12 @@ qsizetype TraceStore::undeliveredCount() const
     return count;
 }
 
+// Never below 0: a recv can be recorded before its send (telemetry batches arrive in any order),
+// or without it (a sender killed before it reported the send); the message was in the pipe.
 qint64 TraceStore::depthAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    return countUpTo(c.sendTimes, t) - countUpTo(c.recvTimes, t);
+    return std::max<qint64>(0, countUpTo(c.sendTimes, t) - countUpTo(c.recvTimes, t));
 }
 
 qint64 TraceStore::depthBytesAt(int channel, qint64 t) const
@@ -278,8 +284,8 @@ qint64 TraceStore::depthBytesAt(int channel, qint64 t) const
     const Channel& c = m_channels[size_t(channel)];
     const qsizetype sent = countUpTo(c.sendTimes, t);
     const qsizetype received = countUpTo(c.recvTimes, t);
-    return (sent ? c.sentBytes[size_t(sent - 1)] : 0) -
-           (received ? c.receivedBytes[size_t(received - 1)] : 0);
+    return std::max<qint64>(0, (sent ? c.sentBytes[size_t(sent - 1)] : 0) -
+                                   (received ? c.receivedBytes[size_t(received - 1)] : 0));
 }
 
 qint64 TraceStore::maxDepth(int channel) const

@@ -128,7 +128,10 @@ public:
     qint64 seq(qsizetype event) const;
     qint64 amount(qsizetype event) const;
     double number(qsizetype event) const;
-    QByteArrayView text(qsizetype event) const;
+    // The event's text: a value's repr, a printed line, an error message. A byte message's is
+    // written from its payload head on each call (kBytesPreview); any other is the stored bytes,
+    // shared, not copied.
+    QByteArray text(qsizetype event) const;
     // The first bytes of a message's payload (up to kMaxPayloadHead): the same for its send and
     // its recv.
     QByteArrayView payloadHead(qsizetype event) const;

@@ -187,8 +187,8 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
         append(record, text, head);
         return;
     }
-    // Bytes: the preview is the repr of the head, which the record carries anyway; the runner
-    // writes it (TelemetryDecoder::bytesPreview), sparing the worker that work per message.
+    // Bytes: the preview is the repr of the head, which the record carries anyway; the store
+    // writes it when asked (bytesPreview()), sparing the worker that work per message.
     record.detail = kBytesPreview;
     append(record, {}, head);
 }
