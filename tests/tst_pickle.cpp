@@ -360,6 +360,21 @@ void TestPickle::valid_data()
         QTest::newRow(name) << pickle << QString::fromUtf8(repr);
     };
     row("trailing data ignored", QByteArray("K\x01.garbage"), "1");
+    // Lone scalars take a fast path; these are its edges (it must agree with the general reader).
+    row("scalar float p4",
+        raw("\x80\x04\x95\x0a\x00\x00\x00\x00\x00\x00\x00G\x3f\xd0\x00\x00\x00\x00\x00\x00."),
+        "0.25");
+    row("scalar float p2", raw("\x80\x02G\xbf\xf0\x00\x00\x00\x00\x00\x00."), "-1.0");
+    row("scalar None", raw("\x80\x05N."), "None");
+    row("scalar True", raw("\x80\x04\x88."), "True");
+    row("scalar False", raw("\x80\x04\x89."), "False");
+    row("scalar K", raw("\x80\x04K\xff."), "255");
+    row("scalar K of '.'", raw("\x80\x04K.."), "46");
+    row("scalar M", raw("\x80\x04M\x00\x01."), "256");
+    row("scalar J negative", raw("\x80\x04J\xff\xff\xff\xff."), "-1");
+    row("scalar in a shorter frame", raw("\x80\x04\x95\x01\x00\x00\x00\x00\x00\x00\x00N."), "None");
+    row("scalar then trailing data", raw("\x80\x04N.N."), "None");
+    row("scalar memoized", raw("\x80\x04G\x40\x00\x00\x00\x00\x00\x00\x00\x94."), "2.0");
     row("protocol 1 list",
         raw("]q\x00(K\x01K\x02"
             "e."),
@@ -461,6 +476,10 @@ void TestPickle::malformed_data()
     row("unknown opcode", QByteArray("\x80\x04\xff."), "invalid load key, '\\xff' at offset 2");
     row("unknown opcode NUL", raw("\x00"), "invalid load key, '\\x00' at offset 0");
     row("protocol 6", QByteArray("\x80\x06K\x01."), "unsupported pickle protocol: 6");
+    row("frame longer than the pickle",
+        raw("\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00G\x3f\xd0\x00\x00\x00\x00\x00\x00."),
+        "pickle data was truncated");
+    row("float truncated", raw("\x80\x04G\x3f\xd0."), "pickle data was truncated: BINFLOAT");
     row("INT", QByteArray("I1\n."), "unsupported opcode INT ('I') at offset 0");
     row("STRING", QByteArray("S'a'\n."), "unsupported opcode STRING ('S') at offset 0");
     row("SHORT_BINSTRING",

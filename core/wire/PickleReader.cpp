@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -1082,10 +1083,54 @@ private:
     QString m_errorMessage;
 };
 
+// The pickle of a lone None, bool, small int or float as CPython writes it (PROTO, FRAME from
+// protocol 4, one opcode, STOP), decoded without setting up the general reader, which costs far
+// more than such a value (a stream of send(float) is mostly that). Anything else, malformed
+// pickles included, is the general reader's: std::nullopt.
+std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
+{
+    if (size < 4 || p[0] != 0x80 || p[1] > HighestProtocol || p[size - 1] != '.')
+        return std::nullopt;
+    const unsigned char* const stop = p + size - 1;
+    p += 2;
+    if (stop - p >= 9 && *p == 0x95) { // FRAME: its bytes must all be there
+        if (qFromLittleEndian<quint64>(p + 1) > quint64(stop + 1 - (p + 9)))
+            return std::nullopt;
+        p += 9;
+    }
+    const qsizetype opcodeAndArgument = stop - p;
+    switch (opcodeAndArgument > 0 ? *p : 0) {
+    case 'N':
+        return opcodeAndArgument == 1 ? std::optional(Value::none()) : std::nullopt;
+    case 0x88:
+    case 0x89:
+        return opcodeAndArgument == 1 ? std::optional(Value::fromBool(*p == 0x88)) : std::nullopt;
+    case 'K':
+        return opcodeAndArgument == 2 ? std::optional(Value::fromInt(p[1])) : std::nullopt;
+    case 'M':
+        return opcodeAndArgument == 3
+                   ? std::optional(Value::fromInt(qFromLittleEndian<quint16>(p + 1)))
+                   : std::nullopt;
+    case 'J':
+        return opcodeAndArgument == 5
+                   ? std::optional(Value::fromInt(qFromLittleEndian<qint32>(p + 1)))
+                   : std::nullopt;
+    case 'G':
+        return opcodeAndArgument == 9 ? std::optional(Value::fromFloat(
+                                            std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))))
+                                      : std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
 } // namespace
 
 Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits)
 {
+    if (std::optional<Value> scalar =
+            decodeScalar(reinterpret_cast<const unsigned char*>(data), size))
+        return std::move(*scalar);
     return PickleReader(data, std::max<qsizetype>(size, 0), limits).run();
 }
 

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QtEndian>
 #include <bit>
+#include <cstring>
 
 namespace pipescope {
 
@@ -433,9 +434,62 @@ QByteArray encodePickle(const Value& value)
     return out;
 }
 
+namespace {
+
+// The pickle of a lone None, bool, 32-bit int or float, as the general writer (and CPython) has
+// it, written in one append without the frame and memo bookkeeping, which costs far more than
+// such a value (a stream of send(float) is mostly that). False for any other value.
+bool appendScalarPickle(QByteArray& out, const Value& value)
+{
+    char body[10]; // the opcode, its argument, STOP
+    qsizetype size = 0;
+    switch (value.type()) {
+    case Value::Type::None:
+        body[size++] = None;
+        break;
+    case Value::Type::Bool:
+        body[size++] = value.toBool() ? NewTrue : NewFalse;
+        break;
+    case Value::Type::Int: {
+        const qint64 v = value.toInt();
+        if (v < -0x80000000LL || v > 0x7fffffffLL)
+            return false;
+        const int argument = v >= 0 && v <= 0xff ? 1 : v >= 0 && v <= 0xffff ? 2 : 4;
+        body[size++] = argument == 1 ? BinInt1 : argument == 2 ? BinInt2 : BinInt;
+        char little[4];
+        qToLittleEndian<quint32>(static_cast<quint32>(v), little);
+        std::memcpy(body + size, little, size_t(argument));
+        size += argument;
+        break;
+    }
+    case Value::Type::Float:
+        body[size++] = BinFloat;
+        qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), body + size);
+        size += 8;
+        break;
+    default:
+        return false;
+    }
+    body[size++] = Stop;
+    // PROTO 4, then a FRAME header unless the frame is too short for one (as commitFrame()).
+    char pickle[2 + FrameHeaderSize + sizeof body] = {Proto, 4};
+    qsizetype length = 2;
+    if (size >= FrameSizeMin) {
+        pickle[length] = Frame;
+        qToLittleEndian<quint64>(quint64(size), pickle + length + 1);
+        length += FrameHeaderSize;
+    }
+    std::memcpy(pickle + length, body, size_t(size));
+    out.append(pickle, length + size);
+    return true;
+}
+
+} // namespace
+
 void appendPickle(QByteArray& out, const Value& value)
 {
-    PickleWriter(out).dump(value);
+    if (!appendScalarPickle(out, value))
+        PickleWriter(out).dump(value);
 }
 
 } // namespace pipescope
