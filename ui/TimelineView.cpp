@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace pipescope {
 
@@ -318,6 +319,7 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
             continue;
         }
         // Dense: one arrow per bucket of sends, labelled with how many it stands for.
+        m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
         qint64 seq = visible.first;
         while (seq < visible.last) {
             const double x = std::max(s.toX(channel.sendTimes[size_t(seq)]), s.left);
@@ -377,9 +379,13 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
     }
     if (bundled > 1) {
         ++m_bundlesDrawn;
-        painter.setPen(palette().color(QPalette::Text));
-        painter.drawText(QPointF((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2),
-                         QStringLiteral("×%1").arg(bundled));
+        const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
+        if (at.x() >= m_bundleLabelEnd) {
+            const QString count = QStringLiteral("×%1").arg(bundled);
+            painter.setPen(palette().color(QPalette::Text));
+            painter.drawText(at, count);
+            m_bundleLabelEnd = at.x() + QFontMetrics(font()).horizontalAdvance(count) + 8;
+        }
     } else {
         ++m_arrowsDrawn;
         if (labelRoom >= kLabelMinimumRoom) {

@@ -98,6 +98,9 @@ private:
     bool m_depthInBytes = false;
     int m_arrowsDrawn = 0;
     int m_bundlesDrawn = 0;
+    // Where the last bundle count label of the channel being painted ends: counts that would
+    // overlap it are left out (6 px bundles cannot each carry one).
+    double m_bundleLabelEnd = 0;
     bool m_dragging = false;
     double m_dragX = 0;
     double m_pressX = 0;
