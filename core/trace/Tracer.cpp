@@ -73,8 +73,11 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     // Below kFlushBytes before, so the largest record fits (see kBatchCapacity).
     char* out = m_batch.get() + m_batchSize;
     std::memcpy(out, &stored, sizeof stored);
-    std::memcpy(out + sizeof stored, cut.data(), size_t(cut.size()));
-    std::memcpy(out + sizeof stored + cut.size(), head.data(), stored.headLength);
+    // An empty view may have no data at all, and memcpy() must not be handed a null pointer.
+    if (!cut.isEmpty())
+        std::memcpy(out + sizeof stored, cut.data(), size_t(cut.size()));
+    if (stored.headLength > 0)
+        std::memcpy(out + sizeof stored + cut.size(), head.data(), stored.headLength);
     m_batchSize += qsizetype(sizeof stored) + cut.size() + stored.headLength;
     if (m_batchSize >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
         flush();
