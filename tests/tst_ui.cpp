@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -183,6 +184,14 @@ void TestUi::runFillsTheTableAndTheTimeline()
     QCOMPARE(window.messageModel()->index(10, MessageTableModel::Value).data().toString(),
              QStringLiteral("None"));
     QVERIFY(window.console()->toPlainText().contains(QLatin1String(">receiver got None")));
+    QVERIFY(window.gallery()->history()->item(0)->text().startsWith(
+        QLatin1String("#1 sender-receiver (seed 42)")));
+    // A scenario that draws no random numbers names no seed.
+    QVERIFY(window.startRun(request(QStringLiteral("bytes"), 5, 0)));
+    QVERIFY(waitForRun(window));
+    const QString bytesRun = window.gallery()->history()->item(0)->text();
+    QVERIFY2(bytesRun.startsWith(QLatin1String("#2 bytes")) && !bytesRun.contains(u"seed"),
+             qPrintable(bytesRun));
 }
 
 void TestUi::stopEndsALongRun()

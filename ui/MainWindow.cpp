@@ -299,10 +299,12 @@ bool MainWindow::startRun(const RunRequest& request)
     m_gallery->saveSettings();
     auto run = std::make_unique<Run>();
     run->runner = std::make_unique<ScenarioRunner>();
-    run->title = tr("#%1 %2 (seed %3)")
-                     .arg(m_runs.size() + 1)
-                     .arg(settings->scenario->name)
-                     .arg(settings->seed);
+    run->title = settings->scenario->random
+                     ? tr("#%1 %2 (seed %3)")
+                           .arg(m_runs.size() + 1)
+                           .arg(settings->scenario->name)
+                           .arg(settings->seed)
+                     : tr("#%1 %2").arg(m_runs.size() + 1).arg(settings->scenario->name);
     Run* raw = run.get();
     connect(raw->runner.get(), &ScenarioRunner::finished, this, [this, raw] { runEnded(raw); });
     connect(raw->runner.get(), &ScenarioRunner::problemFound, this,

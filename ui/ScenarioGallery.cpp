@@ -96,6 +96,12 @@ void ScenarioGallery::buildForm()
         new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,19}")), m_seed));
     m_seed->setToolTip(
         tr("random.seed(N) for the processes (%1); empty draws a fresh seed").arg(scenario->seeds));
+    if (!scenario->random) {
+        // Nothing in this scenario draws a random number: a seed would change nothing.
+        m_seed->setEnabled(false);
+        m_seed->setPlaceholderText(tr("not used"));
+        m_seed->setToolTip(scenario->seeds);
+    }
     m_form->addRow(tr("seed"), m_seed);
     m_timeScale = new QDoubleSpinBox(m_formHost);
     m_timeScale->setRange(0, 1000);
