@@ -22,8 +22,8 @@ qsizetype take(std::span<const char>& input, char* out, qsizetype wanted)
 
 } // namespace
 
-FrameDecoder::Step FrameDecoder::next(std::span<const char>& input,
-                                      std::optional<quint64> maxLength)
+FrameDecoder::Step FrameDecoder::nextStep(std::span<const char>& input,
+                                          std::optional<quint64> maxLength)
 {
     if (m_state == State::Header && !m_gather.isNull())
         takeGathered(); // the previous gathered frame's view has expired

@@ -49,7 +49,24 @@ public:
     // Consumes bytes from the front of `input` until a frame is whole or the input is used up.
     // A header announcing more than `maxLength` bytes fails with BadMessageLength before any of
     // the payload is read; a negative length other than the escape fails with Protocol.
-    Step next(std::span<const char>& input, std::optional<quint64> maxLength = std::nullopt);
+    // Inline for the common case, a whole short frame at a frame boundary; the state machine
+    // (nextStep()) for everything else.
+    Step next(std::span<const char>& input, std::optional<quint64> maxLength = std::nullopt)
+    {
+        if (m_state == State::Header && m_headerFill == 0 && m_gather.isNull() &&
+            input.size() >= size_t(FrameHeader::kShortSize)) {
+            const qint32 length = FrameHeader::decodeShort(input.data());
+            const size_t whole = size_t(FrameHeader::kShortSize) + size_t(length);
+            if (length >= 0 && input.size() >= whole &&
+                (!maxLength || quint64(length) <= *maxLength)) {
+                const std::span<const char> frame =
+                    input.subspan(FrameHeader::kShortSize, size_t(length));
+                input = input.subspan(whole);
+                return {Status::Frame, frame, false};
+            }
+        }
+        return nextStep(input, maxLength);
+    }
 
     // After next() returned a gathered frame: the frame's bytes, moved out without a copy.
     QByteArray takeGathered();
@@ -75,6 +92,7 @@ public:
     void reset();
 
 private:
+    Step nextStep(std::span<const char>& input, std::optional<quint64> maxLength);
     Step fail(Error error);
     Step beginPayload(quint64 length, std::span<const char>& input,
                       std::optional<quint64> maxLength);

@@ -15,11 +15,6 @@ qsizetype FrameHeader::encode(quint64 length, char* out)
     return kLongSize;
 }
 
-qint32 FrameHeader::decodeShort(const char* in)
-{
-    return qFromBigEndian<qint32>(in);
-}
-
 quint64 FrameHeader::decodeLong(const char* in)
 {
     return qFromBigEndian<quint64>(in);

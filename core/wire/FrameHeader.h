@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtEndian>
 #include <QtGlobal>
 #include <optional>
 
@@ -24,8 +25,8 @@ struct FrameHeader
         return length > kMaxShortLength ? kLongSize : kShortSize;
     }
 
-    // The signed value of the 4-byte prefix.
-    static qint32 decodeShort(const char* in);
+    // The signed value of the 4-byte prefix (inline: every message's first step).
+    static qint32 decodeShort(const char* in) { return qFromBigEndian<qint32>(in); }
     // The unsigned value of the 8-byte extension that follows the escape.
     static quint64 decodeLong(const char* in);
 };
