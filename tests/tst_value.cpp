@@ -38,6 +38,7 @@ private Q_SLOTS:
     void repr();
     void boundedRepr_data();
     void boundedRepr();
+    void boundedReprWhereAnItemStartsAtTheLimit();
     void typeName_data();
     void typeName();
     void equality_data();
@@ -256,6 +257,26 @@ void TestValue::boundedRepr()
     bool wasCut = !cut;
     QCOMPARE(value.repr(maxLength, wasCut), expected);
     QCOMPARE(wasCut, cut);
+}
+
+void TestValue::boundedReprWhereAnItemStartsAtTheLimit()
+{
+    // An item's own prefix ("bytearray(", ", ", ": ") can carry the text past the limit before
+    // its bytes are looked at: every start position around the limit, each kind of text.
+    for (qsizetype pad = 240; pad <= 270; ++pad) {
+        for (const Value& item :
+             {Value::fromByteArray(QByteArray(500, 'x')), Value::fromBytes(QByteArray(500, 'y')),
+              Value::fromStr(QString(500, u'z'))}) {
+            const Value list = Value::list({Value::fromStr(QString(pad, u'a')), item});
+            const Value dict = Value::dict({{Value::fromStr(QString(pad, u'a')), item}});
+            for (const Value& value : {list, dict}) {
+                bool cut = false;
+                const QString shown = value.repr(256, cut);
+                QVERIFY(cut);
+                QCOMPARE(shown, value.repr().left(256));
+            }
+        }
+    }
 }
 
 void TestValue::typeName_data()

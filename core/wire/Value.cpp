@@ -2,6 +2,7 @@
 
 #include "wire/PyRepr.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -221,6 +222,8 @@ namespace {
 // of its repr and one over (so that the caller sees it was cut), whole UTF-8 sequences only.
 QByteArrayView enoughFor(QByteArrayView text, qsizetype room, bool utf8)
 {
+    // A prefix ("bytearray(", ", ", ": ") may already have gone past the limit.
+    room = std::max<qsizetype>(room, 0);
     if (room >= text.size())
         return text; // every byte makes at least one character: all of it may be needed
     // A character takes at most four bytes of UTF-8; cutting back to a whole sequence loses one.
