@@ -86,6 +86,12 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
             return received ? QVariant(receivedAt) : QVariant();
         case Latency:
             return sent && received ? QVariant(receivedAt - sentAt) : QVariant();
+        case Value:
+            // What sorting compares: a byte message by its payload's first bytes (the order of
+            // Python's bytes), so that a sort does not write a preview per comparison.
+            return (m_store->detail(known) & kBytesPreview)
+                       ? m_store->payloadHead(known).toByteArray()
+                       : m_store->text(known);
         default:
             return data(index, Qt::DisplayRole);
         }
