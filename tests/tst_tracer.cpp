@@ -4,6 +4,7 @@
 #include "trace/TelemetryDecoder.h"
 #include "trace/Tracer.h"
 
+#include <QScopeGuard>
 #include <QTest>
 #include <fcntl.h>
 #include <thread>
@@ -69,14 +70,24 @@ void TestTracer::aWaitIsShownWhileItLastsAndRecordedInOrder()
 
     bool received = false;
     std::thread receiver([&] { received = pipe->second.recvBytes().ok(); });
+    // Whatever fails below, the receiver gets its message and is joined before the test returns.
+    bool messageSent = false;
+    const auto release = qScopeGuard([&] {
+        if (!messageSent)
+            (void)pipe->first.sendBytes(QByteArray("x"));
+        if (receiver.joinable())
+            receiver.join();
+    });
     // Nothing comes until the runner's side has seen the receiver blocked: a flush that only came
     // after the wait would never arrive here (the test would time out instead).
     QList<Seen> seen;
     while (!hasState(seen, ProcessState::BlockedRecv, kIn)) {
-        QVERIFY(*telemetry->first.poll(60.0));
+        const Result<bool> ready = telemetry->first.poll(60.0);
+        QVERIFY(ready.ok() && *ready);
         seen += drain(telemetry->first);
     }
-    QVERIFY(pipe->first.sendBytes(QByteArray("x")).ok());
+    messageSent = pipe->first.sendBytes(QByteArray("x")).ok();
+    QVERIFY(messageSent);
     receiver.join();
     QVERIFY(received);
     tracer.finish(0);
