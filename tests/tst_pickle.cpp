@@ -360,7 +360,8 @@ void TestPickle::valid_data()
         QTest::newRow(name) << pickle << QString::fromUtf8(repr);
     };
     row("trailing data ignored", QByteArray("K\x01.garbage"), "1");
-    // Lone scalars take a fast path; these are its edges (it must agree with the general reader).
+    // Lone scalars take a fast path; these are its edges, with what CPython's pickle.loads gives
+    // (the last two it leaves to the general reader).
     row("scalar float p4",
         raw("\x80\x04\x95\x0a\x00\x00\x00\x00\x00\x00\x00G\x3f\xd0\x00\x00\x00\x00\x00\x00."),
         "0.25");

@@ -49,8 +49,8 @@ constexpr quint16 kNoChannel = 0xffff;
 // One event as a worker sends it on its telemetry connection: a fixed-size binary record,
 // followed by `textLength` bytes of text (a value's repr, a printed line, an error message) and,
 // for messages, `headLength` bytes: the start of the payload. A byte message (send_bytes,
-// recv_bytes) carries no text but kBytesPreview: its preview, the repr of the head, is the
-// runner's to write (TelemetryDecoder), which keeps that work off the worker's hot path.
+// recv_bytes) carries no text but kBytesPreview: its preview, the repr of the head, is written by
+// the store when a view or an export asks (TraceStore::text()), off every hot path.
 // A telemetry message is a batch of such records back to back. Both ends run on one machine, so
 // the fields are in the machine's byte order.
 struct TelemetryRecord
@@ -68,8 +68,7 @@ struct TelemetryRecord
 };
 static_assert(sizeof(TelemetryRecord) == 48, "the telemetry record is part of the wire format");
 
-// TelemetryRecord::detail of a send or recv: the text was cut (or, for bytes, the payload is longer
-// than the preview shows).
+// TelemetryRecord::detail of a send or recv: the value's text was cut (at kMaxRecordText).
 constexpr quint8 kTextCut = 1;
 // The record carries no text: the event's text is the repr of the payload head (bytesPreview()),
 // written by the store when asked for, so neither the worker nor the runner spends time or memory

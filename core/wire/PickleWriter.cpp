@@ -68,6 +68,25 @@ size_t qHash(const MemoKey& key, size_t seed = 0)
     return qHashMulti(seed, key.data, key.size, static_cast<int>(key.type));
 }
 
+// BININT1, BININT2 or BININT with its argument into `op` (5 bytes), as CPython picks them for
+// an int of 32 bits: the opcode's size, or 0 for an int that needs LONG1.
+qsizetype writeSmallInt(qint64 v, char* op)
+{
+    if (v < -0x80000000LL || v > 0x7fffffffLL)
+        return 0;
+    qToLittleEndian<quint32>(static_cast<quint32>(v), op + 1);
+    if (op[3] != 0 || op[4] != 0) {
+        op[0] = BinInt;
+        return 5;
+    }
+    if (op[2] != 0) {
+        op[0] = BinInt2;
+        return 3;
+    }
+    op[0] = BinInt1;
+    return 2;
+}
+
 class PickleWriter
 {
 public:
@@ -279,19 +298,9 @@ private:
 
     void saveInt(qint64 v)
     {
-        if (v >= -0x80000000LL && v <= 0x7fffffffLL) {
-            char op[5];
-            qToLittleEndian<quint32>(static_cast<quint32>(v), op + 1);
-            if (op[3] != 0 || op[4] != 0) {
-                op[0] = BinInt;
-                write(op, 5);
-            } else if (op[2] != 0) {
-                op[0] = BinInt2;
-                write(op, 3);
-            } else {
-                op[0] = BinInt1;
-                write(op, 2);
-            }
+        char small[5];
+        if (const qsizetype size = writeSmallInt(v, small)) {
+            write(small, size);
             return;
         }
         // LONG1 with CPython's byte count: bits of |v| / 8 + 1, one less when the top byte of a
@@ -450,18 +459,11 @@ bool appendScalarPickle(QByteArray& out, const Value& value)
     case Value::Type::Bool:
         body[size++] = value.toBool() ? NewTrue : NewFalse;
         break;
-    case Value::Type::Int: {
-        const qint64 v = value.toInt();
-        if (v < -0x80000000LL || v > 0x7fffffffLL)
+    case Value::Type::Int:
+        size = writeSmallInt(value.toInt(), body);
+        if (size == 0)
             return false;
-        const int argument = v >= 0 && v <= 0xff ? 1 : v >= 0 && v <= 0xffff ? 2 : 4;
-        body[size++] = argument == 1 ? BinInt1 : argument == 2 ? BinInt2 : BinInt;
-        char little[4];
-        qToLittleEndian<quint32>(static_cast<quint32>(v), little);
-        std::memcpy(body + size, little, size_t(argument));
-        size += argument;
         break;
-    }
     case Value::Type::Float:
         body[size++] = BinFloat;
         qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), body + size);

@@ -258,7 +258,7 @@ void appendReprBytes(QByteArray& out, QByteArrayView bytes)
     const char quote = single && !dbl ? '"' : '\'';
     const ByteEscapes& escapes = kByteEscapes[quote == '"' ? 1 : 0];
     // At most four characters a byte: size the output once, then write each byte's escape as four
-    // characters and advance by its real length (the tracer previews every byte message).
+    // characters and advance by its real length (every byte message's preview comes here).
     const qsizetype start = out.size();
     out.resize(start + 3 + 4 * bytes.size());
     char* p = out.data() + start;
