@@ -1,6 +1,7 @@
 #include "trace/Tracer.h"
 
 #include "pipe/Deadline.h"
+#include "wire/PyRepr.h"
 #include "wire/Value.h"
 
 #include <algorithm>
@@ -11,22 +12,6 @@
 #include <ctime>
 
 namespace pipescope {
-
-namespace {
-
-// Cuts UTF-8 to at most `limit` bytes without splitting a character.
-QByteArrayView cutUtf8(QByteArrayView text, qsizetype limit, bool& truncated)
-{
-    truncated = text.size() > limit;
-    if (!truncated)
-        return text;
-    qsizetype end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;
-    return text.first(end);
-}
-
-} // namespace
 
 Tracer::Tracer(Connection telemetry)
     : m_telemetry(std::move(telemetry))
@@ -64,8 +49,8 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     if (!enabled())
         return;
     TelemetryRecord stored = record;
-    bool truncated = false;
-    const QByteArrayView cut = cutUtf8(text, kMaxRecordText, truncated);
+    const bool truncated = text.size() > kMaxRecordText;
+    const QByteArrayView cut = cutUtf8(text, kMaxRecordText);
     stored.textLength = static_cast<quint16>(cut.size());
     stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
     if (truncated)

@@ -1,6 +1,7 @@
 #include "wire/PyRepr.h"
 
 #include <QChar>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -376,6 +377,16 @@ QByteArray qStringToPyUtf8(QStringView text)
         out.append(static_cast<char>(0x80 | (cp & 0x3f)));
     }
     return out;
+}
+
+QByteArrayView cutUtf8(QByteArrayView utf8, qsizetype limit)
+{
+    if (utf8.size() <= limit)
+        return utf8;
+    qsizetype end = std::max<qsizetype>(limit, 0);
+    while (end > 0 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80)
+        --end;
+    return utf8.first(end);
 }
 
 } // namespace pipescope

@@ -30,5 +30,7 @@ bool isPyUtf8(QByteArrayView utf8);
 QString pyUtf8ToQString(QByteArrayView utf8);
 // Encodes UTF-16 that way: surrogate pairs become one code point, lone surrogates pass through.
 QByteArray qStringToPyUtf8(QStringView text);
+// The longest start of `utf8` of at most `limit` bytes that splits no character.
+QByteArrayView cutUtf8(QByteArrayView utf8, qsizetype limit);
 
 } // namespace pipescope

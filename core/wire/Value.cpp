@@ -227,12 +227,8 @@ QByteArrayView enoughFor(QByteArrayView text, qsizetype room, bool utf8)
     if (room >= text.size())
         return text; // every byte makes at least one character: all of it may be needed
     // A character takes at most four bytes of UTF-8; cutting back to a whole sequence loses one.
-    qsizetype end = (room + 2) * (utf8 ? 4 : 1);
-    if (end >= text.size())
-        return text;
-    while (utf8 && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;
-    return text.first(end);
+    const qsizetype end = (room + 2) * (utf8 ? 4 : 1);
+    return utf8 ? cutUtf8(text, end) : text.first(std::min(end, text.size()));
 }
 
 } // namespace
