@@ -13,7 +13,7 @@ namespace pipescope {
 
 namespace {
 
-// Each child is its own process and thread in the trace; pid 0 carries the counters.
+// Each child is its own process and thread in the trace; kPipesPid carries the counters.
 int tracePid(int process)
 {
     return process + 1;
@@ -90,6 +90,9 @@ void writeNames(Writer& w, const TraceStore& store)
     w.begin("M", ChromeTraceWriter::kPipesPid, "process_name", 0);
     w.raw(",\"args\":{\"name\":\"pipes (queue depth)\"}");
     w.end();
+    w.begin("M", ChromeTraceWriter::kPipesPid, "process_sort_index", 0);
+    w.raw(",\"args\":{\"sort_index\":0}");
+    w.end();
     for (int p = 0; p < store.processCount(); ++p) {
         const TraceStore::Process& process = store.process(p);
         const QByteArray label =
@@ -120,9 +123,9 @@ void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivere
     w.begin("X", tracePid(store.processOf(e)), name, store.startTime(e));
     w.duration(store.time(e) - store.startTime(e));
     w.string("cat", "message");
-    if (delivered) {
+    if (delivered && send) { // the arrow's start; writeArrowEnd() writes its end
         w.number("bind_id", qint64(flowId(channel, store.seq(e))));
-        w.raw(send ? ",\"flow_out\":true" : ",\"flow_in\":true");
+        w.raw(",\"flow_out\":true");
     }
     w.raw(",\"args\":{");
     w.raw("\"channel\":");
@@ -133,6 +136,24 @@ void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivere
     text += ",\"value\":";
     appendJsonString(text, store.text(e));
     w.raw(text.constData());
+    w.raw("}");
+    w.end();
+}
+
+// The arrow's end, where the message came out of the pipe: the recv's return. A receiver usually
+// waits before the message is even sent, so a flow bound to the recv slice itself (which begins at
+// the call) would end before it starts, and Perfetto's importer, which takes events in time order,
+// drops such a flow. A zero-length slice at the return carries the end instead. These are written
+// after every send, so that a return at the very nanosecond of its send's start (ties keep the
+// file's order) still comes after it.
+void writeArrowEnd(Writer& w, const TraceStore& store, qsizetype recv)
+{
+    w.begin("X", tracePid(store.processOf(recv)), "received", store.time(recv));
+    w.duration(0);
+    w.string("cat", "message");
+    w.number("bind_id", qint64(flowId(store.channelOf(recv), store.seq(recv))));
+    w.raw(",\"flow_in\":true,\"args\":{\"seq\":");
+    w.raw(QByteArray::number(store.seq(recv)).constData());
     w.raw("}");
     w.end();
 }
@@ -149,10 +170,8 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
     // Which sends were received (only those get an arrow).
     std::vector<bool> delivered(static_cast<size_t>(store.eventCount()), false);
     for (const TraceStore::Message& message : store.messages()) {
-        if (message.sendEvent >= 0 && message.recvEvent >= 0) {
+        if (message.sendEvent >= 0 && message.recvEvent >= 0)
             delivered[size_t(message.sendEvent)] = true;
-            delivered[size_t(message.recvEvent)] = true;
-        }
     }
 
     for (int p = 0; p < store.processCount(); ++p) {
@@ -190,6 +209,11 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
                 break;
             }
         }
+    }
+
+    for (const TraceStore::Message& message : store.messages()) {
+        if (message.sendEvent >= 0 && message.recvEvent >= 0)
+            writeArrowEnd(w, store, message.recvEvent);
     }
 
     // Queue depth: one counter per channel, a sample at every change.
