@@ -38,6 +38,9 @@ private Q_SLOTS:
     void aKilledChildIsReportedAndNothingIsLost();
     void garbageTelemetryIsAClearError();
     void aDeadlockIsReportedByName();
+    void afterADeadlockAReaderWhoseWritersAreGoneGetsEof();
+    void bytesRunsWithEveryMaxlength_data();
+    void bytesRunsWithEveryMaxlength();
     void stopEndsALongRun();
     void runsSideBySideLeakNothing();
     void badRequestsSayWhatIsAllowed_data();
@@ -195,7 +198,85 @@ void TestRunner::aDeadlockIsReportedByName()
                  problems.contains(QLatin1String("left is blocked in recv on right->left")) &&
                  problems.contains(QLatin1String("right is blocked in recv on left->right")),
              qPrintable(problems));
+    // Each holds the end the other reads, so closing the runner's copies brings no EOF: the
+    // runner says so and stops them (SIGTERM), as the README says.
+    QVERIFY2(problems.contains(QLatin1String("left, right still wait")), qPrintable(problems));
+    for (int p = 0; p < 2; ++p) {
+        QVERIFY(runner->store().process(p).crashed);
+        QCOMPARE(runner->store().process(p).signal, SIGTERM);
+    }
     QVERIFY(!runner->succeeded());
+}
+
+void TestRunner::afterADeadlockAReaderWhoseWritersAreGoneGetsEof()
+{
+    // sender-receiver plus a reader of a second pipe whose only writer is the sender, which never
+    // writes to it and exits normally: that reader waits for what no live process can send.
+    RunSettings settings = settingsFor(QStringLiteral("sender-receiver"), 0, 0, {{"count", 3}});
+    settings.plan.processes.append(
+        ProcessPlan{QStringLiteral("forgotten"), QStringLiteral("receiver"), 0, {}});
+    settings.plan.pipes.append(PipePlan{false, 2, 0});
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settings).ok());
+    QVERIFY(waitForEnd(*runner));
+    const TraceStore& store = runner->store();
+    const QString problems = runner->problems().join(u'\n');
+    QVERIFY2(problems.contains(QLatin1String("deadlock: forgotten is blocked in recv")),
+             qPrintable(problems));
+    QVERIFY2(!problems.contains(QLatin1String("still wait")), qPrintable(problems));
+    // Once the runner closed its copies, its recv() raised EOFError as CPython's would: it ended
+    // by itself, not by a signal.
+    const TraceStore::Process& forgotten = store.process(2);
+    QVERIFY(forgotten.ended);
+    QVERIFY(!forgotten.crashed);
+    QCOMPARE(forgotten.exitCode, 1);
+    bool sawEof = false;
+    for (const quint32 e : forgotten.events)
+        sawEof |= store.kind(e) == EventKind::Error && store.text(e).startsWith("EOFError");
+    QVERIFY(sawEof);
+    QCOMPARE(store.process(0).exitCode, 0);
+    QCOMPARE(store.process(1).exitCode, 0);
+}
+
+void TestRunner::bytesRunsWithEveryMaxlength_data()
+{
+    // Whether the refused message fits the pipe's buffer: 0 no, 1 yes, 2 either (it depends on
+    // the kernel's buffer size).
+    QTest::addColumn<int>("maxlength");
+    QTest::addColumn<int>("fits");
+    QTest::newRow("1") << 1 << 1;
+    QTest::newRow("default 100") << 100 << 1;
+    QTest::newRow("130982") << 130982 << 2;
+    QTest::newRow("1000000, the largest") << 1000000 << 0;
+}
+
+void TestRunner::bytesRunsWithEveryMaxlength()
+{
+    QFETCH(int, maxlength);
+    QFETCH(int, fits);
+    auto runner = makeRunner();
+    QVERIFY(
+        runner->start(settingsFor(QStringLiteral("bytes"), 0, 0, {{"maxlength", maxlength}})).ok());
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY2(runner->succeeded(), qPrintable(runner->problems().join(u'\n')));
+    const QStringList receiver = linesOf(runner->store(), QStringLiteral("receiver"));
+    QVERIFY2(receiver.contains(QStringLiteral(">recv_bytes(maxlength=%1) raised OSError: bad "
+                                              "message length; this end is now closed")
+                                   .arg(maxlength)),
+             qPrintable(receiver.join(u'\n')));
+    const QStringList sender = linesOf(runner->store(), QStringLiteral("sender"));
+    const QString refused = QStringLiteral(">send_bytes(%1 bytes)").arg(maxlength + 1);
+    const bool sent = sender.contains(refused);
+    const bool broken = std::any_of(sender.begin(), sender.end(), [&](const QString& line) {
+        return line.startsWith(refused + QLatin1String(" raised BrokenPipeError"));
+    });
+    QVERIFY2(sent != broken, qPrintable(sender.join(u'\n')));
+    if (fits != 2)
+        QCOMPARE(sent, fits == 1);
+    // A message that went in stays there, undelivered; one that could not is not a message.
+    QCOMPARE(runner->store().undeliveredCount(), qsizetype(sent ? 1 : 0));
+    QCOMPARE(sender.last(), QStringLiteral("Sender: Done"));
+    QCOMPARE(checkInvariants(runner->store()), QString());
 }
 
 void TestRunner::stopEndsALongRun()

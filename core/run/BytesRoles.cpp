@@ -37,10 +37,24 @@ int bytesSenderRole(RoleContext& context)
         {QStringLiteral("send_bytes(%1 bytes)").arg(maxLength + 1), QByteArray(maxLength + 1, 'y'),
          0, std::nullopt},
     };
-    for (const Step& step : steps) {
-        if (Status sent = connection.sendBytes(step.data, step.offset, step.size); !sent)
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        const Step& step = steps[i];
+        Status sent = connection.sendBytes(step.data, step.offset, step.size);
+        // The last message is the one the receiver refuses before it closes its end. When it is
+        // larger than the pipe's buffer, the send is still going on then, and ends as CPython's
+        // would: with BrokenPipeError.
+        const bool refusedTooLarge =
+            !sent && i == steps.size() - 1 && sent.error().kind() == ErrorKind::BrokenPipe;
+        if (!sent && !refusedTooLarge)
             return context.fail(sent.error());
-        context.print(QStringLiteral(">") + step.call);
+        if (refusedTooLarge) {
+            context.tracer().reportError(sent.error());
+            context.print(QStringLiteral(">%1 raised %2: the receiver refused it and closed its "
+                                         "end before it all fitted in the pipe")
+                              .arg(step.call, sent.error().toString()));
+        } else {
+            context.print(QStringLiteral(">") + step.call);
+        }
     }
     context.print(QStringLiteral("Sender: Done"));
     return context.finish();

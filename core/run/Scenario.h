@@ -55,10 +55,22 @@ struct ChannelPlan
     int pipe = 0;
 };
 
+// What the runner (the scenario's parent process) does with its copies of the pipe ends.
+enum class ParentCopies
+{
+    // Kept while the run goes on, as the tutorial's parent keeps them: a message to a process that
+    // has finished stays in the pipe instead of failing with a broken pipe.
+    Kept,
+    // Closed once every child has started, as the multiprocessing guidelines advise: a process
+    // writing to a reader that closed its end gets BrokenPipeError instead of blocking forever.
+    ClosedAfterStart,
+};
+
 struct ScenarioPlan
 {
     QList<ProcessPlan> processes;
     QList<PipePlan> pipes;
+    ParentCopies parentCopies = ParentCopies::Kept;
 
     // The channels of the pipes, in pipe order (a duplex pipe's first-to-second direction first).
     QList<ChannelPlan> channels() const;

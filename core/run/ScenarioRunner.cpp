@@ -141,6 +141,9 @@ Status ScenarioRunner::start(const RunSettings& settings)
             return launched;
         }
     }
+    // Every child has its descriptors now (QProcess forks in start()).
+    if (plan.parentCopies == ParentCopies::ClosedAfterStart)
+        m_ends.clear();
     return {};
 }
 
@@ -421,10 +424,21 @@ void ScenarioRunner::checkDeadlock()
     report(*description + QStringLiteral("; closing the runner's copies of the pipe ends so the "
                                          "children see EOF"));
     m_ends.clear();
-    // Processes that hold each other's ends cannot be freed by that: stop them after the grace.
+    // A reader whose writers are all gone now gets EOF, as in CPython. Processes that hold the
+    // very ends the others read cannot be freed by that (CPython would hang there for ever): say
+    // so and stop them after the grace period.
     QTimer::singleShot(m_stopGraceMs, this, [this] {
-        if (m_state == State::Running)
-            stop();
+        if (m_state != State::Running)
+            return;
+        QStringList stillWaiting;
+        for (const auto& child : m_children) {
+            if (!child->exited)
+                stillWaiting.append(m_store.process(child->index).name);
+        }
+        report(QStringLiteral("%1 still wait after the runner closed its copies: they hold the "
+                              "ends they wait on themselves, so no EOF can come; stopping them")
+                   .arg(stillWaiting.join(QLatin1String(", "))));
+        stop();
     });
 }
 
