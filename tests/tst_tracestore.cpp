@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 #include <QTest>
 #include <cmath>
+#include <malloc.h>
 
 using namespace pipescope;
 
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void bytePreviewsAreWrittenFromTheHead();
     void decoderRefusesHostileBatches_data();
     void decoderRefusesHostileBatches();
+    void aColumnOfAFewValuesCostsAFewBytes();
+    void manyChannelsOfOneMessageStaySmall();
 };
 
 void TestTraceStore::messagesJoinWhicheverSideArrivesFirst()
@@ -452,6 +455,43 @@ void TestTraceStore::decoderRefusesHostileBatches()
     QVERIFY(!status.ok());
     QCOMPARE(status.error().kind(), ErrorKind::Protocol);
     QVERIFY2(status.error().message().contains(says), qPrintable(status.error().message()));
+}
+
+void TestTraceStore::aColumnOfAFewValuesCostsAFewBytes()
+{
+    ChunkedColumn<qint64> column;
+    QCOMPARE(column.capacityBytes(), size_t(0));
+    column.push_back(0);
+    QVERIFY(column.capacityBytes() <= 8 * sizeof(qint64));
+    // Through the first chunk's growth and well past it, every value reads back.
+    const size_t count = 3 * ChunkedColumn<qint64>::kChunkSize + 5;
+    for (size_t i = 1; i < count; ++i)
+        column.push_back(qint64(i) * 7);
+    QCOMPARE(column.size(), count);
+    for (size_t i = 0; i < count; ++i)
+        QCOMPARE(column[i], qint64(i) * 7);
+    QCOMPARE(column.capacityBytes(), 4 * ChunkedColumn<qint64>::kChunkSize * sizeof(qint64));
+    QVERIFY(std::is_sorted(column.begin(), column.end()));
+}
+
+void TestTraceStore::manyChannelsOfOneMessageStaySmall()
+{
+    // An events file may name tens of thousands of channels with a message each: the store must
+    // not reserve a whole chunk per channel and per column (it took 4.2 GB for 32,767 channels).
+    const int channels = 32767;
+    const size_t before = mallinfo2().uordblks;
+    {
+        TraceStore store;
+        const int a = store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+        const int b = store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+        for (int c = 0; c < channels; ++c) {
+            store.addChannel(QStringLiteral("a->b#%1").arg(c), a, b);
+            QVERIFY(store.append(a, message(EventKind::Send, quint16(c), 0, 2 * c), "1").ok());
+            QVERIFY(store.append(b, message(EventKind::Recv, quint16(c), 0, 2 * c + 1), "1").ok());
+        }
+        const size_t used = mallinfo2().uordblks - before;
+        QVERIFY2(used < size_t(64) << 20, qPrintable(QStringLiteral("%1 MB").arg(used >> 20)));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

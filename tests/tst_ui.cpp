@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "ScenarioGallery.h"
+#include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimeScale.h"
 #include "TimelineView.h"
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void savedEventsShowTheSameMessages();
     void renderedTimelineHasArrowsWhereTheyBelong();
     void crashedLaneIsRed();
+    void aFileOfManyChannelsOpensInBoundedSpace();
 
 private:
     QTemporaryDir m_directory;
@@ -332,6 +334,48 @@ void TestUi::crashedLaneIsRed()
     const QPoint inBar(int(window.timeline()->width() - 20), int(lane.top() + 15));
     QVERIFY2(near(image.pixelColor(inBar), QColor(0xd0, 0x1c, 0x1c)),
              qPrintable(image.pixelColor(inBar).name()));
+}
+
+void TestUi::aFileOfManyChannelsOpensInBoundedSpace()
+{
+    // A small file (4 MB) naming 32,767 channels, each to a process of its own: the window must
+    // not grow with them, and painting must cost what is on screen, not a lane or an arrow per
+    // channel.
+    const int channels = 32767;
+    const QString path = m_directory.filePath(QStringLiteral("channels.jsonl"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int i = 0; i < channels; ++i)
+            file.write(QStringLiteral("{\"t_ns\":%1,\"process\":\"a\",\"kind\":\"send\","
+                                      "\"channel\":\"a->b%2\",\"seq\":0,\"bytes\":4,"
+                                      "\"value\":\"1\",\"start_ns\":%1}\n")
+                           .arg(i * 10)
+                           .arg(i)
+                           .toUtf8());
+    }
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openEvents(path));
+    QCOMPARE(window.currentStore()->channelCount(), channels);
+    QCOMPARE(window.currentStore()->processCount(), channels + 1);
+    QApplication::processEvents();
+    QVERIFY2(window.height() <= 1000 && window.minimumSizeHint().height() <= 1000,
+             qPrintable(QStringLiteral("window %1, minimum %2")
+                            .arg(window.height())
+                            .arg(window.minimumSizeHint().height())));
+    QVERIFY(window.statistics()->sizeHint().height() <= 1000);
+    const QImage shot = window.grab().toImage();
+    QVERIFY(!shot.isNull());
+    // Every channel's arrow leaves the one lane on screen, but arrows that cover the same pixels
+    // are drawn once: what is drawn is bounded by the pixels, not by the channels.
+    // (The sends are spread over the whole width, so a few lines start from each pixel.)
+    QVERIFY2(window.timeline()->linesDrawn() < 4 * window.timeline()->width(),
+             qPrintable(QStringLiteral("%1 lines, %2 px")
+                            .arg(window.timeline()->linesDrawn())
+                            .arg(window.timeline()->width())));
 }
 
 QTEST_MAIN(TestUi)

@@ -1,10 +1,13 @@
 #include "StatisticsPane.h"
 
+#include "ChannelDepthModel.h"
 #include "LatencyHistogram.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 
+#include <QHeaderView>
 #include <QLabel>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace pipescope {
@@ -12,6 +15,8 @@ namespace pipescope {
 StatisticsPane::StatisticsPane(QWidget* parent)
     : QWidget(parent)
     , m_summary(new QLabel(this))
+    , m_depths(new ChannelDepthModel(this))
+    , m_depthTable(new QTableView(this))
     , m_histogram(new LatencyHistogram(this))
 {
     auto* layout = new QVBoxLayout(this);
@@ -21,6 +26,19 @@ StatisticsPane::StatisticsPane(QWidget* parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     layout->addWidget(m_summary);
+    m_depthTable->setModel(m_depths);
+    m_depthTable->verticalHeader()->hide();
+    m_depthTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_depthTable->horizontalHeader()->setSectionResizeMode(ChannelDepthModel::Channel,
+                                                           QHeaderView::Stretch);
+    m_depthTable->horizontalHeader()->setSectionResizeMode(ChannelDepthModel::MaxDepth,
+                                                           QHeaderView::ResizeToContents);
+    m_depthTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_depthTable->setAlternatingRowColors(true);
+    // A few rows high whatever the number of channels; more scroll.
+    m_depthTable->setFixedHeight(m_depthTable->horizontalHeader()->sizeHint().height() +
+                                 5 * m_depthTable->verticalHeader()->defaultSectionSize() + 4);
+    layout->addWidget(m_depthTable);
     layout->addWidget(new QLabel(tr("Latency histogram"), this));
     layout->addWidget(m_histogram);
     layout->addStretch(1);
@@ -37,6 +55,7 @@ void StatisticsPane::refresh(qint64 durationNs)
 {
     if (!m_store) {
         m_summary->clear();
+        m_depths->setDepths(nullptr, {});
         return;
     }
     m_builder.update(*m_store);
@@ -55,13 +74,11 @@ void StatisticsPane::refresh(qint64 durationNs)
     row(tr("latency p90"), TimeScale::formatDuration(s.latencyP90Ns));
     row(tr("latency p99"), TimeScale::formatDuration(s.latencyP99Ns));
     row(tr("latency max"), TimeScale::formatDuration(s.latencyMaxNs));
-    for (int c = 0; c < m_store->channelCount() && c < int(s.maxDepth.size()); ++c)
-        row(tr("max depth %1").arg(m_store->channel(c).name.toHtmlEscaped()),
-            QString::number(s.maxDepth[size_t(c)]));
     row(tr("polls True / False"), QStringLiteral("%1 / %2").arg(s.pollsTrue).arg(s.pollsFalse));
     row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
     html += QStringLiteral("</table>");
     m_summary->setText(html);
+    m_depths->setDepths(m_store, s.maxDepth);
     m_histogram->setCounts(s.latencyHistogram);
 }
 

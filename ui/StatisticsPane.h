@@ -6,14 +6,17 @@
 #include <QWidget>
 
 class QLabel;
+class QTableView;
 
 namespace pipescope {
 
+class ChannelDepthModel;
 class LatencyHistogram;
 class TraceStore;
 
 // The run in numbers: messages, undelivered, rate, bytes, latency percentiles with a histogram,
-// the deepest queue per direction, polls that returned True and False, time blocked in send.
+// polls that returned True and False, time blocked in send, and the deepest queue per direction in
+// a table of its own that scrolls (a run may have tens of thousands of channels).
 class StatisticsPane : public QWidget
 {
     Q_OBJECT
@@ -30,6 +33,8 @@ private:
     RunStatisticsBuilder m_builder;
     RunStatistics m_statistics;
     QLabel* m_summary;
+    ChannelDepthModel* m_depths;
+    QTableView* m_depthTable;
     LatencyHistogram* m_histogram;
 };
 

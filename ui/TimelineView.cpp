@@ -6,6 +6,7 @@
 #include <QCursor>
 #include <QHelpEvent>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QToolTip>
@@ -13,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace pipescope {
 
@@ -50,6 +52,34 @@ QColor channelColor(int channel)
         QColor(0x1f, 0x6f, 0xd0), QColor(0xd0, 0x4a, 0x1f), QColor(0x16, 0x9c, 0x8c),
         QColor(0x9b, 0x3f, 0xc4), QColor(0x7a, 0x8a, 0x12), QColor(0xc4, 0x3f, 0x7e)};
     return colors[size_t(channel) % colors.size()];
+}
+
+// The part of the segment a-b inside `clip` (Liang-Barsky), or nothing when it misses it.
+std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, const QRectF& clip)
+{
+    double t0 = 0;
+    double t1 = 1;
+    const double dx = b.x() - a.x();
+    const double dy = b.y() - a.y();
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x() - clip.left(), clip.right() - a.x(), a.y() - clip.top(),
+                         clip.bottom() - a.y()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return std::nullopt;
+            continue;
+        }
+        const double r = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, r);
+        else
+            t1 = std::min(t1, r);
+        if (t0 > t1)
+            return std::nullopt;
+    }
+    return std::pair(QPointF(a.x() + t0 * dx, a.y() + t0 * dy),
+                     QPointF(a.x() + t1 * dx, a.y() + t1 * dy));
 }
 
 // The index of the first event in `events` (time ordered) whose time is after `t`.
@@ -184,12 +214,34 @@ TimelineView::Visible TimelineView::visibleMessages(int channel, const TimeScale
     return {first, std::max(first, last)};
 }
 
-void TimelineView::paintEvent(QPaintEvent*)
+std::pair<int, int> TimelineView::exposedLanes() const
 {
+    const int count = m_store ? m_store->processCount() : 0;
+    const auto lane = [&](double y) {
+        return std::clamp(int(std::floor((y - kRulerHeight) / kLaneHeight)), 0, count);
+    };
+    return {lane(m_exposed.top()), std::min(count, lane(m_exposed.bottom()) + 1)};
+}
+
+bool TimelineView::channelExposed(int channel) const
+{
+    const TraceStore::Channel& c = m_store->channel(channel);
+    const QRectF from = laneRect(c.from);
+    const QRectF to = laneRect(c.to);
+    return std::max(from.bottom(), to.bottom()) >= m_exposed.top() &&
+           std::min(from.top(), to.top()) <= m_exposed.bottom();
+}
+
+void TimelineView::paintEvent(QPaintEvent* event)
+{
+    m_exposed = QRectF(event->rect());
+    m_drawnLines.fill(0);
+    m_labelBoxes.clear();
     QPainter painter(this);
     painter.fillRect(rect(), palette().base());
     m_arrowsDrawn = 0;
     m_bundlesDrawn = 0;
+    m_linesDrawn = 0;
     const TimeScale s = scale();
     paintRuler(painter, s);
     if (!m_store)
@@ -229,7 +281,8 @@ void TimelineView::paintRuler(QPainter& painter, const TimeScale& s) const
 void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
 {
     const QColor text = palette().color(QPalette::Text);
-    for (int p = 0; p < m_store->processCount(); ++p) {
+    const auto [firstLane, endLane] = exposedLanes();
+    for (int p = firstLane; p < endLane; ++p) {
         const TraceStore::Process& process = m_store->process(p);
         const QRectF lane = laneRect(p);
         if (p % 2)
@@ -302,6 +355,8 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
 {
     const int selected = m_axis.selectedMessage();
     for (int c = 0; c < m_store->channelCount(); ++c) {
+        if (!channelExposed(c))
+            continue;
         const Visible visible = visibleMessages(c, s);
         const qint64 count = visible.last - visible.first;
         if (count <= 0)
@@ -358,6 +413,25 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
         // Undelivered: a short open stub towards the lane it never reached.
         b = QPointF(a.x() + 28, fromY + (toY - fromY) * 0.55);
     }
+    // What of it is on screen, to the pixel: an arrow that would cover exactly the pixels of one
+    // already drawn in this paint (thousands of channels leaving one lane for lanes far below,
+    // say) is not drawn again.
+    const std::optional<std::pair<QPointF, QPointF>> shown =
+        clipSegment(a, b, m_exposed.adjusted(-8, -8, 8, 8));
+    if (!shown)
+        return;
+    ++(bundled > 1 ? m_bundlesDrawn : m_arrowsDrawn);
+    if (!selected) {
+        const auto pixel = [](double v) { return quint64(quint16(qint16(std::lround(v)))); };
+        const quint64 key = pixel(shown->first.x()) | pixel(shown->first.y()) << 16 |
+                            pixel(shown->second.x()) << 32 | pixel(shown->second.y()) << 48;
+        // A direct-mapped cache of the lines drawn: a collision only draws a line twice.
+        quint64& slot = m_drawnLines[(key ^ (key >> 29) ^ quint64(delivered)) % kDrawnLineSlots];
+        if (slot == (key | quint64(!delivered)))
+            return;
+        slot = key | quint64(!delivered);
+    }
+    ++m_linesDrawn;
     const QColor color = selected ? palette().color(QPalette::Highlight) : channelColor(channel);
     QPen pen(color, selected ? 3.0 : (bundled > 1 ? 2.0 : 1.4));
     if (!delivered)
@@ -378,7 +452,6 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
         painter.drawEllipse(b, 3.5, 3.5);
     }
     if (bundled > 1) {
-        ++m_bundlesDrawn;
         const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
         if (at.x() >= m_bundleLabelEnd) {
             const QString count = QStringLiteral("×%1").arg(bundled);
@@ -387,7 +460,6 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
             m_bundleLabelEnd = at.x() + QFontMetrics(font()).horizontalAdvance(count) + 8;
         }
     } else {
-        ++m_arrowsDrawn;
         if (labelRoom >= kLabelMinimumRoom) {
             // The label goes beside the sender's state bar, on the side the arrow leaves by:
             // below it for a downward arrow, above it for an upward one, so the two directions
@@ -396,15 +468,25 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
             if (!delivered && !m_live)
                 label = tr("undelivered: %1").arg(label);
             const QFontMetrics metrics(font());
-            const QString shown = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
+            const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
             const QRectF lane = laneRect(c.from);
             const double y = b.y() > a.y()
                                  ? lane.top() + kBarTop + kBarHeight + metrics.ascent() + 1
                                  : lane.top() + kBarTop - metrics.descent() - 1;
             const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;
             const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0);
-            painter.setPen(palette().color(QPalette::Text));
-            painter.drawText(QPointF(x + 5, y), shown);
+            // Never over another label: this one is left to the tooltip then.
+            const QRectF box(x + 5, y - metrics.ascent(), metrics.horizontalAdvance(text),
+                             metrics.height());
+            const bool free = selected || std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
+                                                       [&](const QRectF& other) {
+                                                           return other.intersects(box);
+                                                       });
+            if (free) {
+                m_labelBoxes.push_back(box);
+                painter.setPen(palette().color(QPalette::Text));
+                painter.drawText(QPointF(x + 5, y), text);
+            }
         }
     }
     painter.setBrush(Qt::NoBrush);
@@ -413,6 +495,8 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
 void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
 {
     const QRectF area = depthRect();
+    if (!area.intersects(m_exposed))
+        return;
     painter.fillRect(QRectF(0, area.top(), width(), area.height()), palette().alternateBase());
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRectF(6, area.top() + 2, kLabelWidth - 10, 18),
@@ -465,15 +549,41 @@ void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
             previousY = yEnd;
             if (t0 > m_axis.dataEnd())
                 break;
+            // Until the channel's next send or recv the depth stays as it is: one line there,
+            // not a pixel at a time (a run of many quiet channels costs a line each).
+            const auto nextSend =
+                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1);
+            const auto nextRecv =
+                std::upper_bound(channel.recvTimes.begin(), channel.recvTimes.end(), t1);
+            qint64 nextChange = std::min(m_axis.dataEnd(), s.end);
+            if (nextSend != channel.sendTimes.end())
+                nextChange = std::min(nextChange, *nextSend);
+            if (nextRecv != channel.recvTimes.end())
+                nextChange = std::min(nextChange, *nextRecv);
+            const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
+            if (jumpX > x + 2) {
+                painter.drawLine(QPointF(x, yEnd), QPointF(jumpX - 1, yEnd));
+                x = jumpX - 2; // the loop's step lands on the pixel before the change
+            }
         }
         // The channel's name on a veil of the background, so the plot under it cannot hide it.
+        // Names that would run past the track are summed up on its last line instead.
+        const int nameRows = std::max(1, int((area.height() - 4) / 14));
+        if (c >= nameRows)
+            continue;
+        const bool summary = c == nameRows - 1 && m_store->channelCount() > nameRows;
+        const QString name =
+            summary ? tr("and %1 more channels").arg(m_store->channelCount() - nameRows + 1)
+                    : channel.name;
+        if (summary)
+            painter.setPen(palette().color(QPalette::Text));
         const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
         QColor veil = palette().color(QPalette::AlternateBase);
         veil.setAlpha(220);
         const QRectF textRect =
-            painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, channel.name);
+            painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
         painter.fillRect(textRect.adjusted(-3, 0, 2, 0), veil);
-        painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, channel.name);
+        painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
     }
 }
 
@@ -483,6 +593,8 @@ void TimelineView::paintLegend(QPainter& painter) const
                                               ProcessState::BlockedRecv, ProcessState::BlockedSend,
                                               ProcessState::Polling,     ProcessState::Crashed};
     const QRectF area = legendRect();
+    if (!area.intersects(m_exposed))
+        return;
     const QFontMetrics metrics(font());
     double x = kLabelWidth;
     for (const ProcessState state : states) {
@@ -501,6 +613,8 @@ void TimelineView::paintLegend(QPainter& painter) const
 void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
 {
     const QRectF area = pollRect();
+    if (!area.intersects(m_exposed))
+        return;
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRectF(6, area.top(), kLabelWidth - 10, area.height()),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("poll()"));

@@ -3,6 +3,7 @@
 #include "TimeScale.h"
 
 #include <QWidget>
+#include <array>
 #include <vector>
 
 namespace pipescope {
@@ -15,8 +16,9 @@ class TraceStore;
 // growing while in flight, open and marked when undelivered), the queue depth per direction as a
 // step plot, and every poll call as a span coloured by its result. All of them on one TimeAxis.
 //
-// It draws only what is visible and reduces it to pixels: binary search finds the visible part of
-// every lane and channel, state changes closer than a pixel merge, and dense arrows are bundled
+// It draws only what is visible and reduces it to pixels: only the lanes and tracks on screen are
+// painted, binary search finds the visible part of every lane and channel, state changes closer
+// than a pixel merge, the depth plot skips from change to change, and dense arrows are bundled
 // with a count (the selected message's arrow is always drawn). Nothing is allocated per event.
 class TimelineView : public QWidget
 {
@@ -50,9 +52,11 @@ public:
     QPointF recvPoint(int message) const;
     // The message whose arrow passes nearest `position` (within a few pixels), or -1.
     int messageAt(QPointF position) const;
-    // How many single arrows and bundles the last paint drew.
+    // How many single arrows and bundles the last paint showed, and how many lines it stroked
+    // for them (arrows that would cover the same pixels as one already drawn share its line).
     int arrowsDrawn() const { return m_arrowsDrawn; }
     int bundlesDrawn() const { return m_bundlesDrawn; }
+    int linesDrawn() const { return m_linesDrawn; }
 
     // Where keyboard zooming centres: the mouse cursor when it is over the lanes, else the middle.
     qint64 zoomAnchor() const;
@@ -80,6 +84,11 @@ private:
     };
 
     Visible visibleMessages(int channel, const TimeScale& scale) const;
+    // The lanes that meet the part being painted: a run of thousands of processes paints only
+    // the few lanes on screen.
+    std::pair<int, int> exposedLanes() const;
+    // Whether a channel's arrows, which run between its two lanes, can cross the painted part.
+    bool channelExposed(int channel) const;
     qint64 endOf(int process) const;
     void paintRuler(QPainter& painter, const TimeScale& scale) const;
     void paintLanes(QPainter& painter, const TimeScale& scale) const;
@@ -98,9 +107,15 @@ private:
     bool m_depthInBytes = false;
     int m_arrowsDrawn = 0;
     int m_bundlesDrawn = 0;
+    int m_linesDrawn = 0;
     // Where the last bundle count label of the channel being painted ends: counts that would
     // overlap it are left out (6 px bundles cannot each carry one).
     double m_bundleLabelEnd = 0;
+    QRectF m_exposed; // the part of the widget being painted
+    // The on-screen lines of the arrows drawn in this paint, and the labels' boxes.
+    static constexpr size_t kDrawnLineSlots = 4093;
+    std::array<quint64, kDrawnLineSlots> m_drawnLines{};
+    std::vector<QRectF> m_labelBoxes;
     bool m_dragging = false;
     double m_dragX = 0;
     double m_pressX = 0;
