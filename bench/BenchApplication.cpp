@@ -1,6 +1,6 @@
 #include "BenchApplication.h"
 
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 
 #include <QEvent>
 #include <QMetaEnum>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipe/Error.h"
+#include "base/Error.h"
 
 namespace pipescope::bench {
 

@@ -2,7 +2,7 @@
 
 #include "BenchError.h"
 #include "SyntheticRun.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "trace/TelemetryDecoder.h"
 #include "trace/TraceStore.h"
 #include "trace/Tracer.h"

@@ -3,7 +3,7 @@
 #include "BenchError.h"
 #include "ForkedChild.h"
 #include "RawConnection.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 
 #include <QByteArray>

@@ -2,7 +2,7 @@
 
 #include "BenchError.h"
 #include "ForkedChild.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 #include "run/FloodRoles.h"
 #include "trace/TelemetryDecoder.h"

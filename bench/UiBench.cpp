@@ -6,7 +6,7 @@
 #include "SyntheticRun.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
 #include <QCoreApplication>

@@ -10,7 +10,7 @@
 #include "Samples.h"
 #include "TracingBench.h"
 #include "UiBench.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
 #include <QFile>

@@ -4,6 +4,7 @@
 #include "pipe/Deadline.h"
 #include "wire/PickleReader.h"
 #include "wire/PickleWriter.h"
+#include "wire/PyRepr.h"
 
 #include <cerrno>
 #include <csignal>
@@ -363,8 +364,12 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
     const auto size = static_cast<qint64>(bytes.size());
     if (m_observer)
         m_observer->received(*this, started, bytes, nullptr);
-    if (capacity - offset < size)
-        return Error(ErrorKind::BufferTooShort, QString(), frameBytes(**frame));
+    if (capacity - offset < size) {
+        // As CPython prints it: the message, its only argument, as its repr.
+        QByteArray payload = frameBytes(**frame);
+        const QString repr = reprBytes(payload);
+        return Error(ErrorKind::BufferTooShort, repr, std::move(payload));
+    }
     std::memcpy(buffer.data() + offset, bytes.data(), bytes.size());
     return size;
 }

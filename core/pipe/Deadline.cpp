@@ -11,13 +11,6 @@ namespace {
 constexpr qint64 kNsPerSecond = 1'000'000'000;
 }
 
-qint64 monotonicNs()
-{
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<qint64>(now.tv_sec) * kNsPerSecond + now.tv_nsec;
-}
-
 Result<Deadline> Deadline::after(double seconds)
 {
     if (std::isnan(seconds))

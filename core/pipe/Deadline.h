@@ -1,6 +1,7 @@
 #pragma once
 
-#include "pipe/Result.h"
+#include "base/MonotonicClock.h"
+#include "base/Result.h"
 
 #include <poll.h>
 #include <span>
@@ -32,9 +33,6 @@ private:
     bool m_infinite = true;
     qint64 m_atNs = 0;
 };
-
-// The monotonic clock in nanoseconds: one clock for every process on the machine.
-qint64 monotonicNs();
 
 // ppoll() on `descriptors` until one is ready or `deadline` passes, retrying after EINTR against
 // the original deadline. Returns the number of ready descriptors (0 on timeout).

@@ -1,6 +1,6 @@
 #include "run/ConsolePrinter.h"
 
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "run/ScenarioRunner.h"
 
 #include "pipe/ConnectionNotifier.h"
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 #include "run/DescriptorHandover.h"
 #include "run/ScenarioCatalog.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipe/Result.h"
+#include "base/Result.h"
 #include "trace/TraceEvent.h"
 
 #include <QByteArrayView>

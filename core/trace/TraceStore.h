@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipe/Result.h"
+#include "base/Result.h"
 #include "trace/ChunkedColumn.h"
 #include "trace/TextPool.h"
 #include "trace/TraceEvent.h"

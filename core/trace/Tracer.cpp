@@ -1,6 +1,6 @@
 #include "trace/Tracer.h"
 
-#include "pipe/Deadline.h"
+#include "base/MonotonicClock.h"
 #include "wire/PyRepr.h"
 #include "wire/Value.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipe/Error.h"
+#include "base/Error.h"
 #include "wire/FrameHeader.h"
 
 #include <QByteArray>

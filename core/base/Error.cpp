@@ -1,6 +1,4 @@
-#include "pipe/Error.h"
-
-#include "wire/PyRepr.h"
+#include "base/Error.h"
 
 #include <cerrno>
 #include <cstring>
@@ -58,8 +56,6 @@ QString Error::pythonType() const
 
 QString Error::toString() const
 {
-    if (m_kind == ErrorKind::BufferTooShort)
-        return pythonType() + QStringLiteral(": ") + reprBytes(m_payload);
     if (m_message.isEmpty())
         return pythonType();
     return pythonType() + QStringLiteral(": ") + m_message;

@@ -36,7 +36,7 @@ public:
 
     ErrorKind kind() const { return m_kind; }
     const QString& message() const { return m_message; }
-    // The whole message, for BufferTooShort.
+    // The whole message, for BufferTooShort (whose message() is its repr).
     const QByteArray& payload() const { return m_payload; }
     int errnum() const { return m_errnum; }
 
