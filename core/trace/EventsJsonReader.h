@@ -21,6 +21,8 @@ class TraceStore;
 //
 // A line that is not a JSON object, lacks a field its kind needs, names an unknown kind, state
 // or signal, or holds an event the store refuses fails the whole read, with its line number.
+// The mark of an interrupted run (a runner error with an `interrupted` field) sets
+// TraceStore::interruptedBy() instead of becoming an event; files without one read as before.
 class EventsJsonReader
 {
 public:

@@ -94,10 +94,24 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
 Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
 {
     ChunkedOutput output(device);
+    qint64 last = 0;
     for (const quint32 e : store.eventsByTime()) {
         appendEvent(output.buffer(), store, e);
+        last = store.time(e);
         if (Status written = output.flushIfFull(); !written)
             return written;
+    }
+    if (store.interruptedBy() != 0) {
+        // An error event to readers that do not know the mark; last, so that time order holds.
+        const QByteArray signal = signalName(store.interruptedBy()).toUtf8();
+        QByteArray& out = output.buffer();
+        out.append("{\"t_ns\":");
+        out.append(QByteArray::number(last));
+        appendText(out, "process", "runner");
+        appendText(out, "kind", "error");
+        appendText(out, "message", QByteArray("the run was interrupted by " + signal));
+        appendText(out, "interrupted", signal);
+        out.append("}\n");
     }
     return output.finish();
 }
