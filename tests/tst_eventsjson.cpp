@@ -423,7 +423,10 @@ void TestEventsJson::missingFileIsAnError()
     const QString path = directory.filePath(QStringLiteral("absent.jsonl"));
     const auto read = EventsJsonReader::readFile(path);
     QVERIFY(!read.ok());
-    QVERIFY2(read.error().message().contains(path), qPrintable(read.error().message()));
+    // The path once, first: callers (the window) prefix it with nothing but their verb.
+    QVERIFY2(read.error().message().startsWith(path + QStringLiteral(": ")),
+             qPrintable(read.error().message()));
+    QCOMPARE(read.error().message().count(path), 1);
 
     QFile bad(directory.filePath(QStringLiteral("bad.jsonl")));
     QVERIFY(bad.open(QIODevice::WriteOnly));

@@ -354,7 +354,8 @@ bool MainWindow::openEvents(const QString& path)
 {
     auto store = EventsJsonReader::readFile(path);
     if (!store) {
-        m_stateLabel->setText(tr("Cannot open %1: %2").arg(path, store.error().message()));
+        // The message names the path already.
+        m_stateLabel->setText(tr("Cannot open %1").arg(store.error().message()));
         return false;
     }
     auto run = std::make_unique<Run>();

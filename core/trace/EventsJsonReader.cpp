@@ -378,8 +378,7 @@ Result<std::unique_ptr<TraceStore>> EventsJsonReader::readFile(const QString& pa
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error(ErrorKind::System,
-                     QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        return Error(ErrorKind::System, QStringLiteral("%1: %2").arg(path, file.errorString()));
     Result<std::unique_ptr<TraceStore>> store = read(file);
     if (!store)
         return Error(store.error().kind(),
