@@ -2,6 +2,8 @@
 // messages, and the --events and --trace files parsed back and checked.
 #include "PerfettoImport.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,8 +12,15 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
+#include <fcntl.h>
 #include <map>
+#include <poll.h>
 #include <set>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 namespace {
 
@@ -22,11 +31,18 @@ struct Outcome
     QByteArray err;
 };
 
+// Where the commands run, so that a bad command line that makes a file makes it there.
+QString g_workingDirectory;
+
 Outcome pipescope(const QStringList& arguments,
-                  const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
+                  const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+                  const QString& standardOutputFile = {})
 {
     QProcess process;
     process.setProcessEnvironment(environment);
+    process.setWorkingDirectory(g_workingDirectory);
+    if (!standardOutputFile.isEmpty())
+        process.setStandardOutputFile(standardOutputFile, QIODevice::Append);
     process.start(QStringLiteral(PIPESCOPE_PATH), arguments);
     if (!process.waitForFinished(120000))
         qFatal("pipescope did not finish");
@@ -34,13 +50,10 @@ Outcome pipescope(const QStringList& arguments,
             process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
-QList<QJsonObject> readEvents(const QString& path)
+QList<QJsonObject> parseEvents(const QByteArray& text)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("no events file");
     QList<QJsonObject> events;
-    for (const QByteArray& line : file.readAll().split('\n')) {
+    for (const QByteArray& line : text.split('\n')) {
         if (line.isEmpty())
             continue;
         QJsonParseError error;
@@ -52,12 +65,100 @@ QList<QJsonObject> readEvents(const QString& path)
     return events;
 }
 
+QList<QJsonObject> readEvents(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("no events file");
+    return parseEvents(file.readAll());
+}
+
+// A character device like /dev/null (1,3) or /dev/full (1,7) inside `directory`, so that a
+// writer that replaces what is at its path damages only a copy; /dev/full itself when not root
+// (where a writer cannot replace it).
+QString deviceNode(const QTemporaryDir& directory, const char* name, unsigned minor)
+{
+    const QString path = directory.filePath(QString::fromLatin1(name));
+    if (::mknod(QFile::encodeName(path).constData(), S_IFCHR | 0666, makedev(1, minor)) == 0)
+        return path;
+    if (::geteuid() == 0)
+        qFatal("mknod failed as root");
+    return minor == 7 ? QStringLiteral("/dev/full") : QStringLiteral("/dev/null");
+}
+
+bool isCharacterDevice(const QString& path)
+{
+    struct stat status = {};
+    return ::lstat(QFile::encodeName(path).constData(), &status) == 0 && S_ISCHR(status.st_mode);
+}
+
+// The pids of the processes whose parent is `parent`.
+QList<qint64> childrenOf(qint64 parent)
+{
+    QList<qint64> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString& entry : entries) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        // pid (comm) state ppid ...: comm may hold spaces and parentheses, so from the last ')'.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toLongLong() == parent)
+            children.append(pid);
+    }
+    return children;
+}
+
+// Whether `pid` is a live (not zombie) pipescope-worker.
+bool workerAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return text.contains("(pipescope-worke") && close > 0 && text.size() > close + 2 &&
+           text[close + 2] != 'Z' && text[close + 2] != 'X';
+}
+
+// Starts a run that goes on until it is stopped, and waits until both workers are there and have
+// printed their first line.
+bool startEndlessRun(QProcess& process, const QStringList& extra, QList<qint64>& workers)
+{
+    process.setWorkingDirectory(g_workingDirectory);
+    // Whoever started the test may have had these ignored (a background job's SIGINT), which
+    // the CLI then rightly leaves ignored.
+    process.setChildProcessModifier([] {
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP})
+            ::signal(signal, SIG_DFL);
+    });
+    process.start(
+        QStringLiteral(PIPESCOPE_PATH),
+        QStringList{"run", "flood", "--param", "count=100000000", "--param", "delay=0.01"} + extra);
+    if (!process.waitForStarted(30000))
+        return false;
+    QByteArray out;
+    while (!out.contains("Receiver: Running") || !out.contains("Sender: Running")) {
+        if (!process.waitForReadyRead(60000))
+            return false;
+        out += process.readAllStandardOutput();
+    }
+    workers = childrenOf(process.processId());
+    return workers.size() == 2;
+}
+
 } // namespace
 
 class TestCli : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { g_workingDirectory = m_directory.path(); }
     void listShowsEveryScenarioAndItsParameters();
     void runPrintsTheTutorialLines();
     void aDrawnSeedIsPrintedAndReplays();
@@ -66,6 +167,23 @@ private Q_SLOTS:
     void aFailingChildIsNamed();
     void eventsFileHasTheDocumentedFields();
     void traceFileOpensWithArrowsAndCounters();
+    void equalsFormTakesTheValue();
+    void eventsToAFifoAreStreamedInPlace();
+    void eventsToADeviceAreWrittenInPlace();
+    void dashMeansStandardOutput();
+    void devStdoutWritesToTheDescriptor();
+    void aFullDeviceSaysWhichFileAndWhy_data();
+    void aFullDeviceSaysWhichFileAndWhy();
+    void aShortWriteToAFileSaysWhy();
+    void failedWritesToStdoutExit1_data();
+    void failedWritesToStdoutExit1();
+    void unwritableOutputFailsBeforeTheRun_data();
+    void unwritableOutputFailsBeforeTheRun();
+    void windowArgumentsAreCheckedWithoutADisplay_data();
+    void windowArgumentsAreCheckedWithoutADisplay();
+    void aSignalStopsTheRunAndKeepsItsEvents_data();
+    void aSignalStopsTheRunAndKeepsItsEvents();
+    void workersEndWhenTheRunnerIsKilled();
 
 private:
     QTemporaryDir m_directory;
@@ -148,6 +266,56 @@ void TestCli::badCommandLinesExitWith2_data()
     QTest::newRow("bad time scale") << QStringList{"run", "poll", "--time-scale", "-1"}
                                     << QByteArray("--time-scale must be from 0 to 1000");
     QTest::newRow("no scenario") << QStringList{"run"} << QByteArray("run needs a scenario");
+    // Output options.
+    QTest::newRow("empty events") << QStringList{"run", "poll", "--time-scale", "0", "--events", ""}
+                                  << QByteArray("--events needs a file name");
+    QTest::newRow("events and trace the same file")
+        << QStringList{"run", "poll", "--time-scale", "0", "--events", "same", "--trace", "./same"}
+        << QByteArray("--events and --trace name the same file");
+    QTest::newRow("events and trace both stdout")
+        << QStringList{"run", "poll", "--time-scale", "0", "--events", "-", "--trace=-"}
+        << QByteArray("--events and --trace name the same file");
+    QTest::newRow("option as a value")
+        << QStringList{"run", "poll", "--time-scale", "0", "--events", "--quiet"}
+        << QByteArray("--events needs a value (for a name that starts with --, write "
+                      "--events=./--quiet)");
+    QTest::newRow("twice: param") << QStringList{"run",     "poll",    "--time-scale", "0",
+                                                 "--param", "count=2", "--param",      "count=3"}
+                                  << QByteArray("--param count is given twice");
+    QTest::newRow("twice: seed") << QStringList{"run",    "poll", "--time-scale", "0",
+                                                "--seed", "1",    "--seed=2"}
+                                 << QByteArray("--seed is given twice");
+    QTest::newRow("twice: time scale")
+        << QStringList{"run", "poll", "--time-scale", "0", "--time-scale", "0"}
+        << QByteArray("--time-scale is given twice");
+    QTest::newRow("twice: events")
+        << QStringList{"run", "poll", "--time-scale", "0", "--events", "a", "--events", "b"}
+        << QByteArray("--events is given twice");
+    QTest::newRow("twice: trace") << QStringList{"run",     "poll", "--time-scale", "0",
+                                                 "--trace", "a",    "--trace",      "b"}
+                                  << QByteArray("--trace is given twice");
+    // Values: what the user typed is echoed, and only plain numbers are taken.
+    QTest::newRow("integer echoed as typed")
+        << QStringList{"run", "flood", "--param", "count=0"}
+        << QByteArray("count=0 is not allowed: count is an integer from 1 to 100000000");
+    QTest::newRow("integer in exponent form")
+        << QStringList{"run", "flood", "--time-scale", "0", "--param", "count=1e3"}
+        << QByteArray("count=1e3 is not allowed: count is an integer from 1 to 100000000");
+    QTest::newRow("integer with a fraction")
+        << QStringList{"run", "flood", "--time-scale", "0", "--param", "count=2.5"}
+        << QByteArray("count=2.5 is not allowed: count is an integer from 1 to 100000000");
+    QTest::newRow("float out of range")
+        << QStringList{"run", "pingpong", "--param", "threshold=1e400"}
+        << QByteArray("threshold=1e400 is out of range: threshold is a number from 0.0 to "
+                      "1000000.0");
+    QTest::newRow("seed with a space")
+        << QStringList{"run", "poll", "--time-scale", "0", "--seed", " 7"}
+        << QByteArray("--seed takes a non-negative integer, not ' 7'");
+    QTest::newRow("seed with a plus")
+        << QStringList{"run", "poll", "--time-scale", "0", "--seed", "+7"}
+        << QByteArray("--seed takes a non-negative integer, not '+7'");
+    QTest::newRow("time scale out of range") << QStringList{"run", "poll", "--time-scale", "1e400"}
+                                             << QByteArray("--time-scale must be from 0 to 1000");
 }
 
 void TestCli::badCommandLinesExitWith2()
@@ -285,6 +453,316 @@ void TestCli::traceFileOpensWithArrowsAndCounters()
         for (size_t i = 1; i < list.size(); ++i)
             QVERIFY2(list[i].first >= list[i - 1].second, "overlapping slices on one thread");
     }
+}
+
+void TestCli::equalsFormTakesTheValue()
+{
+    const QString path = m_directory.filePath(QStringLiteral("equals.jsonl"));
+    const Outcome outcome = pipescope({"run", "poll", "--seed=5", "--time-scale=0",
+                                       "--param=count=3", "--events=" + path, "--quiet"});
+    QCOMPARE(outcome.exitCode, 0);
+    int sends = 0;
+    for (const QJsonObject& event : readEvents(path))
+        sends += event.value(QStringLiteral("kind")).toString() == QLatin1String("send");
+    QCOMPARE(sends, 4); // count=3 and the final None
+}
+
+void TestCli::eventsToAFifoAreStreamedInPlace()
+{
+    const QString path = m_directory.filePath(QStringLiteral("events.fifo"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    // Opened without blocking, before the writer: the writer's open then finds a reader.
+    const int reader = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK);
+    QVERIFY(reader >= 0);
+    QProcess process;
+    process.setWorkingDirectory(g_workingDirectory);
+    process.start(QStringLiteral(PIPESCOPE_PATH),
+                  {"run", "poll", "--seed", "5", "--time-scale", "0", "--param", "count=3",
+                   "--events", path, "--quiet"});
+    QByteArray received;
+    char buffer[65536];
+    for (bool running = true; running;) {
+        running = !process.waitForFinished(10);
+        pollfd readable = {reader, POLLIN, 0};
+        while (::poll(&readable, 1, 0) > 0) {
+            const ssize_t n = ::read(reader, buffer, sizeof buffer);
+            if (n <= 0)
+                break;
+            received.append(buffer, n);
+        }
+    }
+    ::close(reader);
+    QCOMPARE(process.exitCode(), 0);
+    struct stat status = {};
+    QCOMPARE(::lstat(QFile::encodeName(path).constData(), &status), 0);
+    QVERIFY2(S_ISFIFO(status.st_mode), "the FIFO was replaced");
+    const QList<QJsonObject> events = parseEvents(received);
+    QVERIFY(events.size() > 10);
+    QCOMPARE(events.last().value(QStringLiteral("kind")).toString(), QStringLiteral("exit"));
+}
+
+void TestCli::eventsToADeviceAreWrittenInPlace()
+{
+    const QString device = deviceNode(m_directory, "null", 3);
+    const Outcome outcome = pipescope({"run", "poll", "--seed", "5", "--time-scale", "0", "--param",
+                                       "count=2", "--events", device, "--quiet"});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(isCharacterDevice(device), "the device was replaced by a file");
+    QVERIFY(isCharacterDevice(QStringLiteral("/dev/null")));
+}
+
+void TestCli::dashMeansStandardOutput()
+{
+    const Outcome events = pipescope(
+        {"run", "poll", "--seed", "5", "--time-scale", "0", "--param", "count=2", "--events", "-"});
+    QCOMPARE(events.exitCode, 0);
+    QVERIFY(!QFile::exists(m_directory.filePath(QStringLiteral("-"))));
+    // Standard output holds the events only: the console lines and the summary go to stderr.
+    const QList<QJsonObject> parsed = parseEvents(events.out);
+    QVERIFY(parsed.size() > 10);
+    QVERIFY2(events.err.contains("\nSummary: poll, 3 messages"), events.err.constData());
+    QVERIFY(events.err.startsWith("Sender: Running\n") || events.err.startsWith("Receiver: "));
+
+    const Outcome trace = pipescope(
+        {"run", "pingpong", "--seed", "7", "--time-scale", "0", "--trace", "-", "--quiet"});
+    QCOMPARE(trace.exitCode, 0);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(trace.out, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QVERIFY(!document.object().value(QStringLiteral("traceEvents")).toArray().isEmpty());
+}
+
+void TestCli::devStdoutWritesToTheDescriptor()
+{
+    // `pipescope run ... --events /dev/stdout >> file`: the events go where stdout goes, after
+    // what the file held, and the file is not replaced.
+    const QString path = m_directory.filePath(QStringLiteral("stdout.jsonl"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"t_ns\":0,\"process\":\"runner\",\"kind\":\"error\",\"message\":\"before\"}\n");
+    file.close();
+    struct stat before = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &before), 0);
+    const Outcome outcome = pipescope({"run", "poll", "--seed", "5", "--time-scale", "0", "--param",
+                                       "count=2", "--events", "/dev/stdout", "--quiet"},
+                                      QProcessEnvironment::systemEnvironment(), path);
+    QCOMPARE(outcome.exitCode, 0);
+    struct stat after = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &after), 0);
+    QCOMPARE(after.st_ino, before.st_ino);
+    const QList<QJsonObject> events = readEvents(path); // every line is an event
+    QVERIFY(events.size() > 10);
+    QCOMPARE(events.first().value(QStringLiteral("message")).toString(), QStringLiteral("before"));
+    QVERIFY(outcome.err.contains("Summary: poll"));
+}
+
+void TestCli::aFullDeviceSaysWhichFileAndWhy_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::newRow("events") << QStringLiteral("--events");
+    QTest::newRow("trace") << QStringLiteral("--trace");
+}
+
+void TestCli::aFullDeviceSaysWhichFileAndWhy()
+{
+    QFETCH(QString, option);
+    const QString device = deviceNode(m_directory, qPrintable(QStringLiteral("full") + option), 7);
+    const Outcome outcome = pipescope({"run", "poll", "--seed", "5", "--time-scale", "0", "--param",
+                                       "count=2", option, device, "--quiet"});
+    QCOMPARE(outcome.exitCode, 1);
+    const QByteArray expected =
+        QByteArray(QByteArray("pipescope: cannot write ") + QFile::encodeName(device) +
+                   QByteArray(": No space left on device\n"));
+    QVERIFY2(outcome.err.contains(expected), outcome.err.constData());
+    QCOMPARE(outcome.err.count("pipescope: "), 1);
+    QVERIFY(isCharacterDevice(device));
+}
+
+void TestCli::aShortWriteToAFileSaysWhy()
+{
+    // A file size limit makes a regular file's writes stop part way, as a disk that fills up
+    // does: the reason must come through, not "Unknown error".
+    const QString path = m_directory.filePath(QStringLiteral("limited.jsonl"));
+    QProcess process;
+    process.setWorkingDirectory(g_workingDirectory);
+    process.setChildProcessModifier([] {
+        const rlimit limit = {4096, 4096};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        ::signal(SIGXFSZ, SIG_IGN);
+    });
+    process.start(
+        QStringLiteral(PIPESCOPE_PATH),
+        {"run", "flood", "--param", "count=200", "--time-scale", "0", "--quiet", "--events", path});
+    QVERIFY(process.waitForFinished(120000));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray err = process.readAllStandardError();
+    const QByteArray expected =
+        "pipescope: cannot write " + QFile::encodeName(path) + ": File too large\n";
+    QVERIFY2(err.contains(expected), err.constData());
+    QVERIFY(!QFile::exists(path)); // replaced only once complete: never
+}
+
+void TestCli::failedWritesToStdoutExit1_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("list") << QStringList{"list"};
+    QTest::newRow("run") << QStringList{"run", "poll", "--time-scale", "0", "--quiet"};
+    QTest::newRow("help") << QStringList{"--help"};
+}
+
+void TestCli::failedWritesToStdoutExit1()
+{
+    QFETCH(QStringList, arguments);
+    const QString device = deviceNode(
+        m_directory,
+        qPrintable(QStringLiteral("stdout-full-") + QString::fromLatin1(QTest::currentDataTag())),
+        7);
+    const Outcome outcome = pipescope(arguments, QProcessEnvironment::systemEnvironment(), device);
+    QCOMPARE(outcome.exitCode, 1);
+    QVERIFY2(outcome.err.contains(
+                 "pipescope: cannot write to standard output: No space left on device\n"),
+             outcome.err.constData());
+    QVERIFY(isCharacterDevice(device));
+}
+
+void TestCli::unwritableOutputFailsBeforeTheRun_data()
+{
+    QTest::addColumn<QStringList>("output");
+    QTest::addColumn<QByteArray>("says");
+    QTest::newRow("events in a missing directory")
+        << QStringList{"--events", "missing/events.jsonl"}
+        << QByteArray("pipescope: cannot write missing/events.jsonl: No such file or directory");
+    QTest::newRow("trace in a missing directory")
+        << QStringList{"--trace", "missing/trace.json"}
+        << QByteArray("pipescope: cannot write missing/trace.json: No such file or directory");
+    QTest::newRow("a directory") << QStringList{"--events", "."}
+                                 << QByteArray("pipescope: cannot write .: Is a directory");
+    QTest::newRow("a read-only place")
+        << QStringList{"--trace", "/proc/pipescope-trace.json"}
+        << QByteArray("pipescope: cannot write /proc/pipescope-trace.json: ");
+}
+
+void TestCli::unwritableOutputFailsBeforeTheRun()
+{
+    QFETCH(QStringList, output);
+    QFETCH(QByteArray, says);
+    // A worker that leaves a mark: none must start.
+    const QString mark = m_directory.filePath(QStringLiteral("worker-started"));
+    const QString fake = m_directory.filePath(QStringLiteral("marking-worker"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QByteArray("#!/bin/sh\ntouch '") + QFile::encodeName(mark) +
+                 QByteArray("'\nexit 0\n"));
+    script.close();
+    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PIPESCOPE_WORKER"), fake);
+    const Outcome outcome =
+        pipescope(QStringList{"run", "poll", "--time-scale", "0", "--quiet"} + output, environment);
+    QCOMPARE(outcome.exitCode, 1);
+    QVERIFY2(outcome.err.startsWith(says), outcome.err.constData());
+    QVERIFY2(!QFile::exists(mark), "a worker started");
+    QVERIFY(!outcome.out.contains("Summary"));
+}
+
+void TestCli::windowArgumentsAreCheckedWithoutADisplay_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("says");
+    QTest::newRow("a misspelt command")
+        << QStringList{"lst"} << QByteArray("pipescope: unknown argument 'lst'");
+    QTest::newRow("unknown scenario")
+        << QStringList{"--run", "nosuch"} << QByteArray("unknown scenario 'nosuch'");
+    QTest::newRow("--run without a scenario")
+        << QStringList{"--run"} << QByteArray("--run needs a value");
+    QTest::newRow("--screenshot without a value")
+        << QStringList{"--run", "pingpong", "--screenshot"}
+        << QByteArray("--screenshot needs a value");
+    QTest::newRow("--screenshot without --run")
+        << QStringList{"--screenshot", "x.png"} << QByteArray("--screenshot needs --run");
+    QTest::newRow("bad parameter") << QStringList{"--run=flood", "--param", "count=1e3"}
+                                   << QByteArray("count=1e3 is not allowed");
+}
+
+void TestCli::windowArgumentsAreCheckedWithoutADisplay()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, says);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY"})
+        environment.remove(QString::fromLatin1(name));
+    const Outcome outcome = pipescope(arguments, environment);
+    QCOMPARE(outcome.exitCode, 2);
+    QVERIFY2(outcome.err.contains(says), outcome.err.constData());
+    QVERIFY(outcome.err.contains("usage: pipescope"));
+}
+
+void TestCli::aSignalStopsTheRunAndKeepsItsEvents_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("SIGINT") << int(SIGINT) << QStringLiteral("SIGINT");
+    QTest::newRow("SIGTERM") << int(SIGTERM) << QStringLiteral("SIGTERM");
+    QTest::newRow("SIGHUP") << int(SIGHUP) << QStringLiteral("SIGHUP");
+}
+
+void TestCli::aSignalStopsTheRunAndKeepsItsEvents()
+{
+    QFETCH(int, signal);
+    QFETCH(QString, name);
+    const QString events = m_directory.filePath(name + QStringLiteral(".jsonl"));
+    const QString trace = m_directory.filePath(name + QStringLiteral(".json"));
+    QProcess process;
+    QList<qint64> workers;
+    QVERIFY(startEndlessRun(process, {"--events", events, "--trace", trace}, workers));
+    QCOMPARE(::kill(pid_t(process.processId()), signal), 0);
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 128 + signal);
+    for (const qint64 worker : workers)
+        QVERIFY2(!workerAlive(worker), "a worker outlived the run");
+    const QList<QJsonObject> parsed = readEvents(events);
+    int sends = 0;
+    int marks = 0;
+    for (const QJsonObject& event : parsed) {
+        sends += event.value(QStringLiteral("kind")).toString() == QLatin1String("send");
+        if (event.contains(QStringLiteral("interrupted"))) {
+            ++marks;
+            QCOMPARE(event.value(QStringLiteral("interrupted")).toString(), name);
+            QCOMPARE(event.value(QStringLiteral("process")).toString(), QStringLiteral("runner"));
+        }
+    }
+    QVERIFY(sends > 0);
+    QCOMPARE(marks, 1);
+    QCOMPARE(parsed.last().value(QStringLiteral("interrupted")).toString(), name);
+    QFile traceFile(trace);
+    QVERIFY(traceFile.open(QIODevice::ReadOnly));
+    QJsonParseError error;
+    QJsonDocument::fromJson(traceFile.readAll(), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const QByteArray says = "pipescope: interrupted by " + name.toLatin1();
+    QVERIFY(process.readAllStandardError().contains(says));
+}
+
+void TestCli::workersEndWhenTheRunnerIsKilled()
+{
+    QProcess process;
+    QList<qint64> workers;
+    QVERIFY(startEndlessRun(process, {}, workers));
+    QCOMPARE(::kill(pid_t(process.processId()), SIGKILL), 0);
+    QVERIFY(process.waitForFinished(60000));
+    // Bounded, generous: this is about ending at all, not about how fast.
+    QElapsedTimer waited;
+    waited.start();
+    auto anyAlive = [&] { return std::any_of(workers.begin(), workers.end(), workerAlive); };
+    while (anyAlive() && waited.elapsed() < 60000)
+        QTest::qWait(50);
+    const bool orphaned = anyAlive();
+    for (const qint64 worker : workers) {
+        if (workerAlive(worker))
+            ::kill(pid_t(worker), SIGKILL); // not left behind by a failing test
+    }
+    QVERIFY2(!orphaned, "a worker outlived its runner");
 }
 
 QTEST_GUILESS_MAIN(TestCli)

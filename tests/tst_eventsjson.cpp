@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <csignal>
 #include <limits>
 
 using namespace pipescope;
@@ -225,6 +226,7 @@ private Q_SLOTS:
     void refusesBadLines_data();
     void refusesBadLines();
     void missingFileIsAnError();
+    void anInterruptedRunIsMarkedAndReadBack();
     void messagesCsv();
     void csvQuotesNamesAndHalfMessages();
 };
@@ -421,7 +423,10 @@ void TestEventsJson::missingFileIsAnError()
     const QString path = directory.filePath(QStringLiteral("absent.jsonl"));
     const auto read = EventsJsonReader::readFile(path);
     QVERIFY(!read.ok());
-    QVERIFY2(read.error().message().contains(path), qPrintable(read.error().message()));
+    // The path once, first: callers (the window) prefix it with nothing but their verb.
+    QVERIFY2(read.error().message().startsWith(path + QStringLiteral(": ")),
+             qPrintable(read.error().message()));
+    QCOMPARE(read.error().message().count(path), 1);
 
     QFile bad(directory.filePath(QStringLiteral("bad.jsonl")));
     QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -431,6 +436,37 @@ void TestEventsJson::missingFileIsAnError()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().message(),
              bad.fileName() + QStringLiteral(": line 1: missing field \"t_ns\""));
+}
+
+void TestEventsJson::anInterruptedRunIsMarkedAndReadBack()
+{
+    TraceStore plain;
+    buildRun(plain, 0);
+    TraceStore interrupted;
+    buildRun(interrupted, 0);
+    interrupted.setInterruptedBy(SIGINT);
+    const QByteArray marked = eventsOf(interrupted);
+    // The mark is the last line, a runner error to readers that do not know it.
+    QVERIFY(marked.startsWith(eventsOf(plain)));
+    QCOMPARE(marked.mid(eventsOf(plain).size()),
+             QByteArray("{\"t_ns\":970,\"process\":\"runner\",\"kind\":\"error\",\"message\":"
+                        "\"the run was interrupted by SIGINT\",\"interrupted\":\"SIGINT\"}\n"));
+    auto read = readEvents(marked);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    QCOMPARE((*read)->interruptedBy(), SIGINT);
+    compareStores(**read, plain); // the mark is not an event
+    QCOMPARE(eventsOf(**read), marked);
+    // A file without one is a whole run.
+    auto old = readEvents(eventsOf(plain));
+    QVERIFY(old.ok());
+    QCOMPARE((*old)->interruptedBy(), 0);
+    // A mark must name a signal, and come from the runner.
+    const QByteArray badSignal = "{\"t_ns\":1,\"process\":\"runner\",\"kind\":\"error\","
+                                 "\"message\":\"x\",\"interrupted\":\"SIGNOPE\"}\n";
+    QVERIFY(!readEvents(badSignal).ok());
+    const QByteArray notRunner = "{\"t_ns\":1,\"process\":\"a\",\"kind\":\"error\","
+                                 "\"message\":\"x\",\"interrupted\":\"SIGINT\"}\n";
+    QVERIFY(!readEvents(notRunner).ok());
 }
 
 void TestEventsJson::messagesCsv()

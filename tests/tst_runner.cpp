@@ -322,9 +322,9 @@ void TestRunner::badRequestsSayWhatIsAllowed_data()
                                        << "has no parameter 'count'; it has: threshold";
     QTest::newRow("out of range")
         << "sender-receiver" << ParameterValues{{"count", 0}}
-        << "count=0.0 is not allowed: count is an integer from 1 to 1000000";
-    QTest::newRow("not an integer")
-        << "flood" << ParameterValues{{"count", 2.5}} << "count is an integer";
+        << "count=0 is not allowed: count is an integer from 1 to 1000000";
+    QTest::newRow("not an integer") << "flood" << ParameterValues{{"count", 2.5}}
+                                    << "count=2.5 is not allowed: count is an integer";
 }
 
 void TestRunner::badRequestsSayWhatIsAllowed()

@@ -82,6 +82,7 @@ private Q_SLOTS:
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
     void savedEventsShowTheSameMessages();
+    void anOpenErrorNamesThePathOnce();
     void renderedTimelineHasArrowsWhereTheyBelong();
     void crashedLaneIsRed();
     void aFileOfManyChannelsOpensInBoundedSpace();
@@ -286,6 +287,23 @@ void TestUi::savedEventsShowTheSameMessages()
             window.messageModel()->index(row, MessageTableModel::Received).data().toString());
     QCOMPARE(after, before);
     QCOMPARE(window.currentStore()->undeliveredCount(), 1);
+}
+
+void TestUi::anOpenErrorNamesThePathOnce()
+{
+    MainWindow window;
+    const QString path = m_directory.filePath(QStringLiteral("not-events.jsonl"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not json\n");
+    file.close();
+    QVERIFY(!window.openEvents(path));
+    const QString text = window.stateLabel()->text();
+    QVERIFY2(text.startsWith(QStringLiteral("Cannot open ") + path + QStringLiteral(": line 1: ")),
+             qPrintable(text));
+    QCOMPARE(text.count(path), 1);
+    QVERIFY(!window.openEvents(m_directory.filePath(QStringLiteral("absent.jsonl"))));
+    QCOMPARE(window.stateLabel()->text().count(QStringLiteral("absent.jsonl")), 1);
 }
 
 void TestUi::renderedTimelineHasArrowsWhereTheyBelong()

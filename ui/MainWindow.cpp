@@ -12,6 +12,7 @@
 #include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/MessagesCsvWriter.h"
+#include "trace/OutputFile.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -24,6 +25,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPixmap>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -36,6 +38,20 @@
 #include <QVBoxLayout>
 
 namespace pipescope {
+
+namespace {
+
+// Like every export, through OutputFile: a file replaced once complete, a device written in place.
+Status savePng(const QPixmap& pixmap, const QString& path)
+{
+    return OutputFile::save(path, [&](QIODevice& device) -> Status {
+        if (!pixmap.save(&device, "PNG"))
+            return Error(ErrorKind::System, QStringLiteral("the PNG could not be written"));
+        return {};
+    });
+}
+
+} // namespace
 
 // One entry of the run history: a run PipeScope made, or one read back from an events file.
 struct MainWindow::Run
@@ -338,7 +354,8 @@ bool MainWindow::openEvents(const QString& path)
 {
     auto store = EventsJsonReader::readFile(path);
     if (!store) {
-        m_stateLabel->setText(tr("Cannot open %1: %2").arg(path, store.error().message()));
+        // The message names the path already.
+        m_stateLabel->setText(tr("Cannot open %1").arg(store.error().message()));
         return false;
     }
     auto run = std::make_unique<Run>();
@@ -555,8 +572,8 @@ void MainWindow::exportTo(const QString& what)
         written = EventsJsonWriter::writeFile(*store, path);
     else if (what == QLatin1String("csv"))
         written = MessagesCsvWriter::writeFile(*store, path);
-    else if (!m_timeline->grab().save(path, "PNG"))
-        written = Error(ErrorKind::System, tr("cannot write %1").arg(path));
+    else
+        written = savePng(m_timeline->grab(), path);
     m_stateLabel->setText(written ? tr("Exported %1").arg(path)
                                   : tr("Export failed: %1").arg(written.error().message()));
 }
@@ -568,7 +585,7 @@ void MainWindow::captureWhenFinished(const QString& path)
         QTimer::singleShot(300, this, [this, path] {
             refresh();
             repaint();
-            Q_EMIT captured(grab().save(path, "PNG"));
+            Q_EMIT captured(savePng(grab(), path).ok());
         });
     };
     const ScenarioRunner* runner = currentRunner();

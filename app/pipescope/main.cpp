@@ -4,6 +4,7 @@
 #include "run/CommandLine.h"
 
 #include <QApplication>
+#include <algorithm>
 #include <cstdio>
 
 namespace {
@@ -13,6 +14,26 @@ int usageError(const QString& message)
     std::fprintf(stderr, "pipescope: %s\n%s", qPrintable(message),
                  qPrintable(pipescope::CommandLine::usage()));
     return 2;
+}
+
+// Qt's own options (QGuiApplication, QApplication): left to QApplication. Those in the first
+// list take a value.
+bool isQtOption(const QString& argument, bool& takesValue)
+{
+    static const char* const valued[] = {
+        "-platform",    "-platformpluginpath", "-platformtheme", "-plugin",     "-qwindowgeometry",
+        "-qwindowicon", "-qwindowtitle",       "-style",         "-stylesheet", "-session",
+        "-display",     "-geometry",           "-title",         "-name",       "-fontengine"};
+    static const char* const flags[] = {"-reverse",     "-nograb", "-dograb", "-sync",
+                                        "-widgetcount", "-visual", "-cmap"};
+    auto among = [&](const auto& list) {
+        return std::any_of(std::begin(list), std::end(list),
+                           [&](const char* option) { return argument == QLatin1String(option); });
+    };
+    takesValue = among(valued);
+    return takesValue || among(flags) || argument.startsWith(QLatin1String("-qmljsdebugger=")) ||
+           argument.startsWith(QLatin1String("-style=")) ||
+           argument.startsWith(QLatin1String("-stylesheet="));
 }
 
 } // namespace
@@ -27,48 +48,72 @@ int main(int argc, char* argv[])
         return pipescope::CommandLine::run(arguments);
     }
 
-    QApplication application(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("PipeScope"));
-    QApplication::setApplicationName(QStringLiteral("PipeScope"));
-    QApplication::setDesktopFileName(QStringLiteral("pipescope"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
-
+    // Every argument is checked before the application object exists: without a display, that
+    // aborts, and a typo deserves a usage message, not SIGABRT.
+    QStringList ours;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        bool takesValue = false;
+        if (isQtOption(arguments[i], takesValue)) {
+            i += takesValue ? 1 : 0;
+            continue;
+        }
+        ours.append(arguments[i]);
+    }
     std::optional<pipescope::RunRequest> request;
     QString screenshot;
-    if (!arguments.isEmpty()) {
-        if (arguments.takeFirst() != QLatin1String("--run") || arguments.isEmpty())
-            return usageError(QStringLiteral("unknown arguments"));
-        const QString scenario = arguments.takeFirst();
-        auto parsed = pipescope::CommandLine::takeRunOptions(scenario, arguments);
+    auto window = pipescope::CommandLine::takeValuedOptions(
+        ours, {QStringLiteral("--run"), QStringLiteral("--screenshot")});
+    if (!window)
+        return usageError(window.error().message());
+    QString scenario;
+    for (const auto& [option, value] : *window) {
+        QString& target = option == QLatin1String("--run") ? scenario : screenshot;
+        if (!target.isNull())
+            return usageError(QStringLiteral("%1 is given twice").arg(option));
+        if (value.isEmpty())
+            return usageError(QStringLiteral("%1 needs a value").arg(option));
+        target = value;
+    }
+    if (scenario.isNull()) {
+        if (!screenshot.isNull())
+            return usageError(QStringLiteral("--screenshot needs --run SCENARIO"));
+        if (!ours.isEmpty())
+            return usageError(QStringLiteral("unknown argument '%1'").arg(ours.first()));
+    } else {
+        auto parsed = pipescope::CommandLine::takeRunOptions(scenario, ours);
         if (!parsed)
             return usageError(parsed.error().message());
-        if (arguments.size() == 2 && arguments[0] == QLatin1String("--screenshot"))
-            screenshot = arguments[1];
-        else if (!arguments.isEmpty())
-            return usageError(QStringLiteral("unknown option '%1'").arg(arguments.first()));
+        if (!ours.isEmpty())
+            return usageError(QStringLiteral("unknown argument '%1'").arg(ours.first()));
         auto settings = pipescope::ScenarioRunner::resolve(*parsed);
         if (!settings)
             return usageError(settings.error().message());
         request = *parsed;
     }
 
-    pipescope::MainWindow window;
-    window.show();
+    QApplication application(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("PipeScope"));
+    QApplication::setApplicationName(QStringLiteral("PipeScope"));
+    QApplication::setDesktopFileName(QStringLiteral("pipescope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
+
+    pipescope::MainWindow mainWindow;
+    mainWindow.show();
     if (!request)
         return QApplication::exec();
-    if (!window.startRun(*request))
+    if (!mainWindow.startRun(*request))
         return 1;
     if (screenshot.isEmpty())
         return QApplication::exec();
     int exitCode = 1;
-    QObject::connect(&window, &pipescope::MainWindow::captured, &application, [&](bool saved) {
-        const pipescope::ScenarioRunner* runner = window.currentRunner();
+    QObject::connect(&mainWindow, &pipescope::MainWindow::captured, &application, [&](bool saved) {
+        const pipescope::ScenarioRunner* runner = mainWindow.currentRunner();
         exitCode = saved && runner && runner->succeeded() ? 0 : 1;
         if (!saved)
             std::fprintf(stderr, "pipescope: cannot write %s\n", qPrintable(screenshot));
         QApplication::quit();
     });
-    window.captureWhenFinished(screenshot);
+    mainWindow.captureWhenFinished(screenshot);
     QApplication::exec();
     return exitCode;
 }

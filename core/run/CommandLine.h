@@ -10,8 +10,15 @@ namespace pipescope {
 //   pipescope list
 //   pipescope run SCENARIO [--seed N] [--time-scale X] [--param NAME=VALUE]... [--events FILE]
 //                 [--trace FILE] [--quiet]
-// Exit codes: 0 success; 1 a child failed, crashed or deadlocked, or a file could not be
-// written; 2 a bad command line (unknown scenario, parameter, or value out of range).
+// Every option that takes a value takes it as the next argument or after '=' (--seed=7); a
+// value that starts with "--" only after '=' (--events=./--odd). An option given twice is an
+// error (--param: the same NAME twice). FILE "-" is standard output; the console lines and the
+// summary then go to standard error.
+// Exit codes: 0 success; 1 a child failed, crashed or deadlocked, a file or standard output
+// could not be written (an output path that cannot be opened fails before the run starts);
+// 2 a bad command line (unknown scenario, option or parameter, a value out of range, an option
+// twice); 128+N when signal N (SIGHUP 129, SIGINT 130, SIGTERM 143) interrupted the run: the
+// children are stopped and the files written with what was recorded, marked as interrupted.
 class CommandLine
 {
 public:
@@ -20,9 +27,15 @@ public:
     // Runs it inside an existing QCoreApplication; returns the exit code.
     static int run(const QStringList& arguments);
     static QString usage();
-    // Takes --seed N, --time-scale X and --param NAME=VALUE out of `arguments` (leaving the rest)
-    // into a request for `scenario`; a malformed value is an InvalidArgument error.
+    // Takes --seed N, --time-scale X and --param NAME=VALUE (or --seed=N ...) out of `arguments`
+    // (leaving the rest) into a request for `scenario`; a malformed, out-of-range or repeated
+    // value is an InvalidArgument error whose message echoes what was typed.
     static Result<RunRequest> takeRunOptions(const QString& scenario, QStringList& arguments);
+    // Takes the options named in `names` ("--name VALUE" or "--name=VALUE") out of `arguments`,
+    // in order, leaving the rest. A missing value, or one given as the next argument that starts
+    // with "--", is an InvalidArgument error.
+    static Result<QList<std::pair<QString, QString>>> takeValuedOptions(QStringList& arguments,
+                                                                        const QStringList& names);
 
 private:
     static int list();

@@ -8,9 +8,10 @@
 
 namespace pipescope {
 
-ConsolePrinter::ConsolePrinter(const TraceStore& store, bool quiet)
+ConsolePrinter::ConsolePrinter(const TraceStore& store, bool quiet, std::FILE* out)
     : m_store(store)
     , m_quiet(quiet)
+    , m_out(out)
 {}
 
 void ConsolePrinter::print(bool everything)
@@ -36,8 +37,8 @@ void ConsolePrinter::print(bool everything)
             continue;
         const QByteArray text = m_store.text(e);
         if (m_store.kind(e) == EventKind::Stdout) {
-            std::fwrite(text.data(), 1, size_t(text.size()), stdout);
-            std::fputc('\n', stdout);
+            std::fwrite(text.data(), 1, size_t(text.size()), m_out);
+            std::fputc('\n', m_out);
         } else {
             std::fprintf(stderr, "[%s] %.*s\n",
                          qPrintable(m_store.processName(m_store.processOf(e))), int(text.size()),
@@ -45,7 +46,6 @@ void ConsolePrinter::print(bool everything)
         }
     }
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(printed));
-    std::fflush(stdout);
 }
 
 } // namespace pipescope

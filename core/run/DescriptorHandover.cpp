@@ -1,7 +1,9 @@
 #include "run/DescriptorHandover.h"
 
 #include <QProcess>
+#include <csignal>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -12,7 +14,13 @@ bool DescriptorHandover::apply(QProcess& process, const QList<int>& descriptors)
     if (descriptors.size() > kMaxDescriptors)
         return false;
     std::vector<int> sources(descriptors.begin(), descriptors.end());
-    process.setChildProcessModifier([sources] {
+    const pid_t parent = ::getpid();
+    process.setChildProcessModifier([sources, parent] {
+        // The child ends with this process, however it ends (SIGKILL included): the kernel sends
+        // it SIGTERM when its parent dies. A parent that died before this call has already
+        // handed the child on, so getppid() is no longer its pid: then the child ends now.
+        if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent)
+            ::_exit(127);
         // Runs in the child between fork and exec: async-signal-safe calls only. The descriptors
         // are first moved out of the way of their targets (those copies are close-on-exec), then
         // dup2()ed into place, which clears close-on-exec on the targets.

@@ -8,7 +8,8 @@ namespace pipescope {
 
 // Hands descriptors of this process down to a child started by QProcess: in the child, the i-th
 // descriptor becomes number kFirstChildDescriptor + i, inherited across exec; every other
-// descriptor of ours stays close-on-exec and never reaches the child.
+// descriptor of ours stays close-on-exec and never reaches the child. The child is also bound to
+// this process's life (PR_SET_PDEATHSIG): when its parent dies, even by SIGKILL, it gets SIGTERM.
 class DescriptorHandover
 {
 public:

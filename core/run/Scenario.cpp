@@ -2,6 +2,7 @@
 
 #include "wire/PyRepr.h"
 
+#include <QRegularExpression>
 #include <cmath>
 
 namespace pipescope {
@@ -9,6 +10,36 @@ namespace pipescope {
 QString ScenarioParameter::format(double value, bool integer)
 {
     return integer ? QString::number(static_cast<qint64>(value)) : reprFloat(value);
+}
+
+QString ScenarioParameter::allowed() const
+{
+    return QStringLiteral("%1 from %2 to %3")
+        .arg(integer ? QStringLiteral("an integer") : QStringLiteral("a number"),
+             format(minimum, integer), format(maximum, integer));
+}
+
+Result<double> ScenarioParameter::parse(const QString& text) const
+{
+    static const QRegularExpression plainInteger(QStringLiteral("^-?[0-9]+$"));
+    static const QRegularExpression decimal(
+        QStringLiteral("^-?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$"));
+    const QString given = name + QLatin1Char('=') + text;
+    if (!decimal.match(text).hasMatch())
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("--param takes NAME=VALUE with a number, not '%1'").arg(given));
+    if (integer && !plainInteger.match(text).hasMatch())
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("%1 is not allowed: %2 is %3").arg(given, name, allowed()));
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || !std::isfinite(value))
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("%1 is out of range: %2 is %3").arg(given, name, allowed()));
+    if (value < minimum || value > maximum)
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("%1 is not allowed: %2 is %3").arg(given, name, allowed()));
+    return value;
 }
 
 QList<ChannelPlan> ScenarioPlan::channels() const
@@ -55,14 +86,14 @@ Result<ParameterValues> Scenario::resolve(const ParameterValues& given) const
         const bool wrongType = parameter->integer && value != std::floor(value);
         if (std::isnan(value) || wrongType || value < parameter->minimum ||
             value > parameter->maximum) {
-            return Error(
-                ErrorKind::InvalidArgument,
-                QStringLiteral("%1=%2 is not allowed: %1 is %3 from %4 to %5")
-                    .arg(parameter->name, reprFloat(value),
-                         parameter->integer ? QStringLiteral("an integer")
-                                            : QStringLiteral("a number"),
-                         ScenarioParameter::format(parameter->minimum, parameter->integer),
-                         ScenarioParameter::format(parameter->maximum, parameter->integer)));
+            // An integer parameter's value is echoed as one when it is one (count=0, not 0.0).
+            const bool whole = std::isfinite(value) && value == std::floor(value) &&
+                               std::abs(value) < 9.007199254740992e15;
+            return Error(ErrorKind::InvalidArgument,
+                         QStringLiteral("%1=%2 is not allowed: %1 is %3")
+                             .arg(parameter->name,
+                                  ScenarioParameter::format(value, parameter->integer && whole),
+                                  parameter->allowed()));
         }
         values.insert(parameter->name, value);
     }

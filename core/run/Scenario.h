@@ -22,6 +22,13 @@ struct ScenarioParameter
 
     // The value as Python would print it (10, 0.1).
     static QString format(double value, bool integer);
+    // The value `text` gives, as a person typed it: an integer parameter takes only a plain
+    // decimal integer, a float one a finite decimal number; within the range. The errors
+    // (InvalidArgument) echo the text: "count=1e3 is not allowed: count is an integer from 1
+    // to 1000000".
+    Result<double> parse(const QString& text) const;
+    // "an integer from 1 to 1000000", "a number from 0.0 to 10.0".
+    QString allowed() const;
 };
 
 using ParameterValues = QMap<QString, double>;

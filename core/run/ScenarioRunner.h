@@ -81,6 +81,8 @@ public:
     Status start(const RunSettings& settings);
     // Asks every child to stop (SIGTERM), and kills those still there after the grace period.
     void stop();
+    // Records in the store that `signal` interrupted the run (the CLI's SIGINT, SIGTERM, SIGHUP).
+    void markInterrupted(int signal) { m_store.setInterruptedBy(signal); }
 
     State state() const { return m_state; }
     const RunSettings& settings() const { return m_settings; }

@@ -2,7 +2,7 @@
 
 #include "trace/ChunkedOutput.h"
 #include "trace/JsonText.h"
-#include "trace/SaveFile.h"
+#include "trace/OutputFile.h"
 #include "trace/TraceStore.h"
 #include "wire/PyRepr.h"
 
@@ -247,7 +247,7 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
 
 Status ChromeTraceWriter::writeFile(const TraceStore& store, const QString& path)
 {
-    return saveFile(path, [&](QIODevice& device) { return write(store, device); });
+    return OutputFile::save(path, [&](QIODevice& device) { return write(store, device); });
 }
 
 } // namespace pipescope

@@ -17,8 +17,16 @@ Status ChunkedOutput::flushIfFull()
 
 Status ChunkedOutput::finish()
 {
-    if (m_device.write(m_buffer) != m_buffer.size())
-        return Error(ErrorKind::System, m_device.errorString());
+    // A short write (a disk that fills up part way, a file size limit) is not an error to the
+    // device, which says "Unknown error" then: writing the rest gets the real reason (ENOSPC).
+    qsizetype done = 0;
+    while (done < m_buffer.size()) {
+        const qint64 written = m_device.write(m_buffer.constData() + done, m_buffer.size() - done);
+        if (written <= 0)
+            return Error(ErrorKind::System, written < 0 ? m_device.errorString()
+                                                        : QStringLiteral("nothing was written"));
+        done += written;
+    }
     m_buffer.resize(0);
     return {};
 }

@@ -301,6 +301,20 @@ Status Builder::addLine(const QByteArray& line)
         break;
     case EventKind::Error:
         text = fields.string("message").toUtf8();
+        if (fields.has("interrupted")) {
+            // The mark of an interrupted run: a property of the run, not an event of its own.
+            const QString signalText = fields.string("interrupted");
+            const std::optional<int> signal = signalNamed(signalText);
+            if (!fields.error().isEmpty())
+                break;
+            if (!signal)
+                return malformed(QStringLiteral("unknown signal \"%1\"").arg(signalText));
+            if (processName != QLatin1String("runner"))
+                return malformed(QStringLiteral("an interrupted mark from \"%1\", not the runner")
+                                     .arg(processName));
+            m_store->setInterruptedBy(*signal);
+            return {};
+        }
         break;
     }
     if (!fields.error().isEmpty())
@@ -364,8 +378,7 @@ Result<std::unique_ptr<TraceStore>> EventsJsonReader::readFile(const QString& pa
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error(ErrorKind::System,
-                     QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        return Error(ErrorKind::System, QStringLiteral("%1: %2").arg(path, file.errorString()));
     Result<std::unique_ptr<TraceStore>> store = read(file);
     if (!store)
         return Error(store.error().kind(),

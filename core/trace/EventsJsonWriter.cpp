@@ -2,7 +2,7 @@
 
 #include "trace/ChunkedOutput.h"
 #include "trace/JsonText.h"
-#include "trace/SaveFile.h"
+#include "trace/OutputFile.h"
 #include "trace/TraceStore.h"
 #include "wire/PyRepr.h"
 
@@ -94,17 +94,31 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
 Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
 {
     ChunkedOutput output(device);
+    qint64 last = 0;
     for (const quint32 e : store.eventsByTime()) {
         appendEvent(output.buffer(), store, e);
+        last = store.time(e);
         if (Status written = output.flushIfFull(); !written)
             return written;
+    }
+    if (store.interruptedBy() != 0) {
+        // An error event to readers that do not know the mark; last, so that time order holds.
+        const QByteArray signal = signalName(store.interruptedBy()).toUtf8();
+        QByteArray& out = output.buffer();
+        out.append("{\"t_ns\":");
+        out.append(QByteArray::number(last));
+        appendText(out, "process", "runner");
+        appendText(out, "kind", "error");
+        appendText(out, "message", QByteArray("the run was interrupted by " + signal));
+        appendText(out, "interrupted", signal);
+        out.append("}\n");
     }
     return output.finish();
 }
 
 Status EventsJsonWriter::writeFile(const TraceStore& store, const QString& path)
 {
-    return saveFile(path, [&](QIODevice& device) { return write(store, device); });
+    return OutputFile::save(path, [&](QIODevice& device) { return write(store, device); });
 }
 
 } // namespace pipescope

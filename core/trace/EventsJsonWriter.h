@@ -18,6 +18,8 @@ class TraceStore;
 //   stdout, stderr  text
 //   exit         exit_code or signal, pid, text
 //   error        message
+// A run that a signal interrupted ends with a runner error whose `interrupted` field names the
+// signal ("SIGINT"): the mark, which EventsJsonReader reads back as TraceStore::interruptedBy().
 class EventsJsonWriter
 {
 public:

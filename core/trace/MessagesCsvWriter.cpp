@@ -1,7 +1,7 @@
 #include "trace/MessagesCsvWriter.h"
 
 #include "trace/ChunkedOutput.h"
-#include "trace/SaveFile.h"
+#include "trace/OutputFile.h"
 #include "trace/TraceStore.h"
 
 #include <QIODevice>
@@ -74,7 +74,7 @@ Status MessagesCsvWriter::write(const TraceStore& store, QIODevice& device)
 
 Status MessagesCsvWriter::writeFile(const TraceStore& store, const QString& path)
 {
-    return saveFile(path, [&](QIODevice& device) { return write(store, device); });
+    return OutputFile::save(path, [&](QIODevice& device) { return write(store, device); });
 }
 
 } // namespace pipescope

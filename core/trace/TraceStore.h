@@ -93,6 +93,10 @@ public:
     // The run's start on the monotonic clock: every time the store gives is relative to it.
     void setOrigin(qint64 monotonicNs) { m_origin = monotonicNs; }
     qint64 origin() const { return m_origin; }
+    // The signal that interrupted the run (0: it was not interrupted): what was recorded is a
+    // part of the run. Exports carry it (the events file as a mark; see EventsJsonWriter).
+    void setInterruptedBy(int signal) { m_interruptedBy = signal; }
+    int interruptedBy() const { return m_interruptedBy; }
 
     int addProcess(const QString& name, const QString& role);
     int addChannel(const QString& name, int from, int to);
@@ -179,6 +183,7 @@ private:
     static qint64 messageSize(const TimeList& cumulative, size_t seq);
 
     qint64 m_origin = 0;
+    int m_interruptedBy = 0;
     std::vector<Process> m_processes;
     std::vector<Channel> m_channels;
     ChunkedColumn<Message> m_messages;
