@@ -35,8 +35,12 @@ UiBench::Paint UiBench::paint(qint64 messages, int repeats)
                 fail("paint: the synthetic run does not fit the store");
         });
     for (int p = 0; p < store.processCount(); ++p) {
-        store.process(p).pid = 40'000 + p;
-        store.process(p).ended = true;
+        store.setPid(p, 40'000 + p);
+        TelemetryRecord exit;
+        exit.kind = EventKind::Exit;
+        exit.tNs = exit.startNs = end;
+        if (!store.append(p, exit, "exited with code 0"))
+            fail("paint: the synthetic run does not fit the store");
     }
     result.messages = qint64(store.messages().size());
     result.events = store.eventCount();

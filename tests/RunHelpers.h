@@ -1,6 +1,7 @@
 #pragma once
 
 // Runs scenarios in tests with real pipescope-worker processes, and checks what they recorded.
+#include "run/ScenarioCatalog.h"
 #include "run/ScenarioRunner.h"
 #include "trace/TraceStore.h"
 
@@ -27,7 +28,7 @@ inline RunSettings settingsFor(const QString& scenario, quint64 seed, double tim
     request.seed = seed;
     request.timeScale = timeScale;
     request.parameters = parameters;
-    auto settings = ScenarioRunner::resolve(request);
+    auto settings = ScenarioCatalog::resolve(request);
     if (!settings)
         qFatal("%s", qPrintable(settings.error().toString()));
     return *settings;

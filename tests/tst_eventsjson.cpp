@@ -66,12 +66,7 @@ public:
         r.detail = crashed ? 1 : 0;
         r.amount = status;
         add(process, r, text);
-        TraceStore::Process& ended = m_store.process(process);
-        ended.pid = pid;
-        ended.ended = true;
-        ended.crashed = crashed;
-        ended.exitCode = crashed ? 0 : status;
-        ended.signal = crashed ? status : 0;
+        m_store.setPid(process, pid);
     }
 
 private:

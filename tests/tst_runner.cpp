@@ -189,7 +189,7 @@ void TestRunner::aDeadlockIsReportedByName()
     settings.plan.processes[0].role = QStringLiteral("receiver");
     settings.plan.processes[0].name = QStringLiteral("left");
     settings.plan.processes[1].name = QStringLiteral("right");
-    settings.plan.pipes[0].duplex = true;
+    settings.plan.pipes[0].kind = PipeKind::Duplex;
     auto runner = makeRunner();
     QVERIFY(runner->start(settings).ok());
     QVERIFY(waitForEnd(*runner));
@@ -215,7 +215,7 @@ void TestRunner::afterADeadlockAReaderWhoseWritersAreGoneGetsEof()
     RunSettings settings = settingsFor(QStringLiteral("sender-receiver"), 0, 0, {{"count", 3}});
     settings.plan.processes.append(
         ProcessPlan{QStringLiteral("forgotten"), QStringLiteral("receiver"), 0, {}});
-    settings.plan.pipes.append(PipePlan{false, 2, 0});
+    settings.plan.pipes.append(PipePlan{PipeKind::OneWay, 2, 0});
     auto runner = makeRunner();
     QVERIFY(runner->start(settings).ok());
     QVERIFY(waitForEnd(*runner));
@@ -335,7 +335,7 @@ void TestRunner::badRequestsSayWhatIsAllowed()
     RunRequest request;
     request.scenario = scenario;
     request.parameters = parameters;
-    const auto settings = ScenarioRunner::resolve(request);
+    const auto settings = ScenarioCatalog::resolve(request);
     QVERIFY(!settings.ok());
     QCOMPARE(settings.error().kind(), ErrorKind::InvalidArgument);
     QVERIFY2(settings.error().message().contains(says), qPrintable(settings.error().message()));

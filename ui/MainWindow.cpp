@@ -8,6 +8,7 @@
 #include "TimeAxis.h"
 #include "TimeScale.h"
 #include "TimelineView.h"
+#include "run/ScenarioCatalog.h"
 #include "trace/ChromeTraceWriter.h"
 #include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
@@ -306,7 +307,7 @@ bool MainWindow::startRunFromGallery()
 
 bool MainWindow::startRun(const RunRequest& request)
 {
-    auto settings = ScenarioRunner::resolve(request);
+    auto settings = ScenarioCatalog::resolve(request);
     if (!settings) {
         m_stateLabel->setText(tr("Cannot run: %1").arg(settings.error().message()));
         return false;

@@ -2,6 +2,7 @@
 // running a scenario (and with --screenshot, saving a PNG of it once the run has ended).
 #include "MainWindow.h"
 #include "run/CommandLine.h"
+#include "run/ScenarioCatalog.h"
 
 #include <QApplication>
 #include <algorithm>
@@ -85,7 +86,7 @@ int main(int argc, char* argv[])
             return usageError(parsed.error().message());
         if (!ours.isEmpty())
             return usageError(QStringLiteral("unknown argument '%1'").arg(ours.first()));
-        auto settings = pipescope::ScenarioRunner::resolve(*parsed);
+        auto settings = pipescope::ScenarioCatalog::resolve(*parsed);
         if (!settings)
             return usageError(settings.error().message());
         request = *parsed;

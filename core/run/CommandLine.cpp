@@ -276,7 +276,7 @@ Result<RunRequest> CommandLine::takeRunOptions(const QString& scenario, QStringL
                         parameter = &candidate;
                 }
             }
-            // An unknown scenario or parameter is ScenarioRunner::resolve()'s to report.
+            // An unknown scenario or parameter is ScenarioCatalog::resolve()'s to report.
             double number = std::numeric_limits<double>::quiet_NaN();
             if (parameter) {
                 auto parsed = parameter->parse(value.mid(equals + 1));
@@ -323,7 +323,7 @@ int CommandLine::runScenario(QStringList arguments)
         canonicalOutput(eventsPath) == canonicalOutput(tracePath))
         return usageError(QStringLiteral("--events and --trace name the same file (%1)")
                               .arg(canonicalOutput(eventsPath)));
-    auto settings = ScenarioRunner::resolve(request);
+    auto settings = ScenarioCatalog::resolve(request);
     if (!settings)
         return usageError(settings.error().message());
 

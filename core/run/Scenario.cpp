@@ -49,7 +49,7 @@ QList<ChannelPlan> ScenarioPlan::channels() const
         const PipePlan& pipe = pipes[i];
         const QString& first = processes[pipe.firstProcess].name;
         const QString& second = processes[pipe.secondProcess].name;
-        if (pipe.duplex) {
+        if (pipe.kind == PipeKind::Duplex) {
             result.append(
                 {first + QStringLiteral("->") + second, pipe.firstProcess, pipe.secondProcess, i});
             result.append(

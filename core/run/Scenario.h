@@ -43,12 +43,20 @@ struct ProcessPlan
     QStringList extraArguments;
 };
 
+// Which multiprocessing.Pipe: Pipe() (duplex: a socketpair, both ends read and write) or
+// Pipe(duplex=False) (one way: a pipe(), the first end reads and the second writes).
+enum class PipeKind
+{
+    Duplex,
+    OneWay,
+};
+
 // One multiprocessing.Pipe of a scenario. Duplex: `firstProcess` gets the first end and
-// `secondProcess` the second. Simplex: the first end reads, so `firstProcess` is the reader and
+// `secondProcess` the second. One way: the first end reads, so `firstProcess` is the reader and
 // `secondProcess` the writer.
 struct PipePlan
 {
-    bool duplex = true;
+    PipeKind kind = PipeKind::Duplex;
     int firstProcess = 0;
     int secondProcess = 1;
 };

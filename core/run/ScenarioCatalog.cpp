@@ -1,5 +1,7 @@
 #include "run/ScenarioCatalog.h"
 
+#include <QRandomGenerator>
+
 namespace pipescope {
 
 namespace {
@@ -20,12 +22,12 @@ ScenarioParameter floatParameter(const char* name, double value, double minimum,
 // end. Simplex: the first process writes, so it gets the second end (Pipe(duplex=False) returns
 // the read end first).
 ScenarioPlan pairPlan(const char* firstName, const char* firstRole, const char* secondName,
-                      const char* secondRole, bool duplex)
+                      const char* secondRole, PipeKind kind)
 {
     ScenarioPlan plan;
     plan.processes = {ProcessPlan{QLatin1String(firstName), QLatin1String(firstRole), 0, {}},
                       ProcessPlan{QLatin1String(secondName), QLatin1String(secondRole), 0, {}}};
-    plan.pipes = {duplex ? PipePlan{true, 0, 1} : PipePlan{false, 1, 0}};
+    plan.pipes = {kind == PipeKind::Duplex ? PipePlan{kind, 0, 1} : PipePlan{kind, 1, 0}};
     return plan;
 }
 
@@ -43,7 +45,7 @@ QList<Scenario> makeCatalog()
     senderReceiver.parameters = {
         intParameter("count", 10, 1, 1000000, "values the sender draws and sends before None")};
     senderReceiver.plan = [](const ParameterValues&) {
-        return pairPlan("sender", "sender", "receiver", "receiver", false);
+        return pairPlan("sender", "sender", "receiver", "receiver", PipeKind::OneWay);
     };
     scenarios.append(senderReceiver);
 
@@ -57,7 +59,7 @@ QList<Scenario> makeCatalog()
     pingpong.parameters = {
         floatParameter("threshold", 10, 0, 1000000, "the game stops once a value passes it")};
     pingpong.plan = [](const ParameterValues&) {
-        ScenarioPlan plan = pairPlan("player1", "player", "player2", "player", true);
+        ScenarioPlan plan = pairPlan("player1", "player", "player2", "player", PipeKind::Duplex);
         plan.processes[0].extraArguments = {QStringLiteral("--first")};
         plan.processes[1].seedOffset = 1;
         return plan;
@@ -77,7 +79,8 @@ QList<Scenario> makeCatalog()
         intParameter("buffer", 32, 8, 4096, "the receiver's recv_bytes_into buffer, in bytes"),
         intParameter("maxlength", 100, 1, 1000000, "the receiver's last recv_bytes(maxlength)")};
     bytes.plan = [](const ParameterValues&) {
-        ScenarioPlan plan = pairPlan("sender", "bytes-sender", "receiver", "bytes-receiver", false);
+        ScenarioPlan plan =
+            pairPlan("sender", "bytes-sender", "receiver", "bytes-receiver", PipeKind::OneWay);
         // The refused message may be larger than the pipe's buffer: once the receiver has closed
         // its end, the sender must get BrokenPipeError, not block on a copy nobody reads.
         plan.parentCopies = ParentCopies::ClosedAfterStart;
@@ -96,7 +99,7 @@ QList<Scenario> makeCatalog()
         floatParameter("timeout", 0.1, 0, 60, "the receiver's poll(timeout), in seconds"),
         floatParameter("interval", 0.5, 0, 60, "the sender's longest pause, in seconds")};
     poll.plan = [](const ParameterValues&) {
-        return pairPlan("sender", "poll-sender", "receiver", "poll-receiver", false);
+        return pairPlan("sender", "poll-sender", "receiver", "poll-receiver", PipeKind::OneWay);
     };
     scenarios.append(poll);
 
@@ -113,7 +116,7 @@ QList<Scenario> makeCatalog()
         intParameter("size", 1024, 8, 16777216, "bytes per message"),
         floatParameter("delay", 0.001, 0, 10, "the receiver's pause per message, in seconds")};
     flood.plan = [](const ParameterValues&) {
-        return pairPlan("sender", "flood-sender", "receiver", "flood-receiver", false);
+        return pairPlan("sender", "flood-sender", "receiver", "flood-receiver", PipeKind::OneWay);
     };
     scenarios.append(flood);
 
@@ -134,7 +137,7 @@ QList<Scenario> makeCatalog()
         for (int k = 1; k <= producers; ++k) {
             plan.processes.append(
                 {QStringLiteral("producer%1").arg(k), QStringLiteral("producer"), k, {}});
-            plan.pipes.append({false, 0, k});
+            plan.pipes.append({PipeKind::OneWay, 0, k});
         }
         return plan;
     };
@@ -158,6 +161,32 @@ const Scenario* ScenarioCatalog::find(const QString& name)
             return &scenario;
     }
     return nullptr;
+}
+
+Result<RunSettings> ScenarioCatalog::resolve(const RunRequest& request)
+{
+    RunSettings settings;
+    settings.scenario = find(request.scenario);
+    if (!settings.scenario) {
+        QStringList names;
+        for (const Scenario& scenario : all())
+            names.append(scenario.name);
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("unknown scenario '%1'; the scenarios are: %2")
+                         .arg(request.scenario, names.join(u", ")));
+    }
+    auto values = settings.scenario->resolve(request.parameters);
+    if (!values)
+        return values.error();
+    settings.values = *values;
+    if (request.timeScale && !(*request.timeScale >= 0 && *request.timeScale <= 1000))
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("--time-scale must be from 0 to 1000 (0: no sleeping)"));
+    settings.timeScale = request.timeScale.value_or(settings.scenario->defaultTimeScale);
+    settings.seedDrawn = !request.seed;
+    settings.seed = request.seed ? *request.seed : QRandomGenerator::system()->generate();
+    settings.plan = settings.scenario->plan(settings.values);
+    return settings;
 }
 
 } // namespace pipescope

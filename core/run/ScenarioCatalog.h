@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run/Scenario.h"
+#include "run/RunRequest.h"
 
 namespace pipescope {
 
@@ -10,6 +10,10 @@ class ScenarioCatalog
 public:
     static const QList<Scenario>& all();
     static const Scenario* find(const QString& name);
+    // Checks a request against the catalog (the CLI, the window and `pipescope --run` all come
+    // here): an unknown scenario, parameter or an out-of-range value is an InvalidArgument error
+    // that says what is allowed.
+    static Result<RunSettings> resolve(const RunRequest& request);
 };
 
 } // namespace pipescope

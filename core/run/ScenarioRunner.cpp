@@ -1,15 +1,16 @@
 #include "run/ScenarioRunner.h"
 
-#include "pipe/ConnectionNotifier.h"
 #include "base/MonotonicClock.h"
+#include "pipe/ConnectionNotifier.h"
 #include "pipe/Pipe.h"
+#include "run/DeadlockDetector.h"
 #include "run/DescriptorHandover.h"
+#include "run/PipeWiring.h"
 #include "run/ScenarioCatalog.h"
 #include "trace/TelemetryDecoder.h"
 
 #include <QCoreApplication>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <csignal>
 #include <cstring>
 
@@ -24,15 +25,6 @@ struct ScenarioRunner::Child
     QByteArray partialOutput[2]; // stdout, stderr: a line not yet ended
     bool exited = false;
 };
-
-namespace {
-
-QString channelArgument(int channel)
-{
-    return channel < 0 ? QStringLiteral("-") : QString::number(channel);
-}
-
-} // namespace
 
 ScenarioRunner::ScenarioRunner(QObject* parent)
     : QObject(parent)
@@ -62,32 +54,6 @@ QString ScenarioRunner::defaultWorkerPath()
     return QCoreApplication::applicationDirPath() + QStringLiteral("/pipescope-worker");
 }
 
-Result<RunSettings> ScenarioRunner::resolve(const RunRequest& request)
-{
-    RunSettings settings;
-    settings.scenario = ScenarioCatalog::find(request.scenario);
-    if (!settings.scenario) {
-        QStringList names;
-        for (const Scenario& scenario : ScenarioCatalog::all())
-            names.append(scenario.name);
-        return Error(ErrorKind::InvalidArgument,
-                     QStringLiteral("unknown scenario '%1'; the scenarios are: %2")
-                         .arg(request.scenario, names.join(u", ")));
-    }
-    auto values = settings.scenario->resolve(request.parameters);
-    if (!values)
-        return values.error();
-    settings.values = *values;
-    if (request.timeScale && !(*request.timeScale >= 0 && *request.timeScale <= 1000))
-        return Error(ErrorKind::InvalidArgument,
-                     QStringLiteral("--time-scale must be from 0 to 1000 (0: no sleeping)"));
-    settings.timeScale = request.timeScale.value_or(settings.scenario->defaultTimeScale);
-    settings.seedDrawn = !request.seed;
-    settings.seed = request.seed ? *request.seed : QRandomGenerator::system()->generate();
-    settings.plan = settings.scenario->plan(settings.values);
-    return settings;
-}
-
 Status ScenarioRunner::start(const RunSettings& settings)
 {
     if (m_state != State::Ready)
@@ -102,35 +68,21 @@ Status ScenarioRunner::start(const RunSettings& settings)
         m_store.addChannel(channel.name, channel.from, channel.to);
 
     // Every pipe exists before any child starts.
+    const QList<EndWiring> wiring = wirePipes(plan);
     QList<QStringList> endArguments(plan.processes.size());
     QList<QList<int>> endFds(plan.processes.size());
-    for (int pipe = 0; pipe < plan.pipes.size(); ++pipe) {
-        auto ends = makePipe(plan.pipes[pipe].duplex);
-        if (!ends)
-            return ends.error();
-        const int holders[2] = {plan.pipes[pipe].firstProcess, plan.pipes[pipe].secondProcess};
-        Connection* connections[2] = {&ends->first, &ends->second};
-        for (int side = 0; side < 2; ++side) {
-            const int process = holders[side];
-            int out = -1;
-            int in = -1;
-            for (int c = 0; c < channels.size(); ++c) {
-                if (channels[c].pipe != pipe)
-                    continue;
-                if (channels[c].from == process)
-                    out = c;
-                if (channels[c].to == process)
-                    in = c;
-            }
-            // The child's descriptor number: after the telemetry one, in the order handed down.
-            const int childFd = DescriptorHandover::childDescriptor(1 + endFds[process].size());
-            endArguments[process] << QStringLiteral("--conn")
-                                  << QStringLiteral("%1:%2:%3")
-                                         .arg(childFd)
-                                         .arg(channelArgument(out), channelArgument(in));
-            endFds[process].append(*connections[side]->fileno());
-            m_ends.push_back({std::move(*connections[side]), process});
+    std::optional<PipeEnds> ends;
+    for (const EndWiring& end : wiring) {
+        if (end.side == 0) {
+            auto made = makePipe(plan.pipes[end.pipe].kind == PipeKind::Duplex);
+            if (!made)
+                return made.error();
+            ends = std::move(*made);
         }
+        Connection& connection = end.side == 0 ? ends->first : ends->second;
+        endArguments[end.process] << QStringLiteral("--conn") << end.argument();
+        endFds[end.process].append(*connection.fileno());
+        m_ends.push_back({std::move(connection), end.process});
     }
     m_state = State::Running;
     for (int i = 0; i < plan.processes.size(); ++i) {
@@ -151,7 +103,7 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
                               const QList<int>& endFds)
 {
     const ProcessPlan& plan = m_settings.plan.processes[index];
-    auto telemetry = makePipe(true);
+    auto telemetry = makePipe();
     if (!telemetry)
         return telemetry.error();
     auto child = std::make_unique<Child>();
@@ -178,12 +130,12 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
 
     Child* raw = child.get();
     connect(&child->process, &QProcess::readyReadStandardOutput, this,
-            [this, raw] { drainOutput(*raw, false, false); });
+            [this, raw] { drainOutput(*raw, Stream::Stdout, UnendedLine::Wait); });
     connect(&child->process, &QProcess::readyReadStandardError, this,
-            [this, raw] { drainOutput(*raw, true, false); });
+            [this, raw] { drainOutput(*raw, Stream::Stderr, UnendedLine::Wait); });
     connect(&child->process, &QProcess::finished, this,
             [this, raw](int exitCode, QProcess::ExitStatus status) {
-                childFinished(*raw, exitCode, status == QProcess::CrashExit);
+                childFinished(*raw, exitCode, status);
             });
     child->notifier = std::make_unique<ConnectionNotifier>(child->telemetry);
     connect(child->notifier.get(), &ConnectionNotifier::readyRead, this,
@@ -195,7 +147,7 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
     telemetry->second.close();
     if (!child->process.waitForStarted(10000))
         return Error(ErrorKind::System, child->process.errorString());
-    m_store.process(index).pid = child->process.processId();
+    m_store.setPid(index, child->process.processId());
     m_children.push_back(std::move(child));
     return {};
 }
@@ -238,8 +190,9 @@ void ScenarioRunner::ingestTelemetry(Child& child)
     }
 }
 
-void ScenarioRunner::drainOutput(Child& child, bool standardError, bool flushPartial)
+void ScenarioRunner::drainOutput(Child& child, Stream stream, UnendedLine unended)
 {
+    const bool standardError = stream == Stream::Stderr;
     QByteArray& partial = child.partialOutput[standardError ? 1 : 0];
     partial += standardError ? child.process.readAllStandardError()
                              : child.process.readAllStandardOutput();
@@ -253,7 +206,7 @@ void ScenarioRunner::drainOutput(Child& child, bool standardError, bool flushPar
         start = end + 1;
     }
     partial.remove(0, start);
-    if (flushPartial && !partial.isEmpty()) {
+    if (unended == UnendedLine::Take && !partial.isEmpty()) {
         appendRunnerEvent(child.index, standardError ? EventKind::Stderr : EventKind::Stdout, 0, 0,
                           QString::fromUtf8(partial));
         partial.clear();
@@ -261,8 +214,10 @@ void ScenarioRunner::drainOutput(Child& child, bool standardError, bool flushPar
     Q_EMIT eventsAppended();
 }
 
-void ScenarioRunner::childFinished(Child& child, int exitCode, bool crashed)
+void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatus how)
 {
+    const bool crashed = how == QProcess::CrashExit;
+    const int exitCode = status;
     if (child.exited)
         return;
     child.exited = true;
@@ -276,25 +231,18 @@ void ScenarioRunner::childFinished(Child& child, int exitCode, bool crashed)
     }
     child.notifier->setEnabled(false);
     child.telemetry.close();
-    drainOutput(child, false, true);
-    drainOutput(child, true, true);
+    drainOutput(child, Stream::Stdout, UnendedLine::Take);
+    drainOutput(child, Stream::Stderr, UnendedLine::Take);
 
-    TraceStore::Process& process = m_store.process(child.index);
-    process.ended = true;
-    process.crashed = crashed;
-    process.exitCode = crashed ? 0 : exitCode;
-    process.signal = crashed ? exitCode : 0;
-    QString how;
-    if (crashed)
-        how = QStringLiteral("was killed by %1").arg(signalName(exitCode));
-    else
-        how = QStringLiteral("exited with code %1").arg(exitCode);
-    appendRunnerEvent(child.index, EventKind::Exit, crashed ? 1 : 0, exitCode, how);
+    const TraceStore::Process& process = m_store.process(child.index);
+    const QString ending = crashed ? QStringLiteral("was killed by %1").arg(signalName(exitCode))
+                                   : QStringLiteral("exited with code %1").arg(exitCode);
+    appendRunnerEvent(child.index, EventKind::Exit, crashed ? 1 : 0, exitCode, ending);
     if (crashed || exitCode != 0) {
         appendRunnerEvent(child.index, EventKind::State, quint8(ProcessState::Crashed), exitCode,
                           {});
         if (!(m_stopRequested && crashed)) {
-            report(QStringLiteral("%1 (pid %2) %3").arg(process.name).arg(process.pid).arg(how),
+            report(QStringLiteral("%1 (pid %2) %3").arg(process.name).arg(process.pid).arg(ending),
                    child.index);
         }
         // Its peers must see EOF, as they would in CPython once every copy is closed.
@@ -358,71 +306,25 @@ void ScenarioRunner::scheduleDeadlockCheck()
         m_deadlockTimer.start(m_deadlockDelayMs);
 }
 
-std::optional<QString> ScenarioRunner::deadlockDescription() const
-{
-    QStringList waits;
-    const qint64 now = monotonicNs() - m_store.origin();
-    bool anyAlive = false;
-    for (const auto& child : m_children) {
-        if (child->exited)
-            continue;
-        anyAlive = true;
-        const TraceStore::Process& process = m_store.process(child->index);
-        if (process.state == ProcessState::BlockedRecv) {
-            // Waiting for a message: stuck unless one is on its way in.
-            for (int c = 0; c < m_store.channelCount(); ++c) {
-                const bool inbound = process.stateChannel == kNoChannel
-                                         ? m_store.channel(c).to == child->index
-                                         : process.stateChannel == c;
-                if (inbound && m_store.depthAt(c, now) > 0)
-                    return std::nullopt;
-            }
-            waits.append(process.stateChannel == kNoChannel
-                             ? QStringLiteral("%1 is blocked in recv").arg(process.name)
-                             : QStringLiteral("%1 is blocked in recv on %2")
-                                   .arg(process.name, m_store.channel(process.stateChannel).name));
-        } else if (process.state == ProcessState::BlockedSend &&
-                   process.stateChannel != kNoChannel) {
-            // A full pipe: stuck if its reader has gone or is itself blocked.
-            const int reader = m_store.channel(process.stateChannel).to;
-            const TraceStore::Process& readerProcess = m_store.process(reader);
-            const bool readerStuck = readerProcess.ended ||
-                                     readerProcess.state == ProcessState::BlockedSend ||
-                                     (readerProcess.state == ProcessState::BlockedRecv &&
-                                      readerProcess.stateChannel != process.stateChannel);
-            if (!readerStuck)
-                return std::nullopt;
-            waits.append(QStringLiteral("%1 is blocked in send on %2")
-                             .arg(process.name, m_store.channel(process.stateChannel).name));
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (!anyAlive)
-        return std::nullopt;
-    return QStringLiteral("deadlock: %1, and no live process can send what they wait for")
-        .arg(waits.join(u"; "));
-}
-
 void ScenarioRunner::checkDeadlock()
 {
     if (m_state != State::Running || m_deadlocked)
         return;
-    const std::optional<QString> description = deadlockDescription();
-    if (!description) {
-        m_deadlockSuspected = false;
-        return;
+    std::vector<int> live;
+    for (const auto& child : m_children) {
+        if (!child->exited)
+            live.push_back(child->index);
     }
-    // Declared only when nothing at all happened for a whole delay after it was first seen.
-    if (!m_deadlockSuspected || m_deadlockGeneration != m_store.generation()) {
-        m_deadlockSuspected = true;
-        m_deadlockGeneration = m_store.generation();
-        m_deadlockTimer.start(m_deadlockDelayMs);
+    const DeadlockDetector::Verdict verdict =
+        m_deadlockDetector.check(m_store, live, monotonicNs() - m_store.origin());
+    if (verdict == DeadlockDetector::Verdict::Suspected)
+        m_deadlockTimer.start(m_deadlockDelayMs); // look again once a whole delay has passed
+    if (verdict != DeadlockDetector::Verdict::Declared)
         return;
-    }
     m_deadlocked = true;
-    report(*description + QStringLiteral("; closing the runner's copies of the pipe ends so the "
-                                         "children see EOF"));
+    report(m_deadlockDetector.description() +
+           QStringLiteral("; closing the runner's copies of the pipe ends so the "
+                          "children see EOF"));
     m_ends.clear();
     // A reader whose writers are all gone now gets EOF, as in CPython. Processes that hold the
     // very ends the others read cannot be freed by that (CPython would hang there for ever): say

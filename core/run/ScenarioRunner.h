@@ -1,42 +1,21 @@
 #pragma once
 
 #include "pipe/Connection.h"
-#include "run/Scenario.h"
+#include "run/DeadlockDetector.h"
+#include "run/RunRequest.h"
 #include "trace/TraceStore.h"
 
 #include <QObject>
+#include <QProcess>
 #include <QStringList>
 #include <QTimer>
 #include <memory>
 #include <optional>
 #include <vector>
 
-class QProcess;
-
 namespace pipescope {
 
 class ConnectionNotifier;
-
-// What a person asks to run: a scenario by name, with optional seed, time scale and parameters.
-struct RunRequest
-{
-    QString scenario;
-    std::optional<quint64> seed;
-    std::optional<double> timeScale;
-    ParameterValues parameters;
-};
-
-// A request checked and completed: the scenario, the seed (drawn fresh when none was given), the
-// time scale and every parameter's value.
-struct RunSettings
-{
-    const Scenario* scenario = nullptr;
-    quint64 seed = 0;
-    bool seedDrawn = false;
-    double timeScale = 1.0;
-    ParameterValues values;
-    ScenarioPlan plan;
-};
 
 // Runs one scenario as real processes: creates its pipes, starts one pipescope-worker per role
 // with QProcess and hands each its pipe ends and a private telemetry connection; the children
@@ -66,9 +45,6 @@ public:
     explicit ScenarioRunner(QObject* parent = nullptr);
     ~ScenarioRunner() override;
 
-    // Checks a request against the catalog: an unknown scenario, parameter or an out-of-range
-    // value is an InvalidArgument error that says what is allowed.
-    static Result<RunSettings> resolve(const RunRequest& request);
     // $PIPESCOPE_WORKER if set, else pipescope-worker next to the running executable.
     static QString defaultWorkerPath();
 
@@ -111,15 +87,27 @@ private:
 
     Status launch(int index, const QList<QStringList>& endArguments, const QList<int>& endFds);
     void ingestTelemetry(Child& child);
-    void drainOutput(Child& child, bool standardError, bool flushPartial);
-    void childFinished(Child& child, int exitCode, bool crashed);
+    // Which of a child's output streams, and whether a line it has not ended yet is taken too
+    // (once the child has gone) or waits for its end.
+    enum class Stream
+    {
+        Stdout,
+        Stderr,
+    };
+    enum class UnendedLine
+    {
+        Wait,
+        Take,
+    };
+    void drainOutput(Child& child, Stream stream, UnendedLine unended);
+    // `status` is exitCode() for a normal exit, the signal for a crash.
+    void childFinished(Child& child, int status, QProcess::ExitStatus how);
     void closeEndsOf(int process);
     void report(const QString& description, int process = TraceStore::kRunner);
     void appendRunnerEvent(int process, EventKind kind, quint8 detail, qint64 amount,
                            const QString& text);
     void scheduleDeadlockCheck();
     void checkDeadlock();
-    std::optional<QString> deadlockDescription() const;
     void finishIfDone();
 
     TraceStore m_store;
@@ -135,8 +123,7 @@ private:
     int m_deadlockDelayMs = 250;
     qint64 m_endNs = 0;
     QTimer m_deadlockTimer;
-    quint64 m_deadlockGeneration = 0;
-    bool m_deadlockSuspected = false;
+    DeadlockDetector m_deadlockDetector;
 };
 
 } // namespace pipescope

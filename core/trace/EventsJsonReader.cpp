@@ -333,16 +333,9 @@ Status Builder::addLine(const QByteArray& line)
     if (!appended)
         return appended.error();
 
-    // The runner learns how a child ended; its Process records that besides the event.
-    if (*kind == EventKind::Exit && *process != TraceStore::kRunner) {
-        TraceStore::Process& ended = m_store->process(*process);
-        ended.ended = true;
-        ended.crashed = record.detail != 0;
-        ended.exitCode = ended.crashed ? 0 : static_cast<int>(record.amount);
-        ended.signal = ended.crashed ? static_cast<int>(record.amount) : 0;
-        if (pid)
-            ended.pid = *pid;
-    }
+    // How a child ended is the store's to derive from the event; its pid is carried here.
+    if (*kind == EventKind::Exit && *process != TraceStore::kRunner && pid)
+        m_store->setPid(*process, *pid);
     return {};
 }
 

@@ -193,6 +193,12 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.stateEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Poll) {
             owner.pollEvents.push_back(static_cast<quint32>(event));
+        } else if (record.kind == EventKind::Exit) {
+            // detail 1: ended by the signal `amount`; 0: exited with the code `amount`.
+            owner.ended = true;
+            owner.crashed = record.detail != 0;
+            owner.exitCode = owner.crashed ? 0 : static_cast<int>(record.amount);
+            owner.signal = owner.crashed ? static_cast<int>(record.amount) : 0;
         }
     }
     ++m_generation;

@@ -44,13 +44,13 @@ public:
         qint64 pid = 0;
         ProcessState state = ProcessState::Running;
         quint16 stateChannel = kNoChannel; // what the latest state waits on
-        bool ended = false;
-        bool crashed = false;  // ended by a signal, or stopped
-        int exitCode = 0;      // when ended normally
-        int signal = 0;        // when crashed
-        EventList events;      // its events, in time order
-        EventList stateEvents; // its state changes, in time order
-        EventList pollEvents;  // its polls, in time order
+        bool ended = false;                // it has an Exit event
+        bool crashed = false;              // ended by a signal, or stopped
+        int exitCode = 0;                  // when ended normally
+        int signal = 0;                    // when crashed
+        EventList events;                  // its events, in time order
+        EventList stateEvents;             // its state changes, in time order
+        EventList pollEvents;              // its polls, in time order
     };
 
     struct Channel
@@ -100,8 +100,11 @@ public:
 
     int addProcess(const QString& name, const QString& role);
     int addChannel(const QString& name, int from, int to);
-    Process& process(int index) { return m_processes.at(static_cast<size_t>(index)); }
+    // A process's state, end, exit code or signal are what its events say (a State event, an Exit
+    // event): writers append events and never set them. Its pid is not an event: the writer that
+    // starts or reads it sets it.
     const Process& process(int index) const { return m_processes.at(static_cast<size_t>(index)); }
+    void setPid(int process, qint64 pid) { m_processes.at(static_cast<size_t>(process)).pid = pid; }
     int processCount() const { return static_cast<int>(m_processes.size()); }
     const Channel& channel(int index) const { return m_channels.at(static_cast<size_t>(index)); }
     int channelCount() const { return static_cast<int>(m_channels.size()); }

@@ -1,0 +1,41 @@
+#include "run/PipeWiring.h"
+
+#include "run/DescriptorHandover.h"
+
+namespace pipescope {
+
+QString EndWiring::argument() const
+{
+    const auto channel = [](int c) { return c < 0 ? QStringLiteral("-") : QString::number(c); };
+    return QStringLiteral("%1:%2:%3").arg(childDescriptor).arg(channel(writes), channel(reads));
+}
+
+QList<EndWiring> wirePipes(const ScenarioPlan& plan)
+{
+    const QList<ChannelPlan> channels = plan.channels();
+    QList<int> handed(plan.processes.size(), 0); // ends each child got so far
+    QList<EndWiring> ends;
+    for (int pipe = 0; pipe < plan.pipes.size(); ++pipe) {
+        const int holders[2] = {plan.pipes[pipe].firstProcess, plan.pipes[pipe].secondProcess};
+        for (int side = 0; side < 2; ++side) {
+            EndWiring end;
+            end.pipe = pipe;
+            end.side = side;
+            end.process = holders[side];
+            for (int c = 0; c < channels.size(); ++c) {
+                if (channels[c].pipe != pipe)
+                    continue;
+                if (channels[c].from == end.process)
+                    end.writes = c;
+                if (channels[c].to == end.process)
+                    end.reads = c;
+            }
+            // Descriptor 0 of the handover is the telemetry connection.
+            end.childDescriptor = DescriptorHandover::childDescriptor(1 + handed[end.process]++);
+            ends.append(end);
+        }
+    }
+    return ends;
+}
+
+} // namespace pipescope

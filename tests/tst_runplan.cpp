@@ -1,0 +1,217 @@
+// The runner's decisions without a single process: how every scenario's pipe ends are wired into
+// its children, and when a run is deadlocked, read from synthetic stores.
+#include "run/DeadlockDetector.h"
+#include "run/DescriptorHandover.h"
+#include "run/PipeWiring.h"
+#include "run/ScenarioCatalog.h"
+#include "trace/TraceStore.h"
+
+#include <QTest>
+#include <map>
+#include <set>
+
+using namespace pipescope;
+
+namespace {
+
+TelemetryRecord state(ProcessState what, qint64 t, quint16 channel = kNoChannel)
+{
+    TelemetryRecord record;
+    record.kind = EventKind::State;
+    record.detail = quint8(what);
+    record.channel = channel;
+    record.tNs = record.startNs = t;
+    return record;
+}
+
+TelemetryRecord send(quint16 channel, qint64 seq, qint64 t)
+{
+    TelemetryRecord record;
+    record.kind = EventKind::Send;
+    record.channel = channel;
+    record.seq = seq;
+    record.tNs = record.startNs = t;
+    record.amount = 8;
+    return record;
+}
+
+TelemetryRecord exitRecord(qint64 t, int code)
+{
+    TelemetryRecord record;
+    record.kind = EventKind::Exit;
+    record.tNs = record.startNs = t;
+    record.amount = code;
+    return record;
+}
+
+// left and right, joined by one duplex pipe: channel 0 is left->right, 1 is right->left.
+void addPair(TraceStore& store)
+{
+    store.addProcess(QStringLiteral("left"), QStringLiteral("receiver"));
+    store.addProcess(QStringLiteral("right"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("left->right"), 0, 1);
+    store.addChannel(QStringLiteral("right->left"), 1, 0);
+}
+
+} // namespace
+
+class TestRunPlan : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyScenarioIsWiredEndToEnd_data();
+    void everyScenarioIsWiredEndToEnd();
+    void fanInHandsTheConsumerOneDescriptorPerPipe();
+    void twoReceiversWaitingOnEachOtherAreADeadlock();
+    void aMessageOnItsWayIsNoDeadlock();
+    void aFullPipeIsADeadlockOnlyWhenItsReaderCannotRead();
+    void aDeadlockIsDeclaredOnlyIfNothingHappensMeanwhile();
+};
+
+void TestRunPlan::everyScenarioIsWiredEndToEnd_data()
+{
+    QTest::addColumn<QString>("scenario");
+    for (const Scenario& scenario : ScenarioCatalog::all())
+        QTest::newRow(qPrintable(scenario.name)) << scenario.name;
+}
+
+void TestRunPlan::everyScenarioIsWiredEndToEnd()
+{
+    QFETCH(QString, scenario);
+    RunRequest request;
+    request.scenario = scenario;
+    request.seed = 1;
+    const auto settings = ScenarioCatalog::resolve(request);
+    QVERIFY(settings.ok());
+    const ScenarioPlan& plan = settings->plan;
+    const QList<ChannelPlan> channels = plan.channels();
+    const QList<EndWiring> ends = wirePipes(plan);
+    QCOMPARE(ends.size(), 2 * plan.pipes.size());
+
+    std::map<int, int> writers; // channel -> ends writing it
+    std::map<int, int> readers;
+    std::map<int, std::vector<int>> descriptors; // process -> its ends' descriptors, in order
+    for (const EndWiring& end : ends) {
+        const PipePlan& pipe = plan.pipes[end.pipe];
+        QCOMPARE(end.process, end.side == 0 ? pipe.firstProcess : pipe.secondProcess);
+        descriptors[end.process].push_back(end.childDescriptor);
+        if (end.writes >= 0) {
+            ++writers[end.writes];
+            QCOMPARE(channels[end.writes].from, end.process);
+            QCOMPARE(channels[end.writes].pipe, end.pipe);
+        }
+        if (end.reads >= 0) {
+            ++readers[end.reads];
+            QCOMPARE(channels[end.reads].to, end.process);
+        }
+        if (pipe.kind == PipeKind::OneWay) {
+            // Pipe(duplex=False): the first end only reads, the second only writes.
+            QCOMPARE(end.writes >= 0, end.side == 1);
+            QCOMPARE(end.reads >= 0, end.side == 0);
+        } else {
+            QVERIFY(end.writes >= 0 && end.reads >= 0);
+        }
+        QCOMPARE(end.argument(),
+                 QStringLiteral("%1:%2:%3")
+                     .arg(end.childDescriptor)
+                     .arg(end.writes < 0 ? QStringLiteral("-") : QString::number(end.writes),
+                          end.reads < 0 ? QStringLiteral("-") : QString::number(end.reads)));
+    }
+    // Every direction has exactly one writing end and one reading end.
+    for (int c = 0; c < channels.size(); ++c) {
+        QCOMPARE(writers[c], 1);
+        QCOMPARE(readers[c], 1);
+    }
+    // Each child's ends follow its telemetry descriptor, one after another.
+    for (const auto& [process, numbers] : descriptors) {
+        for (size_t i = 0; i < numbers.size(); ++i)
+            QCOMPARE(numbers[i], DescriptorHandover::childDescriptor(1 + int(i)));
+    }
+}
+
+void TestRunPlan::fanInHandsTheConsumerOneDescriptorPerPipe()
+{
+    RunRequest request;
+    request.scenario = QStringLiteral("fan-in");
+    request.parameters = {{QStringLiteral("producers"), 3}};
+    const auto settings = ScenarioCatalog::resolve(request);
+    QVERIFY(settings.ok());
+    QStringList consumer;
+    for (const EndWiring& end : wirePipes(settings->plan)) {
+        if (end.process == 0)
+            consumer.append(end.argument());
+    }
+    const auto fd = [](int i) { return DescriptorHandover::childDescriptor(i); };
+    QCOMPARE(consumer,
+             (QStringList{QStringLiteral("%1:-:0").arg(fd(1)), QStringLiteral("%1:-:1").arg(fd(2)),
+                          QStringLiteral("%1:-:2").arg(fd(3))}));
+}
+
+void TestRunPlan::twoReceiversWaitingOnEachOtherAreADeadlock()
+{
+    TraceStore store;
+    addPair(store);
+    QVERIFY(store.append(0, state(ProcessState::BlockedRecv, 10, 1), {}).ok());
+    QVERIFY(store.append(1, state(ProcessState::BlockedRecv, 11, 0), {}).ok());
+    const int live[] = {0, 1};
+    QCOMPARE(DeadlockDetector::find(store, live, 20),
+             std::optional(QStringLiteral("deadlock: left is blocked in recv on right->left; right "
+                                          "is blocked in recv on left->right, and no live process "
+                                          "can send what they wait for")));
+    // One of them still running: it may yet send.
+    QVERIFY(store.append(1, state(ProcessState::Running, 12), {}).ok());
+    QCOMPARE(DeadlockDetector::find(store, live, 20), std::nullopt);
+    QCOMPARE(DeadlockDetector::find(store, {}, 20), std::nullopt);
+}
+
+void TestRunPlan::aMessageOnItsWayIsNoDeadlock()
+{
+    TraceStore store;
+    addPair(store);
+    QVERIFY(store.append(1, send(1, 0, 5), "1").ok());
+    QVERIFY(store.append(1, state(ProcessState::BlockedRecv, 6, 0), {}).ok());
+    QVERIFY(store.append(0, state(ProcessState::BlockedRecv, 7, 1), {}).ok());
+    const int live[] = {0, 1};
+    // left waits on right->left, where a message is in flight: it will get it.
+    QCOMPARE(DeadlockDetector::find(store, live, 20), std::nullopt);
+}
+
+void TestRunPlan::aFullPipeIsADeadlockOnlyWhenItsReaderCannotRead()
+{
+    TraceStore store;
+    addPair(store);
+    QVERIFY(store.append(0, state(ProcessState::BlockedSend, 10, 0), {}).ok());
+    QVERIFY(store.append(1, state(ProcessState::Sleeping, 10), {}).ok());
+    const int both[] = {0, 1};
+    QCOMPARE(DeadlockDetector::find(store, both, 20), std::nullopt); // right will read
+    QVERIFY(store.append(1, exitRecord(15, 0), {}).ok());
+    const int onlyLeft[] = {0};
+    QCOMPARE(DeadlockDetector::find(store, onlyLeft, 20),
+             std::optional(QStringLiteral("deadlock: left is blocked in send on left->right, and "
+                                          "no live process can send what they wait for")));
+}
+
+void TestRunPlan::aDeadlockIsDeclaredOnlyIfNothingHappensMeanwhile()
+{
+    TraceStore store;
+    addPair(store);
+    QVERIFY(store.append(0, state(ProcessState::BlockedRecv, 10, 1), {}).ok());
+    QVERIFY(store.append(1, state(ProcessState::BlockedRecv, 11, 0), {}).ok());
+    const int live[] = {0, 1};
+    DeadlockDetector detector;
+    QCOMPARE(detector.check(store, live, 20), DeadlockDetector::Verdict::Suspected);
+    // Something was recorded in between (a line printed): suspected afresh, not declared.
+    TelemetryRecord line;
+    line.kind = EventKind::Stdout;
+    line.tNs = line.startNs = 21;
+    QVERIFY(store.append(0, line, "still here").ok());
+    QCOMPARE(detector.check(store, live, 30), DeadlockDetector::Verdict::Suspected);
+    QCOMPARE(detector.check(store, live, 40), DeadlockDetector::Verdict::Declared);
+    QVERIFY(detector.description().startsWith(QLatin1String("deadlock: left is blocked")));
+    // Once someone can go on, it is no longer suspected.
+    QVERIFY(store.append(1, state(ProcessState::Running, 41), {}).ok());
+    QCOMPARE(detector.check(store, live, 50), DeadlockDetector::Verdict::None);
+}
+
+QTEST_GUILESS_MAIN(TestRunPlan)
+#include "tst_runplan.moc"
