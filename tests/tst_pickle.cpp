@@ -156,6 +156,8 @@ private Q_SLOTS:
     void limits();
     void exponentialExpansion();
     void mutations();
+    void linearWork_data();
+    void linearWork();
 };
 
 void TestPickle::golden_data()
@@ -842,6 +844,121 @@ void TestPickle::mutations()
         }
     }
     QVERIFY(decoded > 0);
+}
+
+namespace {
+
+// What a peer might send that holds n elements, as CPython (or a hand-made pickle) writes it.
+QByteArray workload(const QString& kind, int n)
+{
+    QList<Value> items;
+    const auto ints = [&items, n] {
+        for (int k = 0; k < n; ++k)
+            items.append(i(k));
+    };
+    if (kind == QLatin1String("list of None")) {
+        items.fill(Value(), n);
+        return encodePickle(Value::list(items));
+    }
+    if (kind == QLatin1String("list of ints")) {
+        ints();
+        return encodePickle(Value::list(items));
+    }
+    if (kind == QLatin1String("tuple")) {
+        ints();
+        return encodePickle(Value::tuple(items));
+    }
+    if (kind == QLatin1String("set")) {
+        ints();
+        return encodePickle(Value::set(items));
+    }
+    if (kind == QLatin1String("frozenset")) {
+        ints();
+        return encodePickle(Value::frozenset(items));
+    }
+    if (kind == QLatin1String("dict")) {
+        for (int k = 0; k < n; ++k)
+            items << i(k) << Value();
+        return encodePickle(Value::dictFromItems(items));
+    }
+    if (kind == QLatin1String("dict of str")) {
+        for (int k = 0; k < n; ++k)
+            items << Value::fromStrUtf8(QByteArray::number(k)) << i(k);
+        return encodePickle(Value::dictFromItems(items));
+    }
+    if (kind == QLatin1String("nested")) {
+        for (int k = 0; k < n; ++k)
+            items.append(Value::list({i(k), Value::tuple({i(k), str("x")})}));
+        return encodePickle(Value::list(items));
+    }
+    if (kind == QLatin1String("shared via memo")) {
+        items.fill(Value::list({i(1)}), n);
+        return encodePickle(Value::list(items));
+    }
+    // By hand: one APPEND, SETITEM or MARK per element, as protocols 0 and 1 write them.
+    if (kind == QLatin1String("APPEND each"))
+        return QByteArray("\x80\x02]") + QByteArray("Na").repeated(n) + '.';
+    if (kind == QLatin1String("SETITEM each")) {
+        QByteArray out("\x80\x02}");
+        for (int k = 0; k < n; ++k)
+            out += 'J' + le64(quint64(k)).left(4) + "Ns";
+        return out + '.';
+    }
+    if (kind == QLatin1String("MARK each"))
+        return QByteArray("\x80\x02") + QByteArray("(N").repeated(n) + '.';
+    if (kind == QLatin1String("tuple in a MARK"))
+        return QByteArray("\x80\x02(") + QByteArray("N").repeated(n) + "t.";
+    qFatal("no workload %s", qPrintable(kind));
+}
+
+} // namespace
+
+void TestPickle::linearWork_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<bool>("refusedGlobal");
+    for (const char* kind : {"list of None", "list of ints", "tuple", "set", "frozenset", "dict",
+                             "dict of str", "nested", "shared via memo", "APPEND each",
+                             "SETITEM each", "MARK each", "tuple in a MARK"}) {
+        QTest::addRow("%s", kind) << QString::fromLatin1(kind) << false;
+        QTest::addRow("%s, then a refused global", kind) << QString::fromLatin1(kind) << true;
+    }
+}
+
+// Decoding work grows linearly with the input: 4 times the elements cost at most about 4 times
+// the steps (counted by the reader, not timed), whether the pickle decodes or is refused at its
+// end. A quadratic reader lets any peer stall a receiver with a pickle of a megabyte.
+void TestPickle::linearWork()
+{
+    QFETCH(QString, kind);
+    QFETCH(bool, refusedGlobal);
+    constexpr int N = 20'000;
+    qint64 steps[2] = {};
+    qsizetype sizes[2] = {};
+    for (int k = 0; k < 2; ++k) {
+        QByteArray pickle = workload(kind, k == 0 ? N : 4 * N);
+        if (refusedGlobal) {
+            pickle.chop(1); // STOP
+            pickle += "\x8c\x02os\x8c\x06system\x93.";
+        }
+        sizes[k] = pickle.size();
+        PickleWork work;
+        const Result<Value> r = decodePickle(pickle, PickleLimits{}, &work);
+        if (refusedGlobal) {
+            QVERIFY2(!r.ok(), describe(r).constData());
+            QVERIFY2(r.error().message().contains(QLatin1String("STACK_GLOBAL")),
+                     describe(r).constData());
+        } else {
+            // STOP with MARKs open is an error; everything else decodes.
+            QVERIFY2(r.ok() != (kind == QLatin1String("MARK each")), describe(r).constData());
+        }
+        steps[k] = work.steps;
+        QVERIFY(work.steps >= N); // the counter counts
+    }
+    const double ratio = double(steps[1]) / double(steps[0]);
+    qInfo("%s: %lld steps for %lld bytes, %lld for %lld bytes (x%.2f)", qPrintable(kind), steps[0],
+          qint64(sizes[0]), steps[1], qint64(sizes[1]), ratio);
+    QVERIFY2(ratio <= 4.5, qPrintable(QStringLiteral("work grew %1 times").arg(ratio)));
 }
 
 QTEST_APPLESS_MAIN(TestPickle)

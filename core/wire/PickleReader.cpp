@@ -197,9 +197,12 @@ public:
         , m_seed(QHashSeed::globalSeed())
     {}
 
+    qint64 steps() const { return m_steps; }
+
     Result<Value> run()
     {
         for (;;) {
+            ++m_steps;
             if (m_p == m_end)
                 return Error(ErrorKind::Eof, QStringLiteral("Ran out of input"));
             m_opOffset = m_p - m_begin;
@@ -397,6 +400,7 @@ private:
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
+            m_steps += m_stack.size() - mark;
             m_stack.resize(mark);
             return true;
         }
@@ -560,6 +564,8 @@ private:
 
     bool push(const Ref& ref)
     {
+        if (m_stack.size() == m_stack.capacity())
+            m_steps += m_stack.size(); // the move to a larger buffer
         m_stack.append(ref);
         return true;
     }
@@ -618,11 +624,23 @@ private:
             ++m_nodes[ref.node].uses;
     }
 
+    // Makes room for `extra` more items, growing geometrically: reserving exactly what each
+    // APPENDS batch brings would copy a long list once per batch, quadratic in its length.
+    void reserveItems(Node& n, size_t extra)
+    {
+        const size_t needed = n.items.size() + extra;
+        if (needed <= n.items.capacity())
+            return;
+        m_steps += static_cast<qint64>(n.items.size());
+        n.items.reserve(std::max(needed, 2 * n.items.capacity()));
+    }
+
     // Moves the stack from `from` up into the list node.
     void appendItems(quint32 node, qsizetype from)
     {
         Node& n = m_nodes[node];
-        n.items.reserve(n.items.size() + (m_stack.size() - from));
+        reserveItems(n, static_cast<size_t>(m_stack.size() - from));
+        m_steps += m_stack.size() - from;
         for (qsizetype k = from; k < m_stack.size(); ++k) {
             use(m_stack[k]);
             n.items.push_back(m_stack[k]);
@@ -762,6 +780,7 @@ private:
         }
         Node& n = m_nodes[ref.node]; // frozensets are hashed when built
         if (!n.hashed) {
+            m_steps += static_cast<qint64>(n.items.size()) + 1;
             if (n.type == Type::Tuple) {
                 size_t h = m_seed ^ 0x3a8f05c5;
                 for (const Ref& item : n.items)
@@ -823,6 +842,7 @@ private:
     // a == b in Python, for hashable a and b.
     bool pyEqual(const Ref& a, const Ref& b) const
     {
+        ++m_steps;
         if (isNumber(a.type) && isNumber(b.type))
             return numbersEqual(a, b);
         if (a.type != b.type)
@@ -864,11 +884,13 @@ private:
         if (n.index) {
             const auto range = n.index->equal_range(hash);
             for (auto it = range.first; it != range.second; ++it) {
+                ++m_steps;
                 if (pyEqual(keyAt(n, it->second), key))
                     return it->second;
             }
             return -1;
         }
+        m_steps += static_cast<qint64>(n.keyHashes.size());
         for (size_t k = 0; k < n.keyHashes.size(); ++k) {
             if (n.keyHashes[k] == hash && pyEqual(keyAt(n, k), key))
                 return static_cast<qint64>(k);
@@ -878,6 +900,8 @@ private:
 
     void addKeyHash(Node& n, size_t hash)
     {
+        if (n.keyHashes.size() == n.keyHashes.capacity())
+            m_steps += static_cast<qint64>(n.keyHashes.size());
         n.keyHashes.push_back(hash);
         if (n.index) {
             n.index->emplace(hash, static_cast<quint32>(n.keyHashes.size() - 1));
@@ -913,6 +937,7 @@ private:
                 n.items[2 * found + 1] = value; // Python keeps the first key, the last value
             } else {
                 use(key);
+                reserveItems(n, 2);
                 n.items.push_back(key);
                 n.items.push_back(value);
                 addKeyHash(n, hash);
@@ -933,6 +958,7 @@ private:
             Node& n = m_nodes[set];
             if (findKey(n, item, hash) < 0) {
                 use(item);
+                reserveItems(n, 1);
                 n.items.push_back(item);
                 addKeyHash(n, hash);
             }
@@ -1022,6 +1048,7 @@ private:
         items.reserve(n.items.empty() && n.uses > 1 ? 1 : static_cast<qsizetype>(n.items.size()));
         qint64 count = 1;
         int height = 0;
+        m_steps += static_cast<qint64>(n.items.size());
         for (const Ref& item : n.items) {
             if (isScalar(item.type)) {
                 items.append(scalarValue(item));
@@ -1081,6 +1108,7 @@ private:
 
     ErrorKind m_errorKind = ErrorKind::Unpickling;
     QString m_errorMessage;
+    mutable qint64 m_steps = 0;
 };
 
 // The pickle of a lone None, bool, small int or float as CPython writes it (PROTO, FRAME from
@@ -1126,17 +1154,25 @@ std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
 
 } // namespace
 
-Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits)
+Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits,
+                           PickleWork* work)
 {
     if (std::optional<Value> scalar =
-            decodeScalar(reinterpret_cast<const unsigned char*>(data), size))
+            decodeScalar(reinterpret_cast<const unsigned char*>(data), size)) {
+        if (work)
+            work->steps += 1;
         return std::move(*scalar);
-    return PickleReader(data, std::max<qsizetype>(size, 0), limits).run();
+    }
+    PickleReader reader(data, std::max<qsizetype>(size, 0), limits);
+    Result<Value> result = reader.run();
+    if (work)
+        work->steps += reader.steps();
+    return result;
 }
 
-Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits)
+Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits, PickleWork* work)
 {
-    return decodePickle(pickle.constData(), pickle.size(), limits);
+    return decodePickle(pickle.constData(), pickle.size(), limits, work);
 }
 
 } // namespace pipescope

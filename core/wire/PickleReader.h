@@ -32,7 +32,17 @@ struct PickleLimits
 //
 // Dicts and sets merge equal keys as Python does (1, 1.0 and True are one key; the first key is
 // kept with the last value) and unhashable keys (list, dict, set, bytearray) are errors.
-Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits = {});
-Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits = {});
+//
+// `work`, when given, counts the reader's elementary steps (opcodes, items moved or copied,
+// reallocations included, keys compared, values built): tests use it to check that decoding takes
+// time linear in the input, which a peer could otherwise exploit to stall a receiver.
+struct PickleWork
+{
+    qint64 steps = 0;
+};
+Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits = {},
+                           PickleWork* work = nullptr);
+Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits = {},
+                           PickleWork* work = nullptr);
 
 } // namespace pipescope
