@@ -39,6 +39,8 @@ private Q_SLOTS:
     void boundedRepr_data();
     void boundedRepr();
     void boundedReprWhereAnItemStartsAtTheLimit();
+    void boundedReprCutsBetweenEscapes();
+    void bytesPreviewCutsBetweenEscapes();
     void typeName_data();
     void typeName();
     void equality_data();
@@ -427,6 +429,134 @@ void TestValue::scalarsStayInline()
     const Value v = Value::fromFloat(1.5);
     QVERIFY(v.bytes().isNull());
     QCOMPARE(v.items().capacity(), qsizetype(0));
+}
+
+namespace {
+
+// A value whose repr is `before`, then `units` (each one character or one escape), then
+// `after`: the positions at which a cut may fall are those between units.
+struct Escaped
+{
+    Value value;
+    QString before;
+    QStringList units;
+    QString after;
+};
+
+QList<Escaped> escapedValues()
+{
+    QList<Escaped> out;
+    // Both quotes, so ' is escaped as in CPython's repr.
+    const QByteArray bytesPattern("\xa8\\'\"\na\x01\t");
+    const QStringList bytesUnits = {QStringLiteral("\\xa8"), QStringLiteral("\\\\"),
+                                    QStringLiteral("\\'"),   QStringLiteral("\""),
+                                    QStringLiteral("\\n"),   QStringLiteral("a"),
+                                    QStringLiteral("\\x01"), QStringLiteral("\\t")};
+    const QByteArray strPattern("\xc3\xa9\\'\"\n\x00\xc2\x85\xf0\x9f\x98\x80\xe2\x80\xa8z", 17);
+    const QStringList strUnits = {QStringLiteral("\u00e9"),  QStringLiteral("\\\\"),
+                                  QStringLiteral("\\'"),     QStringLiteral("\""),
+                                  QStringLiteral("\\n"),     QStringLiteral("\\x00"),
+                                  QStringLiteral("\\x85"),   QStringLiteral("\U0001F600"),
+                                  QStringLiteral("\\u2028"), QStringLiteral("z")};
+    QStringList manyBytesUnits;
+    QStringList manyStrUnits;
+    for (int k = 0; k < 40; ++k) {
+        manyBytesUnits += bytesUnits;
+        manyStrUnits += strUnits;
+    }
+    const Value bytes = Value::fromBytes(bytesPattern.repeated(40));
+    const Value text = Value::fromStrUtf8(strPattern.repeated(40));
+    out.append({bytes, QStringLiteral("b'"), manyBytesUnits, QStringLiteral("'")});
+    out.append({Value::fromByteArray(bytesPattern.repeated(40)), QStringLiteral("bytearray(b'"),
+                manyBytesUnits, QStringLiteral("')")});
+    out.append({text, QStringLiteral("'"), manyStrUnits, QStringLiteral("'")});
+    out.append({Value::list({i(7), bytes, i(8)}), QStringLiteral("[7, b'"), manyBytesUnits,
+                QStringLiteral("', 8]")});
+    out.append(
+        {Value::dict({{text, i(1)}}), QStringLiteral("{'"), manyStrUnits, QStringLiteral("': 1}")});
+    out.append({Value::tuple({text}), QStringLiteral("('"), manyStrUnits, QStringLiteral("',)")});
+    return out;
+}
+
+} // namespace
+
+void TestValue::boundedReprCutsBetweenEscapes()
+{
+    // Every cut length: a prefix of the full repr, within the limit, and inside the str or bytes
+    // only ever between two escapes (never "\x", "\xa", a lone "\" or half a surrogate pair).
+    for (const Escaped& e : escapedValues()) {
+        const QString full = e.value.repr();
+        QCOMPARE(full, e.before + e.units.join(QString()) + e.after);
+        QList<qsizetype> boundaries; // where each unit starts, then where the last one ends
+        qsizetype at = e.before.size();
+        for (const QString& unit : e.units) {
+            boundaries.append(at);
+            at += unit.size();
+        }
+        boundaries.append(at);
+        for (qsizetype maxLength = 0; maxLength <= full.size() + 1; ++maxLength) {
+            bool cut = false;
+            const QString shown = e.value.repr(maxLength, cut);
+            const QByteArray context =
+                (QStringLiteral("maxLength %1: ").arg(maxLength) + shown).toUtf8();
+            QVERIFY2(shown.size() <= maxLength, context.constData());
+            QVERIFY2(full.startsWith(shown), context.constData());
+            QCOMPARE(cut, shown.size() < full.size());
+            if (shown.size() < boundaries.first() || shown.size() > boundaries.last())
+                continue;
+            const qsizetype k = boundaries.indexOf(shown.size());
+            QVERIFY2(k >= 0, context.constData());
+            // As much as fits: the next unit would not have.
+            if (k + 1 < boundaries.size())
+                QVERIFY2(boundaries[k + 1] > maxLength, context.constData());
+        }
+    }
+}
+
+void TestValue::bytesPreviewCutsBetweenEscapes()
+{
+    // A preview of the head of a longer message, or of one too long to show whole: whole
+    // escapes, then "..." and the closing quote, never more than maxLength characters.
+    const QByteArray pattern("\xa8\\'\"\na\x01\t");
+    const QByteArray head = pattern.repeated(8); // 64 bytes, as kMaxPayloadHead
+    for (qsizetype size = 0; size <= head.size(); ++size) {
+        const QByteArrayView bytes(head.constData(), size);
+        const QString fullRepr = pipescope::reprBytes(bytes);
+        const QByteArray full = fullRepr.toLatin1();
+        const char quote = full.back();
+        for (const bool more : {false, true}) {
+            for (qsizetype maxLength = 6; maxLength <= full.size() + 6; ++maxLength) {
+                const QByteArray shown = reprBytesPreview(bytes, maxLength, more);
+                const QByteArray context = QByteArray::number(size) + (more ? " more " : " ") +
+                                           QByteArray::number(maxLength) + ": " + shown;
+                QVERIFY2(shown.size() <= maxLength, context.constData());
+                if (!more && full.size() <= maxLength) {
+                    QCOMPARE(shown, full);
+                    continue;
+                }
+                QVERIFY2(shown.endsWith(QByteArray("...").append(quote)), context.constData());
+                const QByteArray kept = shown.chopped(4);
+                QVERIFY2(full.startsWith(kept), context.constData());
+                // The cut fell between the escapes of two bytes.
+                bool atBoundary = false;
+                qsizetype at = 2; // b'
+                for (qsizetype n = 0; n <= size && !atBoundary; ++n) {
+                    atBoundary = at == kept.size();
+                    if (n < size) {
+                        const char c = bytes[n];
+                        at += c == quote ? 2
+                              : c == '\'' || c == '"'
+                                  ? 1
+                                  : pipescope::reprBytes(QByteArrayView(&c, 1)).size() - 3;
+                    }
+                }
+                QVERIFY2(atBoundary, context.constData());
+                // As much as fits: one more escape (at most 4 characters) would not have.
+                QVERIFY2(kept.size() == full.size() - 1 || kept.size() + 4 + 4 > maxLength,
+                         context.constData());
+            }
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestValue)

@@ -198,17 +198,20 @@ const Value* Value::dictGet(const Value& key) const
 QString Value::repr() const
 {
     QString out;
-    appendRepr(out, std::numeric_limits<qsizetype>::max());
+    bool cut = false;
+    appendRepr(out, std::numeric_limits<qsizetype>::max(), cut);
     return out;
 }
 
 QString Value::repr(qsizetype maxLength, bool& cut) const
 {
     QString out;
-    appendRepr(out, maxLength);
-    cut = out.size() > maxLength;
-    if (cut) {
-        qsizetype end = maxLength;
+    cut = false;
+    appendRepr(out, std::max<qsizetype>(maxLength, 0), cut);
+    if (out.size() > maxLength) {
+        // Past the limit is only text outside a str or bytes: brackets, separators, numbers.
+        cut = true;
+        qsizetype end = std::max<qsizetype>(maxLength, 0);
         if (end > 0 && out.at(end - 1).isHighSurrogate())
             --end;
         out.truncate(end);
@@ -233,17 +236,22 @@ QByteArrayView enoughFor(QByteArrayView text, qsizetype room, bool utf8)
 
 } // namespace
 
-void Value::appendRepr(QString& out, qsizetype limit) const
+void Value::appendRepr(QString& out, qsizetype limit, bool& cut) const
 {
     // Past the limit nothing more is needed: the caller cuts what went over.
-    if (out.size() > limit)
+    if (out.size() > limit || cut)
         return;
-    const auto appendItems = [&out, limit](const QList<Value>& items) {
-        for (qsizetype i = 0; i < items.size() && out.size() <= limit; ++i) {
+    const auto appendItems = [&out, limit, &cut](const QList<Value>& items) {
+        for (qsizetype i = 0; i < items.size() && out.size() <= limit && !cut; ++i) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            items.at(i).appendRepr(out, limit);
+            items.at(i).appendRepr(out, limit, cut);
         }
+    };
+    // A closing bracket after a str cut short would pretend the str ended there.
+    const auto close = [&out, &cut](QLatin1String text) {
+        if (!cut)
+            out.append(text);
     };
 
     switch (m_type) {
@@ -260,38 +268,38 @@ void Value::appendRepr(QString& out, qsizetype limit) const
         out.append(reprFloat(m_float));
         return;
     case Type::Str:
-        out.append(reprStrUtf8(enoughFor(m_bytes, limit - out.size(), true)));
+        appendReprStrUtf8(out, enoughFor(m_bytes, limit - out.size(), true), limit, cut);
         return;
     case Type::Bytes:
-        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
+        appendReprBytes(out, enoughFor(m_bytes, limit - out.size(), false), limit, cut);
         return;
     case Type::ByteArray:
         out.append(QLatin1String("bytearray("));
-        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
-        out.append(QLatin1Char(')'));
+        appendReprBytes(out, enoughFor(m_bytes, limit - out.size(), false), limit, cut);
+        close(QLatin1String(")"));
         return;
     case Type::Tuple:
         out.append(QLatin1Char('('));
         appendItems(m_items);
-        if (m_items.size() == 1)
-            out.append(QLatin1Char(','));
-        out.append(QLatin1Char(')'));
+        close(m_items.size() == 1 ? QLatin1String(",)") : QLatin1String(")"));
         return;
     case Type::List:
         out.append(QLatin1Char('['));
         appendItems(m_items);
-        out.append(QLatin1Char(']'));
+        close(QLatin1String("]"));
         return;
     case Type::Dict:
         out.append(QLatin1Char('{'));
-        for (qsizetype i = 0; i + 1 < m_items.size() && out.size() <= limit; i += 2) {
+        for (qsizetype i = 0; i + 1 < m_items.size() && out.size() <= limit && !cut; i += 2) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            m_items.at(i).appendRepr(out, limit);
+            m_items.at(i).appendRepr(out, limit, cut);
+            if (cut)
+                return;
             out.append(QLatin1String(": "));
-            m_items.at(i + 1).appendRepr(out, limit);
+            m_items.at(i + 1).appendRepr(out, limit, cut);
         }
-        out.append(QLatin1Char('}'));
+        close(QLatin1String("}"));
         return;
     case Type::Set:
         if (m_items.isEmpty()) {
@@ -300,16 +308,16 @@ void Value::appendRepr(QString& out, qsizetype limit) const
         }
         out.append(QLatin1Char('{'));
         appendItems(m_items);
-        out.append(QLatin1Char('}'));
+        close(QLatin1String("}"));
         return;
     case Type::FrozenSet:
         out.append(QLatin1String("frozenset("));
         if (!m_items.isEmpty()) {
             out.append(QLatin1Char('{'));
             appendItems(m_items);
-            out.append(QLatin1Char('}'));
+            close(QLatin1String("}"));
         }
-        out.append(QLatin1Char(')'));
+        close(QLatin1String(")"));
         return;
     }
 }

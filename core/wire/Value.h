@@ -87,8 +87,9 @@ public:
 
     // repr(value), exactly as CPython prints it.
     QString repr() const;
-    // Its first `maxLength` UTF-16 units (a surrogate pair is not split), for a preview: built in
-    // time that grows with maxLength, not with the value (a 10 MB bytes, a million-item list).
+    // Its first `maxLength` UTF-16 units (a surrogate pair is not split, nor an escape such as
+    // \xa8 or \n inside a str or bytes: the cut falls before it), for a preview: built in time
+    // that grows with maxLength, not with the value (a 10 MB bytes, a million-item list).
     // Sets `cut` to whether anything was left out. A str or bytes that is cut picks its quote
     // from the part of it that was looked at, where CPython looks at all of it.
     QString repr(qsizetype maxLength, bool& cut) const;
@@ -99,8 +100,9 @@ public:
     friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
 private:
-    // Appends the repr, stopping soon after `out` has grown past `limit` units.
-    void appendRepr(QString& out, qsizetype limit) const;
+    // Appends the repr, stopping soon after `out` has grown past `limit` units, or at `limit`
+    // with `cut` set when a str or bytes is cut (between escapes).
+    void appendRepr(QString& out, qsizetype limit, bool& cut) const;
 
     Type m_type = Type::None;
     union {
