@@ -41,6 +41,8 @@ private Q_SLOTS:
     void boundedReprWhereAnItemStartsAtTheLimit();
     void boundedReprCutsBetweenEscapes();
     void bytesPreviewCutsBetweenEscapes();
+    void bigInts();
+    void builtinKinds();
     void typeName_data();
     void typeName();
     void equality_data();
@@ -557,6 +559,60 @@ void TestValue::bytesPreviewCutsBetweenEscapes()
             }
         }
     }
+}
+
+void TestValue::bigInts()
+{
+    // Two's complement of any length; what fits in 64 bits is a plain int, so equal ints are
+    // equal Values however they were written.
+    const auto le = [](std::initializer_list<int> bytes) {
+        QByteArray out;
+        for (int b : bytes)
+            out.append(static_cast<char>(b));
+        return out;
+    };
+    QCOMPARE(Value::fromIntBytes({}), i(0));
+    QCOMPARE(Value::fromIntBytes(le({0xff, 0xff, 0xff})), i(-1));
+    QCOMPARE(Value::fromIntBytes(le({1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})), i(1));
+    QCOMPARE(Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0xff})).type(), Value::Type::Int);
+    QCOMPARE(Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0xff})),
+             i(std::numeric_limits<qint64>::min()));
+    const Value twoTo63 = Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0}));
+    QCOMPARE(twoTo63.type(), Value::Type::BigInt);
+    QCOMPARE(twoTo63.bytes(), le({0, 0, 0, 0, 0, 0, 0, 0x80, 0}));
+    QCOMPARE(twoTo63, Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0})));
+    QVERIFY(twoTo63 != i(std::numeric_limits<qint64>::max()));
+    QVERIFY(twoTo63.isInt());
+    QCOMPARE(twoTo63.typeName(), QStringLiteral("int"));
+    QCOMPARE(twoTo63.repr(), QStringLiteral("9223372036854775808"));
+    QCOMPARE(Value::fromIntBytes(le({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff})).repr(),
+             QStringLiteral("-9223372036854775809"));
+    // 10**100, from its bytes as Python's int.to_bytes(42, 'little', signed=True) gives them.
+    const QByteArray googol = QByteArray::fromHex(
+        "000000000000000000000000108f2ea80843b2aa7c1a218e40ce8af30bcec484270beb7cc39425ad4912");
+    QCOMPARE(Value::fromIntBytes(googol).repr(), QStringLiteral("1") + QString(100, u'0'));
+    // Past 4300 digits CPython's repr() raises; ours names the size.
+    QByteArray huge(2000, '\0');
+    huge.append('\x01'); // 2**16000
+    QCOMPARE(Value::fromIntBytes(huge).repr(), QStringLiteral("<int of 16001 bits>"));
+    QByteArray negative(2000, '\0');
+    negative.append('\xff'); // -2**16000
+    QCOMPARE(Value::fromIntBytes(negative).repr(), QStringLiteral("<negative int of 16001 bits>"));
+}
+
+void TestValue::builtinKinds()
+{
+    QCOMPARE(Value::complex(1, 2).repr(), QStringLiteral("(1+2j)"));
+    QCOMPARE(Value::complex(0, -2.5).repr(), QStringLiteral("-2.5j"));
+    QCOMPARE(Value::complex(-0.0, 0).repr(), QStringLiteral("(-0+0j)"));
+    QCOMPARE(Value::complex(1e16, -1e-5).repr(), QStringLiteral("(1e+16-1e-05j)"));
+    QCOMPARE(Value::complex(1, 2).typeName(), QStringLiteral("complex"));
+    QCOMPARE(Value::range(i(0), i(3), i(1)).repr(), QStringLiteral("range(0, 3)"));
+    QCOMPARE(Value::range(i(1), i(10), i(2)).repr(), QStringLiteral("range(1, 10, 2)"));
+    QCOMPARE(Value::slice(Value(), i(5), Value()).repr(), QStringLiteral("slice(None, 5, None)"));
+    QCOMPARE(Value::slice(i(1), i(2), i(3)), Value::slice(i(1), i(2), i(3)));
+    QVERIFY(Value::slice(i(1), i(2), i(3)) != Value::range(i(1), i(2), i(3)));
+    QVERIFY(Value::complex(1, 0) != Value::fromFloat(1));
 }
 
 QTEST_APPLESS_MAIN(TestValue)
