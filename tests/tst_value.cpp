@@ -41,6 +41,7 @@ private Q_SLOTS:
     void boundedReprWhereAnItemStartsAtTheLimit();
     void boundedReprCutsBetweenEscapes();
     void bytesPreviewCutsBetweenEscapes();
+    void utf8ReprCutsBetweenEscapes();
     void bigInts();
     void builtinKinds();
     void typeName_data();
@@ -613,6 +614,27 @@ void TestValue::builtinKinds()
     QCOMPARE(Value::slice(i(1), i(2), i(3)), Value::slice(i(1), i(2), i(3)));
     QVERIFY(Value::slice(i(1), i(2), i(3)) != Value::range(i(1), i(2), i(3)));
     QVERIFY(Value::complex(1, 0) != Value::fromFloat(1));
+}
+
+void TestValue::utf8ReprCutsBetweenEscapes()
+{
+    // Bounded in UTF-8 bytes (a telemetry record): non-ASCII text takes more bytes than units, and
+    // cutting the UTF-8 afterwards would split "\\x00" or "\\u2028" after it.
+    for (const Escaped& e : escapedValues()) {
+        const QByteArray full = e.value.repr().toUtf8();
+        for (qsizetype maxBytes = 0; maxBytes <= full.size() + 1; ++maxBytes) {
+            bool cut = false;
+            const QByteArray shown = e.value.reprUtf8(maxBytes, cut);
+            const QByteArray context = QByteArray::number(maxBytes) + ": " + shown;
+            QVERIFY2(shown.size() <= maxBytes, context.constData());
+            QVERIFY2(full.startsWith(shown), context.constData());
+            QCOMPARE(cut, shown.size() < full.size());
+            // A bounded repr in units, which cuts between escapes (boundedReprCutsBetweenEscapes).
+            const QString units = QString::fromUtf8(shown);
+            bool unitsCut = false;
+            QCOMPARE(e.value.repr(units.size(), unitsCut), units);
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestValue)

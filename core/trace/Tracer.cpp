@@ -169,14 +169,8 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
     if (value) {
         // Only as much of the repr as a record can carry: a huge value costs no more than a small.
         bool cut = false;
-        QByteArray text = value->repr(kMaxRecordText, cut).toUtf8();
-        // The bound is in UTF-16 units, the record's in UTF-8 bytes: a repr with non-ASCII text
-        // is asked for again, shorter, rather than cut in the middle of an escape by append().
-        for (qsizetype units = kMaxRecordText; text.size() > kMaxRecordText;) {
-            units -= std::max<qsizetype>(1, (text.size() - kMaxRecordText) / 3);
-            text = value->repr(units, cut).toUtf8();
-            cut = true;
-        }
+        // Bounded in UTF-8 bytes, as the record is: append() then never cuts it mid-escape.
+        const QByteArray text = value->reprUtf8(kMaxRecordText, cut);
         if (cut)
             record.detail |= kTextCut;
         append(record, text, head);

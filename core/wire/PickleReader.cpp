@@ -623,7 +623,7 @@ private:
             return badArguments(builtin);
         const std::vector<Ref> items = m_nodes[args.node].items;
         m_steps += static_cast<qint64>(items.size());
-        const auto number = [this](const Ref& r, double& out) {
+        const auto number = [](const Ref& r, double& out) {
             if (r.type == Type::Float)
                 out = r.f;
             else if (r.type == Type::Int)

@@ -278,6 +278,19 @@ QString Value::repr(qsizetype maxLength, bool& cut) const
     return out;
 }
 
+QByteArray Value::reprUtf8(qsizetype maxBytes, bool& cut) const
+{
+    QByteArray text = repr(maxBytes, cut).toUtf8();
+    // A unit takes one to three bytes (a surrogate pair four for two): ask again, shorter, until
+    // it fits; each try costs no more than the bound.
+    for (qsizetype units = maxBytes; text.size() > maxBytes;) {
+        units -= std::max<qsizetype>(1, (text.size() - maxBytes) / 3);
+        text = repr(units, cut).toUtf8();
+        cut = true;
+    }
+    return text;
+}
+
 namespace {
 
 // The start of a str's UTF-8 (`utf8`) or of bytes that is enough to write `room` more characters

@@ -116,6 +116,9 @@ public:
     // Sets `cut` to whether anything was left out. A str or bytes that is cut picks its quote
     // from the part of it that was looked at, where CPython looks at all of it.
     QString repr(qsizetype maxLength, bool& cut) const;
+    // The same bounded in UTF-8 bytes (a telemetry record's unit): the longest such repr whose
+    // UTF-8 fits in maxBytes, so that no escape or character is split.
+    QByteArray reprUtf8(qsizetype maxBytes, bool& cut) const;
 
     // Structural and type-strict: 1 != 1.0 != True, sets and dicts compare in order, floats
     // compare by bit pattern except that every NaN equals every NaN (so 0.0 != -0.0).
