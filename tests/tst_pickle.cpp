@@ -1024,6 +1024,17 @@ QByteArray workload(const QString& kind, int n)
             items.append(Value::list({i(k), Value::tuple({i(k), str("x")})}));
         return encodePickle(Value::list(items));
     }
+    if (kind == QLatin1String("big ints")) {
+        for (int k = 0; k < n; ++k)
+            items.append(Value::fromIntBytes(QByteArray(20, '\x01').append(char(k & 0x3f))));
+        return encodePickle(Value::list(items));
+    }
+    if (kind == QLatin1String("builtins")) {
+        for (int k = 0; k < n; ++k) {
+            items.append(k % 2 ? Value::complex(k, 1) : Value::range(i(0), i(k), i(1)));
+        }
+        return encodePickle(Value::list(items));
+    }
     if (kind == QLatin1String("shared via memo")) {
         items.fill(Value::list({i(1)}), n);
         return encodePickle(Value::list(items));
@@ -1051,8 +1062,8 @@ void TestPickle::linearWork_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<bool>("refusedGlobal");
     for (const char* kind : {"list of None", "list of ints", "tuple", "set", "frozenset", "dict",
-                             "dict of str", "nested", "shared via memo", "APPEND each",
-                             "SETITEM each", "MARK each", "tuple in a MARK"}) {
+                             "dict of str", "nested", "shared via memo", "big ints", "builtins",
+                             "APPEND each", "SETITEM each", "MARK each", "tuple in a MARK"}) {
         QTest::addRow("%s", kind) << QString::fromLatin1(kind) << false;
         QTest::addRow("%s, then a refused global", kind) << QString::fromLatin1(kind) << true;
     }
