@@ -276,6 +276,11 @@ void appendReprBytes(QByteArray& out, QByteArrayView bytes)
 
 void appendReprBytes(QString& out, QByteArrayView bytes, qsizetype limit, bool& cut)
 {
+    // At most four characters a byte: when that fits, no check per escape.
+    if (limit - out.size() >= 4 * bytes.size() + 3) {
+        out.append(reprBytes(bytes));
+        return;
+    }
     const char quote = pickQuote(bytes) == u'"' ? '"' : '\'';
     const ByteEscapes& escapes = kByteEscapes[quote == '"' ? 1 : 0];
     out.append(QLatin1Char('b'));
@@ -293,6 +298,12 @@ void appendReprBytes(QString& out, QByteArrayView bytes, qsizetype limit, bool& 
 
 void appendReprStrUtf8(QString& out, QByteArrayView utf8, qsizetype limit, bool& cut)
 {
+    // At most four characters a byte ("\x00"; "\U0001f600" takes four bytes): when that fits, no
+    // check per escape.
+    if (limit - out.size() >= 4 * utf8.size() + 2) {
+        out.append(reprStrUtf8(utf8));
+        return;
+    }
     const char16_t quote = pickQuote(utf8);
     const auto* data = reinterpret_cast<const unsigned char*>(utf8.data());
     const qsizetype size = utf8.size();
