@@ -130,8 +130,8 @@ Builtin allowedBuiltin(QByteArrayView module, QByteArrayView name, bool python2N
         return Builtin::ByteArray;
     if (name == "complex")
         return Builtin::Complex;
-    if (name == "range")
-        return Builtin::Range;
+    if (name == "range" || (python2Names && module == "__builtin__" && name == "xrange"))
+        return Builtin::Range; // protocol 2 names range as Python 2's xrange
     if (name == "slice")
         return Builtin::Slice;
     return Builtin::NotGlobal;

@@ -24,8 +24,9 @@ struct PickleLimits
 // holds), float, str, bytes, bytearray (protocol 5), tuple, list, dict, set and frozenset, with
 // MARK, POP, POP_MARK, DUP, FRAME and the memo (binary and text PUT/GET); and, as CPython's
 // protocols 2 to 4 write bytearray, complex, range and slice, GLOBAL or STACK_GLOBAL naming exactly
-// builtins.bytearray, .complex, .range or .slice (__builtin__ too in GLOBAL, as protocol 2 writes
-// it), which only REDUCE may use, with an argument tuple of the shape CPython writes (bytearray:
+// builtins.bytearray, .complex, .range or .slice (in GLOBAL also __builtin__, and
+// __builtin__.xrange for range, as protocol 2 writes them), which only REDUCE may use, with an
+// argument tuple of the shape CPython writes (bytearray:
 // () or (bytes,); complex: two numbers; range: three ints, the step not 0; slice: three values).
 // That builds the value; nothing is imported or called. Such a global may be memoized and fetched
 // again (CPython reuses it), but put anywhere else (a container, an argument, the result) it is

@@ -54,7 +54,8 @@ class AllowListUnpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         self.globals_seen += 1
-        if module in ("builtins", "__builtin__") and name in ALLOWED_BUILTINS:
+        python2_range = module == "__builtin__" and name == "xrange"  # protocol 2's range
+        if module in ("builtins", "__builtin__") and name in ALLOWED_BUILTINS or python2_range:
             return super().find_class(module, name)
         raise RefusedGlobal(self.globals_seen)
 
