@@ -385,9 +385,17 @@ void TestTraceStore::bytePreviewsAreWrittenFromTheHead_data()
     QTest::newRow("64 printable") << QByteArray(64, 'a') << "b'" + QByteArray(64, 'a') + "'";
     // Longer than the head: "..." before the closing quote.
     QTest::newRow("65 printable") << QByteArray(65, 'a') << "b'" + QByteArray(64, 'a') + "...'";
-    // 64 escaped bytes make 259 characters: cut at kMaxRecordText.
+    // 64 escaped bytes make 259 characters: cut between escapes to fit the marker in
+    // kMaxRecordText, never inside one ("\\x"), and marked even though nothing more was sent.
     QTest::newRow("64 binary") << QByteArray(64, '\x01')
-                               << "b'" + QByteArray("\\x01").repeated(63) + "\\x";
+                               << "b'" + QByteArray("\\x01").repeated(62) + "...'";
+    QTest::newRow("65 binary") << QByteArray(65, '\xa8')
+                               << "b'" + QByteArray("\\xa8").repeated(62) + "...'";
+    QTest::newRow("backslashes, odd start")
+        << "a" + QByteArray(64, '\x7f') << "b'a" + QByteArray("\\x7f").repeated(62) + "...'";
+    // The marker closes with the quote the repr opened with.
+    QTest::newRow("double quote") << "it's" + QByteArray(70, 'a')
+                                  << "b\"it's" + QByteArray(60, 'a') + "...\"";
 }
 
 void TestTraceStore::bytePreviewsAreWrittenFromTheHead()

@@ -39,6 +39,11 @@ private Q_SLOTS:
     void boundedRepr_data();
     void boundedRepr();
     void boundedReprWhereAnItemStartsAtTheLimit();
+    void boundedReprCutsBetweenEscapes();
+    void bytesPreviewCutsBetweenEscapes();
+    void utf8ReprCutsBetweenEscapes();
+    void bigInts();
+    void builtinKinds();
     void typeName_data();
     void typeName();
     void equality_data();
@@ -427,6 +432,209 @@ void TestValue::scalarsStayInline()
     const Value v = Value::fromFloat(1.5);
     QVERIFY(v.bytes().isNull());
     QCOMPARE(v.items().capacity(), qsizetype(0));
+}
+
+namespace {
+
+// A value whose repr is `before`, then `units` (each one character or one escape), then
+// `after`: the positions at which a cut may fall are those between units.
+struct Escaped
+{
+    Value value;
+    QString before;
+    QStringList units;
+    QString after;
+};
+
+QList<Escaped> escapedValues()
+{
+    QList<Escaped> out;
+    // Both quotes, so ' is escaped as in CPython's repr.
+    const QByteArray bytesPattern("\xa8\\'\"\na\x01\t");
+    const QStringList bytesUnits = {QStringLiteral("\\xa8"), QStringLiteral("\\\\"),
+                                    QStringLiteral("\\'"),   QStringLiteral("\""),
+                                    QStringLiteral("\\n"),   QStringLiteral("a"),
+                                    QStringLiteral("\\x01"), QStringLiteral("\\t")};
+    const QByteArray strPattern("\xc3\xa9\\'\"\n\x00\xc2\x85\xf0\x9f\x98\x80\xe2\x80\xa8z", 17);
+    const QStringList strUnits = {QStringLiteral("\u00e9"),  QStringLiteral("\\\\"),
+                                  QStringLiteral("\\'"),     QStringLiteral("\""),
+                                  QStringLiteral("\\n"),     QStringLiteral("\\x00"),
+                                  QStringLiteral("\\x85"),   QStringLiteral("\U0001F600"),
+                                  QStringLiteral("\\u2028"), QStringLiteral("z")};
+    QStringList manyBytesUnits;
+    QStringList manyStrUnits;
+    for (int k = 0; k < 40; ++k) {
+        manyBytesUnits += bytesUnits;
+        manyStrUnits += strUnits;
+    }
+    const Value bytes = Value::fromBytes(bytesPattern.repeated(40));
+    const Value text = Value::fromStrUtf8(strPattern.repeated(40));
+    out.append({bytes, QStringLiteral("b'"), manyBytesUnits, QStringLiteral("'")});
+    out.append({Value::fromByteArray(bytesPattern.repeated(40)), QStringLiteral("bytearray(b'"),
+                manyBytesUnits, QStringLiteral("')")});
+    out.append({text, QStringLiteral("'"), manyStrUnits, QStringLiteral("'")});
+    out.append({Value::list({i(7), bytes, i(8)}), QStringLiteral("[7, b'"), manyBytesUnits,
+                QStringLiteral("', 8]")});
+    out.append(
+        {Value::dict({{text, i(1)}}), QStringLiteral("{'"), manyStrUnits, QStringLiteral("': 1}")});
+    out.append({Value::tuple({text}), QStringLiteral("('"), manyStrUnits, QStringLiteral("',)")});
+    return out;
+}
+
+} // namespace
+
+void TestValue::boundedReprCutsBetweenEscapes()
+{
+    // Every cut length: a prefix of the full repr, within the limit, and inside the str or bytes
+    // only ever between two escapes (never "\x", "\xa", a lone "\" or half a surrogate pair).
+    for (const Escaped& e : escapedValues()) {
+        const QString full = e.value.repr();
+        QCOMPARE(full, e.before + e.units.join(QString()) + e.after);
+        QList<qsizetype> boundaries; // where each unit starts, then where the last one ends
+        qsizetype at = e.before.size();
+        for (const QString& unit : e.units) {
+            boundaries.append(at);
+            at += unit.size();
+        }
+        boundaries.append(at);
+        for (qsizetype maxLength = 0; maxLength <= full.size() + 1; ++maxLength) {
+            bool cut = false;
+            const QString shown = e.value.repr(maxLength, cut);
+            const QByteArray context =
+                (QStringLiteral("maxLength %1: ").arg(maxLength) + shown).toUtf8();
+            QVERIFY2(shown.size() <= maxLength, context.constData());
+            QVERIFY2(full.startsWith(shown), context.constData());
+            QCOMPARE(cut, shown.size() < full.size());
+            if (shown.size() < boundaries.first() || shown.size() > boundaries.last())
+                continue;
+            const qsizetype k = boundaries.indexOf(shown.size());
+            QVERIFY2(k >= 0, context.constData());
+            // As much as fits: the next unit would not have.
+            if (k + 1 < boundaries.size())
+                QVERIFY2(boundaries[k + 1] > maxLength, context.constData());
+        }
+    }
+}
+
+void TestValue::bytesPreviewCutsBetweenEscapes()
+{
+    // A preview of the head of a longer message, or of one too long to show whole: whole
+    // escapes, then "..." and the closing quote, never more than maxLength characters.
+    const QByteArray pattern("\xa8\\'\"\na\x01\t");
+    const QByteArray head = pattern.repeated(8); // 64 bytes, as kMaxPayloadHead
+    for (qsizetype size = 0; size <= head.size(); ++size) {
+        const QByteArrayView bytes(head.constData(), size);
+        const QString fullRepr = pipescope::reprBytes(bytes);
+        const QByteArray full = fullRepr.toLatin1();
+        const char quote = full.back();
+        for (const bool more : {false, true}) {
+            for (qsizetype maxLength = 6; maxLength <= full.size() + 6; ++maxLength) {
+                const QByteArray shown = reprBytesPreview(bytes, maxLength, more);
+                const QByteArray context = QByteArray::number(size) + (more ? " more " : " ") +
+                                           QByteArray::number(maxLength) + ": " + shown;
+                QVERIFY2(shown.size() <= maxLength, context.constData());
+                if (!more && full.size() <= maxLength) {
+                    QCOMPARE(shown, full);
+                    continue;
+                }
+                QVERIFY2(shown.endsWith(QByteArray("...").append(quote)), context.constData());
+                const QByteArray kept = shown.chopped(4);
+                QVERIFY2(full.startsWith(kept), context.constData());
+                // The cut fell between the escapes of two bytes.
+                bool atBoundary = false;
+                qsizetype at = 2; // b'
+                for (qsizetype n = 0; n <= size && !atBoundary; ++n) {
+                    atBoundary = at == kept.size();
+                    if (n < size) {
+                        const char c = bytes[n];
+                        at += c == quote ? 2
+                              : c == '\'' || c == '"'
+                                  ? 1
+                                  : pipescope::reprBytes(QByteArrayView(&c, 1)).size() - 3;
+                    }
+                }
+                QVERIFY2(atBoundary, context.constData());
+                // As much as fits: one more escape (at most 4 characters) would not have.
+                QVERIFY2(kept.size() == full.size() - 1 || kept.size() + 4 + 4 > maxLength,
+                         context.constData());
+            }
+        }
+    }
+}
+
+void TestValue::bigInts()
+{
+    // Two's complement of any length; what fits in 64 bits is a plain int, so equal ints are
+    // equal Values however they were written.
+    const auto le = [](std::initializer_list<int> bytes) {
+        QByteArray out;
+        for (int b : bytes)
+            out.append(static_cast<char>(b));
+        return out;
+    };
+    QCOMPARE(Value::fromIntBytes({}), i(0));
+    QCOMPARE(Value::fromIntBytes(le({0xff, 0xff, 0xff})), i(-1));
+    QCOMPARE(Value::fromIntBytes(le({1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})), i(1));
+    QCOMPARE(Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0xff})).type(), Value::Type::Int);
+    QCOMPARE(Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0xff})),
+             i(std::numeric_limits<qint64>::min()));
+    const Value twoTo63 = Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0}));
+    QCOMPARE(twoTo63.type(), Value::Type::BigInt);
+    QCOMPARE(twoTo63.bytes(), le({0, 0, 0, 0, 0, 0, 0, 0x80, 0}));
+    QCOMPARE(twoTo63, Value::fromIntBytes(le({0, 0, 0, 0, 0, 0, 0, 0x80, 0})));
+    QVERIFY(twoTo63 != i(std::numeric_limits<qint64>::max()));
+    QVERIFY(twoTo63.isInt());
+    QCOMPARE(twoTo63.typeName(), QStringLiteral("int"));
+    QCOMPARE(twoTo63.repr(), QStringLiteral("9223372036854775808"));
+    QCOMPARE(Value::fromIntBytes(le({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff})).repr(),
+             QStringLiteral("-9223372036854775809"));
+    // 10**100, from its bytes as Python's int.to_bytes(42, 'little', signed=True) gives them.
+    const QByteArray googol = QByteArray::fromHex(
+        "000000000000000000000000108f2ea80843b2aa7c1a218e40ce8af30bcec484270beb7cc39425ad4912");
+    QCOMPARE(Value::fromIntBytes(googol).repr(), QStringLiteral("1") + QString(100, u'0'));
+    // Past 4300 digits CPython's repr() raises; ours names the size.
+    QByteArray huge(2000, '\0');
+    huge.append('\x01'); // 2**16000
+    QCOMPARE(Value::fromIntBytes(huge).repr(), QStringLiteral("<int of 16001 bits>"));
+    QByteArray negative(2000, '\0');
+    negative.append('\xff'); // -2**16000
+    QCOMPARE(Value::fromIntBytes(negative).repr(), QStringLiteral("<negative int of 16001 bits>"));
+}
+
+void TestValue::builtinKinds()
+{
+    QCOMPARE(Value::complex(1, 2).repr(), QStringLiteral("(1+2j)"));
+    QCOMPARE(Value::complex(0, -2.5).repr(), QStringLiteral("-2.5j"));
+    QCOMPARE(Value::complex(-0.0, 0).repr(), QStringLiteral("(-0+0j)"));
+    QCOMPARE(Value::complex(1e16, -1e-5).repr(), QStringLiteral("(1e+16-1e-05j)"));
+    QCOMPARE(Value::complex(1, 2).typeName(), QStringLiteral("complex"));
+    QCOMPARE(Value::range(i(0), i(3), i(1)).repr(), QStringLiteral("range(0, 3)"));
+    QCOMPARE(Value::range(i(1), i(10), i(2)).repr(), QStringLiteral("range(1, 10, 2)"));
+    QCOMPARE(Value::slice(Value(), i(5), Value()).repr(), QStringLiteral("slice(None, 5, None)"));
+    QCOMPARE(Value::slice(i(1), i(2), i(3)), Value::slice(i(1), i(2), i(3)));
+    QVERIFY(Value::slice(i(1), i(2), i(3)) != Value::range(i(1), i(2), i(3)));
+    QVERIFY(Value::complex(1, 0) != Value::fromFloat(1));
+}
+
+void TestValue::utf8ReprCutsBetweenEscapes()
+{
+    // Bounded in UTF-8 bytes (a telemetry record): non-ASCII text takes more bytes than units, and
+    // cutting the UTF-8 afterwards would split "\\x00" or "\\u2028" after it.
+    for (const Escaped& e : escapedValues()) {
+        const QByteArray full = e.value.repr().toUtf8();
+        for (qsizetype maxBytes = 0; maxBytes <= full.size() + 1; ++maxBytes) {
+            bool cut = false;
+            const QByteArray shown = e.value.reprUtf8(maxBytes, cut);
+            const QByteArray context = QByteArray::number(maxBytes) + ": " + shown;
+            QVERIFY2(shown.size() <= maxBytes, context.constData());
+            QVERIFY2(full.startsWith(shown), context.constData());
+            QCOMPARE(cut, shown.size() < full.size());
+            // A bounded repr in units, which cuts between escapes (boundedReprCutsBetweenEscapes).
+            const QString units = QString::fromUtf8(shown);
+            bool unitsCut = false;
+            QCOMPARE(e.value.repr(units.size(), unitsCut), units);
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestValue)

@@ -31,16 +31,8 @@ QString signalName(int signal)
 
 QByteArray bytesPreview(QByteArrayView head, qint64 size)
 {
-    QByteArray out;
-    appendReprBytes(out, head);
-    if (size > head.size()) {
-        out.chop(1); // the closing quote
-        out += "...'";
-    }
-    // All ASCII, so any cut is a whole character.
-    if (out.size() > kMaxRecordText)
-        out.truncate(kMaxRecordText);
-    return out;
+    // Cut at an escape, never inside one, and marked: "b'\\x01\\x02...'".
+    return reprBytesPreview(head, kMaxRecordText, size > head.size());
 }
 
 } // namespace pipescope

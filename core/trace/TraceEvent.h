@@ -40,7 +40,8 @@ QLatin1String processStateName(ProcessState state);
 // "SIGKILL" for 9.
 QString signalName(int signal);
 // The text of a byte message of `size` bytes whose payload starts with `head`: repr(head), with
-// "..." before its closing quote when the message is longer, cut to kMaxRecordText.
+// "..." before its closing quote when the message is longer or the repr does not fit in
+// kMaxRecordText (which it never exceeds; the cut falls between escapes).
 QByteArray bytesPreview(QByteArrayView head, qint64 size);
 
 // A channel id meaning "none".

@@ -169,7 +169,8 @@ void Tracer::message(EventKind kind, const Connection& connection, qint64 starte
     if (value) {
         // Only as much of the repr as a record can carry: a huge value costs no more than a small.
         bool cut = false;
-        const QByteArray text = value->repr(kMaxRecordText, cut).toUtf8();
+        // Bounded in UTF-8 bytes, as the record is: append() then never cuts it mid-escape.
+        const QByteArray text = value->reprUtf8(kMaxRecordText, cut);
         if (cut)
             record.detail |= kTextCut;
         append(record, text, head);

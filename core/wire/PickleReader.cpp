@@ -111,9 +111,54 @@ const char* opcodeName(unsigned char op)
 }
 
 // A stack or memo slot: a scalar inline, anything else an index into the node arena.
+// The builtins a pickle may name (GLOBAL, STACK_GLOBAL) and call once (REDUCE): the
+// constructors CPython's pickle uses for bytearray (protocols 2 to 4), complex, range and slice.
+enum class Builtin : quint8
+{
+    NotGlobal,
+    ByteArray,
+    Complex,
+    Range,
+    Slice,
+};
+
+Builtin allowedBuiltin(QByteArrayView module, QByteArrayView name, bool python2Names)
+{
+    if (module != "builtins" && !(python2Names && module == "__builtin__"))
+        return Builtin::NotGlobal;
+    if (name == "bytearray")
+        return Builtin::ByteArray;
+    if (name == "complex")
+        return Builtin::Complex;
+    if (name == "range" || (python2Names && module == "__builtin__" && name == "xrange"))
+        return Builtin::Range; // protocol 2 names range as Python 2's xrange
+    if (name == "slice")
+        return Builtin::Slice;
+    return Builtin::NotGlobal;
+}
+
+const char* builtinName(Builtin builtin)
+{
+    switch (builtin) {
+    case Builtin::ByteArray:
+        return "bytearray";
+    case Builtin::Complex:
+        return "complex";
+    case Builtin::Range:
+        return "range";
+    case Builtin::Slice:
+        return "slice";
+    case Builtin::NotGlobal:
+        break;
+    }
+    return "?";
+}
+
 struct Ref
 {
     Type type = Type::None;
+    // Not NotGlobal: an allowed builtin, which only REDUCE may take off the stack (type None).
+    Builtin global = Builtin::NotGlobal;
     union {
         bool b;
         qint64 i = 0;
@@ -130,6 +175,37 @@ bool isScalar(Type type)
 bool isNumber(Type type)
 {
     return type == Type::Bool || type == Type::Int || type == Type::Float;
+}
+
+// The shortest two's complement of an integral float outside the 64-bit range, as a big int
+// equal to it holds (Value::fromIntBytes()).
+QByteArray floatIntBytes(double f)
+{
+    int exponent = 0;
+    const double mantissa = std::frexp(std::fabs(f), &exponent); // |f| = mantissa * 2**exponent
+    const auto bits = static_cast<quint64>(std::ldexp(mantissa, 53));
+    const int shift = exponent - 53; // >= 11 here
+    QByteArray out(exponent / 8 + 2, '\0');
+    for (int k = 0; k < 53; ++k) {
+        if (bits & (quint64(1) << k)) {
+            const int bit = k + shift;
+            out[bit / 8] = static_cast<char>(quint8(out[bit / 8]) | (1U << (bit % 8)));
+        }
+    }
+    if (f < 0) {
+        bool carry = true;
+        for (char& c : out) {
+            const unsigned sum = quint8(~quint8(c)) + (carry ? 1U : 0U);
+            c = static_cast<char>(sum & 0xff);
+            carry = sum > 0xff;
+        }
+    }
+    return Value::fromIntBytes(out).bytes();
+}
+
+bool isIntegralOutside64(double f)
+{
+    return std::isfinite(f) && f == std::trunc(f) && !(f >= -0x1p63 && f < 0x1p63);
 }
 
 Value scalarValue(const Ref& ref)
@@ -197,9 +273,12 @@ public:
         , m_seed(QHashSeed::globalSeed())
     {}
 
+    qint64 steps() const { return m_steps; }
+
     Result<Value> run()
     {
         for (;;) {
+            ++m_steps;
             if (m_p == m_end)
                 return Error(ErrorKind::Eof, QStringLiteral("Ran out of input"));
             m_opOffset = m_p - m_begin;
@@ -293,8 +372,10 @@ private:
             return loadCounted(Type::Bytes, 8);
         case 0x96:
             return loadCounted(Type::ByteArray, 8);
-        case ')':
-            return pushNode(newTuple(m_stack.size()));
+        case ')': {
+            const qint64 node = newTuple(m_stack.size());
+            return node >= 0 && pushNode(node);
+        }
         case 0x85:
         case 0x86:
         case 0x87: {
@@ -322,8 +403,7 @@ private:
             if (mark < 0)
                 return false;
             const quint32 node = newNode(Type::List);
-            appendItems(node, mark);
-            return pushNode(node);
+            return appendItems(node, mark) && pushNode(node);
         }
         case 'a': {
             if (available() < 2)
@@ -331,8 +411,7 @@ private:
             const qint64 list = containerAt(m_stack.size() - 2, Type::List);
             if (list < 0)
                 return false;
-            appendItems(static_cast<quint32>(list), m_stack.size() - 1);
-            return true;
+            return appendItems(static_cast<quint32>(list), m_stack.size() - 1);
         }
         case 'e': {
             const qsizetype mark = popMark();
@@ -343,8 +422,7 @@ private:
             const qint64 list = containerAt(mark - 1, Type::List);
             if (list < 0)
                 return false;
-            appendItems(static_cast<quint32>(list), mark);
-            return true;
+            return appendItems(static_cast<quint32>(list), mark);
         }
         case 'd': {
             const qsizetype mark = popMark();
@@ -397,6 +475,7 @@ private:
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
+            m_steps += m_stack.size() - mark;
             m_stack.resize(mark);
             return true;
         }
@@ -433,9 +512,12 @@ private:
             quint64 key = 0;
             return readDecimalLine(key) && memoGet(key);
         }
-        case 'c':  // GLOBAL
+        case 'c': // GLOBAL
+            return loadGlobal();
         case 0x93: // STACK_GLOBAL
-        case 'R':  // REDUCE
+            return loadStackGlobal();
+        case 'R': // REDUCE
+            return reduce();
         case 'b':  // BUILD
         case 'i':  // INST
         case 'o':  // OBJ
@@ -464,6 +546,163 @@ private:
                             .arg(quotedOpcode())
                             .arg(m_opOffset));
         }
+    }
+
+    // --- the few builtins a pickle may call ---
+
+    bool refused()
+    {
+        return fail(QStringLiteral("refused opcode %1 at offset %2: PipeScope never imports "
+                                   "or calls anything")
+                        .arg(describeOpcode())
+                        .arg(m_opOffset));
+    }
+
+    bool pushGlobal(Builtin builtin)
+    {
+        Ref r;
+        r.global = builtin;
+        return push(r);
+    }
+
+    // GLOBAL "module\nname\n", as protocols 0 to 2 write it (Python 2 module names included).
+    bool loadGlobal()
+    {
+        const unsigned char* const start = m_p;
+        const auto line = [this]() -> std::optional<QByteArrayView> {
+            const auto* newline = static_cast<const unsigned char*>(
+                std::memchr(m_p, '\n', static_cast<size_t>(remaining())));
+            if (!newline)
+                return std::nullopt;
+            const QByteArrayView text(reinterpret_cast<const char*>(m_p), newline - m_p);
+            m_p = newline + 1;
+            return text;
+        };
+        const std::optional<QByteArrayView> module = line();
+        const std::optional<QByteArrayView> name = module ? line() : std::nullopt;
+        const Builtin builtin = name ? allowedBuiltin(*module, *name, true) : Builtin::NotGlobal;
+        m_steps += m_p - start;
+        if (builtin == Builtin::NotGlobal)
+            return refused();
+        return pushGlobal(builtin);
+    }
+
+    // STACK_GLOBAL: the module and the name are the two str on top of the stack.
+    bool loadStackGlobal()
+    {
+        if (available() < 2)
+            return refused();
+        const Ref& module = m_stack[m_stack.size() - 2];
+        const Ref& name = m_stack.last();
+        if (module.type != Type::Str || name.type != Type::Str)
+            return refused();
+        const Builtin builtin = allowedBuiltin(m_nodes[module.node].built.bytes(),
+                                               m_nodes[name.node].built.bytes(), false);
+        if (builtin == Builtin::NotGlobal)
+            return refused();
+        m_stack.resize(m_stack.size() - 2);
+        return pushGlobal(builtin);
+    }
+
+    bool badArguments(Builtin builtin)
+    {
+        return fail(QStringLiteral("refused call of builtins.%1 with arguments other than "
+                                   "CPython pickles it with (%2)")
+                        .arg(QLatin1String(builtinName(builtin)), where()));
+    }
+
+    // REDUCE of an allowed builtin and an argument tuple of the shape CPython writes: makes the
+    // value without calling anything. Any other callable is refused.
+    bool reduce()
+    {
+        if (available() < 2 || m_stack[m_stack.size() - 2].global == Builtin::NotGlobal)
+            return refused();
+        const Builtin builtin = m_stack[m_stack.size() - 2].global;
+        const Ref args = m_stack.last();
+        if (args.global != Builtin::NotGlobal || args.type != Type::Tuple)
+            return badArguments(builtin);
+        const std::vector<Ref> items = m_nodes[args.node].items;
+        m_steps += static_cast<qint64>(items.size());
+        const auto number = [](const Ref& r, double& out) {
+            if (r.type == Type::Float)
+                out = r.f;
+            else if (r.type == Type::Int)
+                out = static_cast<double>(r.i);
+            else if (r.type == Type::Bool)
+                out = r.b ? 1.0 : 0.0;
+            else
+                return false;
+            return true;
+        };
+        quint32 node = 0;
+        switch (builtin) {
+        case Builtin::ByteArray: {
+            // bytearray() or bytearray(b'...'); protocol 2's bytearray(str, 'latin1') comes
+            // from _codecs.encode, which stays refused.
+            if (items.size() > 1 || (items.size() == 1 && items[0].type != Type::Bytes))
+                return badArguments(builtin);
+            node = newNode(Type::ByteArray);
+            m_nodes[node].built = Value::fromByteArray(
+                items.empty() ? QByteArray() : m_nodes[items[0].node].built.bytes());
+            m_nodes[node].state = Node::Done;
+            break;
+        }
+        case Builtin::Complex: {
+            double real = 0;
+            double imag = 0;
+            if (items.size() != 2 || !number(items[0], real) || !number(items[1], imag))
+                return badArguments(builtin);
+            node = newNode(Type::Complex);
+            Node& n = m_nodes[node];
+            n.built = Value::complex(real, imag);
+            n.state = Node::Done;
+            n.hashable = true;
+            break;
+        }
+        case Builtin::Range:
+        case Builtin::Slice: {
+            if (items.size() != 3)
+                return badArguments(builtin);
+            for (const Ref& item : items) {
+                if (item.global != Builtin::NotGlobal)
+                    return badArguments(builtin);
+                if (builtin == Builtin::Range && item.type != Type::Int &&
+                    item.type != Type::BigInt)
+                    return badArguments(builtin);
+            }
+            if (builtin == Builtin::Range && items[2].type == Type::Int && items[2].i == 0)
+                return badArguments(builtin); // range() arg 3 must not be zero
+            node = newNode(builtin == Builtin::Range ? Type::Range : Type::Slice);
+            for (const Ref& item : items) {
+                use(item);
+                m_nodes[node].items.push_back(item);
+            }
+            if (builtin == Builtin::Range) {
+                // Ints only: immutable, hashable, and as high as a tuple of ints.
+                m_nodes[node].hashable = true;
+                m_nodes[node].height = 1;
+            }
+            break;
+        }
+        case Builtin::NotGlobal:
+            return refused();
+        }
+        m_stack.resize(m_stack.size() - 2);
+        return pushNode(node);
+    }
+
+    // Every opcode that puts values into a container or the result checks for a builtin first:
+    // REDUCE is the only use of one.
+    bool noGlobalsFrom(qsizetype from)
+    {
+        for (qsizetype k = from; k < m_stack.size(); ++k) {
+            if (m_stack[k].global != Builtin::NotGlobal) {
+                return fail(QStringLiteral("refused use of builtins.%1 other than calling it "
+                                           "with REDUCE (%2)")
+                                .arg(QLatin1String(builtinName(m_stack[k].global)), where()));
+            }
+        }
+        return true;
     }
 
     // --- errors ---
@@ -560,6 +799,8 @@ private:
 
     bool push(const Ref& ref)
     {
+        if (m_stack.size() == m_stack.capacity())
+            m_steps += m_stack.size(); // the move to a larger buffer
         m_stack.append(ref);
         return true;
     }
@@ -618,23 +859,39 @@ private:
             ++m_nodes[ref.node].uses;
     }
 
-    // Moves the stack from `from` up into the list node.
-    void appendItems(quint32 node, qsizetype from)
+    // Makes room for `extra` more items, growing geometrically: reserving exactly what each
+    // APPENDS batch brings would copy a long list once per batch, quadratic in its length.
+    void reserveItems(Node& n, size_t extra)
     {
+        const size_t needed = n.items.size() + extra;
+        if (needed <= n.items.capacity())
+            return;
+        m_steps += static_cast<qint64>(n.items.size());
+        n.items.reserve(std::max(needed, 2 * n.items.capacity()));
+    }
+
+    // Moves the stack from `from` up into the list node.
+    bool appendItems(quint32 node, qsizetype from)
+    {
+        if (!noGlobalsFrom(from))
+            return false;
         Node& n = m_nodes[node];
-        n.items.reserve(n.items.size() + (m_stack.size() - from));
+        reserveItems(n, static_cast<size_t>(m_stack.size() - from));
+        m_steps += m_stack.size() - from;
         for (qsizetype k = from; k < m_stack.size(); ++k) {
             use(m_stack[k]);
             n.items.push_back(m_stack[k]);
         }
         m_stack.resize(from);
+        return true;
     }
 
     // A tuple of the stack from `from` up; -1 if it nests too deep.
     qint64 newTuple(qsizetype from)
     {
         const quint32 node = newNode(Type::Tuple);
-        appendItems(node, from);
+        if (!appendItems(node, from))
+            return -1;
         Node& n = m_nodes[node];
         n.hashable = std::all_of(n.items.begin(), n.items.end(),
                                  [this](const Ref& item) { return isHashable(item); });
@@ -691,14 +948,21 @@ private:
         if (n < 8 && (s[n - 1] & 0x80))
             bits |= ~quint64(0) << (8 * n);
         const unsigned char sign = (s[low - 1] & 0x80) ? 0xff : 0x00;
-        for (quint64 k = 8; k < n; ++k) {
-            if (s[k] != sign) {
-                return fail(QStringLiteral("integer too large: %1 holds a value beyond 64 bits, "
-                                           "which PipeScope does not represent")
-                                .arg(where()));
-            }
-        }
-        return pushInt(static_cast<qint64>(bits));
+        bool fits = true;
+        for (quint64 k = 8; k < n && fits; ++k)
+            fits = s[k] == sign;
+        if (fits)
+            return pushInt(static_cast<qint64>(bits));
+        // Beyond 64 bits: its bytes were all there (read() checked), so this allocates no more
+        // than the input holds.
+        m_steps += static_cast<qint64>(n);
+        const quint32 node = newNode(Type::BigInt);
+        Node& big = m_nodes[node];
+        big.built = Value::fromIntBytes(
+            QByteArrayView(reinterpret_cast<const char*>(s), static_cast<qsizetype>(n)));
+        big.state = Node::Done;
+        big.hashable = true;
+        return pushNode(node);
     }
 
     bool loadCounted(Type type, int lengthSize)
@@ -756,13 +1020,27 @@ private:
             // Integral floats hash as the int they equal.
             if (ref.f >= -0x1p63 && ref.f < 0x1p63 && ref.f == std::trunc(ref.f))
                 return qHash(static_cast<qint64>(ref.f), m_seed);
+            if (isIntegralOutside64(ref.f))
+                return bigIntHash(floatIntBytes(ref.f));
             return qHash(std::bit_cast<quint64>(ref.f), m_seed);
         default:
             break;
         }
         Node& n = m_nodes[ref.node]; // frozensets are hashed when built
         if (!n.hashed) {
-            if (n.type == Type::Tuple) {
+            m_steps += static_cast<qint64>(n.items.size()) + 1;
+            if (n.type == Type::Complex && n.built.at(1).toFloat() == 0.0) {
+                // complex(x, 0) == x: it hashes as its real part.
+                Ref real;
+                real.type = Type::Float;
+                real.f = n.built.at(0).toFloat();
+                n.hash = hashOf(real);
+            } else if (n.type == Type::Complex) {
+                n.hash = qHashMulti(m_seed, std::bit_cast<quint64>(n.built.at(0).toFloat()),
+                                    std::bit_cast<quint64>(n.built.at(1).toFloat()));
+            } else if (n.type == Type::BigInt) {
+                n.hash = bigIntHash(n.built.bytes());
+            } else if (n.type == Type::Tuple || n.type == Type::Range) {
                 size_t h = m_seed ^ 0x3a8f05c5;
                 for (const Ref& item : n.items)
                     h ^= hashOf(item) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -774,6 +1052,52 @@ private:
             n.hashed = true;
         }
         return n.hash;
+    }
+
+    size_t bigIntHash(const QByteArray& bytes) const
+    {
+        return sipHash13(bytes.constData(), bytes.size()) ^ static_cast<size_t>(Type::BigInt);
+    }
+
+    // The value of a Float, BigInt or Complex with no imaginary part as a Ref a number test
+    // takes: Float for a complex, the node itself for a big int.
+    bool realPart(const Ref& ref, Ref& out) const
+    {
+        if (isNumber(ref.type) || ref.type == Type::BigInt) {
+            out = ref;
+            return true;
+        }
+        if (ref.type != Type::Complex)
+            return false;
+        const Value& c = m_nodes[ref.node].built;
+        if (c.at(1).toFloat() != 0.0)
+            return false;
+        out.type = Type::Float;
+        out.f = c.at(0).toFloat();
+        return true;
+    }
+
+    // a == b for numbers of any of the int, float and complex kinds.
+    bool numbersEqualAny(const Ref& a, const Ref& b) const
+    {
+        if (a.type == Type::Complex && b.type == Type::Complex) {
+            const Value& x = m_nodes[a.node].built;
+            const Value& y = m_nodes[b.node].built;
+            return x.at(0).toFloat() == y.at(0).toFloat() && x.at(1).toFloat() == y.at(1).toFloat();
+        }
+        Ref x;
+        Ref y;
+        if (!realPart(a, x) || !realPart(b, y))
+            return false;
+        if (isNumber(x.type) && isNumber(y.type))
+            return numbersEqual(x, y);
+        if (x.type == Type::BigInt && y.type == Type::BigInt)
+            return m_nodes[x.node].built.bytes() == m_nodes[y.node].built.bytes();
+        // A big int against a float (ints and bools never equal one: it is beyond 64 bits).
+        const Ref& big = x.type == Type::BigInt ? x : y;
+        const Ref& other = x.type == Type::BigInt ? y : x;
+        return other.type == Type::Float && isIntegralOutside64(other.f) &&
+               floatIntBytes(other.f) == m_nodes[big.node].built.bytes();
     }
 
     // SipHash-1-3 keyed with the process's hash seed: keys come from untrusted input, so their
@@ -823,8 +1147,14 @@ private:
     // a == b in Python, for hashable a and b.
     bool pyEqual(const Ref& a, const Ref& b) const
     {
+        ++m_steps;
         if (isNumber(a.type) && isNumber(b.type))
             return numbersEqual(a, b);
+        const auto numeric = [](Type t) {
+            return isNumber(t) || t == Type::BigInt || t == Type::Complex;
+        };
+        if (numeric(a.type) && numeric(b.type) && (a.type != b.type || a.node != b.node))
+            return numbersEqualAny(a, b);
         if (a.type != b.type)
             return false;
         if (isScalar(a.type) || a.node == b.node)
@@ -838,6 +1168,7 @@ private:
         case Type::Bytes:
             return x.built.bytes() == y.built.bytes();
         case Type::Tuple:
+        case Type::Range:
             for (size_t k = 0; k < x.items.size(); ++k) {
                 if (!pyEqual(x.items[k], y.items[k]))
                     return false;
@@ -864,11 +1195,13 @@ private:
         if (n.index) {
             const auto range = n.index->equal_range(hash);
             for (auto it = range.first; it != range.second; ++it) {
+                ++m_steps;
                 if (pyEqual(keyAt(n, it->second), key))
                     return it->second;
             }
             return -1;
         }
+        m_steps += static_cast<qint64>(n.keyHashes.size());
         for (size_t k = 0; k < n.keyHashes.size(); ++k) {
             if (n.keyHashes[k] == hash && pyEqual(keyAt(n, k), key))
                 return static_cast<qint64>(k);
@@ -878,6 +1211,8 @@ private:
 
     void addKeyHash(Node& n, size_t hash)
     {
+        if (n.keyHashes.size() == n.keyHashes.capacity())
+            m_steps += static_cast<qint64>(n.keyHashes.size());
         n.keyHashes.push_back(hash);
         if (n.index) {
             n.index->emplace(hash, static_cast<quint32>(n.keyHashes.size() - 1));
@@ -898,6 +1233,8 @@ private:
     // d[k] = v for the key/value pairs on the stack from `from` up.
     bool setItems(quint32 dict, qsizetype from)
     {
+        if (!noGlobalsFrom(from))
+            return false;
         if ((m_stack.size() - from) % 2 != 0)
             return fail(QStringLiteral("odd number of items for %1").arg(where()));
         for (qsizetype k = from; k < m_stack.size(); k += 2) {
@@ -913,6 +1250,7 @@ private:
                 n.items[2 * found + 1] = value; // Python keeps the first key, the last value
             } else {
                 use(key);
+                reserveItems(n, 2);
                 n.items.push_back(key);
                 n.items.push_back(value);
                 addKeyHash(n, hash);
@@ -925,6 +1263,8 @@ private:
     // s.add(x) for the items on the stack from `from` up.
     bool addItems(quint32 set, qsizetype from)
     {
+        if (!noGlobalsFrom(from))
+            return false;
         for (qsizetype k = from; k < m_stack.size(); ++k) {
             const Ref& item = m_stack[k];
             if (!isHashable(item))
@@ -933,6 +1273,7 @@ private:
             Node& n = m_nodes[set];
             if (findKey(n, item, hash) < 0) {
                 use(item);
+                reserveItems(n, 1);
                 n.items.push_back(item);
                 addKeyHash(n, hash);
             }
@@ -989,6 +1330,8 @@ private:
                             .arg(m_opOffset)
                             .arg(m_stack.size()));
         }
+        if (!noGlobalsFrom(0))
+            return false;
         const Ref root = m_stack.first();
         if (isScalar(root.type)) {
             result = scalarValue(root);
@@ -1022,6 +1365,7 @@ private:
         items.reserve(n.items.empty() && n.uses > 1 ? 1 : static_cast<qsizetype>(n.items.size()));
         qint64 count = 1;
         int height = 0;
+        m_steps += static_cast<qint64>(n.items.size());
         for (const Ref& item : n.items) {
             if (isScalar(item.type)) {
                 items.append(scalarValue(item));
@@ -1054,6 +1398,12 @@ private:
         case Type::FrozenSet:
             n.built = Value::frozenset(std::move(items));
             break;
+        case Type::Range:
+            n.built = Value::range(items[0], items[1], items[2]);
+            break;
+        case Type::Slice:
+            n.built = Value::slice(items[0], items[1], items[2]);
+            break;
         default:
             n.built = Value::dictFromItems(std::move(items));
             break;
@@ -1081,6 +1431,7 @@ private:
 
     ErrorKind m_errorKind = ErrorKind::Unpickling;
     QString m_errorMessage;
+    mutable qint64 m_steps = 0;
 };
 
 // The pickle of a lone None, bool, small int or float as CPython writes it (PROTO, FRAME from
@@ -1126,17 +1477,25 @@ std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
 
 } // namespace
 
-Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits)
+Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits,
+                           PickleWork* work)
 {
     if (std::optional<Value> scalar =
-            decodeScalar(reinterpret_cast<const unsigned char*>(data), size))
+            decodeScalar(reinterpret_cast<const unsigned char*>(data), size)) {
+        if (work)
+            work->steps += 1;
         return std::move(*scalar);
-    return PickleReader(data, std::max<qsizetype>(size, 0), limits).run();
+    }
+    PickleReader reader(data, std::max<qsizetype>(size, 0), limits);
+    Result<Value> result = reader.run();
+    if (work)
+        work->steps += reader.steps();
+    return result;
 }
 
-Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits)
+Result<Value> decodePickle(const QByteArray& pickle, const PickleLimits& limits, PickleWork* work)
 {
-    return decodePickle(pickle.constData(), pickle.size(), limits);
+    return decodePickle(pickle.constData(), pickle.size(), limits, work);
 }
 
 } // namespace pipescope

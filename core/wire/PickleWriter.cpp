@@ -24,6 +24,9 @@ constexpr char BinInt = 'J';
 constexpr char BinInt1 = 'K';
 constexpr char BinInt2 = 'M';
 constexpr char Long1 = '\x8a';
+constexpr char Long4 = '\x8b';
+constexpr char StackGlobal = '\x93';
+constexpr char Reduce = 'R';
 constexpr char BinFloat = 'G';
 constexpr char ShortBinUnicode = '\x8c';
 constexpr char BinUnicode = 'X';
@@ -239,6 +242,20 @@ private:
         case Value::Type::Int:
             saveInt(value.toInt());
             return;
+        case Value::Type::BigInt: {
+            // save_long: LONG1 up to 255 bytes, LONG4 beyond.
+            const QByteArray& bytes = value.bytes();
+            if (bytes.size() <= 0xff) {
+                const char header[] = {Long1, static_cast<char>(bytes.size())};
+                write(header, 2);
+            } else {
+                char header[5] = {Long4};
+                qToLittleEndian<quint32>(static_cast<quint32>(bytes.size()), header + 1);
+                write(header, 5);
+            }
+            write(bytes.constData(), bytes.size());
+            return;
+        }
         case Value::Type::Float: {
             char op[9] = {BinFloat};
             qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), op + 1);
@@ -288,11 +305,76 @@ private:
             writeByte(FrozenSet);
             memoPut(value);
             return;
+        case Value::Type::Complex:
+            saveReduce(value, "complex", value.items());
+            return;
+        case Value::Type::Range:
+            saveReduce(value, "range", value.items());
+            return;
+        case Value::Type::Slice:
+            saveReduce(value, "slice", value.items());
+            return;
         case Value::Type::None:
         case Value::Type::Bool:
         case Value::Type::Int:
+        case Value::Type::BigInt:
         case Value::Type::Float:
             break;
+        }
+    }
+
+    // save_global for builtins.<name> as protocol 4 writes it, memoized like CPython's: the
+    // module and name strings, then the global itself, which later uses fetch from the memo.
+    void saveGlobal(const char* name)
+    {
+        const auto it = m_globals.constFind(QByteArray(name));
+        if (it != m_globals.constEnd()) {
+            writeGet(it.value());
+            return;
+        }
+        const auto saveName = [this](const char* text) {
+            const QByteArray bytes(text);
+            const char header[] = {ShortBinUnicode, static_cast<char>(bytes.size())};
+            write(header, 2);
+            write(bytes.constData(), bytes.size());
+            writeByte(Memoize);
+            return m_memoSize++;
+        };
+        opcodeBoundary();
+        if (m_builtinsIndex >= 0)
+            writeGet(quint32(m_builtinsIndex));
+        else
+            m_builtinsIndex = saveName("builtins");
+        opcodeBoundary();
+        saveName(name);
+        writeByte(StackGlobal);
+        writeByte(Memoize);
+        m_globals.insert(QByteArray(name), m_memoSize++);
+    }
+
+    // save_reduce of (builtins.<name>, args): what CPython writes for complex, range and slice.
+    void saveReduce(const Value& value, const char* name, const QList<Value>& args)
+    {
+        saveGlobal(name);
+        opcodeBoundary();
+        for (const Value& arg : args)
+            save(arg);
+        writeByte(static_cast<char>(Tuple1 + args.size() - 1));
+        writeByte(Memoize); // the argument tuple, a new object
+        ++m_memoSize;
+        writeByte(Reduce);
+        memoPut(value);
+    }
+
+    void writeGet(quint32 index)
+    {
+        if (index < 256) {
+            const char op[] = {BinGet, static_cast<char>(index)};
+            write(op, 2);
+        } else {
+            char op[5] = {LongBinGet};
+            qToLittleEndian<quint32>(index, op + 1);
+            write(op, 5);
         }
     }
 
@@ -432,6 +514,8 @@ private:
     bool m_sawByteArray = false;
     quint32 m_memoSize = 0;
     QHash<MemoKey, quint32> m_memo;
+    qint64 m_builtinsIndex = -1;
+    QHash<QByteArray, quint32> m_globals;
 };
 
 } // namespace

@@ -274,6 +274,76 @@ void appendReprBytes(QByteArray& out, QByteArrayView bytes)
     out.truncate(p - out.constData());
 }
 
+void appendReprBytes(QString& out, QByteArrayView bytes, qsizetype limit, bool& cut)
+{
+    // At most four characters a byte: when that fits, no check per escape.
+    if (limit - out.size() >= 4 * bytes.size() + 3) {
+        out.append(reprBytes(bytes));
+        return;
+    }
+    const char quote = pickQuote(bytes) == u'"' ? '"' : '\'';
+    const ByteEscapes& escapes = kByteEscapes[quote == '"' ? 1 : 0];
+    out.append(QLatin1Char('b'));
+    out.append(QLatin1Char(quote));
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (out.size() + escapes.length[c] > limit) {
+            cut = true;
+            return;
+        }
+        out.append(QLatin1String(escapes.text[c], escapes.length[c]));
+    }
+    out.append(QLatin1Char(quote));
+}
+
+void appendReprStrUtf8(QString& out, QByteArrayView utf8, qsizetype limit, bool& cut)
+{
+    // At most four characters a byte ("\x00"; "\U0001f600" takes four bytes): when that fits, no
+    // check per escape.
+    if (limit - out.size() >= 4 * utf8.size() + 2) {
+        out.append(reprStrUtf8(utf8));
+        return;
+    }
+    const char16_t quote = pickQuote(utf8);
+    const auto* data = reinterpret_cast<const unsigned char*>(utf8.data());
+    const qsizetype size = utf8.size();
+    out.append(QChar(quote));
+    QString escape;
+    for (qsizetype i = 0; i < size;) {
+        escape.clear();
+        appendReprCodePoint(escape, nextCodePoint(data, size, i), quote);
+        if (out.size() + escape.size() > limit) {
+            cut = true;
+            return;
+        }
+        out.append(escape);
+    }
+    out.append(QChar(quote));
+}
+
+QByteArray reprBytesPreview(QByteArrayView bytes, qsizetype maxLength, bool more)
+{
+    QByteArray out;
+    appendReprBytes(out, bytes);
+    if (!more && out.size() <= maxLength)
+        return out;
+    const char quote = out.back();
+    const ByteEscapes& escapes = kByteEscapes[quote == '"' ? 1 : 0];
+    // Room for the marker and the closing quote: "...'".
+    const qsizetype room = maxLength - 4;
+    qsizetype end = 2; // b'
+    for (const char ch : bytes) {
+        const qsizetype next = end + escapes.length[static_cast<unsigned char>(ch)];
+        if (next > room)
+            break;
+        end = next;
+    }
+    out.truncate(end);
+    out += "...";
+    out += quote;
+    return out;
+}
+
 QString reprBytes(QByteArrayView bytes)
 {
     QByteArray out;

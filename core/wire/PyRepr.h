@@ -23,6 +23,16 @@ QString reprBytes(QByteArrayView bytes);
 // The same, appended to `out` as ASCII without a QString in between (for hot paths).
 void appendReprBytes(QByteArray& out, QByteArrayView bytes);
 
+// Appends repr(bytes) (or repr(str) of pickle's UTF-8) to `out` while `out` stays within `limit`
+// units: when the whole does not fit, as many whole escapes as fit (never half of "\xa8", "\\"
+// or "\n") and no closing quote, and `cut` is set. The quote is picked from `bytes` as given.
+void appendReprBytes(QString& out, QByteArrayView bytes, qsizetype limit, bool& cut);
+void appendReprStrUtf8(QString& out, QByteArrayView utf8, qsizetype limit, bool& cut);
+// A preview of bytes of which `bytes` is the start (`more`: there are more): their repr if it
+// fits in maxLength characters and nothing is left out, else as many whole escapes as fit
+// followed by "..." and the closing quote, at most maxLength characters in all (maxLength >= 6).
+QByteArray reprBytesPreview(QByteArrayView bytes, qsizetype maxLength, bool more);
+
 // A Python str travels in pickles as UTF-8 encoded with the 'surrogatepass' error handler: strict
 // UTF-8 except that the surrogates U+D800..U+DFFF may appear, each as its own 3-byte sequence.
 bool isPyUtf8(QByteArrayView utf8);

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace pipescope {
 
@@ -30,6 +31,52 @@ Value Value::fromFloat(double value)
     Value v;
     v.m_type = Type::Float;
     v.m_float = value;
+    return v;
+}
+
+Value Value::fromIntBytes(QByteArrayView littleEndian)
+{
+    // Drop sign extension: a top byte that only repeats the sign of the one below it.
+    qsizetype n = littleEndian.size();
+    const auto byte = [&littleEndian](qsizetype k) { return quint8(littleEndian[k]); };
+    while (n > 1 && ((byte(n - 1) == 0x00 && !(byte(n - 2) & 0x80)) ||
+                     (byte(n - 1) == 0xff && (byte(n - 2) & 0x80))))
+        --n;
+    if (n <= 8) {
+        quint64 bits = 0;
+        for (qsizetype k = 0; k < n; ++k)
+            bits |= quint64(byte(k)) << (8 * k);
+        if (n > 0 && n < 8 && (byte(n - 1) & 0x80))
+            bits |= ~quint64(0) << (8 * n);
+        return fromInt(static_cast<qint64>(bits));
+    }
+    Value v;
+    v.m_type = Type::BigInt;
+    v.m_bytes = littleEndian.first(n).toByteArray();
+    return v;
+}
+
+Value Value::complex(double real, double imag)
+{
+    Value v;
+    v.m_type = Type::Complex;
+    v.m_items = {fromFloat(real), fromFloat(imag)};
+    return v;
+}
+
+Value Value::range(Value start, Value stop, Value step)
+{
+    Value v;
+    v.m_type = Type::Range;
+    v.m_items = {std::move(start), std::move(stop), std::move(step)};
+    return v;
+}
+
+Value Value::slice(Value start, Value stop, Value step)
+{
+    Value v;
+    v.m_type = Type::Slice;
+    v.m_items = {std::move(start), std::move(stop), std::move(step)};
     return v;
 }
 
@@ -146,6 +193,14 @@ QString Value::typeName(Type type)
         return QStringLiteral("set");
     case Type::FrozenSet:
         return QStringLiteral("frozenset");
+    case Type::BigInt:
+        return QStringLiteral("int");
+    case Type::Complex:
+        return QStringLiteral("complex");
+    case Type::Range:
+        return QStringLiteral("range");
+    case Type::Slice:
+        return QStringLiteral("slice");
     }
     return {};
 }
@@ -179,6 +234,10 @@ qsizetype Value::size() const
     case Type::Bool:
     case Type::Int:
     case Type::Float:
+    case Type::BigInt:
+    case Type::Complex:
+    case Type::Range:
+    case Type::Slice:
         break;
     }
     return 0;
@@ -198,22 +257,38 @@ const Value* Value::dictGet(const Value& key) const
 QString Value::repr() const
 {
     QString out;
-    appendRepr(out, std::numeric_limits<qsizetype>::max());
+    bool cut = false;
+    appendRepr(out, std::numeric_limits<qsizetype>::max(), cut);
     return out;
 }
 
 QString Value::repr(qsizetype maxLength, bool& cut) const
 {
     QString out;
-    appendRepr(out, maxLength);
-    cut = out.size() > maxLength;
-    if (cut) {
-        qsizetype end = maxLength;
+    cut = false;
+    appendRepr(out, std::max<qsizetype>(maxLength, 0), cut);
+    if (out.size() > maxLength) {
+        // Past the limit is only text outside a str or bytes: brackets, separators, numbers.
+        cut = true;
+        qsizetype end = std::max<qsizetype>(maxLength, 0);
         if (end > 0 && out.at(end - 1).isHighSurrogate())
             --end;
         out.truncate(end);
     }
     return out;
+}
+
+QByteArray Value::reprUtf8(qsizetype maxBytes, bool& cut) const
+{
+    QByteArray text = repr(maxBytes, cut).toUtf8();
+    // A unit takes one to three bytes (a surrogate pair four for two): ask again, shorter, until
+    // it fits; each try costs no more than the bound.
+    for (qsizetype units = maxBytes; text.size() > maxBytes;) {
+        units -= std::max<qsizetype>(1, (text.size() - maxBytes) / 3);
+        text = repr(units, cut).toUtf8();
+        cut = true;
+    }
+    return text;
 }
 
 namespace {
@@ -231,19 +306,99 @@ QByteArrayView enoughFor(QByteArrayView text, qsizetype room, bool utf8)
     return utf8 ? cutUtf8(text, end) : text.first(std::min(end, text.size()));
 }
 
+// Python 3.11's sys.get_int_max_str_digits() default.
+constexpr qsizetype MaxIntDigits = 4300;
+
+// repr() of a big int from its two's complement: decimal, or the symbolic form (see repr()).
+QString bigIntRepr(QByteArrayView twos)
+{
+    const bool negative = !twos.isEmpty() && (quint8(twos.back()) & 0x80);
+    // The magnitude as 32-bit words, most significant first.
+    QByteArray magnitude = twos.toByteArray();
+    if (negative) {
+        bool carry = true;
+        for (char& c : magnitude) {
+            const unsigned sum = quint8(~quint8(c)) + (carry ? 1U : 0U);
+            c = static_cast<char>(sum & 0xff);
+            carry = sum > 0xff;
+        }
+    }
+    while (!magnitude.isEmpty() && magnitude.back() == '\0')
+        magnitude.chop(1);
+    const qsizetype bits = magnitude.isEmpty()
+                               ? 0
+                               : 8 * (magnitude.size() - 1) +
+                                     (32 - std::countl_zero(quint32(quint8(magnitude.back()))));
+    const auto symbolic = [negative, bits] {
+        return QStringLiteral("<%1int of %2 bits>")
+            .arg(negative ? QStringLiteral("negative ") : QString())
+            .arg(bits);
+    };
+    // 2**14300 has more than 4300 digits: no need to convert to know.
+    if (bits > 14300)
+        return symbolic();
+    std::vector<quint32> words((magnitude.size() + 3) / 4, 0);
+    for (qsizetype k = 0; k < magnitude.size(); ++k)
+        words[words.size() - 1 - size_t(k / 4)] |= quint32(quint8(magnitude[k])) << (8 * (k % 4));
+    // Repeated division by 10**9, least significant chunk first.
+    std::vector<quint32> chunks;
+    size_t first = 0;
+    while (first < words.size()) {
+        quint64 remainder = 0;
+        for (size_t k = first; k < words.size(); ++k) {
+            const quint64 current = (remainder << 32) | words[k];
+            words[k] = static_cast<quint32>(current / 1'000'000'000U);
+            remainder = current % 1'000'000'000U;
+        }
+        chunks.push_back(static_cast<quint32>(remainder));
+        while (first < words.size() && words[first] == 0)
+            ++first;
+    }
+    QString digits = QString::number(chunks.empty() ? 0 : chunks.back());
+    for (size_t k = chunks.size() - 1; k-- > 0;)
+        digits += QStringLiteral("%1").arg(chunks[k], 9, 10, QLatin1Char('0'));
+    if (digits.size() > MaxIntDigits)
+        return symbolic();
+    return negative ? QLatin1Char('-') + digits : digits;
+}
+
+// A part of a complex as CPython's complex_repr() writes it: repr(float) without ".0".
+QString complexPart(double value)
+{
+    QString text = reprFloat(value);
+    if (text.endsWith(QLatin1String(".0")))
+        text.chop(2);
+    return text;
+}
+
+QString complexRepr(double real, double imag)
+{
+    if (real == 0.0 && !std::signbit(real))
+        return complexPart(imag) + QLatin1Char('j');
+    QString im = complexPart(imag);
+    if (!im.startsWith(QLatin1Char('-')))
+        im.prepend(QLatin1Char('+'));
+    return QLatin1Char('(') + complexPart(real) + im + QLatin1String("j)");
+}
+
 } // namespace
 
-void Value::appendRepr(QString& out, qsizetype limit) const
+void Value::appendRepr(QString& out, qsizetype limit, bool& cut) const
 {
     // Past the limit nothing more is needed: the caller cuts what went over.
-    if (out.size() > limit)
+    if (out.size() > limit || cut)
         return;
-    const auto appendItems = [&out, limit](const QList<Value>& items) {
-        for (qsizetype i = 0; i < items.size() && out.size() <= limit; ++i) {
+    const auto appendItems = [&out, limit, &cut](const QList<Value>& items) {
+        for (qsizetype i = 0; i < items.size() && out.size() <= limit && !cut; ++i) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            items.at(i).appendRepr(out, limit);
+            items.at(i).appendRepr(out, limit, cut);
         }
+    };
+    // A closing bracket after a str cut short would pretend the str ended there.
+    const auto close = [&out, &cut](QLatin1String text) {
+        if (!cut)
+            out.append(text);
     };
 
     switch (m_type) {
@@ -260,38 +415,38 @@ void Value::appendRepr(QString& out, qsizetype limit) const
         out.append(reprFloat(m_float));
         return;
     case Type::Str:
-        out.append(reprStrUtf8(enoughFor(m_bytes, limit - out.size(), true)));
+        appendReprStrUtf8(out, enoughFor(m_bytes, limit - out.size(), true), limit, cut);
         return;
     case Type::Bytes:
-        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
+        appendReprBytes(out, enoughFor(m_bytes, limit - out.size(), false), limit, cut);
         return;
     case Type::ByteArray:
         out.append(QLatin1String("bytearray("));
-        out.append(reprBytes(enoughFor(m_bytes, limit - out.size(), false)));
-        out.append(QLatin1Char(')'));
+        appendReprBytes(out, enoughFor(m_bytes, limit - out.size(), false), limit, cut);
+        close(QLatin1String(")"));
         return;
     case Type::Tuple:
         out.append(QLatin1Char('('));
         appendItems(m_items);
-        if (m_items.size() == 1)
-            out.append(QLatin1Char(','));
-        out.append(QLatin1Char(')'));
+        close(m_items.size() == 1 ? QLatin1String(",)") : QLatin1String(")"));
         return;
     case Type::List:
         out.append(QLatin1Char('['));
         appendItems(m_items);
-        out.append(QLatin1Char(']'));
+        close(QLatin1String("]"));
         return;
     case Type::Dict:
         out.append(QLatin1Char('{'));
-        for (qsizetype i = 0; i + 1 < m_items.size() && out.size() <= limit; i += 2) {
+        for (qsizetype i = 0; i + 1 < m_items.size() && out.size() <= limit && !cut; i += 2) {
             if (i > 0)
                 out.append(QLatin1String(", "));
-            m_items.at(i).appendRepr(out, limit);
+            m_items.at(i).appendRepr(out, limit, cut);
+            if (cut)
+                return;
             out.append(QLatin1String(": "));
-            m_items.at(i + 1).appendRepr(out, limit);
+            m_items.at(i + 1).appendRepr(out, limit, cut);
         }
-        out.append(QLatin1Char('}'));
+        close(QLatin1String("}"));
         return;
     case Type::Set:
         if (m_items.isEmpty()) {
@@ -300,16 +455,35 @@ void Value::appendRepr(QString& out, qsizetype limit) const
         }
         out.append(QLatin1Char('{'));
         appendItems(m_items);
-        out.append(QLatin1Char('}'));
+        close(QLatin1String("}"));
         return;
     case Type::FrozenSet:
         out.append(QLatin1String("frozenset("));
         if (!m_items.isEmpty()) {
             out.append(QLatin1Char('{'));
             appendItems(m_items);
-            out.append(QLatin1Char('}'));
+            close(QLatin1String("}"));
         }
-        out.append(QLatin1Char(')'));
+        close(QLatin1String(")"));
+        return;
+    case Type::BigInt:
+        out.append(bigIntRepr(m_bytes));
+        return;
+    case Type::Complex:
+        out.append(complexRepr(m_items.at(0).toFloat(), m_items.at(1).toFloat()));
+        return;
+    case Type::Range: {
+        out.append(QLatin1String("range("));
+        const Value& step = m_items.at(2);
+        // range(0, 3): the step shows only when it is not 1.
+        appendItems(step.type() == Type::Int && step.toInt() == 1 ? m_items.first(2) : m_items);
+        close(QLatin1String(")"));
+        return;
+    }
+    case Type::Slice:
+        out.append(QLatin1String("slice("));
+        appendItems(m_items);
+        close(QLatin1String(")"));
         return;
     }
 }
@@ -332,7 +506,11 @@ bool operator==(const Value& a, const Value& b)
     case Value::Type::Str:
     case Value::Type::Bytes:
     case Value::Type::ByteArray:
+    case Value::Type::BigInt:
         return a.m_bytes == b.m_bytes;
+    case Value::Type::Complex:
+    case Value::Type::Range:
+    case Value::Type::Slice:
     case Value::Type::Tuple:
     case Value::Type::List:
     case Value::Type::Dict:

@@ -20,6 +20,7 @@ are stored as base64 of qCompress() data (zlib behind a 4-byte big-endian length
 import base64
 import functools
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -36,6 +37,50 @@ REFUSED = {
     "GLOBAL", "STACK_GLOBAL", "REDUCE", "BUILD", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX",
     "PERSID", "BINPERSID", "EXT1", "EXT2", "EXT4", "NEXT_BUFFER", "READONLY_BUFFER",
 }
+# The builtins decodePickle() lets GLOBAL / STACK_GLOBAL name, for REDUCE to "call".
+ALLOWED_BUILTINS = {"bytearray", "complex", "range", "slice"}
+
+
+class RefusedGlobal(Exception):
+    pass
+
+
+class AllowListUnpickler(pickle.Unpickler):
+    """Loads as decodePickle() would: only the allowed builtins resolve."""
+
+    def __init__(self, data):
+        super().__init__(io.BytesIO(data))
+        self.globals_seen = 0
+
+    def find_class(self, module, name):
+        self.globals_seen += 1
+        python2_range = module == "__builtin__" and name == "xrange"  # protocol 2's range
+        if module in ("builtins", "__builtin__") and name in ALLOWED_BUILTINS or python2_range:
+            return super().find_class(module, name)
+        raise RefusedGlobal(self.globals_seen)
+
+
+def refusal(data):
+    """(opcode name, offset) of the first opcode decodePickle() refuses, or None."""
+    ops = list(pickletools.genops(data))
+    try:
+        AllowListUnpickler(data).load()
+    except RefusedGlobal as refused:
+        named = [(op.name, pos) for op, _, pos in ops if op.name in ("GLOBAL", "STACK_GLOBAL")]
+        return named[refused.args[0] - 1]
+    for op, _, pos in ops:
+        if op.name in REFUSED - {"GLOBAL", "STACK_GLOBAL", "REDUCE"}:
+            return op.name, pos
+    return None
+
+
+def int_repr(value):
+    """repr(), or for an int CPython refuses to convert (over 4300 digits) decodePickle()'s form."""
+    try:
+        return repr(value)
+    except ValueError:
+        sign = "negative " if value < 0 else ""
+        return "<%sint of %d bits>" % (sign, abs(value).bit_length())
 
 
 class Evil:
@@ -89,9 +134,26 @@ CASES = [
     ("int -2**32", "-2**32", None),
     ("int 2**63-1", "2**63 - 1", None),
     ("int -2**63", "-2**63", None),
-    ("int 2**63", "2**63", "integer too large"),
-    ("int -2**63-1", "-2**63 - 1", "integer too large"),
-    ("int 2**100", "2**100", "integer too large"),
+    ("int 2**63", "2**63", None),
+    ("int -2**63-1", "-2**63 - 1", None),
+    ("int 2**64", "2**64", None),
+    ("int -2**64", "-2**64", None),
+    ("int 2**64-1", "2**64 - 1", None),
+    ("int 2**100", "2**100", None),
+    ("int 10**100", "10**100", None),
+    ("int -10**100", "-(10**100)", None),
+    ("int -2**71", "-2**71", None),
+    ("int 2**2039-1 LONG1 255 bytes", "2**2039 - 1", None),
+    ("int -2**2039 LONG1 255 bytes", "-2**2039", None),
+    ("int 2**2039 LONG4 256 bytes", "2**2039", None),
+    ("int 2**2100", "2**2100", None),
+    ("int 10**4299 4300 digits", "10**4299", None),
+    ("int 10**4300 4301 digits", "10**4300", None),
+    ("int -10**4300", "-(10**4300)", None),
+    ("int 2**100000", "2**100000", None),
+    ("big ints in containers", "[2**64, (-2**64, 10**30), {2**70: 2**63, 1: -2**80}]", None),
+    ("set big int and float", "{2**64, 3.5, -2**65}", None),
+    ("dict big int key same as float", "{2**64: 'a', float(2**64): 'b', 2.0**70: 'c'}", None),
     ("float 0.0", "0.0", None),
     ("float -0.0", "-0.0", None),
     ("float 0.5", "0.5", None),
@@ -187,7 +249,23 @@ CASES = [
     ("recursive list", "recursive_list()", "contains itself"),
     ("os.system", "Evil()", None),
     ("complex", "complex(1, 2)", None),
+    ("complex zero real", "complex(0, 2)", None),
+    ("complex negative zero", "complex(-0.0, -0.0)", None),
+    ("complex big", "complex(1e16, -1e-05)", None),
+    ("complex inf nan", "complex(float('inf'), float('nan'))", None),
+    ("complex in dict", "{complex(1, 2): complex(3, 0), 1: 2}", None),
     ("range", "range(3)", None),
+    ("range step", "range(1, 10, 2)", None),
+    ("range negative", "range(10, -5, -3)", None),
+    ("range big", "range(2**64, 2**65, 2**63)", None),
+    ("slice", "slice(1, 2, 3)", None),
+    ("slice none", "slice(None, 5, None)", None),
+    ("slice of containers", "slice([1], 'a', (2, b'x'))", None),
+    ("bytearray ab", "bytearray(b'ab')", None),
+    ("bytearray shared", "(lambda b: [b, b, bytearray(b'c')])(bytearray(b'xyz'))", None),
+    ("builtins mixed", "[complex(1, 2), range(3), complex(3, 4), slice(None, [1], 'a'), "
+     "range(0)]", None),
+    ("builtin in frozenset", "frozenset({complex(0, 1), range(2)})", None),
 ]
 
 
@@ -223,16 +301,14 @@ def main():
             else:
                 entry.update(encode_data(data))
             previous = data
-            for op, _, pos in pickletools.genops(data):
-                if op.name in REFUSED:
-                    entry["refused"] = op.name
-                    entry["offset"] = pos
-                    break
+            refused = refusal(data)
+            if refused:
+                entry["refused"], entry["offset"] = refused
             pickles.append(entry)
         case["pickles"] = pickles
         # A value refused at every protocol is never compared, and its repr may hold an address.
         if not all("refused" in p for p in pickles):
-            text = repr(value)
+            text = int_repr(value)
             if len(text) <= 2000:
                 case["repr"] = text
             else:

@@ -23,6 +23,17 @@ OBJECTS = [
     'unicode \u00e9\u4e2d\U0001f600',
     -2**63,
     b'',
+    # Beyond 64 bits, and what CPython pickles through builtins and REDUCE (protocol 4).
+    2**64,
+    10**100,
+    -(10**100),
+    2**2100,
+    [2**63, -2**63 - 1, {2**70: 2**64}],
+    bytearray(b'xyz'),
+    complex(1, 2),
+    range(1, 10, 2),
+    slice(1, 2, 3),
+    [bytearray(b''), complex(0, -1), range(3), slice(None, 5, None)],
 ]
 SIZES = [0, 1, 16384, 16385, 1 << 20, 16 << 20]
 
