@@ -25,35 +25,6 @@ constexpr double kBundleWidth = 6;
 // An arrow with this much room before the next one on its channel gets its value as a label.
 constexpr double kLabelMinimumRoom = 40;
 
-QColor stateColor(ProcessState state)
-{
-    switch (state) {
-    case ProcessState::Running:
-        return {0x5b, 0xa8, 0x5b};
-    case ProcessState::Sleeping:
-        return {0x9c, 0xc3, 0xe6};
-    case ProcessState::BlockedRecv:
-        return {0xf0, 0xa8, 0x4a};
-    case ProcessState::BlockedSend:
-        return {0xb8, 0x5c, 0xb8};
-    case ProcessState::Polling:
-        return {0xe8, 0xd0, 0x4a};
-    case ProcessState::Exited:
-        return {0x9a, 0x9a, 0x9a};
-    case ProcessState::Crashed:
-        return {0xd0, 0x1c, 0x1c};
-    }
-    return Qt::gray;
-}
-
-QColor channelColor(int channel)
-{
-    static const std::array<QColor, 6> colors = {
-        QColor(0x1f, 0x6f, 0xd0), QColor(0xd0, 0x4a, 0x1f), QColor(0x16, 0x9c, 0x8c),
-        QColor(0x9b, 0x3f, 0xc4), QColor(0x7a, 0x8a, 0x12), QColor(0xc4, 0x3f, 0x7e)};
-    return colors[size_t(channel) % colors.size()];
-}
-
 // The part of the segment a-b inside `clip` (Liang-Barsky), or nothing when it misses it.
 std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, const QRectF& clip)
 {
@@ -235,10 +206,11 @@ bool TimelineView::channelExposed(int channel) const
 void TimelineView::paintEvent(QPaintEvent* event)
 {
     m_exposed = QRectF(event->rect());
+    m_theme = Theme(palette());
     m_drawnLines.fill(0);
     m_labelBoxes.clear();
     QPainter painter(this);
-    painter.fillRect(rect(), palette().base());
+    painter.fillRect(rect(), m_theme.base());
     m_arrowsDrawn = 0;
     m_bundlesDrawn = 0;
     m_linesDrawn = 0;
@@ -256,10 +228,9 @@ void TimelineView::paintEvent(QPaintEvent* event)
 
 void TimelineView::paintRuler(QPainter& painter, const TimeScale& s) const
 {
-    const QColor text = palette().color(QPalette::Text);
-    QColor grid = palette().color(QPalette::Mid);
-    grid.setAlpha(90);
-    painter.fillRect(QRectF(0, 0, width(), kRulerHeight), palette().alternateBase());
+    const QColor text = m_theme.text();
+    const QColor grid = m_theme.grid();
+    painter.fillRect(QRectF(0, 0, width(), kRulerHeight), m_theme.alternateBase());
     const qint64 step = TimeScale::tickStep(s.nsPerPixel(), 90);
     const qint64 first = (s.start / step) * step;
     painter.setFont(font());
@@ -280,13 +251,13 @@ void TimelineView::paintRuler(QPainter& painter, const TimeScale& s) const
 
 void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
 {
-    const QColor text = palette().color(QPalette::Text);
+    const QColor text = m_theme.text();
     const auto [firstLane, endLane] = exposedLanes();
     for (int p = firstLane; p < endLane; ++p) {
         const TraceStore::Process& process = m_store->process(p);
         const QRectF lane = laneRect(p);
         if (p % 2)
-            painter.fillRect(lane, palette().alternateBase());
+            painter.fillRect(lane, m_theme.alternateBase());
         painter.setPen(text);
         QFont bold = font();
         bold.setBold(true);
@@ -299,8 +270,8 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
             sub += process.crashed ? tr(" · %1").arg(signalName(process.signal))
                                    : tr(" · exit %1").arg(process.exitCode);
         painter.setPen(process.crashed || process.exitCode != 0
-                           ? stateColor(ProcessState::Crashed)
-                           : palette().color(QPalette::PlaceholderText));
+                           ? m_theme.state(ProcessState::Crashed)
+                           : m_theme.dimText());
         painter.drawText(QRectF(6, lane.top() + 22, kLabelWidth - 10, 18),
                          Qt::AlignLeft | Qt::AlignVCenter, sub);
 
@@ -332,15 +303,16 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
             if (x1 - x0 < 1) {
                 // Several changes within one pixel: one pixel in the state it starts with, then
                 // go on from the next pixel with the state in effect there.
-                painter.fillRect(QRectF(std::floor(x0), barTop, 1, barHeight), stateColor(state));
+                painter.fillRect(QRectF(std::floor(x0), barTop, 1, barHeight),
+                                 m_theme.state(state));
                 drawnUntil = s.toTime(std::floor(x0) + 1);
                 const size_t jump = firstAfter(*m_store, states, drawnUntil);
                 i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
                 continue;
             }
-            painter.fillRect(QRectF(x0, barTop, x1 - x0, barHeight), stateColor(state));
+            painter.fillRect(QRectF(x0, barTop, x1 - x0, barHeight), m_theme.state(state));
             if (state == ProcessState::Crashed) {
-                painter.setPen(Qt::white);
+                painter.setPen(m_theme.onState());
                 painter.drawText(QRectF(x0 + 4, barTop, std::max(0.0, x1 - x0 - 8), barHeight),
                                  Qt::AlignLeft | Qt::AlignVCenter,
                                  process.signal ? tr("crashed: %1").arg(signalName(process.signal))
@@ -432,7 +404,7 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
         slot = key | quint64(!delivered);
     }
     ++m_linesDrawn;
-    const QColor color = selected ? palette().color(QPalette::Highlight) : channelColor(channel);
+    const QColor color = selected ? m_theme.highlight() : m_theme.channel(channel);
     QPen pen(color, selected ? 3.0 : (bundled > 1 ? 2.0 : 1.4));
     if (!delivered)
         pen.setStyle(Qt::DashLine);
@@ -448,14 +420,14 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
         painter.setPen(Qt::NoPen);
         painter.drawPolygon(head, 3);
     } else {
-        painter.setBrush(palette().base());
+        painter.setBrush(m_theme.base());
         painter.drawEllipse(b, 3.5, 3.5);
     }
     if (bundled > 1) {
         const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
         if (at.x() >= m_bundleLabelEnd) {
             const QString count = QStringLiteral("×%1").arg(bundled);
-            painter.setPen(palette().color(QPalette::Text));
+            painter.setPen(m_theme.text());
             painter.drawText(at, count);
             m_bundleLabelEnd = at.x() + QFontMetrics(font()).horizontalAdvance(count) + 8;
         }
@@ -484,7 +456,7 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
                                                        });
             if (free) {
                 m_labelBoxes.push_back(box);
-                painter.setPen(palette().color(QPalette::Text));
+                painter.setPen(m_theme.text());
                 painter.drawText(QPointF(x + 5, y), text);
             }
         }
@@ -497,8 +469,8 @@ void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
     const QRectF area = depthRect();
     if (!area.intersects(m_exposed))
         return;
-    painter.fillRect(QRectF(0, area.top(), width(), area.height()), palette().alternateBase());
-    painter.setPen(palette().color(QPalette::Text));
+    painter.fillRect(QRectF(0, area.top(), width(), area.height()), m_theme.alternateBase());
+    painter.setPen(m_theme.text());
     painter.drawText(QRectF(6, area.top() + 2, kLabelWidth - 10, 18),
                      Qt::AlignLeft | Qt::AlignVCenter,
                      m_depthInBytes ? tr("queue depth (bytes)") : tr("queue depth"));
@@ -516,14 +488,14 @@ void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
         peak = std::max(peak, channelPeak);
     const double bottom = area.bottom() - 4;
     const double plotHeight = area.height() - 24;
-    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.setPen(m_theme.dimText());
     painter.drawText(QRectF(6, area.top() + 20, kLabelWidth - 10, 16),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("max %1").arg(peak));
     for (int c = 0; c < m_store->channelCount(); ++c) {
         const TraceStore::Channel& channel = m_store->channel(c);
         if (channel.sendTimes.empty())
             continue;
-        painter.setPen(QPen(channelColor(c), 1.5));
+        painter.setPen(QPen(m_theme.channel(c), 1.5));
         double previousY = bottom;
         for (double x = s.left; x < s.left + s.width; x += 1) {
             const qint64 t0 = s.toTime(x);
@@ -576,10 +548,9 @@ void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
             summary ? tr("and %1 more channels").arg(m_store->channelCount() - nameRows + 1)
                     : channel.name;
         if (summary)
-            painter.setPen(palette().color(QPalette::Text));
+            painter.setPen(m_theme.text());
         const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
-        QColor veil = palette().color(QPalette::AlternateBase);
-        veil.setAlpha(220);
+        const QColor veil = m_theme.veil();
         const QRectF textRect =
             painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
         painter.fillRect(textRect.adjusted(-3, 0, 2, 0), veil);
@@ -598,8 +569,8 @@ void TimelineView::paintLegend(QPainter& painter) const
     const QFontMetrics metrics(font());
     double x = kLabelWidth;
     for (const ProcessState state : states) {
-        painter.fillRect(QRectF(x, area.top() + 5, 12, 12), stateColor(state));
-        painter.setPen(palette().color(QPalette::Text));
+        painter.fillRect(QRectF(x, area.top() + 5, 12, 12), m_theme.state(state));
+        painter.setPen(m_theme.text());
         const QString name = processStateName(state);
         painter.drawText(
             QRectF(x + 16, area.top(), metrics.horizontalAdvance(name) + 4, area.height()),
@@ -615,11 +586,11 @@ void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
     const QRectF area = pollRect();
     if (!area.intersects(m_exposed))
         return;
-    painter.setPen(palette().color(QPalette::Text));
+    painter.setPen(m_theme.text());
     painter.drawText(QRectF(6, area.top(), kLabelWidth - 10, area.height()),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("poll()"));
-    const QColor yes(0x3c, 0xa0, 0x3c);
-    const QColor no(0xb0, 0xb0, 0xb0);
+    const QColor yes = m_theme.pollTrue();
+    const QColor no = m_theme.pollFalse();
     for (int p = 0; p < m_store->processCount(); ++p) {
         const TraceStore::EventList& polls = m_store->process(p).pollEvents;
         size_t i =

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Theme.h"
 #include "TimeScale.h"
 
 #include <QWidget>
@@ -111,7 +112,8 @@ private:
     // Where the last bundle count label of the channel being painted ends: counts that would
     // overlap it are left out (6 px bundles cannot each carry one).
     double m_bundleLabelEnd = 0;
-    QRectF m_exposed; // the part of the widget being painted
+    QRectF m_exposed;          // the part of the widget being painted
+    Theme m_theme{QPalette()}; // from the palette, at each paint
     // The on-screen lines of the arrows drawn in this paint, and the labels' boxes.
     static constexpr size_t kDrawnLineSlots = 4093;
     std::array<quint64, kDrawnLineSlots> m_drawnLines{};
