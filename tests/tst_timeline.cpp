@@ -1,6 +1,9 @@
-// The timeline's colours: the theme keeps PipeScope's hues on a light palette and makes them
-// readable on a dark one.
+// The timeline's parts without a window: the layout's rectangles and arrow end points over a
+// synthetic store, and the theme's colours on light and dark palettes. An undelivered message is
+// picked on the stub that is drawn, never along the line to the end of the run that is not.
 #include "Theme.h"
+#include "TimelineLayout.h"
+#include "trace/TraceStore.h"
 
 #include <QPalette>
 #include <QTest>
@@ -8,6 +11,65 @@
 using namespace pipescope;
 
 namespace {
+
+constexpr QSize kSize(1168, 600); // the plot is 1000 px wide: x = 160 + t over 0..1000 ns
+constexpr qint64 kEnd = 1000;
+
+TelemetryRecord record(EventKind kind, qint64 start, qint64 t, quint16 channel = kNoChannel,
+                       qint64 seq = -1, quint8 detail = 0)
+{
+    TelemetryRecord r;
+    r.kind = kind;
+    r.startNs = start;
+    r.tNs = t;
+    r.channel = channel;
+    r.seq = seq;
+    r.detail = detail;
+    r.amount = kind == EventKind::Send || kind == EventKind::Recv ? 8 : 0;
+    return r;
+}
+
+// Two processes, a -> b and b -> a: a delivered message down (0) and one up (1), one sent down at
+// 600 ns and never received (2), a's states and one poll of b's.
+struct Run
+{
+    TraceStore store;
+    int down = -1;
+    int up = -1;
+    int undelivered = -1;
+    bool ok = true; // every event fitted the store
+
+    Run()
+    {
+        store.addProcess(QStringLiteral("a"), QStringLiteral("parent"));
+        store.addProcess(QStringLiteral("b"), QStringLiteral("child"));
+        store.addChannel(QStringLiteral("a->b"), 0, 1);
+        store.addChannel(QStringLiteral("b->a"), 1, 0);
+        const auto add = [&](int process, const TelemetryRecord& r, QByteArrayView text = {}) {
+            const Result<qint32> event = store.append(process, r, text);
+            ok = ok && bool(event);
+            return event ? *event : -1;
+        };
+        add(0, record(EventKind::State, 0, 0, kNoChannel, -1, quint8(ProcessState::Running)));
+        add(1, record(EventKind::State, 0, 0, kNoChannel, -1, quint8(ProcessState::Sleeping)));
+        down = store.messageOf(add(0, record(EventKind::Send, 100, 100, 0, 0), "'ping'"));
+        add(1, record(EventKind::Recv, 300, 300, 0, 0));
+        up = store.messageOf(add(1, record(EventKind::Send, 400, 400, 1, 0), "'pong'"));
+        add(0, record(EventKind::Recv, 450, 450, 1, 0));
+        add(0,
+            record(EventKind::State, 500, 500, kNoChannel, -1, quint8(ProcessState::BlockedRecv)));
+        undelivered = store.messageOf(add(0, record(EventKind::Send, 600, 600, 0, 1), "'lost'"));
+        TelemetryRecord poll = record(EventKind::Poll, 700, 800, kNoChannel, -1, 1);
+        poll.amount = 100;
+        poll.number = 0.5;
+        add(1, poll);
+    }
+
+    TimelineLayout layout(bool live = false, qint64 now = 0) const
+    {
+        return {&store, 0, kEnd, kSize, live, now, kEnd};
+    }
+};
 
 QPalette lightPalette()
 {
@@ -34,9 +96,84 @@ class TestTimeline : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void layoutStacksTheTracks();
+    void arrowEndsAreWherePainted();
+    void inFlightArrowGrowsToNow();
+    void undeliveredIsPickedOnItsStubOnly();
     void themeKeepsTheLightColours();
     void darkPaletteGetsReadableColours();
 };
+
+void TestTimeline::layoutStacksTheTracks()
+{
+    const Run run;
+    QVERIFY(run.ok);
+    const TimelineLayout layout = run.layout();
+    QCOMPARE(layout.scale().left, double(TimelineLayout::kLabelWidth));
+    QCOMPARE(layout.scale().width, 1000.0);
+    QCOMPARE(layout.scale().toX(250), 410.0);
+    QCOMPARE(layout.rulerRect(), QRectF(0, 0, kSize.width(), TimelineLayout::kRulerHeight));
+    QCOMPARE(layout.laneRect(0).top(), double(TimelineLayout::kRulerHeight));
+    QCOMPARE(layout.laneRect(1).top(), layout.laneRect(0).bottom());
+    QCOMPARE(layout.barRect(1).top(), layout.laneRect(1).top() + TimelineLayout::kBarTop);
+    QVERIFY(layout.depthRect().top() > layout.laneRect(1).bottom());
+    QVERIFY(layout.pollRect().top() > layout.depthRect().bottom());
+    QVERIFY(layout.legendRect().top() > layout.pollRect().bottom());
+    QCOMPARE(layout.totalHeight(), int(layout.legendRect().bottom()) + 4);
+    QCOMPARE(layout.lanesIn(layout.laneRect(1)), std::make_pair(1, 2));
+    QCOMPARE(layout.lanesIn(layout.depthRect()), std::make_pair(2, 2));
+}
+
+void TestTimeline::arrowEndsAreWherePainted()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const double laneA = layout.laneRect(0).center().y();
+    const double laneB = layout.laneRect(1).center().y();
+    const ArrowGeometry down = *layout.arrow(run.down);
+    QVERIFY(down.delivered && !down.stub);
+    QCOMPARE(down.from, QPointF(260, laneA + TimelineLayout::kArrowInset));
+    QCOMPARE(down.to, QPointF(460, laneB - TimelineLayout::kArrowInset));
+    const ArrowGeometry up = *layout.arrow(run.up);
+    QCOMPARE(up.from, QPointF(560, laneB - TimelineLayout::kArrowInset));
+    QCOMPARE(up.to, QPointF(610, laneA + TimelineLayout::kArrowInset));
+    const ArrowGeometry lost = *layout.arrow(run.undelivered);
+    QVERIFY(!lost.delivered && lost.stub);
+    QCOMPARE(lost.from, QPointF(760, laneA + TimelineLayout::kArrowInset));
+    QCOMPARE(lost.to, QPointF(760 + TimelineLayout::kStubWidth,
+                              laneA + (laneB - laneA) * TimelineLayout::kStubReach));
+    QVERIFY(!layout.arrow(-1));
+    QVERIFY(!layout.arrow(3));
+}
+
+void TestTimeline::inFlightArrowGrowsToNow()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout(true, 900);
+    const ArrowGeometry flying = *layout.arrow(run.undelivered);
+    QVERIFY(!flying.delivered && !flying.stub);
+    QCOMPARE(flying.to,
+             QPointF(1060, layout.laneRect(1).center().y() - TimelineLayout::kArrowInset));
+    QCOMPARE(layout.messageAt((flying.from + flying.to) / 2), run.undelivered);
+}
+
+void TestTimeline::undeliveredIsPickedOnItsStubOnly()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+    // Where an arrow to the end of the run would pass: nothing is drawn there.
+    const QPointF end(layout.scale().toX(kEnd),
+                      layout.laneRect(1).center().y() - TimelineLayout::kArrowInset);
+    const QPointF alongTheLongLine = (stub.from + end) / 2;
+    QVERIFY(TimelineLayout::distanceToSegment(alongTheLongLine, stub.from, stub.to) > 100);
+    QCOMPARE(layout.messageAt(alongTheLongLine), -1);
+    QCOMPARE(layout.messageAt((stub.from + stub.to) / 2), run.undelivered);
+    QCOMPARE(layout.messageAt(stub.to + QPointF(2, 2)), run.undelivered);
+    const ArrowGeometry down = *layout.arrow(run.down);
+    QCOMPARE(layout.messageAt((down.from + down.to) / 2 + QPointF(0, 3)), run.down);
+    QCOMPARE(layout.messageAt(QPointF(1100, 10)), -1);
+}
 
 void TestTimeline::themeKeepsTheLightColours()
 {

@@ -53,24 +53,6 @@ std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, con
                      QPointF(a.x() + t1 * dx, a.y() + t1 * dy));
 }
 
-// The index of the first event in `events` (time ordered) whose time is after `t`.
-size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events, qint64 t)
-{
-    return size_t(std::upper_bound(events.begin(), events.end(), t,
-                                   [&](qint64 value, quint32 e) { return value < store.time(e); }) -
-                  events.begin());
-}
-
-double distanceToSegment(QPointF p, QPointF a, QPointF b)
-{
-    const QPointF ab = b - a;
-    const double length2 = QPointF::dotProduct(ab, ab);
-    const double t =
-        length2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / length2, 0.0, 1.0) : 0.0;
-    const QPointF nearest = a + t * ab;
-    return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
-}
-
 } // namespace
 
 TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
@@ -105,84 +87,31 @@ void TimelineView::setDepthInBytes(bool bytes)
     update();
 }
 
-TimeScale TimelineView::scale() const
+TimelineLayout TimelineView::layout() const
 {
-    TimeScale s;
-    s.start = m_axis.start();
-    s.end = m_axis.end();
-    s.left = kLabelWidth;
-    s.width = std::max(1, width() - kLabelWidth - 8);
-    return s;
-}
-
-QRectF TimelineView::laneRect(int process) const
-{
-    return {0, double(kRulerHeight + process * kLaneHeight), double(width()), double(kLaneHeight)};
-}
-
-QRectF TimelineView::depthRect() const
-{
-    const int lanes = m_store ? m_store->processCount() : 0;
-    return {0, double(kRulerHeight + lanes * kLaneHeight + 6), double(width()),
-            double(kDepthHeight)};
-}
-
-QRectF TimelineView::pollRect() const
-{
-    const QRectF depth = depthRect();
-    return {0, depth.bottom() + 4, double(width()), double(kPollHeight)};
-}
-
-QRectF TimelineView::legendRect() const
-{
-    return {0, pollRect().bottom() + 2, double(width()), 22};
+    return {m_store, m_axis.start(), m_axis.end(), size(), m_live, m_now, m_axis.dataEnd()};
 }
 
 QSize TimelineView::sizeHint() const
 {
-    return {900, int(legendRect().bottom()) + 4};
+    return {900, layout().totalHeight()};
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
-    return {kLabelWidth + 200, int(legendRect().bottom()) + 4};
-}
-
-qint64 TimelineView::endOf(int process) const
-{
-    const TraceStore::Process& p = m_store->process(process);
-    if (p.ended && !p.events.empty())
-        return m_store->time(p.events.back());
-    return m_live ? m_now : (p.events.empty() ? 0 : m_store->time(p.events.back()));
+    return {kLabelWidth + 200, layout().totalHeight()};
 }
 
 QPointF TimelineView::sendPoint(int message) const
 {
-    const TraceStore::Message& m = m_store->messages()[size_t(message)];
-    const TraceStore::Channel& c = m_store->channel(m.channel);
-    return {scale().toX(m_store->startTime(m.sendEvent)), laneRect(c.from).center().y()};
+    const std::optional<ArrowGeometry> arrow = layout().arrow(message);
+    return arrow ? arrow->from : QPointF();
 }
 
 QPointF TimelineView::recvPoint(int message) const
 {
-    const TraceStore::Message& m = m_store->messages()[size_t(message)];
-    const TraceStore::Channel& c = m_store->channel(m.channel);
-    const qint64 t =
-        m.recvEvent >= 0 ? m_store->time(m.recvEvent) : (m_live ? m_now : m_axis.dataEnd());
-    return {scale().toX(t), laneRect(c.to).center().y()};
-}
-
-TimelineView::Visible TimelineView::visibleMessages(int channel, const TimeScale& scale) const
-{
-    const TraceStore::Channel& c = m_store->channel(channel);
-    // Messages received before the view starts are gone from it; those sent after it ends have
-    // not come yet. (Messages not yet received have no recv time and stay visible.)
-    const auto first =
-        qint64(std::lower_bound(c.recvTimes.begin(), c.recvTimes.end(), scale.start) -
-               c.recvTimes.begin());
-    const auto last = qint64(std::upper_bound(c.sendTimes.begin(), c.sendTimes.end(), scale.end) -
-                             c.sendTimes.begin());
-    return {first, std::max(first, last)};
+    const std::optional<ArrowGeometry> arrow = layout().arrow(message);
+    return arrow ? arrow->to : QPointF();
 }
 
 std::pair<int, int> TimelineView::exposedLanes() const
@@ -281,9 +210,9 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
         const TraceStore::EventList& states = process.stateEvents;
         if (states.empty())
             continue;
-        size_t i = firstAfter(*m_store, states, s.start);
+        size_t i = TimelineLayout::firstAfter(*m_store, states, s.start);
         i = i > 0 ? i - 1 : 0;
-        const qint64 laneEnd = endOf(p);
+        const qint64 laneEnd = layout().endOf(p);
         qint64 drawnUntil = s.start;
         while (i < states.size()) {
             const qint64 from = std::max(m_store->time(states[i]), drawnUntil);
@@ -306,7 +235,7 @@ void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
                 painter.fillRect(QRectF(std::floor(x0), barTop, 1, barHeight),
                                  m_theme.state(state));
                 drawnUntil = s.toTime(std::floor(x0) + 1);
-                const size_t jump = firstAfter(*m_store, states, drawnUntil);
+                const size_t jump = TimelineLayout::firstAfter(*m_store, states, drawnUntil);
                 i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
                 continue;
             }
@@ -329,7 +258,7 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
     for (int c = 0; c < m_store->channelCount(); ++c) {
         if (!channelExposed(c))
             continue;
-        const Visible visible = visibleMessages(c, s);
+        const Visible visible = layout().visibleMessages(c);
         const qint64 count = visible.last - visible.first;
         if (count <= 0)
             continue;
@@ -341,7 +270,7 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
                 const double next = seq + 1 < qint64(channel.sendTimes.size())
                                         ? s.toX(channel.sendTimes[size_t(seq + 1)])
                                         : s.left + s.width;
-                paintArrow(painter, s, c, seq, false, 1, next - x);
+                paintArrow(painter, c, seq, false, 1, next - x);
             }
             continue;
         }
@@ -356,35 +285,28 @@ void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
                                         channel.sendTimes.begin() + visible.last, bucketEnd) -
                        channel.sendTimes.begin());
             next = std::max(next, seq + 1);
-            paintArrow(painter, s, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
+            paintArrow(painter, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
             seq = next;
         }
     }
     if (selected >= 0 && selected < qsizetype(m_store->messages().size())) {
         const TraceStore::Message& m = m_store->messages()[size_t(selected)];
         if (m.sendEvent >= 0)
-            paintArrow(painter, s, m.channel, m.seq, true, 1, 240);
+            paintArrow(painter, m.channel, m.seq, true, 1, 240);
     }
 }
 
-void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel, qint64 seq,
-                              bool selected, int bundled, double labelRoom)
+void TimelineView::paintArrow(QPainter& painter, int channel, qint64 seq, bool selected,
+                              int bundled, double labelRoom)
 {
     const TraceStore::Channel& c = m_store->channel(channel);
     const TraceStore::Message& m = m_store->messages()[size_t(c.messageBySeq[size_t(seq)])];
     if (m.sendEvent < 0)
         return;
-    const bool delivered = m.recvEvent >= 0;
-    const qint64 sendT = c.sendTimes[size_t(seq)];
-    const qint64 recvT = delivered ? c.recvTimes[size_t(seq)] : (m_live ? m_now : m_axis.dataEnd());
-    const double fromY = laneRect(c.from).center().y();
-    const double toY = laneRect(c.to).center().y();
-    const QPointF a(s.toX(sendT), fromY + (toY > fromY ? 9 : -9));
-    QPointF b(s.toX(recvT), toY + (toY > fromY ? -9 : 9));
-    if (!delivered && !m_live) {
-        // Undelivered: a short open stub towards the lane it never reached.
-        b = QPointF(a.x() + 28, fromY + (toY - fromY) * 0.55);
-    }
+    const ArrowGeometry arrow = layout().arrow(channel, seq);
+    const bool delivered = arrow.delivered;
+    const QPointF a = arrow.from;
+    const QPointF b = arrow.to;
     // What of it is on screen, to the pixel: an arrow that would cover exactly the pixels of one
     // already drawn in this paint (thousands of channels leaving one lane for lanes far below,
     // say) is not drawn again.
@@ -437,7 +359,7 @@ void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel
             // below it for a downward arrow, above it for an upward one, so the two directions
             // of a duplex pipe write on separate lines.
             QString label = QString::fromUtf8(m_store->text(m.sendEvent));
-            if (!delivered && !m_live)
+            if (arrow.stub)
                 label = tr("undelivered: %1").arg(label);
             const QFontMetrics metrics(font());
             const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
@@ -594,7 +516,9 @@ void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
     for (int p = 0; p < m_store->processCount(); ++p) {
         const TraceStore::EventList& polls = m_store->process(p).pollEvents;
         size_t i =
-            polls.empty() ? 0 : std::max<size_t>(firstAfter(*m_store, polls, s.start), 1) - 1;
+            polls.empty()
+                ? 0
+                : std::max<size_t>(TimelineLayout::firstAfter(*m_store, polls, s.start), 1) - 1;
         double lastPixel = -1;
         for (; i < polls.size(); ++i) {
             const qint64 start = m_store->startTime(polls[i]);
@@ -612,35 +536,6 @@ void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
                              m_store->detail(polls[i]) ? yes : no);
         }
     }
-}
-
-int TimelineView::messageAt(QPointF position) const
-{
-    if (!m_store)
-        return -1;
-    const TimeScale s = scale();
-    double best = 6;
-    int found = -1;
-    for (int c = 0; c < m_store->channelCount(); ++c) {
-        const Visible visible = visibleMessages(c, s);
-        const TraceStore::Channel& channel = m_store->channel(c);
-        // Only arrows whose send lies left of the point can pass through it.
-        const auto last =
-            std::min<qint64>(visible.last, qint64(std::upper_bound(channel.sendTimes.begin(),
-                                                                   channel.sendTimes.end(),
-                                                                   s.toTime(position.x() + best)) -
-                                                  channel.sendTimes.begin()));
-        for (qint64 seq = std::max(visible.first, last - 20000); seq < last; ++seq) {
-            const int message = channel.messageBySeq[size_t(seq)];
-            const double distance =
-                distanceToSegment(position, sendPoint(message), recvPoint(message));
-            if (distance < best) {
-                best = distance;
-                found = message;
-            }
-        }
-    }
-    return found;
 }
 
 QString TimelineView::tooltipAt(QPointF position) const
@@ -670,7 +565,7 @@ QString TimelineView::tooltipAt(QPointF position) const
         if (!laneRect(p).contains(position))
             continue;
         const TraceStore::EventList& states = m_store->process(p).stateEvents;
-        const size_t i = firstAfter(*m_store, states, t);
+        const size_t i = TimelineLayout::firstAfter(*m_store, states, t);
         if (i == 0)
             return {};
         return tr("%1 at %2: %3")

@@ -2,6 +2,7 @@
 
 #include "Theme.h"
 #include "TimeScale.h"
+#include "TimelineLayout.h"
 
 #include <QWidget>
 #include <array>
@@ -25,13 +26,13 @@ class TimelineView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr int kLabelWidth = 160;
-    static constexpr int kRulerHeight = 26;
-    static constexpr int kLaneHeight = 54;
-    static constexpr int kBarTop = 14; // the state bar within its lane
-    static constexpr int kBarHeight = 18;
-    static constexpr int kDepthHeight = 90;
-    static constexpr int kPollHeight = 28;
+    static constexpr int kLabelWidth = TimelineLayout::kLabelWidth;
+    static constexpr int kRulerHeight = TimelineLayout::kRulerHeight;
+    static constexpr int kLaneHeight = TimelineLayout::kLaneHeight;
+    static constexpr int kBarTop = TimelineLayout::kBarTop;
+    static constexpr int kBarHeight = TimelineLayout::kBarHeight;
+    static constexpr int kDepthHeight = TimelineLayout::kDepthHeight;
+    static constexpr int kPollHeight = TimelineLayout::kPollHeight;
 
     explicit TimelineView(TimeAxis& axis, QWidget* parent = nullptr);
 
@@ -43,16 +44,21 @@ public:
     void setDepthInBytes(bool bytes);
     bool depthInBytes() const { return m_depthInBytes; }
 
-    // Geometry, for hit tests, the window and the tests.
-    TimeScale scale() const;
-    QRectF laneRect(int process) const;
-    QRectF depthRect() const;
-    QRectF pollRect() const;
-    QRectF legendRect() const;
+    // The geometry as it is now: what painting and hit tests use.
+    TimelineLayout layout() const;
+
+    // Shorthands for the layout's geometry, for the window and the tests.
+    TimeScale scale() const { return layout().scale(); }
+    QRectF laneRect(int process) const { return layout().laneRect(process); }
+    QRectF depthRect() const { return layout().depthRect(); }
+    QRectF pollRect() const { return layout().pollRect(); }
+    QRectF legendRect() const { return layout().legendRect(); }
+    // Where a message's arrow starts (its send dot) and ends (its head, or an undelivered stub's
+    // open end), as painted.
     QPointF sendPoint(int message) const;
     QPointF recvPoint(int message) const;
-    // The message whose arrow passes nearest `position` (within a few pixels), or -1.
-    int messageAt(QPointF position) const;
+    // The message whose arrow, as painted, passes nearest `position` (within a few pixels), or -1.
+    int messageAt(QPointF position) const { return layout().messageAt(position); }
     // How many single arrows and bundles the last paint showed, and how many lines it stroked
     // for them (arrows that would cover the same pixels as one already drawn share its line).
     int arrowsDrawn() const { return m_arrowsDrawn; }
@@ -78,24 +84,18 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    struct Visible
-    {
-        qint64 first; // seq range on a channel
-        qint64 last;  // exclusive
-    };
+    using Visible = TimelineLayout::Span;
 
-    Visible visibleMessages(int channel, const TimeScale& scale) const;
     // The lanes that meet the part being painted: a run of thousands of processes paints only
     // the few lanes on screen.
     std::pair<int, int> exposedLanes() const;
     // Whether a channel's arrows, which run between its two lanes, can cross the painted part.
     bool channelExposed(int channel) const;
-    qint64 endOf(int process) const;
     void paintRuler(QPainter& painter, const TimeScale& scale) const;
     void paintLanes(QPainter& painter, const TimeScale& scale) const;
     void paintArrows(QPainter& painter, const TimeScale& scale);
-    void paintArrow(QPainter& painter, const TimeScale& scale, int channel, qint64 seq,
-                    bool selected, int bundled, double labelRoom);
+    void paintArrow(QPainter& painter, int channel, qint64 seq, bool selected, int bundled,
+                    double labelRoom);
     void paintDepth(QPainter& painter, const TimeScale& scale);
     void paintPolls(QPainter& painter, const TimeScale& scale) const;
     void paintLegend(QPainter& painter) const;
