@@ -1,12 +1,19 @@
-// The timeline's parts without a window: the layout's rectangles and arrow end points over a
-// synthetic store, and the theme's colours on light and dark palettes. An undelivered message is
-// picked on the stub that is drawn, never along the line to the end of the run that is not.
+// The timeline's parts without a window: the layout's rectangles and arrow end points, the tracks'
+// hit tests and paint (onto a QImage) over a synthetic store, and the theme's colours on light and
+// dark palettes. An undelivered message is picked on the stub that is drawn, never along the line
+// to the end of the run that is not.
+#include "ArrowsTrack.h"
+#include "DepthTrack.h"
+#include "PollsTrack.h"
+#include "StatesTrack.h"
 #include "Theme.h"
 #include "TimelineLayout.h"
 #include "trace/TraceStore.h"
 
-#include <QPalette>
+#include <QImage>
+#include <QPainter>
 #include <QTest>
+#include <cmath>
 
 using namespace pipescope;
 
@@ -90,6 +97,24 @@ QPalette darkPalette()
     return palette;
 }
 
+bool near(QColor a, QColor b)
+{
+    return std::abs(a.red() - b.red()) < 40 && std::abs(a.green() - b.green()) < 40 &&
+           std::abs(a.blue() - b.blue()) < 40;
+}
+
+// A track painted over the whole layout onto an image of the base colour.
+QImage paint(TimelineTrack& track, const TimelineLayout& layout, const Theme& theme,
+             int selected = -1)
+{
+    QImage image(layout.size(), QImage::Format_RGB32);
+    image.fill(theme.base());
+    QPainter painter(&image);
+    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), layout.size()), selected};
+    track.paint(painter, context);
+    return image;
+}
+
 } // namespace
 
 class TestTimeline : public QObject
@@ -100,6 +125,10 @@ private Q_SLOTS:
     void arrowEndsAreWherePainted();
     void inFlightArrowGrowsToNow();
     void undeliveredIsPickedOnItsStubOnly();
+    void tracksSayWhatIsUnderAPoint();
+    void arrowsPaintWhereTheLayoutSays();
+    void arrowsOverTheSamePixelsAreStrokedOnce();
+    void statesPaintTheirColours();
     void themeKeepsTheLightColours();
     void darkPaletteGetsReadableColours();
 };
@@ -173,6 +202,119 @@ void TestTimeline::undeliveredIsPickedOnItsStubOnly()
     const ArrowGeometry down = *layout.arrow(run.down);
     QCOMPARE(layout.messageAt((down.from + down.to) / 2 + QPointF(0, 3)), run.down);
     QCOMPARE(layout.messageAt(QPointF(1100, 10)), -1);
+}
+
+void TestTimeline::tracksSayWhatIsUnderAPoint()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const Theme theme(lightPalette());
+    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), kSize), -1};
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+
+    const std::optional<TrackHit> message =
+        ArrowsTrack().hitTest((stub.from + stub.to) / 2, context);
+    QVERIFY(message);
+    QCOMPARE(message->kind, TrackHit::Kind::Message);
+    QCOMPARE(message->index, run.undelivered);
+    QVERIFY2(message->tooltip.contains(QLatin1String("'lost'")) &&
+                 message->tooltip.contains(QLatin1String("undelivered")),
+             qPrintable(message->tooltip));
+    QVERIFY(!ArrowsTrack().hitTest(QPointF(1100, 10), context));
+
+    const std::optional<TrackHit> state = StatesTrack().hitTest(
+        QPointF(layout.scale().toX(550), layout.barRect(0).center().y()), context);
+    QVERIFY(state);
+    QCOMPARE(state->kind, TrackHit::Kind::State);
+    QCOMPARE(state->index, 0);
+    QVERIFY2(state->tooltip.contains(QLatin1String("blocked in recv")), qPrintable(state->tooltip));
+    QVERIFY(!StatesTrack().hitTest(layout.pollRect().center(), context));
+
+    const QPointF inPoll(layout.scale().toX(750), layout.pollRect().center().y());
+    const std::optional<TrackHit> poll = PollsTrack().hitTest(inPoll, context);
+    QVERIFY(poll);
+    QCOMPARE(poll->kind, TrackHit::Kind::Poll);
+    QCOMPARE(poll->index, 1);
+    QVERIFY2(poll->tooltip.startsWith(QLatin1String("b: poll(0.5) -> True")),
+             qPrintable(poll->tooltip));
+    QVERIFY(!PollsTrack().hitTest(QPointF(layout.scale().toX(650), inPoll.y()), context));
+
+    const std::optional<TrackHit> depth = DepthTrack().hitTest(
+        QPointF(layout.scale().toX(650), layout.depthRect().center().y()), context);
+    QVERIFY(depth);
+    QVERIFY2(depth->tooltip.contains(QLatin1String("a->b: 1 in flight")),
+             qPrintable(depth->tooltip));
+}
+
+void TestTimeline::arrowsPaintWhereTheLayoutSays()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const Theme theme(lightPalette());
+    ArrowsTrack arrows;
+    const QImage image = paint(arrows, layout, theme);
+    QCOMPARE(arrows.arrowsDrawn(), 3);
+    QCOMPARE(arrows.bundlesDrawn(), 0);
+    QCOMPARE(arrows.linesDrawn(), 3);
+    for (const int message : {run.down, run.up, run.undelivered}) {
+        const ArrowGeometry arrow = *layout.arrow(message);
+        QVERIFY2(near(image.pixelColor(arrow.from.toPoint()), theme.channel(message == run.up)),
+                 qPrintable(QStringLiteral("send dot of %1").arg(message)));
+    }
+    const ArrowGeometry down = *layout.arrow(run.down);
+    // Just inside the head's tip.
+    const QPointF along = (down.to - down.from) / std::hypot(200.0, down.to.y() - down.from.y());
+    QVERIFY(near(image.pixelColor((down.to - 3 * along).toPoint()), theme.channel(0)));
+    // The undelivered message's line to the end of the run is never drawn.
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+    const QPointF end(layout.scale().toX(kEnd),
+                      layout.laneRect(1).center().y() - TimelineLayout::kArrowInset);
+    QCOMPARE(image.pixelColor(((stub.from + end) / 2).toPoint()), theme.base());
+
+    // The selected arrow is drawn on top in the highlight colour.
+    ArrowsTrack selected;
+    const QImage highlighted = paint(selected, layout, theme, run.down);
+    QVERIFY(near(highlighted.pixelColor(((down.from + down.to) / 2).toPoint()), theme.highlight()));
+    QCOMPARE(selected.arrowsDrawn(), 4);
+}
+
+void TestTimeline::arrowsOverTheSamePixelsAreStrokedOnce()
+{
+    // Ten channels a -> b, each with one message at the same times: ten arrows, one line.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    for (int c = 0; c < 10; ++c) {
+        store.addChannel(QStringLiteral("a->b%1").arg(c), 0, 1);
+        QVERIFY(store.append(0, record(EventKind::Send, 100, 100, quint16(c), 0), "1"));
+        QVERIFY(store.append(1, record(EventKind::Recv, 300, 300, quint16(c), 0), {}));
+    }
+    const TimelineLayout layout(&store, 0, kEnd, kSize, false, 0, kEnd);
+    ArrowsTrack arrows;
+    paint(arrows, layout, Theme(lightPalette()));
+    QCOMPARE(arrows.arrowsDrawn(), 10);
+    QCOMPARE(arrows.linesDrawn(), 1);
+}
+
+void TestTimeline::statesPaintTheirColours()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    for (const QPalette& palette : {lightPalette(), darkPalette()}) {
+        const Theme theme(palette);
+        StatesTrack states;
+        const QImage image = paint(states, layout, theme);
+        const double barA = layout.barRect(0).center().y();
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(200)), int(barA)),
+                 theme.state(ProcessState::Running));
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(550)), int(barA)),
+                 theme.state(ProcessState::BlockedRecv));
+        // a's lane ends with its last event (600 ns): nothing after it.
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(700)), int(barA)), theme.base());
+        QCOMPARE(
+            image.pixelColor(int(layout.scale().toX(200)), int(layout.barRect(1).center().y())),
+            theme.state(ProcessState::Sleeping));
+    }
 }
 
 void TestTimeline::themeKeepsTheLightColours()
