@@ -116,8 +116,7 @@ void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c
     const QString name = summary
                              ? tr("and %1 more channels").arg(store.channelCount() - nameRows + 1)
                              : store.channel(c).name;
-    if (summary)
-        painter.setPen(context.theme.text());
+    painter.setPen(summary ? context.theme.text() : context.theme.channel(c));
     const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
     const QRectF textRect = painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
     painter.fillRect(textRect.adjusted(-3, 0, 2, 0), context.theme.veil());
