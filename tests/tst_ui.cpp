@@ -321,10 +321,10 @@ void TestUi::renderedTimelineHasArrowsWhereTheyBelong()
             continue;
         const QPointF from = timeline->sendPoint(m);
         const QPointF to = timeline->recvPoint(m);
-        // The send dot sits on the sender's lane side of the arrow, the head on the receiver's.
+        // The arrow's ends as painted: the send dot, and just inside the head's tip.
         const double direction = to.y() > from.y() ? 1 : -1;
-        const QPoint dot = QPointF(from.x(), from.y() + 9 * direction).toPoint();
-        const QPoint head = QPointF(to.x(), to.y() - 11 * direction).toPoint();
+        const QPoint dot = from.toPoint();
+        const QPoint head = QPointF(to.x(), to.y() - 2 * direction).toPoint();
         const QColor background = window.timeline()->palette().color(QPalette::Base);
         QVERIFY2(!near(image.pixelColor(dot), background),
                  qPrintable(QStringLiteral("send dot of %1").arg(m)));

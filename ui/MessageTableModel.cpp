@@ -1,9 +1,11 @@
 #include "MessageTableModel.h"
 
+#include "Theme.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 
 #include <QColor>
+#include <QGuiApplication>
 
 namespace pipescope {
 
@@ -97,7 +99,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::ForegroundRole && index.column() >= Received && !received)
-        return QColor(0xb0, 0x40, 0x40);
+        return Theme(QGuiApplication::palette()).undelivered();
     if (role == Qt::TextAlignmentRole && (index.column() == Seq || index.column() >= Bytes))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)

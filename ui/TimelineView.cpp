@@ -1,5 +1,11 @@
 #include "TimelineView.h"
 
+#include "ArrowsTrack.h"
+#include "DepthTrack.h"
+#include "LegendTrack.h"
+#include "PollsTrack.h"
+#include "RulerTrack.h"
+#include "StatesTrack.h"
 #include "TimeAxis.h"
 #include "trace/TraceStore.h"
 
@@ -8,99 +14,10 @@
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QToolTip>
-#include <algorithm>
-#include <array>
 #include <cmath>
-#include <limits>
-#include <optional>
 
 namespace pipescope {
-
-namespace {
-
-// Arrows closer than this (in pixels, by their send) are bundled.
-constexpr double kBundleWidth = 6;
-// An arrow with this much room before the next one on its channel gets its value as a label.
-constexpr double kLabelMinimumRoom = 40;
-
-QColor stateColor(ProcessState state)
-{
-    switch (state) {
-    case ProcessState::Running:
-        return {0x5b, 0xa8, 0x5b};
-    case ProcessState::Sleeping:
-        return {0x9c, 0xc3, 0xe6};
-    case ProcessState::BlockedRecv:
-        return {0xf0, 0xa8, 0x4a};
-    case ProcessState::BlockedSend:
-        return {0xb8, 0x5c, 0xb8};
-    case ProcessState::Polling:
-        return {0xe8, 0xd0, 0x4a};
-    case ProcessState::Exited:
-        return {0x9a, 0x9a, 0x9a};
-    case ProcessState::Crashed:
-        return {0xd0, 0x1c, 0x1c};
-    }
-    return Qt::gray;
-}
-
-QColor channelColor(int channel)
-{
-    static const std::array<QColor, 6> colors = {
-        QColor(0x1f, 0x6f, 0xd0), QColor(0xd0, 0x4a, 0x1f), QColor(0x16, 0x9c, 0x8c),
-        QColor(0x9b, 0x3f, 0xc4), QColor(0x7a, 0x8a, 0x12), QColor(0xc4, 0x3f, 0x7e)};
-    return colors[size_t(channel) % colors.size()];
-}
-
-// The part of the segment a-b inside `clip` (Liang-Barsky), or nothing when it misses it.
-std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, const QRectF& clip)
-{
-    double t0 = 0;
-    double t1 = 1;
-    const double dx = b.x() - a.x();
-    const double dy = b.y() - a.y();
-    const double p[4] = {-dx, dx, -dy, dy};
-    const double q[4] = {a.x() - clip.left(), clip.right() - a.x(), a.y() - clip.top(),
-                         clip.bottom() - a.y()};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return std::nullopt;
-            continue;
-        }
-        const double r = q[i] / p[i];
-        if (p[i] < 0)
-            t0 = std::max(t0, r);
-        else
-            t1 = std::min(t1, r);
-        if (t0 > t1)
-            return std::nullopt;
-    }
-    return std::pair(QPointF(a.x() + t0 * dx, a.y() + t0 * dy),
-                     QPointF(a.x() + t1 * dx, a.y() + t1 * dy));
-}
-
-// The index of the first event in `events` (time ordered) whose time is after `t`.
-size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events, qint64 t)
-{
-    return size_t(std::upper_bound(events.begin(), events.end(), t,
-                                   [&](qint64 value, quint32 e) { return value < store.time(e); }) -
-                  events.begin());
-}
-
-double distanceToSegment(QPointF p, QPointF a, QPointF b)
-{
-    const QPointF ab = b - a;
-    const double length2 = QPointF::dotProduct(ab, ab);
-    const double t =
-        length2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / length2, 0.0, 1.0) : 0.0;
-    const QPointF nearest = a + t * ab;
-    return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
-}
-
-} // namespace
 
 TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
     : QWidget(parent)
@@ -109,9 +26,21 @@ TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    m_tracks.push_back(std::make_unique<RulerTrack>());
+    m_tracks.push_back(std::make_unique<StatesTrack>());
+    auto depth = std::make_unique<DepthTrack>();
+    m_depth = depth.get();
+    m_tracks.push_back(std::move(depth));
+    m_tracks.push_back(std::make_unique<PollsTrack>());
+    m_tracks.push_back(std::make_unique<LegendTrack>());
+    auto arrows = std::make_unique<ArrowsTrack>();
+    m_arrows = arrows.get();
+    m_tracks.push_back(std::move(arrows));
     connect(&m_axis, &TimeAxis::rangeChanged, this, qOverload<>(&QWidget::update));
     connect(&m_axis, &TimeAxis::selectedMessageChanged, this, qOverload<>(&QWidget::update));
 }
+
+TimelineView::~TimelineView() = default;
 
 void TimelineView::setStore(const TraceStore* store, bool live)
 {
@@ -130,604 +59,79 @@ void TimelineView::setNow(qint64 now, bool live)
 
 void TimelineView::setDepthInBytes(bool bytes)
 {
-    m_depthInBytes = bytes;
+    m_depth->setInBytes(bytes);
     update();
 }
 
-TimeScale TimelineView::scale() const
+bool TimelineView::depthInBytes() const
 {
-    TimeScale s;
-    s.start = m_axis.start();
-    s.end = m_axis.end();
-    s.left = kLabelWidth;
-    s.width = std::max(1, width() - kLabelWidth - 8);
-    return s;
+    return m_depth->inBytes();
 }
 
-QRectF TimelineView::laneRect(int process) const
+TimelineLayout TimelineView::layout() const
 {
-    return {0, double(kRulerHeight + process * kLaneHeight), double(width()), double(kLaneHeight)};
-}
-
-QRectF TimelineView::depthRect() const
-{
-    const int lanes = m_store ? m_store->processCount() : 0;
-    return {0, double(kRulerHeight + lanes * kLaneHeight + 6), double(width()),
-            double(kDepthHeight)};
-}
-
-QRectF TimelineView::pollRect() const
-{
-    const QRectF depth = depthRect();
-    return {0, depth.bottom() + 4, double(width()), double(kPollHeight)};
-}
-
-QRectF TimelineView::legendRect() const
-{
-    return {0, pollRect().bottom() + 2, double(width()), 22};
-}
-
-QSize TimelineView::sizeHint() const
-{
-    return {900, int(legendRect().bottom()) + 4};
-}
-
-QSize TimelineView::minimumSizeHint() const
-{
-    return {kLabelWidth + 200, int(legendRect().bottom()) + 4};
-}
-
-qint64 TimelineView::endOf(int process) const
-{
-    const TraceStore::Process& p = m_store->process(process);
-    if (p.ended && !p.events.empty())
-        return m_store->time(p.events.back());
-    return m_live ? m_now : (p.events.empty() ? 0 : m_store->time(p.events.back()));
+    return {m_store, m_axis.start(), m_axis.end(), size(), m_live, m_now, m_axis.dataEnd()};
 }
 
 QPointF TimelineView::sendPoint(int message) const
 {
-    const TraceStore::Message& m = m_store->messages()[size_t(message)];
-    const TraceStore::Channel& c = m_store->channel(m.channel);
-    return {scale().toX(m_store->startTime(m.sendEvent)), laneRect(c.from).center().y()};
+    const std::optional<ArrowGeometry> arrow = layout().arrow(message);
+    return arrow ? arrow->from : QPointF();
 }
 
 QPointF TimelineView::recvPoint(int message) const
 {
-    const TraceStore::Message& m = m_store->messages()[size_t(message)];
-    const TraceStore::Channel& c = m_store->channel(m.channel);
-    const qint64 t =
-        m.recvEvent >= 0 ? m_store->time(m.recvEvent) : (m_live ? m_now : m_axis.dataEnd());
-    return {scale().toX(t), laneRect(c.to).center().y()};
+    const std::optional<ArrowGeometry> arrow = layout().arrow(message);
+    return arrow ? arrow->to : QPointF();
 }
 
-TimelineView::Visible TimelineView::visibleMessages(int channel, const TimeScale& scale) const
+int TimelineView::arrowsDrawn() const
 {
-    const TraceStore::Channel& c = m_store->channel(channel);
-    // Messages received before the view starts are gone from it; those sent after it ends have
-    // not come yet. (Messages not yet received have no recv time and stay visible.)
-    const auto first =
-        qint64(std::lower_bound(c.recvTimes.begin(), c.recvTimes.end(), scale.start) -
-               c.recvTimes.begin());
-    const auto last = qint64(std::upper_bound(c.sendTimes.begin(), c.sendTimes.end(), scale.end) -
-                             c.sendTimes.begin());
-    return {first, std::max(first, last)};
+    return m_arrows->arrowsDrawn();
 }
 
-std::pair<int, int> TimelineView::exposedLanes() const
+int TimelineView::bundlesDrawn() const
 {
-    const int count = m_store ? m_store->processCount() : 0;
-    const auto lane = [&](double y) {
-        return std::clamp(int(std::floor((y - kRulerHeight) / kLaneHeight)), 0, count);
-    };
-    return {lane(m_exposed.top()), std::min(count, lane(m_exposed.bottom()) + 1)};
+    return m_arrows->bundlesDrawn();
 }
 
-bool TimelineView::channelExposed(int channel) const
+int TimelineView::linesDrawn() const
 {
-    const TraceStore::Channel& c = m_store->channel(channel);
-    const QRectF from = laneRect(c.from);
-    const QRectF to = laneRect(c.to);
-    return std::max(from.bottom(), to.bottom()) >= m_exposed.top() &&
-           std::min(from.top(), to.top()) <= m_exposed.bottom();
+    return m_arrows->linesDrawn();
+}
+
+QSize TimelineView::sizeHint() const
+{
+    return {900, layout().totalHeight()};
+}
+
+QSize TimelineView::minimumSizeHint() const
+{
+    return {TimelineLayout::kLabelWidth + 200, layout().totalHeight()};
 }
 
 void TimelineView::paintEvent(QPaintEvent* event)
 {
-    m_exposed = QRectF(event->rect());
-    m_drawnLines.fill(0);
-    m_labelBoxes.clear();
+    const TimelineLayout geometry = layout();
+    const Theme colours = theme();
+    const TrackContext context{geometry, colours, font(), QRectF(event->rect()),
+                               m_axis.selectedMessage()};
     QPainter painter(this);
-    painter.fillRect(rect(), palette().base());
-    m_arrowsDrawn = 0;
-    m_bundlesDrawn = 0;
-    m_linesDrawn = 0;
-    const TimeScale s = scale();
-    paintRuler(painter, s);
-    if (!m_store)
-        return;
-    paintLanes(painter, s);
-    paintDepth(painter, s);
-    paintPolls(painter, s);
-    paintLegend(painter);
-    painter.setRenderHint(QPainter::Antialiasing, true);
-    paintArrows(painter, s);
-}
-
-void TimelineView::paintRuler(QPainter& painter, const TimeScale& s) const
-{
-    const QColor text = palette().color(QPalette::Text);
-    QColor grid = palette().color(QPalette::Mid);
-    grid.setAlpha(90);
-    painter.fillRect(QRectF(0, 0, width(), kRulerHeight), palette().alternateBase());
-    const qint64 step = TimeScale::tickStep(s.nsPerPixel(), 90);
-    const qint64 first = (s.start / step) * step;
-    painter.setFont(font());
-    for (qint64 t = first; t <= s.end; t += step) {
-        const double x = s.toX(t);
-        if (x < s.left)
-            continue;
-        painter.setPen(grid);
-        painter.drawLine(QPointF(x, kRulerHeight - 6), QPointF(x, height()));
-        painter.setPen(text);
-        painter.drawText(QRectF(x + 3, 2, 120, kRulerHeight - 6), Qt::AlignLeft | Qt::AlignVCenter,
-                         TimeScale::formatTick(t, step));
-    }
-    painter.setPen(text);
-    painter.drawText(QRectF(6, 2, kLabelWidth - 12, kRulerHeight - 6),
-                     Qt::AlignLeft | Qt::AlignVCenter, tr("time"));
-}
-
-void TimelineView::paintLanes(QPainter& painter, const TimeScale& s) const
-{
-    const QColor text = palette().color(QPalette::Text);
-    const auto [firstLane, endLane] = exposedLanes();
-    for (int p = firstLane; p < endLane; ++p) {
-        const TraceStore::Process& process = m_store->process(p);
-        const QRectF lane = laneRect(p);
-        if (p % 2)
-            painter.fillRect(lane, palette().alternateBase());
-        painter.setPen(text);
-        QFont bold = font();
-        bold.setBold(true);
-        painter.setFont(bold);
-        painter.drawText(QRectF(6, lane.top() + 4, kLabelWidth - 10, 18),
-                         Qt::AlignLeft | Qt::AlignVCenter, process.name);
-        painter.setFont(font());
-        QString sub = process.pid ? tr("pid %1").arg(process.pid) : QString();
-        if (process.ended)
-            sub += process.crashed ? tr(" · %1").arg(signalName(process.signal))
-                                   : tr(" · exit %1").arg(process.exitCode);
-        painter.setPen(process.crashed || process.exitCode != 0
-                           ? stateColor(ProcessState::Crashed)
-                           : palette().color(QPalette::PlaceholderText));
-        painter.drawText(QRectF(6, lane.top() + 22, kLabelWidth - 10, 18),
-                         Qt::AlignLeft | Qt::AlignVCenter, sub);
-
-        // State bars, merged to pixels.
-        const double barTop = lane.top() + kBarTop;
-        const double barHeight = kBarHeight;
-        const TraceStore::EventList& states = process.stateEvents;
-        if (states.empty())
-            continue;
-        size_t i = firstAfter(*m_store, states, s.start);
-        i = i > 0 ? i - 1 : 0;
-        const qint64 laneEnd = endOf(p);
-        qint64 drawnUntil = s.start;
-        while (i < states.size()) {
-            const qint64 from = std::max(m_store->time(states[i]), drawnUntil);
-            if (from > s.end)
-                break;
-            const auto state = static_cast<ProcessState>(m_store->detail(states[i]));
-            const qint64 until =
-                i + 1 < states.size() ? m_store->time(states[i + 1]) : std::max(laneEnd, from);
-            double x0 = std::max(s.toX(from), s.left);
-            double x1 = std::min(s.toX(until), s.left + s.width);
-            if (state == ProcessState::Exited) {
-                ++i;
-                continue; // nothing to show after a clean exit
-            }
-            if (state == ProcessState::Crashed)
-                x1 = s.left + s.width;
-            if (x1 - x0 < 1) {
-                // Several changes within one pixel: one pixel in the state it starts with, then
-                // go on from the next pixel with the state in effect there.
-                painter.fillRect(QRectF(std::floor(x0), barTop, 1, barHeight), stateColor(state));
-                drawnUntil = s.toTime(std::floor(x0) + 1);
-                const size_t jump = firstAfter(*m_store, states, drawnUntil);
-                i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
-                continue;
-            }
-            painter.fillRect(QRectF(x0, barTop, x1 - x0, barHeight), stateColor(state));
-            if (state == ProcessState::Crashed) {
-                painter.setPen(Qt::white);
-                painter.drawText(QRectF(x0 + 4, barTop, std::max(0.0, x1 - x0 - 8), barHeight),
-                                 Qt::AlignLeft | Qt::AlignVCenter,
-                                 process.signal ? tr("crashed: %1").arg(signalName(process.signal))
-                                                : tr("exited with code %1").arg(process.exitCode));
-            }
-            ++i;
-        }
-    }
-}
-
-void TimelineView::paintArrows(QPainter& painter, const TimeScale& s)
-{
-    const int selected = m_axis.selectedMessage();
-    for (int c = 0; c < m_store->channelCount(); ++c) {
-        if (!channelExposed(c))
-            continue;
-        const Visible visible = visibleMessages(c, s);
-        const qint64 count = visible.last - visible.first;
-        if (count <= 0)
-            continue;
-        const TraceStore::Channel& channel = m_store->channel(c);
-        if (double(count) * kBundleWidth <= s.width) {
-            for (qint64 seq = visible.first; seq < visible.last; ++seq) {
-                // A value label may use the room up to this channel's next arrow.
-                const double x = s.toX(channel.sendTimes[size_t(seq)]);
-                const double next = seq + 1 < qint64(channel.sendTimes.size())
-                                        ? s.toX(channel.sendTimes[size_t(seq + 1)])
-                                        : s.left + s.width;
-                paintArrow(painter, s, c, seq, false, 1, next - x);
-            }
-            continue;
-        }
-        // Dense: one arrow per bucket of sends, labelled with how many it stands for.
-        m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
-        qint64 seq = visible.first;
-        while (seq < visible.last) {
-            const double x = std::max(s.toX(channel.sendTimes[size_t(seq)]), s.left);
-            const qint64 bucketEnd = s.toTime(x + kBundleWidth);
-            auto next =
-                qint64(std::upper_bound(channel.sendTimes.begin() + seq,
-                                        channel.sendTimes.begin() + visible.last, bucketEnd) -
-                       channel.sendTimes.begin());
-            next = std::max(next, seq + 1);
-            paintArrow(painter, s, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
-            seq = next;
-        }
-    }
-    if (selected >= 0 && selected < qsizetype(m_store->messages().size())) {
-        const TraceStore::Message& m = m_store->messages()[size_t(selected)];
-        if (m.sendEvent >= 0)
-            paintArrow(painter, s, m.channel, m.seq, true, 1, 240);
-    }
-}
-
-void TimelineView::paintArrow(QPainter& painter, const TimeScale& s, int channel, qint64 seq,
-                              bool selected, int bundled, double labelRoom)
-{
-    const TraceStore::Channel& c = m_store->channel(channel);
-    const TraceStore::Message& m = m_store->messages()[size_t(c.messageBySeq[size_t(seq)])];
-    if (m.sendEvent < 0)
-        return;
-    const bool delivered = m.recvEvent >= 0;
-    const qint64 sendT = c.sendTimes[size_t(seq)];
-    const qint64 recvT = delivered ? c.recvTimes[size_t(seq)] : (m_live ? m_now : m_axis.dataEnd());
-    const double fromY = laneRect(c.from).center().y();
-    const double toY = laneRect(c.to).center().y();
-    const QPointF a(s.toX(sendT), fromY + (toY > fromY ? 9 : -9));
-    QPointF b(s.toX(recvT), toY + (toY > fromY ? -9 : 9));
-    if (!delivered && !m_live) {
-        // Undelivered: a short open stub towards the lane it never reached.
-        b = QPointF(a.x() + 28, fromY + (toY - fromY) * 0.55);
-    }
-    // What of it is on screen, to the pixel: an arrow that would cover exactly the pixels of one
-    // already drawn in this paint (thousands of channels leaving one lane for lanes far below,
-    // say) is not drawn again.
-    const std::optional<std::pair<QPointF, QPointF>> shown =
-        clipSegment(a, b, m_exposed.adjusted(-8, -8, 8, 8));
-    if (!shown)
-        return;
-    ++(bundled > 1 ? m_bundlesDrawn : m_arrowsDrawn);
-    if (!selected) {
-        const auto pixel = [](double v) { return quint64(quint16(qint16(std::lround(v)))); };
-        const quint64 key = pixel(shown->first.x()) | pixel(shown->first.y()) << 16 |
-                            pixel(shown->second.x()) << 32 | pixel(shown->second.y()) << 48;
-        // A direct-mapped cache of the lines drawn: a collision only draws a line twice.
-        quint64& slot = m_drawnLines[(key ^ (key >> 29) ^ quint64(delivered)) % kDrawnLineSlots];
-        if (slot == (key | quint64(!delivered)))
-            return;
-        slot = key | quint64(!delivered);
-    }
-    ++m_linesDrawn;
-    const QColor color = selected ? palette().color(QPalette::Highlight) : channelColor(channel);
-    QPen pen(color, selected ? 3.0 : (bundled > 1 ? 2.0 : 1.4));
-    if (!delivered)
-        pen.setStyle(Qt::DashLine);
-    painter.setPen(pen);
-    painter.drawLine(a, b);
-    // The marks: a dot where it was sent, a head where it arrived.
-    painter.setBrush(color);
-    painter.drawEllipse(a, 2.5, 2.5);
-    if (delivered) {
-        const QPointF direction = (b - a) / std::max(1.0, std::hypot(b.x() - a.x(), b.y() - a.y()));
-        const QPointF normal(-direction.y(), direction.x());
-        const QPointF head[3] = {b, b - direction * 8 + normal * 4, b - direction * 8 - normal * 4};
-        painter.setPen(Qt::NoPen);
-        painter.drawPolygon(head, 3);
-    } else {
-        painter.setBrush(palette().base());
-        painter.drawEllipse(b, 3.5, 3.5);
-    }
-    if (bundled > 1) {
-        const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
-        if (at.x() >= m_bundleLabelEnd) {
-            const QString count = QStringLiteral("×%1").arg(bundled);
-            painter.setPen(palette().color(QPalette::Text));
-            painter.drawText(at, count);
-            m_bundleLabelEnd = at.x() + QFontMetrics(font()).horizontalAdvance(count) + 8;
-        }
-    } else {
-        if (labelRoom >= kLabelMinimumRoom) {
-            // The label goes beside the sender's state bar, on the side the arrow leaves by:
-            // below it for a downward arrow, above it for an upward one, so the two directions
-            // of a duplex pipe write on separate lines.
-            QString label = QString::fromUtf8(m_store->text(m.sendEvent));
-            if (!delivered && !m_live)
-                label = tr("undelivered: %1").arg(label);
-            const QFontMetrics metrics(font());
-            const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
-            const QRectF lane = laneRect(c.from);
-            const double y = b.y() > a.y()
-                                 ? lane.top() + kBarTop + kBarHeight + metrics.ascent() + 1
-                                 : lane.top() + kBarTop - metrics.descent() - 1;
-            const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;
-            const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0);
-            // Never over another label: this one is left to the tooltip then.
-            const QRectF box(x + 5, y - metrics.ascent(), metrics.horizontalAdvance(text),
-                             metrics.height());
-            const bool free = selected || std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
-                                                       [&](const QRectF& other) {
-                                                           return other.intersects(box);
-                                                       });
-            if (free) {
-                m_labelBoxes.push_back(box);
-                painter.setPen(palette().color(QPalette::Text));
-                painter.drawText(QPointF(x + 5, y), text);
-            }
-        }
-    }
-    painter.setBrush(Qt::NoBrush);
-}
-
-void TimelineView::paintDepth(QPainter& painter, const TimeScale& s)
-{
-    const QRectF area = depthRect();
-    if (!area.intersects(m_exposed))
-        return;
-    painter.fillRect(QRectF(0, area.top(), width(), area.height()), palette().alternateBase());
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRectF(6, area.top() + 2, kLabelWidth - 10, 18),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     m_depthInBytes ? tr("queue depth (bytes)") : tr("queue depth"));
-    // The peaks walk every message: computed once per change of the store, not per paint.
-    if (m_peaksGeneration != m_store->generation() || m_peaksInBytes != m_depthInBytes ||
-        m_peaks.size() != size_t(m_store->channelCount())) {
-        m_peaks.assign(size_t(m_store->channelCount()), 0);
-        for (int c = 0; c < m_store->channelCount(); ++c)
-            m_peaks[size_t(c)] = m_depthInBytes ? m_store->maxDepthBytes(c) : m_store->maxDepth(c);
-        m_peaksGeneration = m_store->generation();
-        m_peaksInBytes = m_depthInBytes;
-    }
-    qint64 peak = 1;
-    for (const qint64 channelPeak : m_peaks)
-        peak = std::max(peak, channelPeak);
-    const double bottom = area.bottom() - 4;
-    const double plotHeight = area.height() - 24;
-    painter.setPen(palette().color(QPalette::PlaceholderText));
-    painter.drawText(QRectF(6, area.top() + 20, kLabelWidth - 10, 16),
-                     Qt::AlignLeft | Qt::AlignVCenter, tr("max %1").arg(peak));
-    for (int c = 0; c < m_store->channelCount(); ++c) {
-        const TraceStore::Channel& channel = m_store->channel(c);
-        if (channel.sendTimes.empty())
-            continue;
-        painter.setPen(QPen(channelColor(c), 1.5));
-        double previousY = bottom;
-        for (double x = s.left; x < s.left + s.width; x += 1) {
-            const qint64 t0 = s.toTime(x);
-            const qint64 t1 = s.toTime(x + 1);
-            // The highest depth within the pixel: at its start, plus the sends inside it (a
-            // peak is never lost to downsampling).
-            const qint64 atStart =
-                m_depthInBytes ? m_store->depthBytesAt(c, t0) : m_store->depthAt(c, t0);
-            const qint64 atEnd =
-                m_depthInBytes ? m_store->depthBytesAt(c, t1) : m_store->depthAt(c, t1);
-            qint64 high = std::max(atStart, atEnd);
-            if (!m_depthInBytes) {
-                const auto sendsInside =
-                    std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1) -
-                    std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t0);
-                high = std::max(high, std::min<qint64>(atStart + sendsInside, m_peaks[size_t(c)]));
-            }
-            const double y = bottom - plotHeight * double(high) / double(peak);
-            const double yEnd = bottom - plotHeight * double(atEnd) / double(peak);
-            if (x > s.left)
-                painter.drawLine(QPointF(x, previousY), QPointF(x, y));
-            painter.drawLine(QPointF(x, y), QPointF(x, yEnd));
-            previousY = yEnd;
-            if (t0 > m_axis.dataEnd())
-                break;
-            // Until the channel's next send or recv the depth stays as it is: one line there,
-            // not a pixel at a time (a run of many quiet channels costs a line each).
-            const auto nextSend =
-                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1);
-            const auto nextRecv =
-                std::upper_bound(channel.recvTimes.begin(), channel.recvTimes.end(), t1);
-            qint64 nextChange = std::min(m_axis.dataEnd(), s.end);
-            if (nextSend != channel.sendTimes.end())
-                nextChange = std::min(nextChange, *nextSend);
-            if (nextRecv != channel.recvTimes.end())
-                nextChange = std::min(nextChange, *nextRecv);
-            const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
-            if (jumpX > x + 2) {
-                painter.drawLine(QPointF(x, yEnd), QPointF(jumpX - 1, yEnd));
-                x = jumpX - 2; // the loop's step lands on the pixel before the change
-            }
-        }
-        // The channel's name on a veil of the background, so the plot under it cannot hide it.
-        // Names that would run past the track are summed up on its last line instead.
-        const int nameRows = std::max(1, int((area.height() - 4) / 14));
-        if (c >= nameRows)
-            continue;
-        const bool summary = c == nameRows - 1 && m_store->channelCount() > nameRows;
-        const QString name =
-            summary ? tr("and %1 more channels").arg(m_store->channelCount() - nameRows + 1)
-                    : channel.name;
-        if (summary)
-            painter.setPen(palette().color(QPalette::Text));
-        const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
-        QColor veil = palette().color(QPalette::AlternateBase);
-        veil.setAlpha(220);
-        const QRectF textRect =
-            painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
-        painter.fillRect(textRect.adjusted(-3, 0, 2, 0), veil);
-        painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
-    }
-}
-
-void TimelineView::paintLegend(QPainter& painter) const
-{
-    static constexpr ProcessState states[] = {ProcessState::Running,     ProcessState::Sleeping,
-                                              ProcessState::BlockedRecv, ProcessState::BlockedSend,
-                                              ProcessState::Polling,     ProcessState::Crashed};
-    const QRectF area = legendRect();
-    if (!area.intersects(m_exposed))
-        return;
-    const QFontMetrics metrics(font());
-    double x = kLabelWidth;
-    for (const ProcessState state : states) {
-        painter.fillRect(QRectF(x, area.top() + 5, 12, 12), stateColor(state));
-        painter.setPen(palette().color(QPalette::Text));
-        const QString name = processStateName(state);
-        painter.drawText(
-            QRectF(x + 16, area.top(), metrics.horizontalAdvance(name) + 4, area.height()),
-            Qt::AlignLeft | Qt::AlignVCenter, name);
-        x += 16 + metrics.horizontalAdvance(name) + 18;
-    }
-    painter.drawText(QRectF(x, area.top(), 400, area.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("dashed arrow: not received"));
-}
-
-void TimelineView::paintPolls(QPainter& painter, const TimeScale& s) const
-{
-    const QRectF area = pollRect();
-    if (!area.intersects(m_exposed))
-        return;
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRectF(6, area.top(), kLabelWidth - 10, area.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter, tr("poll()"));
-    const QColor yes(0x3c, 0xa0, 0x3c);
-    const QColor no(0xb0, 0xb0, 0xb0);
-    for (int p = 0; p < m_store->processCount(); ++p) {
-        const TraceStore::EventList& polls = m_store->process(p).pollEvents;
-        size_t i =
-            polls.empty() ? 0 : std::max<size_t>(firstAfter(*m_store, polls, s.start), 1) - 1;
-        double lastPixel = -1;
-        for (; i < polls.size(); ++i) {
-            const qint64 start = m_store->startTime(polls[i]);
-            const qint64 end = m_store->time(polls[i]);
-            if (start > s.end)
-                break;
-            if (end < s.start)
-                continue;
-            const double x0 = std::max(s.toX(start), s.left);
-            const double x1 = std::max(std::min(s.toX(end), s.left + s.width), x0 + 1);
-            if (std::floor(x1) <= lastPixel)
-                continue; // another poll already filled this pixel
-            lastPixel = std::floor(x1);
-            painter.fillRect(QRectF(x0, area.top() + 6, x1 - x0, area.height() - 12),
-                             m_store->detail(polls[i]) ? yes : no);
-        }
-    }
-}
-
-int TimelineView::messageAt(QPointF position) const
-{
-    if (!m_store)
-        return -1;
-    const TimeScale s = scale();
-    double best = 6;
-    int found = -1;
-    for (int c = 0; c < m_store->channelCount(); ++c) {
-        const Visible visible = visibleMessages(c, s);
-        const TraceStore::Channel& channel = m_store->channel(c);
-        // Only arrows whose send lies left of the point can pass through it.
-        const auto last =
-            std::min<qint64>(visible.last, qint64(std::upper_bound(channel.sendTimes.begin(),
-                                                                   channel.sendTimes.end(),
-                                                                   s.toTime(position.x() + best)) -
-                                                  channel.sendTimes.begin()));
-        for (qint64 seq = std::max(visible.first, last - 20000); seq < last; ++seq) {
-            const int message = channel.messageBySeq[size_t(seq)];
-            const double distance =
-                distanceToSegment(position, sendPoint(message), recvPoint(message));
-            if (distance < best) {
-                best = distance;
-                found = message;
-            }
-        }
-    }
-    return found;
+    painter.fillRect(rect(), colours.base());
+    for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
+        track->paint(painter, context);
 }
 
 QString TimelineView::tooltipAt(QPointF position) const
 {
-    const int message = messageAt(position);
-    if (message >= 0) {
-        const TraceStore::Message& m = m_store->messages()[size_t(message)];
-        const TraceStore::Channel& c = m_store->channel(m.channel);
-        QString text = tr("%1 #%2: %3 (%4 bytes)")
-                           .arg(c.name)
-                           .arg(m.seq)
-                           .arg(QString::fromUtf8(m_store->text(m.sendEvent)))
-                           .arg(m_store->amount(m.sendEvent));
-        if (m.recvEvent >= 0)
-            text += tr("\nlatency %1")
-                        .arg(TimeScale::formatDuration(m_store->time(m.recvEvent) -
-                                                       m_store->startTime(m.sendEvent)));
-        else
-            text += m_live ? tr("\nin flight") : tr("\nundelivered");
-        return text;
-    }
     if (!m_store)
         return {};
-    const TimeScale s = scale();
-    const qint64 t = s.toTime(position.x());
-    for (int p = 0; p < m_store->processCount(); ++p) {
-        if (!laneRect(p).contains(position))
-            continue;
-        const TraceStore::EventList& states = m_store->process(p).stateEvents;
-        const size_t i = firstAfter(*m_store, states, t);
-        if (i == 0)
-            return {};
-        return tr("%1 at %2: %3")
-            .arg(m_store->process(p).name, TimeScale::formatDuration(t),
-                 processStateName(static_cast<ProcessState>(m_store->detail(states[i - 1]))));
-    }
-    if (pollRect().contains(position)) {
-        for (int p = 0; p < m_store->processCount(); ++p) {
-            for (const quint32 e : m_store->process(p).pollEvents) {
-                if (m_store->startTime(e) <= t && t <= m_store->time(e))
-                    return tr("%1: poll(%2) -> %3 after %4")
-                        .arg(m_store->process(p).name,
-                             std::isinf(m_store->number(e)) ? QStringLiteral("None")
-                                                            : QString::number(m_store->number(e)),
-                             m_store->detail(e) ? QStringLiteral("True") : QStringLiteral("False"),
-                             TimeScale::formatDuration(m_store->amount(e)));
-            }
-        }
-    }
-    if (depthRect().contains(position)) {
-        QStringList depths;
-        for (int c = 0; c < m_store->channelCount(); ++c)
-            depths.append(tr("%1: %2 in flight (%3 bytes)")
-                              .arg(m_store->channel(c).name)
-                              .arg(m_store->depthAt(c, t))
-                              .arg(m_store->depthBytesAt(c, t)));
-        return depths.join(QLatin1Char('\n'));
-    }
+    const TimelineLayout geometry = layout();
+    const Theme colours = theme();
+    const TrackContext context{geometry, colours, font(), QRectF(rect()), m_axis.selectedMessage()};
+    for (auto track = m_tracks.rbegin(); track != m_tracks.rend(); ++track)
+        if (const std::optional<TrackHit> hit = (*track)->hitTest(position, context))
+            return hit->tooltip;
     return {};
 }
 

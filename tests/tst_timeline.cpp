@@ -1,0 +1,359 @@
+// The timeline's parts without a window: the layout's rectangles and arrow end points, the tracks'
+// hit tests and paint (onto a QImage) over a synthetic store, and the theme's colours on light and
+// dark palettes. An undelivered message is picked on the stub that is drawn, never along the line
+// to the end of the run that is not.
+#include "ArrowsTrack.h"
+#include "DepthTrack.h"
+#include "PollsTrack.h"
+#include "StatesTrack.h"
+#include "Theme.h"
+#include "TimelineLayout.h"
+#include "trace/TraceStore.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QTest>
+#include <cmath>
+
+using namespace pipescope;
+
+namespace {
+
+constexpr QSize kSize(1168, 600); // the plot is 1000 px wide: x = 160 + t over 0..1000 ns
+constexpr qint64 kEnd = 1000;
+
+TelemetryRecord record(EventKind kind, qint64 start, qint64 t, quint16 channel = kNoChannel,
+                       qint64 seq = -1, quint8 detail = 0)
+{
+    TelemetryRecord r;
+    r.kind = kind;
+    r.startNs = start;
+    r.tNs = t;
+    r.channel = channel;
+    r.seq = seq;
+    r.detail = detail;
+    r.amount = kind == EventKind::Send || kind == EventKind::Recv ? 8 : 0;
+    return r;
+}
+
+// Two processes, a -> b and b -> a: a delivered message down (0) and one up (1), one sent down at
+// 600 ns and never received (2), a's states and one poll of b's.
+struct Run
+{
+    TraceStore store;
+    int down = -1;
+    int up = -1;
+    int undelivered = -1;
+    bool ok = true; // every event fitted the store
+
+    Run()
+    {
+        store.addProcess(QStringLiteral("a"), QStringLiteral("parent"));
+        store.addProcess(QStringLiteral("b"), QStringLiteral("child"));
+        store.addChannel(QStringLiteral("a->b"), 0, 1);
+        store.addChannel(QStringLiteral("b->a"), 1, 0);
+        const auto add = [&](int process, const TelemetryRecord& r, QByteArrayView text = {}) {
+            const Result<qint32> event = store.append(process, r, text);
+            ok = ok && bool(event);
+            return event ? *event : -1;
+        };
+        add(0, record(EventKind::State, 0, 0, kNoChannel, -1, quint8(ProcessState::Running)));
+        add(1, record(EventKind::State, 0, 0, kNoChannel, -1, quint8(ProcessState::Sleeping)));
+        down = store.messageOf(add(0, record(EventKind::Send, 100, 100, 0, 0), "'ping'"));
+        add(1, record(EventKind::Recv, 300, 300, 0, 0));
+        up = store.messageOf(add(1, record(EventKind::Send, 400, 400, 1, 0), "'pong'"));
+        add(0, record(EventKind::Recv, 450, 450, 1, 0));
+        add(0,
+            record(EventKind::State, 500, 500, kNoChannel, -1, quint8(ProcessState::BlockedRecv)));
+        undelivered = store.messageOf(add(0, record(EventKind::Send, 600, 600, 0, 1), "'lost'"));
+        TelemetryRecord poll = record(EventKind::Poll, 700, 800, kNoChannel, -1, 1);
+        poll.amount = 100;
+        poll.number = 0.5;
+        add(1, poll);
+    }
+
+    TimelineLayout layout(bool live = false, qint64 now = 0) const
+    {
+        return {&store, 0, kEnd, kSize, live, now, kEnd};
+    }
+};
+
+QPalette lightPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Base, Qt::white);
+    palette.setColor(QPalette::AlternateBase, QColor(0xf5, 0xf5, 0xf5));
+    palette.setColor(QPalette::Text, Qt::black);
+    return palette;
+}
+
+QPalette darkPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    palette.setColor(QPalette::AlternateBase, QColor(0x2a, 0x2a, 0x2a));
+    palette.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+    palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    return palette;
+}
+
+bool near(QColor a, QColor b)
+{
+    return std::abs(a.red() - b.red()) < 40 && std::abs(a.green() - b.green()) < 40 &&
+           std::abs(a.blue() - b.blue()) < 40;
+}
+
+// A track painted over the whole layout onto an image of the base colour.
+QImage paint(TimelineTrack& track, const TimelineLayout& layout, const Theme& theme,
+             int selected = -1)
+{
+    QImage image(layout.size(), QImage::Format_RGB32);
+    image.fill(theme.base());
+    QPainter painter(&image);
+    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), layout.size()), selected};
+    track.paint(painter, context);
+    return image;
+}
+
+} // namespace
+
+class TestTimeline : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void layoutStacksTheTracks();
+    void arrowEndsAreWherePainted();
+    void inFlightArrowGrowsToNow();
+    void undeliveredIsPickedOnItsStubOnly();
+    void tracksSayWhatIsUnderAPoint();
+    void arrowsPaintWhereTheLayoutSays();
+    void arrowsOverTheSamePixelsAreStrokedOnce();
+    void statesPaintTheirColours();
+    void themeKeepsTheLightColours();
+    void darkPaletteGetsReadableColours();
+};
+
+void TestTimeline::layoutStacksTheTracks()
+{
+    const Run run;
+    QVERIFY(run.ok);
+    const TimelineLayout layout = run.layout();
+    QCOMPARE(layout.scale().left, double(TimelineLayout::kLabelWidth));
+    QCOMPARE(layout.scale().width, 1000.0);
+    QCOMPARE(layout.scale().toX(250), 410.0);
+    QCOMPARE(layout.rulerRect(), QRectF(0, 0, kSize.width(), TimelineLayout::kRulerHeight));
+    QCOMPARE(layout.laneRect(0).top(), double(TimelineLayout::kRulerHeight));
+    QCOMPARE(layout.laneRect(1).top(), layout.laneRect(0).bottom());
+    QCOMPARE(layout.barRect(1).top(), layout.laneRect(1).top() + TimelineLayout::kBarTop);
+    QVERIFY(layout.depthRect().top() > layout.laneRect(1).bottom());
+    QVERIFY(layout.pollRect().top() > layout.depthRect().bottom());
+    QVERIFY(layout.legendRect().top() > layout.pollRect().bottom());
+    QCOMPARE(layout.totalHeight(), int(layout.legendRect().bottom()) + 4);
+    QCOMPARE(layout.lanesIn(layout.laneRect(1)), std::make_pair(1, 2));
+    QCOMPARE(layout.lanesIn(layout.depthRect()), std::make_pair(2, 2));
+}
+
+void TestTimeline::arrowEndsAreWherePainted()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const double laneA = layout.laneRect(0).center().y();
+    const double laneB = layout.laneRect(1).center().y();
+    const ArrowGeometry down = *layout.arrow(run.down);
+    QVERIFY(down.delivered && !down.stub);
+    QCOMPARE(down.from, QPointF(260, laneA + TimelineLayout::kArrowInset));
+    QCOMPARE(down.to, QPointF(460, laneB - TimelineLayout::kArrowInset));
+    const ArrowGeometry up = *layout.arrow(run.up);
+    QCOMPARE(up.from, QPointF(560, laneB - TimelineLayout::kArrowInset));
+    QCOMPARE(up.to, QPointF(610, laneA + TimelineLayout::kArrowInset));
+    const ArrowGeometry lost = *layout.arrow(run.undelivered);
+    QVERIFY(!lost.delivered && lost.stub);
+    QCOMPARE(lost.from, QPointF(760, laneA + TimelineLayout::kArrowInset));
+    QCOMPARE(lost.to, QPointF(760 + TimelineLayout::kStubWidth,
+                              laneA + (laneB - laneA) * TimelineLayout::kStubReach));
+    QVERIFY(!layout.arrow(-1));
+    QVERIFY(!layout.arrow(3));
+}
+
+void TestTimeline::inFlightArrowGrowsToNow()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout(true, 900);
+    const ArrowGeometry flying = *layout.arrow(run.undelivered);
+    QVERIFY(!flying.delivered && !flying.stub);
+    QCOMPARE(flying.to,
+             QPointF(1060, layout.laneRect(1).center().y() - TimelineLayout::kArrowInset));
+    QCOMPARE(layout.messageAt((flying.from + flying.to) / 2), run.undelivered);
+}
+
+void TestTimeline::undeliveredIsPickedOnItsStubOnly()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+    // Where an arrow to the end of the run would pass: nothing is drawn there.
+    const QPointF end(layout.scale().toX(kEnd),
+                      layout.laneRect(1).center().y() - TimelineLayout::kArrowInset);
+    const QPointF alongTheLongLine = (stub.from + end) / 2;
+    QVERIFY(TimelineLayout::distanceToSegment(alongTheLongLine, stub.from, stub.to) > 100);
+    QCOMPARE(layout.messageAt(alongTheLongLine), -1);
+    QCOMPARE(layout.messageAt((stub.from + stub.to) / 2), run.undelivered);
+    QCOMPARE(layout.messageAt(stub.to + QPointF(2, 2)), run.undelivered);
+    const ArrowGeometry down = *layout.arrow(run.down);
+    QCOMPARE(layout.messageAt((down.from + down.to) / 2 + QPointF(0, 3)), run.down);
+    QCOMPARE(layout.messageAt(QPointF(1100, 10)), -1);
+}
+
+void TestTimeline::tracksSayWhatIsUnderAPoint()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const Theme theme(lightPalette());
+    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), kSize), -1};
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+
+    const std::optional<TrackHit> message =
+        ArrowsTrack().hitTest((stub.from + stub.to) / 2, context);
+    QVERIFY(message);
+    QCOMPARE(message->kind, TrackHit::Kind::Message);
+    QCOMPARE(message->index, run.undelivered);
+    QVERIFY2(message->tooltip.contains(QLatin1String("'lost'")) &&
+                 message->tooltip.contains(QLatin1String("undelivered")),
+             qPrintable(message->tooltip));
+    QVERIFY(!ArrowsTrack().hitTest(QPointF(1100, 10), context));
+
+    const std::optional<TrackHit> state = StatesTrack().hitTest(
+        QPointF(layout.scale().toX(550), layout.barRect(0).center().y()), context);
+    QVERIFY(state);
+    QCOMPARE(state->kind, TrackHit::Kind::State);
+    QCOMPARE(state->index, 0);
+    QVERIFY2(state->tooltip.contains(QLatin1String("blocked in recv")), qPrintable(state->tooltip));
+    QVERIFY(!StatesTrack().hitTest(layout.pollRect().center(), context));
+
+    const QPointF inPoll(layout.scale().toX(750), layout.pollRect().center().y());
+    const std::optional<TrackHit> poll = PollsTrack().hitTest(inPoll, context);
+    QVERIFY(poll);
+    QCOMPARE(poll->kind, TrackHit::Kind::Poll);
+    QCOMPARE(poll->index, 1);
+    QVERIFY2(poll->tooltip.startsWith(QLatin1String("b: poll(0.5) -> True")),
+             qPrintable(poll->tooltip));
+    QVERIFY(!PollsTrack().hitTest(QPointF(layout.scale().toX(650), inPoll.y()), context));
+
+    const std::optional<TrackHit> depth = DepthTrack().hitTest(
+        QPointF(layout.scale().toX(650), layout.depthRect().center().y()), context);
+    QVERIFY(depth);
+    QVERIFY2(depth->tooltip.contains(QLatin1String("a->b: 1 in flight")),
+             qPrintable(depth->tooltip));
+}
+
+void TestTimeline::arrowsPaintWhereTheLayoutSays()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    const Theme theme(lightPalette());
+    ArrowsTrack arrows;
+    const QImage image = paint(arrows, layout, theme);
+    QCOMPARE(arrows.arrowsDrawn(), 3);
+    QCOMPARE(arrows.bundlesDrawn(), 0);
+    QCOMPARE(arrows.linesDrawn(), 3);
+    for (const int message : {run.down, run.up, run.undelivered}) {
+        const ArrowGeometry arrow = *layout.arrow(message);
+        QVERIFY2(near(image.pixelColor(arrow.from.toPoint()), theme.channel(message == run.up)),
+                 qPrintable(QStringLiteral("send dot of %1").arg(message)));
+    }
+    const ArrowGeometry down = *layout.arrow(run.down);
+    // Just inside the head's tip.
+    const QPointF along = (down.to - down.from) / std::hypot(200.0, down.to.y() - down.from.y());
+    QVERIFY(near(image.pixelColor((down.to - 3 * along).toPoint()), theme.channel(0)));
+    // The undelivered message's line to the end of the run is never drawn.
+    const ArrowGeometry stub = *layout.arrow(run.undelivered);
+    const QPointF end(layout.scale().toX(kEnd),
+                      layout.laneRect(1).center().y() - TimelineLayout::kArrowInset);
+    QCOMPARE(image.pixelColor(((stub.from + end) / 2).toPoint()), theme.base());
+
+    // The selected arrow is drawn on top in the highlight colour.
+    ArrowsTrack selected;
+    const QImage highlighted = paint(selected, layout, theme, run.down);
+    QVERIFY(near(highlighted.pixelColor(((down.from + down.to) / 2).toPoint()), theme.highlight()));
+    QCOMPARE(selected.arrowsDrawn(), 4);
+}
+
+void TestTimeline::arrowsOverTheSamePixelsAreStrokedOnce()
+{
+    // Ten channels a -> b, each with one message at the same times: ten arrows, one line.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    for (int c = 0; c < 10; ++c) {
+        store.addChannel(QStringLiteral("a->b%1").arg(c), 0, 1);
+        QVERIFY(store.append(0, record(EventKind::Send, 100, 100, quint16(c), 0), "1"));
+        QVERIFY(store.append(1, record(EventKind::Recv, 300, 300, quint16(c), 0), {}));
+    }
+    const TimelineLayout layout(&store, 0, kEnd, kSize, false, 0, kEnd);
+    ArrowsTrack arrows;
+    paint(arrows, layout, Theme(lightPalette()));
+    QCOMPARE(arrows.arrowsDrawn(), 10);
+    QCOMPARE(arrows.linesDrawn(), 1);
+}
+
+void TestTimeline::statesPaintTheirColours()
+{
+    const Run run;
+    const TimelineLayout layout = run.layout();
+    for (const QPalette& palette : {lightPalette(), darkPalette()}) {
+        const Theme theme(palette);
+        StatesTrack states;
+        const QImage image = paint(states, layout, theme);
+        const double barA = layout.barRect(0).center().y();
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(200)), int(barA)),
+                 theme.state(ProcessState::Running));
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(550)), int(barA)),
+                 theme.state(ProcessState::BlockedRecv));
+        // a's lane ends with its last event (600 ns): nothing after it.
+        QCOMPARE(image.pixelColor(int(layout.scale().toX(700)), int(barA)), theme.base());
+        QCOMPARE(
+            image.pixelColor(int(layout.scale().toX(200)), int(layout.barRect(1).center().y())),
+            theme.state(ProcessState::Sleeping));
+    }
+}
+
+void TestTimeline::themeKeepsTheLightColours()
+{
+    const Theme theme(lightPalette());
+    QVERIFY(!theme.isDark());
+    QCOMPARE(theme.state(ProcessState::Crashed), QColor(0xd0, 0x1c, 0x1c));
+    QCOMPARE(theme.state(ProcessState::Running), QColor(0x5b, 0xa8, 0x5b));
+    QCOMPARE(theme.channel(0), QColor(0x1f, 0x6f, 0xd0));
+    QCOMPARE(theme.channel(6), theme.channel(0));
+    QCOMPARE(theme.undelivered(), QColor(0xb0, 0x40, 0x40));
+    QCOMPARE(theme.pollTrue(), QColor(0x3c, 0xa0, 0x3c));
+    QCOMPARE(theme.base(), QColor(Qt::white));
+    QCOMPARE(theme.text(), QColor(Qt::black));
+}
+
+void TestTimeline::darkPaletteGetsReadableColours()
+{
+    const Theme light(lightPalette());
+    const Theme dark(darkPalette());
+    QVERIFY(dark.isDark());
+    QCOMPARE(dark.base(), QColor(0x1e, 0x1e, 0x1e));
+    QCOMPARE(dark.text(), QColor(0xe8, 0xe8, 0xe8));
+    // The light palette's undelivered red is hard to read on a dark base; the dark one's is not.
+    QVERIFY(Theme::contrast(light.undelivered(), dark.base()) < 4.5);
+    QVERIFY(Theme::contrast(dark.undelivered(), dark.base()) >= 4.5);
+    QVERIFY(dark.undelivered() != light.undelivered());
+    for (int s = 0; s < kProcessStateCount; ++s) {
+        const auto state = ProcessState(s);
+        QVERIFY2(Theme::contrast(dark.state(state), dark.base()) >= 3,
+                 qPrintable(processStateName(state)));
+    }
+    QVERIFY(dark.pollFalse() != light.pollFalse());
+    for (int c = 0; c < 6; ++c)
+        QVERIFY2(Theme::contrast(dark.channel(c), dark.base()) >= 4.5,
+                 qPrintable(QString::number(c)));
+    QVERIFY(Theme::contrast(dark.pollTrue(), dark.base()) >= 3);
+    QVERIFY(Theme::contrast(dark.pollFalse(), dark.base()) > 1.5);
+}
+
+QTEST_MAIN(TestTimeline)
+#include "tst_timeline.moc"

@@ -1,0 +1,240 @@
+#include "ArrowsTrack.h"
+
+#include "Theme.h"
+#include "TimelineLayout.h"
+
+#include <QFontMetrics>
+#include <QPainter>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pipescope {
+
+namespace {
+
+// Arrows closer than this (in pixels, by their send) are bundled.
+constexpr double kBundleWidth = 6;
+// An arrow with this much room before the next one on its channel gets its value as a label.
+constexpr double kLabelMinimumRoom = 40;
+
+// The part of the segment a-b inside `clip` (Liang-Barsky), or nothing when it misses it.
+std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, const QRectF& clip)
+{
+    double t0 = 0;
+    double t1 = 1;
+    const double dx = b.x() - a.x();
+    const double dy = b.y() - a.y();
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x() - clip.left(), clip.right() - a.x(), a.y() - clip.top(),
+                         clip.bottom() - a.y()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return std::nullopt;
+            continue;
+        }
+        const double r = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, r);
+        else
+            t1 = std::min(t1, r);
+        if (t0 > t1)
+            return std::nullopt;
+    }
+    return std::pair(QPointF(a.x() + t0 * dx, a.y() + t0 * dy),
+                     QPointF(a.x() + t1 * dx, a.y() + t1 * dy));
+}
+
+} // namespace
+
+void ArrowsTrack::resetCounts()
+{
+    m_arrowsDrawn = 0;
+    m_bundlesDrawn = 0;
+    m_linesDrawn = 0;
+}
+
+void ArrowsTrack::paint(QPainter& painter, const TrackContext& context)
+{
+    resetCounts();
+    m_drawnLines.fill(0);
+    m_labelBoxes.clear();
+    if (!context.layout.store())
+        return;
+    const TraceStore& store = *context.layout.store();
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setFont(context.font);
+    for (int c = 0; c < store.channelCount(); ++c)
+        if (context.layout.channelMeets(c, context.exposed))
+            paintChannel(painter, context, c);
+    const int selected = context.selectedMessage;
+    if (selected >= 0 && selected < qsizetype(store.messages().size())) {
+        const TraceStore::Message& m = store.messages()[size_t(selected)];
+        if (m.sendEvent >= 0)
+            paintArrow(painter, context, m.channel, m.seq, true, 1, 240);
+    }
+    painter.restore();
+}
+
+void ArrowsTrack::paintChannel(QPainter& painter, const TrackContext& context, int c)
+{
+    const TimelineLayout& layout = context.layout;
+    const TimeScale& s = layout.scale();
+    const TimelineLayout::Span visible = layout.visibleMessages(c);
+    const qint64 count = visible.last - visible.first;
+    if (count <= 0)
+        return;
+    const TraceStore::Channel& channel = layout.store()->channel(c);
+    if (double(count) * kBundleWidth <= s.width) {
+        for (qint64 seq = visible.first; seq < visible.last; ++seq) {
+            // A value label may use the room up to this channel's next arrow.
+            const double x = s.toX(channel.sendTimes[size_t(seq)]);
+            const double next = seq + 1 < qint64(channel.sendTimes.size())
+                                    ? s.toX(channel.sendTimes[size_t(seq + 1)])
+                                    : s.left + s.width;
+            paintArrow(painter, context, c, seq, false, 1, next - x);
+        }
+        return;
+    }
+    // Dense: one arrow per bucket of sends, labelled with how many it stands for.
+    m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
+    qint64 seq = visible.first;
+    while (seq < visible.last) {
+        const double x = std::max(s.toX(channel.sendTimes[size_t(seq)]), s.left);
+        const qint64 bucketEnd = s.toTime(x + kBundleWidth);
+        auto next = qint64(std::upper_bound(channel.sendTimes.begin() + seq,
+                                            channel.sendTimes.begin() + visible.last, bucketEnd) -
+                           channel.sendTimes.begin());
+        next = std::max(next, seq + 1);
+        paintArrow(painter, context, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
+        seq = next;
+    }
+}
+
+bool ArrowsTrack::alreadyDrawn(QPointF a, QPointF b, bool delivered)
+{
+    const auto pixel = [](double v) { return quint64(quint16(qint16(std::lround(v)))); };
+    const quint64 key = pixel(a.x()) | pixel(a.y()) << 16 | pixel(b.x()) << 32 | pixel(b.y()) << 48;
+    // A direct-mapped cache of the lines drawn: a collision only draws a line twice.
+    quint64& slot = m_drawnLines[(key ^ (key >> 29) ^ quint64(delivered)) % kDrawnLineSlots];
+    if (slot == (key | quint64(!delivered)))
+        return true;
+    slot = key | quint64(!delivered);
+    return false;
+}
+
+void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int channel,
+                             qint64 seq, bool selected, int bundled, double labelRoom)
+{
+    const TimelineLayout& layout = context.layout;
+    const int message = layout.store()->channel(channel).messageBySeq[size_t(seq)];
+    const ArrowGeometry arrow = layout.arrow(channel, seq);
+    const QPointF a = arrow.from;
+    const QPointF b = arrow.to;
+    // What of it is on screen, to the pixel: an arrow that would cover exactly the pixels of one
+    // already drawn in this paint (thousands of channels leaving one lane for lanes far below,
+    // say) is not drawn again.
+    const std::optional<std::pair<QPointF, QPointF>> shown =
+        clipSegment(a, b, context.exposed.adjusted(-8, -8, 8, 8));
+    if (!shown)
+        return;
+    ++(bundled > 1 ? m_bundlesDrawn : m_arrowsDrawn);
+    if (!selected && alreadyDrawn(shown->first, shown->second, arrow.delivered))
+        return;
+    ++m_linesDrawn;
+    const QColor color = selected ? context.theme.highlight() : context.theme.channel(channel);
+    QPen pen(color, selected ? 3.0 : (bundled > 1 ? 2.0 : 1.4));
+    if (!arrow.delivered)
+        pen.setStyle(Qt::DashLine);
+    painter.setPen(pen);
+    painter.drawLine(a, b);
+    // The marks: a dot where it was sent, a head where it arrived.
+    painter.setBrush(color);
+    painter.drawEllipse(a, 2.5, 2.5);
+    if (arrow.delivered) {
+        const QPointF direction = (b - a) / std::max(1.0, std::hypot(b.x() - a.x(), b.y() - a.y()));
+        const QPointF normal(-direction.y(), direction.x());
+        const QPointF head[3] = {b, b - direction * 8 + normal * 4, b - direction * 8 - normal * 4};
+        painter.setPen(Qt::NoPen);
+        painter.drawPolygon(head, 3);
+    } else {
+        painter.setBrush(context.theme.base());
+        painter.drawEllipse(b, 3.5, 3.5);
+    }
+    if (bundled > 1) {
+        const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
+        if (at.x() >= m_bundleLabelEnd) {
+            const QString count = QStringLiteral("×%1").arg(bundled);
+            painter.setPen(context.theme.text());
+            painter.drawText(at, count);
+            m_bundleLabelEnd = at.x() + QFontMetrics(context.font).horizontalAdvance(count) + 8;
+        }
+    } else if (labelRoom >= kLabelMinimumRoom) {
+        paintLabel(painter, context, arrow, channel, message, selected, labelRoom);
+    }
+    painter.setBrush(Qt::NoBrush);
+}
+
+void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
+                             const ArrowGeometry& arrow, int channel, int message, bool selected,
+                             double labelRoom)
+{
+    // The label goes beside the sender's state bar, on the side the arrow leaves by: below it for
+    // a downward arrow, above it for an upward one, so the two directions of a duplex pipe write
+    // on separate lines.
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const QPointF a = arrow.from;
+    const QPointF b = arrow.to;
+    QString label = QString::fromUtf8(store.text(store.messages()[size_t(message)].sendEvent));
+    if (arrow.stub)
+        label = tr("undelivered: %1").arg(label);
+    const QFontMetrics metrics(context.font);
+    const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
+    const QRectF bar = layout.barRect(store.channel(channel).from);
+    const double y =
+        b.y() > a.y() ? bar.bottom() + metrics.ascent() + 1 : bar.top() - metrics.descent() - 1;
+    const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;
+    const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0);
+    // Never over another label: this one is left to the tooltip then.
+    const QRectF box(x + 5, y - metrics.ascent(), metrics.horizontalAdvance(text),
+                     metrics.height());
+    const bool free =
+        selected || std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
+                                 [&](const QRectF& other) { return other.intersects(box); });
+    if (!free)
+        return;
+    m_labelBoxes.push_back(box);
+    painter.setPen(context.theme.text());
+    painter.drawText(QPointF(x + 5, y), text);
+}
+
+std::optional<TrackHit> ArrowsTrack::hitTest(QPointF position, const TrackContext& context) const
+{
+    const TimelineLayout& layout = context.layout;
+    const int message = layout.messageAt(position);
+    if (message < 0)
+        return std::nullopt;
+    const TraceStore& store = *layout.store();
+    const TraceStore::Message& m = store.messages()[size_t(message)];
+    const TraceStore::Channel& c = store.channel(m.channel);
+    TrackHit hit;
+    hit.kind = TrackHit::Kind::Message;
+    hit.index = message;
+    hit.tooltip = tr("%1 #%2: %3 (%4 bytes)")
+                      .arg(c.name)
+                      .arg(m.seq)
+                      .arg(QString::fromUtf8(store.text(m.sendEvent)))
+                      .arg(store.amount(m.sendEvent));
+    if (m.recvEvent >= 0)
+        hit.tooltip += tr("\nlatency %1")
+                           .arg(TimeScale::formatDuration(store.time(m.recvEvent) -
+                                                          store.startTime(m.sendEvent)));
+    else
+        hit.tooltip += layout.live() ? tr("\nin flight") : tr("\nundelivered");
+    return hit;
+}
+
+} // namespace pipescope

@@ -1,0 +1,145 @@
+#include "DepthTrack.h"
+
+#include "Theme.h"
+#include "TimelineLayout.h"
+
+#include <QPainter>
+#include <QStringList>
+#include <cmath>
+
+namespace pipescope {
+
+void DepthTrack::updatePeaks(const TraceStore& store)
+{
+    if (m_peaksGeneration == store.generation() && m_peaksInBytes == m_inBytes &&
+        m_peaks.size() == size_t(store.channelCount()))
+        return;
+    m_peaks.assign(size_t(store.channelCount()), 0);
+    for (int c = 0; c < store.channelCount(); ++c)
+        m_peaks[size_t(c)] = m_inBytes ? store.maxDepthBytes(c) : store.maxDepth(c);
+    m_peaksGeneration = store.generation();
+    m_peaksInBytes = m_inBytes;
+}
+
+void DepthTrack::paint(QPainter& painter, const TrackContext& context)
+{
+    const TimelineLayout& layout = context.layout;
+    const QRectF area = layout.depthRect();
+    if (!layout.store() || !area.intersects(context.exposed))
+        return;
+    const TraceStore& store = *layout.store();
+    painter.fillRect(area, context.theme.alternateBase());
+    painter.setFont(context.font);
+    painter.setPen(context.theme.text());
+    painter.drawText(QRectF(6, area.top() + 2, TimelineLayout::kLabelWidth - 10, 18),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     m_inBytes ? tr("queue depth (bytes)") : tr("queue depth"));
+    updatePeaks(store);
+    qint64 peak = 1;
+    for (const qint64 channelPeak : m_peaks)
+        peak = std::max(peak, channelPeak);
+    painter.setPen(context.theme.dimText());
+    painter.drawText(QRectF(6, area.top() + 20, TimelineLayout::kLabelWidth - 10, 16),
+                     Qt::AlignLeft | Qt::AlignVCenter, tr("max %1").arg(peak));
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (store.channel(c).sendTimes.empty())
+            continue;
+        paintChannel(painter, context, c, peak);
+        paintName(painter, context, c);
+    }
+}
+
+void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, int c,
+                              qint64 peak) const
+{
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TraceStore::Channel& channel = store.channel(c);
+    const TimeScale& s = layout.scale();
+    const QRectF area = layout.depthRect();
+    const double bottom = area.bottom() - 4;
+    const double plotHeight = area.height() - 24;
+    const qint64 dataEnd = layout.dataEnd();
+    painter.setPen(QPen(context.theme.channel(c), 1.5));
+    double previousY = bottom;
+    for (double x = s.left; x < s.left + s.width; x += 1) {
+        const qint64 t0 = s.toTime(x);
+        const qint64 t1 = s.toTime(x + 1);
+        // The highest depth within the pixel: at its start, plus the sends inside it.
+        const qint64 atStart = m_inBytes ? store.depthBytesAt(c, t0) : store.depthAt(c, t0);
+        const qint64 atEnd = m_inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
+        qint64 high = std::max(atStart, atEnd);
+        if (!m_inBytes) {
+            const auto sendsInside =
+                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1) -
+                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t0);
+            high = std::max(high, std::min<qint64>(atStart + sendsInside, m_peaks[size_t(c)]));
+        }
+        const double y = bottom - plotHeight * double(high) / double(peak);
+        const double yEnd = bottom - plotHeight * double(atEnd) / double(peak);
+        if (x > s.left)
+            painter.drawLine(QPointF(x, previousY), QPointF(x, y));
+        painter.drawLine(QPointF(x, y), QPointF(x, yEnd));
+        previousY = yEnd;
+        if (t0 > dataEnd)
+            break;
+        // Until the channel's next send or recv the depth stays as it is: one line there, not a
+        // pixel at a time (a run of many quiet channels costs a line each).
+        const auto nextSend =
+            std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1);
+        const auto nextRecv =
+            std::upper_bound(channel.recvTimes.begin(), channel.recvTimes.end(), t1);
+        qint64 nextChange = std::min(dataEnd, s.end);
+        if (nextSend != channel.sendTimes.end())
+            nextChange = std::min(nextChange, *nextSend);
+        if (nextRecv != channel.recvTimes.end())
+            nextChange = std::min(nextChange, *nextRecv);
+        const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
+        if (jumpX > x + 2) {
+            painter.drawLine(QPointF(x, yEnd), QPointF(jumpX - 1, yEnd));
+            x = jumpX - 2; // the loop's step lands on the pixel before the change
+        }
+    }
+}
+
+void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c) const
+{
+    // The channel's name on a veil of the background, so the plot under it cannot hide it. Names
+    // that would run past the track are summed up on its last line instead.
+    const TraceStore& store = *context.layout.store();
+    const QRectF area = context.layout.depthRect();
+    const TimeScale& s = context.layout.scale();
+    const int nameRows = std::max(1, int((area.height() - 4) / 14));
+    if (c >= nameRows)
+        return;
+    const bool summary = c == nameRows - 1 && store.channelCount() > nameRows;
+    const QString name = summary
+                             ? tr("and %1 more channels").arg(store.channelCount() - nameRows + 1)
+                             : store.channel(c).name;
+    painter.setPen(summary ? context.theme.text() : context.theme.channel(c));
+    const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
+    const QRectF textRect = painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
+    painter.fillRect(textRect.adjusted(-3, 0, 2, 0), context.theme.veil());
+    painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
+}
+
+std::optional<TrackHit> DepthTrack::hitTest(QPointF position, const TrackContext& context) const
+{
+    const TimelineLayout& layout = context.layout;
+    if (!layout.store() || !layout.depthRect().contains(position))
+        return std::nullopt;
+    const TraceStore& store = *layout.store();
+    const qint64 t = layout.scale().toTime(position.x());
+    QStringList depths;
+    for (int c = 0; c < store.channelCount(); ++c)
+        depths.append(tr("%1: %2 in flight (%3 bytes)")
+                          .arg(store.channel(c).name)
+                          .arg(store.depthAt(c, t))
+                          .arg(store.depthBytesAt(c, t)));
+    TrackHit hit;
+    hit.kind = TrackHit::Kind::Depth;
+    hit.tooltip = depths.join(QLatin1Char('\n'));
+    return hit;
+}
+
+} // namespace pipescope

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "TimelineTrack.h"
+
+#include <QCoreApplication>
+#include <QtGlobal>
+#include <vector>
+
+namespace pipescope {
+
+// The queue depth of every channel (messages or bytes in flight) as a step plot on one scale: per
+// pixel the highest depth within it (a peak is never lost to downsampling), and from a change to
+// the channel's next one a single line. The channels' names sit at the right on a veil.
+class DepthTrack final : public TimelineTrack
+{
+    Q_DECLARE_TR_FUNCTIONS(DepthTrack)
+public:
+    void setInBytes(bool bytes) { m_inBytes = bytes; }
+    bool inBytes() const { return m_inBytes; }
+
+    void paint(QPainter& painter, const TrackContext& context) override;
+    // Every channel's depth at the point's time.
+    std::optional<TrackHit> hitTest(QPointF position, const TrackContext& context) const override;
+
+private:
+    void updatePeaks(const TraceStore& store);
+    void paintChannel(QPainter& painter, const TrackContext& context, int channel,
+                      qint64 peak) const;
+    void paintName(QPainter& painter, const TrackContext& context, int channel) const;
+
+    bool m_inBytes = false;
+    // The peaks walk every message: computed once per change of the store, not per paint.
+    std::vector<qint64> m_peaks; // per channel, for the scale
+    quint64 m_peaksGeneration = ~0ULL;
+    bool m_peaksInBytes = false;
+};
+
+} // namespace pipescope

@@ -1,0 +1,35 @@
+#include "RulerTrack.h"
+
+#include "Theme.h"
+#include "TimelineLayout.h"
+
+#include <QPainter>
+
+namespace pipescope {
+
+void RulerTrack::paint(QPainter& painter, const TrackContext& context)
+{
+    const TimelineLayout& layout = context.layout;
+    const TimeScale& s = layout.scale();
+    const QRectF ruler = layout.rulerRect();
+    const double height = layout.size().height();
+    painter.fillRect(ruler, context.theme.alternateBase());
+    const qint64 step = TimeScale::tickStep(s.nsPerPixel(), 90);
+    const qint64 first = (s.start / step) * step;
+    painter.setFont(context.font);
+    for (qint64 t = first; t <= s.end; t += step) {
+        const double x = s.toX(t);
+        if (x < s.left)
+            continue;
+        painter.setPen(context.theme.grid());
+        painter.drawLine(QPointF(x, ruler.bottom() - 6), QPointF(x, height));
+        painter.setPen(context.theme.text());
+        painter.drawText(QRectF(x + 3, 2, 120, ruler.height() - 6),
+                         Qt::AlignLeft | Qt::AlignVCenter, TimeScale::formatTick(t, step));
+    }
+    painter.setPen(context.theme.text());
+    painter.drawText(QRectF(6, 2, TimelineLayout::kLabelWidth - 12, ruler.height() - 6),
+                     Qt::AlignLeft | Qt::AlignVCenter, tr("time"));
+}
+
+} // namespace pipescope

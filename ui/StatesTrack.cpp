@@ -1,0 +1,120 @@
+#include "StatesTrack.h"
+
+#include "Theme.h"
+#include "TimelineLayout.h"
+
+#include <QPainter>
+#include <cmath>
+
+namespace pipescope {
+
+void StatesTrack::paint(QPainter& painter, const TrackContext& context)
+{
+    const auto [firstLane, endLane] = context.layout.lanesIn(context.exposed);
+    for (int p = firstLane; p < endLane; ++p) {
+        if (p % 2)
+            painter.fillRect(context.layout.laneRect(p), context.theme.alternateBase());
+        paintLabel(painter, context, p);
+        paintBars(painter, context, p);
+    }
+}
+
+void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int process)
+{
+    const TraceStore::Process& p = context.layout.store()->process(process);
+    const QRectF lane = context.layout.laneRect(process);
+    const double width = TimelineLayout::kLabelWidth - 10;
+    painter.setPen(context.theme.text());
+    QFont bold = context.font;
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.drawText(QRectF(6, lane.top() + 4, width, 18), Qt::AlignLeft | Qt::AlignVCenter,
+                     p.name);
+    painter.setFont(context.font);
+    QString sub = p.pid ? tr("pid %1").arg(p.pid) : QString();
+    if (p.ended)
+        sub += p.crashed ? tr(" · %1").arg(signalName(p.signal)) : tr(" · exit %1").arg(p.exitCode);
+    painter.setPen(p.crashed || p.exitCode != 0 ? context.theme.state(ProcessState::Crashed)
+                                                : context.theme.dimText());
+    painter.drawText(QRectF(6, lane.top() + 22, width, 18), Qt::AlignLeft | Qt::AlignVCenter, sub);
+}
+
+void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int process)
+{
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TimeScale& s = layout.scale();
+    const TraceStore::Process& p = store.process(process);
+    const QRectF bar = layout.barRect(process);
+    const TraceStore::EventList& states = p.stateEvents;
+    if (states.empty())
+        return;
+    size_t i = TimelineLayout::firstAfter(store, states, s.start);
+    i = i > 0 ? i - 1 : 0;
+    const qint64 laneEnd = layout.endOf(process);
+    qint64 drawnUntil = s.start;
+    while (i < states.size()) {
+        const qint64 from = std::max(store.time(states[i]), drawnUntil);
+        if (from > s.end)
+            break;
+        const auto state = static_cast<ProcessState>(store.detail(states[i]));
+        const qint64 until =
+            i + 1 < states.size() ? store.time(states[i + 1]) : std::max(laneEnd, from);
+        double x0 = std::max(s.toX(from), s.left);
+        double x1 = std::min(s.toX(until), s.left + s.width);
+        if (state == ProcessState::Exited) {
+            ++i;
+            continue; // nothing to show after a clean exit
+        }
+        if (state == ProcessState::Crashed)
+            x1 = s.left + s.width;
+        if (x1 - x0 < 1) {
+            // Several changes within one pixel: one pixel in the state it starts with, then go
+            // on from the next pixel with the state in effect there.
+            painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
+                             context.theme.state(state));
+            drawnUntil = s.toTime(std::floor(x0) + 1);
+            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil);
+            i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
+            continue;
+        }
+        painter.fillRect(QRectF(x0, bar.top(), x1 - x0, bar.height()), context.theme.state(state));
+        if (state == ProcessState::Crashed) {
+            painter.setPen(context.theme.onState());
+            painter.drawText(QRectF(x0 + 4, bar.top(), std::max(0.0, x1 - x0 - 8), bar.height()),
+                             Qt::AlignLeft | Qt::AlignVCenter,
+                             p.signal ? tr("crashed: %1").arg(signalName(p.signal))
+                                      : tr("exited with code %1").arg(p.exitCode));
+        }
+        ++i;
+    }
+}
+
+std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContext& context) const
+{
+    const TimelineLayout& layout = context.layout;
+    if (!layout.store())
+        return std::nullopt;
+    const TraceStore& store = *layout.store();
+    const auto [first, end] = layout.lanesIn(QRectF(position, position));
+    for (int p = first; p < end; ++p) {
+        if (!layout.laneRect(p).contains(position))
+            continue;
+        const qint64 t = layout.scale().toTime(position.x());
+        const TraceStore::EventList& states = store.process(p).stateEvents;
+        const size_t i = TimelineLayout::firstAfter(store, states, t);
+        if (i == 0)
+            return std::nullopt;
+        TrackHit hit;
+        hit.kind = TrackHit::Kind::State;
+        hit.index = p;
+        hit.tooltip =
+            tr("%1 at %2: %3")
+                .arg(store.process(p).name, TimeScale::formatDuration(t),
+                     processStateName(static_cast<ProcessState>(store.detail(states[i - 1]))));
+        return hit;
+    }
+    return std::nullopt;
+}
+
+} // namespace pipescope

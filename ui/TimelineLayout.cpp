@@ -1,0 +1,174 @@
+#include "TimelineLayout.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pipescope {
+
+TimelineLayout::TimelineLayout(const TraceStore* store, qint64 start, qint64 end, QSize size,
+                               bool live, qint64 now, qint64 dataEnd)
+    : m_store(store)
+    , m_size(size)
+    , m_live(live)
+    , m_now(now)
+    , m_dataEnd(dataEnd)
+{
+    m_scale.start = start;
+    m_scale.end = end;
+    m_scale.left = kLabelWidth;
+    m_scale.width = std::max(1, size.width() - kLabelWidth - 8);
+}
+
+QRectF TimelineLayout::rulerRect() const
+{
+    return {0, 0, double(m_size.width()), double(kRulerHeight)};
+}
+
+QRectF TimelineLayout::laneRect(int process) const
+{
+    return {0, double(kRulerHeight + process * kLaneHeight), double(m_size.width()),
+            double(kLaneHeight)};
+}
+
+QRectF TimelineLayout::barRect(int process) const
+{
+    const QRectF lane = laneRect(process);
+    return {m_scale.left, lane.top() + kBarTop, m_scale.width, double(kBarHeight)};
+}
+
+QRectF TimelineLayout::depthRect() const
+{
+    const int lanes = m_store ? m_store->processCount() : 0;
+    return {0, double(kRulerHeight + lanes * kLaneHeight + 6), double(m_size.width()),
+            double(kDepthHeight)};
+}
+
+QRectF TimelineLayout::pollRect() const
+{
+    return {0, depthRect().bottom() + 4, double(m_size.width()), double(kPollHeight)};
+}
+
+QRectF TimelineLayout::legendRect() const
+{
+    return {0, pollRect().bottom() + 2, double(m_size.width()), double(kLegendHeight)};
+}
+
+int TimelineLayout::totalHeight() const
+{
+    return int(legendRect().bottom()) + 4;
+}
+
+std::pair<int, int> TimelineLayout::lanesIn(const QRectF& area) const
+{
+    const int count = m_store ? m_store->processCount() : 0;
+    const auto lane = [&](double y) {
+        return std::clamp(int(std::floor((y - kRulerHeight) / kLaneHeight)), 0, count);
+    };
+    return {lane(area.top()), std::min(count, lane(area.bottom()) + 1)};
+}
+
+bool TimelineLayout::channelMeets(int channel, const QRectF& area) const
+{
+    const TraceStore::Channel& c = m_store->channel(channel);
+    const QRectF from = laneRect(c.from);
+    const QRectF to = laneRect(c.to);
+    return std::max(from.bottom(), to.bottom()) >= area.top() &&
+           std::min(from.top(), to.top()) <= area.bottom();
+}
+
+TimelineLayout::Span TimelineLayout::visibleMessages(int channel) const
+{
+    const TraceStore::Channel& c = m_store->channel(channel);
+    // Messages received before the view starts are gone from it; those sent after it ends have
+    // not come yet. (Messages not yet received have no recv time and stay visible.)
+    const auto first =
+        qint64(std::lower_bound(c.recvTimes.begin(), c.recvTimes.end(), m_scale.start) -
+               c.recvTimes.begin());
+    const auto last = qint64(std::upper_bound(c.sendTimes.begin(), c.sendTimes.end(), m_scale.end) -
+                             c.sendTimes.begin());
+    return {first, std::max(first, last)};
+}
+
+qint64 TimelineLayout::endOf(int process) const
+{
+    const TraceStore::Process& p = m_store->process(process);
+    if (p.ended && !p.events.empty())
+        return m_store->time(p.events.back());
+    return m_live ? m_now : (p.events.empty() ? 0 : m_store->time(p.events.back()));
+}
+
+ArrowGeometry TimelineLayout::arrow(int channel, qint64 seq) const
+{
+    const TraceStore::Channel& c = m_store->channel(channel);
+    ArrowGeometry arrow;
+    arrow.delivered = size_t(seq) < c.recvTimes.size();
+    const qint64 sendT = c.sendTimes[size_t(seq)];
+    const qint64 recvT = arrow.delivered ? c.recvTimes[size_t(seq)] : (m_live ? m_now : m_dataEnd);
+    const double fromY = laneRect(c.from).center().y();
+    const double toY = laneRect(c.to).center().y();
+    const double inset = toY > fromY ? kArrowInset : -kArrowInset;
+    arrow.from = QPointF(m_scale.toX(sendT), fromY + inset);
+    arrow.to = QPointF(m_scale.toX(recvT), toY - inset);
+    if (!arrow.delivered && !m_live) {
+        arrow.stub = true;
+        arrow.to = QPointF(arrow.from.x() + kStubWidth, fromY + (toY - fromY) * kStubReach);
+    }
+    return arrow;
+}
+
+std::optional<ArrowGeometry> TimelineLayout::arrow(int message) const
+{
+    if (!m_store || message < 0 || message >= qsizetype(m_store->messages().size()))
+        return std::nullopt;
+    const TraceStore::Message& m = m_store->messages()[size_t(message)];
+    if (m.sendEvent < 0)
+        return std::nullopt;
+    return arrow(m.channel, m.seq);
+}
+
+int TimelineLayout::messageAt(QPointF position) const
+{
+    if (!m_store)
+        return -1;
+    double best = kPickDistance;
+    int found = -1;
+    for (int c = 0; c < m_store->channelCount(); ++c) {
+        const Span visible = visibleMessages(c);
+        const TraceStore::Channel& channel = m_store->channel(c);
+        // Only arrows whose send lies left of the point can pass through it.
+        const auto last = std::min<qint64>(
+            visible.last,
+            qint64(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(),
+                                    m_scale.toTime(position.x() + best)) -
+                   channel.sendTimes.begin()));
+        for (qint64 seq = std::max(visible.first, last - 20000); seq < last; ++seq) {
+            const ArrowGeometry a = arrow(c, seq);
+            const double distance = distanceToSegment(position, a.from, a.to);
+            if (distance < best) {
+                best = distance;
+                found = channel.messageBySeq[size_t(seq)];
+            }
+        }
+    }
+    return found;
+}
+
+size_t TimelineLayout::firstAfter(const TraceStore& store, const TraceStore::EventList& events,
+                                  qint64 t)
+{
+    return size_t(std::upper_bound(events.begin(), events.end(), t,
+                                   [&](qint64 value, quint32 e) { return value < store.time(e); }) -
+                  events.begin());
+}
+
+double TimelineLayout::distanceToSegment(QPointF p, QPointF a, QPointF b)
+{
+    const QPointF ab = b - a;
+    const double length2 = QPointF::dotProduct(ab, ab);
+    const double t =
+        length2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / length2, 0.0, 1.0) : 0.0;
+    const QPointF nearest = a + t * ab;
+    return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
+}
+
+} // namespace pipescope
