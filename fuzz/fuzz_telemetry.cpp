@@ -132,10 +132,19 @@ void checkEvents(const TraceStore& store, const std::vector<Appended>& appended)
         FUZZ_CHECK(store.detail(event) == a.record.detail);
         FUZZ_CHECK(store.channelOf(event) == a.record.channel);
         FUZZ_CHECK(store.seq(event) == a.record.seq);
-        FUZZ_CHECK(store.amount(event) == a.record.amount);
         const bool isMessage = a.record.kind == EventKind::Send || a.record.kind == EventKind::Recv;
-        // Only messages have payloads; their records carry no number.
-        FUZZ_CHECK(sameNumber(store.number(event), isMessage ? 0.0 : a.record.number));
+        // A message's amount is its size; any other event's comes back whole under each name
+        // (a poll's wait, an exit's status). Only messages have payloads; their records carry no
+        // number.
+        if (isMessage) {
+            FUZZ_CHECK(store.messageBytes(event) == a.record.amount);
+            FUZZ_CHECK(store.pollWaitNs(event) == 0);
+        } else {
+            FUZZ_CHECK(store.messageBytes(event) == 0);
+            FUZZ_CHECK(store.pollWaitNs(event) == a.record.amount);
+            FUZZ_CHECK(store.exitStatus(event) == static_cast<int>(a.record.amount));
+        }
+        FUZZ_CHECK(sameNumber(store.pollTimeoutSeconds(event), isMessage ? 0.0 : a.record.number));
         const QByteArray text = store.text(event);
         const QByteArrayView head = store.payloadHead(event);
         if (isMessage) {

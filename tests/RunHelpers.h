@@ -65,15 +65,15 @@ inline QString checkInvariants(const TraceStore& store)
                 continue;
             if (m.recvEvent < 0)
                 continue;
-            if (store.amount(m.sendEvent) != store.amount(m.recvEvent) ||
+            if (store.messageBytes(m.sendEvent) != store.messageBytes(m.recvEvent) ||
                 store.text(m.sendEvent) != store.text(m.recvEvent))
                 return QStringLiteral("%1: seq %2 sent %3 (%4 bytes), received %5 (%6 bytes)")
                     .arg(channel.name)
                     .arg(seq)
                     .arg(QString::fromUtf8(store.text(m.sendEvent)))
-                    .arg(store.amount(m.sendEvent))
+                    .arg(store.messageBytes(m.sendEvent))
                     .arg(QString::fromUtf8(store.text(m.recvEvent)))
-                    .arg(store.amount(m.recvEvent));
+                    .arg(store.messageBytes(m.recvEvent));
             if (store.time(m.recvEvent) < store.startTime(m.sendEvent))
                 return QStringLiteral("%1: seq %2 received before it was sent")
                     .arg(channel.name)

@@ -152,8 +152,10 @@ void compareStores(const TraceStore& read, const TraceStore& original)
         QVERIFY2(read.detail(e) == original.detail(e), at);
         QVERIFY2(read.channelOf(e) == original.channelOf(e), at);
         QVERIFY2(read.seq(e) == original.seq(e), at);
-        QVERIFY2(read.amount(e) == original.amount(e), at);
-        QVERIFY2(read.number(e) == original.number(e), at); // infinity included
+        QVERIFY2(read.messageBytes(e) == original.messageBytes(e), at);
+        QVERIFY2(read.pollWaitNs(e) == original.pollWaitNs(e), at);
+        QVERIFY2(read.pollTimeoutSeconds(e) == original.pollTimeoutSeconds(e), at); // infinity too
+        QVERIFY2(read.exitStatus(e) == original.exitStatus(e), at);
         QVERIFY2(read.text(e) == original.text(e), at);
         QVERIFY2(read.payloadHead(e) == original.payloadHead(e), at);
     }

@@ -227,7 +227,7 @@ std::optional<TrackHit> ArrowsTrack::hitTest(QPointF position, const TrackContex
                       .arg(c.name)
                       .arg(m.seq)
                       .arg(QString::fromUtf8(store.text(m.sendEvent)))
-                      .arg(store.amount(m.sendEvent));
+                      .arg(store.messageBytes(m.sendEvent));
     if (m.recvEvent >= 0)
         hit.tooltip += tr("\nlatency %1")
                            .arg(TimeScale::formatDuration(store.time(m.recvEvent) -

@@ -45,7 +45,7 @@ void DetailsPane::showMessage(int message)
     const TraceStore::Message& m = m_store->messages()[size_t(message)];
     const TraceStore::Channel& channel = m_store->channel(m.channel);
     const qint32 known = m.sendEvent >= 0 ? m.sendEvent : m.recvEvent;
-    const qint64 size = m_store->amount(known);
+    const qint64 size = m_store->messageBytes(known);
     char header[FrameHeader::kLongSize];
     const qsizetype headerSize = FrameHeader::encode(quint64(size), header);
     const QByteArrayView head = m_store->payloadHead(known);

@@ -81,7 +81,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         case Seq:
             return m.seq;
         case Bytes:
-            return m_store->amount(known);
+            return m_store->messageBytes(known);
         case Sent:
             return sent ? QVariant(sentAt) : QVariant();
         case Received:
@@ -116,7 +116,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     case Value:
         return QString::fromUtf8(m_store->text(known));
     case Bytes:
-        return m_store->amount(known);
+        return m_store->messageBytes(known);
     case Sent:
         return sent ? seconds(sentAt) : QString();
     case Received:

@@ -2,6 +2,7 @@
 
 #include "Theme.h"
 #include "TimelineLayout.h"
+#include "wire/PyRepr.h"
 
 #include <QPainter>
 #include <cmath>
@@ -62,10 +63,11 @@ std::optional<TrackHit> PollsTrack::hitTest(QPointF position, const TrackContext
                 hit.tooltip =
                     tr("%1: poll(%2) -> %3 after %4")
                         .arg(store.process(p).name,
-                             std::isinf(store.number(e)) ? QStringLiteral("None")
-                                                         : QString::number(store.number(e)),
+                             std::isinf(store.pollTimeoutSeconds(e))
+                                 ? QStringLiteral("None")
+                                 : reprFloat(store.pollTimeoutSeconds(e)), // as Python prints it
                              store.detail(e) ? QStringLiteral("True") : QStringLiteral("False"),
-                             TimeScale::formatDuration(store.amount(e)));
+                             TimeScale::formatDuration(store.pollWaitNs(e)));
                 return hit;
             }
         }

@@ -132,7 +132,7 @@ void writeMessage(Writer& w, const TraceStore& store, qsizetype e, bool delivere
     QByteArray text;
     appendJsonString(text, store.channel(channel).name.toUtf8());
     text += ",\"seq\":" + QByteArray::number(store.seq(e));
-    text += ",\"bytes\":" + QByteArray::number(store.amount(e));
+    text += ",\"bytes\":" + QByteArray::number(store.messageBytes(e));
     text += ",\"value\":";
     appendJsonString(text, store.text(e));
     w.raw(text.constData());
@@ -189,9 +189,10 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
                         store.time(e));
                 w.string("s", "t");
                 QByteArray args = ",\"args\":{\"timeout_s\":";
-                args += std::isinf(store.number(e)) ? QByteArray("null")
-                                                    : reprFloat(store.number(e)).toUtf8();
-                args += ",\"waited_ns\":" + QByteArray::number(store.amount(e)) + "}";
+                args += std::isinf(store.pollTimeoutSeconds(e))
+                            ? QByteArray("null")
+                            : reprFloat(store.pollTimeoutSeconds(e)).toUtf8();
+                args += ",\"waited_ns\":" + QByteArray::number(store.pollWaitNs(e)) + "}";
                 w.raw(args.constData());
                 w.end();
                 break;

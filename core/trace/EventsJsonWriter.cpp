@@ -45,7 +45,7 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     case EventKind::Recv:
         appendText(out, "channel", store.channel(channel).name.toUtf8());
         appendNumber(out, "seq", store.seq(e));
-        appendNumber(out, "bytes", store.amount(e));
+        appendNumber(out, "bytes", store.messageBytes(e));
         appendText(out, "value", store.text(e));
         appendNumber(out, "start_ns", store.startTime(e));
         appendText(out, "head", store.payloadHead(e).toByteArray().toHex());
@@ -54,11 +54,12 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
         if (channel != kNoChannel)
             appendText(out, "channel", store.channel(channel).name.toUtf8());
         appendField(out, "timeout_s");
-        out.append(std::isinf(store.number(e)) ? QByteArray("null")
-                                               : reprFloat(store.number(e)).toUtf8());
+        out.append(std::isinf(store.pollTimeoutSeconds(e))
+                       ? QByteArray("null")
+                       : reprFloat(store.pollTimeoutSeconds(e)).toUtf8());
         appendField(out, "result");
         out.append(store.detail(e) ? "true" : "false");
-        appendNumber(out, "waited_ns", store.amount(e));
+        appendNumber(out, "waited_ns", store.pollWaitNs(e));
         appendNumber(out, "start_ns", store.startTime(e));
         break;
     case EventKind::State: {
@@ -74,9 +75,9 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
         break;
     case EventKind::Exit:
         if (store.detail(e)) {
-            appendText(out, "signal", signalName(static_cast<int>(store.amount(e))).toUtf8());
+            appendText(out, "signal", signalName(store.exitStatus(e)).toUtf8());
         } else {
-            appendNumber(out, "exit_code", store.amount(e));
+            appendNumber(out, "exit_code", store.exitStatus(e));
         }
         if (store.processOf(e) != TraceStore::kRunner)
             appendNumber(out, "pid", store.process(store.processOf(e)).pid);

@@ -44,7 +44,7 @@ void appendRow(QByteArray& out, const TraceStore& store, const TraceStore::Messa
     out.append(',');
     appendField(out, store.text(known));
     out.append(',');
-    out.append(QByteArray::number(store.amount(known)));
+    out.append(QByteArray::number(store.messageBytes(known)));
     out.append(',');
     if (sent)
         out.append(QByteArray::number(store.startTime(message.sendEvent)));

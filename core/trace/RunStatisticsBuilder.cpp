@@ -37,7 +37,7 @@ void RunStatisticsBuilder::update(const TraceStore& store)
             const TraceStore::Message& m = store.messages()[size_t(store.messageOf(e))];
             const bool send = store.kind(e) == EventKind::Send;
             if (send)
-                m_bytesSent += store.amount(e);
+                m_bytesSent += store.messageBytes(e);
             const qint32 other = send ? m.recvEvent : m.sendEvent;
             if (other >= 0 && other < e)
                 addLatency(store.time(m.recvEvent) - store.startTime(m.sendEvent));

@@ -51,7 +51,7 @@ QString TraceStore::processName(int index) const
 QByteArray TraceStore::text(qsizetype event) const
 {
     if (messageOf(event) >= 0 && (detail(event) & kBytesPreview))
-        return bytesPreview(payloadHead(event), amount(event));
+        return bytesPreview(payloadHead(event), messageBytes(event));
     const QByteArrayView stored =
         m_text.view(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
     return QByteArray::fromRawData(stored.data(), stored.size());
@@ -101,23 +101,24 @@ qint64 TraceStore::seq(qsizetype event) const
     return ref >= 0 ? m_extras[size_t(ref)].seq : -1;
 }
 
-qint64 TraceStore::amount(qsizetype event) const
+qint64 TraceStore::messageBytes(qsizetype event) const
 {
-    const qint32 ref = m_ref[size_t(event)];
-    switch (kind(event)) {
-    case EventKind::Send:
-    case EventKind::Recv: {
-        const Message& m = m_messages[size_t(ref)];
-        const Channel& c = m_channels[m.channel];
-        return messageSize(kind(event) == EventKind::Send ? c.sentBytes : c.receivedBytes,
-                           size_t(m.seq));
-    }
-    default:
-        return ref >= 0 ? m_extras[size_t(ref)].amount : 0;
-    }
+    const qint32 message = messageOf(event);
+    if (message < 0)
+        return 0;
+    const Message& m = m_messages[size_t(message)];
+    const Channel& c = m_channels[m.channel];
+    return messageSize(kind(event) == EventKind::Send ? c.sentBytes : c.receivedBytes,
+                       size_t(m.seq));
 }
 
-double TraceStore::number(qsizetype event) const
+qint64 TraceStore::extraAmount(qsizetype event) const
+{
+    const qint32 ref = m_ref[size_t(event)];
+    return messageOf(event) < 0 && ref >= 0 ? m_extras[size_t(ref)].amount : 0;
+}
+
+double TraceStore::pollTimeoutSeconds(qsizetype event) const
 {
     const qint32 ref = m_ref[size_t(event)];
     return messageOf(event) < 0 && ref >= 0 ? m_extras[size_t(ref)].number : 0;

@@ -129,12 +129,15 @@ public:
     quint16 channelOf(qsizetype event) const { return m_channel[size_t(event)]; }
     // The message a send or recv belongs to, -1 for other events.
     qint32 messageOf(qsizetype event) const;
-    // The record's fields as they came: a message's seq and size; a poll's wait (ns) and timeout
-    // (s); an exit's code or signal. Defaults (-1, 0, 0) where the record had none; the number of
-    // a send or recv is not kept (it has none).
+    // What the record said, by what it means (defaults where it said nothing): a message's seq
+    // (-1 for other events) and payload size in bytes; a poll's time waited (ns) and timeout
+    // (seconds, infinity for none); an exit's code, or the signal that ended it when detail() is
+    // 1 (see TraceStore::Process).
     qint64 seq(qsizetype event) const;
-    qint64 amount(qsizetype event) const;
-    double number(qsizetype event) const;
+    qint64 messageBytes(qsizetype event) const;
+    qint64 pollWaitNs(qsizetype event) const { return extraAmount(event); }
+    double pollTimeoutSeconds(qsizetype event) const;
+    int exitStatus(qsizetype event) const { return static_cast<int>(extraAmount(event)); }
     // The event's text: a value's repr, a printed line, an error message. A byte message's is
     // written from its payload head on each call (kBytesPreview); any other is the stored bytes,
     // shared, not copied.
@@ -179,6 +182,8 @@ private:
         double number = 0;
     };
 
+    // The amount of a non-message event's record, 0 when it had none.
+    qint64 extraAmount(qsizetype event) const;
     Result<qint32> messageEvent(int process, const TelemetryRecord& record, qint32 event,
                                 QByteArrayView payloadHead);
     static void advanceDepthWalk(Channel& channel);
