@@ -1,7 +1,7 @@
 #include "run/ScenarioRunner.h"
 
-#include "pipe/ConnectionNotifier.h"
 #include "base/MonotonicClock.h"
+#include "pipe/ConnectionNotifier.h"
 #include "pipe/Pipe.h"
 #include "run/DescriptorHandover.h"
 #include "run/ScenarioCatalog.h"
@@ -232,10 +232,8 @@ void ScenarioRunner::ingestTelemetry(Child& child)
     } else if (!received) {
         child.notifier->setEnabled(false); // EOF: the child has gone
     }
-    if (m_store.generation() != before) {
-        Q_EMIT eventsAppended();
+    if (m_store.generation() != before)
         scheduleDeadlockCheck();
-    }
 }
 
 void ScenarioRunner::drainOutput(Child& child, bool standardError, bool flushPartial)
@@ -258,7 +256,6 @@ void ScenarioRunner::drainOutput(Child& child, bool standardError, bool flushPar
                           QString::fromUtf8(partial));
         partial.clear();
     }
-    Q_EMIT eventsAppended();
 }
 
 void ScenarioRunner::childFinished(Child& child, int exitCode, bool crashed)
@@ -302,7 +299,6 @@ void ScenarioRunner::childFinished(Child& child, int exitCode, bool crashed)
     } else if (process.state != ProcessState::Exited) {
         appendRunnerEvent(child.index, EventKind::State, quint8(ProcessState::Exited), 0, {});
     }
-    Q_EMIT eventsAppended();
     finishIfDone();
     if (m_state == State::Running)
         scheduleDeadlockCheck();
