@@ -3,9 +3,12 @@
 // parse back, a saved events file shows the same messages, and the rendered timeline has its
 // arrows and a crashed lane's red where they belong.
 #include "ConsoleView.h"
+#include "CurrentRun.h"
 #include "DetailsPane.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
+#include "Run.h"
+#include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
@@ -21,7 +24,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QListWidget>
+#include <QListView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -81,6 +84,8 @@ private Q_SLOTS:
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
+    void historyModelPassesTheTester();
+    void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
     void anOpenErrorNamesThePathOnce();
     void renderedTimelineHasArrowsWhereTheyBelong();
@@ -187,12 +192,12 @@ void TestUi::runFillsTheTableAndTheTimeline()
     QCOMPARE(window.messageModel()->index(10, MessageTableModel::Value).data().toString(),
              QStringLiteral("None"));
     QVERIFY(window.console()->toPlainText().contains(QLatin1String(">receiver got None")));
-    QVERIFY(window.gallery()->history()->item(0)->text().startsWith(
+    QVERIFY(window.history()->index(0).data().toString().startsWith(
         QLatin1String("#1 sender-receiver (seed 42)")));
     // A scenario that draws no random numbers names no seed.
     QVERIFY(window.startRun(request(QStringLiteral("bytes"), 5, 0)));
     QVERIFY(waitForRun(window));
-    const QString bytesRun = window.gallery()->history()->item(0)->text();
+    const QString bytesRun = window.history()->index(0).data().toString();
     QVERIFY2(bytesRun.startsWith(QLatin1String("#2 bytes")) && !bytesRun.contains(u"seed"),
              qPrintable(bytesRun));
 }
@@ -264,6 +269,85 @@ void TestUi::exportsParseBack()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     QCOMPARE(csvFile.readAll().count('\n'), 1 + 29);
     QVERIFY(!QImage(png).isNull());
+}
+
+void TestUi::historyModelPassesTheTester()
+{
+    MainWindow window;
+    QAbstractItemModelTester tester(window.history(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(window.runCount(), 0);
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    Run* first = window.currentRun()->run();
+    QCOMPARE(window.history()->run(0), first);
+    QCOMPARE(window.history()->index(0).data().toString(),
+             QStringLiteral("#1 sender-receiver (seed 42)"));
+    QVERIFY(window.history()->index(0).data(Qt::ToolTipRole).toString().contains(u"seed 42"));
+    QSignalSpy changed(window.history(), &QAbstractItemModel::dataChanged);
+    QVERIFY(waitForRun(window));
+    QCOMPARE(changed.size(), 1); // its outcome
+    QVERIFY(window.history()->index(0).data().toString().startsWith(
+        QStringLiteral("#1 sender-receiver (seed 42) — finished, ")));
+    const QString path = m_directory.filePath(QStringLiteral("history.jsonl"));
+    QVERIFY(EventsJsonWriter::writeFile(first->store(), path).ok());
+    QVERIFY(window.openEvents(path));
+    // Newest first, and the new run is the one on show and selected.
+    QCOMPARE(window.runCount(), 2);
+    QCOMPARE(window.history()->run(1), first);
+    QCOMPARE(window.history()->rowOf(first), 1);
+    QCOMPARE(window.history()->index(0).data().toString(),
+             QStringLiteral("#2 history.jsonl (file)"));
+    QCOMPARE(window.currentRun()->run(), window.history()->run(0));
+    QCOMPARE(window.gallery()->history()->currentIndex().row(), 0);
+    QVERIFY(!window.currentRunner()); // a file has no runner
+    // Selecting a row shows that run.
+    window.gallery()->history()->setCurrentIndex(window.history()->index(1));
+    QCOMPARE(window.currentRun()->run(), first);
+    QCOMPARE(window.currentRunner(), first->runner());
+    QVERIFY(!window.history()->run(2));
+}
+
+void TestUi::panesFollowTheCurrentRunByThemselves()
+{
+    // The panes on their own, with no window: they follow a CurrentRun.
+    RunHistoryModel history;
+    CurrentRun current(history);
+    MessageTableModel messages;
+    ConsoleView console;
+    StatisticsPane statistics;
+    DetailsPane details;
+    TimeAxis axis;
+    TimelineView timeline(axis);
+    messages.watch(current);
+    console.watch(current);
+    statistics.watch(current);
+    details.watch(current);
+    connect(&current, &CurrentRun::changed, &timeline,
+            [&](Run* run) { timeline.setStore(run ? &run->store() : nullptr, true); });
+    QSignalSpy refreshed(&current, &CurrentRun::refreshed);
+    QSignalSpy ended(&current, &CurrentRun::ended);
+
+    auto settings = ScenarioRunner::resolve(request(QStringLiteral("sender-receiver"), 42, 0.05));
+    QVERIFY(settings.ok());
+    auto started = Run::start(*settings, history.nextNumber());
+    QVERIFY(started.ok());
+    Run* run = history.add(std::move(*started));
+    current.setRun(run);
+    QCOMPARE(current.store(), &run->store());
+    QVERIFY(current.refreshing());
+    QVERIFY(ended.wait(120000));
+    QVERIFY(!current.refreshing());
+    QVERIFY(refreshed.size() > 2); // at the start, on the timer, and at the end
+    QCOMPARE(messages.rowCount(), 11);
+    QVERIFY(console.toPlainText().contains(QLatin1String(">receiver got None")));
+    QCOMPARE(statistics.statistics().messages, qint64(11));
+    // The details pane redraws the selected message on each refresh and lets go with its run.
+    details.showMessage(4);
+    QVERIFY(details.toPlainText().contains(QLatin1String("0.7364712141640124")));
+    current.setRun(nullptr);
+    QCOMPARE(messages.rowCount(), 0);
+    QCOMPARE(details.message(), -1);
+    QVERIFY(console.toPlainText().isEmpty());
 }
 
 void TestUi::savedEventsShowTheSameMessages()

@@ -1,15 +1,16 @@
 #include "MainWindow.h"
 
 #include "ConsoleView.h"
+#include "CurrentRun.h"
 #include "DetailsPane.h"
 #include "MessageTableModel.h"
+#include "Run.h"
+#include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
-#include "TimeScale.h"
 #include "TimelineView.h"
 #include "trace/ChromeTraceWriter.h"
-#include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/MessagesCsvWriter.h"
 #include "trace/OutputFile.h"
@@ -18,11 +19,9 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
@@ -33,6 +32,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -53,29 +53,10 @@ Status savePng(const QPixmap& pixmap, const QString& path)
 
 } // namespace
 
-// One entry of the run history: a run PipeScope made, or one read back from an events file.
-struct MainWindow::Run
-{
-    std::unique_ptr<ScenarioRunner> runner;
-    std::unique_ptr<TraceStore> loaded;
-    QString title;
-
-    const TraceStore& store() const { return runner ? runner->store() : *loaded; }
-    bool live() const { return runner && runner->state() != ScenarioRunner::State::Finished; }
-    qint64 elapsed() const
-    {
-        if (runner)
-            return runner->elapsedNs();
-        const TraceStore& s = *loaded;
-        qint64 end = 0;
-        for (qsizetype e = 0; e < s.eventCount(); ++e)
-            end = std::max(end, s.time(e));
-        return end;
-    }
-};
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_history(new RunHistoryModel(this))
+    , m_current(new CurrentRun(*m_history, this))
     , m_axis(new TimeAxis(this))
     , m_gallery(new ScenarioGallery(this))
     , m_timeline(new TimelineView(*m_axis, this))
@@ -97,11 +78,28 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("PipeScopeWindow"));
     buildLayout();
     buildActions();
+    m_gallery->setHistoryModel(m_history);
 
-    m_refreshTimer.setInterval(kRefreshIntervalMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refresh);
+    // The panes follow the current run by themselves; the window keeps the time axis, the
+    // timeline (its store and its clock are all it needs) and the status bar in step with it.
+    connect(m_current, &CurrentRun::changed, this, &MainWindow::showRun);
+    connect(m_current, &CurrentRun::refreshed, this, &MainWindow::showProgress);
+    connect(m_current, &CurrentRun::ended, this, [this] {
+        if (m_axis->followLive()) {
+            m_axis->setFollowLive(false);
+            m_axis->fit();
+        }
+    });
+    m_messages->watch(*m_current);
+    m_console->watch(*m_current);
+    m_details->watch(*m_current);
+    m_statistics->watch(*m_current);
+    // After the current run's last refresh: whoever waits for the end sees everything drawn.
+    connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::runFinished);
+
     connect(m_gallery, &ScenarioGallery::runRequested, this, &MainWindow::startRunFromGallery);
-    connect(m_gallery, &ScenarioGallery::historySelected, this, &MainWindow::showRun);
+    connect(m_gallery, &ScenarioGallery::historySelected, this,
+            [this](int row) { m_current->setRun(m_history->run(row)); });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -291,12 +289,17 @@ void MainWindow::buildActions()
 
 const ScenarioRunner* MainWindow::currentRunner() const
 {
-    return m_current >= 0 ? m_runs[size_t(m_current)]->runner.get() : nullptr;
+    return m_current->run() ? m_current->run()->runner() : nullptr;
 }
 
 const TraceStore* MainWindow::currentStore() const
 {
-    return m_current >= 0 ? &m_runs[size_t(m_current)]->store() : nullptr;
+    return m_current->store();
+}
+
+int MainWindow::runCount() const
+{
+    return m_history->rowCount();
 }
 
 bool MainWindow::startRunFromGallery()
@@ -313,172 +316,82 @@ bool MainWindow::startRun(const RunRequest& request)
     }
     m_gallery->applyRequest(request);
     m_gallery->saveSettings();
-    auto run = std::make_unique<Run>();
-    run->runner = std::make_unique<ScenarioRunner>();
-    run->title = settings->scenario->random
-                     ? tr("#%1 %2 (seed %3)")
-                           .arg(m_runs.size() + 1)
-                           .arg(settings->scenario->name)
-                           .arg(settings->seed)
-                     : tr("#%1 %2").arg(m_runs.size() + 1).arg(settings->scenario->name);
-    Run* raw = run.get();
-    connect(raw->runner.get(), &ScenarioRunner::finished, this, [this, raw] { runEnded(raw); });
-    connect(raw->runner.get(), &ScenarioRunner::problemFound, this,
-            [this](const QString& problem) { m_stateLabel->setText(problem); });
-    if (Status started = raw->runner->start(*settings); !started) {
-        m_stateLabel->setText(tr("Cannot run: %1").arg(started.error().toString()));
+    auto run = Run::start(*settings, m_history->nextNumber());
+    if (!run) {
+        m_stateLabel->setText(tr("Cannot run: %1").arg(run.error().toString()));
         return false;
     }
-    m_runs.push_back(std::move(run));
-    auto* item = new QListWidgetItem(raw->title);
-    item->setData(Qt::UserRole, int(m_runs.size() - 1));
-    m_gallery->history()->insertItem(0, item);
     m_axis->setFollowLive(true);
-    m_gallery->history()->blockSignals(true);
-    m_gallery->history()->setCurrentItem(item);
-    m_gallery->history()->blockSignals(false);
-    showRun(int(m_runs.size() - 1));
-    m_refreshTimer.start();
+    m_current->setRun(addRun(std::move(*run)));
     return true;
 }
 
 void MainWindow::stopRun()
 {
-    for (const auto& run : m_runs) {
-        if (run->runner)
-            run->runner->stop();
-    }
+    m_history->stopAll();
 }
 
 bool MainWindow::openEvents(const QString& path)
 {
-    auto store = EventsJsonReader::readFile(path);
-    if (!store) {
+    auto run = Run::open(path, m_history->nextNumber());
+    if (!run) {
         // The message names the path already.
-        m_stateLabel->setText(tr("Cannot open %1").arg(store.error().message()));
+        m_stateLabel->setText(tr("Cannot open %1").arg(run.error().message()));
         return false;
     }
-    auto run = std::make_unique<Run>();
-    run->loaded = std::move(*store);
-    run->title = tr("#%1 %2 (file)").arg(m_runs.size() + 1).arg(QFileInfo(path).fileName());
-    m_runs.push_back(std::move(run));
-    auto* item = new QListWidgetItem(m_runs.back()->title);
-    item->setData(Qt::UserRole, int(m_runs.size() - 1));
-    m_gallery->history()->insertItem(0, item);
-    showRun(int(m_runs.size() - 1));
-    m_axis->setFollowLive(false);
-    m_axis->fit();
+    m_current->setRun(addRun(std::move(*run)));
     return true;
 }
 
-void MainWindow::showRun(int index)
+Run* MainWindow::addRun(std::unique_ptr<Run> run)
 {
-    if (index < 0 || index >= int(m_runs.size()))
-        return;
-    m_current = index;
-    const Run& run = *m_runs[size_t(index)];
+    Run* added = m_history->add(std::move(run));
+    connect(added, &Run::problemFound, m_stateLabel, &QLabel::setText);
+    return added;
+}
+
+void MainWindow::showRun(const Run* run)
+{
     m_axis->setSelectedMessage(-1);
-    m_timeline->setStore(&run.store(), run.live());
-    m_messages->setStore(&run.store());
-    m_console->setStore(&run.store());
-    m_details->setStore(&run.store());
-    m_statistics->setStore(&run.store());
-    m_shownGeneration = ~0ULL;
-    m_lastStatisticsNs = 0;
+    m_timeline->setStore(run ? &run->store() : nullptr, run && run->live());
+    if (!run)
+        return;
+    m_gallery->showHistoryRow(m_history->rowOf(run));
     // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
     if (!m_userSizedSplitter) {
         const int total = m_centre->height();
         const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
         m_centre->setSizes({timelineHeight, total - timelineHeight});
     }
-    if (!run.live()) {
-        m_axis->setDataEnd(run.elapsed());
+    if (!run->live()) {
+        m_axis->setDataEnd(run->elapsedNs());
         m_axis->setFollowLive(false);
         m_axis->fit();
     }
-    refresh();
 }
 
-void MainWindow::refresh()
+void MainWindow::showProgress()
 {
-    if (m_current < 0)
+    const Run* run = m_current->run();
+    if (!run)
         return;
-    const Run& run = *m_runs[size_t(m_current)];
-    const TraceStore& store = run.store();
-    const bool live = run.live();
-    const qint64 now = run.elapsed();
-    if (live || store.generation() != m_shownGeneration) {
-        m_axis->setDataEnd(now);
-        m_timeline->setNow(now, live);
-        m_messages->refresh();
-        m_console->refresh();
-        if (m_details->message() >= 0)
-            m_details->showMessage(m_details->message());
-        // The statistics walk every message: a few times a second is enough.
-        if (!live || now - m_lastStatisticsNs >= 250'000'000) {
-            m_statistics->refresh(now);
-            m_lastStatisticsNs = now;
-        }
-        m_shownGeneration = store.generation();
-    }
-    updateStatus();
-    bool anyLive = false;
-    for (const auto& r : m_runs)
-        anyLive = anyLive || r->live();
-    if (!anyLive)
-        m_refreshTimer.stop();
-}
-
-void MainWindow::updateStatus()
-{
-    if (m_current < 0)
-        return;
-    const Run& run = *m_runs[size_t(m_current)];
-    const TraceStore& store = run.store();
-    const qint64 elapsed = run.elapsed();
+    const TraceStore& store = run->store();
+    const qint64 elapsed = run->elapsedNs();
+    m_axis->setDataEnd(elapsed);
+    m_timeline->setNow(elapsed, run->live());
     m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
     m_eventsLabel->setText(tr("%1 events").arg(store.eventCount()));
     const double seconds = std::max(1e-9, double(elapsed) / 1e9);
     m_rateLabel->setText(tr("%1 messages · %2 %3 · %4 msg/s")
                              .arg(store.messages().size())
                              .arg(store.messages().size() - size_t(store.deliveredCount()))
-                             .arg(run.live() ? tr("in flight") : tr("undelivered"))
+                             .arg(run->live() ? tr("in flight") : tr("undelivered"))
                              .arg(double(store.messages().size()) / seconds, 0, 'f', 1));
-    QString state;
-    QString color;
-    if (run.loaded) {
-        state = tr("Opened from a file");
-    } else {
-        const ScenarioRunner& runner = *run.runner;
-        switch (runner.state()) {
-        case ScenarioRunner::State::Ready:
-        case ScenarioRunner::State::Running:
-            state = tr("Running %1").arg(runner.settings().scenario->name);
-            break;
-        case ScenarioRunner::State::Stopping:
-            state = tr("Stopping");
-            break;
-        case ScenarioRunner::State::Finished:
-            if (runner.succeeded()) {
-                state = tr("Finished");
-            } else if (runner.stopped()) {
-                state = tr("Stopped");
-                color = QStringLiteral("#a06000");
-            } else {
-                state = tr("Failed: %1").arg(runner.problems().join(QStringLiteral("; ")));
-                color = QStringLiteral("#c00000");
-            }
-            break;
-        }
-        if (runner.state() != ScenarioRunner::State::Finished && !runner.problems().isEmpty()) {
-            state += QStringLiteral(" — ") + runner.problems().last();
-            color = QStringLiteral("#c00000");
-        }
-    }
-    m_stateLabel->setText(state);
+    const QString color = run->stateColor();
+    m_stateLabel->setText(run->stateText());
     m_stateLabel->setStyleSheet(
         color.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(color));
-    m_stopAction->setEnabled(run.live());
+    m_stopAction->setEnabled(run->live());
 }
 
 void MainWindow::selectMessage(int message, bool fromTable)
@@ -511,31 +424,6 @@ void MainWindow::selectMessage(int message, bool fromTable)
         m_table->clearSelection();
     }
     m_selecting = false;
-}
-
-void MainWindow::runEnded(Run* run)
-{
-    if (m_current >= 0 && m_runs[size_t(m_current)].get() == run) {
-        refresh();
-        m_timeline->setNow(run->elapsed(), false);
-        if (m_axis->followLive()) {
-            m_axis->setFollowLive(false);
-            m_axis->fit();
-        }
-    }
-    for (int row = 0; row < m_gallery->history()->count(); ++row) {
-        QListWidgetItem* item = m_gallery->history()->item(row);
-        const int index = item->data(Qt::UserRole).toInt();
-        if (m_runs[size_t(index)].get() == run) {
-            const QString outcome = run->runner->succeeded() ? tr("finished")
-                                    : run->runner->stopped() ? tr("stopped")
-                                                             : tr("failed");
-            item->setText(tr("%1 — %2, %3 s")
-                              .arg(run->title, outcome)
-                              .arg(double(run->elapsed()) / 1e9, 0, 'f', 2));
-        }
-    }
-    Q_EMIT runFinished();
 }
 
 void MainWindow::exportTo(const QString& what)
@@ -583,7 +471,6 @@ void MainWindow::captureWhenFinished(const QString& path)
     auto capture = [this, path] {
         // Let the last refresh and the fit reach the screen before grabbing.
         QTimer::singleShot(300, this, [this, path] {
-            refresh();
             repaint();
             Q_EMIT captured(savePng(grab(), path).ok());
         });

@@ -3,7 +3,6 @@
 #include "run/ScenarioRunner.h"
 
 #include <QMainWindow>
-#include <QTimer>
 #include <memory>
 #include <vector>
 
@@ -18,8 +17,11 @@ class QTabWidget;
 namespace pipescope {
 
 class ConsoleView;
+class CurrentRun;
 class DetailsPane;
 class MessageTableModel;
+class Run;
+class RunHistoryModel;
 class ScenarioGallery;
 class StatisticsPane;
 class TimeAxis;
@@ -28,14 +30,11 @@ class TimelineView;
 // The PipeScope window: the scenario gallery on the left, the timeline (lanes, arrows, queue
 // depth, polls) in the centre over the messages table and the console, the selected message's
 // details and the run's statistics on the right, and a status bar. One click runs a scenario;
-// its events reach the views through the TraceStore, repainted at most about 60 times a second.
+// it joins the run history and becomes the current run, which the views follow by themselves.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // How often the views look at the store while a run goes on.
-    static constexpr int kRefreshIntervalMs = 16;
-
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -51,6 +50,8 @@ public:
     void captureWhenFinished(const QString& path);
 
     ScenarioGallery* gallery() const { return m_gallery; }
+    RunHistoryModel* history() const { return m_history; }
+    CurrentRun* currentRun() const { return m_current; }
     TimeAxis* axis() const { return m_axis; }
     TimelineView* timeline() const { return m_timeline; }
     MessageTableModel* messageModel() const { return m_messages; }
@@ -59,10 +60,10 @@ public:
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }
     QLabel* stateLabel() const { return m_stateLabel; }
-    // The run on show (null when none), and whether it was loaded from a file.
+    // The run on show (null when none, or when it was loaded from a file) and its store.
     const ScenarioRunner* currentRunner() const;
     const TraceStore* currentStore() const;
-    int runCount() const { return int(m_runs.size()); }
+    int runCount() const;
 
 Q_SIGNALS:
     void runFinished();
@@ -72,17 +73,16 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct Run;
-
     void buildActions();
     void buildLayout();
-    void showRun(int index);
-    void refresh();
-    void updateStatus();
+    Run* addRun(std::unique_ptr<Run> run);
+    void showRun(const Run* run);
+    void showProgress();
     void selectMessage(int message, bool fromTable);
     void exportTo(const QString& what);
-    void runEnded(Run* run);
 
+    RunHistoryModel* m_history;
+    CurrentRun* m_current;
     TimeAxis* m_axis;
     ScenarioGallery* m_gallery;
     TimelineView* m_timeline;
@@ -105,11 +105,6 @@ private:
     QAction* m_followAction = nullptr;
     QAction* m_bytesAction = nullptr;
 
-    std::vector<std::unique_ptr<Run>> m_runs;
-    int m_current = -1;
-    QTimer m_refreshTimer;
-    quint64 m_shownGeneration = ~0ULL;
-    qint64 m_lastStatisticsNs = 0;
     bool m_selecting = false;
 };
 
