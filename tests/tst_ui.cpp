@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "Run.h"
+#include "RunExports.h"
 #include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
@@ -15,6 +16,7 @@
 #include "TimeScale.h"
 #include "TimelineView.h"
 #include "trace/ChromeTraceWriter.h"
+#include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/MessagesCsvWriter.h"
 
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
+    void everyExportKindWritesAFileThatParsesBack();
     void historyModelPassesTheTester();
     void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
@@ -269,6 +272,43 @@ void TestUi::exportsParseBack()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     QCOMPARE(csvFile.readAll().count('\n'), 1 + 29);
     QVERIFY(!QImage(png).isNull());
+}
+
+void TestUi::everyExportKindWritesAFileThatParsesBack()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+    QVERIFY(waitForRun(window));
+    const TraceStore& store = *window.currentStore();
+    QStringList suffixes;
+    for (const RunExport& kind : window.exports()) {
+        suffixes.append(kind.suffix);
+        QVERIFY2(kind.filter.contains(QLatin1Char('*') + kind.suffix), qPrintable(kind.filter));
+        QVERIFY(std::any_of(window.actions().cbegin(), window.actions().cend(),
+                            [&](const QAction* a) { return a->text() == kind.kind; }));
+        const QString path = m_directory.filePath(QStringLiteral("export") + kind.suffix);
+        QVERIFY2(kind.write(store, path).ok(), qPrintable(kind.kind));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        if (kind.suffix == QLatin1String(".json")) {
+            QVERIFY(
+                QJsonDocument::fromJson(written).object().contains(QStringLiteral("traceEvents")));
+        } else if (kind.suffix == QLatin1String(".jsonl")) {
+            auto read = EventsJsonReader::readFile(path);
+            QVERIFY(read.ok());
+            QCOMPARE((*read)->eventCount(), store.eventCount());
+            QCOMPARE((*read)->messages().size(), store.messages().size());
+        } else if (kind.suffix == QLatin1String(".csv")) {
+            QCOMPARE(written.count('\n'), qsizetype(1 + store.messages().size()));
+        } else {
+            QCOMPARE(kind.suffix, QStringLiteral(".png"));
+            QVERIFY(!QImage::fromData(written, "PNG").isNull());
+        }
+    }
+    QCOMPARE(suffixes, QStringList({QStringLiteral(".json"), QStringLiteral(".jsonl"),
+                                    QStringLiteral(".csv"), QStringLiteral(".png")}));
 }
 
 void TestUi::historyModelPassesTheTester()

@@ -10,10 +10,6 @@
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
-#include "trace/ChromeTraceWriter.h"
-#include "trace/EventsJsonWriter.h"
-#include "trace/MessagesCsvWriter.h"
-#include "trace/OutputFile.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -39,20 +35,6 @@
 
 namespace pipescope {
 
-namespace {
-
-// Like every export, through OutputFile: a file replaced once complete, a device written in place.
-Status savePng(const QPixmap& pixmap, const QString& path)
-{
-    return OutputFile::save(path, [&](QIODevice& device) -> Status {
-        if (!pixmap.save(&device, "PNG"))
-            return Error(ErrorKind::System, QStringLiteral("the PNG could not be written"));
-        return {};
-    });
-}
-
-} // namespace
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_history(new RunHistoryModel(this))
@@ -72,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_elapsedLabel(new QLabel(this))
     , m_eventsLabel(new QLabel(this))
     , m_rateLabel(new QLabel(this))
+    , m_exports(RunExports::all(*m_timeline))
 {
     setWindowTitle(tr("PipeScope"));
     setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
@@ -213,14 +196,12 @@ void MainWindow::buildActions()
     QAction* find = make(tr("Find"), QKeySequence::Find, tr("Filter the messages table"));
     QAction* open = make(tr("Open events…"), QKeySequence::Open,
                          tr("Open a saved events file (JSON Lines) to look at a run again"));
-    QAction* exportTrace = make(tr("Chrome trace (Perfetto)…"), QKeySequence(tr("Ctrl+Shift+T")),
-                                tr("Export the run as Chrome trace JSON, which Perfetto opens"));
-    QAction* exportEvents = make(tr("Events (JSON Lines)…"), QKeySequence(tr("Ctrl+Shift+E")),
-                                 tr("Export every event as JSON Lines"));
-    QAction* exportCsv = make(tr("Messages (CSV)…"), QKeySequence(tr("Ctrl+Shift+C")),
-                              tr("Export the messages table as CSV"));
-    QAction* exportPng = make(tr("Timeline (PNG)…"), QKeySequence(tr("Ctrl+Shift+P")),
-                              tr("Export the timeline as a PNG image"));
+    QList<QAction*> exportActions;
+    for (const RunExport& kind : m_exports) {
+        QAction* action = make(kind.kind, kind.shortcut, kind.tip);
+        connect(action, &QAction::triggered, this, [this, &kind] { exportTo(kind); });
+        exportActions.append(action);
+    }
     QAction* quit = make(tr("Quit"), QKeySequence::Quit, tr("Quit PipeScope"));
 
     connect(m_runAction, &QAction::triggered, this, &MainWindow::startRunFromGallery);
@@ -247,11 +228,6 @@ void MainWindow::buildActions()
         if (!path.isEmpty())
             openEvents(path);
     });
-    connect(exportTrace, &QAction::triggered, this, [this] { exportTo(QStringLiteral("trace")); });
-    connect(exportEvents, &QAction::triggered, this,
-            [this] { exportTo(QStringLiteral("events")); });
-    connect(exportCsv, &QAction::triggered, this, [this] { exportTo(QStringLiteral("csv")); });
-    connect(exportPng, &QAction::triggered, this, [this] { exportTo(QStringLiteral("png")); });
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     auto* toolbar = addToolBar(tr("Run"));
@@ -266,7 +242,7 @@ void MainWindow::buildActions()
     toolbar->addAction(m_bytesAction);
     toolbar->addSeparator();
     auto* exportMenu = new QMenu(tr("Export"), this);
-    exportMenu->addActions({exportTrace, exportEvents, exportCsv, exportPng});
+    exportMenu->addActions(exportActions);
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export"));
     exportButton->setToolTip(
@@ -426,42 +402,18 @@ void MainWindow::selectMessage(int message, bool fromTable)
     m_selecting = false;
 }
 
-void MainWindow::exportTo(const QString& what)
+void MainWindow::exportTo(const RunExport& kind)
 {
     const TraceStore* store = currentStore();
     if (!store) {
         m_stateLabel->setText(tr("Nothing to export: run a scenario first"));
         return;
     }
-    struct Kind
-    {
-        const char* key;
-        const char* filter;
-        const char* suffix;
-    };
-    static const Kind kinds[] = {{"trace", "Chrome trace (*.json)", ".json"},
-                                 {"events", "Events (*.jsonl)", ".jsonl"},
-                                 {"csv", "CSV (*.csv)", ".csv"},
-                                 {"png", "PNG image (*.png)", ".png"}};
-    const Kind* kind = nullptr;
-    for (const Kind& k : kinds) {
-        if (what == QLatin1String(k.key))
-            kind = &k;
-    }
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export"), QStringLiteral("pipescope") + QLatin1String(kind->suffix),
-        tr(kind->filter));
+        this, tr("Export"), QStringLiteral("pipescope") + kind.suffix, kind.filter);
     if (path.isEmpty())
         return;
-    Status written;
-    if (what == QLatin1String("trace"))
-        written = ChromeTraceWriter::writeFile(*store, path);
-    else if (what == QLatin1String("events"))
-        written = EventsJsonWriter::writeFile(*store, path);
-    else if (what == QLatin1String("csv"))
-        written = MessagesCsvWriter::writeFile(*store, path);
-    else
-        written = savePng(m_timeline->grab(), path);
+    const Status written = kind.write(*store, path);
     m_stateLabel->setText(written ? tr("Exported %1").arg(path)
                                   : tr("Export failed: %1").arg(written.error().message()));
 }
@@ -472,7 +424,7 @@ void MainWindow::captureWhenFinished(const QString& path)
         // Let the last refresh and the fit reach the screen before grabbing.
         QTimer::singleShot(300, this, [this, path] {
             repaint();
-            Q_EMIT captured(savePng(grab(), path).ok());
+            Q_EMIT captured(RunExports::savePng(grab(), path).ok());
         });
     };
     const ScenarioRunner* runner = currentRunner();

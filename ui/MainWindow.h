@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RunExports.h"
 #include "run/ScenarioRunner.h"
 
 #include <QMainWindow>
@@ -60,6 +61,7 @@ public:
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }
     QLabel* stateLabel() const { return m_stateLabel; }
+    const std::vector<RunExport>& exports() const { return m_exports; }
     // The run on show (null when none, or when it was loaded from a file) and its store.
     const ScenarioRunner* currentRunner() const;
     const TraceStore* currentStore() const;
@@ -79,7 +81,7 @@ private:
     void showRun(const Run* run);
     void showProgress();
     void selectMessage(int message, bool fromTable);
-    void exportTo(const QString& what);
+    void exportTo(const RunExport& kind);
 
     RunHistoryModel* m_history;
     CurrentRun* m_current;
@@ -104,6 +106,7 @@ private:
     QAction* m_stopAction = nullptr;
     QAction* m_followAction = nullptr;
     QAction* m_bytesAction = nullptr;
+    std::vector<RunExport> m_exports;
 
     bool m_selecting = false;
 };
