@@ -4,6 +4,7 @@
 #include "CurrentRun.h"
 #include "DetailsPane.h"
 #include "MessageTableModel.h"
+#include "MessagesPane.h"
 #include "Run.h"
 #include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
@@ -15,23 +16,18 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
-#include <QVBoxLayout>
 
 namespace pipescope {
 
@@ -42,10 +38,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_axis(new TimeAxis(this))
     , m_gallery(new ScenarioGallery(this))
     , m_timeline(new TimelineView(*m_axis, this))
-    , m_messages(new MessageTableModel(this))
-    , m_filter(new QSortFilterProxyModel(this))
-    , m_table(new QTableView(this))
-    , m_filterEdit(new QLineEdit(this))
+    , m_messagesPane(new MessagesPane(*m_current, this))
     , m_console(new ConsoleView(this))
     , m_details(new DetailsPane(this))
     , m_statistics(new StatisticsPane(this))
@@ -73,7 +66,6 @@ MainWindow::MainWindow(QWidget* parent)
             m_axis->fit();
         }
     });
-    m_messages->watch(*m_current);
     m_console->watch(*m_current);
     m_details->watch(*m_current);
     m_statistics->watch(*m_current);
@@ -85,13 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
             [this](int row) { m_current->setRun(m_history->run(row)); });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                if (current.isValid())
-                    selectMessage(m_filter->mapToSource(current).row(), true);
-            });
-    connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_messagesPane, &MessagesPane::messageSelected, this,
+            [this](int message) { selectMessage(message, true); });
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -108,30 +95,7 @@ void MainWindow::buildLayout()
     timelineScroll->setWidgetResizable(true);
     timelineScroll->setFrameShape(QFrame::NoFrame);
 
-    m_filter->setSourceModel(m_messages);
-    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_filter->setFilterKeyColumn(-1);
-    m_filter->setSortRole(Qt::UserRole);
-    m_table->setModel(m_filter);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(-1, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
-    m_table->setColumnWidth(MessageTableModel::Value, 220);
-    m_table->setColumnWidth(MessageTableModel::Channel, 170);
-    m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));
-    m_filterEdit->setClearButtonEnabled(true);
-
-    auto* messagesPage = new QWidget(this);
-    auto* messagesLayout = new QVBoxLayout(messagesPage);
-    messagesLayout->setContentsMargins(0, 4, 0, 0);
-    messagesLayout->addWidget(m_filterEdit);
-    messagesLayout->addWidget(m_table);
-    m_bottomTabs->addTab(messagesPage, tr("Messages"));
+    m_bottomTabs->addTab(m_messagesPane, tr("Messages"));
     m_bottomTabs->addTab(m_console, tr("Console"));
 
     m_centre = new QSplitter(Qt::Vertical, this);
@@ -219,8 +183,7 @@ void MainWindow::buildActions()
     connect(m_bytesAction, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
     connect(find, &QAction::triggered, this, [this] {
         m_bottomTabs->setCurrentIndex(0);
-        m_filterEdit->setFocus();
-        m_filterEdit->selectAll();
+        m_messagesPane->focusFilter();
     });
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open events"), QString(),
@@ -271,6 +234,16 @@ const ScenarioRunner* MainWindow::currentRunner() const
 const TraceStore* MainWindow::currentStore() const
 {
     return m_current->store();
+}
+
+MessageTableModel* MainWindow::messageModel() const
+{
+    return m_messagesPane->model();
+}
+
+QTableView* MainWindow::messageTable() const
+{
+    return m_messagesPane->table();
 }
 
 int MainWindow::runCount() const
@@ -378,26 +351,17 @@ void MainWindow::selectMessage(int message, bool fromTable)
     m_axis->setSelectedMessage(message);
     m_details->showMessage(message);
     const TraceStore* store = currentStore();
-    if (message >= 0 && store) {
-        if (fromTable) {
-            // Bring the arrow into view, keeping the zoom.
-            const TraceStore::Message& m = store->messages()[size_t(message)];
-            const qint64 at =
-                m.sendEvent >= 0 ? store->startTime(m.sendEvent) : store->time(m.recvEvent);
-            if (at < m_axis->start() || at > m_axis->end()) {
-                m_axis->setFollowLive(false);
-                m_axis->setRange(at - m_axis->span() / 3, at - m_axis->span() / 3 + m_axis->span());
-            }
-        } else {
-            const QModelIndex row = m_filter->mapFromSource(m_messages->index(message, 0));
-            if (row.isValid()) {
-                m_table->selectionModel()->setCurrentIndex(
-                    row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-                m_table->scrollTo(row);
-            }
+    if (!fromTable) {
+        m_messagesPane->showMessage(store ? message : -1);
+    } else if (message >= 0 && store) {
+        // Bring the arrow into view, keeping the zoom.
+        const TraceStore::Message& m = store->messages()[size_t(message)];
+        const qint64 at =
+            m.sendEvent >= 0 ? store->startTime(m.sendEvent) : store->time(m.recvEvent);
+        if (at < m_axis->start() || at > m_axis->end()) {
+            m_axis->setFollowLive(false);
+            m_axis->setRange(at - m_axis->span() / 3, at - m_axis->span() / 3 + m_axis->span());
         }
-    } else if (!fromTable) {
-        m_table->clearSelection();
     }
     m_selecting = false;
 }

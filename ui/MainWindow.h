@@ -9,8 +9,6 @@
 
 class QAction;
 class QLabel;
-class QLineEdit;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTabWidget;
@@ -21,6 +19,7 @@ class ConsoleView;
 class CurrentRun;
 class DetailsPane;
 class MessageTableModel;
+class MessagesPane;
 class Run;
 class RunHistoryModel;
 class ScenarioGallery;
@@ -55,8 +54,8 @@ public:
     CurrentRun* currentRun() const { return m_current; }
     TimeAxis* axis() const { return m_axis; }
     TimelineView* timeline() const { return m_timeline; }
-    MessageTableModel* messageModel() const { return m_messages; }
-    QTableView* messageTable() const { return m_table; }
+    MessageTableModel* messageModel() const;
+    QTableView* messageTable() const;
     DetailsPane* details() const { return m_details; }
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }
@@ -88,10 +87,7 @@ private:
     TimeAxis* m_axis;
     ScenarioGallery* m_gallery;
     TimelineView* m_timeline;
-    MessageTableModel* m_messages;
-    QSortFilterProxyModel* m_filter;
-    QTableView* m_table;
-    QLineEdit* m_filterEdit;
+    MessagesPane* m_messagesPane;
     ConsoleView* m_console;
     DetailsPane* m_details;
     StatisticsPane* m_statistics;
