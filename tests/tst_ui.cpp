@@ -3,15 +3,21 @@
 // parse back, a saved events file shows the same messages, and the rendered timeline has its
 // arrows and a crashed lane's red where they belong.
 #include "ConsoleView.h"
+#include "CurrentRun.h"
 #include "DetailsPane.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
+#include "Run.h"
+#include "RunExports.h"
+#include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimeScale.h"
 #include "TimelineView.h"
+#include "run/ScenarioCatalog.h"
 #include "trace/ChromeTraceWriter.h"
+#include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/MessagesCsvWriter.h"
 
@@ -21,7 +27,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QListWidget>
+#include <QListView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -81,6 +87,9 @@ private Q_SLOTS:
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
+    void everyExportKindWritesAFileThatParsesBack();
+    void historyModelPassesTheTester();
+    void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
     void anOpenErrorNamesThePathOnce();
     void renderedTimelineHasArrowsWhereTheyBelong();
@@ -187,12 +196,12 @@ void TestUi::runFillsTheTableAndTheTimeline()
     QCOMPARE(window.messageModel()->index(10, MessageTableModel::Value).data().toString(),
              QStringLiteral("None"));
     QVERIFY(window.console()->toPlainText().contains(QLatin1String(">receiver got None")));
-    QVERIFY(window.gallery()->history()->item(0)->text().startsWith(
+    QVERIFY(window.history()->index(0).data().toString().startsWith(
         QLatin1String("#1 sender-receiver (seed 42)")));
     // A scenario that draws no random numbers names no seed.
     QVERIFY(window.startRun(request(QStringLiteral("bytes"), 5, 0)));
     QVERIFY(waitForRun(window));
-    const QString bytesRun = window.gallery()->history()->item(0)->text();
+    const QString bytesRun = window.history()->index(0).data().toString();
     QVERIFY2(bytesRun.startsWith(QLatin1String("#2 bytes")) && !bytesRun.contains(u"seed"),
              qPrintable(bytesRun));
 }
@@ -264,6 +273,126 @@ void TestUi::exportsParseBack()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     QCOMPARE(csvFile.readAll().count('\n'), 1 + 29);
     QVERIFY(!QImage(png).isNull());
+}
+
+void TestUi::everyExportKindWritesAFileThatParsesBack()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+    QVERIFY(waitForRun(window));
+    const TraceStore& store = *window.currentStore();
+    QStringList suffixes;
+    for (const RunExport& kind : window.exports()) {
+        suffixes.append(kind.suffix);
+        QVERIFY2(kind.filter.contains(QLatin1Char('*') + kind.suffix), qPrintable(kind.filter));
+        QVERIFY(std::any_of(window.actions().cbegin(), window.actions().cend(),
+                            [&](const QAction* a) { return a->text() == kind.kind; }));
+        const QString path = m_directory.filePath(QStringLiteral("export") + kind.suffix);
+        QVERIFY2(kind.write(store, path).ok(), qPrintable(kind.kind));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        if (kind.suffix == QLatin1String(".json")) {
+            QVERIFY(
+                QJsonDocument::fromJson(written).object().contains(QStringLiteral("traceEvents")));
+        } else if (kind.suffix == QLatin1String(".jsonl")) {
+            auto read = EventsJsonReader::readFile(path);
+            QVERIFY(read.ok());
+            QCOMPARE((*read)->eventCount(), store.eventCount());
+            QCOMPARE((*read)->messages().size(), store.messages().size());
+        } else if (kind.suffix == QLatin1String(".csv")) {
+            QCOMPARE(written.count('\n'), qsizetype(1 + store.messages().size()));
+        } else {
+            QCOMPARE(kind.suffix, QStringLiteral(".png"));
+            QVERIFY(!QImage::fromData(written, "PNG").isNull());
+        }
+    }
+    QCOMPARE(suffixes, QStringList({QStringLiteral(".json"), QStringLiteral(".jsonl"),
+                                    QStringLiteral(".csv"), QStringLiteral(".png")}));
+}
+
+void TestUi::historyModelPassesTheTester()
+{
+    MainWindow window;
+    QAbstractItemModelTester tester(window.history(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(window.runCount(), 0);
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    Run* first = window.currentRun()->run();
+    QCOMPARE(window.history()->run(0), first);
+    QCOMPARE(window.history()->index(0).data().toString(),
+             QStringLiteral("#1 sender-receiver (seed 42)"));
+    QVERIFY(window.history()->index(0).data(Qt::ToolTipRole).toString().contains(u"seed 42"));
+    QSignalSpy changed(window.history(), &QAbstractItemModel::dataChanged);
+    QVERIFY(waitForRun(window));
+    QCOMPARE(changed.size(), 1); // its outcome
+    QVERIFY(window.history()->index(0).data().toString().startsWith(
+        QStringLiteral("#1 sender-receiver (seed 42) — finished, ")));
+    const QString path = m_directory.filePath(QStringLiteral("history.jsonl"));
+    QVERIFY(EventsJsonWriter::writeFile(first->store(), path).ok());
+    QVERIFY(window.openEvents(path));
+    // Newest first, and the new run is the one on show and selected.
+    QCOMPARE(window.runCount(), 2);
+    QCOMPARE(window.history()->run(1), first);
+    QCOMPARE(window.history()->rowOf(first), 1);
+    QCOMPARE(window.history()->index(0).data().toString(),
+             QStringLiteral("#2 history.jsonl (file)"));
+    QCOMPARE(window.currentRun()->run(), window.history()->run(0));
+    QCOMPARE(window.gallery()->history()->currentIndex().row(), 0);
+    QVERIFY(!window.currentRunner());            // a file has no runner
+    QVERIFY(!window.currentRun()->refreshing()); // nor a clock
+    // Selecting a row shows that run.
+    window.gallery()->history()->setCurrentIndex(window.history()->index(1));
+    QCOMPARE(window.currentRun()->run(), first);
+    QCOMPARE(window.currentRunner(), first->runner());
+    QVERIFY(!window.history()->run(2));
+}
+
+void TestUi::panesFollowTheCurrentRunByThemselves()
+{
+    // The panes on their own, with no window: they follow a CurrentRun.
+    RunHistoryModel history;
+    CurrentRun current(history);
+    MessageTableModel messages;
+    ConsoleView console;
+    StatisticsPane statistics;
+    DetailsPane details;
+    TimeAxis axis;
+    TimelineView timeline(axis);
+    messages.watch(current);
+    console.watch(current);
+    statistics.watch(current);
+    details.watch(current);
+    connect(&current, &CurrentRun::changed, &timeline,
+            [&](Run* run) { timeline.setStore(run ? &run->store() : nullptr, true); });
+    QSignalSpy refreshed(&current, &CurrentRun::refreshed);
+    QSignalSpy ended(&current, &CurrentRun::ended);
+
+    auto settings = ScenarioCatalog::resolve(request(QStringLiteral("sender-receiver"), 42, 0.05));
+    QVERIFY(settings.ok());
+    auto started = Run::start(*settings, history.nextNumber());
+    QVERIFY(started.ok());
+    Run* run = history.add(std::move(*started));
+    current.setRun(run);
+    QCOMPARE(current.store(), &run->store());
+    QVERIFY(current.refreshing());
+    // Telemetry is read by the event loop: nothing has arrived yet.
+    QCOMPARE(messages.rowCount(), 0);
+    QVERIFY(ended.wait(120000));
+    QCOMPARE(ended.size(), 1);
+    QVERIFY(!current.refreshing());
+    QVERIFY(refreshed.size() >= 2); // on show, on the timer while live, and at the end
+    QCOMPARE(messages.rowCount(), 11);
+    QVERIFY(console.toPlainText().contains(QLatin1String(">receiver got None")));
+    QCOMPARE(statistics.statistics().messages, qint64(11));
+    // The details pane redraws the selected message on each refresh and lets go with its run.
+    details.showMessage(4);
+    QVERIFY(details.toPlainText().contains(QLatin1String("0.7364712141640124")));
+    current.setRun(nullptr);
+    QCOMPARE(messages.rowCount(), 0);
+    QCOMPARE(details.message(), -1);
+    QVERIFY(console.toPlainText().isEmpty());
 }
 
 void TestUi::savedEventsShowTheSameMessages()

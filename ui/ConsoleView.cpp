@@ -1,5 +1,6 @@
 #include "ConsoleView.h"
 
+#include "CurrentRun.h"
 #include "trace/TraceStore.h"
 
 #include <QFontDatabase>
@@ -14,6 +15,12 @@ ConsoleView::ConsoleView(QWidget* parent)
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setMaximumBlockCount(200000);
     setLineWrapMode(QPlainTextEdit::NoWrap);
+}
+
+void ConsoleView::watch(const CurrentRun& current)
+{
+    connect(&current, &CurrentRun::changed, this, [this, &current] { setStore(current.store()); });
+    connect(&current, &CurrentRun::refreshed, this, &ConsoleView::refresh);
 }
 
 void ConsoleView::setStore(const TraceStore* store)

@@ -5,6 +5,7 @@
 
 namespace pipescope {
 
+class CurrentRun;
 class TraceStore;
 
 // The children's output as the tutorial prints it, each line with its time and process; the
@@ -15,6 +16,8 @@ class ConsoleView : public QPlainTextEdit
 public:
     explicit ConsoleView(QWidget* parent = nullptr);
 
+    // Follows the run on show: its lines from the start when it changes, new ones as they come.
+    void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
     void refresh();
 

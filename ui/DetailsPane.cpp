@@ -1,5 +1,6 @@
 #include "DetailsPane.h"
 
+#include "CurrentRun.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 #include "wire/FrameHeader.h"
@@ -27,6 +28,15 @@ DetailsPane::DetailsPane(QWidget* parent)
     setOpenLinks(false);
     setPlaceholderText(tr("Select a message in the timeline or the table to see its value, its "
                           "frame and its timings."));
+}
+
+void DetailsPane::watch(const CurrentRun& current)
+{
+    connect(&current, &CurrentRun::changed, this, [this, &current] { setStore(current.store()); });
+    connect(&current, &CurrentRun::refreshed, this, [this] {
+        if (m_message >= 0)
+            showMessage(m_message);
+    });
 }
 
 void DetailsPane::setStore(const TraceStore* store)

@@ -4,6 +4,7 @@
 
 namespace pipescope {
 
+class CurrentRun;
 class TraceStore;
 
 // The selected message: its decoded value, its frame in hex with the 4-byte length header marked,
@@ -14,6 +15,9 @@ class DetailsPane : public QTextBrowser
 public:
     explicit DetailsPane(QWidget* parent = nullptr);
 
+    // Follows the run on show: nothing selected when it changes, the selected message
+    // redrawn as it is received.
+    void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
     // Shows message `message` of the store (-1: none).
     void showMessage(int message);

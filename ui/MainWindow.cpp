@@ -1,89 +1,45 @@
 #include "MainWindow.h"
 
 #include "ConsoleView.h"
+#include "CurrentRun.h"
 #include "DetailsPane.h"
 #include "MessageTableModel.h"
+#include "MessagesPane.h"
+#include "Run.h"
+#include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
-#include "TimeScale.h"
 #include "TimelineView.h"
 #include "run/ScenarioCatalog.h"
-#include "trace/ChromeTraceWriter.h"
-#include "trace/EventsJsonReader.h"
-#include "trace/EventsJsonWriter.h"
-#include "trace/MessagesCsvWriter.h"
-#include "trace/OutputFile.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QFileInfo>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
-#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPixmap>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
-#include <QVBoxLayout>
 
 namespace pipescope {
 
-namespace {
-
-// Like every export, through OutputFile: a file replaced once complete, a device written in place.
-Status savePng(const QPixmap& pixmap, const QString& path)
-{
-    return OutputFile::save(path, [&](QIODevice& device) -> Status {
-        if (!pixmap.save(&device, "PNG"))
-            return Error(ErrorKind::System, QStringLiteral("the PNG could not be written"));
-        return {};
-    });
-}
-
-} // namespace
-
-// One entry of the run history: a run PipeScope made, or one read back from an events file.
-struct MainWindow::Run
-{
-    std::unique_ptr<ScenarioRunner> runner;
-    std::unique_ptr<TraceStore> loaded;
-    QString title;
-
-    const TraceStore& store() const { return runner ? runner->store() : *loaded; }
-    bool live() const { return runner && runner->state() != ScenarioRunner::State::Finished; }
-    qint64 elapsed() const
-    {
-        if (runner)
-            return runner->elapsedNs();
-        const TraceStore& s = *loaded;
-        qint64 end = 0;
-        for (qsizetype e = 0; e < s.eventCount(); ++e)
-            end = std::max(end, s.time(e));
-        return end;
-    }
-};
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_history(new RunHistoryModel(this))
+    , m_current(new CurrentRun(*m_history, this))
     , m_axis(new TimeAxis(this))
     , m_gallery(new ScenarioGallery(this))
     , m_timeline(new TimelineView(*m_axis, this))
-    , m_messages(new MessageTableModel(this))
-    , m_filter(new QSortFilterProxyModel(this))
-    , m_table(new QTableView(this))
-    , m_filterEdit(new QLineEdit(this))
+    , m_messagesPane(new MessagesPane(*m_current, this))
     , m_console(new ConsoleView(this))
     , m_details(new DetailsPane(this))
     , m_statistics(new StatisticsPane(this))
@@ -92,26 +48,38 @@ MainWindow::MainWindow(QWidget* parent)
     , m_elapsedLabel(new QLabel(this))
     , m_eventsLabel(new QLabel(this))
     , m_rateLabel(new QLabel(this))
+    , m_exports(RunExports::all(*m_timeline))
 {
     setWindowTitle(tr("PipeScope"));
     setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
     setObjectName(QStringLiteral("PipeScopeWindow"));
     buildLayout();
     buildActions();
+    m_gallery->setHistoryModel(m_history);
 
-    m_refreshTimer.setInterval(kRefreshIntervalMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refresh);
+    // The panes follow the current run by themselves; the window keeps the time axis, the
+    // timeline (its store and its clock are all it needs) and the status bar in step with it.
+    connect(m_current, &CurrentRun::changed, this, &MainWindow::showRun);
+    connect(m_current, &CurrentRun::refreshed, this, &MainWindow::showProgress);
+    connect(m_current, &CurrentRun::ended, this, [this] {
+        if (m_axis->followLive()) {
+            m_axis->setFollowLive(false);
+            m_axis->fit();
+        }
+    });
+    m_console->watch(*m_current);
+    m_details->watch(*m_current);
+    m_statistics->watch(*m_current);
+    // After the current run's last refresh: whoever waits for the end sees everything drawn.
+    connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::runFinished);
+
     connect(m_gallery, &ScenarioGallery::runRequested, this, &MainWindow::startRunFromGallery);
-    connect(m_gallery, &ScenarioGallery::historySelected, this, &MainWindow::showRun);
+    connect(m_gallery, &ScenarioGallery::historySelected, this,
+            [this](int row) { m_current->setRun(m_history->run(row)); });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                if (current.isValid())
-                    selectMessage(m_filter->mapToSource(current).row(), true);
-            });
-    connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_messagesPane, &MessagesPane::messageSelected, this,
+            [this](int message) { selectMessage(message, true); });
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -128,30 +96,7 @@ void MainWindow::buildLayout()
     timelineScroll->setWidgetResizable(true);
     timelineScroll->setFrameShape(QFrame::NoFrame);
 
-    m_filter->setSourceModel(m_messages);
-    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_filter->setFilterKeyColumn(-1);
-    m_filter->setSortRole(Qt::UserRole);
-    m_table->setModel(m_filter);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(-1, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
-    m_table->setColumnWidth(MessageTableModel::Value, 220);
-    m_table->setColumnWidth(MessageTableModel::Channel, 170);
-    m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));
-    m_filterEdit->setClearButtonEnabled(true);
-
-    auto* messagesPage = new QWidget(this);
-    auto* messagesLayout = new QVBoxLayout(messagesPage);
-    messagesLayout->setContentsMargins(0, 4, 0, 0);
-    messagesLayout->addWidget(m_filterEdit);
-    messagesLayout->addWidget(m_table);
-    m_bottomTabs->addTab(messagesPage, tr("Messages"));
+    m_bottomTabs->addTab(m_messagesPane, tr("Messages"));
     m_bottomTabs->addTab(m_console, tr("Console"));
 
     m_centre = new QSplitter(Qt::Vertical, this);
@@ -216,14 +161,12 @@ void MainWindow::buildActions()
     QAction* find = make(tr("Find"), QKeySequence::Find, tr("Filter the messages table"));
     QAction* open = make(tr("Open events…"), QKeySequence::Open,
                          tr("Open a saved events file (JSON Lines) to look at a run again"));
-    QAction* exportTrace = make(tr("Chrome trace (Perfetto)…"), QKeySequence(tr("Ctrl+Shift+T")),
-                                tr("Export the run as Chrome trace JSON, which Perfetto opens"));
-    QAction* exportEvents = make(tr("Events (JSON Lines)…"), QKeySequence(tr("Ctrl+Shift+E")),
-                                 tr("Export every event as JSON Lines"));
-    QAction* exportCsv = make(tr("Messages (CSV)…"), QKeySequence(tr("Ctrl+Shift+C")),
-                              tr("Export the messages table as CSV"));
-    QAction* exportPng = make(tr("Timeline (PNG)…"), QKeySequence(tr("Ctrl+Shift+P")),
-                              tr("Export the timeline as a PNG image"));
+    QList<QAction*> exportActions;
+    for (const RunExport& kind : m_exports) {
+        QAction* action = make(kind.kind, kind.shortcut, kind.tip);
+        connect(action, &QAction::triggered, this, [this, &kind] { exportTo(kind); });
+        exportActions.append(action);
+    }
     QAction* quit = make(tr("Quit"), QKeySequence::Quit, tr("Quit PipeScope"));
 
     connect(m_runAction, &QAction::triggered, this, &MainWindow::startRunFromGallery);
@@ -241,8 +184,7 @@ void MainWindow::buildActions()
     connect(m_bytesAction, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
     connect(find, &QAction::triggered, this, [this] {
         m_bottomTabs->setCurrentIndex(0);
-        m_filterEdit->setFocus();
-        m_filterEdit->selectAll();
+        m_messagesPane->focusFilter();
     });
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open events"), QString(),
@@ -250,11 +192,6 @@ void MainWindow::buildActions()
         if (!path.isEmpty())
             openEvents(path);
     });
-    connect(exportTrace, &QAction::triggered, this, [this] { exportTo(QStringLiteral("trace")); });
-    connect(exportEvents, &QAction::triggered, this,
-            [this] { exportTo(QStringLiteral("events")); });
-    connect(exportCsv, &QAction::triggered, this, [this] { exportTo(QStringLiteral("csv")); });
-    connect(exportPng, &QAction::triggered, this, [this] { exportTo(QStringLiteral("png")); });
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     auto* toolbar = addToolBar(tr("Run"));
@@ -269,7 +206,7 @@ void MainWindow::buildActions()
     toolbar->addAction(m_bytesAction);
     toolbar->addSeparator();
     auto* exportMenu = new QMenu(tr("Export"), this);
-    exportMenu->addActions({exportTrace, exportEvents, exportCsv, exportPng});
+    exportMenu->addActions(exportActions);
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export"));
     exportButton->setToolTip(
@@ -292,12 +229,27 @@ void MainWindow::buildActions()
 
 const ScenarioRunner* MainWindow::currentRunner() const
 {
-    return m_current >= 0 ? m_runs[size_t(m_current)]->runner.get() : nullptr;
+    return m_current->run() ? m_current->run()->runner() : nullptr;
 }
 
 const TraceStore* MainWindow::currentStore() const
 {
-    return m_current >= 0 ? &m_runs[size_t(m_current)]->store() : nullptr;
+    return m_current->store();
+}
+
+MessageTableModel* MainWindow::messageModel() const
+{
+    return m_messagesPane->model();
+}
+
+QTableView* MainWindow::messageTable() const
+{
+    return m_messagesPane->table();
+}
+
+int MainWindow::runCount() const
+{
+    return m_history->rowCount();
 }
 
 bool MainWindow::startRunFromGallery()
@@ -314,172 +266,82 @@ bool MainWindow::startRun(const RunRequest& request)
     }
     m_gallery->applyRequest(request);
     m_gallery->saveSettings();
-    auto run = std::make_unique<Run>();
-    run->runner = std::make_unique<ScenarioRunner>();
-    run->title = settings->scenario->random
-                     ? tr("#%1 %2 (seed %3)")
-                           .arg(m_runs.size() + 1)
-                           .arg(settings->scenario->name)
-                           .arg(settings->seed)
-                     : tr("#%1 %2").arg(m_runs.size() + 1).arg(settings->scenario->name);
-    Run* raw = run.get();
-    connect(raw->runner.get(), &ScenarioRunner::finished, this, [this, raw] { runEnded(raw); });
-    connect(raw->runner.get(), &ScenarioRunner::problemFound, this,
-            [this](const QString& problem) { m_stateLabel->setText(problem); });
-    if (Status started = raw->runner->start(*settings); !started) {
-        m_stateLabel->setText(tr("Cannot run: %1").arg(started.error().toString()));
+    auto run = Run::start(*settings, m_history->nextNumber());
+    if (!run) {
+        m_stateLabel->setText(tr("Cannot run: %1").arg(run.error().toString()));
         return false;
     }
-    m_runs.push_back(std::move(run));
-    auto* item = new QListWidgetItem(raw->title);
-    item->setData(Qt::UserRole, int(m_runs.size() - 1));
-    m_gallery->history()->insertItem(0, item);
     m_axis->setFollowLive(true);
-    m_gallery->history()->blockSignals(true);
-    m_gallery->history()->setCurrentItem(item);
-    m_gallery->history()->blockSignals(false);
-    showRun(int(m_runs.size() - 1));
-    m_refreshTimer.start();
+    m_current->setRun(addRun(std::move(*run)));
     return true;
 }
 
 void MainWindow::stopRun()
 {
-    for (const auto& run : m_runs) {
-        if (run->runner)
-            run->runner->stop();
-    }
+    m_history->stopAll();
 }
 
 bool MainWindow::openEvents(const QString& path)
 {
-    auto store = EventsJsonReader::readFile(path);
-    if (!store) {
+    auto run = Run::open(path, m_history->nextNumber());
+    if (!run) {
         // The message names the path already.
-        m_stateLabel->setText(tr("Cannot open %1").arg(store.error().message()));
+        m_stateLabel->setText(tr("Cannot open %1").arg(run.error().message()));
         return false;
     }
-    auto run = std::make_unique<Run>();
-    run->loaded = std::move(*store);
-    run->title = tr("#%1 %2 (file)").arg(m_runs.size() + 1).arg(QFileInfo(path).fileName());
-    m_runs.push_back(std::move(run));
-    auto* item = new QListWidgetItem(m_runs.back()->title);
-    item->setData(Qt::UserRole, int(m_runs.size() - 1));
-    m_gallery->history()->insertItem(0, item);
-    showRun(int(m_runs.size() - 1));
-    m_axis->setFollowLive(false);
-    m_axis->fit();
+    m_current->setRun(addRun(std::move(*run)));
     return true;
 }
 
-void MainWindow::showRun(int index)
+Run* MainWindow::addRun(std::unique_ptr<Run> run)
 {
-    if (index < 0 || index >= int(m_runs.size()))
-        return;
-    m_current = index;
-    const Run& run = *m_runs[size_t(index)];
+    Run* added = m_history->add(std::move(run));
+    connect(added, &Run::problemFound, m_stateLabel, &QLabel::setText);
+    return added;
+}
+
+void MainWindow::showRun(const Run* run)
+{
     m_axis->setSelectedMessage(-1);
-    m_timeline->setStore(&run.store(), run.live());
-    m_messages->setStore(&run.store());
-    m_console->setStore(&run.store());
-    m_details->setStore(&run.store());
-    m_statistics->setStore(&run.store());
-    m_shownGeneration = ~0ULL;
-    m_lastStatisticsNs = 0;
+    m_timeline->setStore(run ? &run->store() : nullptr, run && run->live());
+    if (!run)
+        return;
+    m_gallery->showHistoryRow(m_history->rowOf(run));
     // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
     if (!m_userSizedSplitter) {
         const int total = m_centre->height();
         const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
         m_centre->setSizes({timelineHeight, total - timelineHeight});
     }
-    if (!run.live()) {
-        m_axis->setDataEnd(run.elapsed());
+    if (!run->live()) {
+        m_axis->setDataEnd(run->elapsedNs());
         m_axis->setFollowLive(false);
         m_axis->fit();
     }
-    refresh();
 }
 
-void MainWindow::refresh()
+void MainWindow::showProgress()
 {
-    if (m_current < 0)
+    const Run* run = m_current->run();
+    if (!run)
         return;
-    const Run& run = *m_runs[size_t(m_current)];
-    const TraceStore& store = run.store();
-    const bool live = run.live();
-    const qint64 now = run.elapsed();
-    if (live || store.generation() != m_shownGeneration) {
-        m_axis->setDataEnd(now);
-        m_timeline->setNow(now, live);
-        m_messages->refresh();
-        m_console->refresh();
-        if (m_details->message() >= 0)
-            m_details->showMessage(m_details->message());
-        // The statistics walk every message: a few times a second is enough.
-        if (!live || now - m_lastStatisticsNs >= 250'000'000) {
-            m_statistics->refresh(now);
-            m_lastStatisticsNs = now;
-        }
-        m_shownGeneration = store.generation();
-    }
-    updateStatus();
-    bool anyLive = false;
-    for (const auto& r : m_runs)
-        anyLive = anyLive || r->live();
-    if (!anyLive)
-        m_refreshTimer.stop();
-}
-
-void MainWindow::updateStatus()
-{
-    if (m_current < 0)
-        return;
-    const Run& run = *m_runs[size_t(m_current)];
-    const TraceStore& store = run.store();
-    const qint64 elapsed = run.elapsed();
+    const TraceStore& store = run->store();
+    const qint64 elapsed = run->elapsedNs();
+    m_axis->setDataEnd(elapsed);
+    m_timeline->setNow(elapsed, run->live());
     m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
     m_eventsLabel->setText(tr("%1 events").arg(store.eventCount()));
     const double seconds = std::max(1e-9, double(elapsed) / 1e9);
     m_rateLabel->setText(tr("%1 messages · %2 %3 · %4 msg/s")
                              .arg(store.messages().size())
                              .arg(store.messages().size() - size_t(store.deliveredCount()))
-                             .arg(run.live() ? tr("in flight") : tr("undelivered"))
+                             .arg(run->live() ? tr("in flight") : tr("undelivered"))
                              .arg(double(store.messages().size()) / seconds, 0, 'f', 1));
-    QString state;
-    QString color;
-    if (run.loaded) {
-        state = tr("Opened from a file");
-    } else {
-        const ScenarioRunner& runner = *run.runner;
-        switch (runner.state()) {
-        case ScenarioRunner::State::Ready:
-        case ScenarioRunner::State::Running:
-            state = tr("Running %1").arg(runner.settings().scenario->name);
-            break;
-        case ScenarioRunner::State::Stopping:
-            state = tr("Stopping");
-            break;
-        case ScenarioRunner::State::Finished:
-            if (runner.succeeded()) {
-                state = tr("Finished");
-            } else if (runner.stopped()) {
-                state = tr("Stopped");
-                color = QStringLiteral("#a06000");
-            } else {
-                state = tr("Failed: %1").arg(runner.problems().join(QStringLiteral("; ")));
-                color = QStringLiteral("#c00000");
-            }
-            break;
-        }
-        if (runner.state() != ScenarioRunner::State::Finished && !runner.problems().isEmpty()) {
-            state += QStringLiteral(" — ") + runner.problems().last();
-            color = QStringLiteral("#c00000");
-        }
-    }
-    m_stateLabel->setText(state);
+    const QString color = run->stateColor();
+    m_stateLabel->setText(run->stateText());
     m_stateLabel->setStyleSheet(
         color.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(color));
-    m_stopAction->setEnabled(run.live());
+    m_stopAction->setEnabled(run->live());
 }
 
 void MainWindow::selectMessage(int message, bool fromTable)
@@ -490,91 +352,33 @@ void MainWindow::selectMessage(int message, bool fromTable)
     m_axis->setSelectedMessage(message);
     m_details->showMessage(message);
     const TraceStore* store = currentStore();
-    if (message >= 0 && store) {
-        if (fromTable) {
-            // Bring the arrow into view, keeping the zoom.
-            const TraceStore::Message& m = store->messages()[size_t(message)];
-            const qint64 at =
-                m.sendEvent >= 0 ? store->startTime(m.sendEvent) : store->time(m.recvEvent);
-            if (at < m_axis->start() || at > m_axis->end()) {
-                m_axis->setFollowLive(false);
-                m_axis->setRange(at - m_axis->span() / 3, at - m_axis->span() / 3 + m_axis->span());
-            }
-        } else {
-            const QModelIndex row = m_filter->mapFromSource(m_messages->index(message, 0));
-            if (row.isValid()) {
-                m_table->selectionModel()->setCurrentIndex(
-                    row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-                m_table->scrollTo(row);
-            }
+    if (!fromTable) {
+        m_messagesPane->showMessage(store ? message : -1);
+    } else if (message >= 0 && store) {
+        // Bring the arrow into view, keeping the zoom.
+        const TraceStore::Message& m = store->messages()[size_t(message)];
+        const qint64 at =
+            m.sendEvent >= 0 ? store->startTime(m.sendEvent) : store->time(m.recvEvent);
+        if (at < m_axis->start() || at > m_axis->end()) {
+            m_axis->setFollowLive(false);
+            m_axis->setRange(at - m_axis->span() / 3, at - m_axis->span() / 3 + m_axis->span());
         }
-    } else if (!fromTable) {
-        m_table->clearSelection();
     }
     m_selecting = false;
 }
 
-void MainWindow::runEnded(Run* run)
-{
-    if (m_current >= 0 && m_runs[size_t(m_current)].get() == run) {
-        refresh();
-        m_timeline->setNow(run->elapsed(), false);
-        if (m_axis->followLive()) {
-            m_axis->setFollowLive(false);
-            m_axis->fit();
-        }
-    }
-    for (int row = 0; row < m_gallery->history()->count(); ++row) {
-        QListWidgetItem* item = m_gallery->history()->item(row);
-        const int index = item->data(Qt::UserRole).toInt();
-        if (m_runs[size_t(index)].get() == run) {
-            const QString outcome = run->runner->succeeded() ? tr("finished")
-                                    : run->runner->stopped() ? tr("stopped")
-                                                             : tr("failed");
-            item->setText(tr("%1 — %2, %3 s")
-                              .arg(run->title, outcome)
-                              .arg(double(run->elapsed()) / 1e9, 0, 'f', 2));
-        }
-    }
-    Q_EMIT runFinished();
-}
-
-void MainWindow::exportTo(const QString& what)
+void MainWindow::exportTo(const RunExport& kind)
 {
     const TraceStore* store = currentStore();
     if (!store) {
         m_stateLabel->setText(tr("Nothing to export: run a scenario first"));
         return;
     }
-    struct Kind
-    {
-        const char* key;
-        const char* filter;
-        const char* suffix;
-    };
-    static const Kind kinds[] = {{"trace", "Chrome trace (*.json)", ".json"},
-                                 {"events", "Events (*.jsonl)", ".jsonl"},
-                                 {"csv", "CSV (*.csv)", ".csv"},
-                                 {"png", "PNG image (*.png)", ".png"}};
-    const Kind* kind = nullptr;
-    for (const Kind& k : kinds) {
-        if (what == QLatin1String(k.key))
-            kind = &k;
-    }
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export"), QStringLiteral("pipescope") + QLatin1String(kind->suffix),
-        tr(kind->filter));
+        this, tr("Export"), QStringLiteral("pipescope") + kind.suffix, kind.filter);
     if (path.isEmpty())
         return;
-    Status written;
-    if (what == QLatin1String("trace"))
-        written = ChromeTraceWriter::writeFile(*store, path);
-    else if (what == QLatin1String("events"))
-        written = EventsJsonWriter::writeFile(*store, path);
-    else if (what == QLatin1String("csv"))
-        written = MessagesCsvWriter::writeFile(*store, path);
-    else
-        written = savePng(m_timeline->grab(), path);
+    const Status written = kind.write(*store, path);
     m_stateLabel->setText(written ? tr("Exported %1").arg(path)
                                   : tr("Export failed: %1").arg(written.error().message()));
 }
@@ -584,9 +388,8 @@ void MainWindow::captureWhenFinished(const QString& path)
     auto capture = [this, path] {
         // Let the last refresh and the fit reach the screen before grabbing.
         QTimer::singleShot(300, this, [this, path] {
-            refresh();
             repaint();
-            Q_EMIT captured(savePng(grab(), path).ok());
+            Q_EMIT captured(RunExports::savePng(grab(), path).ok());
         });
     };
     const ScenarioRunner* runner = currentRunner();

@@ -1,16 +1,14 @@
 #pragma once
 
+#include "RunExports.h"
 #include "run/ScenarioRunner.h"
 
 #include <QMainWindow>
-#include <QTimer>
 #include <memory>
 #include <vector>
 
 class QAction;
 class QLabel;
-class QLineEdit;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTabWidget;
@@ -18,8 +16,12 @@ class QTabWidget;
 namespace pipescope {
 
 class ConsoleView;
+class CurrentRun;
 class DetailsPane;
 class MessageTableModel;
+class MessagesPane;
+class Run;
+class RunHistoryModel;
 class ScenarioGallery;
 class StatisticsPane;
 class TimeAxis;
@@ -28,14 +30,11 @@ class TimelineView;
 // The PipeScope window: the scenario gallery on the left, the timeline (lanes, arrows, queue
 // depth, polls) in the centre over the messages table and the console, the selected message's
 // details and the run's statistics on the right, and a status bar. One click runs a scenario;
-// its events reach the views through the TraceStore, repainted at most about 60 times a second.
+// it joins the run history and becomes the current run, which the views follow by themselves.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // How often the views look at the store while a run goes on.
-    static constexpr int kRefreshIntervalMs = 16;
-
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -51,18 +50,21 @@ public:
     void captureWhenFinished(const QString& path);
 
     ScenarioGallery* gallery() const { return m_gallery; }
+    RunHistoryModel* history() const { return m_history; }
+    CurrentRun* currentRun() const { return m_current; }
     TimeAxis* axis() const { return m_axis; }
     TimelineView* timeline() const { return m_timeline; }
-    MessageTableModel* messageModel() const { return m_messages; }
-    QTableView* messageTable() const { return m_table; }
+    MessageTableModel* messageModel() const;
+    QTableView* messageTable() const;
     DetailsPane* details() const { return m_details; }
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }
     QLabel* stateLabel() const { return m_stateLabel; }
-    // The run on show (null when none), and whether it was loaded from a file.
+    const std::vector<RunExport>& exports() const { return m_exports; }
+    // The run on show (null when none, or when it was loaded from a file) and its store.
     const ScenarioRunner* currentRunner() const;
     const TraceStore* currentStore() const;
-    int runCount() const { return int(m_runs.size()); }
+    int runCount() const;
 
 Q_SIGNALS:
     void runFinished();
@@ -72,24 +74,20 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct Run;
-
     void buildActions();
     void buildLayout();
-    void showRun(int index);
-    void refresh();
-    void updateStatus();
+    Run* addRun(std::unique_ptr<Run> run);
+    void showRun(const Run* run);
+    void showProgress();
     void selectMessage(int message, bool fromTable);
-    void exportTo(const QString& what);
-    void runEnded(Run* run);
+    void exportTo(const RunExport& kind);
 
+    RunHistoryModel* m_history;
+    CurrentRun* m_current;
     TimeAxis* m_axis;
     ScenarioGallery* m_gallery;
     TimelineView* m_timeline;
-    MessageTableModel* m_messages;
-    QSortFilterProxyModel* m_filter;
-    QTableView* m_table;
-    QLineEdit* m_filterEdit;
+    MessagesPane* m_messagesPane;
     ConsoleView* m_console;
     DetailsPane* m_details;
     StatisticsPane* m_statistics;
@@ -104,12 +102,8 @@ private:
     QAction* m_stopAction = nullptr;
     QAction* m_followAction = nullptr;
     QAction* m_bytesAction = nullptr;
+    std::vector<RunExport> m_exports;
 
-    std::vector<std::unique_ptr<Run>> m_runs;
-    int m_current = -1;
-    QTimer m_refreshTimer;
-    quint64 m_shownGeneration = ~0ULL;
-    qint64 m_lastStatisticsNs = 0;
     bool m_selecting = false;
 };
 

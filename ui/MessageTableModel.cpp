@@ -1,5 +1,6 @@
 #include "MessageTableModel.h"
 
+#include "CurrentRun.h"
 #include "Theme.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
@@ -21,6 +22,12 @@ QString seconds(qint64 ns)
 MessageTableModel::MessageTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 {}
+
+void MessageTableModel::watch(const CurrentRun& current)
+{
+    connect(&current, &CurrentRun::changed, this, [this, &current] { setStore(current.store()); });
+    connect(&current, &CurrentRun::refreshed, this, &MessageTableModel::refresh);
+}
 
 void MessageTableModel::setStore(const TraceStore* store)
 {

@@ -4,6 +4,7 @@
 
 namespace pipescope {
 
+class CurrentRun;
 class TraceStore;
 
 // The messages of a run, a row each, over the TraceStore: seq, channel, from, to, value, bytes,
@@ -30,6 +31,8 @@ public:
 
     explicit MessageTableModel(QObject* parent = nullptr);
 
+    // Follows the run on show: its store when it changes, its new messages as they come.
+    void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
     void refresh();
 

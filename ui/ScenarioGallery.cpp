@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QListWidget>
 #include <QRegularExpressionValidator>
 #include <QSettings>
@@ -21,7 +22,7 @@ ScenarioGallery::ScenarioGallery(QWidget* parent)
     , m_formHost(new QWidget(this))
     , m_seed(nullptr)
     , m_timeScale(nullptr)
-    , m_history(new QListWidget(this))
+    , m_history(new QListView(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -47,11 +48,24 @@ ScenarioGallery::ScenarioGallery(QWidget* parent)
 
     connect(m_scenarios, &QListWidget::currentRowChanged, this, [this] { buildForm(); });
     connect(m_scenarios, &QListWidget::itemDoubleClicked, this, [this] { Q_EMIT runRequested(); });
-    connect(m_history, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0)
-            Q_EMIT historySelected(m_history->item(row)->data(Qt::UserRole).toInt());
-    });
     m_scenarios->setCurrentRow(0);
+}
+
+void ScenarioGallery::setHistoryModel(QAbstractItemModel* model)
+{
+    m_history->setModel(model);
+    connect(m_history->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid() && !m_showingHistoryRow)
+                    Q_EMIT historySelected(current.row());
+            });
+}
+
+void ScenarioGallery::showHistoryRow(int row)
+{
+    m_showingHistoryRow = true;
+    m_history->setCurrentIndex(m_history->model()->index(row, 0));
+    m_showingHistoryRow = false;
 }
 
 QString ScenarioGallery::currentScenario() const

@@ -4,11 +4,13 @@
 
 #include <QWidget>
 
+class QAbstractItemModel;
 class QCheckBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QListView;
 class QListWidget;
 
 namespace pipescope {
@@ -29,15 +31,19 @@ public:
     // Fills the form from a request (for --run and for the remembered settings).
     void applyRequest(const RunRequest& request);
 
-    // The run history: one entry per run, newest first.
-    QListWidget* history() const { return m_history; }
+    // The run history (a model of one row per run, newest first) and its view.
+    void setHistoryModel(QAbstractItemModel* model);
+    QListView* history() const { return m_history; }
+    // Marks `row` of the history as the one on show, without emitting historySelected().
+    void showHistoryRow(int row);
 
     void saveSettings() const;
     void restoreSettings();
 
 Q_SIGNALS:
     void runRequested();
-    void historySelected(int run);
+    // The person selected `row` of the history.
+    void historySelected(int row);
 
 private:
     void buildForm();
@@ -49,7 +55,8 @@ private:
     QList<QDoubleSpinBox*> m_parameterBoxes;
     QLineEdit* m_seed;
     QDoubleSpinBox* m_timeScale;
-    QListWidget* m_history;
+    QListView* m_history;
+    bool m_showingHistoryRow = false;
 };
 
 } // namespace pipescope

@@ -1,7 +1,9 @@
 #include "StatisticsPane.h"
 
 #include "ChannelDepthModel.h"
+#include "CurrentRun.h"
 #include "LatencyHistogram.h"
+#include "Run.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 
@@ -42,6 +44,25 @@ StatisticsPane::StatisticsPane(QWidget* parent)
     layout->addWidget(new QLabel(tr("Latency histogram"), this));
     layout->addWidget(m_histogram);
     layout->addStretch(1);
+}
+
+void StatisticsPane::watch(const CurrentRun& current)
+{
+    static constexpr qint64 kLiveIntervalNs = 250'000'000;
+    connect(&current, &CurrentRun::changed, this, [this, &current] {
+        setStore(current.store());
+        m_refreshedAtNs = 0;
+    });
+    connect(&current, &CurrentRun::refreshed, this, [this, &current] {
+        const Run* run = current.run();
+        if (!run)
+            return;
+        const qint64 now = run->elapsedNs();
+        if (!run->live() || now - m_refreshedAtNs >= kLiveIntervalNs) {
+            refresh(now);
+            m_refreshedAtNs = now;
+        }
+    });
 }
 
 void StatisticsPane::setStore(const TraceStore* store)

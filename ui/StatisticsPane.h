@@ -11,6 +11,7 @@ class QTableView;
 namespace pipescope {
 
 class ChannelDepthModel;
+class CurrentRun;
 class LatencyHistogram;
 class TraceStore;
 
@@ -23,6 +24,9 @@ class StatisticsPane : public QWidget
 public:
     explicit StatisticsPane(QWidget* parent = nullptr);
 
+    // Follows the run on show: from scratch when it changes, then a few times a second of
+    // its time while it is live (the statistics walk every message), and once at its end.
+    void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
     // Takes in what the store gained, for a run that has lasted `durationNs` so far.
     void refresh(qint64 durationNs);
@@ -32,6 +36,7 @@ private:
     const TraceStore* m_store = nullptr;
     RunStatisticsBuilder m_builder;
     RunStatistics m_statistics;
+    qint64 m_refreshedAtNs = 0;
     QLabel* m_summary;
     ChannelDepthModel* m_depths;
     QTableView* m_depthTable;

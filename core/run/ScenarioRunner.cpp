@@ -184,10 +184,8 @@ void ScenarioRunner::ingestTelemetry(Child& child)
     } else if (!received) {
         child.notifier->setEnabled(false); // EOF: the child has gone
     }
-    if (m_store.generation() != before) {
-        Q_EMIT eventsAppended();
+    if (m_store.generation() != before)
         scheduleDeadlockCheck();
-    }
 }
 
 void ScenarioRunner::drainOutput(Child& child, Stream stream, UnendedLine unended)
@@ -211,7 +209,6 @@ void ScenarioRunner::drainOutput(Child& child, Stream stream, UnendedLine unende
                           QString::fromUtf8(partial));
         partial.clear();
     }
-    Q_EMIT eventsAppended();
 }
 
 void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatus how)
@@ -250,7 +247,6 @@ void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatu
     } else if (process.state != ProcessState::Exited) {
         appendRunnerEvent(child.index, EventKind::State, quint8(ProcessState::Exited), 0, {});
     }
-    Q_EMIT eventsAppended();
     finishIfDone();
     if (m_state == State::Running)
         scheduleDeadlockCheck();

@@ -20,7 +20,8 @@ class ConnectionNotifier;
 // Runs one scenario as real processes: creates its pipes, starts one pipescope-worker per role
 // with QProcess and hands each its pipe ends and a private telemetry connection; the children
 // talk to each other directly. Telemetry and the children's output go into the TraceStore as they
-// arrive (one signal per batch, never per event).
+// arrive, with no signal: a view looks at the store on a clock of its own (its generation()
+// tells what changed), which a live run needs anyway since its time advances without events.
 //
 // Like the tutorial's parent, the runner keeps its copies of every pipe end while the run goes
 // on, so a message to a process that has finished stays in the pipe, undelivered, instead of
@@ -72,8 +73,6 @@ public:
     qint64 elapsedNs() const;
 
 Q_SIGNALS:
-    // New events are in the store (at most one emission per batch of telemetry).
-    void eventsAppended();
     void problemFound(const QString& description);
     void finished();
 

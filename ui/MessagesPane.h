@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QWidget>
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace pipescope {
+
+class CurrentRun;
+class MessageTableModel;
+
+// The messages tab: the messages of the current run in a sortable table, over a filter line that
+// keeps the rows containing its text. The model follows the current run by itself.
+class MessagesPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MessagesPane(const CurrentRun& current, QWidget* parent = nullptr);
+
+    MessageTableModel* model() const { return m_messages; }
+    QTableView* table() const { return m_table; }
+    // Selects and scrolls to message `message` of the store, if the filter shows it (-1: none).
+    void showMessage(int message);
+    void focusFilter();
+
+Q_SIGNALS:
+    // The person selected the row of message `message` of the store.
+    void messageSelected(int message);
+
+private:
+    MessageTableModel* m_messages;
+    QSortFilterProxyModel* m_filter;
+    QTableView* m_table;
+    QLineEdit* m_filterEdit;
+};
+
+} // namespace pipescope

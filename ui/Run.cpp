@@ -1,0 +1,125 @@
+#include "Run.h"
+
+#include "run/ScenarioRunner.h"
+#include "trace/EventsJsonReader.h"
+#include "trace/TraceStore.h"
+
+#include <QFileInfo>
+
+namespace pipescope {
+
+Run::Run(QString title, QString toolTip)
+    : m_title(std::move(title))
+    , m_toolTip(std::move(toolTip))
+{}
+
+Run::~Run() = default;
+
+Result<std::unique_ptr<Run>> Run::start(const RunSettings& settings, int number)
+{
+    const Scenario& scenario = *settings.scenario;
+    const QString title =
+        scenario.random ? tr("#%1 %2 (seed %3)").arg(number).arg(scenario.name).arg(settings.seed)
+                        : tr("#%1 %2").arg(number).arg(scenario.name);
+    QStringList parameters;
+    for (auto it = settings.values.cbegin(); it != settings.values.cend(); ++it)
+        parameters.append(QStringLiteral("%1 %2").arg(it.key()).arg(it.value()));
+    QString toolTip = tr("%1, time scale %2").arg(scenario.title).arg(settings.timeScale);
+    if (scenario.random)
+        toolTip += tr(", seed %1").arg(settings.seed);
+    if (!parameters.isEmpty())
+        toolTip += QStringLiteral("\n") + parameters.join(QStringLiteral(", "));
+
+    std::unique_ptr<Run> run(new Run(title, toolTip));
+    run->m_runner = std::make_unique<ScenarioRunner>();
+    connect(run->m_runner.get(), &ScenarioRunner::finished, run.get(), &Run::finished);
+    connect(run->m_runner.get(), &ScenarioRunner::problemFound, run.get(), &Run::problemFound);
+    if (Status started = run->m_runner->start(settings); !started)
+        return started.error();
+    return run;
+}
+
+Result<std::unique_ptr<Run>> Run::open(const QString& path, int number)
+{
+    auto store = EventsJsonReader::readFile(path);
+    if (!store)
+        return store.error();
+    std::unique_ptr<Run> run(
+        new Run(tr("#%1 %2 (file)").arg(number).arg(QFileInfo(path).fileName()),
+                QFileInfo(path).absoluteFilePath()));
+    run->m_loaded = std::move(*store);
+    // A file's run ends with its last event; the events are not in time order across processes.
+    const TraceStore& s = *run->m_loaded;
+    for (qsizetype e = 0; e < s.eventCount(); ++e)
+        run->m_loadedEndNs = std::max(run->m_loadedEndNs, s.time(e));
+    return run;
+}
+
+const TraceStore& Run::store() const
+{
+    return m_runner ? m_runner->store() : *m_loaded;
+}
+
+bool Run::live() const
+{
+    return m_runner && m_runner->state() != ScenarioRunner::State::Finished;
+}
+
+qint64 Run::elapsedNs() const
+{
+    return m_runner ? m_runner->elapsedNs() : m_loadedEndNs;
+}
+
+QString Run::historyText() const
+{
+    if (!m_runner || m_runner->state() != ScenarioRunner::State::Finished)
+        return m_title;
+    const QString outcome = m_runner->succeeded() ? tr("finished")
+                            : m_runner->stopped() ? tr("stopped")
+                                                  : tr("failed");
+    return tr("%1 — %2, %3 s").arg(m_title, outcome).arg(double(elapsedNs()) / 1e9, 0, 'f', 2);
+}
+
+QString Run::stateText() const
+{
+    if (!m_runner)
+        return tr("Opened from a file");
+    QString state;
+    switch (m_runner->state()) {
+    case ScenarioRunner::State::Ready:
+    case ScenarioRunner::State::Running:
+        state = tr("Running %1").arg(m_runner->settings().scenario->name);
+        break;
+    case ScenarioRunner::State::Stopping:
+        state = tr("Stopping");
+        break;
+    case ScenarioRunner::State::Finished:
+        if (m_runner->succeeded())
+            return tr("Finished");
+        if (m_runner->stopped())
+            return tr("Stopped");
+        return tr("Failed: %1").arg(m_runner->problems().join(QStringLiteral("; ")));
+    }
+    if (!m_runner->problems().isEmpty())
+        state += QStringLiteral(" — ") + m_runner->problems().last();
+    return state;
+}
+
+QString Run::stateColor() const
+{
+    if (!m_runner)
+        return {};
+    if (m_runner->state() != ScenarioRunner::State::Finished)
+        return m_runner->problems().isEmpty() ? QString() : QStringLiteral("#c00000");
+    if (m_runner->succeeded())
+        return {};
+    return m_runner->stopped() ? QStringLiteral("#a06000") : QStringLiteral("#c00000");
+}
+
+void Run::stop()
+{
+    if (m_runner)
+        m_runner->stop();
+}
+
+} // namespace pipescope

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "base/Result.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+namespace pipescope {
+
+class ScenarioRunner;
+class TraceStore;
+struct RunSettings;
+
+// One entry of the run history: something that fills a TraceStore and owns it. Now a scenario
+// run (its ScenarioRunner, which holds the store) or a run read back from an events file; a
+// traced program would be one more source behind the same interface. While its source goes on
+// the run is live; finished() is emitted once when it ends.
+class Run : public QObject
+{
+    Q_OBJECT
+public:
+    // Starts a scenario; the runner's error when it cannot. `number` is its place in the history.
+    static Result<std::unique_ptr<Run>> start(const RunSettings& settings, int number);
+    // Reads an events file (JSON Lines); the reader's error, which names the path, when it cannot.
+    static Result<std::unique_ptr<Run>> open(const QString& path, int number);
+    ~Run() override;
+
+    const TraceStore& store() const;
+    // The scenario's runner; null for a run from a file.
+    const ScenarioRunner* runner() const { return m_runner.get(); }
+    bool live() const;
+    // From the start to the end (or until now while live).
+    qint64 elapsedNs() const;
+    const QString& title() const { return m_title; }
+    // The history's line: the title, and once a scenario has ended, how and after how long.
+    QString historyText() const;
+    QString toolTip() const { return m_toolTip; }
+    // The status bar's words for what the run is doing or how it ended, and a colour for
+    // those that need attention (empty: none).
+    QString stateText() const;
+    QString stateColor() const;
+
+    // Asks a live run to end.
+    void stop();
+
+Q_SIGNALS:
+    void problemFound(const QString& description);
+    void finished();
+
+private:
+    Run(QString title, QString toolTip);
+
+    std::unique_ptr<ScenarioRunner> m_runner;
+    std::unique_ptr<TraceStore> m_loaded;
+    qint64 m_loadedEndNs = 0;
+    QString m_title;
+    QString m_toolTip;
+};
+
+} // namespace pipescope
