@@ -1,5 +1,6 @@
 #include "wire/PickleReader.h"
 
+#include "wire/PickleOpcodes.h"
 #include "wire/PyRepr.h"
 
 #include <QHashFunctions>
@@ -23,92 +24,6 @@ using Type = Value::Type;
 constexpr int HighestProtocol = 5;
 // Dicts, sets and frozensets beyond this many keys get a hash index instead of a linear scan.
 constexpr size_t IndexThreshold = 16;
-
-struct OpcodeName
-{
-    unsigned char op;
-    const char* name;
-};
-
-constexpr OpcodeName OpcodeNames[] = {
-    {'(', "MARK"},
-    {'.', "STOP"},
-    {'0', "POP"},
-    {'1', "POP_MARK"},
-    {'2', "DUP"},
-    {'F', "FLOAT"},
-    {'I', "INT"},
-    {'J', "BININT"},
-    {'K', "BININT1"},
-    {'L', "LONG"},
-    {'M', "BININT2"},
-    {'N', "NONE"},
-    {'P', "PERSID"},
-    {'Q', "BINPERSID"},
-    {'R', "REDUCE"},
-    {'S', "STRING"},
-    {'T', "BINSTRING"},
-    {'U', "SHORT_BINSTRING"},
-    {'V', "UNICODE"},
-    {'X', "BINUNICODE"},
-    {'a', "APPEND"},
-    {'b', "BUILD"},
-    {'c', "GLOBAL"},
-    {'d', "DICT"},
-    {'}', "EMPTY_DICT"},
-    {'e', "APPENDS"},
-    {'g', "GET"},
-    {'h', "BINGET"},
-    {'i', "INST"},
-    {'j', "LONG_BINGET"},
-    {'l', "LIST"},
-    {']', "EMPTY_LIST"},
-    {'o', "OBJ"},
-    {'p', "PUT"},
-    {'q', "BINPUT"},
-    {'r', "LONG_BINPUT"},
-    {'s', "SETITEM"},
-    {'t', "TUPLE"},
-    {')', "EMPTY_TUPLE"},
-    {'u', "SETITEMS"},
-    {'G', "BINFLOAT"},
-    {0x80, "PROTO"},
-    {0x81, "NEWOBJ"},
-    {0x82, "EXT1"},
-    {0x83, "EXT2"},
-    {0x84, "EXT4"},
-    {0x85, "TUPLE1"},
-    {0x86, "TUPLE2"},
-    {0x87, "TUPLE3"},
-    {0x88, "NEWTRUE"},
-    {0x89, "NEWFALSE"},
-    {0x8a, "LONG1"},
-    {0x8b, "LONG4"},
-    {'B', "BINBYTES"},
-    {'C', "SHORT_BINBYTES"},
-    {0x8c, "SHORT_BINUNICODE"},
-    {0x8d, "BINUNICODE8"},
-    {0x8e, "BINBYTES8"},
-    {0x8f, "EMPTY_SET"},
-    {0x90, "ADDITEMS"},
-    {0x91, "FROZENSET"},
-    {0x92, "NEWOBJ_EX"},
-    {0x93, "STACK_GLOBAL"},
-    {0x94, "MEMOIZE"},
-    {0x95, "FRAME"},
-    {0x96, "BYTEARRAY8"},
-    {0x97, "NEXT_BUFFER"},
-    {0x98, "READONLY_BUFFER"},
-};
-
-const char* opcodeName(unsigned char op)
-{
-    for (const OpcodeName& entry : OpcodeNames) {
-        if (entry.op == op)
-            return entry.name;
-    }
-    return nullptr;
-}
 
 // A stack or memo slot: a scalar inline, anything else an index into the node arena.
 // The builtins a pickle may name (GLOBAL, STACK_GLOBAL) and call once (REDUCE): the
@@ -283,7 +198,7 @@ public:
                 return Error(ErrorKind::Eof, QStringLiteral("Ran out of input"));
             m_opOffset = m_p - m_begin;
             m_op = *m_p++;
-            if (m_op == '.') {
+            if (m_op == pickle::Stop) {
                 Value result;
                 if (!stop(result))
                     return takeError();
@@ -299,7 +214,7 @@ private:
     bool step()
     {
         switch (m_op) {
-        case 0x80: { // PROTO
+        case pickle::Proto: { // PROTO
             const unsigned char* s = read(1);
             if (!s)
                 return false;
@@ -308,38 +223,38 @@ private:
                     QStringLiteral("unsupported pickle protocol: %1 (%2)").arg(*s).arg(where()));
             return true;
         }
-        case 0x95: { // FRAME: CPython only checks that the whole frame is there
+        case pickle::Frame: { // FRAME: CPython only checks that the whole frame is there
             const unsigned char* s = read(8);
             if (!s)
                 return false;
             return need(qFromLittleEndian<quint64>(s));
         }
-        case 'N':
+        case pickle::None:
             return push(Ref{});
-        case 0x88:
-        case 0x89: {
+        case pickle::NewTrue:
+        case pickle::NewFalse: {
             Ref r;
             r.type = Type::Bool;
-            r.b = m_op == 0x88;
+            r.b = m_op == pickle::NewTrue;
             return push(r);
         }
-        case 'J': {
+        case pickle::BinInt: {
             const unsigned char* s = read(4);
             return s && pushInt(qFromLittleEndian<qint32>(s));
         }
-        case 'K': {
+        case pickle::BinInt1: {
             const unsigned char* s = read(1);
             return s && pushInt(*s);
         }
-        case 'M': {
+        case pickle::BinInt2: {
             const unsigned char* s = read(2);
             return s && pushInt(qFromLittleEndian<quint16>(s));
         }
-        case 0x8a: { // LONG1
+        case pickle::Long1: { // LONG1
             const unsigned char* s = read(1);
             return s && loadLong(*s);
         }
-        case 0x8b: { // LONG4
+        case pickle::Long4: { // LONG4
             const unsigned char* s = read(4);
             if (!s)
                 return false;
@@ -349,7 +264,7 @@ private:
                     QStringLiteral("LONG pickle has negative byte count (%1)").arg(where()));
             return loadLong(static_cast<quint64>(n));
         }
-        case 'G': {
+        case pickle::BinFloat: {
             const unsigned char* s = read(8);
             if (!s)
                 return false;
@@ -358,54 +273,54 @@ private:
             r.f = std::bit_cast<double>(qFromBigEndian<quint64>(s));
             return push(r);
         }
-        case 0x8c:
+        case pickle::ShortBinUnicode:
             return loadCounted(Type::Str, 1);
-        case 'X':
+        case pickle::BinUnicode:
             return loadCounted(Type::Str, 4);
-        case 0x8d:
+        case pickle::BinUnicode8:
             return loadCounted(Type::Str, 8);
-        case 'C':
+        case pickle::ShortBinBytes:
             return loadCounted(Type::Bytes, 1);
-        case 'B':
+        case pickle::BinBytes:
             return loadCounted(Type::Bytes, 4);
-        case 0x8e:
+        case pickle::BinBytes8:
             return loadCounted(Type::Bytes, 8);
-        case 0x96:
+        case pickle::ByteArray8:
             return loadCounted(Type::ByteArray, 8);
-        case ')': {
+        case pickle::EmptyTuple: {
             const qint64 node = newTuple(m_stack.size());
             return node >= 0 && pushNode(node);
         }
-        case 0x85:
-        case 0x86:
-        case 0x87: {
-            const qsizetype n = m_op - 0x84;
+        case pickle::Tuple1:
+        case pickle::Tuple2:
+        case pickle::Tuple3: {
+            const qsizetype n = m_op - pickle::Ext4;
             if (available() < n)
                 return underflow();
             const qint64 node = newTuple(m_stack.size() - n);
             return node >= 0 && pushNode(node);
         }
-        case 't': {
+        case pickle::Tuple: {
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
             const qint64 node = newTuple(mark);
             return node >= 0 && pushNode(node);
         }
-        case ']':
+        case pickle::EmptyList:
             return pushNode(newNode(Type::List));
-        case '}':
+        case pickle::EmptyDict:
             return pushNode(newNode(Type::Dict));
-        case 0x8f:
+        case pickle::EmptySet:
             return pushNode(newNode(Type::Set));
-        case 'l': {
+        case pickle::List: {
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
             const quint32 node = newNode(Type::List);
             return appendItems(node, mark) && pushNode(node);
         }
-        case 'a': {
+        case pickle::Append: {
             if (available() < 2)
                 return underflow();
             const qint64 list = containerAt(m_stack.size() - 2, Type::List);
@@ -413,7 +328,7 @@ private:
                 return false;
             return appendItems(static_cast<quint32>(list), m_stack.size() - 1);
         }
-        case 'e': {
+        case pickle::Appends: {
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
@@ -424,20 +339,20 @@ private:
                 return false;
             return appendItems(static_cast<quint32>(list), mark);
         }
-        case 'd': {
+        case pickle::Dict: {
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
             const quint32 node = newNode(Type::Dict);
             return setItems(node, mark) && pushNode(node);
         }
-        case 's': {
+        case pickle::SetItem: {
             if (available() < 3)
                 return underflow();
             const qint64 dict = containerAt(m_stack.size() - 3, Type::Dict);
             return dict >= 0 && setItems(static_cast<quint32>(dict), m_stack.size() - 2);
         }
-        case 'u': {
+        case pickle::SetItems: {
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
@@ -446,7 +361,7 @@ private:
             const qint64 dict = containerAt(mark - 1, Type::Dict);
             return dict >= 0 && setItems(static_cast<quint32>(dict), mark);
         }
-        case 0x90: { // ADDITEMS
+        case pickle::AddItems: { // ADDITEMS
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
@@ -455,14 +370,14 @@ private:
             const qint64 set = containerAt(mark - 1, Type::Set);
             return set >= 0 && addItems(static_cast<quint32>(set), mark);
         }
-        case 0x91: { // FROZENSET
+        case pickle::FrozenSet: { // FROZENSET
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
             const quint32 node = newNode(Type::FrozenSet);
             return addItems(node, mark) && finishFrozenSet(node) && pushNode(node);
         }
-        case '0': // POP: takes the MARK itself when one sits on top (CPython's load_pop)
+        case pickle::Pop: // POP: takes the MARK itself when one sits on top (CPython's load_pop)
             if (!m_marks.isEmpty() && m_marks.last() == m_stack.size()) {
                 m_marks.removeLast();
                 return true;
@@ -471,7 +386,7 @@ private:
                 return underflow();
             m_stack.removeLast();
             return true;
-        case '1': { // POP_MARK
+        case pickle::PopMark: { // POP_MARK
             const qsizetype mark = popMark();
             if (mark < 0)
                 return false;
@@ -479,63 +394,63 @@ private:
             m_stack.resize(mark);
             return true;
         }
-        case '2': // DUP
+        case pickle::Dup: // DUP
             if (available() < 1)
                 return underflow();
             return push(Ref(m_stack.last()));
-        case '(':
+        case pickle::Mark:
             m_marks.append(m_stack.size());
             return true;
-        case 'q': {
+        case pickle::BinPut: {
             const unsigned char* s = read(1);
             return s && memoPut(*s);
         }
-        case 'r': {
+        case pickle::LongBinPut: {
             const unsigned char* s = read(4);
             return s && memoPut(qFromLittleEndian<quint32>(s));
         }
-        case 0x94:
+        case pickle::Memoize:
             return memoPut(m_memoDense.size() + m_memoSparse.size());
-        case 'p': {
+        case pickle::Put: {
             quint64 key = 0;
             return readDecimalLine(key) && memoPut(key);
         }
-        case 'h': {
+        case pickle::BinGet: {
             const unsigned char* s = read(1);
             return s && memoGet(*s);
         }
-        case 'j': {
+        case pickle::LongBinGet: {
             const unsigned char* s = read(4);
             return s && memoGet(qFromLittleEndian<quint32>(s));
         }
-        case 'g': {
+        case pickle::Get: {
             quint64 key = 0;
             return readDecimalLine(key) && memoGet(key);
         }
-        case 'c': // GLOBAL
+        case pickle::Global: // GLOBAL
             return loadGlobal();
-        case 0x93: // STACK_GLOBAL
+        case pickle::StackGlobal: // STACK_GLOBAL
             return loadStackGlobal();
-        case 'R': // REDUCE
+        case pickle::Reduce: // REDUCE
             return reduce();
-        case 'b':  // BUILD
-        case 'i':  // INST
-        case 'o':  // OBJ
-        case 0x81: // NEWOBJ
-        case 0x92: // NEWOBJ_EX
-        case 'P':  // PERSID
-        case 'Q':  // BINPERSID
-        case 0x82: // EXT1
-        case 0x83: // EXT2
-        case 0x84: // EXT4
-        case 0x97: // NEXT_BUFFER
-        case 0x98: // READONLY_BUFFER
+        case pickle::Build:          // BUILD
+        case pickle::Inst:           // INST
+        case pickle::Obj:            // OBJ
+        case pickle::NewObj:         // NEWOBJ
+        case pickle::NewObjEx:       // NEWOBJ_EX
+        case pickle::PersId:         // PERSID
+        case pickle::BinPersId:      // BINPERSID
+        case pickle::Ext1:           // EXT1
+        case pickle::Ext2:           // EXT2
+        case pickle::Ext4:           // EXT4
+        case pickle::NextBuffer:     // NEXT_BUFFER
+        case pickle::ReadOnlyBuffer: // READONLY_BUFFER
             return fail(QStringLiteral("refused opcode %1 at offset %2: PipeScope never imports "
                                        "or calls anything")
                             .arg(describeOpcode())
                             .arg(m_opOffset));
         default:
-            if (opcodeName(m_op)) {
+            if (pickle::opcodeName(m_op)) {
                 return fail(QStringLiteral("unsupported opcode %1 at offset %2: PipeScope reads "
                                            "what CPython writes for built-in types with "
                                            "protocols 2 to 5")
@@ -728,13 +643,13 @@ private:
 
     QString describeOpcode() const
     {
-        const char* name = opcodeName(m_op);
+        const char* name = pickle::opcodeName(m_op);
         return QStringLiteral("%1 (%2)").arg(QLatin1String(name ? name : "?"), quotedOpcode());
     }
 
     QString where() const
     {
-        const char* name = opcodeName(m_op);
+        const char* name = pickle::opcodeName(m_op);
         return QStringLiteral("%1 at offset %2")
             .arg(QLatin1String(name ? name : "?"))
             .arg(m_opOffset);
@@ -1440,33 +1355,34 @@ private:
 // pickles included, is the general reader's: std::nullopt.
 std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
 {
-    if (size < 4 || p[0] != 0x80 || p[1] > HighestProtocol || p[size - 1] != '.')
+    if (size < 4 || p[0] != pickle::Proto || p[1] > HighestProtocol || p[size - 1] != pickle::Stop)
         return std::nullopt;
     const unsigned char* const stop = p + size - 1;
     p += 2;
-    if (stop - p >= 9 && *p == 0x95) { // FRAME: its bytes must all be there
+    if (stop - p >= 9 && *p == pickle::Frame) { // FRAME: its bytes must all be there
         if (qFromLittleEndian<quint64>(p + 1) > quint64(stop + 1 - (p + 9)))
             return std::nullopt;
         p += 9;
     }
     const qsizetype opcodeAndArgument = stop - p;
     switch (opcodeAndArgument > 0 ? *p : 0) {
-    case 'N':
+    case pickle::None:
         return opcodeAndArgument == 1 ? std::optional(Value::none()) : std::nullopt;
-    case 0x88:
-    case 0x89:
-        return opcodeAndArgument == 1 ? std::optional(Value::fromBool(*p == 0x88)) : std::nullopt;
-    case 'K':
+    case pickle::NewTrue:
+    case pickle::NewFalse:
+        return opcodeAndArgument == 1 ? std::optional(Value::fromBool(*p == pickle::NewTrue))
+                                      : std::nullopt;
+    case pickle::BinInt1:
         return opcodeAndArgument == 2 ? std::optional(Value::fromInt(p[1])) : std::nullopt;
-    case 'M':
+    case pickle::BinInt2:
         return opcodeAndArgument == 3
                    ? std::optional(Value::fromInt(qFromLittleEndian<quint16>(p + 1)))
                    : std::nullopt;
-    case 'J':
+    case pickle::BinInt:
         return opcodeAndArgument == 5
                    ? std::optional(Value::fromInt(qFromLittleEndian<qint32>(p + 1)))
                    : std::nullopt;
-    case 'G':
+    case pickle::BinFloat:
         return opcodeAndArgument == 9 ? std::optional(Value::fromFloat(
                                             std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))))
                                       : std::nullopt;

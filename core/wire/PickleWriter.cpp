@@ -1,5 +1,7 @@
 #include "wire/PickleWriter.h"
 
+#include "wire/PickleOpcodes.h"
+
 #include <QHash>
 #include <QtEndian>
 #include <bit>
@@ -9,49 +11,17 @@ namespace pipescope {
 
 namespace {
 
-// The constants and opcodes of CPython's Modules/_pickle.c.
+// The constants of CPython's Modules/_pickle.c (the opcodes are in PickleOpcodes.h).
 constexpr qsizetype FrameHeaderSize = 9;
 constexpr qsizetype FrameSizeMin = 4;
 constexpr qsizetype FrameSizeTarget = 64 * 1024;
 constexpr qsizetype BatchSize = 1000;
 
-constexpr char Mark = '(';
-constexpr char Stop = '.';
-constexpr char None = 'N';
-constexpr char NewTrue = '\x88';
-constexpr char NewFalse = '\x89';
-constexpr char BinInt = 'J';
-constexpr char BinInt1 = 'K';
-constexpr char BinInt2 = 'M';
-constexpr char Long1 = '\x8a';
-constexpr char Long4 = '\x8b';
-constexpr char StackGlobal = '\x93';
-constexpr char Reduce = 'R';
-constexpr char BinFloat = 'G';
-constexpr char ShortBinUnicode = '\x8c';
-constexpr char BinUnicode = 'X';
-constexpr char BinUnicode8 = '\x8d';
-constexpr char ShortBinBytes = 'C';
-constexpr char BinBytes = 'B';
-constexpr char BinBytes8 = '\x8e';
-constexpr char ByteArray8 = '\x96';
-constexpr char EmptyTuple = ')';
-constexpr char Tuple = 't';
-constexpr char Tuple1 = '\x85';
-constexpr char EmptyList = ']';
-constexpr char Append = 'a';
-constexpr char Appends = 'e';
-constexpr char EmptyDict = '}';
-constexpr char SetItem = 's';
-constexpr char SetItems = 'u';
-constexpr char EmptySet = '\x8f';
-constexpr char AddItems = '\x90';
-constexpr char FrozenSet = '\x91';
-constexpr char Memoize = '\x94';
-constexpr char BinGet = 'h';
-constexpr char LongBinGet = 'j';
-constexpr char Proto = '\x80';
-constexpr char Frame = '\x95';
+// An opcode as the byte the writer puts out.
+constexpr char opcodeByte(pickle::Opcode opcode)
+{
+    return static_cast<char>(opcode);
+}
 
 // The identity of a Value for the memo: the storage it shares with its copies.
 struct MemoKey
@@ -79,14 +49,14 @@ qsizetype writeSmallInt(qint64 v, char* op)
         return 0;
     qToLittleEndian<quint32>(static_cast<quint32>(v), op + 1);
     if (op[3] != 0 || op[4] != 0) {
-        op[0] = BinInt;
+        op[0] = opcodeByte(pickle::BinInt);
         return 5;
     }
     if (op[2] != 0) {
-        op[0] = BinInt2;
+        op[0] = opcodeByte(pickle::BinInt2);
         return 3;
     }
-    op[0] = BinInt1;
+    op[0] = opcodeByte(pickle::BinInt1);
     return 2;
 }
 
@@ -100,11 +70,11 @@ public:
     void dump(const Value& value)
     {
         const qsizetype start = m_out.size();
-        const char header[] = {Proto, 4};
+        const char header[] = {opcodeByte(pickle::Proto), 4};
         write(header, 2);
         m_framing = true;
         save(value);
-        writeByte(Stop);
+        writeByte(opcodeByte(pickle::Stop));
         commitFrame();
         m_framing = false;
         if (m_sawByteArray)
@@ -139,7 +109,7 @@ private:
         const qsizetype length = m_out.size() - m_frameStart - FrameHeaderSize;
         if (length >= FrameSizeMin) {
             char* header = m_out.data() + m_frameStart;
-            header[0] = Frame;
+            header[0] = opcodeByte(pickle::Frame);
             qToLittleEndian<quint64>(static_cast<quint64>(length), header + 1);
         } else {
             m_out.remove(m_frameStart, FrameHeaderSize);
@@ -210,10 +180,10 @@ private:
             return false;
         const quint32 index = it.value();
         if (index < 256) {
-            const char op[] = {BinGet, static_cast<char>(index)};
+            const char op[] = {opcodeByte(pickle::BinGet), static_cast<char>(index)};
             write(op, 2);
         } else {
-            char op[5] = {LongBinGet};
+            char op[5] = {opcodeByte(pickle::LongBinGet)};
             qToLittleEndian<quint32>(index, op + 1);
             write(op, 5);
         }
@@ -226,7 +196,7 @@ private:
         const quint32 index = m_memoSize++;
         if (hasIdentity(value))
             m_memo.insert(memoKey(value), index);
-        writeByte(Memoize);
+        writeByte(opcodeByte(pickle::Memoize));
     }
 
     void save(const Value& value)
@@ -234,10 +204,10 @@ private:
         opcodeBoundary();
         switch (value.type()) {
         case Value::Type::None:
-            writeByte(None);
+            writeByte(opcodeByte(pickle::None));
             return;
         case Value::Type::Bool:
-            writeByte(value.toBool() ? NewTrue : NewFalse);
+            writeByte(value.toBool() ? opcodeByte(pickle::NewTrue) : opcodeByte(pickle::NewFalse));
             return;
         case Value::Type::Int:
             saveInt(value.toInt());
@@ -246,10 +216,10 @@ private:
             // save_long: LONG1 up to 255 bytes, LONG4 beyond.
             const QByteArray& bytes = value.bytes();
             if (bytes.size() <= 0xff) {
-                const char header[] = {Long1, static_cast<char>(bytes.size())};
+                const char header[] = {opcodeByte(pickle::Long1), static_cast<char>(bytes.size())};
                 write(header, 2);
             } else {
-                char header[5] = {Long4};
+                char header[5] = {opcodeByte(pickle::Long4)};
                 qToLittleEndian<quint32>(static_cast<quint32>(bytes.size()), header + 1);
                 write(header, 5);
             }
@@ -257,7 +227,7 @@ private:
             return;
         }
         case Value::Type::Float: {
-            char op[9] = {BinFloat};
+            char op[9] = {opcodeByte(pickle::BinFloat)};
             qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), op + 1);
             write(op, 9);
             return;
@@ -271,16 +241,18 @@ private:
 
         switch (value.type()) {
         case Value::Type::Str:
-            saveCounted(value.bytes(), ShortBinUnicode, BinUnicode, BinUnicode8);
+            saveCounted(value.bytes(), opcodeByte(pickle::ShortBinUnicode),
+                        opcodeByte(pickle::BinUnicode), opcodeByte(pickle::BinUnicode8));
             memoPut(value);
             return;
         case Value::Type::Bytes:
-            saveCounted(value.bytes(), ShortBinBytes, BinBytes, BinBytes8);
+            saveCounted(value.bytes(), opcodeByte(pickle::ShortBinBytes),
+                        opcodeByte(pickle::BinBytes), opcodeByte(pickle::BinBytes8));
             memoPut(value);
             return;
         case Value::Type::ByteArray: {
             m_sawByteArray = true;
-            char header[9] = {ByteArray8};
+            char header[9] = {opcodeByte(pickle::ByteArray8)};
             qToLittleEndian<quint64>(static_cast<quint64>(value.bytes().size()), header + 1);
             writeLarge(header, 9, value.bytes());
             memoPut(value);
@@ -299,10 +271,10 @@ private:
             saveSet(value);
             return;
         case Value::Type::FrozenSet:
-            writeByte(Mark);
+            writeByte(opcodeByte(pickle::Mark));
             for (const Value& item : value.items())
                 save(item);
-            writeByte(FrozenSet);
+            writeByte(opcodeByte(pickle::FrozenSet));
             memoPut(value);
             return;
         case Value::Type::Complex:
@@ -334,10 +306,11 @@ private:
         }
         const auto saveName = [this](const char* text) {
             const QByteArray bytes(text);
-            const char header[] = {ShortBinUnicode, static_cast<char>(bytes.size())};
+            const char header[] = {opcodeByte(pickle::ShortBinUnicode),
+                                   static_cast<char>(bytes.size())};
             write(header, 2);
             write(bytes.constData(), bytes.size());
-            writeByte(Memoize);
+            writeByte(opcodeByte(pickle::Memoize));
             return m_memoSize++;
         };
         opcodeBoundary();
@@ -347,8 +320,8 @@ private:
             m_builtinsIndex = saveName("builtins");
         opcodeBoundary();
         saveName(name);
-        writeByte(StackGlobal);
-        writeByte(Memoize);
+        writeByte(opcodeByte(pickle::StackGlobal));
+        writeByte(opcodeByte(pickle::Memoize));
         m_globals.insert(QByteArray(name), m_memoSize++);
     }
 
@@ -359,20 +332,20 @@ private:
         opcodeBoundary();
         for (const Value& arg : args)
             save(arg);
-        writeByte(static_cast<char>(Tuple1 + args.size() - 1));
-        writeByte(Memoize); // the argument tuple, a new object
+        writeByte(static_cast<char>(opcodeByte(pickle::Tuple1) + args.size() - 1));
+        writeByte(opcodeByte(pickle::Memoize)); // the argument tuple, a new object
         ++m_memoSize;
-        writeByte(Reduce);
+        writeByte(opcodeByte(pickle::Reduce));
         memoPut(value);
     }
 
     void writeGet(quint32 index)
     {
         if (index < 256) {
-            const char op[] = {BinGet, static_cast<char>(index)};
+            const char op[] = {opcodeByte(pickle::BinGet), static_cast<char>(index)};
             write(op, 2);
         } else {
-            char op[5] = {LongBinGet};
+            char op[5] = {opcodeByte(pickle::LongBinGet)};
             qToLittleEndian<quint32>(index, op + 1);
             write(op, 5);
         }
@@ -395,7 +368,7 @@ private:
             bytes[i] = i < 8 ? static_cast<unsigned char>(bits >> (8 * i)) : (v < 0 ? 0xff : 0);
         if (v < 0 && nbytes > 1 && bytes[nbytes - 1] == 0xff && (bytes[nbytes - 2] & 0x80) != 0)
             --nbytes;
-        char op[11] = {Long1, static_cast<char>(nbytes)};
+        char op[11] = {opcodeByte(pickle::Long1), static_cast<char>(nbytes)};
         for (int i = 0; i < nbytes; ++i)
             op[2 + i] = static_cast<char>(bytes[i]);
         write(op, 2 + nbytes);
@@ -426,18 +399,18 @@ private:
     {
         const QList<Value>& items = value.items();
         if (items.isEmpty()) {
-            writeByte(EmptyTuple);
+            writeByte(opcodeByte(pickle::EmptyTuple));
             return;
         }
         if (items.size() <= 3) {
             for (const Value& item : items)
                 save(item);
-            writeByte(static_cast<char>(Tuple1 + items.size() - 1));
+            writeByte(static_cast<char>(opcodeByte(pickle::Tuple1) + items.size() - 1));
         } else {
-            writeByte(Mark);
+            writeByte(opcodeByte(pickle::Mark));
             for (const Value& item : items)
                 save(item);
-            writeByte(Tuple);
+            writeByte(opcodeByte(pickle::Tuple));
         }
         memoPut(value);
     }
@@ -445,21 +418,21 @@ private:
     // save_list + batch_list_exact: one item goes with APPEND, more in MARK ... APPENDS batches.
     void saveList(const Value& value)
     {
-        writeByte(EmptyList);
+        writeByte(opcodeByte(pickle::EmptyList));
         memoPut(value);
         const QList<Value>& items = value.items();
         if (items.size() == 1) {
             save(items.first());
-            writeByte(Append);
+            writeByte(opcodeByte(pickle::Append));
             return;
         }
         qsizetype total = 0;
         while (total < items.size()) {
-            writeByte(Mark);
+            writeByte(opcodeByte(pickle::Mark));
             const qsizetype end = std::min(items.size(), total + BatchSize);
             for (; total < end; ++total)
                 save(items.at(total));
-            writeByte(Appends);
+            writeByte(opcodeByte(pickle::Appends));
         }
     }
 
@@ -467,7 +440,7 @@ private:
     // with an empty MARK SETITEMS batch.
     void saveDict(const Value& value)
     {
-        writeByte(EmptyDict);
+        writeByte(opcodeByte(pickle::EmptyDict));
         memoPut(value);
         const qsizetype pairs = value.size();
         if (pairs == 0)
@@ -475,25 +448,25 @@ private:
         if (pairs == 1) {
             save(value.dictKey(0));
             save(value.dictValue(0));
-            writeByte(SetItem);
+            writeByte(opcodeByte(pickle::SetItem));
             return;
         }
         qsizetype next = 0;
         qsizetype batch;
         do {
-            writeByte(Mark);
+            writeByte(opcodeByte(pickle::Mark));
             for (batch = 0; batch < BatchSize && next < pairs; ++batch, ++next) {
                 save(value.dictKey(next));
                 save(value.dictValue(next));
             }
-            writeByte(SetItems);
+            writeByte(opcodeByte(pickle::SetItems));
         } while (batch == BatchSize);
     }
 
     // save_set, with the same trailing empty batch as dicts.
     void saveSet(const Value& value)
     {
-        writeByte(EmptySet);
+        writeByte(opcodeByte(pickle::EmptySet));
         memoPut(value);
         const QList<Value>& items = value.items();
         if (items.isEmpty())
@@ -501,10 +474,10 @@ private:
         qsizetype next = 0;
         qsizetype batch;
         do {
-            writeByte(Mark);
+            writeByte(opcodeByte(pickle::Mark));
             for (batch = 0; batch < BatchSize && next < items.size(); ++batch, ++next)
                 save(items.at(next));
-            writeByte(AddItems);
+            writeByte(opcodeByte(pickle::AddItems));
         } while (batch == BatchSize);
     }
 
@@ -529,19 +502,19 @@ QByteArray encodePickle(const Value& value)
 
 namespace {
 
-// The pickle of a lone None, bool, 32-bit int or float, as the general writer (and CPython) has
-// it, written in one append without the frame and memo bookkeeping, which costs far more than
-// such a value (a stream of send(float) is mostly that). False for any other value.
+// The pickle of a lone opcodeByte(pickle::None), bool, 32-bit int or float, as the general writer
+// (and CPython) has it, written in one append without the frame and memo bookkeeping, which costs
+// far more than such a value (a stream of send(float) is mostly that). False for any other value.
 bool appendScalarPickle(QByteArray& out, const Value& value)
 {
     char body[10]; // the opcode, its argument, STOP
     qsizetype size = 0;
     switch (value.type()) {
     case Value::Type::None:
-        body[size++] = None;
+        body[size++] = opcodeByte(pickle::None);
         break;
     case Value::Type::Bool:
-        body[size++] = value.toBool() ? NewTrue : NewFalse;
+        body[size++] = value.toBool() ? opcodeByte(pickle::NewTrue) : opcodeByte(pickle::NewFalse);
         break;
     case Value::Type::Int:
         size = writeSmallInt(value.toInt(), body);
@@ -549,19 +522,19 @@ bool appendScalarPickle(QByteArray& out, const Value& value)
             return false;
         break;
     case Value::Type::Float:
-        body[size++] = BinFloat;
+        body[size++] = opcodeByte(pickle::BinFloat);
         qToBigEndian<quint64>(std::bit_cast<quint64>(value.toFloat()), body + size);
         size += 8;
         break;
     default:
         return false;
     }
-    body[size++] = Stop;
+    body[size++] = opcodeByte(pickle::Stop);
     // PROTO 4, then a FRAME header unless the frame is too short for one (as commitFrame()).
-    char pickle[2 + FrameHeaderSize + sizeof body] = {Proto, 4};
+    char pickle[2 + FrameHeaderSize + sizeof body] = {opcodeByte(pickle::Proto), 4};
     qsizetype length = 2;
     if (size >= FrameSizeMin) {
-        pickle[length] = Frame;
+        pickle[length] = opcodeByte(pickle::Frame);
         qToLittleEndian<quint64>(quint64(size), pickle + length + 1);
         length += FrameHeaderSize;
     }

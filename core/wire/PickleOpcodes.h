@@ -1,0 +1,83 @@
+#pragma once
+
+namespace pipescope::pickle {
+
+// The pickle opcodes, as CPython's Lib/pickle.py names them (STACK_GLOBAL is StackGlobal): one
+// table for the reader and the writer. PipeScope reads only a safe subset of them and never
+// imports or calls anything; the rest are here so that a refusal names what it refused.
+enum Opcode : unsigned char
+{
+    Mark = '(',
+    EmptyTuple = ')',
+    Stop = '.',
+    Pop = '0',
+    PopMark = '1',
+    Dup = '2',
+    BinBytes = 'B',
+    ShortBinBytes = 'C',
+    Float = 'F',
+    BinFloat = 'G',
+    Int = 'I',
+    BinInt = 'J',
+    BinInt1 = 'K',
+    Long = 'L',
+    BinInt2 = 'M',
+    None = 'N',
+    PersId = 'P',
+    BinPersId = 'Q',
+    Reduce = 'R',
+    String = 'S',
+    BinString = 'T',
+    ShortBinString = 'U',
+    Unicode = 'V',
+    BinUnicode = 'X',
+    EmptyList = ']',
+    Append = 'a',
+    Build = 'b',
+    Global = 'c',
+    Dict = 'd',
+    Appends = 'e',
+    Get = 'g',
+    BinGet = 'h',
+    Inst = 'i',
+    LongBinGet = 'j',
+    List = 'l',
+    Obj = 'o',
+    Put = 'p',
+    BinPut = 'q',
+    LongBinPut = 'r',
+    SetItem = 's',
+    Tuple = 't',
+    SetItems = 'u',
+    EmptyDict = '}',
+    Proto = 0x80,
+    NewObj = 0x81,
+    Ext1 = 0x82,
+    Ext2 = 0x83,
+    Ext4 = 0x84,
+    Tuple1 = 0x85,
+    Tuple2 = 0x86,
+    Tuple3 = 0x87,
+    NewTrue = 0x88,
+    NewFalse = 0x89,
+    Long1 = 0x8a,
+    Long4 = 0x8b,
+    ShortBinUnicode = 0x8c,
+    BinUnicode8 = 0x8d,
+    BinBytes8 = 0x8e,
+    EmptySet = 0x8f,
+    AddItems = 0x90,
+    FrozenSet = 0x91,
+    NewObjEx = 0x92,
+    StackGlobal = 0x93,
+    Memoize = 0x94,
+    Frame = 0x95,
+    ByteArray8 = 0x96,
+    NextBuffer = 0x97,
+    ReadOnlyBuffer = 0x98,
+};
+
+// "STACK_GLOBAL" for 0x93; null for a byte that is no opcode.
+const char* opcodeName(unsigned char op);
+
+} // namespace pipescope::pickle
