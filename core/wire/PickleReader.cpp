@@ -294,7 +294,7 @@ private:
         case pickle::Tuple1:
         case pickle::Tuple2:
         case pickle::Tuple3: {
-            const qsizetype n = m_op - pickle::Ext4;
+            const qsizetype n = m_op - pickle::Tuple1 + 1; // TUPLE1, TUPLE2, TUPLE3
             if (available() < n)
                 return underflow();
             const qint64 node = newTuple(m_stack.size() - n);
