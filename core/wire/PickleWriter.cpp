@@ -178,15 +178,7 @@ private:
         const auto it = m_memo.constFind(memoKey(value));
         if (it == m_memo.constEnd())
             return false;
-        const quint32 index = it.value();
-        if (index < 256) {
-            const char op[] = {opcodeByte(pickle::BinGet), static_cast<char>(index)};
-            write(op, 2);
-        } else {
-            char op[5] = {opcodeByte(pickle::LongBinGet)};
-            qToLittleEndian<quint32>(index, op + 1);
-            write(op, 5);
-        }
+        writeGet(it.value());
         return true;
     }
 
