@@ -12,8 +12,10 @@
 #include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
+#include "Theme.h"
 #include "TimeAxis.h"
 #include "TimeScale.h"
+#include "TimelineLayout.h"
 #include "TimelineView.h"
 #include "run/ScenarioCatalog.h"
 #include "trace/ChromeTraceWriter.h"
@@ -216,6 +218,28 @@ void TestUi::stopEndsALongRun()
     QVERIFY(waitForRun(window));
     QCOMPARE(window.stateLabel()->text(), QStringLiteral("Stopped"));
     QVERIFY(window.currentRunner()->stopped());
+    // Stopped, not crashed: its own state and colour, no problem reported, and the console says
+    // what happened.
+    const TraceStore* store = window.currentStore();
+    for (int p = 0; p < store->processCount(); ++p) {
+        QVERIFY(store->process(p).ended);
+        if (store->process(p).crashed) // not one that finished on its own before the stop
+            QCOMPARE(store->process(p).state, ProcessState::Stopped);
+    }
+    QVERIFY(window.currentRunner()->problems().isEmpty());
+    QVERIFY(window.console()->toPlainText().contains(QLatin1String("the run was stopped")));
+    const QImage image = render(*window.timeline());
+    const QRectF lane = window.timeline()->laneRect(0);
+    const Theme theme(window.timeline()->palette());
+    bool stoppedColour = false;
+    bool crashedColour = false;
+    for (int x = TimelineLayout::kLabelWidth; x < image.width(); ++x) {
+        const QColor c = image.pixelColor(x, int(lane.top() + TimelineLayout::kBarTop + 2));
+        stoppedColour |= near(c, theme.state(ProcessState::Stopped));
+        crashedColour |= near(c, theme.state(ProcessState::Crashed));
+    }
+    QVERIFY(stoppedColour);
+    QVERIFY(!crashedColour);
 }
 
 void TestUi::modelPassesTheTester()

@@ -32,10 +32,12 @@ void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int
                      p.name);
     painter.setFont(context.font);
     QString sub = p.pid ? tr("pid %1").arg(p.pid) : QString();
-    if (p.ended)
+    if (p.ended && p.stopped)
+        sub += tr(" · stopped");
+    else if (p.ended)
         sub += p.crashed ? tr(" · %1").arg(signalName(p.signal)) : tr(" · exit %1").arg(p.exitCode);
-    painter.setPen(p.crashed || p.exitCode != 0 ? context.theme.state(ProcessState::Crashed)
-                                                : context.theme.dimText());
+    const bool failed = !p.stopped && (p.crashed || p.exitCode != 0);
+    painter.setPen(failed ? context.theme.state(ProcessState::Crashed) : context.theme.dimText());
     painter.drawText(QRectF(6, lane.top() + 22, width, 18), Qt::AlignLeft | Qt::AlignVCenter, sub);
 }
 
@@ -66,8 +68,13 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             ++i;
             continue; // nothing to show after a clean exit
         }
+        // A crash is marked to the edge (the process is dead from there on); a stop ends where
+        // the run's data ends, as the run itself did.
+        const bool ending = state == ProcessState::Crashed || state == ProcessState::Stopped;
         if (state == ProcessState::Crashed)
             x1 = s.left + s.width;
+        else if (state == ProcessState::Stopped)
+            x1 = std::clamp(s.toX(std::max(layout.dataEnd(), from)), x0 + 1, s.left + s.width);
         if (x1 - x0 < 1) {
             // Several changes within one pixel: one pixel in the state it starts with, then go
             // on from the next pixel with the state in effect there.
@@ -79,12 +86,13 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             continue;
         }
         painter.fillRect(QRectF(x0, bar.top(), x1 - x0, bar.height()), context.theme.state(state));
-        if (state == ProcessState::Crashed) {
+        if (ending) {
             painter.setPen(context.theme.onState());
+            const QString why = state == ProcessState::Stopped ? tr("stopped")
+                                : p.signal ? tr("crashed: %1").arg(signalName(p.signal))
+                                           : tr("exited with code %1").arg(p.exitCode);
             painter.drawText(QRectF(x0 + 4, bar.top(), std::max(0.0, x1 - x0 - 8), bar.height()),
-                             Qt::AlignLeft | Qt::AlignVCenter,
-                             p.signal ? tr("crashed: %1").arg(signalName(p.signal))
-                                      : tr("exited with code %1").arg(p.exitCode));
+                             Qt::AlignLeft | Qt::AlignVCenter, why);
         }
         ++i;
     }

@@ -232,16 +232,21 @@ void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatu
     drainOutput(child, Stream::Stderr, UnendedLine::Take);
 
     const TraceStore::Process& process = m_store.process(child.index);
-    const QString ending = crashed ? QStringLiteral("was killed by %1").arg(signalName(exitCode))
-                                   : QStringLiteral("exited with code %1").arg(exitCode);
+    const bool stopped = m_stopRequested && crashed;
+    const QString ending = stopped   ? QStringLiteral("was stopped (%1)").arg(signalName(exitCode))
+                           : crashed ? QStringLiteral("was killed by %1").arg(signalName(exitCode))
+                                     : QStringLiteral("exited with code %1").arg(exitCode);
     appendRunnerEvent(child.index, EventKind::Exit, crashed ? 1 : 0, exitCode, ending);
-    if (crashed || exitCode != 0) {
+    if (stopped) {
+        // Ended by the stop it was asked to make: stopped, not crashed.
+        appendRunnerEvent(child.index, EventKind::State, quint8(ProcessState::Stopped), exitCode,
+                          {});
+        closeEndsOf(child.index);
+    } else if (crashed || exitCode != 0) {
         appendRunnerEvent(child.index, EventKind::State, quint8(ProcessState::Crashed), exitCode,
                           {});
-        if (!(m_stopRequested && crashed)) {
-            report(QStringLiteral("%1 (pid %2) %3").arg(process.name).arg(process.pid).arg(ending),
-                   child.index);
-        }
+        report(QStringLiteral("%1 (pid %2) %3").arg(process.name).arg(process.pid).arg(ending),
+               child.index);
         // Its peers must see EOF, as they would in CPython once every copy is closed.
         closeEndsOf(child.index);
     } else if (process.state != ProcessState::Exited) {
@@ -283,6 +288,10 @@ void ScenarioRunner::stop()
         return;
     m_state = State::Stopping;
     m_stopRequested = true;
+    appendRunnerEvent(TraceStore::kRunner, EventKind::Stdout, 0, 0,
+                      QStringLiteral("the run was stopped: its processes are asked to end "
+                                     "(SIGTERM), and killed if still there after %1 s")
+                          .arg(double(m_stopGraceMs) / 1000));
     for (const auto& child : m_children) {
         if (!child->exited)
             child->process.terminate();

@@ -18,7 +18,7 @@ QLatin1String processStateName(ProcessState state)
 {
     static constexpr std::array<const char*, kProcessStateCount> names = {
         "running", "sleeping", "blocked in recv", "blocked in send",
-        "polling", "exited",   "crashed"};
+        "polling", "exited",   "crashed",         "stopped"};
     return QLatin1String(names.at(static_cast<size_t>(state)));
 }
 

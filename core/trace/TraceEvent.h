@@ -32,8 +32,9 @@ enum class ProcessState : quint8
     Polling,
     Exited,
     Crashed,
+    Stopped, // ended by the user's stop (or an interrupted run), not by a fault of its own
 };
-constexpr int kProcessStateCount = 7;
+constexpr int kProcessStateCount = 8;
 
 QLatin1String eventKindName(EventKind kind);
 QLatin1String processStateName(ProcessState state);

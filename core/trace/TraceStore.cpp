@@ -190,6 +190,7 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         owner.events.push_back(static_cast<quint32>(event));
         if (record.kind == EventKind::State) {
             owner.state = static_cast<ProcessState>(record.detail);
+            owner.stopped = owner.state == ProcessState::Stopped;
             owner.stateChannel = record.channel;
             owner.stateEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Poll) {

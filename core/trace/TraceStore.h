@@ -46,6 +46,7 @@ public:
         quint16 stateChannel = kNoChannel; // what the latest state waits on
         bool ended = false;                // it has an Exit event
         bool crashed = false;              // ended by a signal, or stopped
+        bool stopped = false;              // ended by the user's stop (its latest state is Stopped)
         int exitCode = 0;                  // when ended normally
         int signal = 0;                    // when crashed
         EventList events;                  // its events, in time order
