@@ -82,6 +82,7 @@ private Q_SLOTS:
     void timeScale_data();
     void timeScale();
     void zoomKeepsTheAnchor();
+    void fitShowsTheActivity();
     void tickSteps_data();
     void tickSteps();
     void runFillsTheTableAndTheTimeline();
@@ -147,6 +148,37 @@ void TestUi::zoomKeepsTheAnchor()
     QCOMPARE(TimeScale::zoomed(0, 1000, 500, 0.0001, 100).second -
                  TimeScale::zoomed(0, 1000, 500, 0.0001, 100).first,
              100); // never narrower than the minimum
+}
+
+void TestUi::fitShowsTheActivity()
+{
+    // 0.1 ms of activity after 50 ms of start-up: the view is the activity, with a margin.
+    TimeAxis axis;
+    axis.setDataStart(50'000'000);
+    axis.setDataEnd(50'100'000);
+    axis.fit();
+    QVERIFY(axis.start() >= 49'990'000 && axis.start() <= 50'000'000);
+    QVERIFY(axis.end() >= 50'100'000 && axis.end() <= 50'120'000);
+    // Never before 0.
+    axis.setDataStart(100);
+    axis.setDataEnd(1'000'000);
+    axis.fit();
+    QCOMPARE(axis.start(), 0);
+
+    // A real run: its first event comes after the children started, and Fit starts there.
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("bytes"), 0, 0)));
+    QVERIFY(waitForRun(window));
+    const TraceStore* store = window.currentStore();
+    const qint64 first = store->firstTime();
+    QVERIFY(first > 0);
+    window.axis()->fit();
+    const qint64 activity = window.axis()->dataEnd() - first;
+    QVERIFY2(window.axis()->start() >= first - activity / 10 && window.axis()->start() <= first,
+             qPrintable(QStringLiteral("view from %1, activity from %2")
+                            .arg(window.axis()->start())
+                            .arg(first)));
 }
 
 void TestUi::tickSteps_data()

@@ -314,7 +314,8 @@ void MainWindow::showRun(const Run* run)
         m_centre->setSizes({timelineHeight, total - timelineHeight});
     }
     if (!run->live()) {
-        m_axis->setDataEnd(run->elapsedNs());
+        m_axis->setDataStart(run->store().firstTime());
+        m_axis->setDataEnd(run->dataEndNs());
         m_axis->setFollowLive(false);
         m_axis->fit();
     }
@@ -327,7 +328,8 @@ void MainWindow::showProgress()
         return;
     const TraceStore& store = run->store();
     const qint64 elapsed = run->elapsedNs();
-    m_axis->setDataEnd(elapsed);
+    m_axis->setDataStart(store.firstTime());
+    m_axis->setDataEnd(run->dataEndNs());
     m_timeline->setNow(elapsed, run->live());
     m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
     m_eventsLabel->setText(tr("%1 events").arg(store.eventCount()));

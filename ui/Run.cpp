@@ -65,6 +65,11 @@ bool Run::live() const
     return m_runner && m_runner->state() != ScenarioRunner::State::Finished;
 }
 
+qint64 Run::dataEndNs() const
+{
+    return live() ? elapsedNs() : std::max(store().activityEnd(), store().firstTime());
+}
+
 qint64 Run::elapsedNs() const
 {
     return m_runner ? m_runner->elapsedNs() : m_loadedEndNs;

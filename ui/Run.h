@@ -32,6 +32,9 @@ public:
     bool live() const;
     // From the start to the end (or until now while live).
     qint64 elapsedNs() const;
+    // Where the views' data ends: now while the run is live; once it has ended, where what its
+    // processes did ends (not the runner's tear-down after it).
+    qint64 dataEndNs() const;
     const QString& title() const { return m_title; }
     // The history's line: the title, and once a scenario has ended, how and after how long.
     QString historyText() const;

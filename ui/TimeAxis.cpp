@@ -37,10 +37,11 @@ void TimeAxis::pan(qint64 delta)
 
 void TimeAxis::fit()
 {
-    // A margin on the right, for what is drawn after the last event (an undelivered message and
-    // its label).
-    const qint64 end = std::max<qint64>(m_dataEnd, kMinimumSpan);
-    setRange(0, end + end / 7);
+    // A small margin on the left, a larger one on the right for what is drawn after the last
+    // event (an undelivered message and its label).
+    const qint64 start = std::min(m_dataStart, m_dataEnd);
+    const qint64 span = std::max<qint64>(m_dataEnd - start, kMinimumSpan);
+    setRange(std::max<qint64>(start - span / 20, 0), start + span + span / 7);
 }
 
 void TimeAxis::setDataEnd(qint64 t)

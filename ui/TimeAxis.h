@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <algorithm>
 
 namespace pipescope {
 
@@ -20,6 +21,7 @@ public:
     qint64 start() const { return m_start; }
     qint64 end() const { return m_end; }
     qint64 span() const { return m_end - m_start; }
+    qint64 dataStart() const { return m_dataStart; }
     qint64 dataEnd() const { return m_dataEnd; }
 
     void setRange(qint64 start, qint64 end);
@@ -27,8 +29,11 @@ public:
     void zoom(double factor, qint64 anchor);
     // A user's pan: moves the window and turns following off.
     void pan(qint64 delta);
-    // Shows the whole run.
+    // Shows what the run did, from its first event to its end, with a small margin (not the
+    // runner's start-up before the first event).
     void fit();
+    // The first recorded time: where the activity starts.
+    void setDataStart(qint64 t) { m_dataStart = std::max<qint64>(t, 0); }
     // The newest recorded time; while following, the window slides to keep it in view.
     void setDataEnd(qint64 t);
 
@@ -47,6 +52,7 @@ Q_SIGNALS:
 private:
     qint64 m_start = 0;
     qint64 m_end = 1'000'000'000;
+    qint64 m_dataStart = 0;
     qint64 m_dataEnd = 0;
     bool m_followLive = true;
     int m_selectedMessage = -1;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 namespace pipescope {
 
@@ -99,6 +100,39 @@ qint64 TraceStore::seq(qsizetype event) const
         return m_messages[size_t(message)].seq;
     const qint32 ref = m_ref[size_t(event)];
     return ref >= 0 ? m_extras[size_t(ref)].seq : -1;
+}
+
+qint64 TraceStore::firstTime() const
+{
+    std::optional<qint64> first;
+    const auto take = [&](const EventList& events) {
+        if (!events.empty())
+            first = std::min(first.value_or(time(events[0])), time(events[0]));
+    };
+    take(m_runnerEvents);
+    for (const Process& process : m_processes)
+        take(process.events);
+    return first.value_or(0);
+}
+
+qint64 TraceStore::activityEnd() const
+{
+    qint64 last = 0;
+    const auto take = [&](const EventList& events) {
+        if (!events.empty())
+            last = std::max(last, time(events.back()));
+    };
+    for (const Process& process : m_processes) {
+        take(process.stateEvents);
+        take(process.pollEvents);
+    }
+    for (const Channel& channel : m_channels) {
+        if (!channel.sendTimes.empty())
+            last = std::max(last, channel.sendTimes.back()); // relative already
+        if (!channel.recvTimes.empty())
+            last = std::max(last, channel.recvTimes.back());
+    }
+    return last;
 }
 
 qint64 TraceStore::messageBytes(qsizetype event) const

@@ -146,6 +146,11 @@ public:
     // The first bytes of a message's payload (up to kMaxPayloadHead): the same for its send and
     // its recv.
     QByteArrayView payloadHead(qsizetype event) const;
+    // The time of the earliest event of any process (the runner's included); 0 with none.
+    qint64 firstTime() const;
+    // The time of the latest state change, poll or message of any process: where what the
+    // processes did ends (lines and exits the runner notes later do not count); 0 with none.
+    qint64 activityEnd() const;
     // The events of every process, runner included, by time (ties in arrival order).
     std::vector<quint32> eventsByTime() const;
     const EventList& runnerEvents() const { return m_runnerEvents; }
