@@ -30,11 +30,14 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <csignal>
 
 using namespace pipescope;
@@ -87,6 +90,7 @@ private Q_SLOTS:
     void tickSteps();
     void runFillsTheTableAndTheTimeline();
     void stopEndsALongRun();
+    void controlsFollowTheRun();
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
@@ -272,6 +276,61 @@ void TestUi::stopEndsALongRun()
     }
     QVERIFY(stoppedColour);
     QVERIFY(!crashedColour);
+}
+
+void TestUi::controlsFollowTheRun()
+{
+    MainWindow window;
+    window.show();
+    const auto action = [&](const QString& text) -> QAction* {
+        for (QAction* candidate : window.actions()) {
+            if (candidate->text() == text)
+                return candidate;
+        }
+        return nullptr;
+    };
+    QAction* run = action(QStringLiteral("Run"));
+    QAction* stop = action(QStringLiteral("Stop"));
+    QAction* exportEvents = nullptr;
+    for (QAction* candidate : window.actions()) {
+        if (candidate->text().contains(QLatin1String("events"), Qt::CaseInsensitive) &&
+            candidate->shortcut() == QKeySequence(QStringLiteral("Ctrl+Shift+E")))
+            exportEvents = candidate;
+    }
+    QVERIFY(run && stop && exportEvents);
+    // Before any run: nothing to stop, nothing to export.
+    QVERIFY(run->isEnabled());
+    QVERIFY(!stop->isEnabled());
+    QVERIFY(!exportEvents->isEnabled());
+
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 1, 1, {{"count", 1000}})));
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentStore()->eventCount() > 3, 60000);
+    QVERIFY(!run->isEnabled());
+    QVERIFY(stop->isEnabled());
+    QVERIFY(exportEvents->isEnabled());
+    // A second run does not start while one goes on.
+    QVERIFY(!window.startRun(request(QStringLiteral("pingpong"), 1, 0)));
+    QCOMPARE(window.runCount(), 1);
+
+    // Closing mid-run asks; "No" keeps the window and the run.
+    QTimer::singleShot(0, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box)
+            box->button(QMessageBox::No)->click();
+    });
+    QVERIFY(!window.close());
+    QVERIFY(window.currentRunner()->state() == ScenarioRunner::State::Running);
+    // "Yes" stops it and closes.
+    QTimer::singleShot(0, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box)
+            box->button(QMessageBox::Yes)->click();
+    });
+    QVERIFY(window.close());
+    QVERIFY(waitForRun(window));
+    QVERIFY(window.currentRunner()->stopped());
+    QVERIFY(run->isEnabled());
+    QVERIFY(!stop->isEnabled());
 }
 
 void TestUi::modelPassesTheTester()

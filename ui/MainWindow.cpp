@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QScrollArea>
 #include <QSettings>
@@ -71,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_details->watch(*m_current);
     m_statistics->watch(*m_current);
     // After the current run's last refresh: whoever waits for the end sees everything drawn.
+    connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::updateRunControls);
     connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::runFinished);
 
     connect(m_gallery, &ScenarioGallery::runRequested, this, &MainWindow::startRunFromGallery);
@@ -161,12 +163,13 @@ void MainWindow::buildActions()
     QAction* find = make(tr("Find"), QKeySequence::Find, tr("Filter the messages table"));
     QAction* open = make(tr("Open events…"), QKeySequence::Open,
                          tr("Open a saved events file (JSON Lines) to look at a run again"));
-    QList<QAction*> exportActions;
     for (const RunExport& kind : m_exports) {
         QAction* action = make(kind.kind, kind.shortcut, kind.tip);
         connect(action, &QAction::triggered, this, [this, &kind] { exportTo(kind); });
-        exportActions.append(action);
+        action->setEnabled(false); // nothing to export before a run
+        m_exportActions.append(action);
     }
+    m_stopAction->setEnabled(false); // nothing to stop before a run
     QAction* quit = make(tr("Quit"), QKeySequence::Quit, tr("Quit PipeScope"));
 
     connect(m_runAction, &QAction::triggered, this, &MainWindow::startRunFromGallery);
@@ -206,7 +209,7 @@ void MainWindow::buildActions()
     toolbar->addAction(m_bytesAction);
     toolbar->addSeparator();
     auto* exportMenu = new QMenu(tr("Export"), this);
-    exportMenu->addActions(exportActions);
+    exportMenu->addActions(m_exportActions);
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export"));
     exportButton->setToolTip(
@@ -259,6 +262,10 @@ bool MainWindow::startRunFromGallery()
 
 bool MainWindow::startRun(const RunRequest& request)
 {
+    if (m_history->anyLive()) {
+        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before starting another"));
+        return false;
+    }
     auto settings = ScenarioCatalog::resolve(request);
     if (!settings) {
         m_stateLabel->setText(tr("Cannot run: %1").arg(settings.error().message()));
@@ -304,6 +311,9 @@ void MainWindow::showRun(const Run* run)
 {
     m_axis->setSelectedMessage(-1);
     m_timeline->setStore(run ? &run->store() : nullptr, run && run->live());
+    for (QAction* action : std::as_const(m_exportActions))
+        action->setEnabled(run != nullptr);
+    updateRunControls();
     if (!run)
         return;
     m_gallery->showHistoryRow(m_history->rowOf(run));
@@ -343,7 +353,14 @@ void MainWindow::showProgress()
     m_stateLabel->setText(run->stateText());
     m_stateLabel->setStyleSheet(
         color.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(color));
-    m_stopAction->setEnabled(run->live());
+    updateRunControls();
+}
+
+void MainWindow::updateRunControls()
+{
+    // One run at a time: Run waits for the one going on, Stop is there only while it goes on.
+    m_stopAction->setEnabled(m_history->anyLive());
+    m_runAction->setEnabled(!m_history->anyLive());
 }
 
 void MainWindow::selectMessage(int message, bool fromTable)
@@ -407,6 +424,13 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     m_gallery->saveSettings();
+    if (m_history->anyLive() &&
+        QMessageBox::question(
+            this, tr("Quit PipeScope"), tr("A run is still going on. Stop it and quit?"),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
     stopRun();
     event->accept();
 }

@@ -79,6 +79,7 @@ private:
     Run* addRun(std::unique_ptr<Run> run);
     void showRun(const Run* run);
     void showProgress();
+    void updateRunControls();
     void selectMessage(int message, bool fromTable);
     void exportTo(const RunExport& kind);
 
@@ -103,6 +104,7 @@ private:
     QAction* m_followAction = nullptr;
     QAction* m_bytesAction = nullptr;
     std::vector<RunExport> m_exports;
+    QList<QAction*> m_exportActions; // enabled while a run is shown
 
     bool m_selecting = false;
 };

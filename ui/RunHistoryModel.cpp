@@ -2,6 +2,8 @@
 
 #include "Run.h"
 
+#include <algorithm>
+
 namespace pipescope {
 
 RunHistoryModel::RunHistoryModel(QObject* parent)
@@ -39,6 +41,12 @@ int RunHistoryModel::rowOf(const Run* run) const
             return int(m_runs.size() - 1 - i);
     }
     return -1;
+}
+
+bool RunHistoryModel::anyLive() const
+{
+    return std::any_of(m_runs.begin(), m_runs.end(),
+                       [](const std::unique_ptr<Run>& run) { return run->live(); });
 }
 
 void RunHistoryModel::stopAll()

@@ -27,6 +27,8 @@ public:
     int nextNumber() const { return m_added + 1; }
     // Asks every live run to end.
     void stopAll();
+    // Whether a run is going on.
+    bool anyLive() const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
