@@ -7,6 +7,7 @@
 #include "DetailsPane.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
+#include "Quantity.h"
 #include "Run.h"
 #include "RunExports.h"
 #include "RunHistoryModel.h"
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void timeScale_data();
     void timeScale();
     void zoomKeepsTheAnchor();
+    void quantitiesReadLikeWords();
     void fitShowsTheActivity();
     void tickSteps_data();
     void tickSteps();
@@ -152,6 +154,22 @@ void TestUi::zoomKeepsTheAnchor()
     QCOMPARE(TimeScale::zoomed(0, 1000, 500, 0.0001, 100).second -
                  TimeScale::zoomed(0, 1000, 500, 0.0001, 100).first,
              100); // never narrower than the minimum
+}
+
+void TestUi::quantitiesReadLikeWords()
+{
+    QCOMPARE(Quantity::count(1234567), QStringLiteral("1,234,567"));
+    QCOMPARE(Quantity::count(-1200), QStringLiteral("-1,200"));
+    QCOMPARE(Quantity::count(1, QStringLiteral("message"), QStringLiteral("messages")),
+             QStringLiteral("1 message"));
+    QCOMPARE(Quantity::count(0, QStringLiteral("message"), QStringLiteral("messages")),
+             QStringLiteral("0 messages"));
+    QCOMPARE(Quantity::bytes(1), QStringLiteral("1 byte"));
+    QCOMPARE(Quantity::bytes(1023), QStringLiteral("1,023 bytes"));
+    QCOMPARE(Quantity::bytes(1536), QStringLiteral("1.5 KiB"));
+    QCOMPARE(Quantity::bytes(qint64(5) << 20), QStringLiteral("5.0 MiB"));
+    QCOMPARE(Quantity::bytes(qint64(3) << 40), QStringLiteral("3.0 TiB"));
+    QCOMPARE(Quantity::rate(1234.56, QStringLiteral("msg")), QStringLiteral("1,234.6 msg/s"));
 }
 
 void TestUi::fitShowsTheActivity()

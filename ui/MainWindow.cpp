@@ -5,6 +5,7 @@
 #include "DetailsPane.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
+#include "Quantity.h"
 #include "Run.h"
 #include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
@@ -342,13 +343,14 @@ void MainWindow::showProgress()
     m_axis->setDataEnd(run->dataEndNs());
     m_timeline->setNow(elapsed, run->live());
     m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
-    m_eventsLabel->setText(tr("%1 events").arg(store.eventCount()));
+    m_eventsLabel->setText(Quantity::count(store.eventCount(), tr("event"), tr("events")));
     const double seconds = std::max(1e-9, double(elapsed) / 1e9);
-    m_rateLabel->setText(tr("%1 messages · %2 %3 · %4 msg/s")
-                             .arg(store.messages().size())
-                             .arg(store.messages().size() - size_t(store.deliveredCount()))
-                             .arg(run->live() ? tr("in flight") : tr("undelivered"))
-                             .arg(double(store.messages().size()) / seconds, 0, 'f', 1));
+    const auto messages = qint64(store.messages().size());
+    m_rateLabel->setText(tr("%1 · %2 %3 · %4")
+                             .arg(Quantity::count(messages, tr("message"), tr("messages")),
+                                  Quantity::count(messages - store.deliveredCount()),
+                                  run->live() ? tr("in flight") : tr("undelivered"),
+                                  Quantity::rate(double(messages) / seconds, tr("msg"))));
     const QString color = run->stateColor();
     m_stateLabel->setText(run->stateText());
     m_stateLabel->setStyleSheet(

@@ -3,6 +3,7 @@
 #include "ChannelDepthModel.h"
 #include "CurrentRun.h"
 #include "LatencyHistogram.h"
+#include "Quantity.h"
 #include "Run.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
@@ -87,15 +88,16 @@ void StatisticsPane::refresh(qint64 durationNs)
         html +=
             QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>").arg(name, value);
     };
-    row(tr("messages"), QString::number(s.messages));
-    row(tr("undelivered"), QString::number(s.undelivered));
-    row(tr("rate"), tr("%1 msg/s").arg(s.messagesPerSecond, 0, 'f', 1));
-    row(tr("bytes sent"), QString::number(s.bytesSent));
+    row(tr("messages"), Quantity::count(s.messages));
+    row(tr("undelivered"), Quantity::count(s.undelivered));
+    row(tr("rate"), Quantity::rate(s.messagesPerSecond, tr("msg")));
+    row(tr("sent"), Quantity::bytes(s.bytesSent));
     row(tr("latency p50"), TimeScale::formatDuration(s.latencyP50Ns));
     row(tr("latency p90"), TimeScale::formatDuration(s.latencyP90Ns));
     row(tr("latency p99"), TimeScale::formatDuration(s.latencyP99Ns));
     row(tr("latency max"), TimeScale::formatDuration(s.latencyMaxNs));
-    row(tr("polls True / False"), QStringLiteral("%1 / %2").arg(s.pollsTrue).arg(s.pollsFalse));
+    row(tr("polls True / False"),
+        QStringLiteral("%1 / %2").arg(Quantity::count(s.pollsTrue), Quantity::count(s.pollsFalse)));
     row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
     html += QStringLiteral("</table>");
     m_summary->setText(html);

@@ -49,7 +49,10 @@ int floodSenderRole(RoleContext& context)
     }
     if (Status sent = connection.sendBytes(QByteArray()); !sent)
         return context.fail(sent.error());
-    context.print(QStringLiteral("Sender: Done, %1 messages of %2 bytes").arg(count).arg(size));
+    context.print(QStringLiteral("Sender: Done, %1 messages of %2 bytes, then an empty one that "
+                                 "tells the receiver to stop")
+                      .arg(count)
+                      .arg(size));
     return context.finish();
 }
 

@@ -108,7 +108,8 @@ QList<Scenario> makeCatalog()
     flood.title = QStringLiteral("Flood");
     flood.description =
         QStringLiteral("A fast sender and a slow receiver: the queue grows until the kernel's "
-                       "buffer is full and the sender blocks");
+                       "buffer is full and the sender blocks; COUNT messages, then an empty one "
+                       "that tells the receiver to stop (so COUNT+1 in the table)");
     flood.seeds = QStringLiteral("no randomness");
     flood.random = false;
     flood.parameters = {
