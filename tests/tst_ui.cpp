@@ -7,6 +7,7 @@
 #include "DetailsPane.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
+#include "MessagesPane.h"
 #include "Quantity.h"
 #include "Run.h"
 #include "RunExports.h"
@@ -30,6 +31,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
@@ -93,6 +95,7 @@ private Q_SLOTS:
     void runFillsTheTableAndTheTimeline();
     void stopEndsALongRun();
     void controlsFollowTheRun();
+    void theFilterCountsItsMatchesAndEscClearsIt();
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
@@ -349,6 +352,25 @@ void TestUi::controlsFollowTheRun()
     QVERIFY(window.currentRunner()->stopped());
     QVERIFY(run->isEnabled());
     QVERIFY(!stop->isEnabled());
+}
+
+void TestUi::theFilterCountsItsMatchesAndEscClearsIt()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    QVERIFY(waitForRun(window));
+    MessagesPane* pane = window.messagesPane();
+    QCOMPARE(pane->matchText(), QString());
+    pane->focusFilter();
+    QTest::keyClicks(pane->filterEdit(), QStringLiteral("None"));
+    QCOMPARE(pane->table()->model()->rowCount(), 1);
+    QCOMPARE(pane->matchText(), QStringLiteral("1 of 11 messages"));
+    QTest::keyClick(pane->filterEdit(), Qt::Key_Escape);
+    QCOMPARE(pane->filterEdit()->text(), QString());
+    QCOMPARE(pane->table()->model()->rowCount(), 11);
+    QCOMPARE(pane->matchText(), QString());
 }
 
 void TestUi::modelPassesTheTester()

@@ -56,6 +56,7 @@ public:
     TimelineView* timeline() const { return m_timeline; }
     MessageTableModel* messageModel() const;
     QTableView* messageTable() const;
+    MessagesPane* messagesPane() const { return m_messagesPane; }
     DetailsPane* details() const { return m_details; }
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }

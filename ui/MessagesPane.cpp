@@ -1,8 +1,12 @@
 #include "MessagesPane.h"
 
 #include "MessageTableModel.h"
+#include "Quantity.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -16,6 +20,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     , m_filter(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
     , m_filterEdit(new QLineEdit(this))
+    , m_matches(new QLabel(this))
 {
     m_messages->watch(current);
     m_filter->setSourceModel(m_messages);
@@ -36,9 +41,15 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));
     m_filterEdit->setClearButtonEnabled(true);
 
+    m_filterEdit->installEventFilter(this);
+    m_matches->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(m_matches);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
-    layout->addWidget(m_filterEdit);
+    layout->addLayout(filterRow);
     layout->addWidget(m_table);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -48,6 +59,38 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
             });
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filterEdit, &QLineEdit::textChanged, this, &MessagesPane::updateMatches);
+    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_filter, signal, this, &MessagesPane::updateMatches);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
+}
+
+QString MessagesPane::matchText() const
+{
+    if (m_filterEdit->text().isEmpty())
+        return {};
+    return tr("%1 of %2")
+        .arg(Quantity::count(m_filter->rowCount()),
+             Quantity::count(m_messages->rowCount(), tr("message"), tr("messages")));
+}
+
+void MessagesPane::updateMatches()
+{
+    m_matches->setText(matchText());
+}
+
+bool MessagesPane::eventFilter(QObject* watched, QEvent* event)
+{
+    // Esc in a filter with text clears it, before the window's Esc (Stop) can take it.
+    if (watched == m_filterEdit && !m_filterEdit->text().isEmpty() &&
+        (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress) &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+        event->accept();
+        if (event->type() == QEvent::KeyPress)
+            m_filterEdit->clear();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void MessagesPane::showMessage(int message)

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
@@ -12,7 +13,8 @@ class CurrentRun;
 class MessageTableModel;
 
 // The messages tab: the messages of the current run in a sortable table, over a filter line that
-// keeps the rows containing its text. The model follows the current run by itself.
+// keeps the rows containing its text and says how many match ("12 of 2,001"); Esc in it clears
+// it. The model follows the current run by itself.
 class MessagesPane : public QWidget
 {
     Q_OBJECT
@@ -24,6 +26,12 @@ public:
     // Selects and scrolls to message `message` of the store, if the filter shows it (-1: none).
     void showMessage(int message);
     void focusFilter();
+    QLineEdit* filterEdit() const { return m_filterEdit; }
+    // "12 of 2,001 messages" while a filter is set, empty otherwise.
+    QString matchText() const;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
     // The person selected the row of message `message` of the store.
@@ -34,6 +42,9 @@ private:
     QSortFilterProxyModel* m_filter;
     QTableView* m_table;
     QLineEdit* m_filterEdit;
+    QLabel* m_matches;
+
+    void updateMatches();
 };
 
 } // namespace pipescope
