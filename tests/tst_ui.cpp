@@ -35,6 +35,7 @@
 #include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void stopEndsALongRun();
     void controlsFollowTheRun();
     void theFilterCountsItsMatchesAndEscClearsIt();
+    void statisticsAgreeWithTheStatusBar();
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void exportsParseBack();
@@ -371,6 +373,34 @@ void TestUi::theFilterCountsItsMatchesAndEscClearsIt()
     QCOMPARE(pane->filterEdit()->text(), QString());
     QCOMPARE(pane->table()->model()->rowCount(), 11);
     QCOMPARE(pane->matchText(), QString());
+}
+
+void TestUi::statisticsAgreeWithTheStatusBar()
+{
+    MainWindow window;
+    window.show();
+    // A slow receiver: messages wait in the pipe while the run goes on.
+    QVERIFY(window.startRun(request(QStringLiteral("flood"), 0, 1,
+                                    {{"count", 100000}, {"size", 64}, {"delay", 0.01}})));
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentStore()->messages().size() > 200, 60000);
+    // At one refresh, the pane and the status bar read the same store.
+    QSignalSpy refreshed(window.currentRun(), &CurrentRun::refreshed);
+    QVERIFY(refreshed.wait(5000));
+    const QString status = window.rateLabel()->text();
+    const QString summary = window.statistics()->summaryText();
+    const QRegularExpression count(QStringLiteral("^([0-9,]+) messages · ([0-9,]+) in flight"));
+    const QRegularExpressionMatch match = count.match(status);
+    QVERIFY2(match.hasMatch(), qPrintable(status));
+    QVERIFY2(summary.contains(
+                 QStringLiteral("messages</td><td align=right><b>%1</b>").arg(match.captured(1))),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(
+                 QStringLiteral("in flight</td><td align=right><b>%1</b>").arg(match.captured(2))),
+             qPrintable(summary));
+    QVERIFY(!summary.contains(QLatin1String("undelivered")));
+    window.stopRun();
+    QVERIFY(waitForRun(window));
+    QVERIFY(window.statistics()->summaryText().contains(QLatin1String("undelivered")));
 }
 
 void TestUi::modelPassesTheTester()

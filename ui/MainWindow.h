@@ -61,6 +61,7 @@ public:
     StatisticsPane* statistics() const { return m_statistics; }
     ConsoleView* console() const { return m_console; }
     QLabel* stateLabel() const { return m_stateLabel; }
+    QLabel* rateLabel() const { return m_rateLabel; }
     const std::vector<RunExport>& exports() const { return m_exports; }
     // The run on show (null when none, or when it was loaded from a file) and its store.
     const ScenarioRunner* currentRunner() const;

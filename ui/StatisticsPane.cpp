@@ -59,9 +59,12 @@ void StatisticsPane::watch(const CurrentRun& current)
         if (!run)
             return;
         const qint64 now = run->elapsedNs();
+        m_live = run->live();
         if (!run->live() || now - m_refreshedAtNs >= kLiveIntervalNs) {
-            refresh(now);
+            refresh(now, run->live());
             m_refreshedAtNs = now;
+        } else {
+            showSummary(); // the counts, as the table and the status bar have them
         }
     });
 }
@@ -73,8 +76,9 @@ void StatisticsPane::setStore(const TraceStore* store)
     refresh(0);
 }
 
-void StatisticsPane::refresh(qint64 durationNs)
+void StatisticsPane::refresh(qint64 durationNs, bool live)
 {
+    m_live = live;
     if (!m_store) {
         m_summary->clear();
         m_depths->setDepths(nullptr, {});
@@ -82,14 +86,30 @@ void StatisticsPane::refresh(qint64 durationNs)
     }
     m_builder.update(*m_store);
     m_statistics = m_builder.result(*m_store, durationNs);
+    showSummary();
+    m_depths->setDepths(m_store, m_statistics.maxDepth);
+    m_histogram->setCounts(m_statistics.latencyHistogram);
+}
+
+QString StatisticsPane::summaryText() const
+{
+    return m_summary->text();
+}
+
+void StatisticsPane::showSummary()
+{
+    if (!m_store)
+        return;
     const RunStatistics& s = m_statistics;
+    const auto messages = qint64(m_store->messages().size());
     QString html = QStringLiteral("<table cellspacing=2>");
     auto row = [&](const QString& name, const QString& value) {
         html +=
             QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>").arg(name, value);
     };
-    row(tr("messages"), Quantity::count(s.messages));
-    row(tr("undelivered"), Quantity::count(s.undelivered));
+    row(tr("messages"), Quantity::count(messages));
+    row(m_live ? tr("in flight") : tr("undelivered"),
+        Quantity::count(messages - m_store->deliveredCount()));
     row(tr("rate"), Quantity::rate(s.messagesPerSecond, tr("msg")));
     row(tr("sent"), Quantity::bytes(s.bytesSent));
     row(tr("latency p50"), TimeScale::formatDuration(s.latencyP50Ns));
@@ -101,8 +121,6 @@ void StatisticsPane::refresh(qint64 durationNs)
     row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
     html += QStringLiteral("</table>");
     m_summary->setText(html);
-    m_depths->setDepths(m_store, s.maxDepth);
-    m_histogram->setCounts(s.latencyHistogram);
 }
 
 } // namespace pipescope

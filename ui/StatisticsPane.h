@@ -24,12 +24,17 @@ class StatisticsPane : public QWidget
 public:
     explicit StatisticsPane(QWidget* parent = nullptr);
 
-    // Follows the run on show: from scratch when it changes, then a few times a second of
-    // its time while it is live (the statistics walk every message), and once at its end.
+    // Follows the run on show: from scratch when it changes; while it is live, the counts at
+    // every refresh (the same generation of the store as the table and the status bar) and the
+    // latencies and rates a few times a second of its time (they walk every message); once more
+    // at its end.
     void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
-    // Takes in what the store gained, for a run that has lasted `durationNs` so far.
-    void refresh(qint64 durationNs);
+    // Takes in what the store gained, for a run that has lasted `durationNs` so far and is live
+    // or not (messages not received yet are "in flight" while it is, "undelivered" after).
+    void refresh(qint64 durationNs, bool live = false);
+    // What the pane shows, as text (for tests).
+    QString summaryText() const;
     const RunStatistics& statistics() const { return m_statistics; }
 
 private:
@@ -37,6 +42,10 @@ private:
     RunStatisticsBuilder m_builder;
     RunStatistics m_statistics;
     qint64 m_refreshedAtNs = 0;
+    bool m_live = false;
+
+    // The table of numbers: counts read from the store now, the rest from m_statistics.
+    void showSummary();
     QLabel* m_summary;
     ChannelDepthModel* m_depths;
     QTableView* m_depthTable;
