@@ -131,6 +131,7 @@ private Q_SLOTS:
     void statesPaintTheirColours();
     void themeKeepsTheLightColours();
     void darkPaletteGetsReadableColours();
+    void depthInMessagesAndBytesHasOneShape();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -353,6 +354,44 @@ void TestTimeline::darkPaletteGetsReadableColours()
                  qPrintable(QString::number(c)));
     QVERIFY(Theme::contrast(dark.pollTrue(), dark.base()) >= 3);
     QVERIFY(Theme::contrast(dark.pollFalse(), dark.base()) > 1.5);
+}
+
+void TestTimeline::depthInMessagesAndBytesHasOneShape()
+{
+    // A burst of equal-sized messages, several inside one pixel, read at once and later: shown
+    // in bytes, every pixel must be exactly the size times what it shows in messages.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    constexpr qint64 kSize = 8;
+    const qint64 sendTimes[] = {10, 11, 12, 13, 40, 41, 90, 200, 201, 202, 203, 204};
+    const qint64 recvTimes[] = {30, 31, 32, 33, 60, 61, 95, 300, 301, 302, 303, 304};
+    for (qint64 seq = 0; seq < 12; ++seq) {
+        QVERIFY(
+            store.append(0, record(EventKind::Send, sendTimes[seq], sendTimes[seq], 0, seq), "x")
+                .ok());
+        QVERIFY(
+            store.append(1, record(EventKind::Recv, recvTimes[seq], recvTimes[seq], 0, seq), "x")
+                .ok());
+    }
+    const qint64 peak = store.maxDepth(0);
+    QCOMPARE(store.maxDepthBytes(0), kSize * peak);
+    for (const qint64 width : {1, 3, 7, 10, 25}) {
+        for (qint64 t0 = 0; t0 < 320; t0 += width) {
+            const qint64 messages = DepthTrack::pixelHigh(store, 0, t0, t0 + width, false, peak);
+            const qint64 bytes =
+                DepthTrack::pixelHigh(store, 0, t0, t0 + width, true, kSize * peak);
+            QVERIFY2(bytes == kSize * messages,
+                     qPrintable(QStringLiteral("pixel (%1, %2]: %3 messages, %4 bytes")
+                                    .arg(t0)
+                                    .arg(t0 + width)
+                                    .arg(messages)
+                                    .arg(bytes)));
+        }
+    }
+    // The burst of four inside one pixel shows as four, not as what was left at its end.
+    QCOMPARE(DepthTrack::pixelHigh(store, 0, 9, 19, false, peak), 4);
 }
 
 QTEST_MAIN(TestTimeline)

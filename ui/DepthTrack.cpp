@@ -65,16 +65,8 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
         const qint64 t1 = s.toTime(x + 1);
-        // The highest depth within the pixel: at its start, plus the sends inside it.
-        const qint64 atStart = m_inBytes ? store.depthBytesAt(c, t0) : store.depthAt(c, t0);
+        const qint64 high = pixelHigh(store, c, t0, t1, m_inBytes, m_peaks[size_t(c)]);
         const qint64 atEnd = m_inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
-        qint64 high = std::max(atStart, atEnd);
-        if (!m_inBytes) {
-            const auto sendsInside =
-                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1) -
-                std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t0);
-            high = std::max(high, std::min<qint64>(atStart + sendsInside, m_peaks[size_t(c)]));
-        }
         const double y = bottom - plotHeight * double(high) / double(peak);
         const double yEnd = bottom - plotHeight * double(atEnd) / double(peak);
         if (x > s.left)
@@ -100,6 +92,27 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
             x = jumpX - 2; // the loop's step lands on the pixel before the change
         }
     }
+}
+
+qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t1, bool inBytes,
+                             qint64 peak)
+{
+    // The highest depth within (t0, t1]: at its start, plus what was sent inside it (capped by
+    // the channel's peak), in messages or in bytes alike.
+    const TraceStore::Channel& channel = store.channel(c);
+    const qint64 atStart = inBytes ? store.depthBytesAt(c, t0) : store.depthAt(c, t0);
+    const qint64 atEnd = inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
+    const auto from =
+        size_t(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t0) -
+               channel.sendTimes.begin());
+    const auto to =
+        size_t(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1) -
+               channel.sendTimes.begin());
+    const auto sentBy = [&](size_t sends) {
+        return sends == 0 ? qint64(0) : channel.sentBytes[sends - 1]; // cumulative
+    };
+    const qint64 inside = inBytes ? sentBy(to) - sentBy(from) : qint64(to - from);
+    return std::max({atStart, atEnd, std::min(atStart + inside, peak)});
 }
 
 void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c) const

@@ -22,6 +22,12 @@ public:
     // Every channel's depth at the point's time.
     std::optional<TrackHit> hitTest(QPointF position, const TrackContext& context) const override;
 
+    // What a pixel covering (t0, t1] shows of `channel`: the highest depth within it, in messages
+    // or in bytes (the same way for both, so equal-sized messages draw the same shape), capped
+    // by the channel's `peak`.
+    static qint64 pixelHigh(const TraceStore& store, int channel, qint64 t0, qint64 t1,
+                            bool inBytes, qint64 peak);
+
 private:
     void updatePeaks(const TraceStore& store);
     void paintChannel(QPainter& painter, const TrackContext& context, int channel,
