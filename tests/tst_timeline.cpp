@@ -4,6 +4,7 @@
 // to the end of the run that is not.
 #include "ArrowsTrack.h"
 #include "DepthTrack.h"
+#include "LegendTrack.h"
 #include "PollsTrack.h"
 #include "StatesTrack.h"
 #include "Theme.h"
@@ -132,6 +133,7 @@ private Q_SLOTS:
     void themeKeepsTheLightColours();
     void darkPaletteGetsReadableColours();
     void depthInMessagesAndBytesHasOneShape();
+    void pollsInARowReadAsSeveralAndTheLegendNamesThem();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -327,7 +329,9 @@ void TestTimeline::themeKeepsTheLightColours()
     QCOMPARE(theme.channel(0), QColor(0x1f, 0x6f, 0xd0));
     QCOMPARE(theme.channel(6), theme.channel(0));
     QCOMPARE(theme.undelivered(), QColor(0xb0, 0x40, 0x40));
-    QCOMPARE(theme.pollTrue(), QColor(0x3c, 0xa0, 0x3c));
+    QCOMPARE(theme.pollTrue(), QColor(0x1b, 0x8f, 0xa8));
+    // A poll that returned True is not painted in the colour of a running process.
+    QVERIFY(theme.pollTrue() != theme.state(ProcessState::Running));
     QCOMPARE(theme.base(), QColor(Qt::white));
     QCOMPARE(theme.text(), QColor(Qt::black));
 }
@@ -392,6 +396,39 @@ void TestTimeline::depthInMessagesAndBytesHasOneShape()
     }
     // The burst of four inside one pixel shows as four, not as what was left at its end.
     QCOMPARE(DepthTrack::pixelHigh(store, 0, 9, 19, false, peak), 4);
+}
+
+void TestTimeline::pollsInARowReadAsSeveralAndTheLegendNamesThem()
+{
+    // Two polls of b's back to back, both False, 100 ns (100 px) each.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    QVERIFY(store.append(1, record(EventKind::Poll, 100, 200, kNoChannel, -1, 0), {}).ok());
+    QVERIFY(store.append(1, record(EventKind::Poll, 200, 300, kNoChannel, -1, 0), {}).ok());
+    const TimelineLayout layout(&store, 0, kEnd, kSize, false, 0, kEnd);
+    const Theme theme(lightPalette());
+    PollsTrack polls;
+    const QImage image = paint(polls, layout, theme);
+    const int y = int(layout.pollRect().center().y());
+    const double x = layout.scale().toX(200);
+    QVERIFY(near(image.pixelColor(int(x) - 5, y), theme.pollFalse()));
+    QVERIFY(near(image.pixelColor(int(x) + 5, y), theme.pollFalse()));
+    QVERIFY2(!near(image.pixelColor(int(x), y), theme.pollFalse()),
+             "the second poll starts without a gap: the two read as one");
+
+    // The legend shows the colours of a poll's two results.
+    LegendTrack legend;
+    const QImage legendImage = paint(legend, layout, theme);
+    const int legendY = int(layout.legendRect().center().y());
+    bool pollTrue = false;
+    bool pollFalse = false;
+    for (int px = 0; px < legendImage.width(); ++px) {
+        pollTrue |= legendImage.pixelColor(px, legendY) == theme.pollTrue();
+        pollFalse |= legendImage.pixelColor(px, legendY) == theme.pollFalse();
+    }
+    QVERIFY(pollTrue);
+    QVERIFY(pollFalse);
 }
 
 QTEST_MAIN(TestTimeline)

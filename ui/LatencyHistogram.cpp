@@ -28,6 +28,12 @@ void LatencyHistogram::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     const QRectF area = rect().adjusted(4, 4, -4, -20);
+    if (std::all_of(m_counts.begin(), m_counts.end(), [](qint64 n) { return n == 0; })) {
+        // Nothing to draw, and no made-up axis either.
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("no message delivered yet"));
+        return;
+    }
     const qint64 highest = std::max<qint64>(1, *std::max_element(m_counts.begin(), m_counts.end()));
     // Only the buckets from the first to the last used one, so the bars are wide enough to see.
     int first = 0;

@@ -19,18 +19,25 @@ void LegendTrack::paint(QPainter& painter, const TrackContext& context)
         return;
     painter.setFont(context.font);
     const QFontMetrics metrics(context.font);
-    double x = TimelineLayout::kLabelWidth;
-    for (const ProcessState state : states) {
-        painter.fillRect(QRectF(x, area.top() + 5, 12, 12), context.theme.state(state));
+    double x = 6; // the label column is free on this row
+    const double right = context.layout.scale().left + context.layout.scale().width;
+    // An entry is drawn only where it fits whole: none is cut at the edge.
+    const auto entry = [&](const QColor& swatch, const QString& name) {
+        const double width = (swatch.isValid() ? 16 : 0) + metrics.horizontalAdvance(name) + 4;
+        if (x + width > right)
+            return;
+        if (swatch.isValid())
+            painter.fillRect(QRectF(x, area.top() + 5, 12, 12), swatch);
         painter.setPen(context.theme.text());
-        const QString name = processStateName(state);
-        painter.drawText(
-            QRectF(x + 16, area.top(), metrics.horizontalAdvance(name) + 4, area.height()),
-            Qt::AlignLeft | Qt::AlignVCenter, name);
-        x += 16 + metrics.horizontalAdvance(name) + 18;
-    }
-    painter.drawText(QRectF(x, area.top(), 400, area.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("dashed arrow: not received"));
+        painter.drawText(QRectF(x + (swatch.isValid() ? 16 : 0), area.top(), width, area.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, name);
+        x += width + 14;
+    };
+    for (const ProcessState state : states)
+        entry(context.theme.state(state), processStateName(state));
+    entry(context.theme.pollTrue(), tr("poll True"));
+    entry(context.theme.pollFalse(), tr("poll False"));
+    entry(QColor(), tr("dashed arrow: not received"));
 }
 
 } // namespace pipescope

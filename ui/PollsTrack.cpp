@@ -41,7 +41,10 @@ void PollsTrack::paint(QPainter& painter, const TrackContext& context)
             if (std::floor(x1) <= lastPixel)
                 continue; // another poll already filled this pixel
             lastPixel = std::floor(x1);
-            painter.fillRect(QRectF(x0, area.top() + 6, x1 - x0, area.height() - 12),
+            // Polls wide enough to see keep a pixel's gap before them, so that two in a row
+            // read as two, not as one long poll.
+            const double gap = x1 - x0 >= 4 ? 1 : 0;
+            painter.fillRect(QRectF(x0 + gap, area.top() + 6, x1 - x0 - gap, area.height() - 12),
                              store.detail(polls[i]) ? yes : no);
         }
     }
