@@ -2,6 +2,7 @@
 // delivered message, Stop ends a long run, selection links table and timeline both ways, exports
 // parse back, a saved events file shows the same messages, and the rendered timeline has its
 // arrows and a crashed lane's red where they belong.
+#include "ColorScheme.h"
 #include "ConsoleView.h"
 #include "CurrentRun.h"
 #include "DetailsPane.h"
@@ -33,11 +34,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -90,6 +93,7 @@ private Q_SLOTS:
     void timeScale();
     void zoomKeepsTheAnchor();
     void quantitiesReadLikeWords();
+    void coloursCanBeDarkOrLightOrTheDesktops();
     void fitShowsTheActivity();
     void tickSteps_data();
     void tickSteps();
@@ -175,6 +179,27 @@ void TestUi::quantitiesReadLikeWords()
     QCOMPARE(Quantity::bytes(qint64(5) << 20), QStringLiteral("5.0 MiB"));
     QCOMPARE(Quantity::bytes(qint64(3) << 40), QStringLiteral("3.0 TiB"));
     QCOMPARE(Quantity::rate(1234.56, QStringLiteral("msg")), QStringLiteral("1,234.6 msg/s"));
+}
+
+void TestUi::coloursCanBeDarkOrLightOrTheDesktops()
+{
+    const QPalette before = QApplication::palette();
+    ColorScheme::apply(ColorScheme::Dark);
+    QVERIFY(Theme(QApplication::palette()).isDark());
+    QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+    // The timeline's colours follow: a lane's bar still stands out from the dark base.
+    const Theme dark(QApplication::palette());
+    QVERIFY(Theme::contrast(dark.state(ProcessState::Sleeping), dark.base()) >= 3);
+    ColorScheme::apply(ColorScheme::Light);
+    QVERIFY(!Theme(QApplication::palette()).isDark());
+    ColorScheme::apply(ColorScheme::System);
+    QCOMPARE(QApplication::palette().color(QPalette::Base), before.color(QPalette::Base));
+    QCOMPARE(QApplication::palette().color(QPalette::Text), before.color(QPalette::Text));
+    // The menu offers the three, the applied one checked.
+    MainWindow window;
+    QMenu* menu = ColorScheme::menu(&window);
+    QCOMPARE(menu->actions().size(), 3);
+    QVERIFY(menu->actions().at(0)->isChecked());
 }
 
 void TestUi::fitShowsTheActivity()

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ColorScheme.h"
 #include "ConsoleView.h"
 #include "CurrentRun.h"
 #include "DetailsPane.h"
@@ -229,6 +230,8 @@ void MainWindow::buildActions()
     run->addActions({m_runAction, m_stopAction});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addActions({fit, zoomIn, zoomOut, m_followAction, m_bytesAction, find});
+    view->addSeparator();
+    view->addMenu(ColorScheme::menu(this));
 }
 
 const ScenarioRunner* MainWindow::currentRunner() const

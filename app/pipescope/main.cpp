@@ -1,5 +1,6 @@
 // pipescope: the window; with a command (list, run) the headless CLI; with --run, the window
 // running a scenario (and with --screenshot, saving a PNG of it once the run has ended).
+#include "ColorScheme.h"
 #include "MainWindow.h"
 #include "run/CommandLine.h"
 #include "run/ScenarioCatalog.h"
@@ -97,6 +98,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("PipeScope"));
     QApplication::setDesktopFileName(QStringLiteral("pipescope"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
+    pipescope::ColorScheme::restore(); // View > Colours, as the person left it
 
     pipescope::MainWindow mainWindow;
     mainWindow.show();
