@@ -29,6 +29,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -100,6 +101,7 @@ private Q_SLOTS:
     void runFillsTheTableAndTheTimeline();
     void stopEndsALongRun();
     void controlsFollowTheRun();
+    void parameterEditsSurviveAVisitElsewhere();
     void theFilterCountsItsMatchesAndEscClearsIt();
     void statisticsAgreeWithTheStatusBar();
     void modelPassesTheTester();
@@ -426,6 +428,24 @@ void TestUi::statisticsAgreeWithTheStatusBar()
     window.stopRun();
     QVERIFY(waitForRun(window));
     QVERIFY(window.statistics()->summaryText().contains(QLatin1String("undelivered")));
+}
+
+void TestUi::parameterEditsSurviveAVisitElsewhere()
+{
+    ScenarioGallery gallery;
+    QVERIFY(gallery.selectScenario(QStringLiteral("pingpong")));
+    auto* threshold = gallery.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"));
+    QVERIFY(threshold);
+    threshold->setValue(5);
+    QVERIFY(gallery.selectScenario(QStringLiteral("flood")));
+    QVERIFY(gallery.selectScenario(QStringLiteral("pingpong")));
+    QCOMPARE(gallery.request().parameters.value(QStringLiteral("threshold")), 5.0);
+    gallery.resetToDefaults();
+    QCOMPARE(gallery.request().parameters.value(QStringLiteral("threshold")), 10.0);
+    // And the default stays after another visit.
+    QVERIFY(gallery.selectScenario(QStringLiteral("flood")));
+    QVERIFY(gallery.selectScenario(QStringLiteral("pingpong")));
+    QCOMPARE(gallery.request().parameters.value(QStringLiteral("threshold")), 10.0);
 }
 
 void TestUi::modelPassesTheTester()

@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
+#include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSettings>
 #include <QVBoxLayout>
@@ -42,6 +43,10 @@ ScenarioGallery::ScenarioGallery(QWidget* parent)
     m_form = new QFormLayout(m_formHost);
     m_form->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_formHost);
+    auto* defaults = new QPushButton(tr("Defaults"), this);
+    defaults->setToolTip(tr("Set the parameters, seed and time scale back to their defaults"));
+    connect(defaults, &QPushButton::clicked, this, &ScenarioGallery::resetToDefaults);
+    layout->addWidget(defaults, 0, Qt::AlignRight);
     layout->addWidget(new QLabel(tr("<b>Runs</b>"), this));
     m_history->setToolTip(tr("Every run of this session; select one to look at it again"));
     layout->addWidget(m_history, 1);
@@ -87,6 +92,9 @@ bool ScenarioGallery::selectScenario(const QString& name)
 
 void ScenarioGallery::buildForm()
 {
+    if (!m_formScenario.isEmpty())
+        m_edited.insert(m_formScenario, request()); // kept for when the person comes back
+    m_formScenario = currentScenario();
     while (m_form->rowCount() > 0)
         m_form->removeRow(0);
     m_parameterBoxes.clear();
@@ -123,6 +131,15 @@ void ScenarioGallery::buildForm()
     m_timeScale->setValue(scenario->defaultTimeScale);
     m_timeScale->setToolTip(tr("Multiplies every sleep: 1 is real seconds, 0 no sleeping"));
     m_form->addRow(tr("time scale"), m_timeScale);
+    if (m_edited.contains(m_formScenario))
+        fillForm(m_edited.value(m_formScenario));
+}
+
+void ScenarioGallery::resetToDefaults()
+{
+    m_edited.remove(m_formScenario);
+    m_formScenario.clear(); // nothing to keep: the form is rebuilt from the defaults
+    buildForm();
 }
 
 RunRequest ScenarioGallery::request() const
@@ -140,8 +157,12 @@ RunRequest ScenarioGallery::request() const
 
 void ScenarioGallery::applyRequest(const RunRequest& request)
 {
-    if (!selectScenario(request.scenario))
-        return;
+    if (selectScenario(request.scenario))
+        fillForm(request);
+}
+
+void ScenarioGallery::fillForm(const RunRequest& request)
+{
     for (QDoubleSpinBox* box : std::as_const(m_parameterBoxes)) {
         if (request.parameters.contains(box->objectName()))
             box->setValue(request.parameters.value(box->objectName()));

@@ -2,6 +2,7 @@
 
 #include "run/ScenarioRunner.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QAbstractItemModel;
@@ -30,6 +31,8 @@ public:
     RunRequest request() const;
     // Fills the form from a request (for --run and for the remembered settings).
     void applyRequest(const RunRequest& request);
+    // The selected scenario's parameters, seed and time scale back to their defaults.
+    void resetToDefaults();
 
     // The run history (a model of one row per run, newest first) and its view.
     void setHistoryModel(QAbstractItemModel* model);
@@ -47,6 +50,7 @@ Q_SIGNALS:
 
 private:
     void buildForm();
+    void fillForm(const RunRequest& request);
 
     QListWidget* m_scenarios;
     QLabel* m_description;
@@ -57,6 +61,9 @@ private:
     QDoubleSpinBox* m_timeScale;
     QListView* m_history;
     bool m_showingHistoryRow = false;
+    // What the form held for each scenario the person left, so that coming back finds it.
+    QHash<QString, RunRequest> m_edited;
+    QString m_formScenario; // the scenario the form shows
 };
 
 } // namespace pipescope
