@@ -28,6 +28,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -95,6 +97,7 @@ private Q_SLOTS:
     void renderedTimelineHasArrowsWhereTheyBelong();
     void crashedLaneIsRed();
     void aFileOfManyChannelsOpensInBoundedSpace();
+    void aboutNamesTheVersions();
 
 private:
     QTemporaryDir m_directory;
@@ -526,4 +529,18 @@ void TestUi::aFileOfManyChannelsOpensInBoundedSpace()
 }
 
 QTEST_MAIN(TestUi)
+void TestUi::aboutNamesTheVersions()
+{
+    const QString text = MainWindow::aboutText();
+    QVERIFY2(text.contains(QStringLiteral("PipeScope " PIPESCOPE_EXPECTED_VERSION)),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Qt ") + QLatin1String(qVersion())), qPrintable(text));
+    MainWindow window;
+    QVERIFY(window.aboutAction());
+    QCOMPARE(window.aboutAction()->text(), QStringLiteral("&About PipeScope"));
+    const auto* help = qobject_cast<QMenu*>(window.aboutAction()->parent());
+    QVERIFY(help);
+    QVERIFY(window.menuBar()->actions().contains(help->menuAction()));
+}
+
 #include "tst_ui.moc"

@@ -11,6 +11,7 @@
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
+#include "base/Version.h"
 #include "run/ScenarioCatalog.h"
 
 #include <QAction>
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QScrollArea>
 #include <QSettings>
@@ -225,6 +227,21 @@ void MainWindow::buildActions()
     run->addActions({m_runAction, m_stopAction});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addActions({fit, zoomIn, zoomOut, m_followAction, m_bytesAction, find});
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    m_aboutAction = help->addAction(tr("&About PipeScope"), this, [this] {
+        QMessageBox::about(this, tr("About PipeScope"), aboutText());
+    });
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+}
+
+QString MainWindow::aboutText()
+{
+    return tr("<h3>PipeScope %1</h3>"
+              "<p>Runs pipe scenarios as real processes and shows every message, poll and state "
+              "change as it happens.</p>"
+              "<p>Built with Qt %2, running on Qt %3.</p>"
+              "<p><a href=\"%4\">%4</a></p>")
+        .arg(version(), QLatin1String(QT_VERSION_STR), QLatin1String(qVersion()), homepage());
 }
 
 const ScenarioRunner* MainWindow::currentRunner() const
