@@ -308,7 +308,10 @@ void TestUi::everyExportKindWritesAFileThatParsesBack()
             QCOMPARE(written.count('\n'), qsizetype(1 + store.messages().size()));
         } else {
             QCOMPARE(kind.suffix, QStringLiteral(".png"));
-            QVERIFY(!QImage::fromData(written, "PNG").isNull());
+            const QImage image = QImage::fromData(written, "PNG");
+            QVERIFY(!image.isNull());
+            QCOMPARE(image.text(QStringLiteral("Software")),
+                     QStringLiteral("PipeScope " PIPESCOPE_EXPECTED_VERSION));
         }
     }
     QCOMPARE(suffixes, QStringList({QStringLiteral(".json"), QStringLiteral(".jsonl"),
