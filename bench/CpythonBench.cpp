@@ -13,10 +13,13 @@ namespace pipescope::bench {
 CpythonBench::CpythonBench()
 {
     m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    // The script next to the bench (where the build copies it), else in the source tree.
-    const QStringList candidates = {QCoreApplication::applicationDirPath() +
-                                        QStringLiteral("/cpython_bench.py"),
-                                    QStringLiteral(PIPESCOPE_BENCH_SOURCE_DIR "/cpython_bench.py")};
+    // The script next to the bench (where the build copies it), else where it is installed (with
+    // pipescope-worker), else in the source tree.
+    const QString directory = QCoreApplication::applicationDirPath();
+    const QStringList candidates = {
+        directory + QStringLiteral("/cpython_bench.py"),
+        directory + QStringLiteral("/" PIPESCOPE_WORKER_RELATIVE_DIR "/cpython_bench.py"),
+        QStringLiteral(PIPESCOPE_BENCH_SOURCE_DIR "/cpython_bench.py")};
     for (const QString& candidate : candidates) {
         if (QFileInfo::exists(candidate)) {
             m_script = candidate;

@@ -7,6 +7,7 @@
 
 #include <QBuffer>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace pipescope;
@@ -25,7 +26,7 @@ TelemetryRecord call(EventKind kind, qint64 seq, qint64 startNs, qint64 endNs)
     return record;
 }
 
-QJsonArray traceEvents(const TraceStore& store)
+QJsonObject traceDocument(const TraceStore& store)
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
@@ -35,7 +36,12 @@ QJsonArray traceEvents(const TraceStore& store)
     const QJsonDocument document = QJsonDocument::fromJson(buffer.data(), &error);
     if (error.error != QJsonParseError::NoError)
         return {};
-    return document.object().value(QStringLiteral("traceEvents")).toArray();
+    return document.object();
+}
+
+QJsonArray traceEvents(const TraceStore& store)
+{
+    return traceDocument(store).value(QStringLiteral("traceEvents")).toArray();
 }
 
 } // namespace
@@ -47,6 +53,7 @@ private Q_SLOTS:
     void arrowsSurviveTheImport_data();
     void arrowsSurviveTheImport();
     void countersHaveAProcessOfTheirOwn();
+    void metadataNamesTheVersion();
 };
 
 void TestChromeTrace::arrowsSurviveTheImport_data()
@@ -116,6 +123,19 @@ void TestChromeTrace::countersHaveAProcessOfTheirOwn()
     QVERIFY(pipes != 0); // Perfetto's idle process
     QVERIFY(!childPids.contains(pipes));
     QCOMPARE(childPids.size(), size_t(2));
+}
+
+void TestChromeTrace::metadataNamesTheVersion()
+{
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    const QJsonObject document = traceDocument(store);
+    QCOMPARE(document.value(QStringLiteral("metadata"))
+                 .toObject()
+                 .value(QStringLiteral("pipescope-version"))
+                 .toString(),
+             QStringLiteral(PIPESCOPE_EXPECTED_VERSION));
+    QVERIFY(!document.value(QStringLiteral("traceEvents")).toArray().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestChromeTrace)

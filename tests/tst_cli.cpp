@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -160,6 +161,10 @@ class TestCli : public QObject
 private Q_SLOTS:
     void initTestCase() { g_workingDirectory = m_directory.path(); }
     void listShowsEveryScenarioAndItsParameters();
+    void listNamesAndParamsAreOneALine();
+    void versionAndHelpNeedNoDisplay_data();
+    void versionAndHelpNeedNoDisplay();
+    void manPageHasEveryOptionOfTheHelp();
     void runPrintsTheTutorialLines();
     void aDrawnSeedIsPrintedAndReplays();
     void badCommandLinesExitWith2_data();
@@ -197,6 +202,83 @@ void TestCli::listShowsEveryScenarioAndItsParameters()
         QVERIFY2(outcome.out.split('\n').contains(QByteArray(name)), name);
     QVERIFY(outcome.out.contains("count (int, 1..1000000, default 10)"));
     QVERIFY(outcome.out.contains("threshold (float, 0.0..1000000.0, default 10.0)"));
+}
+
+void TestCli::listNamesAndParamsAreOneALine()
+{
+    const Outcome names = pipescope({"list", "--names"});
+    QCOMPARE(names.exitCode, 0);
+    const QList<QByteArray> scenarios = names.out.trimmed().split('\n');
+    for (const char* name : {"sender-receiver", "pingpong", "bytes", "poll", "flood", "fan-in"})
+        QVERIFY2(scenarios.contains(QByteArray(name)), name);
+    const Outcome all = pipescope({"list"});
+    for (const QByteArray& name : scenarios)
+        QVERIFY2(all.out.split('\n').contains(name), name.constData());
+
+    const Outcome flood = pipescope({"list", "--params", "flood"});
+    QCOMPARE(flood.exitCode, 0);
+    QVERIFY(flood.out.split('\n').contains("count"));
+    for (const QByteArray& parameter : flood.out.trimmed().split('\n'))
+        QVERIFY2(all.out.contains(QByteArray("    " + parameter + " (")), parameter.constData());
+    const Outcome tutorial = pipescope({"list", "--params", "sender-receiver"});
+    QCOMPARE(tutorial.exitCode, 0);
+
+    const Outcome unknown = pipescope({"list", "--params", "nosuch"});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains("unknown scenario 'nosuch'"), unknown.err.constData());
+    QCOMPARE(pipescope({"list", "--bogus"}).exitCode, 2);
+}
+
+void TestCli::versionAndHelpNeedNoDisplay_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("starts");
+    QTest::newRow("--version") << QStringList{"--version"}
+                               << QByteArray("pipescope " PIPESCOPE_EXPECTED_VERSION "\n");
+    QTest::newRow("--help") << QStringList{"--help"} << QByteArray("usage: pipescope\n");
+    QTest::newRow("--help-man") << QStringList{"--help-man"}
+                                << QByteArray(
+                                       ".TH PIPESCOPE 1 \"\" \"pipescope " +
+                                       QByteArray(PIPESCOPE_EXPECTED_VERSION).replace("-", "\\-"));
+}
+
+void TestCli::versionAndHelpNeedNoDisplay()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, starts);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY"})
+        environment.remove(QString::fromLatin1(name));
+    const Outcome outcome = pipescope(arguments, environment);
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(outcome.out.startsWith(starts), outcome.out.constData());
+    QVERIFY2(outcome.err.isEmpty(), outcome.err.constData());
+    QCOMPARE(pipescope(arguments + QStringList{"extra"}, environment).exitCode, 2);
+}
+
+void TestCli::manPageHasEveryOptionOfTheHelp()
+{
+    const Outcome help = pipescope({"--help"});
+    const Outcome man = pipescope({"--help-man"});
+    QCOMPARE(help.exitCode, 0);
+    QCOMPARE(man.exitCode, 0);
+    // Every option the help names, and every command the parser takes, in the man page.
+    QSet<QByteArray> options;
+    static const QRegularExpression option(QStringLiteral("(?<![\\w-])--?[a-z][a-z-]*"));
+    for (const QRegularExpressionMatch& match : option.globalMatch(QString::fromUtf8(help.out)))
+        options.insert(match.captured().toUtf8());
+    for (const char* command :
+         {"--run", "--screenshot", "--seed", "--time-scale", "--param", "--events", "--trace",
+          "--quiet", "--names", "--params", "--help", "--help-man", "--version", "-h"})
+        QVERIFY2(options.contains(command), command);
+    const QByteArray page = QByteArray(man.out).replace("\\-", "-");
+    for (const QByteArray& name : std::as_const(options))
+        QVERIFY2(page.contains(name), name.constData());
+    for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH COMMANDS", ".SH OPTIONS",
+                                ".SH EXIT STATUS", ".SH ENVIRONMENT"})
+        QVERIFY2(man.out.contains(section), section);
+    for (const char* command : {"pipescope list", "pipescope run SCENARIO", "PIPESCOPE_WORKER"})
+        QVERIFY2(page.contains(command), command);
 }
 
 void TestCli::runPrintsTheTutorialLines()

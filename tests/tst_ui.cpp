@@ -39,6 +39,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStyle>
@@ -115,6 +116,7 @@ private Q_SLOTS:
     void renderedTimelineHasArrowsWhereTheyBelong();
     void crashedLaneIsRed();
     void aFileOfManyChannelsOpensInBoundedSpace();
+    void aboutNamesTheVersions();
 
 private:
     QTemporaryDir m_directory;
@@ -535,7 +537,10 @@ void TestUi::everyExportKindWritesAFileThatParsesBack()
             QCOMPARE(written.count('\n'), qsizetype(1 + store.messages().size()));
         } else {
             QCOMPARE(kind.suffix, QStringLiteral(".png"));
-            QVERIFY(!QImage::fromData(written, "PNG").isNull());
+            const QImage image = QImage::fromData(written, "PNG");
+            QVERIFY(!image.isNull());
+            QCOMPARE(image.text(QStringLiteral("Software")),
+                     QStringLiteral("PipeScope " PIPESCOPE_EXPECTED_VERSION));
         }
     }
     QCOMPARE(suffixes, QStringList({QStringLiteral(".json"), QStringLiteral(".jsonl"),
@@ -756,4 +761,18 @@ void TestUi::aFileOfManyChannelsOpensInBoundedSpace()
 }
 
 QTEST_MAIN(TestUi)
+void TestUi::aboutNamesTheVersions()
+{
+    const QString text = MainWindow::aboutText();
+    QVERIFY2(text.contains(QStringLiteral("PipeScope " PIPESCOPE_EXPECTED_VERSION)),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Qt ") + QLatin1String(qVersion())), qPrintable(text));
+    MainWindow window;
+    QVERIFY(window.aboutAction());
+    QCOMPARE(window.aboutAction()->text(), QStringLiteral("&About PipeScope"));
+    const auto* help = qobject_cast<QMenu*>(window.aboutAction()->parent());
+    QVERIFY(help);
+    QVERIFY(window.menuBar()->actions().contains(help->menuAction()));
+}
+
 #include "tst_ui.moc"

@@ -13,6 +13,7 @@
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
+#include "base/Version.h"
 #include "run/ScenarioCatalog.h"
 
 #include <QAction>
@@ -232,6 +233,21 @@ void MainWindow::buildActions()
     view->addActions({fit, zoomIn, zoomOut, m_followAction, m_bytesAction, find});
     view->addSeparator();
     view->addMenu(ColorScheme::menu(this));
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    m_aboutAction = help->addAction(tr("&About PipeScope"), this, [this] {
+        QMessageBox::about(this, tr("About PipeScope"), aboutText());
+    });
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+}
+
+QString MainWindow::aboutText()
+{
+    return tr("<h3>PipeScope %1</h3>"
+              "<p>Runs pipe scenarios as real processes and shows every message, poll and state "
+              "change as it happens.</p>"
+              "<p>Built with Qt %2, running on Qt %3.</p>"
+              "<p><a href=\"%4\">%4</a></p>")
+        .arg(version(), QLatin1String(QT_VERSION_STR), QLatin1String(qVersion()), homepage());
 }
 
 const ScenarioRunner* MainWindow::currentRunner() const

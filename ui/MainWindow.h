@@ -67,6 +67,9 @@ public:
     const ScenarioRunner* currentRunner() const;
     const TraceStore* currentStore() const;
     int runCount() const;
+    // Help > About PipeScope: its text names PipeScope's version and Qt's (the one it runs on).
+    static QString aboutText();
+    QAction* aboutAction() const { return m_aboutAction; }
 
 Q_SIGNALS:
     void runFinished();
@@ -102,6 +105,7 @@ private:
     QLabel* m_eventsLabel;
     QLabel* m_rateLabel;
     QAction* m_runAction = nullptr;
+    QAction* m_aboutAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_followAction = nullptr;
     QAction* m_bytesAction = nullptr;

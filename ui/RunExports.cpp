@@ -1,10 +1,12 @@
 #include "RunExports.h"
 
+#include "base/Version.h"
 #include "trace/ChromeTraceWriter.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/MessagesCsvWriter.h"
 #include "trace/OutputFile.h"
 
+#include <QImage>
 #include <QPixmap>
 #include <QWidget>
 
@@ -32,8 +34,11 @@ std::vector<RunExport> RunExports::all(QWidget& timeline)
 
 Status RunExports::savePng(const QPixmap& pixmap, const QString& path)
 {
+    // The PNG's Software text names the version that drew it.
+    QImage image = pixmap.toImage();
+    image.setText(QStringLiteral("Software"), QStringLiteral("PipeScope ") + version());
     return OutputFile::save(path, [&](QIODevice& device) -> Status {
-        if (!pixmap.save(&device, "PNG"))
+        if (!image.save(&device, "PNG"))
             return Error(ErrorKind::System, QStringLiteral("the PNG could not be written"));
         return {};
     });

@@ -35,6 +35,7 @@ class RunExports
 public:
     // `timeline` is what the PNG export grabs.
     static std::vector<RunExport> all(QWidget& timeline);
+    // A PNG whose Software text is "PipeScope VERSION" (the timeline export, --screenshot).
     static Status savePng(const QPixmap& pixmap, const QString& path);
 };
 

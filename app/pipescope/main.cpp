@@ -96,7 +96,7 @@ int main(int argc, char* argv[])
     QApplication application(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("PipeScope"));
     QApplication::setApplicationName(QStringLiteral("PipeScope"));
-    QApplication::setDesktopFileName(QStringLiteral("pipescope"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.pipescope.PipeScope"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/pipescope/pipescope.png")));
     pipescope::ColorScheme::restore(); // View > Colours, as the person left it
 

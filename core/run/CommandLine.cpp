@@ -1,5 +1,6 @@
 #include "run/CommandLine.h"
 
+#include "base/Version.h"
 #include "run/ConsolePrinter.h"
 #include "run/ScenarioCatalog.h"
 #include "run/ScenarioRunner.h"
@@ -123,6 +124,115 @@ QString canonicalOutput(const QString& path)
            info.fileName();
 }
 
+// The help, once: --help prints it as text and --help-man as the man page pipescope(1).
+struct HelpItem
+{
+    const char* term;
+    const char* text;
+};
+
+constexpr const char* kHelpName = "view the traffic of inter-process pipes";
+constexpr const char* kHelpDescription =
+    "PipeScope runs the scenarios people learn pipes from (the sender/receiver and duplex "
+    "ping-pong of Python's multiprocessing.Pipe tutorials, and more) as real processes talking "
+    "over real pipes, and records every message, poll and state change with nanosecond "
+    "timestamps. Without a command it opens its window; the commands list and run work without "
+    "a display.";
+
+constexpr HelpItem kHelpCommands[] = {
+    {"pipescope", "Open the window."},
+    {"pipescope --run SCENARIO",
+     "Open the window and run SCENARIO with the RUN OPTIONS. With --screenshot FILE.png, save a "
+     "PNG of the whole window once the run has ended and exit; this works with "
+     "QT_QPA_PLATFORM=offscreen and under Xvfb."},
+    {"pipescope list", "Print every scenario: its title, description, default time scale, seeds "
+                       "and parameters (name, type, range, default)."},
+    {"pipescope list --names", "Print the scenario names, one a line (for shell completion)."},
+    {"pipescope list --params SCENARIO",
+     "Print the parameter names of SCENARIO, one a line (for shell completion)."},
+    {"pipescope run SCENARIO",
+     "Run SCENARIO without a window: print the children's console lines as they happen and a "
+     "summary line, and write the files asked for with --events and --trace."},
+    {"pipescope --help", "Print this help (also: -h, help)."},
+    {"pipescope --help-man", "Print this help as the man page pipescope(1), in roff."},
+    {"pipescope --version", "Print the version: pipescope VERSION."},
+};
+
+constexpr HelpItem kHelpOptions[] = {
+    {"--seed N", "Seed the scenario's random choices with N, a non-negative integer, to replay a "
+                 "run. Without it a seed is drawn and printed."},
+    {"--time-scale X",
+     "Multiply the scenario's sleeps by X (0: no sleeping). The tutorial scenarios default to 1, "
+     "their real seconds; the others to their own value, shown by list."},
+    {"--param NAME=VALUE", "Set the scenario parameter NAME (see list) to the number VALUE, within "
+                           "its range. Repeatable, each NAME once."},
+    {"--events FILE", "(run) Write every event as JSON Lines to FILE."},
+    {"--trace FILE",
+     "(run) Write a Chrome trace to FILE, for Perfetto (ui.perfetto.dev) or chrome://tracing."},
+    {"--quiet", "(run) Do not print the children's console lines, only the summary."},
+    {"--screenshot FILE.png",
+     "(--run) Save a PNG of the window to FILE.png once the run has ended, then exit."},
+};
+
+constexpr const char* kHelpNotes =
+    "Options take their value as the next argument or after '=' (--seed=7); a value that starts "
+    "with -- only after '=' (--events=./--odd). An option given twice is an error. FILE - is "
+    "standard output; the console lines and the summary then go to standard error. A device or "
+    "FIFO is written in place, a regular file replaced once complete. The window also takes "
+    "Qt's own options (-platform, -style, ...).";
+
+constexpr HelpItem kHelpExitCodes[] = {
+    {"0", "Success."},
+    {"1", "A child failed, crashed or deadlocked, or a file or standard output could not be "
+          "written (an output that cannot be opened fails before the run starts)."},
+    {"2", "A bad command line: an unknown command, scenario, option or parameter, a value out of "
+          "range, an option given twice."},
+    {"129, 130, 143", "Interrupted by SIGHUP, SIGINT or SIGTERM: the children are stopped and "
+                      "the files hold what was recorded, marked as interrupted."},
+};
+
+constexpr HelpItem kHelpEnvironment[] = {
+    {"PIPESCOPE_WORKER",
+     "The pipescope-worker executable to start for the children. By default the one next to "
+     "pipescope, else the installed one in " PIPESCOPE_WORKER_RELATIVE_DIR
+     " relative to pipescope's directory."},
+    {"QT_QPA_PLATFORM", "Qt's platform plugin for the window: offscreen needs no display."},
+};
+
+// `text` wrapped to 80 columns, every line indented by `indent` spaces.
+QString wrapped(const QString& text, int indent)
+{
+    constexpr int kWidth = 80;
+    QString out;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && indent + line.size() + 1 + word.size() > kWidth) {
+            out += QString(indent, QLatin1Char(' ')) + line + QLatin1Char('\n');
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        out += QString(indent, QLatin1Char(' ')) + line + QLatin1Char('\n');
+    return out;
+}
+
+QString helpItemText(const HelpItem& item)
+{
+    return QStringLiteral("  ") + QLatin1String(item.term) + QLatin1Char('\n') +
+           wrapped(QLatin1String(item.text), 6);
+}
+
+// Text for roff: backslashes and hyphens escaped, no line that starts with a control character.
+QString roff(QString text)
+{
+    text.replace(QLatin1Char('\\'), QLatin1String("\\e"));
+    text.replace(QLatin1Char('-'), QLatin1String("\\-"));
+    if (text.startsWith(QLatin1Char('.')) || text.startsWith(QLatin1Char('\'')))
+        text.prepend(QLatin1String("\\&"));
+    return text;
+}
+
 } // namespace
 
 bool CommandLine::isCommand(const QStringList& arguments)
@@ -131,27 +241,64 @@ bool CommandLine::isCommand(const QStringList& arguments)
                                     arguments.first() == QLatin1String("run") ||
                                     arguments.first() == QLatin1String("help") ||
                                     arguments.first() == QLatin1String("--help") ||
-                                    arguments.first() == QLatin1String("-h"));
+                                    arguments.first() == QLatin1String("-h") ||
+                                    arguments.first() == QLatin1String("--help-man") ||
+                                    arguments.first() == QLatin1String("--version"));
 }
 
 QString CommandLine::usage()
 {
     return QStringLiteral(
-        "usage: pipescope                      open the window\n"
-        "       pipescope --run SCENARIO [--seed N] [--time-scale X] [--param NAME=VALUE]...\n"
-        "                     [--screenshot FILE.png]\n"
-        "                                      open the window and run SCENARIO; with\n"
-        "                                      --screenshot, save the window once it has ended\n"
-        "       pipescope list                 the scenarios and their parameters\n"
-        "       pipescope run SCENARIO [--seed N] [--time-scale X] [--param NAME=VALUE]...\n"
-        "                     [--events FILE] [--trace FILE] [--quiet]\n"
-        "Options take their value as the next argument or after '=' (--seed=7); a value that\n"
-        "starts with -- only after '=' (--events=./--odd). FILE - is standard output; the\n"
-        "console lines and the summary then go to standard error. A device or FIFO is written\n"
-        "in place, a regular file replaced once complete.\n"
-        "Exit codes of run: 0 success; 1 a child failed or a file could not be written;\n"
-        "2 a bad command line; 129, 130, 143 interrupted by SIGHUP, SIGINT, SIGTERM (the files\n"
-        "hold what was recorded, marked as interrupted).\n");
+        "usage: pipescope\n"
+        "       pipescope --run SCENARIO [RUN OPTIONS] [--screenshot FILE.png]\n"
+        "       pipescope list [--names | --params SCENARIO]\n"
+        "       pipescope run SCENARIO [RUN OPTIONS] [--events FILE] [--trace FILE] [--quiet]\n"
+        "       pipescope --help | --help-man | --version\n"
+        "RUN OPTIONS: [--seed N] [--time-scale X] [--param NAME=VALUE]...\n");
+}
+
+QString CommandLine::help()
+{
+    QString text = usage();
+    auto section = [&](const char* title, const auto& items) {
+        text += QLatin1Char('\n') + QLatin1String(title) + QStringLiteral(":\n");
+        for (const HelpItem& item : items)
+            text += helpItemText(item);
+    };
+    section("Commands", kHelpCommands);
+    section("Options", kHelpOptions);
+    text += QLatin1Char('\n') + wrapped(QLatin1String(kHelpNotes), 0);
+    section("Exit codes of run and --run --screenshot", kHelpExitCodes);
+    section("Environment", kHelpEnvironment);
+    return text;
+}
+
+QString CommandLine::manPage()
+{
+    QString page = QStringLiteral(".TH PIPESCOPE 1 \"\" \"pipescope %1\" \"User Commands\"\n")
+                       .arg(roff(version()));
+    page += QStringLiteral(".SH NAME\npipescope \\- %1\n").arg(roff(QLatin1String(kHelpName)));
+    page += QStringLiteral(".SH SYNOPSIS\n.nf\n");
+    for (QString line : usage().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (line.startsWith(QLatin1String("usage: ")))
+            line = line.mid(7);
+        page += roff(line.trimmed()) + QLatin1Char('\n');
+    }
+    page += QStringLiteral(".fi\n.SH DESCRIPTION\n") + roff(QLatin1String(kHelpDescription)) +
+            QLatin1Char('\n');
+    auto section = [&](const char* title, const auto& items) {
+        page += QStringLiteral(".SH %1\n").arg(QLatin1String(title));
+        for (const HelpItem& item : items)
+            page += QStringLiteral(".TP\n.B %1\n%2\n")
+                        .arg(roff(QLatin1String(item.term)), roff(QLatin1String(item.text)));
+    };
+    section("COMMANDS", kHelpCommands);
+    section("OPTIONS", kHelpOptions);
+    page += QStringLiteral(".PP\n") + roff(QLatin1String(kHelpNotes)) + QLatin1Char('\n');
+    section("EXIT STATUS", kHelpExitCodes);
+    section("ENVIRONMENT", kHelpEnvironment);
+    page += QStringLiteral(".SH SEE ALSO\nThe README of PipeScope, %1\n").arg(roff(homepage()));
+    return page;
 }
 
 int CommandLine::run(const QStringList& arguments)
@@ -160,16 +307,37 @@ int CommandLine::run(const QStringList& arguments)
     std::signal(SIGPIPE, SIG_IGN);
     const QString& command = arguments.first();
     if (command == QLatin1String("list"))
-        return finishStandardOutput(
-            arguments.size() == 1 ? list() : usageError(QStringLiteral("list takes no arguments")));
+        return finishStandardOutput(list(arguments.mid(1)));
     if (command == QLatin1String("run"))
         return finishStandardOutput(runScenario(arguments.mid(1)));
-    std::fputs(qPrintable(usage()), stdout);
+    if (arguments.size() > 1)
+        return usageError(QStringLiteral("%1 takes no arguments").arg(command));
+    if (command == QLatin1String("--version"))
+        std::printf("pipescope %s\n", qPrintable(version()));
+    else
+        std::fputs(qPrintable(command == QLatin1String("--help-man") ? manPage() : help()), stdout);
     return finishStandardOutput(kExitOk);
 }
 
-int CommandLine::list()
+int CommandLine::list(const QStringList& arguments)
 {
+    if (arguments == QStringList{QStringLiteral("--names")}) {
+        for (const Scenario& scenario : ScenarioCatalog::all())
+            std::printf("%s\n", qPrintable(scenario.name));
+        return kExitOk;
+    }
+    if (arguments.size() == 2 && arguments.first() == QLatin1String("--params")) {
+        const Scenario* scenario = ScenarioCatalog::find(arguments[1]);
+        if (!scenario)
+            return usageError(
+                QStringLiteral("unknown scenario '%1' (see 'pipescope list')").arg(arguments[1]));
+        for (const ScenarioParameter& parameter : scenario->parameters)
+            std::printf("%s\n", qPrintable(parameter.name));
+        return kExitOk;
+    }
+    if (!arguments.isEmpty())
+        return usageError(
+            QStringLiteral("list takes nothing, --names or --params SCENARIO\n%1").arg(usage()));
     for (const Scenario& scenario : ScenarioCatalog::all()) {
         std::printf("%s\n  %s: %s\n", qPrintable(scenario.name), qPrintable(scenario.title),
                     qPrintable(scenario.description));

@@ -6,8 +6,8 @@
 
 namespace pipescope {
 
-// pipescope's headless commands, for scripts and CI:
-//   pipescope list
+// pipescope's headless commands, for scripts and CI (help() describes every one):
+//   pipescope list [--names | --params SCENARIO]
 //   pipescope run SCENARIO [--seed N] [--time-scale X] [--param NAME=VALUE]... [--events FILE]
 //                 [--trace FILE] [--quiet]
 // Every option that takes a value takes it as the next argument or after '=' (--seed=7); a
@@ -26,7 +26,11 @@ public:
     static bool isCommand(const QStringList& arguments);
     // Runs it inside an existing QCoreApplication; returns the exit code.
     static int run(const QStringList& arguments);
+    // The synopsis (with a usage error), the whole help (--help) and the same help as the man
+    // page pipescope(1) in roff (--help-man): one text, so that the three cannot disagree.
     static QString usage();
+    static QString help();
+    static QString manPage();
     // Takes --seed N, --time-scale X and --param NAME=VALUE (or --seed=N ...) out of `arguments`
     // (leaving the rest) into a request for `scenario`; a malformed, out-of-range or repeated
     // value is an InvalidArgument error whose message echoes what was typed.
@@ -38,7 +42,7 @@ public:
                                                                         const QStringList& names);
 
 private:
-    static int list();
+    static int list(const QStringList& arguments);
     static int runScenario(QStringList arguments);
 };
 

@@ -10,6 +10,8 @@
 #include "trace/TelemetryDecoder.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <csignal>
 #include <cstring>
@@ -51,7 +53,13 @@ QString ScenarioRunner::defaultWorkerPath()
     const QString overridden = qEnvironmentVariable("PIPESCOPE_WORKER");
     if (!overridden.isEmpty())
         return overridden;
-    return QCoreApplication::applicationDirPath() + QStringLiteral("/pipescope-worker");
+    const QString directory = QCoreApplication::applicationDirPath();
+    const QString beside = directory + QStringLiteral("/pipescope-worker");
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    const QString installed = QDir::cleanPath(
+        directory + QStringLiteral("/" PIPESCOPE_WORKER_RELATIVE_DIR "/pipescope-worker"));
+    return QFileInfo(installed).isExecutable() ? installed : beside;
 }
 
 Status ScenarioRunner::start(const RunSettings& settings)

@@ -46,7 +46,10 @@ public:
     explicit ScenarioRunner(QObject* parent = nullptr);
     ~ScenarioRunner() override;
 
-    // $PIPESCOPE_WORKER if set, else pipescope-worker next to the running executable.
+    // $PIPESCOPE_WORKER if set, else pipescope-worker next to the running executable (the build
+    // tree), else the installed one: PIPESCOPE_WORKER_RELATIVE_DIR (lib/pipescope from bin/)
+    // relative to the executable's directory, so that a moved install tree still finds it. When
+    // neither exists, the first, for the error to name.
     static QString defaultWorkerPath();
 
     void setWorkerPath(const QString& path) { m_workerPath = path; }

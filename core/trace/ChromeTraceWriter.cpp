@@ -1,5 +1,6 @@
 #include "trace/ChromeTraceWriter.h"
 
+#include "base/Version.h"
 #include "trace/ChunkedOutput.h"
 #include "trace/JsonText.h"
 #include "trace/OutputFile.h"
@@ -163,7 +164,10 @@ void writeArrowEnd(Writer& w, const TraceStore& store, qsizetype recv)
 Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
 {
     ChunkedOutput output(device);
-    output.buffer().append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+    // Trace viewers (Perfetto, chrome://tracing) ignore top-level keys they do not know.
+    output.buffer().append("{\"displayTimeUnit\":\"ms\",\"metadata\":{\"pipescope-version\":");
+    appendJsonString(output.buffer(), version().toUtf8());
+    output.buffer().append("},\"traceEvents\":[");
     Writer w(output);
     writeNames(w, store);
 

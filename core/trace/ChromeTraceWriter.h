@@ -15,7 +15,8 @@ class TraceStore;
 // flow_in, bound by a per-message id, so the arrow's end never comes before its start), a counter
 // ("C") of the queue depth of every channel on a "pipes" track of its own, and an instant ("i")
 // for every poll. Timestamps are in microseconds since the run's start. A thread's slices never
-// overlap: they are the calls one process made, one after another.
+// overlap: they are the calls one process made, one after another. The top-level "metadata"
+// object carries "pipescope-version".
 class ChromeTraceWriter
 {
 public:
