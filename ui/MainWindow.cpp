@@ -13,6 +13,7 @@
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
+#include "WindowActions.h"
 #include "base/Version.h"
 #include "run/ScenarioCatalog.h"
 
@@ -136,108 +137,45 @@ void MainWindow::buildLayout()
 
 void MainWindow::buildActions()
 {
-    auto make = [this](const QString& text, const QKeySequence& key, const QString& tip) {
-        auto* action = new QAction(text, this);
-        action->setShortcut(key);
-        action->setToolTip(
-            QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
-        action->setStatusTip(tip);
-        addAction(action);
-        return action;
-    };
-    m_runAction = make(tr("Run"), QKeySequence(tr("Ctrl+R")), tr("Run the selected scenario"));
-    m_stopAction = make(tr("Stop"), QKeySequence(Qt::Key_Escape),
-                        tr("Stop the run: ask the processes to end, then kill them"));
-    QAction* fit = make(tr("Fit"), QKeySequence(Qt::Key_F), tr("Show the whole run"));
-    m_followAction = make(tr("Follow live"), QKeySequence(Qt::Key_L),
-                          tr("Keep the newest events in view while a run goes on"));
-    m_followAction->setCheckable(true);
-    m_followAction->setChecked(m_axis->followLive());
-    QAction* zoomIn =
-        make(tr("Zoom in"), QKeySequence(Qt::Key_Plus), tr("Zoom in on the timeline"));
-    QAction* zoomOut =
-        make(tr("Zoom out"), QKeySequence(Qt::Key_Minus), tr("Zoom out of the timeline"));
-    zoomIn->setShortcuts(
-        {QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
-    zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
-    m_bytesAction = make(tr("Depth in bytes"), QKeySequence(Qt::Key_B),
-                         tr("Show the queue depth in bytes instead of messages"));
-    m_bytesAction->setCheckable(true);
-    QAction* find = make(tr("Find"), QKeySequence::Find, tr("Filter the messages table"));
-    QAction* open = make(tr("Open events…"), QKeySequence::Open,
-                         tr("Open a saved events file (JSON Lines) to look at a run again"));
-    for (const RunExport& kind : m_exports) {
-        QAction* action = make(kind.kind, kind.shortcut, kind.tip);
-        connect(action, &QAction::triggered, this, [this, &kind] { exportTo(kind); });
-        action->setEnabled(false); // nothing to export before a run
-        m_exportActions.append(action);
+    m_actions = std::make_unique<WindowActions>(*this, m_exports);
+    const WindowActions& a = *m_actions;
+    a.follow->setChecked(m_axis->followLive());
+    for (qsizetype i = 0; i < a.exports.size(); ++i) {
+        const RunExport& kind = m_exports[size_t(i)];
+        connect(a.exports[i], &QAction::triggered, this, [this, &kind] { exportTo(kind); });
     }
-    m_stopAction->setEnabled(false); // nothing to stop before a run
-    QAction* quit = make(tr("Quit"), QKeySequence::Quit, tr("Quit PipeScope"));
-
-    connect(m_runAction, &QAction::triggered, this, &MainWindow::startRunFromGallery);
-    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
-    connect(fit, &QAction::triggered, this, [this] {
+    connect(a.run, &QAction::triggered, this, &MainWindow::startRunFromGallery);
+    connect(a.stop, &QAction::triggered, this, &MainWindow::stopRun);
+    connect(a.fit, &QAction::triggered, this, [this] {
         m_axis->setFollowLive(false);
         m_axis->fit();
     });
-    connect(m_followAction, &QAction::toggled, m_axis, &TimeAxis::setFollowLive);
-    connect(m_axis, &TimeAxis::followLiveChanged, m_followAction, &QAction::setChecked);
-    connect(zoomIn, &QAction::triggered, this,
+    connect(a.follow, &QAction::toggled, m_axis, &TimeAxis::setFollowLive);
+    connect(m_axis, &TimeAxis::followLiveChanged, a.follow, &QAction::setChecked);
+    connect(a.zoomIn, &QAction::triggered, this,
             [this] { m_axis->zoom(0.5, m_timeline->zoomAnchor()); });
-    connect(zoomOut, &QAction::triggered, this,
+    connect(a.zoomOut, &QAction::triggered, this,
             [this] { m_axis->zoom(2.0, m_timeline->zoomAnchor()); });
-    connect(m_bytesAction, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
-    connect(find, &QAction::triggered, this, [this] {
+    connect(a.depthInBytes, &QAction::toggled, m_timeline, &TimelineView::setDepthInBytes);
+    connect(a.find, &QAction::triggered, this, [this] {
         m_bottomTabs->setCurrentIndex(0);
         m_messagesPane->focusFilter();
     });
-    connect(open, &QAction::triggered, this, [this] {
+    connect(a.open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open events"), QString(),
                                                           tr("Events (*.jsonl);;All files (*)"));
         if (!path.isEmpty())
             openEvents(path);
     });
-    connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(a.quit, &QAction::triggered, this, &QWidget::close);
+    connect(a.about, &QAction::triggered, this,
+            [this] { QMessageBox::about(this, tr("About PipeScope"), aboutText()); });
+    a.addToWindow(*this, ColorScheme::menu(this));
+}
 
-    auto* toolbar = addToolBar(tr("Run"));
-    toolbar->setObjectName(QStringLiteral("toolbar"));
-    toolbar->addAction(m_runAction);
-    toolbar->addAction(m_stopAction);
-    toolbar->addSeparator();
-    toolbar->addAction(fit);
-    toolbar->addAction(zoomIn);
-    toolbar->addAction(zoomOut);
-    toolbar->addAction(m_followAction);
-    toolbar->addAction(m_bytesAction);
-    toolbar->addSeparator();
-    auto* exportMenu = new QMenu(tr("Export"), this);
-    exportMenu->addActions(m_exportActions);
-    auto* exportButton = new QToolButton(this);
-    exportButton->setText(tr("Export"));
-    exportButton->setToolTip(
-        tr("Export the run: Chrome trace, events, messages CSV, timeline PNG"));
-    exportButton->setMenu(exportMenu);
-    exportButton->setPopupMode(QToolButton::InstantPopup);
-    toolbar->addWidget(exportButton);
-    toolbar->addAction(open);
-
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(open);
-    file->addMenu(exportMenu);
-    file->addSeparator();
-    file->addAction(quit);
-    QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({m_runAction, m_stopAction});
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addActions({fit, zoomIn, zoomOut, m_followAction, m_bytesAction, find});
-    view->addSeparator();
-    view->addMenu(ColorScheme::menu(this));
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    m_aboutAction = help->addAction(tr("&About PipeScope"), this, [this] {
-        QMessageBox::about(this, tr("About PipeScope"), aboutText());
-    });
-    m_aboutAction->setMenuRole(QAction::AboutRole);
+QAction* MainWindow::aboutAction() const
+{
+    return m_actions->about;
 }
 
 QString MainWindow::aboutText()
@@ -331,7 +269,7 @@ void MainWindow::showRun(const Run* run)
 {
     m_axis->setSelectedMessage(-1);
     m_timeline->setStore(run ? &run->store() : nullptr, run && run->live());
-    for (QAction* action : std::as_const(m_exportActions))
+    for (QAction* action : std::as_const(m_actions->exports))
         action->setEnabled(run != nullptr);
     updateRunControls();
     if (!run)
@@ -380,8 +318,8 @@ void MainWindow::showProgress()
 void MainWindow::updateRunControls()
 {
     // One run at a time: Run waits for the one going on, Stop is there only while it goes on.
-    m_stopAction->setEnabled(m_history->anyLive());
-    m_runAction->setEnabled(!m_history->anyLive());
+    m_actions->stop->setEnabled(m_history->anyLive());
+    m_actions->run->setEnabled(!m_history->anyLive());
 }
 
 void MainWindow::selectMessage(int message, bool fromTable)

@@ -26,6 +26,7 @@ class ScenarioGallery;
 class StatisticsPane;
 class TimeAxis;
 class TimelineView;
+class WindowActions;
 
 // The PipeScope window: the scenario gallery on the left, the timeline (lanes, arrows, queue
 // depth, polls) in the centre over the messages table and the console, the selected message's
@@ -69,7 +70,7 @@ public:
     int runCount() const;
     // Help > About PipeScope: its text names PipeScope's version and Qt's (the one it runs on).
     static QString aboutText();
-    QAction* aboutAction() const { return m_aboutAction; }
+    QAction* aboutAction() const;
 
 Q_SIGNALS:
     void runFinished();
@@ -104,13 +105,8 @@ private:
     QLabel* m_elapsedLabel;
     QLabel* m_eventsLabel;
     QLabel* m_rateLabel;
-    QAction* m_runAction = nullptr;
-    QAction* m_aboutAction = nullptr;
-    QAction* m_stopAction = nullptr;
-    QAction* m_followAction = nullptr;
-    QAction* m_bytesAction = nullptr;
     std::vector<RunExport> m_exports;
-    QList<QAction*> m_exportActions; // enabled while a run is shown
+    std::unique_ptr<WindowActions> m_actions;
 
     bool m_selecting = false;
 };
