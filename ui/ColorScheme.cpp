@@ -6,6 +6,7 @@
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <memory>
 
 namespace pipescope {
 
@@ -70,7 +71,8 @@ QMenu* ColorScheme::menu(QWidget* parent)
 
 QPalette ColorScheme::lightPalette()
 {
-    return QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    return fusion->standardPalette();
 }
 
 QPalette ColorScheme::darkPalette()
