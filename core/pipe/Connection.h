@@ -1,7 +1,7 @@
 #pragma once
 
-#include "pipe/ConnectionObserver.h"
 #include "base/Result.h"
+#include "pipe/ConnectionObserver.h"
 #include "wire/FrameDecoder.h"
 #include "wire/Value.h"
 
