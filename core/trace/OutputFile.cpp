@@ -44,7 +44,7 @@ std::optional<int> namedDescriptor(const QString& path)
         const QFileInfo info(current);
         if (!info.isSymLink())
             return std::nullopt;
-        // One step along the link (symLinkTarget() resolves a relative target against its dir).
+        // One step along the link; a relative target is relative to the link's folder.
         const QByteArray link = QFile::encodeName(current);
         char target[4096];
         const ssize_t length = ::readlink(link.constData(), target, sizeof target - 1);
