@@ -270,18 +270,20 @@ void TestEventsJson::writesTheNewFields()
     TraceStore store;
     buildRun(store, 0);
     const QList<QByteArray> lines = eventsOf(store).split('\n');
-    QCOMPARE(lines[2], QByteArray("{\"t_ns\":200,\"process\":\"sender\",\"kind\":\"send\","
-                                  "\"channel\":\"sender->receiver\",\"seq\":0,\"bytes\":12,"
-                                  "\"value\":\"'hello'\",\"start_ns\":150,"
-                                  "\"head\":\"80049509000000000000008c0568656c6c6f\"}"));
-    QCOMPARE(lines[12], QByteArray("{\"t_ns\":700,\"process\":\"sender\",\"kind\":\"send\","
-                                   "\"channel\":\"sender->receiver\",\"seq\":2,\"bytes\":4,"
-                                   "\"value\":\"None\",\"start_ns\":650,\"head\":\"4e2e\"}"));
+    QCOMPARE(lines[2],
+             QByteArray("{\"t_ns\":200,\"process\":\"sender\",\"kind\":\"send\","
+                        "\"pid\":4242,\"channel\":\"sender->receiver\",\"seq\":0,\"bytes\":12,"
+                        "\"value\":\"'hello'\",\"start_ns\":150,"
+                        "\"head\":\"80049509000000000000008c0568656c6c6f\"}"));
+    QCOMPARE(lines[12],
+             QByteArray("{\"t_ns\":700,\"process\":\"sender\",\"kind\":\"send\","
+                        "\"pid\":4242,\"channel\":\"sender->receiver\",\"seq\":2,\"bytes\":4,"
+                        "\"value\":\"None\",\"start_ns\":650,\"head\":\"4e2e\"}"));
     QCOMPARE(lines[18], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
-                                   "\"exit_code\":3,\"pid\":4242,"
+                                   "\"pid\":4242,\"exit_code\":3,"
                                    "\"text\":\"exited with code 3\"}"));
     QCOMPARE(lines[20], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
-                                   "\"signal\":\"SIGKILL\",\"pid\":4243,"
+                                   "\"pid\":4243,\"signal\":\"SIGKILL\","
                                    "\"text\":\"was killed by SIGKILL\"}"));
 }
 

@@ -172,13 +172,13 @@ void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int
             m_bundleLabelEnd = at.x() + QFontMetrics(context.font).horizontalAdvance(count) + 8;
         }
     } else if (labelRoom >= kLabelMinimumRoom) {
-        paintLabel(painter, context, arrow, channel, message, selected, labelRoom);
+        paintLabel(painter, context, arrow, message, selected, labelRoom);
     }
     painter.setBrush(Qt::NoBrush);
 }
 
 void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
-                             const ArrowGeometry& arrow, int channel, int message, bool selected,
+                             const ArrowGeometry& arrow, int message, bool selected,
                              double labelRoom)
 {
     // The label goes beside the sender's state bar, on the side the arrow leaves by: below it for
@@ -193,7 +193,7 @@ void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
         label = tr("undelivered: %1").arg(label);
     const QFontMetrics metrics(context.font);
     const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
-    const QRectF bar = layout.barRect(store.channel(channel).from);
+    const QRectF bar = layout.barRect(store.senderOf(store.messages()[size_t(message)]));
     const double y =
         b.y() > a.y() ? bar.bottom() + metrics.ascent() + 1 : bar.top() - metrics.descent() - 1;
     const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;

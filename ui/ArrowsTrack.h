@@ -37,7 +37,7 @@ private:
     // Whether a line just like this one was stroked in this paint; remembers it if not.
     bool alreadyDrawn(QPointF a, QPointF b, bool delivered);
     void paintLabel(QPainter& painter, const TrackContext& context, const ArrowGeometry& arrow,
-                    int channel, int message, bool selected, double labelRoom);
+                    int message, bool selected, double labelRoom);
 
     int m_arrowsDrawn = 0;
     int m_bundlesDrawn = 0;

@@ -75,7 +75,7 @@ void DetailsPane::showMessage(int message)
     };
     if (m.sendEvent >= 0) {
         row(tr("sent by"), tr("%1 at %2 s (send call %3)")
-                               .arg(m_store->process(channel.from).name)
+                               .arg(m_store->processName(m_store->senderOf(m)))
                                .arg(double(m_store->startTime(m.sendEvent)) / 1e9, 0, 'f', 6)
                                .arg(TimeScale::formatDuration(m_store->time(m.sendEvent) -
                                                               m_store->startTime(m.sendEvent))));
@@ -83,7 +83,7 @@ void DetailsPane::showMessage(int message)
     if (m.recvEvent >= 0) {
         row(tr("received by"),
             tr("%1 at %2 s (recv call %3)")
-                .arg(m_store->process(channel.to).name)
+                .arg(m_store->processName(m_store->receiverOf(m)))
                 .arg(double(m_store->time(m.recvEvent)) / 1e9, 0, 'f', 6)
                 .arg(TimeScale::formatDuration(m_store->time(m.recvEvent) -
                                                m_store->startTime(m.recvEvent))));

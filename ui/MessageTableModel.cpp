@@ -117,9 +117,9 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     case Channel:
         return channel.name;
     case From:
-        return m_store->process(channel.from).name;
+        return m_store->processName(m_store->senderOf(m));
     case To:
-        return m_store->process(channel.to).name;
+        return m_store->processName(m_store->receiverOf(m));
     case Value:
         return QString::fromUtf8(m_store->text(known));
     case Bytes:

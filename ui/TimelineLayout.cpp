@@ -70,6 +70,9 @@ std::pair<int, int> TimelineLayout::lanesIn(const QRectF& area) const
 bool TimelineLayout::channelMeets(int channel, const QRectF& area) const
 {
     const TraceStore::Channel& c = m_store->channel(channel);
+    // A shared channel's messages go between any of its users' lanes.
+    if (c.manyWriters || c.manyReaders || c.from < 0 || c.to < 0)
+        return true;
     const QRectF from = laneRect(c.from);
     const QRectF to = laneRect(c.to);
     return std::max(from.bottom(), to.bottom()) >= area.top() &&
@@ -104,8 +107,13 @@ ArrowGeometry TimelineLayout::arrow(int channel, qint64 seq) const
     arrow.delivered = size_t(seq) < c.recvTimes.size();
     const qint64 sendT = c.sendTimes[size_t(seq)];
     const qint64 recvT = arrow.delivered ? c.recvTimes[size_t(seq)] : (m_live ? m_now : m_dataEnd);
-    const double fromY = laneRect(c.from).center().y();
-    const double toY = laneRect(c.to).center().y();
+    // Each message between its own sender and receiver (a shared channel has several); one whose
+    // receiver is not known yet points towards the lane below its sender.
+    const TraceStore::Message& m = m_store->messages()[size_t(c.messageBySeq[size_t(seq)])];
+    const int sender = m_store->senderOf(m);
+    const int receiver = m_store->receiverOf(m);
+    const double fromY = laneRect(sender).center().y();
+    const double toY = laneRect(receiver >= 0 ? receiver : sender + 1).center().y();
     const double inset = toY > fromY ? kArrowInset : -kArrowInset;
     arrow.from = QPointF(m_scale.toX(sendT), fromY + inset);
     arrow.to = QPointF(m_scale.toX(recvT), toY - inset);

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QRegularExpression>
 #include <limits>
 #include <optional>
 
@@ -164,6 +165,19 @@ Result<int> Builder::channelNamed(const QString& name)
 {
     if (const auto known = m_channels.constFind(name); known != m_channels.cend())
         return known.value();
+    // A traced program's channel ("Queue#1 producer->MainProcess", "Pool#1 tasks A->B,C +2",
+    // "pipe:[4711] A->B"): its ends are whoever sends and receives on it (several, for a shared
+    // Queue), as the store learns them from the events.
+    static const QRegularExpression traced(
+        QStringLiteral(R"(^(\S+#\d+( [a-z]+)?|pipe:\[\d+\]|socket:\[\d+\]|tcp:[0-9a-f]+) )"));
+    if (traced.match(name).hasMatch()) {
+        if (m_store->channelCount() >= kMaxChannels)
+            return malformed(QStringLiteral("more than %1 channels").arg(kMaxChannels));
+        const int channel =
+            m_store->addChannel(name, TraceStore::kAnyProcess, TraceStore::kAnyProcess);
+        m_channels.insert(name, channel);
+        return channel;
+    }
     // A process name may hold "->" itself: the split whose two ends are known processes wins.
     const QLatin1String arrow("->");
     int from = -1;
@@ -295,8 +309,6 @@ Status Builder::addLine(const QByteArray& line)
                 record.amount > std::numeric_limits<int>::max())
                 fields.fail(QStringLiteral("exit code %1 out of range").arg(record.amount));
         }
-        if (fields.has("pid"))
-            pid = fields.integer("pid");
         text = fields.string("text").toUtf8();
         break;
     case EventKind::Error:
@@ -317,6 +329,9 @@ Status Builder::addLine(const QByteArray& line)
         }
         break;
     }
+    if (fields.has("pid"))
+        pid = fields.integer("pid");
+    const QString thread = fields.has("thread") ? fields.string("thread") : QString();
     if (!fields.error().isEmpty())
         return malformed(fields.error());
 
@@ -333,9 +348,12 @@ Status Builder::addLine(const QByteArray& line)
     if (!appended)
         return appended.error();
 
-    // How a child ended is the store's to derive from the event; its pid is carried here.
-    if (*kind == EventKind::Exit && *process != TraceStore::kRunner && pid)
+    // A process's pid and thread are carried by its events.
+    if (*process != TraceStore::kRunner && pid && m_store->process(*process).pid != *pid)
         m_store->setPid(*process, *pid);
+    if (*process != TraceStore::kRunner && !thread.isEmpty() &&
+        m_store->process(*process).thread != thread)
+        m_store->setThread(*process, thread);
     return {};
 }
 

@@ -39,6 +39,13 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     out.append(QByteArray::number(store.time(e)));
     appendText(out, "process", store.processName(store.processOf(e)).toUtf8());
     appendText(out, "kind", QByteArray(eventKindName(kind).data(), eventKindName(kind).size()));
+    if (const int process = store.processOf(e); process != TraceStore::kRunner) {
+        const TraceStore::Process& p = store.process(process);
+        if (p.pid != 0)
+            appendNumber(out, "pid", p.pid);
+        if (!p.thread.isEmpty())
+            appendText(out, "thread", p.thread.toUtf8());
+    }
     const quint16 channel = store.channelOf(e);
     switch (kind) {
     case EventKind::Send:
@@ -79,8 +86,6 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
         } else {
             appendNumber(out, "exit_code", store.exitStatus(e));
         }
-        if (store.processOf(e) != TraceStore::kRunner)
-            appendNumber(out, "pid", store.process(store.processOf(e)).pid);
         appendText(out, "text", store.text(e));
         break;
     case EventKind::Error:

@@ -38,9 +38,9 @@ void appendRow(QByteArray& out, const TraceStore& store, const TraceStore::Messa
     out.append(',');
     appendField(out, channel.name.toUtf8());
     out.append(',');
-    appendField(out, store.processName(channel.from).toUtf8());
+    appendField(out, store.processName(store.senderOf(message)).toUtf8());
     out.append(',');
-    appendField(out, store.processName(channel.to).toUtf8());
+    appendField(out, store.processName(store.receiverOf(message)).toUtf8());
     out.append(',');
     appendField(out, store.text(known));
     out.append(',');

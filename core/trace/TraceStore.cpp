@@ -38,14 +38,52 @@ int TraceStore::addChannel(const QString& name, int from, int to)
     channel.name = name;
     channel.from = from;
     channel.to = to;
+    channel.openEnds = from == kAnyProcess || to == kAnyProcess;
     m_channels.push_back(std::move(channel));
+    ++m_generation;
     return channelCount() - 1;
+}
+
+int TraceStore::senderOf(const Message& message) const
+{
+    return message.sendEvent >= 0 ? processOf(message.sendEvent) : channel(message.channel).from;
+}
+
+int TraceStore::receiverOf(const Message& message) const
+{
+    return message.recvEvent >= 0 ? processOf(message.recvEvent) : channel(message.channel).to;
+}
+
+void TraceStore::renameProcess(int process, const QString& name)
+{
+    m_processes.at(size_t(process)).name = name;
+    ++m_generation;
+}
+
+void TraceStore::setRole(int process, const QString& role)
+{
+    m_processes.at(size_t(process)).role = role;
+    ++m_generation;
+}
+
+void TraceStore::setThread(int process, const QString& thread)
+{
+    m_processes.at(size_t(process)).thread = thread;
+    ++m_generation;
+}
+
+void TraceStore::renameChannel(int channel, const QString& name)
+{
+    m_channels.at(size_t(channel)).name = name;
+    ++m_generation;
 }
 
 QString TraceStore::processName(int index) const
 {
     if (index == kRunner)
         return QStringLiteral("runner");
+    if (index == kAnyProcess)
+        return QStringLiteral("?");
     return process(index).name;
 }
 
@@ -248,11 +286,13 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
         return refused(QStringLiteral("message on unknown channel %1").arg(record.channel));
     Channel& channel = m_channels[record.channel];
     const bool send = record.kind == EventKind::Send;
-    if ((send ? channel.from : channel.to) != process)
+    int& end = send ? channel.from : channel.to;
+    if (!(channel.openEnds && process != kRunner) && end != process) {
         return refused(QStringLiteral("%1 does not %2 on %3")
                            .arg(processName(process),
                                 send ? QStringLiteral("send") : QStringLiteral("receive"),
                                 channel.name));
+    }
     TimeList& times = send ? channel.sendTimes : channel.recvTimes;
     const auto expected = static_cast<qint64>(times.size());
     if (record.seq != expected)
@@ -265,6 +305,13 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
     if (record.amount < 0 || record.amount > kMaxMessageBytes ||
         __builtin_add_overflow(bytes.empty() ? 0 : bytes.back(), record.amount, &cumulative))
         return refused(QStringLiteral("impossible message size %1").arg(record.amount));
+
+    if (channel.openEnds) {
+        if (end == kAnyProcess)
+            end = process;
+        else if (end != process)
+            (send ? channel.manyWriters : channel.manyReaders) = true;
+    }
 
     // A message is sent when its send call begins (it may block there before the bytes go in)
     // and received when the recv returns: so the recv is never earlier than its send.

@@ -42,6 +42,7 @@ public:
         QString name;
         QString role;
         qint64 pid = 0;
+        QString thread; // a traced program's thread that has a lane of its own; empty: main
         ProcessState state = ProcessState::Running;
         quint16 stateChannel = kNoChannel; // what the latest state waits on
         bool ended = false;                // it has an Exit event
@@ -54,14 +55,23 @@ public:
         EventList pollEvents;              // its polls, in time order
     };
 
+    // A channel's `from` or `to` when it is not known in advance (a traced program's pipe: whoever
+    // sends or receives on it). The first process that does becomes it; later ones from other
+    // processes mark the channel shared (manyWriters, manyReaders). Every message keeps its own
+    // sender and receiver (its events' processes) either way.
+    static constexpr int kAnyProcess = -1;
+
     struct Channel
     {
         QString name;
-        int from = 0;
-        int to = 0;
-        TimeList sendTimes; // sorted: one writer
-        TimeList recvTimes; // sorted: one reader
-        TimeList sentBytes; // cumulative, per send
+        int from = 0;             // the writer, the first one of a shared channel, or kAnyProcess
+        int to = 0;               // the reader, likewise
+        bool openEnds = false;    // added with kAnyProcess: any process may send or receive on it
+        bool manyWriters = false; // more than one process has sent on it
+        bool manyReaders = false; // more than one process has received from it
+        TimeList sendTimes;       // sorted: one writer
+        TimeList recvTimes;       // sorted: one reader
+        TimeList sentBytes;       // cumulative, per send
         TimeList receivedBytes;
         ChunkedColumn<qint32> messageBySeq; // message number per seq
 
@@ -100,7 +110,15 @@ public:
     int interruptedBy() const { return m_interruptedBy; }
 
     int addProcess(const QString& name, const QString& role);
+    // `from` and `to` are processes, or kAnyProcess for a channel whose ends are learned from its
+    // events.
     int addChannel(const QString& name, int from, int to);
+    // A traced program names its processes and channels as it goes (a fork child takes its
+    // multiprocessing name when it starts; a pipe's name says who uses it).
+    void renameProcess(int process, const QString& name);
+    void setRole(int process, const QString& role);
+    void setThread(int process, const QString& thread);
+    void renameChannel(int channel, const QString& name);
     // A process's state, end, exit code or signal are what its events say (a State event, an Exit
     // event): writers append events and never set them. Its pid is not an event: the writer that
     // starts or reads it sets it.
@@ -109,7 +127,7 @@ public:
     int processCount() const { return static_cast<int>(m_processes.size()); }
     const Channel& channel(int index) const { return m_channels.at(static_cast<size_t>(index)); }
     int channelCount() const { return static_cast<int>(m_channels.size()); }
-    // "runner" for kRunner.
+    // "runner" for kRunner, "?" for kAnyProcess (not known yet).
     QString processName(int index) const;
 
     // Appends one event of `process` (or kRunner). A message event must name a channel that the
@@ -159,6 +177,10 @@ public:
     // Every change to a message (created, sent, received) as its number, in order: a view that
     // remembers how far it read knows which rows to add or update.
     const ChunkedColumn<qint32>& messageUpdates() const { return m_messageUpdates; }
+    // Who sent and who received a message: its send's and recv's processes (a shared channel's
+    // messages each have their own), else the channel's ends (kAnyProcess when not known yet).
+    int senderOf(const Message& message) const;
+    int receiverOf(const Message& message) const;
     qsizetype deliveredCount() const { return m_delivered; }
     // Messages sent and not received (so far, or ever once the run has ended).
     qsizetype undeliveredCount() const;
