@@ -13,6 +13,7 @@
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
+#include "TraceDialog.h"
 #include "WindowActions.h"
 #include "base/Version.h"
 #include "run/ScenarioCatalog.h"
@@ -167,6 +168,10 @@ void MainWindow::buildActions()
         if (!path.isEmpty())
             openEvents(path);
     });
+    connect(a.traceProgram, &QAction::triggered, this, [this] {
+        if (const std::optional<TraceRequest> request = TraceDialog::ask(this))
+            startTrace(*request);
+    });
     connect(a.quit, &QAction::triggered, this, &QWidget::close);
     connect(a.about, &QAction::triggered, this,
             [this] { QMessageBox::about(this, tr("About PipeScope"), aboutText()); });
@@ -234,6 +239,22 @@ bool MainWindow::startRun(const RunRequest& request)
     auto run = Run::start(*settings, m_history->nextNumber());
     if (!run) {
         m_stateLabel->setText(tr("Cannot run: %1").arg(run.error().toString()));
+        return false;
+    }
+    m_axis->setFollowLive(true);
+    m_current->setRun(addRun(std::move(*run)));
+    return true;
+}
+
+bool MainWindow::startTrace(const TraceRequest& request)
+{
+    if (m_history->anyLive()) {
+        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before starting another"));
+        return false;
+    }
+    auto run = Run::trace(request, m_history->nextNumber());
+    if (!run) {
+        m_stateLabel->setText(tr("Cannot trace: %1").arg(run.error().message()));
         return false;
     }
     m_axis->setFollowLive(true);
@@ -370,8 +391,7 @@ void MainWindow::captureWhenFinished(const QString& path)
             Q_EMIT captured(RunExports::savePng(grab(), path).ok());
         });
     };
-    const ScenarioRunner* runner = currentRunner();
-    if (!runner || runner->state() == ScenarioRunner::State::Finished)
+    if (!m_current->run() || !m_current->run()->live())
         capture();
     else
         connect(this, &MainWindow::runFinished, this, capture, Qt::SingleShotConnection);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RunExports.h"
+#include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
 
 #include <QMainWindow>
@@ -43,6 +44,9 @@ public:
     // status bar, if it cannot start.
     bool startRun(const RunRequest& request);
     bool startRunFromGallery();
+    // Traces a program (File > Trace a program..., pipescope --watch); false, with the reason
+    // in the status bar, if it cannot start.
+    bool startTrace(const TraceRequest& request);
     void stopRun();
     // Shows a saved events file as a run of the history.
     bool openEvents(const QString& path);

@@ -1,5 +1,6 @@
 #include "Run.h"
 
+#include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
 #include "trace/EventsJsonReader.h"
 #include "trace/TraceStore.h"
@@ -39,6 +40,22 @@ Result<std::unique_ptr<Run>> Run::start(const RunSettings& settings, int number)
     return run;
 }
 
+Result<std::unique_ptr<Run>> Run::trace(const TraceRequest& request, int number)
+{
+    const QString command =
+        (QStringList{request.program} + request.arguments).join(QLatin1Char(' '));
+    std::unique_ptr<Run> run(new Run(tr("#%1 %2").arg(number).arg(command),
+                                     request.workingDirectory.isEmpty()
+                                         ? command
+                                         : tr("%1\nin %2").arg(command, request.workingDirectory)));
+    run->m_tracer = std::make_unique<ProgramTracer>();
+    connect(run->m_tracer.get(), &ProgramTracer::finished, run.get(), &Run::finished);
+    connect(run->m_tracer.get(), &ProgramTracer::problemFound, run.get(), &Run::problemFound);
+    if (Status started = run->m_tracer->start(request); !started)
+        return started.error();
+    return run;
+}
+
 Result<std::unique_ptr<Run>> Run::open(const QString& path, int number)
 {
     auto store = EventsJsonReader::readFile(path);
@@ -57,12 +74,21 @@ Result<std::unique_ptr<Run>> Run::open(const QString& path, int number)
 
 const TraceStore& Run::store() const
 {
-    return m_runner ? m_runner->store() : *m_loaded;
+    return m_runner ? m_runner->store() : m_tracer ? m_tracer->store() : *m_loaded;
 }
 
 bool Run::live() const
 {
+    if (m_tracer)
+        return m_tracer->state() != ProgramTracer::State::Finished;
     return m_runner && m_runner->state() != ScenarioRunner::State::Finished;
+}
+
+bool Run::succeeded() const
+{
+    if (m_tracer)
+        return !live() && m_tracer->exitStatus() == 0;
+    return !m_runner || m_runner->succeeded();
 }
 
 qint64 Run::dataEndNs() const
@@ -72,11 +98,20 @@ qint64 Run::dataEndNs() const
 
 qint64 Run::elapsedNs() const
 {
-    return m_runner ? m_runner->elapsedNs() : m_loadedEndNs;
+    return m_runner ? m_runner->elapsedNs() : m_tracer ? m_tracer->elapsedNs() : m_loadedEndNs;
 }
 
 QString Run::historyText() const
 {
+    if (m_tracer) {
+        if (live())
+            return m_title;
+        const QString outcome = m_tracer->stopped() ? tr("stopped")
+                                : m_tracer->exitStatus() == 0
+                                    ? tr("exited 0")
+                                    : tr("exit status %1").arg(m_tracer->exitStatus());
+        return tr("%1 — %2, %3 s").arg(m_title, outcome).arg(double(elapsedNs()) / 1e9, 0, 'f', 2);
+    }
     if (!m_runner || m_runner->state() != ScenarioRunner::State::Finished)
         return m_title;
     const QString outcome = m_runner->succeeded() ? tr("finished")
@@ -87,6 +122,8 @@ QString Run::historyText() const
 
 QString Run::stateText() const
 {
+    if (m_tracer)
+        return tracerStateText();
     if (!m_runner)
         return tr("Opened from a file");
     QString state;
@@ -110,8 +147,31 @@ QString Run::stateText() const
     return state;
 }
 
+QString Run::tracerStateText() const
+{
+    // What could not be traced is said first: an empty picture never goes without a word.
+    const QStringList notes = m_tracer->untraced() + m_tracer->problems();
+    const QString more =
+        notes.isEmpty() ? QString() : QStringLiteral(" — ") + notes.join(QStringLiteral("; "));
+    if (live())
+        return tr("Tracing %1 (%n Python processes)", "", m_tracer->tracedProcessCount())
+                   .arg(m_tracer->request().program) +
+               more;
+    if (m_tracer->stopped())
+        return tr("Stopped") + more;
+    return tr("The program exited with status %1").arg(m_tracer->exitStatus()) + more;
+}
+
 QString Run::stateColor() const
 {
+    if (m_tracer) {
+        if (live())
+            return {};
+        if (!m_tracer->untraced().isEmpty() || !m_tracer->problems().isEmpty() ||
+            m_tracer->exitStatus() != 0)
+            return m_tracer->stopped() ? QStringLiteral("#a06000") : QStringLiteral("#c00000");
+        return {};
+    }
     if (!m_runner)
         return {};
     if (m_runner->state() != ScenarioRunner::State::Finished)
@@ -125,6 +185,8 @@ void Run::stop()
 {
     if (m_runner)
         m_runner->stop();
+    if (m_tracer)
+        m_tracer->stop();
 }
 
 } // namespace pipescope

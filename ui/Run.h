@@ -8,20 +8,25 @@
 
 namespace pipescope {
 
+class ProgramTracer;
 class ScenarioRunner;
 class TraceStore;
 struct RunSettings;
+struct TraceRequest;
 
-// One entry of the run history: something that fills a TraceStore and owns it. Now a scenario
-// run (its ScenarioRunner, which holds the store) or a run read back from an events file; a
-// traced program would be one more source behind the same interface. While its source goes on
-// the run is live; finished() is emitted once when it ends.
+// One entry of the run history: something that fills a TraceStore and owns it: a scenario run
+// (its ScenarioRunner, which holds the store), a traced program (its ProgramTracer, likewise) or
+// a run read back from an events file. While its source goes on the run is live; finished() is
+// emitted once when it ends.
 class Run : public QObject
 {
     Q_OBJECT
 public:
     // Starts a scenario; the runner's error when it cannot. `number` is its place in the history.
     static Result<std::unique_ptr<Run>> start(const RunSettings& settings, int number);
+    // Traces a program (File > Trace a program..., pipescope --watch); the tracer's error when
+    // it cannot start it.
+    static Result<std::unique_ptr<Run>> trace(const TraceRequest& request, int number);
     // Reads an events file (JSON Lines); the reader's error, which names the path, when it cannot.
     static Result<std::unique_ptr<Run>> open(const QString& path, int number);
     ~Run() override;
@@ -29,7 +34,12 @@ public:
     const TraceStore& store() const;
     // The scenario's runner; null for a run from a file.
     const ScenarioRunner* runner() const { return m_runner.get(); }
+    // The traced program's tracer; null for other runs.
+    const ProgramTracer* tracer() const { return m_tracer.get(); }
     bool live() const;
+    // It ended as it should: a scenario whose children all exited 0, a traced program that
+    // exited 0 (a run from a file: always).
+    bool succeeded() const;
     // From the start to the end (or until now while live).
     qint64 elapsedNs() const;
     // Where the views' data ends: now while the run is live; once it has ended, where what its
@@ -53,8 +63,10 @@ Q_SIGNALS:
 
 private:
     Run(QString title, QString toolTip);
+    QString tracerStateText() const;
 
     std::unique_ptr<ScenarioRunner> m_runner;
+    std::unique_ptr<ProgramTracer> m_tracer;
     std::unique_ptr<TraceStore> m_loaded;
     qint64 m_loadedEndNs = 0;
     QString m_title;

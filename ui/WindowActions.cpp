@@ -42,6 +42,10 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
                 QMainWindow::tr("Filter the messages table")))
     , open(make(window, QMainWindow::tr("Open events…"), QKeySequence::Open,
                 QMainWindow::tr("Open a saved events file (JSON Lines) to look at a run again")))
+    , traceProgram(make(window, QMainWindow::tr("Trace a program…"),
+                        QKeySequence(QMainWindow::tr("Ctrl+T")),
+                        QMainWindow::tr("Run a Python program and show every message of every "
+                                        "process it starts")))
     , quit(make(window, QMainWindow::tr("Quit"), QKeySequence::Quit,
                 QMainWindow::tr("Quit PipeScope")))
     , about(new QAction(QMainWindow::tr("&About PipeScope"), &window))
@@ -81,6 +85,7 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours) const
 
     QMenuBar* menus = window.menuBar();
     QMenu* file = menus->addMenu(QMainWindow::tr("&File"));
+    file->addAction(traceProgram);
     file->addAction(open);
     file->addMenu(exportMenu);
     file->addSeparator();

@@ -33,6 +33,7 @@ public:
     QAction* depthInBytes;
     QAction* find;
     QAction* open;
+    QAction* traceProgram;
     QAction* quit;
     QAction* about;
     QList<QAction*> exports; // in the order of the exports table

@@ -1,7 +1,10 @@
-// pipescope: the window; with a command (list, run) the headless CLI; with --run, the window
-// running a scenario (and with --screenshot, saving a PNG of it once the run has ended).
+// pipescope: the window; with a command (list, run, trace) the headless CLI; with --run, the
+// window running a scenario, with --watch -- PROGRAM..., the window tracing a program (and with
+// --screenshot, saving a PNG of it once the run has ended).
 #include "ColorScheme.h"
+#include "CurrentRun.h"
 #include "MainWindow.h"
+#include "Run.h"
 #include "run/CommandLine.h"
 #include "run/ScenarioCatalog.h"
 
@@ -50,6 +53,26 @@ int main(int argc, char* argv[])
         return pipescope::CommandLine::run(arguments);
     }
 
+    // --watch [--screenshot FILE.png] -- PROGRAM [ARGS]...: what follows "--" is the program's,
+    // kept from Qt's option parsing too.
+    std::optional<pipescope::TraceRequest> watch;
+    int qtArgc = argc;
+    if (const qsizetype end = arguments.indexOf(QStringLiteral("--"));
+        end >= 0 && arguments.indexOf(QStringLiteral("--watch")) >= 0 &&
+        arguments.indexOf(QStringLiteral("--watch")) < end) {
+        if (end + 1 >= arguments.size())
+            return usageError(QStringLiteral("--watch needs a program after --"));
+        watch.emplace();
+        watch->program = arguments[end + 1];
+        watch->arguments = arguments.mid(end + 2);
+        watch->output = pipescope::TraceRequest::Output::Capture;
+        arguments = arguments.first(end);
+        arguments.removeOne(QStringLiteral("--watch"));
+        qtArgc = int(end) + 1;
+    } else if (arguments.contains(QStringLiteral("--watch"))) {
+        return usageError(QStringLiteral("--watch needs a program: --watch -- PROGRAM [ARGS]..."));
+    }
+
     // Every argument is checked before the application object exists: without a display, that
     // aborts, and a typo deserves a usage message, not SIGABRT.
     QStringList ours;
@@ -76,9 +99,11 @@ int main(int argc, char* argv[])
             return usageError(QStringLiteral("%1 needs a value").arg(option));
         target = value;
     }
+    if (watch && !scenario.isNull())
+        return usageError(QStringLiteral("--watch and --run cannot go together"));
     if (scenario.isNull()) {
-        if (!screenshot.isNull())
-            return usageError(QStringLiteral("--screenshot needs --run SCENARIO"));
+        if (!screenshot.isNull() && !watch)
+            return usageError(QStringLiteral("--screenshot needs --run SCENARIO or --watch"));
         if (!ours.isEmpty())
             return usageError(QStringLiteral("unknown argument '%1'").arg(ours.first()));
     } else {
@@ -93,7 +118,7 @@ int main(int argc, char* argv[])
         request = *parsed;
     }
 
-    QApplication application(argc, argv);
+    QApplication application(qtArgc, argv);
     QApplication::setOrganizationName(QStringLiteral("PipeScope"));
     QApplication::setApplicationName(QStringLiteral("PipeScope"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.pipescope.PipeScope"));
@@ -102,16 +127,16 @@ int main(int argc, char* argv[])
 
     pipescope::MainWindow mainWindow;
     mainWindow.show();
-    if (!request)
+    if (!request && !watch)
         return QApplication::exec();
-    if (!mainWindow.startRun(*request))
+    if (request ? !mainWindow.startRun(*request) : !mainWindow.startTrace(*watch))
         return 1;
     if (screenshot.isEmpty())
         return QApplication::exec();
     int exitCode = 1;
     QObject::connect(&mainWindow, &pipescope::MainWindow::captured, &application, [&](bool saved) {
-        const pipescope::ScenarioRunner* runner = mainWindow.currentRunner();
-        exitCode = saved && runner && runner->succeeded() ? 0 : 1;
+        const pipescope::Run* run = mainWindow.currentRun()->run();
+        exitCode = saved && run && run->succeeded() ? 0 : 1;
         if (!saved)
             std::fprintf(stderr, "pipescope: cannot write %s\n", qPrintable(screenshot));
         QApplication::quit();

@@ -1,9 +1,11 @@
 #include "run/CommandLine.h"
 
 #include "base/Version.h"
+#include "run/CommandLineSupport.h"
 #include "run/ConsolePrinter.h"
 #include "run/ScenarioCatalog.h"
 #include "run/ScenarioRunner.h"
+#include "run/TraceCommand.h"
 #include "trace/ChromeTraceWriter.h"
 #include "trace/EventsJsonWriter.h"
 #include "trace/OutputFile.h"
@@ -24,105 +26,9 @@
 
 namespace pipescope {
 
+using namespace cli;
+
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-int usageError(const QString& message)
-{
-    std::fprintf(stderr, "pipescope: %s\n", qPrintable(message));
-    return kExitUsage;
-}
-
-// Standard output's first failure (errno), seen by every flush: a failed write exits 1.
-int g_stdoutError = 0;
-
-void flushStandardOutput()
-{
-    if (std::fflush(stdout) != 0 && g_stdoutError == 0)
-        g_stdoutError = errno != 0 ? errno : EIO;
-}
-
-// The exit code once nothing more will be printed: a failed write to stdout is a failure.
-int finishStandardOutput(int exitCode)
-{
-    flushStandardOutput();
-    if (g_stdoutError == 0 && std::ferror(stdout))
-        g_stdoutError = EIO;
-    if (g_stdoutError == 0)
-        return exitCode;
-    std::fprintf(stderr, "pipescope: cannot write to standard output: %s\n",
-                 std::strerror(g_stdoutError));
-    return exitCode == kExitOk ? kExitFailed : exitCode;
-}
-
-// Options whose value is a file name: a name that starts with "--" goes after '='.
-bool takesFileName(const QString& option)
-{
-    return option == QLatin1String("--events") || option == QLatin1String("--trace") ||
-           option == QLatin1String("--screenshot");
-}
-
-// SIGINT, SIGTERM and SIGHUP become a byte on this pipe, read by the event loop.
-int g_signalPipe[2] = {-1, -1};
-
-extern "C" void onStopSignal(int signal)
-{
-    const int saved = errno;
-    const char byte = static_cast<char>(signal);
-    (void)!::write(g_signalPipe[1], &byte, 1);
-    errno = saved;
-}
-
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-
-bool catchStopSignals()
-{
-    if (g_signalPipe[0] < 0 && ::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return false;
-    struct sigaction action = {};
-    action.sa_handler = onStopSignal;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    for (const int signal : kStopSignals) {
-        // A signal ignored from the start stays ignored: nohup's SIGHUP, a background job's SIGINT.
-        struct sigaction current = {};
-        if (::sigaction(signal, nullptr, &current) != 0)
-            return false;
-        if (current.sa_handler == SIG_IGN)
-            continue;
-        if (::sigaction(signal, &action, nullptr) != 0)
-            return false;
-    }
-    return true;
-}
-
-// The signal that arrived (the first one), or 0.
-int takeStopSignal()
-{
-    int first = 0;
-    char byte = 0;
-    while (::read(g_signalPipe[0], &byte, 1) == 1) {
-        if (first == 0)
-            first = byte;
-    }
-    return first;
-}
-
-// Where a path leads, for telling whether two outputs are one file.
-QString canonicalOutput(const QString& path)
-{
-    if (path == QLatin1String("-"))
-        return QStringLiteral("/dev/stdout");
-    const QFileInfo info(path);
-    if (info.exists())
-        return info.canonicalFilePath();
-    const QString directory = QFileInfo(info.absolutePath()).canonicalFilePath();
-    return (directory.isEmpty() ? info.absolutePath() : directory) + QLatin1Char('/') +
-           info.fileName();
-}
 
 // The help, once: --help prints it as text and --help-man as the man page pipescope(1).
 struct HelpItem
@@ -136,8 +42,9 @@ constexpr const char* kHelpDescription =
     "PipeScope runs the scenarios people learn pipes from (the sender/receiver and duplex "
     "ping-pong of Python's multiprocessing.Pipe tutorials, and more) as real processes talking "
     "over real pipes, and records every message, poll and state change with nanosecond "
-    "timestamps. Without a command it opens its window; the commands list and run work without "
-    "a display.";
+    "timestamps. It also traces unmodified Python programs that use multiprocessing: every Pipe, "
+    "Queue, Pool and Listener message of every process they start. Without a command it opens its "
+    "window; the commands list, run and trace work without a display.";
 
 constexpr HelpItem kHelpCommands[] = {
     {"pipescope", "Open the window."},
@@ -145,6 +52,10 @@ constexpr HelpItem kHelpCommands[] = {
      "Open the window and run SCENARIO with the RUN OPTIONS. With --screenshot FILE.png, save a "
      "PNG of the whole window once the run has ended and exit; this works with "
      "QT_QPA_PLATFORM=offscreen and under Xvfb."},
+    {"pipescope --watch -- PROGRAM [ARGS]",
+     "Open the window and trace PROGRAM (see trace) in it, live; its output goes to the Console "
+     "tab. With --screenshot FILE.png, save a PNG of the window once the program has ended and "
+     "exit (0 when the program exited 0)."},
     {"pipescope list", "Print every scenario: its title, description, default time scale, seeds "
                        "and parameters (name, type, range, default)."},
     {"pipescope list --names", "Print the scenario names, one a line (for shell completion)."},
@@ -153,6 +64,13 @@ constexpr HelpItem kHelpCommands[] = {
     {"pipescope run SCENARIO",
      "Run SCENARIO without a window: print the children's console lines as they happen and a "
      "summary line, and write the files asked for with --events and --trace."},
+    {"pipescope trace [--events FILE] [--trace FILE] [--quiet] [--internal] -- PROGRAM [ARGS]",
+     "Run PROGRAM (python3 script.py, a venv's python, a script with a shebang) and record every "
+     "message of every Python process it starts, however deep: lanes named as multiprocessing "
+     "names the processes, values as Python prints them. PROGRAM's input and output are its own; "
+     "PipeScope's summary and warnings go to standard error. The exit status is PROGRAM's (128+N "
+     "for a signal N), 127 when it is not found, 126 when it cannot be run. --internal keeps "
+     "multiprocessing's own traffic (authentication, Pool's change notifier)."},
     {"pipescope --help", "Print this help (also: -h, help)."},
     {"pipescope --help-man", "Print this help as the man page pipescope(1), in roff."},
     {"pipescope --version", "Print the version: pipescope VERSION."},
@@ -166,12 +84,12 @@ constexpr HelpItem kHelpOptions[] = {
      "their real seconds; the others to their own value, shown by list."},
     {"--param NAME=VALUE", "Set the scenario parameter NAME (see list) to the number VALUE, within "
                            "its range. Repeatable, each NAME once."},
-    {"--events FILE", "(run) Write every event as JSON Lines to FILE."},
-    {"--trace FILE",
-     "(run) Write a Chrome trace to FILE, for Perfetto (ui.perfetto.dev) or chrome://tracing."},
+    {"--events FILE", "(run, trace) Write every event as JSON Lines to FILE."},
+    {"--trace FILE", "(run, trace) Write a Chrome trace to FILE, for Perfetto (ui.perfetto.dev) or "
+                     "chrome://tracing."},
     {"--quiet", "(run) Do not print the children's console lines, only the summary."},
     {"--screenshot FILE.png",
-     "(--run) Save a PNG of the window to FILE.png once the run has ended, then exit."},
+     "(--run, --watch) Save a PNG of the window to FILE.png once the run has ended, then exit."},
 };
 
 constexpr const char* kHelpNotes =
@@ -239,6 +157,7 @@ bool CommandLine::isCommand(const QStringList& arguments)
 {
     return !arguments.isEmpty() && (arguments.first() == QLatin1String("list") ||
                                     arguments.first() == QLatin1String("run") ||
+                                    arguments.first() == QLatin1String("trace") ||
                                     arguments.first() == QLatin1String("help") ||
                                     arguments.first() == QLatin1String("--help") ||
                                     arguments.first() == QLatin1String("-h") ||
@@ -251,8 +170,11 @@ QString CommandLine::usage()
     return QStringLiteral(
         "usage: pipescope\n"
         "       pipescope --run SCENARIO [RUN OPTIONS] [--screenshot FILE.png]\n"
+        "       pipescope --watch [--screenshot FILE.png] -- PROGRAM [ARGS]...\n"
         "       pipescope list [--names | --params SCENARIO]\n"
         "       pipescope run SCENARIO [RUN OPTIONS] [--events FILE] [--trace FILE] [--quiet]\n"
+        "       pipescope trace [--events FILE] [--trace FILE] [--quiet] [--internal] -- PROGRAM "
+        "[ARGS]...\n"
         "       pipescope --help | --help-man | --version\n"
         "RUN OPTIONS: [--seed N] [--time-scale X] [--param NAME=VALUE]...\n");
 }
@@ -310,12 +232,14 @@ int CommandLine::run(const QStringList& arguments)
         return finishStandardOutput(list(arguments.mid(1)));
     if (command == QLatin1String("run"))
         return finishStandardOutput(runScenario(arguments.mid(1)));
+    if (command == QLatin1String("trace"))
+        return TraceCommand::run(arguments.mid(1));
     if (arguments.size() > 1)
         return usageError(QStringLiteral("%1 takes no arguments").arg(command));
     if (command == QLatin1String("--version"))
         std::printf("pipescope %s\n", qPrintable(version()));
     else
-        std::fputs(qPrintable(command == QLatin1String("--help-man") ? manPage() : help()), stdout);
+        printStandardOutput(command == QLatin1String("--help-man") ? manPage() : help());
     return finishStandardOutput(kExitOk);
 }
 
@@ -534,7 +458,7 @@ int CommandLine::runScenario(QStringList arguments)
         return kExitFailed;
     }
     int interruptedBy = 0;
-    QSocketNotifier stopSignals(g_signalPipe[0], QSocketNotifier::Read);
+    QSocketNotifier stopSignals(stopSignalFd(), QSocketNotifier::Read);
     QObject::connect(&stopSignals, &QSocketNotifier::activated, [&] {
         const int signal = takeStopSignal();
         if (signal != 0 && interruptedBy == 0) {

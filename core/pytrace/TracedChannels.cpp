@@ -1,0 +1,120 @@
+#include "pytrace/TracedChannels.h"
+
+#include "pytrace/SegmentRecord.h"
+
+#include <algorithm>
+
+namespace pipescope {
+
+void TracedChannels::label(const std::vector<quint64>& keys, const QString& kind, bool internal,
+                           const QString& object)
+{
+    const qsizetype space = kind.indexOf(QLatin1Char(' '));
+    Label label;
+    label.kind = space < 0 ? kind : kind.left(space);
+    label.part = space < 0 ? QString() : kind.mid(space + 1);
+    label.internal = internal;
+    const QString id = label.kind + QLatin1Char(' ') + object;
+    if (object.isEmpty() || !m_objectNumbers.contains(id)) {
+        label.number = ++m_kindCounts[label.kind];
+        if (!object.isEmpty() && m_objectNumbers.size() < 100'000)
+            m_objectNumbers.insert(id, label.number);
+    } else {
+        label.number = m_objectNumbers.value(id);
+    }
+    for (const quint64 key : keys) {
+        m_labels.insert(key, label);
+        if (const auto found = m_byKey.constFind(key); found != m_byKey.cend())
+            rename(*found);
+    }
+}
+
+bool TracedChannels::internal(quint64 key) const
+{
+    const auto found = m_labels.constFind(key);
+    return found != m_labels.cend() && found->internal;
+}
+
+int TracedChannels::channelFor(quint64 key)
+{
+    if (const auto found = m_byKey.constFind(key); found != m_byKey.cend())
+        return *found;
+    if (m_store.channelCount() >= int(kNoChannel))
+        return -1;
+    Traced traced;
+    traced.key = key;
+    const int channel =
+        m_store.addChannel(nameOf(traced), TraceStore::kAnyProcess, TraceStore::kAnyProcess);
+    m_channels.push_back(std::move(traced));
+    m_byKey.insert(key, channel);
+    return channel;
+}
+
+void TracedChannels::used(int channel, bool send, int process)
+{
+    std::vector<int>& list =
+        send ? m_channels[size_t(channel)].writers : m_channels[size_t(channel)].readers;
+    if (std::find(list.begin(), list.end(), process) != list.end())
+        return;
+    list.push_back(process);
+    rename(channel);
+}
+
+void TracedChannels::processRenamed(int process)
+{
+    for (size_t c = 0; c < m_channels.size(); ++c) {
+        const Traced& traced = m_channels[c];
+        if (std::find(traced.writers.begin(), traced.writers.end(), process) !=
+                traced.writers.end() ||
+            std::find(traced.readers.begin(), traced.readers.end(), process) !=
+                traced.readers.end())
+            rename(int(c));
+    }
+}
+
+// "A", "A,B", "A,B +3": who writes or reads a channel.
+QString TracedChannels::namesOf(const std::vector<int>& processes) const
+{
+    if (processes.empty())
+        return QStringLiteral("?");
+    QStringList names;
+    for (size_t i = 0; i < std::min<size_t>(processes.size(), 2); ++i)
+        names.append(m_processName(processes[i]));
+    QString text = names.join(QLatin1Char(','));
+    if (processes.size() > 2)
+        text += QStringLiteral(" +%1").arg(processes.size() - 2);
+    return text;
+}
+
+QString TracedChannels::nameOf(const Traced& traced) const
+{
+    QString kind;
+    if (const auto found = m_labels.constFind(traced.key); found != m_labels.cend()) {
+        kind = QStringLiteral("%1#%2").arg(found->kind).arg(found->number);
+        if (!found->part.isEmpty())
+            kind += QLatin1Char(' ') + found->part;
+    } else {
+        // Not made by a traced process (or its label is still on the way): what the kernel says.
+        switch (SegmentRecord::keyType(traced.key)) {
+        case SegmentRecord::PipeKey:
+            kind = QStringLiteral("pipe:[%1]").arg(traced.key);
+            break;
+        case SegmentRecord::UnixSocketKey:
+            kind =
+                QStringLiteral("socket:[%1]").arg(traced.key & (SegmentRecord::kUnresolvedBit - 1));
+            break;
+        default:
+            kind = QStringLiteral("tcp:%1").arg(traced.key & (SegmentRecord::kUnresolvedBit - 1), 0,
+                                                16);
+            break;
+        }
+    }
+    return QStringLiteral("%1 %2->%3").arg(kind, namesOf(traced.writers), namesOf(traced.readers));
+}
+
+void TracedChannels::rename(int channel)
+{
+    m_store.renameChannel(channel, nameOf(m_channels[size_t(channel)]));
+}
+
+} // namespace pipescope
