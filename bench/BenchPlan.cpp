@@ -21,6 +21,9 @@ BenchPlan BenchPlan::quickPlan()
     plan.objectCount = 20'000;
     plan.traceRounds = 2;
     plan.traceCount = 20'000;
+    plan.pythonTraceRounds = 1;
+    plan.pythonPingPongs = 2'000;
+    plan.pythonQueueItems = 10'000;
     plan.ingestMessages = 50'000;
     plan.ingestRounds = 1;
     plan.paintMessages = 100'000;

@@ -24,6 +24,10 @@ struct BenchPlan
     double cpythonShare = 0.4;
     int traceRounds = 5;
     qint64 traceCount = 300'000;
+    // A real Python program traced (python_trace_bench.py): rounds, round trips, Queue items.
+    int pythonTraceRounds = 5;
+    qint64 pythonPingPongs = 20'000;
+    qint64 pythonQueueItems = 100'000;
     qint64 ingestMessages = 565'000; // about 3.6 events each: 2.0 million
     int ingestRounds = 3;
     qint64 paintMessages = 1'000'000;

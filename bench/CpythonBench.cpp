@@ -13,23 +13,25 @@ namespace pipescope::bench {
 CpythonBench::CpythonBench()
 {
     m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    // The script next to the bench (where the build copies it), else where it is installed (with
-    // pipescope-worker), else in the source tree.
-    const QString directory = QCoreApplication::applicationDirPath();
-    const QStringList candidates = {
-        directory + QStringLiteral("/cpython_bench.py"),
-        directory + QStringLiteral("/" PIPESCOPE_WORKER_RELATIVE_DIR "/cpython_bench.py"),
-        QStringLiteral(PIPESCOPE_BENCH_SOURCE_DIR "/cpython_bench.py")};
-    for (const QString& candidate : candidates) {
-        if (QFileInfo::exists(candidate)) {
-            m_script = candidate;
-            break;
-        }
-    }
+    m_script = findScript(QStringLiteral("cpython_bench.py"));
     if (m_python.isEmpty())
         m_missing = QStringLiteral("python3 not found");
     else if (m_script.isEmpty())
         m_missing = QStringLiteral("cpython_bench.py not found");
+}
+
+QString CpythonBench::findScript(const QString& name)
+{
+    const QString directory = QCoreApplication::applicationDirPath();
+    const QStringList candidates = {
+        directory + QLatin1Char('/') + name,
+        directory + QStringLiteral("/" PIPESCOPE_WORKER_RELATIVE_DIR "/") + name,
+        QStringLiteral(PIPESCOPE_BENCH_SOURCE_DIR "/") + name};
+    for (const QString& candidate : candidates) {
+        if (QFileInfo::exists(candidate))
+            return candidate;
+    }
+    return {};
 }
 
 std::optional<QJsonObject> CpythonBench::run(const QStringList& arguments)

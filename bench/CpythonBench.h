@@ -17,6 +17,9 @@ class CpythonBench
 {
 public:
     CpythonBench();
+    // A script of the bench's: next to the bench (where the build copies it), else where it is
+    // installed (with pipescope-worker), else in the source tree; empty when none is there.
+    static QString findScript(const QString& name);
 
     bool available() const { return m_missing.isEmpty(); }
     // Why it is missing ("python3 not found", ...).

@@ -6,6 +6,7 @@
 #include "CpythonBench.h"
 #include "IngestBench.h"
 #include "PipeBench.h"
+#include "PythonTraceBench.h"
 #include "Report.h"
 #include "Samples.h"
 #include "TracingBench.h"
@@ -84,6 +85,7 @@ struct Sections
     bool objects = true;
     bool simplex = true;
     bool tracing = true;
+    bool pytrace = true;
     bool ingest = true;
     bool paint = true;
     bool stall = true;
@@ -328,6 +330,55 @@ void runTracing(const BenchPlan& plan, Report& report)
                    std::to_string(traced.batches) + " batches");
 }
 
+// 4b: what `pipescope trace` costs a real Python program, against strace.
+void runPythonTrace(const BenchPlan& plan, Report& report)
+{
+    const PythonTraceBench bench;
+    if (!bench.available()) {
+        report.addNote("tracing Python programs: not measured (" + bench.missing().toStdString() +
+                       ")");
+        return;
+    }
+    using Mode = PythonTraceBench::Mode;
+    constexpr Mode kModes[] = {Mode::Untraced, Mode::PipeScope, Mode::Strace};
+    const int modes = bench.straceAvailable() ? 3 : 2;
+    struct Test
+    {
+        const char* name;
+        qint64 count;
+        const char* key;
+        const char* label;
+    };
+    const Test tests[] = {
+        {"pingpong", plan.pythonPingPongs, "python_trace_pingpong", "Python ping-pong"},
+        {"queue", plan.pythonQueueItems, "python_trace_queue", "Python Queue"}};
+    for (const Test& test : tests) {
+        PerRound seconds; // columns: untraced, PipeScope, strace
+        for (int round = 0; round < plan.pythonTraceRounds; ++round) {
+            progress(roundText(test.label, round, plan.pythonTraceRounds));
+            for (int i = 0; i < modes; ++i) {
+                const int mode = (i + round) % modes;
+                seconds.set(
+                    mode, round,
+                    bench.seconds(kModes[mode], QString::fromLatin1(test.name), test.count));
+            }
+        }
+        const std::string key = test.key;
+        report.addValue((key + "_untraced_s").c_str(),
+                        (std::string(test.label) + ", untraced").c_str(), "s", seconds.median(0));
+        report.addValue((key + "_traced_s").c_str(), (std::string(test.label) + ", traced").c_str(),
+                        "s", seconds.median(1));
+        report.addTarget((key + "_ratio").c_str(),
+                         (std::string(test.label) + ", traced / untraced").c_str(),
+                         seconds.ratio(1, 0), true, 1.3, "x");
+        report.addValue((key + "_strace_ratio").c_str(),
+                        (std::string(test.label) + ", strace / untraced").c_str(), "x",
+                        bench.straceAvailable() ? seconds.ratio(2, 0) : std::nullopt);
+    }
+    if (!bench.straceAvailable())
+        report.addNote("strace is not installed: the strace rows are empty");
+}
+
 // 5: the runner's ingestion of telemetry into the TraceStore.
 void runIngest(const BenchPlan& plan, Report& report)
 {
@@ -442,7 +493,7 @@ int usage(FILE* to, int status)
         "  --quick      a brief run that only proves the bench works (CI)\n"
         "  --json FILE  also write the results as one JSON object\n"
         "  --only ...   run only these sections (for profiling): rtt, throughput, objects,\n"
-        "               simplex, tracing, ingest, paint, stall\n"
+        "               simplex, tracing, pytrace, ingest, paint, stall\n"
         "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
         "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
@@ -451,13 +502,14 @@ int usage(FILE* to, int status)
 
 std::optional<Sections> parseSections(const QString& list)
 {
-    Sections sections{false, false, false, false, false, false, false, false};
+    Sections sections{false, false, false, false, false, false, false, false, false};
     for (const QString& name : list.split(QLatin1Char(','))) {
         bool* flag = name == QLatin1String("rtt")          ? &sections.rtt
                      : name == QLatin1String("throughput") ? &sections.throughput
                      : name == QLatin1String("objects")    ? &sections.objects
                      : name == QLatin1String("simplex")    ? &sections.simplex
                      : name == QLatin1String("tracing")    ? &sections.tracing
+                     : name == QLatin1String("pytrace")    ? &sections.pytrace
                      : name == QLatin1String("ingest")     ? &sections.ingest
                      : name == QLatin1String("paint")      ? &sections.paint
                      : name == QLatin1String("stall")      ? &sections.stall
@@ -524,6 +576,8 @@ int main(int argc, char* argv[])
         runPipes(plan, sections, cpython, report);
     if (sections.tracing)
         runTracing(plan, report);
+    if (sections.pytrace)
+        runPythonTrace(plan, report);
     if (sections.ingest)
         runIngest(plan, report);
     if (sections.paint)

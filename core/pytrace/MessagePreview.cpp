@@ -1,7 +1,7 @@
 #include "pytrace/MessagePreview.h"
 
 #include "trace/TraceEvent.h"
-#include "wire/PickleReader.h"
+#include "wire/PicklePreview.h"
 
 namespace pipescope {
 
@@ -23,14 +23,10 @@ MessagePreview previewMessage(QByteArrayView head, qint64 size, bool headCut)
         preview.detail = kBytesPreview;
         return preview;
     }
-    const Result<Value> value = decodePickle(head.data(), head.size());
-    if (!value || headCut || head.size() < size) {
-        preview.detail = kBytesPreview;
-        return preview;
-    }
-    bool cut = false;
-    preview.text = value->reprUtf8(kMaxRecordText, cut);
-    preview.detail = cut ? kTextCut : 0;
+    const bool cut = headCut || head.size() < size;
+    preview.text = picklePreview(head, cut, kMaxRecordText);
+    if (cut)
+        preview.detail = kTextCut;
     return preview;
 }
 

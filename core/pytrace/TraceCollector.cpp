@@ -238,11 +238,16 @@ TraceCollector::Process* TraceCollector::hello(QLocalSocket* socket, const QJson
     lane.process = index;
     lane.tid = pid;
     const QString method = message.value(QLatin1String("start_method")).toString();
-    addLane(added, std::move(lane),
-            !helper.isEmpty() ? helper
-            : method.isEmpty()
-                ? QStringLiteral("python %1").arg(message.value(QLatin1String("python")).toString())
-                : method);
+    const QString role =
+        !helper.isEmpty() ? helper
+        : method.isEmpty()
+            ? QStringLiteral("python %1").arg(message.value(QLatin1String("python")).toString())
+            : method;
+    const int main = addLane(added, std::move(lane), role);
+    // The lane begins where the process began to be traced: running.
+    const qint64 started = message.value(QLatin1String("t_ns")).toInteger();
+    if (m_lanes[size_t(main)].storeProcess >= 0 && plausibleTime(started))
+        appendState(m_lanes[size_t(main)], started, ProcessState::Running, -1);
     return &added;
 }
 

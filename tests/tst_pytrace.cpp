@@ -1,0 +1,521 @@
+// Tracing real CPython programs (pipescope trace): the programs in tests/pytrace/ run under every
+// CPython found on the machine (Debian's python3 at least) with each start method, and what
+// PipeScope recorded is checked against what the programs printed themselves. The CLI's part
+// (pass-through of input, output and exit status; 127, 126 and 2) runs the real pipescope.
+#include "pytrace/ProgramTracer.h"
+#include "trace/EventsJsonReader.h"
+#include "trace/EventsJsonWriter.h"
+#include "trace/TraceStore.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+#include <memory>
+
+using namespace pipescope;
+
+namespace {
+
+const QString kScripts = QStringLiteral(PIPESCOPE_PYTRACE_DIR);
+
+// Every CPython 3.8 or later on the machine: Debian's python3 first, then pyenv's.
+QList<std::pair<QString, QString>> interpreters()
+{
+    QList<std::pair<QString, QString>> found;
+    if (QFileInfo::exists(QStringLiteral("/usr/bin/python3")))
+        found.append({QStringLiteral("debian"), QStringLiteral("/usr/bin/python3")});
+    const QDir pyenv(QDir::homePath() + QStringLiteral("/.pyenv/versions"));
+    for (const QString& version : pyenv.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QStringList parts = version.split(QLatin1Char('.'));
+        if (parts.size() < 2 || parts[0] != QLatin1String("3") || parts[1].toInt() < 8)
+            continue;
+        const QString python = pyenv.filePath(version + QStringLiteral("/bin/python3"));
+        if (QFileInfo(python).isExecutable())
+            found.append({version, python});
+    }
+    return found;
+}
+
+struct Traced
+{
+    std::unique_ptr<ProgramTracer> tracer;
+    const TraceStore& store() const { return tracer->store(); }
+};
+
+Traced trace(const QString& python, const QStringList& arguments, bool internal = false)
+{
+    Traced traced{std::make_unique<ProgramTracer>()};
+    TraceRequest request;
+    request.program = python;
+    request.arguments = arguments;
+    request.workingDirectory = kScripts;
+    request.output = TraceRequest::Output::Capture;
+    request.showInternal = internal;
+    QSignalSpy finished(traced.tracer.get(), &ProgramTracer::finished);
+    const Status started = traced.tracer->start(request);
+    if (!started)
+        qFatal("%s", qPrintable(started.error().message()));
+    if (!finished.wait(120000))
+        qFatal("the traced program did not end");
+    return traced;
+}
+
+QStringList printed(const TraceStore& store)
+{
+    QStringList lines;
+    for (const quint32 e : store.runnerEvents()) {
+        if (store.kind(e) == EventKind::Stdout)
+            lines.append(QString::fromUtf8(store.text(e)));
+    }
+    return lines;
+}
+
+int laneNamed(const TraceStore& store, const QString& name)
+{
+    for (int p = 0; p < store.processCount(); ++p) {
+        if (store.process(p).name == name)
+            return p;
+    }
+    return -1;
+}
+
+int channelNamed(const TraceStore& store, const QString& name)
+{
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (store.channel(c).name == name)
+            return c;
+    }
+    return -1;
+}
+
+QStringList channelNames(const TraceStore& store)
+{
+    QStringList names;
+    for (int c = 0; c < store.channelCount(); ++c)
+        names.append(store.channel(c).name);
+    return names;
+}
+
+// Each message of `channel` in order: "value" for delivered ones, "value (undelivered)" else.
+QStringList messagesOn(const TraceStore& store, int channel)
+{
+    QStringList values;
+    for (size_t m = 0; m < store.messages().size(); ++m) {
+        const TraceStore::Message& message = store.messages()[m];
+        if (message.channel != channel)
+            continue;
+        const qint32 known = message.sendEvent >= 0 ? message.sendEvent : message.recvEvent;
+        values.append(QString::fromUtf8(store.text(known)) +
+                      (message.recvEvent < 0 ? QStringLiteral(" (undelivered)") : QString()));
+    }
+    return values;
+}
+
+QString describe(const Traced& traced)
+{
+    QStringList lanes;
+    for (int p = 0; p < traced.store().processCount(); ++p)
+        lanes.append(traced.store().process(p).name);
+    return QStringLiteral("lanes: %1; channels: %2; problems: %3; printed: %4")
+        .arg(lanes.join(QStringLiteral(", ")),
+             channelNames(traced.store()).join(QStringLiteral(", ")),
+             traced.tracer->problems().join(QStringLiteral("; ")),
+             printed(traced.store()).join(QStringLiteral(" | ")));
+}
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd"))
+                   .entryList(QDir::NoDotAndDotDot | QDir::System)
+                   .size());
+}
+
+bool alive(qint64 pid)
+{
+    return ::kill(pid_t(pid), 0) == 0;
+}
+
+} // namespace
+
+class TestPyTrace : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pingPong_data();
+    void pingPong();
+    void valuesAsPythonPrintsThem_data();
+    void valuesAsPythonPrintsThem();
+    void poolMap_data();
+    void poolMap();
+    void queueUnderSpawn_data();
+    void queueUnderSpawn();
+    void executorAndManager_data();
+    void executorAndManager();
+    void listenerWithAuthkey_data();
+    void listenerWithAuthkey();
+    void abruptExit_data();
+    void abruptExit();
+    void savedRunReopens();
+    void nothingLeaks();
+    void commandLinePassesThrough();
+    void commandLineStatuses();
+    void isolatedPythonIsReported();
+};
+
+void TestPyTrace::pingPong_data()
+{
+    QTest::addColumn<QString>("python");
+    QTest::addColumn<QString>("method");
+    for (const auto& [label, python] : interpreters()) {
+        for (const char* method : {"fork", "spawn", "forkserver"})
+            QTest::addRow("%s %s", qPrintable(label), method)
+                << python << QString::fromLatin1(method);
+    }
+}
+
+void TestPyTrace::pingPong()
+{
+    QFETCH(QString, python);
+    QFETCH(QString, method);
+    const Traced traced = trace(python, {QStringLiteral("pingpong.py"), method});
+    const TraceStore& store = traced.store();
+    QCOMPARE(traced.tracer->exitStatus(), 0);
+    const int ping = laneNamed(store, QStringLiteral("ping"));
+    const int pong = laneNamed(store, QStringLiteral("pong"));
+    QVERIFY2(ping >= 0 && pong >= 0, qPrintable(describe(traced)));
+    QVERIFY(store.process(ping).pid > 0 && store.process(ping).pid != store.process(pong).pid);
+    if (method != QLatin1String("fork"))
+        QCOMPARE(store.process(ping).role, method);
+    QVERIFY2(store.process(ping).ended && store.process(ping).exitCode == 0,
+             qPrintable(describe(traced)));
+
+    // One channel per direction of the one duplex pipe, named by who uses it.
+    const int there = channelNamed(store, QStringLiteral("Pipe#1 ping->pong"));
+    const int back = channelNamed(store, QStringLiteral("Pipe#1 pong->ping"));
+    QVERIFY2(there >= 0 && back >= 0, qPrintable(describe(traced)));
+    QCOMPARE(messagesOn(store, there), QStringList({"1", "3", "5", "7", "9", "11"}));
+    QCOMPARE(messagesOn(store, back), QStringList({"2", "4", "6", "8", "10", "12 (undelivered)"}));
+    QCOMPARE(store.undeliveredCount(), 1);
+    // Every line a player printed is a message it received.
+    const QStringList lines = printed(store);
+    QCOMPARE(lines.size(), 11);
+    for (const QString& line : lines) {
+        const QStringList words = line.split(QLatin1Char(' '));
+        const int channel = words[0] == QLatin1String("ping") ? back : there;
+        QVERIFY2(messagesOn(store, channel).contains(words[2]), qPrintable(line));
+    }
+    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
+}
+
+void TestPyTrace::valuesAsPythonPrintsThem_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::newRow("fork") << "fork";
+    QTest::newRow("spawn") << "spawn";
+    QTest::newRow("forkserver") << "forkserver";
+}
+
+void TestPyTrace::valuesAsPythonPrintsThem()
+{
+    QFETCH(QString, method);
+    const Traced traced = trace(QStringLiteral("python3"), {QStringLiteral("values.py"), method});
+    const TraceStore& store = traced.store();
+    const int channel = channelNamed(store, QStringLiteral("Pipe#1 sender->receiver"));
+    QVERIFY2(channel >= 0, qPrintable(describe(traced)));
+    const QStringList recorded = messagesOn(store, channel);
+    QStringList lines = printed(store);
+    // The dataclass prints through its own __repr__, which PipeScope never calls: it shows the
+    // class by its module (__main__, or __mp_main__ in a spawned child) and its fields.
+    const qsizetype point = lines.indexOf(QStringLiteral("Point(x=1, y=2)"));
+    QVERIFY(point >= 0);
+    QVERIFY2(recorded.value(point).endsWith(QLatin1String("main__.Point(x=1, y=2)")),
+             qPrintable(recorded.value(point)));
+    lines.removeAt(point);
+    QStringList plain = recorded;
+    plain.removeAt(point);
+    QCOMPARE(plain, lines);
+}
+
+void TestPyTrace::poolMap_data()
+{
+    pingPong_data();
+}
+
+void TestPyTrace::poolMap()
+{
+    QFETCH(QString, python);
+    QFETCH(QString, method);
+    const Traced traced = trace(python, {QStringLiteral("poolmap.py"), method});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList{"[0, 1, 4, 9, 16, 25, 36, 49]"});
+    // Workers named as multiprocessing names them took the tasks (under spawn the first one up
+    // may do all the work, and the pool's end may come before the second has said hello).
+    int workers = 0;
+    for (int p = 0; p < store.processCount(); ++p)
+        workers += store.process(p).name.contains(QLatin1String("PoolWorker-")) ? 1 : 0;
+    QVERIFY2(workers >= 1 && workers <= 2, qPrintable(describe(traced)));
+    // Four chunks of two: each result message carries its chunk's squares.
+    QString results;
+    qsizetype resultMessages = 0;
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (!store.channel(c).name.startsWith(QLatin1String("Pool#1 results")))
+            continue;
+        const QStringList values = messagesOn(store, c);
+        resultMessages += values.size();
+        results += values.join(QLatin1Char(' '));
+    }
+    QVERIFY2(resultMessages >= 4, qPrintable(describe(traced)));
+    for (const char* chunk : {"[0, 1]", "[4, 9]", "[16, 25]", "[36, 49]"})
+        QVERIFY2(results.contains(QLatin1String(chunk)), qPrintable(results));
+    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
+}
+
+void TestPyTrace::queueUnderSpawn_data()
+{
+    QTest::addColumn<QString>("python");
+    for (const auto& [label, python] : interpreters())
+        QTest::newRow(qPrintable(label)) << python;
+}
+
+void TestPyTrace::queueUnderSpawn()
+{
+    QFETCH(QString, python);
+    const Traced traced = trace(python, {QStringLiteral("producer.py"), QStringLiteral("spawn")});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList{"1225"});
+    // The feeder thread sends what put() buffered; it has a lane of its own under the producer.
+    const int feeder = laneNamed(store, QStringLiteral("producer · QueueFeederThread"));
+    QVERIFY2(feeder >= 0, qPrintable(describe(traced)));
+    QCOMPARE(store.process(feeder).thread, QStringLiteral("QueueFeederThread"));
+    const int channel = channelNamed(store, QStringLiteral("Queue#1 producer->MainProcess"));
+    QVERIFY2(channel >= 0, qPrintable(describe(traced)));
+    QStringList expected;
+    for (int i = 0; i < 50; ++i)
+        expected.append(QString::number(i));
+    expected.append(QStringLiteral("None"));
+    QCOMPARE(messagesOn(store, channel), expected);
+    QCOMPARE(store.undeliveredCount(), 0);
+}
+
+void TestPyTrace::executorAndManager_data()
+{
+    valuesAsPythonPrintsThem_data();
+}
+
+void TestPyTrace::executorAndManager()
+{
+    QFETCH(QString, method);
+    const Traced traced = trace(QStringLiteral("python3"), {QStringLiteral("executor.py"), method});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList({"[0, 1, 4, 9, 16]", "42"}));
+    // The executor's calls went to its workers and came back; the manager's proxy set and got
+    // the value (a request naming the method, a reply with the value).
+    QString values;
+    for (int c = 0; c < store.channelCount(); ++c)
+        values += messagesOn(store, c).join(QLatin1Char('\n')) + QLatin1Char('\n');
+    for (const char* expected : {"square", "16", "'answer'", "42"})
+        QVERIFY2(values.contains(QLatin1String(expected)), qPrintable(describe(traced)));
+    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
+    QVERIFY(traced.tracer->untraced().isEmpty());
+}
+
+void TestPyTrace::listenerWithAuthkey_data()
+{
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<bool>("internal");
+    QTest::newRow("unix") << "unix" << false;
+    QTest::newRow("tcp") << "tcp" << false;
+    QTest::newRow("unix, internal shown") << "unix" << true;
+}
+
+void TestPyTrace::listenerWithAuthkey()
+{
+    QFETCH(QString, family);
+    QFETCH(bool, internal);
+    const Traced traced =
+        trace(QStringLiteral("python3"),
+              {QStringLiteral("listener.py"), QStringLiteral("fork"), family}, internal);
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList({"'hello'", "42"}));
+    QStringList all;
+    for (int c = 0; c < store.channelCount(); ++c)
+        all += messagesOn(store, c);
+    QVERIFY2(all.contains(QStringLiteral("'hello'")) && all.contains(QStringLiteral("42")),
+             qPrintable(describe(traced)));
+    // The challenge and its answer are multiprocessing's own: shown only when asked for.
+    const bool handshake = std::any_of(all.begin(), all.end(), [](const QString& value) {
+        return value.contains(QLatin1String("CHALLENGE")) ||
+               value.contains(QLatin1String("WELCOME"));
+    });
+    QCOMPARE(handshake, internal);
+    if (!internal)
+        QCOMPARE(all.size(), 2);
+}
+
+void TestPyTrace::abruptExit_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("ending");
+    QTest::newRow("os._exit") << "exit"
+                              << "0";
+    QTest::newRow("SIGKILL") << "kill"
+                             << "-9";
+}
+
+void TestPyTrace::abruptExit()
+{
+    QFETCH(QString, how);
+    QFETCH(QString, ending);
+    const Traced traced = trace(QStringLiteral("python3"),
+                                {QStringLiteral("abrupt.py"), QStringLiteral("fork"), how});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList{ending + QStringLiteral(" [0, 1, 2, 3, 4]")});
+    // Every message the child sent before it went is there, sent by it.
+    const int leaver = laneNamed(store, QStringLiteral("leaver"));
+    QVERIFY2(leaver >= 0, qPrintable(describe(traced)));
+    const int channel = channelNamed(store, QStringLiteral("Pipe#1 leaver->MainProcess"));
+    QVERIFY2(channel >= 0, qPrintable(describe(traced)));
+    QCOMPARE(messagesOn(store, channel), QStringList({"0", "1", "2", "3", "4"}));
+    const TraceStore::Process& process = store.process(leaver);
+    QVERIFY2(process.ended, qPrintable(describe(traced)));
+    if (how == QLatin1String("kill"))
+        QVERIFY(process.crashed && process.signal == SIGKILL);
+    else
+        QVERIFY(!process.crashed && process.exitCode == 0);
+}
+
+void TestPyTrace::savedRunReopens()
+{
+    // A Pool's queues have several writers and readers: the events file keeps each message's own.
+    const Traced traced =
+        trace(QStringLiteral("python3"), {QStringLiteral("poolmap.py"), QStringLiteral("fork")});
+    const TraceStore& store = traced.store();
+    QBuffer file;
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(EventsJsonWriter::write(store, file).ok());
+    file.seek(0);
+    auto read = EventsJsonReader::read(file);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    const TraceStore& reopened = **read;
+    QCOMPARE(reopened.messages().size(), store.messages().size());
+    QCOMPARE(reopened.undeliveredCount(), store.undeliveredCount());
+    const auto route = [](const TraceStore& s, const TraceStore::Message& m) {
+        return QStringLiteral("%1: %2->%3")
+            .arg(s.channel(m.channel).name, s.processName(s.senderOf(m)),
+                 s.processName(s.receiverOf(m)));
+    };
+    QStringList before;
+    QStringList after;
+    for (size_t m = 0; m < store.messages().size(); ++m) {
+        before.append(route(store, store.messages()[m]));
+        after.append(route(reopened, reopened.messages()[m]));
+    }
+    before.sort();
+    after.sort();
+    QCOMPARE(after, before);
+    for (int p = 0; p < reopened.processCount(); ++p) {
+        QVERIFY(reopened.process(p).pid > 0);
+        QCOMPARE(reopened.process(p).thread.isEmpty(),
+                 !reopened.process(p).name.contains(QStringLiteral(" · ")));
+    }
+}
+
+void TestPyTrace::nothingLeaks()
+{
+    const int before = openDescriptors();
+    const Traced traced = trace(QStringLiteral("python3"),
+                                {QStringLiteral("poolmap.py"), QStringLiteral("forkserver")});
+    QCOMPARE(openDescriptors(), before);
+    for (int p = 0; p < traced.store().processCount(); ++p) {
+        const qint64 pid = traced.store().process(p).pid;
+        QVERIFY2(!alive(pid), qPrintable(QStringLiteral("pid %1 is still there").arg(pid)));
+    }
+    const QStringList left =
+        QDir(QDir::tempPath()).entryList({QStringLiteral("pipescope-trace-*")}, QDir::Dirs);
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    QVERIFY2(
+        left.isEmpty() &&
+            (runtime.isEmpty() ||
+             QDir(runtime).entryList({QStringLiteral("pipescope-trace-*")}, QDir::Dirs).isEmpty()),
+        qPrintable(left.join(QLatin1Char(' '))));
+}
+
+void TestPyTrace::commandLinePassesThrough()
+{
+    QTemporaryDir home;
+    QProcess pipescope;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), home.path());
+    environment.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+    pipescope.setProcessEnvironment(environment);
+    pipescope.setWorkingDirectory(kScripts);
+    const QString events = home.filePath(QStringLiteral("events.jsonl"));
+    pipescope.start(QStringLiteral(PIPESCOPE_PATH),
+                    {QStringLiteral("trace"), QStringLiteral("--events"), events,
+                     QStringLiteral("--"), QStringLiteral("python3"),
+                     QStringLiteral("exitcode.py")});
+    const QByteArray input("line one\n\x01\x02 binary\n");
+    pipescope.write(input);
+    pipescope.closeWriteChannel();
+    QVERIFY(pipescope.waitForFinished(60000));
+    QCOMPARE(pipescope.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(pipescope.exitCode(), 3);
+    QCOMPARE(pipescope.readAllStandardOutput(), input + QByteArray("\x00\xff end\n", 7));
+    const QString errors = QString::fromUtf8(pipescope.readAllStandardError());
+    QVERIFY2(errors.startsWith(QLatin1String("to stderr\n")), qPrintable(errors));
+    QVERIFY2(errors.contains(QLatin1String("pipescope: traced 1 Python processes")),
+             qPrintable(errors));
+    QVERIFY(QFileInfo(events).size() > 0);
+    // The private directory is gone with the run.
+    QCOMPARE(QDir(home.path()).entryList({QStringLiteral("pipescope-trace-*")}, QDir::Dirs),
+             QStringList());
+}
+
+void TestPyTrace::commandLineStatuses()
+{
+    QTemporaryDir dir;
+    const QString plain = dir.filePath(QStringLiteral("plain.txt"));
+    QFile file(plain);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    const auto status = [](const QStringList& arguments) {
+        QProcess pipescope;
+        pipescope.start(QStringLiteral(PIPESCOPE_PATH),
+                        QStringList{QStringLiteral("trace")} + arguments);
+        pipescope.waitForFinished(60000);
+        return pipescope.exitCode();
+    };
+    QCOMPARE(status({QStringLiteral("--"), QStringLiteral("/nonexistent/program")}), 127);
+    QCOMPARE(status({QStringLiteral("--"), QStringLiteral("no-such-program-pipescope")}), 127);
+    QCOMPARE(status({QStringLiteral("--"), plain}), 126);
+    QCOMPARE(status({}), 2);
+    QCOMPARE(status({QStringLiteral("--bogus"), QStringLiteral("--"), QStringLiteral("true")}), 2);
+    QCOMPARE(status({QStringLiteral("--"), QStringLiteral("python3"), QStringLiteral("-c"),
+                     QStringLiteral("import os, signal; os.kill(os.getpid(), signal.SIGTERM)")}),
+             128 + SIGTERM);
+}
+
+void TestPyTrace::isolatedPythonIsReported()
+{
+    QProcess pipescope;
+    pipescope.setWorkingDirectory(kScripts);
+    pipescope.start(QStringLiteral(PIPESCOPE_PATH),
+                    {QStringLiteral("trace"), QStringLiteral("--"), QStringLiteral("python3"),
+                     QStringLiteral("-I"), QStringLiteral("pingpong.py"), QStringLiteral("fork")});
+    QVERIFY(pipescope.waitForFinished(60000));
+    QCOMPARE(pipescope.exitCode(), 0);
+    QCOMPARE(pipescope.readAllStandardOutput().count('\n'), 11);
+    const QString errors = QString::fromUtf8(pipescope.readAllStandardError());
+    QVERIFY2(errors.contains(QLatin1String("could not be traced")) &&
+                 errors.contains(QLatin1String("-I")),
+             qPrintable(errors));
+}
+
+QTEST_GUILESS_MAIN(TestPyTrace)
+#include "tst_pytrace.moc"
