@@ -496,6 +496,18 @@ void TestPyTrace::commandLineStatuses()
     QCOMPARE(status({QStringLiteral("--"), plain}), 126);
     QCOMPARE(status({}), 2);
     QCOMPARE(status({QStringLiteral("--bogus"), QStringLiteral("--"), QStringLiteral("true")}), 2);
+    QCOMPARE(status({QStringLiteral("--events"), dir.filePath(QStringLiteral("a")),
+                     QStringLiteral("--events"), dir.filePath(QStringLiteral("b")),
+                     QStringLiteral("--"), QStringLiteral("true")}),
+             2);
+    QCOMPARE(status({QStringLiteral("--events"), dir.filePath(QStringLiteral("a")),
+                     QStringLiteral("--trace"), dir.filePath(QStringLiteral("a")),
+                     QStringLiteral("--"), QStringLiteral("true")}),
+             2);
+    // An output that cannot be written fails before the program runs.
+    QCOMPARE(status({QStringLiteral("--events"), dir.filePath(QStringLiteral("no/such/dir/e")),
+                     QStringLiteral("--"), QStringLiteral("true")}),
+             1);
     QCOMPARE(status({QStringLiteral("--"), QStringLiteral("python3"), QStringLiteral("-c"),
                      QStringLiteral("import os, signal; os.kill(os.getpid(), signal.SIGTERM)")}),
              128 + SIGTERM);

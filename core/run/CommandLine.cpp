@@ -3,12 +3,10 @@
 #include "base/Version.h"
 #include "run/CommandLineSupport.h"
 #include "run/ConsolePrinter.h"
+#include "run/RunFiles.h"
 #include "run/ScenarioCatalog.h"
 #include "run/ScenarioRunner.h"
 #include "run/TraceCommand.h"
-#include "trace/ChromeTraceWriter.h"
-#include "trace/EventsJsonWriter.h"
-#include "trace/OutputFile.h"
 #include "wire/PyRepr.h"
 
 #include <QEventLoop>
@@ -391,53 +389,27 @@ int CommandLine::runScenario(QStringList arguments)
     if (!parsed)
         return usageError(parsed.error().message());
     const RunRequest& request = *parsed;
-    auto files =
-        takeValuedOptions(arguments, {QStringLiteral("--events"), QStringLiteral("--trace")});
+    auto files = RunFiles::take(arguments);
     if (!files)
         return usageError(files.error().message());
-    QString eventsPath;
-    QString tracePath;
-    for (const auto& [option, value] : *files) {
-        QString& path = option == QLatin1String("--events") ? eventsPath : tracePath;
-        if (!path.isNull())
-            return usageError(QStringLiteral("%1 is given twice").arg(option));
-        if (value.isEmpty())
-            return usageError(QStringLiteral("%1 needs a file name").arg(option));
-        path = value;
-    }
     bool quiet = false;
     for (const QString& option : std::as_const(arguments)) {
         if (option != QLatin1String("--quiet"))
             return usageError(QStringLiteral("unknown option '%1'\n%2").arg(option, usage()));
         quiet = true;
     }
-    if (!eventsPath.isNull() && !tracePath.isNull() &&
-        canonicalOutput(eventsPath) == canonicalOutput(tracePath))
-        return usageError(QStringLiteral("--events and --trace name the same file (%1)")
-                              .arg(canonicalOutput(eventsPath)));
     auto settings = ScenarioCatalog::resolve(request);
     if (!settings)
         return usageError(settings.error().message());
 
     // Every output is opened before the run: a path that cannot be written costs no run.
-    std::unique_ptr<OutputFile> events;
-    std::unique_ptr<OutputFile> trace;
-    for (auto [path, output] : {std::pair{&eventsPath, &events}, std::pair{&tracePath, &trace}}) {
-        if (path->isNull())
-            continue;
-        auto opened = OutputFile::open(*path);
-        if (!opened) {
-            std::fprintf(stderr, "pipescope: %s\n", qPrintable(opened.error().message()));
-            return kExitFailed;
-        }
-        *output = std::move(*opened);
+    if (Status opened = files->open(); !opened) {
+        if (opened.error().kind() == ErrorKind::InvalidArgument)
+            return usageError(opened.error().message());
+        std::fprintf(stderr, "pipescope: %s\n", qPrintable(opened.error().message()));
+        return kExitFailed;
     }
-    if (events && trace && events->isStandardOutput() && trace->isStandardOutput())
-        return usageError(QStringLiteral("--events and --trace name the same file (stdout)"));
-    // Standard output carries a file: everything else that would go there goes to stderr.
-    std::FILE* console =
-        (events && events->isStandardOutput()) || (trace && trace->isStandardOutput()) ? stderr
-                                                                                       : stdout;
+    std::FILE* console = files->standardOutputTaken() ? stderr : stdout;
 
     if (settings->seedDrawn && settings->scenario->random)
         std::fprintf(console, "Seed: %llu (replay this run with --seed %llu)\n",
@@ -501,23 +473,8 @@ int CommandLine::runScenario(QStringList arguments)
                  interruptedBy != 0 ? ", interrupted" : "");
     flushStandardOutput();
     std::fflush(stderr);
-    auto fail = [&](const Status& written) {
-        std::fprintf(stderr, "pipescope: %s\n", qPrintable(written.error().message()));
-        if (exitCode == kExitOk)
-            exitCode = kExitFailed;
-    };
-    if (events) {
-        if (Status written = events->fill(
-                [&](QIODevice& device) { return EventsJsonWriter::write(store, device); });
-            !written)
-            fail(written);
-    }
-    if (trace) {
-        if (Status written = trace->fill(
-                [&](QIODevice& device) { return ChromeTraceWriter::write(store, device); });
-            !written)
-            fail(written);
-    }
+    if (!files->write(store) && exitCode == kExitOk)
+        exitCode = kExitFailed;
     return exitCode;
 }
 

@@ -3,9 +3,7 @@
 #include "pytrace/ProgramTracer.h"
 #include "run/CommandLine.h"
 #include "run/CommandLineSupport.h"
-#include "trace/ChromeTraceWriter.h"
-#include "trace/EventsJsonWriter.h"
-#include "trace/OutputFile.h"
+#include "run/RunFiles.h"
 
 #include <QEventLoop>
 #include <QSocketNotifier>
@@ -37,20 +35,9 @@ int TraceCommand::run(QStringList arguments)
     if (arguments.isEmpty())
         return usageError(QStringLiteral("trace needs a program to run: pipescope trace [OPTIONS] "
                                          "-- PROGRAM [ARGS]..."));
-    auto files = CommandLine::takeValuedOptions(
-        options, {QStringLiteral("--events"), QStringLiteral("--trace")});
+    auto files = RunFiles::take(options);
     if (!files)
         return usageError(files.error().message());
-    QString eventsPath;
-    QString tracePath;
-    for (const auto& [option, value] : *files) {
-        QString& path = option == QLatin1String("--events") ? eventsPath : tracePath;
-        if (!path.isNull())
-            return usageError(QStringLiteral("%1 is given twice").arg(option));
-        if (value.isEmpty())
-            return usageError(QStringLiteral("%1 needs a file name").arg(option));
-        path = value;
-    }
     bool quiet = false;
     TraceRequest request;
     for (const QString& option : std::as_const(options)) {
@@ -62,25 +49,15 @@ int TraceCommand::run(QStringList arguments)
             return usageError(
                 QStringLiteral("unknown option '%1'\n%2").arg(option, CommandLine::usage()));
     }
-    if (!eventsPath.isNull() && !tracePath.isNull() &&
-        canonicalOutput(eventsPath) == canonicalOutput(tracePath))
-        return usageError(QStringLiteral("--events and --trace name the same file (%1)")
-                              .arg(canonicalOutput(eventsPath)));
     request.program = arguments.takeFirst();
     request.arguments = arguments;
 
     // Every output is opened before the program runs: a path that cannot be written costs no run.
-    std::unique_ptr<OutputFile> events;
-    std::unique_ptr<OutputFile> trace;
-    for (auto [path, output] : {std::pair{&eventsPath, &events}, std::pair{&tracePath, &trace}}) {
-        if (path->isNull())
-            continue;
-        auto opened = OutputFile::open(*path);
-        if (!opened) {
-            std::fprintf(stderr, "pipescope: %s\n", qPrintable(opened.error().message()));
-            return kExitFailed;
-        }
-        *output = std::move(*opened);
+    if (Status opened = files->open(); !opened) {
+        if (opened.error().kind() == ErrorKind::InvalidArgument)
+            return usageError(opened.error().message());
+        std::fprintf(stderr, "pipescope: %s\n", qPrintable(opened.error().message()));
+        return kExitFailed;
     }
 
     ProgramTracer tracer;
@@ -127,23 +104,8 @@ int TraceCommand::run(QStringList arguments)
                      interruptedBy != 0 ? ", interrupted" : "");
     }
     std::fflush(stderr);
-    auto fail = [&](const Status& written) {
-        std::fprintf(stderr, "pipescope: %s\n", qPrintable(written.error().message()));
-        if (exitCode == kExitOk)
-            exitCode = kExitFailed;
-    };
-    if (events) {
-        if (Status written = events->fill(
-                [&](QIODevice& device) { return EventsJsonWriter::write(store, device); });
-            !written)
-            fail(written);
-    }
-    if (trace) {
-        if (Status written = trace->fill(
-                [&](QIODevice& device) { return ChromeTraceWriter::write(store, device); });
-            !written)
-            fail(written);
-    }
+    if (!files->write(store) && exitCode == kExitOk)
+        exitCode = kExitFailed;
     return finishStandardOutput(exitCode);
 }
 
