@@ -24,6 +24,7 @@ BenchPlan BenchPlan::quickPlan()
     plan.pythonTraceRounds = 1;
     plan.pythonPingPongs = 2'000;
     plan.pythonQueueItems = 10'000;
+    plan.pythonFloodCount = 20'000;
     plan.ingestMessages = 50'000;
     plan.ingestRounds = 1;
     plan.paintMessages = 100'000;

@@ -28,6 +28,8 @@ struct BenchPlan
     int pythonTraceRounds = 5;
     qint64 pythonPingPongs = 20'000;
     qint64 pythonQueueItems = 100'000;
+    // Messages a traced Python program floods the window with.
+    qint64 pythonFloodCount = 1'000'000;
     qint64 ingestMessages = 565'000; // about 3.6 events each: 2.0 million
     int ingestRounds = 3;
     qint64 paintMessages = 1'000'000;

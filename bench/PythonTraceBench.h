@@ -22,6 +22,8 @@ public:
     bool available() const { return m_missing.isEmpty(); }
     const QString& missing() const { return m_missing; }
     bool straceAvailable() const { return !m_strace.isEmpty(); }
+    const QString& python() const { return m_python; }
+    const QString& script() const { return m_script; }
 
     // The loop's seconds of `test` ("pingpong", "queue") with `count`, as the program measured
     // them; nullopt when it could not run (said on stderr).

@@ -1,12 +1,15 @@
 #include "UiBench.h"
 
 #include "BenchError.h"
+#include "CurrentRun.h"
 #include "MainWindow.h"
+#include "Run.h"
 #include "Samples.h"
 #include "SyntheticRun.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
 #include "base/MonotonicClock.h"
+#include "pytrace/ProgramTracer.h"
 #include "trace/TraceStore.h"
 
 #include <QCoreApplication>
@@ -87,6 +90,27 @@ UiBench::Stall UiBench::stall(qint64 count, int limitMs)
                                     " (build pipescope-worker, or set PIPESCOPE_WORKER)";
         fail(message.c_str());
     }
+    RunRequest request;
+    request.scenario = QStringLiteral("flood");
+    request.seed = 1;
+    request.parameters = {{QStringLiteral("count"), double(count)},
+                          {QStringLiteral("size"), 64.0},
+                          {QStringLiteral("delay"), 0.0}};
+    return watch([&](MainWindow& window) { return window.startRun(request); }, limitMs);
+}
+
+UiBench::Stall UiBench::tracedStall(const QString& python, const QString& script, qint64 count,
+                                    int limitMs)
+{
+    TraceRequest request;
+    request.program = python;
+    request.arguments = {script, QStringLiteral("flood"), QString::number(count)};
+    request.output = TraceRequest::Output::Capture;
+    return watch([&](MainWindow& window) { return window.startTrace(request); }, limitMs);
+}
+
+UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int limitMs)
+{
     Stall result;
     MainWindow window;
     window.show();
@@ -94,13 +118,6 @@ UiBench::Stall UiBench::stall(qint64 count, int limitMs)
     const qint64 shown = monotonicNs();
     while (monotonicNs() - shown < 300'000'000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-
-    RunRequest request;
-    request.scenario = QStringLiteral("flood");
-    request.seed = 1;
-    request.parameters = {{QStringLiteral("count"), double(count)},
-                          {QStringLiteral("size"), 64.0},
-                          {QStringLiteral("delay"), 0.0}};
 
     QEventLoop loop;
     QTimer tick;
@@ -126,8 +143,8 @@ UiBench::Stall UiBench::stall(qint64 count, int limitMs)
     limit.setSingleShot(true);
     QObject::connect(&limit, &QTimer::timeout, &window, &MainWindow::stopRun);
 
-    if (!window.startRun(request))
-        fail("UI stall: the flood run did not start");
+    if (!start(window))
+        fail("UI stall: the run did not start");
     auto* application = qobject_cast<BenchApplication*>(QCoreApplication::instance());
     if (application)
         application->startWatching(10.0);
@@ -141,12 +158,13 @@ UiBench::Stall UiBench::stall(qint64 count, int limitMs)
         result.slowEvents = application->slowEvents();
     }
 
-    const ScenarioRunner* runner = window.currentRunner();
-    result.finished = !runner->stopped();
-    result.succeeded = runner->succeeded();
-    result.seconds = double(runner->elapsedNs()) / 1e9;
-    result.events = runner->store().eventCount();
-    result.messages = qint64(runner->store().messages().size());
+    const Run* run = window.currentRun()->run();
+    const bool stopped = run->runner() ? run->runner()->stopped() : run->tracer()->stopped();
+    result.finished = !stopped;
+    result.succeeded = run->succeeded();
+    result.seconds = double(run->elapsedNs()) / 1e9;
+    result.events = run->store().eventCount();
+    result.messages = qint64(run->store().messages().size());
     return result;
 }
 

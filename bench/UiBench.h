@@ -2,8 +2,14 @@
 
 #include "BenchApplication.h"
 
+#include <QString>
 #include <QtGlobal>
+#include <functional>
 #include <vector>
+
+namespace pipescope {
+class MainWindow;
+}
 
 namespace pipescope::bench {
 
@@ -47,6 +53,15 @@ public:
     // MainWindow and measures the longest gap between ticks of a 1 ms timer on the UI thread,
     // with BenchApplication naming the events that took the time.
     static Stall stall(qint64 count, int limitMs);
+    // The same while the window traces a Python program (`python script flood COUNT`: a child
+    // sends COUNT small ints through a Pipe), live.
+    static Stall tracedStall(const QString& python, const QString& script, qint64 count,
+                             int limitMs);
+
+private:
+    // Shows the window, starts what `start` starts in it and times the UI thread until it ends
+    // (or stops it after limitMs).
+    static Stall watch(const std::function<bool(MainWindow&)>& start, int limitMs);
 };
 
 } // namespace pipescope::bench

@@ -377,6 +377,23 @@ void runPythonTrace(const BenchPlan& plan, Report& report)
     }
     if (!bench.straceAvailable())
         report.addNote("strace is not installed: the strace rows are empty");
+
+    progress("UI stall while the window traces a Python flood");
+    const UiBench::Stall stall = UiBench::tracedStall(bench.python(), bench.script(),
+                                                      plan.pythonFloodCount, plan.floodLimitMs * 3);
+    report.addValue("python_trace_ui_stall_ms", "UI stall, window tracing Python", "ms",
+                    stall.maxGapMs);
+    report.addTarget("python_trace_ui_stall", "UI stall, window tracing Python", stall.maxGapMs,
+                     true, 50, "ms");
+    char note[256];
+    std::snprintf(
+        note, sizeof note,
+        "window tracing python_trace_bench.py flood: %lld messages, %lld events in "
+        "%.1f s (%s); %lld gaps of the 1 ms timer over 16 ms, %lld over 50 ms",
+        static_cast<long long>(stall.messages), static_cast<long long>(stall.events), stall.seconds,
+        stall.finished ? (stall.succeeded ? "finished" : "failed") : "stopped at the time limit",
+        static_cast<long long>(stall.gapsOver16Ms), static_cast<long long>(stall.gapsOver50Ms));
+    report.addNote(note);
 }
 
 // 5: the runner's ingestion of telemetry into the TraceStore.

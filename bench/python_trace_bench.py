@@ -7,6 +7,9 @@ installed, under `strace -f -e trace=read,write`.
                                         COUNT round trips
   python_trace_bench.py queue COUNT     a child puts COUNT ints on a Queue (and a None), the
                                         parent gets them
+  python_trace_bench.py flood COUNT     a child sends COUNT ints (and a None) through a
+                                        Pipe(duplex=False) as fast as it can, the parent
+                                        receives them (the window's live test)
 
 Both use the fork start method. Prints {"seconds": S} on stdout: the loop's time, measured by
 the program itself (interpreter start-up is not counted).
@@ -29,6 +32,24 @@ def produce(queue, count):
     for i in range(count):
         queue.put(i)
     queue.put(None)
+
+
+def send_all(conn, count):
+    for i in range(count):
+        conn.send(i)
+    conn.send(None)
+
+
+def flood(count):
+    reader, writer = mp.Pipe(duplex=False)
+    child = mp.Process(target=send_all, args=(writer, count))
+    started = time.perf_counter()
+    child.start()
+    while reader.recv() is not None:
+        pass
+    seconds = time.perf_counter() - started
+    child.join()
+    return seconds
 
 
 def pingpong(count):
@@ -61,5 +82,5 @@ def queue(count):
 
 if __name__ == "__main__":
     mp.set_start_method("fork")
-    test = {"pingpong": pingpong, "queue": queue}[sys.argv[1]]
+    test = {"pingpong": pingpong, "queue": queue, "flood": flood}[sys.argv[1]]
     print(json.dumps({"seconds": test(int(sys.argv[2]))}), flush=True)
