@@ -296,12 +296,7 @@ void MainWindow::showRun(const Run* run)
     if (!run)
         return;
     m_gallery->showHistoryRow(m_history->rowOf(run));
-    // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
-    if (!m_userSizedSplitter) {
-        const int total = m_centre->height();
-        const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
-        m_centre->setSizes({timelineHeight, total - timelineHeight});
-    }
+    fitTimelineHeight();
     if (!run->live()) {
         m_axis->setDataStart(run->store().firstTime());
         m_axis->setDataEnd(run->dataEndNs());
@@ -310,12 +305,26 @@ void MainWindow::showRun(const Run* run)
     }
 }
 
+void MainWindow::fitTimelineHeight()
+{
+    // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
+    m_fittedLanes = m_current->run() ? m_current->run()->store().processCount() : 0;
+    if (m_userSizedSplitter)
+        return;
+    const int total = m_centre->height();
+    const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
+    m_centre->setSizes({timelineHeight, total - timelineHeight});
+}
+
 void MainWindow::showProgress()
 {
     const Run* run = m_current->run();
     if (!run)
         return;
     const TraceStore& store = run->store();
+    // A traced program's lanes come as its processes start.
+    if (store.processCount() != m_fittedLanes)
+        fitTimelineHeight();
     const qint64 elapsed = run->elapsedNs();
     m_axis->setDataStart(store.firstTime());
     m_axis->setDataEnd(run->dataEndNs());

@@ -89,6 +89,7 @@ private:
     Run* addRun(std::unique_ptr<Run> run);
     void showRun(const Run* run);
     void showProgress();
+    void fitTimelineHeight();
     void updateRunControls();
     void selectMessage(int message, bool fromTable);
     void exportTo(const RunExport& kind);
@@ -104,6 +105,7 @@ private:
     StatisticsPane* m_statistics;
     QTabWidget* m_bottomTabs;
     QSplitter* m_centre = nullptr;
+    int m_fittedLanes = 0; // the lanes the timeline's height was fitted to
     bool m_userSizedSplitter = false;
     QLabel* m_stateLabel;
     QLabel* m_elapsedLabel;

@@ -36,6 +36,8 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
+    // One line a row: a value with spaces is cut at the column's edge, not at its first space.
+    m_table->setWordWrap(false);
     m_table->setColumnWidth(MessageTableModel::Value, 220);
     m_table->setColumnWidth(MessageTableModel::Channel, 170);
     m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));

@@ -28,10 +28,16 @@ void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int
     QFont bold = context.font;
     bold.setBold(true);
     painter.setFont(bold);
+    // A traced program's thread with a lane of its own goes by its thread's name, its process
+    // below (the full "Process · thread" is in the table and the tooltip).
+    const QString title = p.thread.isEmpty() ? p.name : QStringLiteral("· ") + p.thread;
+    const QFontMetrics metrics(bold);
     painter.drawText(QRectF(6, lane.top() + 4, width, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                     p.name);
+                     metrics.elidedText(title, Qt::ElideRight, int(width)));
     painter.setFont(context.font);
     QString sub = p.pid ? tr("pid %1").arg(p.pid) : QString();
+    if (!p.thread.isEmpty())
+        sub = tr("thread of pid %1").arg(p.pid);
     if (p.ended && p.stopped)
         sub += tr(" · stopped");
     else if (p.ended)
