@@ -293,6 +293,7 @@ void TestPyTrace::queueUnderSpawn()
     const int feeder = laneNamed(store, QStringLiteral("producer · QueueFeederThread"));
     QVERIFY2(feeder >= 0, qPrintable(describe(traced)));
     QCOMPARE(store.process(feeder).thread, QStringLiteral("QueueFeederThread"));
+    QCOMPARE(store.rowOf(feeder), store.rowOf(laneNamed(store, QStringLiteral("producer"))) + 1);
     const int channel = channelNamed(store, QStringLiteral("Queue#1 producer->MainProcess"));
     QVERIFY2(channel >= 0, qPrintable(describe(traced)));
     QStringList expected;

@@ -152,8 +152,8 @@ void TestTimeline::layoutStacksTheTracks()
     QVERIFY(layout.pollRect().top() > layout.depthRect().bottom());
     QVERIFY(layout.legendRect().top() > layout.pollRect().bottom());
     QCOMPARE(layout.totalHeight(), int(layout.legendRect().bottom()) + 4);
-    QCOMPARE(layout.lanesIn(layout.laneRect(1)), std::make_pair(1, 2));
-    QCOMPARE(layout.lanesIn(layout.depthRect()), std::make_pair(2, 2));
+    QCOMPARE(layout.rowsIn(layout.laneRect(1)), std::make_pair(1, 2));
+    QCOMPARE(layout.rowsIn(layout.depthRect()), std::make_pair(2, 2));
 }
 
 void TestTimeline::arrowEndsAreWherePainted()

@@ -52,6 +52,7 @@ class TestTraceStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void lanesUnderTheirOwner();
     void messagesJoinWhicheverSideArrivesFirst();
     void queueDepthOverTime();
     void refusesImpossibleEvents_data();
@@ -499,6 +500,25 @@ void TestTraceStore::manyChannelsOfOneMessageStaySmall()
         const size_t used = mallinfo2().uordblks - before;
         QVERIFY2(used < size_t(64) << 20, qPrintable(QStringLiteral("%1 MB").arg(used >> 20)));
     }
+}
+
+void TestTraceStore::lanesUnderTheirOwner()
+{
+    // Threads come later than other processes, and are shown right under their process, in
+    // the order they came.
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("A"), {});
+    const int b = store.addProcess(QStringLiteral("B"), {});
+    const int a1 = store.addProcessUnder(a, QStringLiteral("A · 1"), {});
+    const int c = store.addProcess(QStringLiteral("C"), {});
+    const int a2 = store.addProcessUnder(a1, QStringLiteral("A · 2"), {});
+    const int b1 = store.addProcessUnder(b, QStringLiteral("B · 1"), {});
+    QList<int> shown;
+    for (int row = 0; row < store.processCount(); ++row) {
+        shown.append(store.processAtRow(row));
+        QCOMPARE(store.rowOf(store.processAtRow(row)), row);
+    }
+    QCOMPARE(shown, QList<int>({a, a1, a2, b, b1, c}));
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

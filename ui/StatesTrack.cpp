@@ -10,10 +10,11 @@ namespace pipescope {
 
 void StatesTrack::paint(QPainter& painter, const TrackContext& context)
 {
-    const auto [firstLane, endLane] = context.layout.lanesIn(context.exposed);
-    for (int p = firstLane; p < endLane; ++p) {
-        if (p % 2)
-            painter.fillRect(context.layout.laneRect(p), context.theme.alternateBase());
+    const auto [firstRow, endRow] = context.layout.rowsIn(context.exposed);
+    for (int row = firstRow; row < endRow; ++row) {
+        if (row % 2)
+            painter.fillRect(context.layout.rowRect(row), context.theme.alternateBase());
+        const int p = context.layout.store()->processAtRow(row);
         paintLabel(painter, context, p);
         paintBars(painter, context, p);
     }
@@ -110,10 +111,11 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
     if (!layout.store())
         return std::nullopt;
     const TraceStore& store = *layout.store();
-    const auto [first, end] = layout.lanesIn(QRectF(position, position));
-    for (int p = first; p < end; ++p) {
-        if (!layout.laneRect(p).contains(position))
+    const auto [first, end] = layout.rowsIn(QRectF(position, position));
+    for (int row = first; row < end; ++row) {
+        if (!layout.rowRect(row).contains(position))
             continue;
+        const int p = store.processAtRow(row);
         const qint64 t = layout.scale().toTime(position.x());
         const TraceStore::EventList& states = store.process(p).stateEvents;
         const size_t i = TimelineLayout::firstAfter(store, states, t);

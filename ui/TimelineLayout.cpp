@@ -26,7 +26,12 @@ QRectF TimelineLayout::rulerRect() const
 
 QRectF TimelineLayout::laneRect(int process) const
 {
-    return {0, double(kRulerHeight + process * kLaneHeight), double(m_size.width()),
+    return rowRect(m_store ? m_store->rowOf(process) : process);
+}
+
+QRectF TimelineLayout::rowRect(int row) const
+{
+    return {0, double(kRulerHeight + row * kLaneHeight), double(m_size.width()),
             double(kLaneHeight)};
 }
 
@@ -58,7 +63,7 @@ int TimelineLayout::totalHeight() const
     return int(legendRect().bottom()) + 4;
 }
 
-std::pair<int, int> TimelineLayout::lanesIn(const QRectF& area) const
+std::pair<int, int> TimelineLayout::rowsIn(const QRectF& area) const
 {
     const int count = m_store ? m_store->processCount() : 0;
     const auto lane = [&](double y) {
@@ -113,7 +118,8 @@ ArrowGeometry TimelineLayout::arrow(int channel, qint64 seq) const
     const int sender = m_store->senderOf(m);
     const int receiver = m_store->receiverOf(m);
     const double fromY = laneRect(sender).center().y();
-    const double toY = laneRect(receiver >= 0 ? receiver : sender + 1).center().y();
+    const double toY =
+        (receiver >= 0 ? laneRect(receiver) : rowRect(m_store->rowOf(sender) + 1)).center().y();
     const double inset = toY > fromY ? kArrowInset : -kArrowInset;
     arrow.from = QPointF(m_scale.toX(sendT), fromY + inset);
     arrow.to = QPointF(m_scale.toX(recvT), toY - inset);

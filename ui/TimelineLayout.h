@@ -64,7 +64,9 @@ public:
     qint64 dataEnd() const { return m_dataEnd; }
 
     QRectF rulerRect() const;
+    // The lane of a process (at its row: TraceStore::rowOf()), and the lane at a row.
     QRectF laneRect(int process) const;
+    QRectF rowRect(int row) const;
     QRectF barRect(int process) const;
     QRectF depthRect() const;
     QRectF pollRect() const;
@@ -72,9 +74,9 @@ public:
     // The height that shows everything.
     int totalHeight() const;
 
-    // The lanes [first, end) that meet `area`: a run of thousands of processes paints only the
-    // few lanes on screen.
-    std::pair<int, int> lanesIn(const QRectF& area) const;
+    // The rows [first, end) that meet `area` (TraceStore::processAtRow() says whose): a run of
+    // thousands of processes paints only the few lanes on screen.
+    std::pair<int, int> rowsIn(const QRectF& area) const;
     // Whether a channel's arrows, which run between its two lanes, can cross `area`.
     bool channelMeets(int channel, const QRectF& area) const;
     // The seqs of `channel` whose arrows can be in view.

@@ -153,7 +153,11 @@ void TraceCollector::handle(Process* process, QLocalSocket* socket, const QJsonO
             process->hidden = false;
             for (const int l : process->lanes) {
                 Lane& lane = m_lanes[size_t(l)];
-                lane.storeProcess = m_store.addProcess(laneName(*process, lane), {});
+                const int owner = m_lanes[size_t(process->lanes.front())].storeProcess;
+                lane.storeProcess =
+                    l == process->lanes.front()
+                        ? m_store.addProcess(laneName(*process, lane), {})
+                        : m_store.addProcessUnder(owner, laneName(*process, lane), {});
                 m_store.setPid(lane.storeProcess, process->pid);
             }
         }
@@ -254,7 +258,12 @@ TraceCollector::Process* TraceCollector::hello(QLocalSocket* socket, const QJson
 int TraceCollector::addLane(Process& process, Lane lane, const QString& role)
 {
     if (!process.hidden) {
-        lane.storeProcess = m_store.addProcess(laneName(process, lane), role);
+        // A thread's lane goes under its process's.
+        const int owner =
+            process.lanes.empty() ? -1 : m_lanes[size_t(process.lanes.front())].storeProcess;
+        lane.storeProcess = owner >= 0
+                                ? m_store.addProcessUnder(owner, laneName(process, lane), role)
+                                : m_store.addProcess(laneName(process, lane), role);
         m_store.setPid(lane.storeProcess, process.pid);
         if (lane.tid != process.pid)
             m_store.setThread(lane.storeProcess, lane.thread);
@@ -410,6 +419,9 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
                     .arg(m_store.processName(lane.storeProcess)));
         return;
     }
+    // A thread's lane begins with its first record.
+    if (lane.lastNs == 0 && valid)
+        appendState(lane, r.startNs, ProcessState::Running, -1);
     const bool hidden =
         !m_showInternal && ((r.flags & SegmentRecord::Internal) || m_channels.internal(r.key));
     switch (r.kind) {

@@ -28,8 +28,28 @@ int TraceStore::addProcess(const QString& name, const QString& role)
     process.name = name;
     process.role = role;
     m_processes.push_back(std::move(process));
+    const int added = processCount() - 1;
+    m_rowOf.push_back(added);
+    m_processAtRow.push_back(added);
+    m_ownerOf.push_back(added);
     ++m_generation;
-    return processCount() - 1;
+    return added;
+}
+
+int TraceStore::addProcessUnder(int owner, const QString& name, const QString& role)
+{
+    const int added = addProcess(name, role);
+    const int group = m_ownerOf.at(size_t(owner));
+    m_ownerOf.back() = group;
+    // Right after the owner's group: the last row that belongs to it.
+    int row = m_rowOf[size_t(group)];
+    while (row + 1 < added && m_ownerOf[size_t(m_processAtRow[size_t(row + 1)])] == group)
+        ++row;
+    m_processAtRow.pop_back();
+    m_processAtRow.insert(m_processAtRow.begin() + row + 1, added);
+    for (size_t r = size_t(row) + 1; r < m_processAtRow.size(); ++r)
+        m_rowOf[size_t(m_processAtRow[r])] = int(r);
+    return added;
 }
 
 int TraceStore::addChannel(const QString& name, int from, int to)

@@ -110,6 +110,13 @@ public:
     int interruptedBy() const { return m_interruptedBy; }
 
     int addProcess(const QString& name, const QString& role);
+    // A lane that belongs under `owner`'s (a traced program's thread under its process): shown
+    // right after `owner` and the lanes already under it, whenever it comes.
+    int addProcessUnder(int owner, const QString& name, const QString& role);
+    // Where a process's lane is shown (0 first), and the process shown at a row: the order the
+    // processes came in, with the lanes that belong under another right below it.
+    int rowOf(int process) const { return m_rowOf[size_t(process)]; }
+    int processAtRow(int row) const { return m_processAtRow[size_t(row)]; }
     // `from` and `to` are processes, or kAnyProcess for a channel whose ends are learned from its
     // events.
     int addChannel(const QString& name, int from, int to);
@@ -221,6 +228,9 @@ private:
     qint64 m_origin = 0;
     int m_interruptedBy = 0;
     std::vector<Process> m_processes;
+    std::vector<int> m_rowOf;        // by process
+    std::vector<int> m_processAtRow; // by row
+    std::vector<int> m_ownerOf;      // by process: itself, or the lane it is shown under
     std::vector<Channel> m_channels;
     ChunkedColumn<Message> m_messages;
     ChunkedColumn<qint32> m_messageUpdates;
