@@ -1,6 +1,6 @@
 // The runner's decisions without a single process: how every scenario's pipe ends are wired into
 // its children, and when a run is deadlocked, read from synthetic stores.
-#include "run/DeadlockDetector.h"
+#include "findings/DeadlockDetector.h"
 #include "run/DescriptorHandover.h"
 #include "run/PipeWiring.h"
 #include "run/ScenarioCatalog.h"

@@ -1,6 +1,9 @@
 #include "run/CommandLine.h"
 
 #include "base/Version.h"
+#include "findings/FindingsAnalyzer.h"
+#include "findings/FindingsJson.h"
+#include "run/CheckCommand.h"
 #include "run/CommandLineSupport.h"
 #include "run/ConsolePrinter.h"
 #include "run/RunFiles.h"
@@ -69,6 +72,11 @@ constexpr HelpItem kHelpCommands[] = {
      "PipeScope's summary and warnings go to standard error. The exit status is PROGRAM's (128+N "
      "for a signal N), 127 when it is not found, 126 when it cannot be run. --internal keeps "
      "multiprocessing's own traffic (authentication, Pool's change notifier)."},
+    {"pipescope check EVENTS.jsonl",
+     "Read a saved run (an events file) and print its findings, one line each, severity first: "
+     "deadlocks, crashes, calls that failed, messages never received, senders blocked by a full "
+     "pipe, busy polling, large messages, shared Pipe ends, latency outliers. Exit 0 when none "
+     "is above info, 1 otherwise (or when the file cannot be read): a CI job's check."},
     {"pipescope --help", "Print this help (also: -h, help)."},
     {"pipescope --help-man", "Print this help as the man page pipescope(1), in roff."},
     {"pipescope --version", "Print the version: pipescope VERSION."},
@@ -85,6 +93,9 @@ constexpr HelpItem kHelpOptions[] = {
     {"--events FILE", "(run, trace) Write every event as JSON Lines to FILE."},
     {"--trace FILE", "(run, trace) Write a Chrome trace to FILE, for Perfetto (ui.perfetto.dev) or "
                      "chrome://tracing."},
+    {"--findings FILE", "(run, trace, check) Write the run's findings as JSON to FILE: an array of "
+                        "objects with severity, kind, title, explanation, processes, channels and "
+                        "events (t_ns, process, kind; channel and seq for a message)."},
     {"--quiet", "(run) Do not print the children's console lines, only the summary."},
     {"--screenshot FILE.png",
      "(--run, --watch) Save a PNG of the window to FILE.png once the run has ended, then exit."},
@@ -156,6 +167,7 @@ bool CommandLine::isCommand(const QStringList& arguments)
     return !arguments.isEmpty() && (arguments.first() == QLatin1String("list") ||
                                     arguments.first() == QLatin1String("run") ||
                                     arguments.first() == QLatin1String("trace") ||
+                                    arguments.first() == QLatin1String("check") ||
                                     arguments.first() == QLatin1String("help") ||
                                     arguments.first() == QLatin1String("--help") ||
                                     arguments.first() == QLatin1String("-h") ||
@@ -165,16 +177,19 @@ bool CommandLine::isCommand(const QStringList& arguments)
 
 QString CommandLine::usage()
 {
-    return QStringLiteral(
-        "usage: pipescope\n"
-        "       pipescope --run SCENARIO [RUN OPTIONS] [--screenshot FILE.png]\n"
-        "       pipescope --watch [--screenshot FILE.png] -- PROGRAM [ARGS]...\n"
-        "       pipescope list [--names | --params SCENARIO]\n"
-        "       pipescope run SCENARIO [RUN OPTIONS] [--events FILE] [--trace FILE] [--quiet]\n"
-        "       pipescope trace [--events FILE] [--trace FILE] [--quiet] [--internal] -- PROGRAM "
-        "[ARGS]...\n"
-        "       pipescope --help | --help-man | --version\n"
-        "RUN OPTIONS: [--seed N] [--time-scale X] [--param NAME=VALUE]...\n");
+    return QStringLiteral("usage: pipescope\n"
+                          "       pipescope --run SCENARIO [RUN OPTIONS] [--screenshot FILE.png]\n"
+                          "       pipescope --watch [--screenshot FILE.png] -- PROGRAM [ARGS]...\n"
+                          "       pipescope list [--names | --params SCENARIO]\n"
+                          "       pipescope run SCENARIO [RUN OPTIONS] [--events FILE] [--trace "
+                          "FILE] [--findings FILE]"
+                          " [--quiet]\n"
+                          "       pipescope trace [--events FILE] [--trace FILE] [--findings FILE] "
+                          "[--quiet] [--internal]"
+                          " -- PROGRAM [ARGS]...\n"
+                          "       pipescope check EVENTS.jsonl [--findings FILE]\n"
+                          "       pipescope --help | --help-man | --version\n"
+                          "RUN OPTIONS: [--seed N] [--time-scale X] [--param NAME=VALUE]...\n");
 }
 
 QString CommandLine::help()
@@ -232,6 +247,8 @@ int CommandLine::run(const QStringList& arguments)
         return finishStandardOutput(runScenario(arguments.mid(1)));
     if (command == QLatin1String("trace"))
         return TraceCommand::run(arguments.mid(1));
+    if (command == QLatin1String("check"))
+        return CheckCommand::run(arguments.mid(1));
     if (arguments.size() > 1)
         return usageError(QStringLiteral("%1 takes no arguments").arg(command));
     if (command == QLatin1String("--version"))
@@ -473,7 +490,11 @@ int CommandLine::runScenario(QStringList arguments)
                  interruptedBy != 0 ? ", interrupted" : "");
     flushStandardOutput();
     std::fflush(stderr);
-    if (!files->write(store) && exitCode == kExitOk)
+    const std::vector<Finding> findings = FindingsAnalyzer::analyze(store, true);
+    for (const Finding& finding : findings)
+        std::fprintf(console, "%s\n", qPrintable(findingLine(finding)));
+    flushStandardOutput();
+    if (!files->write(store, findings) && exitCode == kExitOk)
         exitCode = kExitFailed;
     return exitCode;
 }

@@ -1,24 +1,31 @@
 #include "run/RunFiles.h"
 
+#include "findings/FindingsJson.h"
 #include "run/CommandLine.h"
 #include "run/CommandLineSupport.h"
 #include "trace/ChromeTraceWriter.h"
+#include "trace/ChunkedOutput.h"
 #include "trace/EventsJsonWriter.h"
 
+#include <QIODevice>
 #include <cstdio>
 
 namespace pipescope {
 
-Result<RunFiles> RunFiles::take(QStringList& arguments)
+Result<RunFiles> RunFiles::take(QStringList& arguments, bool findingsOnly)
 {
-    auto files = CommandLine::takeValuedOptions(
-        arguments, {QStringLiteral("--events"), QStringLiteral("--trace")});
+    QStringList names;
+    for (int f = findingsOnly ? Findings : Events; f < kFiles; ++f)
+        names.append(QLatin1String(kOptions[f]));
+    auto files = CommandLine::takeValuedOptions(arguments, names);
     if (!files)
         return files.error();
     RunFiles taken;
     for (const auto& [option, value] : *files) {
-        QString& path =
-            option == QLatin1String("--events") ? taken.m_eventsPath : taken.m_tracePath;
+        const int f =
+            int(std::find(std::begin(kOptions), std::end(kOptions), option.toStdString()) -
+                std::begin(kOptions));
+        QString& path = taken.m_paths[f];
         if (!path.isNull())
             return Error(ErrorKind::InvalidArgument,
                          QStringLiteral("%1 is given twice").arg(option));
@@ -27,50 +34,65 @@ Result<RunFiles> RunFiles::take(QStringList& arguments)
                          QStringLiteral("%1 needs a file name").arg(option));
         path = value;
     }
-    if (!taken.m_eventsPath.isNull() && !taken.m_tracePath.isNull() &&
-        cli::canonicalOutput(taken.m_eventsPath) == cli::canonicalOutput(taken.m_tracePath))
-        return Error(ErrorKind::InvalidArgument,
-                     QStringLiteral("--events and --trace name the same file (%1)")
-                         .arg(cli::canonicalOutput(taken.m_eventsPath)));
+    for (int a = 0; a < kFiles; ++a) {
+        for (int b = a + 1; b < kFiles; ++b) {
+            if (!taken.m_paths[a].isNull() && !taken.m_paths[b].isNull() &&
+                cli::canonicalOutput(taken.m_paths[a]) == cli::canonicalOutput(taken.m_paths[b]))
+                return Error(ErrorKind::InvalidArgument,
+                             QStringLiteral("%1 and %2 name the same file (%3)")
+                                 .arg(QLatin1String(kOptions[a]), QLatin1String(kOptions[b]),
+                                      cli::canonicalOutput(taken.m_paths[a])));
+        }
+    }
     return taken;
 }
 
 Status RunFiles::open()
 {
-    for (auto [path, output] :
-         {std::pair{&m_eventsPath, &m_events}, std::pair{&m_tracePath, &m_trace}}) {
-        if (path->isNull())
+    int onStandardOutput = -1;
+    for (int f = 0; f < kFiles; ++f) {
+        if (m_paths[f].isNull())
             continue;
-        auto opened = OutputFile::open(*path);
+        auto opened = OutputFile::open(m_paths[f]);
         if (!opened)
             return opened.error();
-        *output = std::move(*opened);
+        m_files[f] = std::move(*opened);
+        if (!m_files[f]->isStandardOutput())
+            continue;
+        if (onStandardOutput >= 0)
+            return Error(
+                ErrorKind::InvalidArgument,
+                QStringLiteral("%1 and %2 name the same file (stdout)")
+                    .arg(QLatin1String(kOptions[onStandardOutput]), QLatin1String(kOptions[f])));
+        onStandardOutput = f;
     }
-    if (m_events && m_trace && m_events->isStandardOutput() && m_trace->isStandardOutput())
-        return Error(ErrorKind::InvalidArgument,
-                     QStringLiteral("--events and --trace name the same file (stdout)"));
     return {};
 }
 
 bool RunFiles::standardOutputTaken() const
 {
-    return (m_events && m_events->isStandardOutput()) || (m_trace && m_trace->isStandardOutput());
+    return std::any_of(std::begin(m_files), std::end(m_files),
+                       [](const auto& file) { return file && file->isStandardOutput(); });
 }
 
-bool RunFiles::write(const TraceStore& store)
+bool RunFiles::write(const TraceStore& store, const std::vector<Finding>& findings)
 {
     bool written = true;
-    const auto fill = [&](OutputFile* file, auto writer) {
-        if (!file)
+    const auto fill = [&](File f, const std::function<Status(QIODevice&)>& writer) {
+        if (!m_files[f])
             return;
-        if (Status status = file->fill([&](QIODevice& device) { return writer(store, device); });
-            !status) {
+        if (Status status = m_files[f]->fill(writer); !status) {
             std::fprintf(stderr, "pipescope: %s\n", qPrintable(status.error().message()));
             written = false;
         }
     };
-    fill(m_events.get(), &EventsJsonWriter::write);
-    fill(m_trace.get(), &ChromeTraceWriter::write);
+    fill(Events, [&](QIODevice& device) { return EventsJsonWriter::write(store, device); });
+    fill(Trace, [&](QIODevice& device) { return ChromeTraceWriter::write(store, device); });
+    fill(Findings, [&](QIODevice& device) {
+        ChunkedOutput output(device);
+        output.buffer() = findingsJson(store, findings);
+        return output.finish();
+    });
     return written;
 }
 

@@ -1,9 +1,9 @@
 #include "run/ScenarioRunner.h"
 
 #include "base/MonotonicClock.h"
+#include "findings/DeadlockDetector.h"
 #include "pipe/ConnectionNotifier.h"
 #include "pipe/Pipe.h"
-#include "run/DeadlockDetector.h"
 #include "run/DescriptorHandover.h"
 #include "run/PipeWiring.h"
 #include "run/ScenarioCatalog.h"

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "findings/DeadlockDetector.h"
 #include "pipe/Connection.h"
-#include "run/DeadlockDetector.h"
 #include "run/RunRequest.h"
 #include "trace/TraceStore.h"
 

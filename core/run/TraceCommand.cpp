@@ -1,5 +1,7 @@
 #include "run/TraceCommand.h"
 
+#include "findings/FindingsAnalyzer.h"
+#include "findings/FindingsJson.h"
 #include "pytrace/ProgramTracer.h"
 #include "run/CommandLine.h"
 #include "run/CommandLineSupport.h"
@@ -104,7 +106,11 @@ int TraceCommand::run(QStringList arguments)
                      interruptedBy != 0 ? ", interrupted" : "");
     }
     std::fflush(stderr);
-    if (!files->write(store) && exitCode == kExitOk)
+    const std::vector<Finding> findings = FindingsAnalyzer::analyze(store, true);
+    for (const Finding& finding : findings)
+        std::fprintf(stderr, "pipescope: %s\n", qPrintable(findingLine(finding)));
+    std::fflush(stderr);
+    if (!files->write(store, findings) && exitCode == kExitOk)
         exitCode = kExitFailed;
     return finishStandardOutput(exitCode);
 }

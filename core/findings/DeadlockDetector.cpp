@@ -1,4 +1,4 @@
-#include "run/DeadlockDetector.h"
+#include "findings/DeadlockDetector.h"
 
 #include "trace/TraceStore.h"
 

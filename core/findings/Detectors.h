@@ -1,0 +1,35 @@
+#pragma once
+
+#include "findings/Finding.h"
+
+#include <vector>
+
+namespace pipescope {
+
+class TraceStore;
+
+// The detectors FindingsAnalyzer runs, each appending what it finds (FindingsAnalyzer.h says
+// what each looks for).
+namespace detectors {
+
+// Processes: how they ended, the calls that failed, polling, deadlocks.
+void crashes(const TraceStore& store, std::vector<Finding>& out);
+void failedCalls(const TraceStore& store, std::vector<Finding>& out);
+void busyPolling(const TraceStore& store, std::vector<Finding>& out);
+void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Finding>& out);
+
+// Messages and channels.
+void undelivered(const TraceStore& store, std::vector<Finding>& out);
+void blockedSends(const TraceStore& store, std::vector<Finding>& out);
+void largeMessages(const TraceStore& store, std::vector<Finding>& out);
+void sharedEnds(const TraceStore& store, std::vector<Finding>& out);
+void latencyOutliers(const TraceStore& store, std::vector<Finding>& out);
+
+// "1.5 ms", "2.00 s": a duration as a person reads it.
+QString duration(qint64 ns);
+// "12,345": a count with thousands separators.
+QString count(qint64 n);
+
+} // namespace detectors
+
+} // namespace pipescope

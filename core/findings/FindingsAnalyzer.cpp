@@ -1,0 +1,32 @@
+#include "findings/FindingsAnalyzer.h"
+
+#include "findings/Detectors.h"
+#include "trace/TraceStore.h"
+
+#include <algorithm>
+
+namespace pipescope {
+
+std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool ended, qint64 now)
+{
+    std::vector<Finding> findings;
+    detectors::deadlocks(store, ended, now, findings);
+    detectors::crashes(store, findings);
+    detectors::failedCalls(store, findings);
+    if (ended)
+        detectors::undelivered(store, findings);
+    detectors::blockedSends(store, findings);
+    detectors::busyPolling(store, findings);
+    detectors::largeMessages(store, findings);
+    detectors::sharedEnds(store, findings);
+    detectors::latencyOutliers(store, findings);
+    for (Finding& finding : findings) {
+        std::sort(finding.events.begin(), finding.events.end(),
+                  [&](qint32 a, qint32 b) { return store.time(a) < store.time(b); });
+    }
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+    return findings;
+}
+
+} // namespace pipescope

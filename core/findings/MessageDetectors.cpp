@@ -1,0 +1,257 @@
+#include "findings/Detectors.h"
+#include "trace/TraceStore.h"
+
+#include <algorithm>
+
+namespace pipescope::detectors {
+
+namespace {
+
+constexpr qint64 kPipeBuffer = 64 * 1024;
+constexpr qint64 kVeryLarge = 32 * 1024 * 1024;
+
+QString endName(const TraceStore& store, int process)
+{
+    return process == TraceStore::kAnyProcess ? QStringLiteral("no process")
+                                              : store.processName(process);
+}
+
+} // namespace
+
+void undelivered(const TraceStore& store, std::vector<Finding>& out)
+{
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        const size_t sent = channel.sendTimes.size();
+        const size_t received = std::min(channel.recvTimes.size(), sent);
+        if (received == sent)
+            continue;
+        Finding finding;
+        finding.kind = QStringLiteral("undelivered");
+        finding.channels = {channel.name};
+        int sender = TraceStore::kAnyProcess;
+        for (size_t seq = received; seq < sent; ++seq) {
+            const TraceStore::Message& m = store.messages()[size_t(channel.messageBySeq[seq])];
+            if (m.sendEvent >= 0) {
+                finding.events.push_back(m.sendEvent);
+                sender = store.processOf(m.sendEvent);
+            }
+        }
+        const qint64 left = qint64(sent - received);
+        const int reader = channel.to;
+        const bool readerQuit = reader >= 0 && store.process(reader).ended &&
+                                !store.process(reader).crashed &&
+                                store.process(reader).exitCode == 0;
+        // The tutorial's ping-pong: the reader chose to stop, one last value is left.
+        finding.severity = readerQuit && left == 1 ? Severity::Info : Severity::Warning;
+        finding.processes = {endName(store, sender), endName(store, reader)};
+        const QString value = finding.events.empty()
+                                  ? QString()
+                                  : QString::fromUtf8(store.text(finding.events.front()));
+        finding.title = left == 1
+                            ? QStringLiteral("%1 on %2 was never received").arg(value, channel.name)
+                            : QStringLiteral("%1 messages on %2 were never received")
+                                  .arg(count(left), channel.name);
+        if (reader < 0)
+            finding.explanation =
+                QStringLiteral("Nobody ever read from %1: what %2 sent stayed in the pipe. A "
+                               "sender needs a receiver that recv()s every message.")
+                    .arg(channel.name, endName(store, sender));
+        else if (finding.severity == Severity::Info)
+            finding.explanation =
+                QStringLiteral("%1 sent it, and %2 had already stopped reading: it ended "
+                               "normally with the message still in the pipe. That is how the "
+                               "tutorial's ping-pong ends (the last player to send breaks out "
+                               "of its loop). If the value matters, the receiver must recv() it "
+                               "before it leaves.")
+                    .arg(endName(store, sender), endName(store, reader));
+        else
+            finding.explanation =
+                QStringLiteral("%1 sent them and %2 %3 without reading them: they are lost. Make "
+                               "the receiver read until a sentinel (such as None) that the sender "
+                               "sends last, and join it only after that.")
+                    .arg(endName(store, sender), endName(store, reader),
+                         store.process(reader).ended ? QStringLiteral("ended")
+                                                     : QStringLiteral("went on"));
+        out.push_back(std::move(finding));
+    }
+}
+
+void blockedSends(const TraceStore& store, std::vector<Finding>& out)
+{
+    constexpr qint64 kLongBlock = 10'000'000;
+    for (int p = 0; p < store.processCount(); ++p) {
+        const TraceStore::EventList& states = store.process(p).stateEvents;
+        // Per channel it blocked on: how often, how long in all, the longest and where.
+        struct Blocks
+        {
+            int channel;
+            qint64 count = 0;
+            qint64 total = 0;
+            qint64 longest = 0;
+            qint32 longestEvent = -1;
+        };
+        std::vector<Blocks> blocks;
+        for (size_t i = 0; i < states.size(); ++i) {
+            const quint32 e = states[i];
+            if (ProcessState(store.detail(e)) != ProcessState::BlockedSend ||
+                store.channelOf(e) == kNoChannel)
+                continue;
+            const qint64 end =
+                i + 1 < states.size() ? store.time(states[i + 1]) : store.activityEnd();
+            const qint64 length = end - store.time(e);
+            if (length < kLongBlock)
+                continue;
+            auto found = std::find_if(blocks.begin(), blocks.end(), [&](const Blocks& b) {
+                return b.channel == store.channelOf(e);
+            });
+            if (found == blocks.end())
+                found = blocks.insert(blocks.end(), Blocks{store.channelOf(e)});
+            ++found->count;
+            found->total += length;
+            if (length > found->longest) {
+                found->longest = length;
+                found->longestEvent = qint32(e);
+            }
+        }
+        for (const Blocks& b : blocks) {
+            const TraceStore::Channel& channel = store.channel(b.channel);
+            const qint64 t = store.time(b.longestEvent);
+            Finding finding;
+            finding.severity = Severity::Warning;
+            finding.kind = QStringLiteral("blocked-send");
+            finding.processes = {store.process(p).name, endName(store, channel.to)};
+            finding.channels = {channel.name};
+            finding.events = {b.longestEvent};
+            finding.title = QStringLiteral("%1 was blocked in send on %2 for %3")
+                                .arg(store.process(p).name, channel.name, duration(b.total));
+            finding.explanation =
+                QStringLiteral("The pipe was full: %1 message(s), %2 bytes were in it when %3's "
+                               "longest wait (%4, at %5) began, and a send waits until the "
+                               "reader makes room. %6 was not reading as fast as %3 wrote "
+                               "(%7 such waits). Read faster, send less, or accept that the "
+                               "sender is paced by the reader.")
+                    .arg(count(store.depthAt(b.channel, t)),
+                         count(store.depthBytesAt(b.channel, t)), store.process(p).name,
+                         duration(b.longest), duration(t), endName(store, channel.to),
+                         count(b.count));
+            out.push_back(std::move(finding));
+        }
+    }
+}
+
+void largeMessages(const TraceStore& store, std::vector<Finding>& out)
+{
+    for (int c = 0; c < store.channelCount(); ++c) {
+        qint64 large = 0;
+        qint64 veryLarge = 0;
+        qint64 largest = 0;
+        qint32 largestEvent = -1;
+        const TraceStore::Channel& channel = store.channel(c);
+        for (size_t seq = 0; seq < channel.sendTimes.size(); ++seq) {
+            const TraceStore::Message& m = store.messages()[size_t(channel.messageBySeq[seq])];
+            if (m.sendEvent < 0)
+                continue;
+            const qint64 size = store.messageBytes(m.sendEvent);
+            large += size > kPipeBuffer ? 1 : 0;
+            veryLarge += size >= kVeryLarge ? 1 : 0;
+            if (size > largest) {
+                largest = size;
+                largestEvent = m.sendEvent;
+            }
+        }
+        if (large == 0)
+            continue;
+        Finding finding;
+        finding.severity = veryLarge > 0 ? Severity::Warning : Severity::Info;
+        finding.kind = QStringLiteral("large-message");
+        finding.channels = {channel.name};
+        finding.events = {largestEvent};
+        finding.title = QStringLiteral("%1 message(s) on %2 larger than a pipe's buffer (largest "
+                                       "%3 bytes)")
+                            .arg(count(large), channel.name, count(largest));
+        finding.explanation =
+            QStringLiteral("A pipe holds about 64 KiB: a larger message cannot be written at "
+                           "once, so each such send waits until the reader has taken most of "
+                           "it, and the two processes run in lockstep.%1 Send smaller pieces, "
+                           "or share large data another way (a file, shared memory).")
+                .arg(veryLarge > 0 ? QStringLiteral(" %1 of them are 32 MiB or more: every one is "
+                                                    "pickled, copied and unpickled whole.")
+                                         .arg(count(veryLarge))
+                                   : QString());
+        out.push_back(std::move(finding));
+    }
+}
+
+void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
+{
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        // Queues and pools are made for many writers and readers (they lock); a Pipe is not.
+        if (!channel.name.startsWith(QLatin1String("Pipe#")) ||
+            !(channel.manyWriters || channel.manyReaders))
+            continue;
+        Finding finding;
+        finding.severity = Severity::Warning;
+        finding.kind = QStringLiteral("shared-end");
+        finding.channels = {channel.name};
+        const QString what =
+            channel.manyReaders ? QStringLiteral("read") : QStringLiteral("written");
+        finding.title =
+            QStringLiteral("%1 was %2 by more than one process").arg(channel.name, what);
+        finding.explanation =
+            QStringLiteral("A Pipe is meant for two processes. With several readers, each "
+                           "message goes to whichever recv() comes first (one may steal "
+                           "another's); with several writers, large messages can interleave "
+                           "and corrupt each other. Use a Queue, or one Pipe per pair.");
+        // The first message of each process on that end.
+        std::vector<int> seen;
+        for (size_t m = 0; m < store.messages().size(); ++m) {
+            const TraceStore::Message& message = store.messages()[m];
+            if (message.channel != c)
+                continue;
+            const qint32 e = channel.manyReaders ? message.recvEvent : message.sendEvent;
+            if (e < 0 || std::find(seen.begin(), seen.end(), store.processOf(e)) != seen.end())
+                continue;
+            seen.push_back(store.processOf(e));
+            finding.events.push_back(e);
+            finding.processes.append(store.processName(store.processOf(e)));
+        }
+        out.push_back(std::move(finding));
+    }
+}
+
+void latencyOutliers(const TraceStore& store, std::vector<Finding>& out)
+{
+    constexpr size_t kMinDeliveries = 100;
+    std::vector<std::pair<qint64, qint32>> latencies; // latency, recv event
+    for (size_t m = 0; m < store.messages().size(); ++m) {
+        const TraceStore::Message& message = store.messages()[m];
+        if (message.sendEvent >= 0 && message.recvEvent >= 0)
+            latencies.emplace_back(store.time(message.recvEvent) -
+                                       store.startTime(message.sendEvent),
+                                   message.recvEvent);
+    }
+    if (latencies.size() < kMinDeliveries)
+        return;
+    std::sort(latencies.begin(), latencies.end());
+    const qint64 p50 = latencies[(latencies.size() - 1) / 2].first;
+    const qint64 p99 = latencies[(latencies.size() * 99 + 99) / 100 - 1].first;
+    if (p99 < 1'000'000 || p99 < 20 * std::max<qint64>(p50, 1))
+        return;
+    Finding finding;
+    finding.severity = Severity::Info;
+    finding.kind = QStringLiteral("latency-outliers");
+    finding.title = QStringLiteral("latency p99 %1 is %2 times the median (%3)")
+                        .arg(duration(p99), count(p99 / std::max<qint64>(p50, 1)), duration(p50));
+    finding.explanation =
+        QStringLiteral("Most messages arrive within %1, but one in a hundred takes %2 or more "
+                       "(the slowest %3). The slowest are marked: see what their receivers did "
+                       "before (a sleep, a long computation, a full pipe).")
+            .arg(duration(p50), duration(p99), duration(latencies.back().first));
+    for (size_t i = latencies.size(); i-- > 0 && latencies.size() - i <= 3;)
+        finding.events.push_back(latencies[i].second);
+    out.push_back(std::move(finding));
+}
+
+} // namespace pipescope::detectors

@@ -1,0 +1,238 @@
+#include "findings/DeadlockDetector.h"
+#include "findings/Detectors.h"
+#include "trace/TraceStore.h"
+
+#include <QHash>
+#include <algorithm>
+
+namespace pipescope::detectors {
+
+namespace {
+
+// The last event of `kind` in a process's events, or -1.
+qint32 lastOf(const TraceStore& store, int process, EventKind kind)
+{
+    const TraceStore::EventList& events = store.process(process).events;
+    for (size_t i = events.size(); i-- > 0;) {
+        if (store.kind(events[i]) == kind)
+            return qint32(events[i]);
+    }
+    return -1;
+}
+
+// Messages still in flight that `process` sent, or that were on their way to it, when it ended.
+qint64 leftInFlight(const TraceStore& store, int process)
+{
+    qint64 left = 0;
+    for (size_t m = 0; m < store.messages().size(); ++m) {
+        const TraceStore::Message& message = store.messages()[m];
+        if (message.recvEvent < 0 && message.sendEvent >= 0 &&
+            (store.senderOf(message) == process || store.receiverOf(message) == process))
+            ++left;
+    }
+    return left;
+}
+
+} // namespace
+
+void crashes(const TraceStore& store, std::vector<Finding>& out)
+{
+    for (int p = 0; p < store.processCount(); ++p) {
+        const TraceStore::Process& process = store.process(p);
+        if (!process.ended || process.stopped || (!process.crashed && process.exitCode == 0))
+            continue;
+        Finding finding;
+        finding.severity = Severity::Error;
+        finding.kind = QStringLiteral("crash");
+        finding.processes = {process.name};
+        const qint32 exit = lastOf(store, p, EventKind::Exit);
+        if (exit >= 0)
+            finding.events.push_back(exit);
+        const QString how = process.crashed
+                                ? QStringLiteral("was killed by %1").arg(signalName(process.signal))
+                                : QStringLiteral("exited with code %1").arg(process.exitCode);
+        finding.title = QStringLiteral("%1 %2").arg(process.name, how);
+        const qint64 left = leftInFlight(store, p);
+        finding.explanation =
+            QStringLiteral("%1 %2%3. %4")
+                .arg(process.name, how,
+                     exit >= 0 ? QStringLiteral(" at %1").arg(duration(store.time(exit)))
+                               : QString(),
+                     left > 0 ? QStringLiteral("It left %1 message(s) it sent or was to receive "
+                                               "in its pipes: its peers will not get them, or "
+                                               "get EOF or BrokenPipeError instead.")
+                                    .arg(count(left))
+                              : QStringLiteral("Its peers see EOF on the pipes it held."));
+        if (!process.crashed)
+            finding.explanation += QStringLiteral(
+                " A non-zero exit code usually means an exception ended it: its traceback is in "
+                "the console.");
+        out.push_back(std::move(finding));
+    }
+}
+
+void failedCalls(const TraceStore& store, std::vector<Finding>& out)
+{
+    // One finding per process and exception type: "BrokenPipeError", "EOFError", ...
+    struct Group
+    {
+        int process;
+        QString type;
+        std::vector<qint32> events;
+        QString first;
+    };
+    std::vector<Group> groups;
+    for (int p = 0; p < store.processCount(); ++p) {
+        for (const quint32 e : store.process(p).events) {
+            if (store.kind(e) != EventKind::Error)
+                continue;
+            const QString text = QString::fromUtf8(store.text(e));
+            const QString type = text.section(QLatin1Char(':'), 0, 0).trimmed();
+            auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+                return g.process == p && g.type == type;
+            });
+            if (group == groups.end())
+                group = groups.insert(groups.end(), Group{p, type, {}, text});
+            group->events.push_back(qint32(e));
+        }
+    }
+    for (Group& group : groups) {
+        const QString name = store.process(group.process).name;
+        Finding finding;
+        finding.severity = Severity::Warning;
+        finding.processes = {name};
+        finding.events = std::move(group.events);
+        const QString times =
+            finding.events.size() > 1
+                ? QStringLiteral(" (%1 times)").arg(count(qint64(finding.events.size())))
+                : QString();
+        if (group.type.contains(QLatin1String("BrokenPipe"))) {
+            finding.kind = QStringLiteral("broken-pipe");
+            finding.title =
+                QStringLiteral("%1 wrote to a pipe nobody reads any more%2").arg(name, times);
+            finding.explanation =
+                QStringLiteral(
+                    "%1 got %2: every copy of the pipe's other end was closed (its reader ended) "
+                    "before this send. Make the reader stay until it has read everything (a "
+                    "sentinel "
+                    "such as None tells it when), or have the writer stop first.")
+                    .arg(name, group.first);
+        } else if (group.type.contains(QLatin1String("EOFError"))) {
+            finding.kind = QStringLiteral("eof");
+            finding.title = QStringLiteral("%1 got EOF%2").arg(name, times);
+            finding.explanation =
+                QStringLiteral(
+                    "%1's recv() raised EOFError: every writer of the pipe had closed its end, "
+                    "with "
+                    "nothing left to read. If that is how the reader learns the end, fine; if not, "
+                    "the writer ended early.")
+                    .arg(name);
+            finding.severity = Severity::Info;
+        } else if (group.first.contains(QLatin1String("BufferTooShort")) ||
+                   group.first.contains(QLatin1String("bad message length"))) {
+            finding.kind = QStringLiteral("buffer-too-short");
+            finding.title =
+                QStringLiteral("%1 received a message too long for it%2").arg(name, times);
+            finding.explanation =
+                QStringLiteral(
+                    "%1: %2. recv_bytes(maxlength) refuses a longer message (and the connection "
+                    "cannot "
+                    "be read on), recv_bytes_into() raises BufferTooShort with the message in "
+                    "e.args[0]. Use a larger maxlength or buffer, or send smaller messages.")
+                    .arg(name, group.first);
+        } else {
+            finding.kind = QStringLiteral("failed-call");
+            finding.title = QStringLiteral("%1: %2%3").arg(name, group.first.left(120), times);
+            finding.explanation =
+                QStringLiteral("A call on a connection failed in %1: %2.").arg(name, group.first);
+        }
+        out.push_back(std::move(finding));
+    }
+}
+
+void busyPolling(const TraceStore& store, std::vector<Finding>& out)
+{
+    constexpr qint64 kMinPolls = 100;
+    constexpr double kMinRate = 1000; // calls a second
+    for (int p = 0; p < store.processCount(); ++p) {
+        std::vector<qint32> zero;
+        for (const quint32 e : store.process(p).pollEvents) {
+            if (store.pollTimeoutSeconds(e) == 0)
+                zero.push_back(qint32(e));
+        }
+        if (qint64(zero.size()) < kMinPolls)
+            continue;
+        const qint64 span = store.time(zero.back()) - store.startTime(zero.front());
+        const double rate = span > 0 ? double(zero.size()) / (double(span) / 1e9) : 0;
+        if (rate < kMinRate)
+            continue;
+        qint64 waited = 0;
+        for (const qint32 e : zero)
+            waited += store.time(e) - store.startTime(e);
+        const QString name = store.process(p).name;
+        Finding finding;
+        finding.severity = Severity::Warning;
+        finding.kind = QStringLiteral("busy-poll");
+        finding.processes = {name};
+        finding.title = QStringLiteral("%1 polled %2 times with timeout 0 (%3 a second)")
+                            .arg(name, count(qint64(zero.size())), count(qint64(rate)));
+        finding.explanation =
+            QStringLiteral("%1 called poll(0) %2 times in %3, %4 of it inside poll: a busy loop "
+                           "that burns a CPU while it waits. Block in recv(), or poll with a "
+                           "timeout (poll(0.1)) so the process sleeps until data comes.")
+                .arg(name, count(qint64(zero.size())), duration(span), duration(waited));
+        // The first and the last prove the rate; the rest are in the timeline.
+        finding.events = {zero.front(), zero.back()};
+        out.push_back(std::move(finding));
+    }
+}
+
+void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Finding>& out)
+{
+    // The runner's own verdict, recorded while the run went on.
+    for (const quint32 e : store.runnerEvents()) {
+        const QString text = QString::fromUtf8(store.text(e));
+        if (store.kind(e) != EventKind::Error || !text.startsWith(QLatin1String("deadlock")))
+            continue;
+        Finding finding;
+        finding.severity = Severity::Error;
+        finding.kind = QStringLiteral("deadlock");
+        finding.title = text.section(QLatin1Char(';'), 0, 0);
+        finding.explanation =
+            text + QStringLiteral(". Each waits for a message only another waiting process "
+                                  "could send. Break the cycle: one side must send first, or "
+                                  "close its end so the other gets EOF.");
+        finding.events.push_back(qint32(e));
+        out.push_back(std::move(finding));
+        return;
+    }
+    if (ended)
+        return;
+    // While the run goes on: every live process blocked, for a second, on what nobody can send.
+    std::vector<int> live;
+    for (int p = 0; p < store.processCount(); ++p) {
+        if (!store.process(p).ended)
+            live.push_back(p);
+    }
+    if (live.empty())
+        return;
+    if (now - store.activityEnd() < 1'000'000'000)
+        return;
+    const std::optional<QString> found = DeadlockDetector::find(store, live, now);
+    if (!found)
+        return;
+    Finding finding;
+    finding.severity = Severity::Error;
+    finding.kind = QStringLiteral("deadlock");
+    finding.title = found->section(QLatin1Char(';'), 0, 0);
+    finding.explanation = *found + QStringLiteral(". Each waits for a message only another "
+                                                  "waiting process could send.");
+    for (const int p : live) {
+        finding.processes.append(store.process(p).name);
+        if (!store.process(p).stateEvents.empty())
+            finding.events.push_back(qint32(store.process(p).stateEvents.back()));
+    }
+    out.push_back(std::move(finding));
+}
+
+} // namespace pipescope::detectors

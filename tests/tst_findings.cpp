@@ -1,0 +1,383 @@
+// FindingsAnalyzer over hand-built runs: each detector on a run that proves its finding and on
+// one that must not give it; and the CLI's check on saved scenario runs.
+#include "findings/FindingsAnalyzer.h"
+#include "findings/FindingsJson.h"
+#include "trace/TraceStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace pipescope;
+
+namespace {
+
+constexpr qint64 kMs = 1'000'000;
+
+// A run written event by event, in time order, as a runner records it.
+class Run
+{
+public:
+    Run()
+    {
+        m_store.setOrigin(0);
+        a = m_store.addProcess(QStringLiteral("a"), {});
+        b = m_store.addProcess(QStringLiteral("b"), {});
+        ab = m_store.addChannel(QStringLiteral("a->b"), a, b);
+    }
+    void send(int process, int channel, qint64 seq, qint64 start, qint64 t, qint64 bytes = 5,
+              const char* value = "1")
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Send;
+        r.channel = quint16(channel);
+        r.seq = seq;
+        r.startNs = start;
+        r.tNs = t;
+        r.amount = bytes;
+        QVERIFY(m_store.append(process, r, QByteArray(value)).ok());
+    }
+    void recv(int process, int channel, qint64 seq, qint64 start, qint64 t, qint64 bytes = 5)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Recv;
+        r.channel = quint16(channel);
+        r.seq = seq;
+        r.startNs = start;
+        r.tNs = t;
+        r.amount = bytes;
+        QVERIFY(m_store.append(process, r, QByteArray("1")).ok());
+    }
+    void state(int process, qint64 t, ProcessState state, int channel = -1)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::State;
+        r.detail = quint8(state);
+        r.channel = channel < 0 ? kNoChannel : quint16(channel);
+        r.tNs = r.startNs = t;
+        QVERIFY(m_store.append(process, r, {}).ok());
+    }
+    void exit(int process, qint64 t, int code, bool signal = false)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Exit;
+        r.detail = signal ? 1 : 0;
+        r.amount = code;
+        r.tNs = r.startNs = t;
+        QVERIFY(m_store.append(process, r, QByteArray("ended")).ok());
+        state(process, t, signal || code != 0 ? ProcessState::Crashed : ProcessState::Exited);
+    }
+    void error(int process, qint64 t, const char* text)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Error;
+        r.tNs = r.startNs = t;
+        QVERIFY(m_store.append(process, r, QByteArray(text)).ok());
+    }
+    void poll(int process, qint64 start, qint64 t, double timeout)
+    {
+        TelemetryRecord r;
+        r.kind = EventKind::Poll;
+        r.startNs = start;
+        r.tNs = t;
+        r.amount = t - start;
+        r.number = timeout;
+        QVERIFY(m_store.append(process, r, {}).ok());
+    }
+    QStringList kinds(bool ended = true) const
+    {
+        QStringList kinds;
+        for (const Finding& finding : FindingsAnalyzer::analyze(m_store, ended))
+            kinds.append(QStringLiteral("%1 %2").arg(severityName(finding.severity), finding.kind));
+        return kinds;
+    }
+    std::vector<Finding> findings() const { return FindingsAnalyzer::analyze(m_store, true); }
+
+    TraceStore m_store;
+    int a = 0;
+    int b = 0;
+    int ab = 0;
+};
+
+} // namespace
+
+class TestFindings : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanRunHasNone();
+    void undeliveredLastValueIsInfo();
+    void undeliveredResultsAreWarnings();
+    void crashesAndExitCodes();
+    void stoppedIsNoCrash();
+    void failedCalls();
+    void blockedSend();
+    void busyPolling();
+    void largeMessages();
+    void sharedPipeEnd();
+    void latencyOutliers();
+    void runnerDeadlock();
+    void json();
+    void checkCommand();
+};
+
+void TestFindings::cleanRunHasNone()
+{
+    Run run;
+    for (int i = 0; i < 3; ++i) {
+        run.send(run.a, run.ab, i, i * 10 * kMs, i * 10 * kMs + 1000);
+        run.recv(run.b, run.ab, i, i * 10 * kMs, i * 10 * kMs + 5000);
+    }
+    run.exit(run.a, 40 * kMs, 0);
+    run.exit(run.b, 41 * kMs, 0);
+    QCOMPARE(run.kinds(), QStringList());
+}
+
+void TestFindings::undeliveredLastValueIsInfo()
+{
+    Run run;
+    run.send(run.a, run.ab, 0, kMs, kMs + 100, 5, "11.5");
+    run.exit(run.b, 2 * kMs, 0);
+    run.exit(run.a, 3 * kMs, 0);
+    QCOMPARE(run.kinds(), QStringList{"info undelivered"});
+    const Finding finding = run.findings().front();
+    QVERIFY2(finding.title.contains(QLatin1String("11.5")), qPrintable(finding.title));
+    QCOMPARE(finding.events.size(), size_t(1));
+    QCOMPARE(run.m_store.kind(finding.events.front()), EventKind::Send);
+    // While the run goes on, a message not yet received is in flight, not undelivered.
+    QCOMPARE(run.kinds(false), QStringList());
+}
+
+void TestFindings::undeliveredResultsAreWarnings()
+{
+    Run run;
+    run.send(run.a, run.ab, 0, kMs, kMs + 100);
+    run.send(run.a, run.ab, 1, 2 * kMs, 2 * kMs + 100);
+    run.exit(run.a, 3 * kMs, 0);
+    run.exit(run.b, 4 * kMs, 0);
+    QCOMPARE(run.kinds(), QStringList{"warning undelivered"});
+    QCOMPARE(run.findings().front().events.size(), size_t(2));
+}
+
+void TestFindings::crashesAndExitCodes()
+{
+    Run run;
+    run.send(run.a, run.ab, 0, kMs, kMs + 100);
+    run.exit(run.b, 2 * kMs, SIGKILL, true);
+    run.exit(run.a, 3 * kMs, 3);
+    const QStringList kinds = run.kinds();
+    QCOMPARE(kinds.count(QStringLiteral("error crash")), 2);
+    QVERIFY(kinds.contains(QStringLiteral("warning undelivered")));
+    const Finding first = run.findings().front();
+    QCOMPARE(first.severity, Severity::Error);
+    QVERIFY2(first.title == QLatin1String("b was killed by SIGKILL") ||
+                 first.title == QLatin1String("a exited with code 3"),
+             qPrintable(first.title));
+}
+
+void TestFindings::stoppedIsNoCrash()
+{
+    Run run;
+    run.state(run.a, kMs, ProcessState::Running);
+    TelemetryRecord r;
+    r.kind = EventKind::Exit;
+    r.detail = 1;
+    r.amount = SIGTERM;
+    r.tNs = r.startNs = 2 * kMs;
+    QVERIFY(run.m_store.append(run.a, r, QByteArray("was stopped")).ok());
+    run.state(run.a, 2 * kMs, ProcessState::Stopped);
+    QCOMPARE(run.kinds(), QStringList());
+}
+
+void TestFindings::failedCalls()
+{
+    Run run;
+    run.error(run.a, kMs, "BrokenPipeError: [Errno 32] Broken pipe");
+    run.error(run.a, 2 * kMs, "BrokenPipeError: [Errno 32] Broken pipe");
+    run.error(run.b, 3 * kMs, "OSError: bad message length");
+    run.error(run.b, 4 * kMs, "EOFError: ");
+    const QStringList kinds = run.kinds();
+    QVERIFY2(kinds.contains(QStringLiteral("warning broken-pipe")) &&
+                 kinds.contains(QStringLiteral("warning buffer-too-short")) &&
+                 kinds.contains(QStringLiteral("info eof")) && kinds.size() == 3,
+             qPrintable(kinds.join(QLatin1Char(','))));
+    for (const Finding& finding : run.findings()) {
+        if (finding.kind == QLatin1String("broken-pipe"))
+            QCOMPARE(finding.events.size(), size_t(2));
+    }
+}
+
+void TestFindings::blockedSend()
+{
+    Run run;
+    run.state(run.a, kMs, ProcessState::BlockedSend, run.ab);
+    run.state(run.a, 30 * kMs, ProcessState::Running);
+    run.send(run.a, run.ab, 0, kMs, 30 * kMs);
+    run.recv(run.b, run.ab, 0, 29 * kMs, 31 * kMs);
+    // A short wait (under 10 ms) is not one.
+    run.state(run.a, 40 * kMs, ProcessState::BlockedSend, run.ab);
+    run.state(run.a, 45 * kMs, ProcessState::Running);
+    run.exit(run.a, 50 * kMs, 0);
+    run.exit(run.b, 50 * kMs, 0);
+    QCOMPARE(run.kinds(), QStringList{"warning blocked-send"});
+    QVERIFY2(run.findings().front().title.contains(QLatin1String("29 ms")),
+             qPrintable(run.findings().front().title));
+}
+
+void TestFindings::busyPolling()
+{
+    Run busy;
+    for (int i = 0; i < 200; ++i)
+        busy.poll(busy.b, kMs + i * 10'000, kMs + i * 10'000 + 500, 0);
+    QCOMPARE(busy.kinds(), QStringList{"warning busy-poll"});
+    // As many polls with a timeout, or at 100 a second, are no busy loop.
+    Run patient;
+    for (int i = 0; i < 200; ++i)
+        patient.poll(patient.b, kMs + i * 10 * kMs, kMs + i * 10 * kMs + 500, 0.1);
+    Run slow;
+    for (int i = 0; i < 200; ++i)
+        slow.poll(slow.b, kMs + i * 10 * kMs, kMs + i * 10 * kMs + 500, 0);
+    QCOMPARE(patient.kinds(), QStringList());
+    QCOMPARE(slow.kinds(), QStringList());
+}
+
+void TestFindings::largeMessages()
+{
+    Run run;
+    run.send(run.a, run.ab, 0, kMs, 2 * kMs, 64 * 1024);
+    run.recv(run.b, run.ab, 0, kMs, 2 * kMs, 64 * 1024);
+    QCOMPARE(run.kinds(), QStringList()); // exactly the buffer: fits
+    run.send(run.a, run.ab, 1, 3 * kMs, 4 * kMs, 64 * 1024 + 1);
+    run.recv(run.b, run.ab, 1, 3 * kMs, 4 * kMs, 64 * 1024 + 1);
+    QCOMPARE(run.kinds(), QStringList{"info large-message"});
+    run.send(run.a, run.ab, 2, 5 * kMs, 6 * kMs, 40 * 1024 * 1024);
+    run.recv(run.b, run.ab, 2, 5 * kMs, 6 * kMs, 40 * 1024 * 1024);
+    QCOMPARE(run.kinds(), QStringList{"warning large-message"});
+}
+
+void TestFindings::sharedPipeEnd()
+{
+    Run run;
+    const int c = run.m_store.addProcess(QStringLiteral("c"), {});
+    const int pipe = run.m_store.addChannel(QStringLiteral("Pipe#1 a->b,c"),
+                                            TraceStore::kAnyProcess, TraceStore::kAnyProcess);
+    const int queue = run.m_store.addChannel(QStringLiteral("Queue#1 a->b,c"),
+                                             TraceStore::kAnyProcess, TraceStore::kAnyProcess);
+    for (const int channel : {pipe, queue}) {
+        run.send(run.a, channel, 0, kMs, kMs + 10);
+        run.send(run.a, channel, 1, kMs + 20, kMs + 30);
+        run.recv(run.b, channel, 0, kMs, kMs + 100);
+        run.recv(c, channel, 1, kMs, kMs + 200);
+    }
+    // A Queue is made for it; a Pipe is not.
+    QCOMPARE(run.kinds(), QStringList{"warning shared-end"});
+    QCOMPARE(run.findings().front().processes, QStringList({"b", "c"}));
+}
+
+void TestFindings::latencyOutliers()
+{
+    Run steady;
+    Run spiky;
+    for (int i = 0; i < 200; ++i) {
+        const qint64 t = i * kMs;
+        steady.send(steady.a, steady.ab, i, t, t + 1000);
+        steady.recv(steady.b, steady.ab, i, t, t + 50'000);
+        spiky.send(spiky.a, spiky.ab, i, t, t + 1000);
+        spiky.recv(spiky.b, spiky.ab, i, t, t + (i % 50 == 49 ? 900'000 : 20'000));
+    }
+    QCOMPARE(steady.kinds(), QStringList());
+    // 4 of 200 slow, but under 1 ms: nothing; make them slower and it is a finding.
+    QCOMPARE(spiky.kinds(), QStringList());
+    Run slow;
+    for (int i = 0; i < 200; ++i) {
+        const qint64 t = i * 10 * kMs;
+        slow.send(slow.a, slow.ab, i, t, t + 1000);
+        slow.recv(slow.b, slow.ab, i, t, t + (i % 50 == 49 ? 5 * kMs : 20'000));
+    }
+    QCOMPARE(slow.kinds(), QStringList{"info latency-outliers"});
+    QCOMPARE(slow.findings().front().events.size(), size_t(3));
+}
+
+void TestFindings::runnerDeadlock()
+{
+    Run run;
+    run.state(run.a, kMs, ProcessState::BlockedRecv, run.ab);
+    TelemetryRecord r;
+    r.kind = EventKind::Error;
+    r.tNs = r.startNs = 300 * kMs;
+    QVERIFY(
+        run.m_store
+            .append(TraceStore::kRunner, r,
+                    QByteArray("deadlock: a is blocked in recv on b->a; b is blocked in recv on "
+                               "a->b; closing the runner's copies"))
+            .ok());
+    const std::vector<Finding> findings = run.findings();
+    QCOMPARE(findings.size(), size_t(1));
+    QCOMPARE(findings.front().kind, QStringLiteral("deadlock"));
+    QCOMPARE(findings.front().severity, Severity::Error);
+    QCOMPARE(findings.front().title, QStringLiteral("deadlock: a is blocked in recv on b->a"));
+}
+
+void TestFindings::json()
+{
+    Run run;
+    run.send(run.a, run.ab, 0, kMs, kMs + 100, 5, "11.5");
+    run.exit(run.b, 2 * kMs, 0);
+    run.exit(run.a, 3 * kMs, 0);
+    const QJsonArray array =
+        QJsonDocument::fromJson(findingsJson(run.m_store, run.findings())).array();
+    QCOMPARE(array.size(), 1);
+    const QJsonObject finding = array.first().toObject();
+    for (const char* key :
+         {"severity", "kind", "title", "explanation", "processes", "channels", "events"})
+        QVERIFY2(finding.contains(QLatin1String(key)), key);
+    QCOMPARE(finding.value(QStringLiteral("severity")).toString(), QStringLiteral("info"));
+    const QJsonObject event = finding.value(QStringLiteral("events")).toArray().first().toObject();
+    QCOMPARE(event.value(QStringLiteral("t_ns")).toInteger(), kMs + 100); // the send returned
+    QCOMPARE(event.value(QStringLiteral("channel")).toString(), QStringLiteral("a->b"));
+    QCOMPARE(event.value(QStringLiteral("seq")).toInteger(), 0);
+}
+
+void TestFindings::checkCommand()
+{
+    // Real runs, saved and checked: pingpong ends with its friendly undelivered value (exit 0);
+    // flood fills the pipe (a warning: exit 1); the findings file says the same.
+    QTemporaryDir dir;
+    const auto pipescope = [](const QStringList& arguments, QByteArray* out = nullptr) {
+        QProcess process;
+        process.start(QStringLiteral(PIPESCOPE_PATH), arguments);
+        process.waitForFinished(120000);
+        if (out)
+            *out = process.readAllStandardOutput();
+        return process.exitCode();
+    };
+    const QString pingpong = dir.filePath(QStringLiteral("pingpong.jsonl"));
+    const QString flood = dir.filePath(QStringLiteral("flood.jsonl"));
+    QCOMPARE(pipescope({"run", "pingpong", "--seed", "1", "--time-scale", "0", "--quiet",
+                        "--events", pingpong}),
+             0);
+    QCOMPARE(pipescope({"run", "flood", "--param", "count=300", "--quiet", "--events", flood}), 0);
+    QByteArray out;
+    QCOMPARE(pipescope({"check", pingpong}, &out), 0);
+    QVERIFY2(out.startsWith("info: undelivered: "), out.constData());
+    const QString findings = dir.filePath(QStringLiteral("findings.json"));
+    QCOMPARE(pipescope({"check", flood, "--findings", findings}, &out), 1);
+    QVERIFY2(out.contains("warning: blocked-send: sender was blocked in send on sender->receiver"),
+             out.constData());
+    QFile file(findings);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray array = QJsonDocument::fromJson(file.readAll()).array();
+    QVERIFY(!array.isEmpty());
+    QCOMPARE(array.first().toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("blocked-send"));
+    QCOMPARE(pipescope({"check", dir.filePath(QStringLiteral("missing.jsonl"))}), 1);
+    QCOMPARE(pipescope({"check"}), 2);
+}
+
+QTEST_GUILESS_MAIN(TestFindings)
+#include "tst_findings.moc"
