@@ -6,6 +6,8 @@
 #include "ConsoleView.h"
 #include "CurrentRun.h"
 #include "DetailsPane.h"
+#include "FindingsModel.h"
+#include "FindingsPane.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
@@ -90,6 +92,7 @@ class TestUi : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void findingsOfARun();
     void initTestCase();
     void timeScale_data();
     void timeScale();
@@ -775,6 +778,37 @@ void TestUi::aboutNamesTheVersions()
         return menu->menu() && menu->menu()->actions().contains(window.aboutAction()) &&
                menu->text() == QLatin1String("&Help");
     }));
+}
+
+void TestUi::findingsOfARun()
+{
+    // A flood fills the pipe: the Findings tab says so, the status bar counts it, and selecting
+    // it zooms the timeline to the longest wait and selects the message that waited.
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 0, 1.0, {{QStringLiteral("count"), 300.0}})));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    const FindingsModel* model = window.findings()->model();
+    QAbstractItemModelTester tester(const_cast<FindingsModel*>(model));
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->findings().front().kind, QStringLiteral("blocked-send"));
+    QCOMPARE(window.findings()->summary(), QStringLiteral("1 finding, 1 above info"));
+    const qint64 spanBefore = window.axis()->span();
+    window.findings()->table()->selectRow(0);
+    QApplication::processEvents();
+    QVERIFY2(window.axis()->span() < spanBefore, "the timeline zooms to the finding");
+    const qint32 proof = model->findings().front().events.front();
+    QVERIFY(window.axis()->start() <= window.currentStore()->time(proof));
+    QVERIFY(window.axis()->end() >= window.currentStore()->time(proof));
+    // A clean run has none.
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 1, 0)));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    QCOMPARE(model->rowCount(), 0);
+    QCOMPARE(window.findings()->summary(), QString());
 }
 
 QTEST_MAIN(TestUi)

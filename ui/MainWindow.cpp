@@ -4,6 +4,8 @@
 #include "ConsoleView.h"
 #include "CurrentRun.h"
 #include "DetailsPane.h"
+#include "FindingsModel.h"
+#include "FindingsPane.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
 #include "Quantity.h"
@@ -49,11 +51,13 @@ MainWindow::MainWindow(QWidget* parent)
     , m_console(new ConsoleView(this))
     , m_details(new DetailsPane(this))
     , m_statistics(new StatisticsPane(this))
+    , m_findings(new FindingsPane(this))
     , m_bottomTabs(new QTabWidget(this))
     , m_stateLabel(new QLabel(tr("Ready"), this))
     , m_elapsedLabel(new QLabel(this))
     , m_eventsLabel(new QLabel(this))
     , m_rateLabel(new QLabel(this))
+    , m_findingsLabel(new QLabel(this))
     , m_exports(RunExports::all(*m_timeline))
 {
     setWindowTitle(tr("PipeScope"));
@@ -76,6 +80,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_console->watch(*m_current);
     m_details->watch(*m_current);
     m_statistics->watch(*m_current);
+    m_findings->watch(*m_current);
+    connect(m_findings, &FindingsPane::findingSelected, this, &MainWindow::showFinding);
+    connect(m_findings, &FindingsPane::summaryChanged, this, [this](const QString& summary) {
+        m_findingsLabel->setText(summary);
+        m_bottomTabs->setTabText(m_bottomTabs->indexOf(m_findings),
+                                 summary.isEmpty()
+                                     ? tr("Findings")
+                                     : tr("Findings (%1)").arg(m_findings->model()->rowCount()));
+    });
     // After the current run's last refresh: whoever waits for the end sees everything drawn.
     connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::updateRunControls);
     connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::runFinished);
@@ -105,6 +118,7 @@ void MainWindow::buildLayout()
 
     m_bottomTabs->addTab(m_messagesPane, tr("Messages"));
     m_bottomTabs->addTab(m_console, tr("Console"));
+    m_bottomTabs->addTab(m_findings, tr("Findings"));
 
     m_centre = new QSplitter(Qt::Vertical, this);
     m_centre->addWidget(timelineScroll);
@@ -130,6 +144,7 @@ void MainWindow::buildLayout()
     addDockWidget(Qt::RightDockWidgetArea, rightDock);
 
     statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_findingsLabel);
     statusBar()->addPermanentWidget(m_elapsedLabel);
     statusBar()->addPermanentWidget(m_eventsLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
@@ -350,6 +365,29 @@ void MainWindow::updateRunControls()
     // One run at a time: Run waits for the one going on, Stop is there only while it goes on.
     m_actions->stop->setEnabled(m_history->anyLive());
     m_actions->run->setEnabled(!m_history->anyLive());
+}
+
+void MainWindow::showFinding(const Finding& finding)
+{
+    // The timeline zooms to the events that prove it (with a margin) and the first message
+    // among them is selected: the table and the details follow.
+    const TraceStore* store = currentStore();
+    if (!store || finding.events.empty())
+        return;
+    qint64 first = store->time(finding.events.front());
+    qint64 last = first;
+    int message = -1;
+    for (const qint32 e : finding.events) {
+        first = std::min(first, store->startTime(e));
+        last = std::max(last, store->time(e));
+        if (message < 0)
+            message = store->messageOf(e);
+    }
+    const qint64 margin = std::max<qint64>((last - first) / 10, 1'000'000);
+    m_axis->setFollowLive(false);
+    m_axis->setRange(std::max<qint64>(0, first - margin), last + margin);
+    if (message >= 0)
+        m_axis->setSelectedMessage(message);
 }
 
 void MainWindow::selectMessage(int message, bool fromTable)

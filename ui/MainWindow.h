@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RunExports.h"
+#include "findings/Finding.h"
 #include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
 
@@ -19,6 +20,7 @@ namespace pipescope {
 class ConsoleView;
 class CurrentRun;
 class DetailsPane;
+class FindingsPane;
 class MessageTableModel;
 class MessagesPane;
 class Run;
@@ -64,6 +66,7 @@ public:
     MessagesPane* messagesPane() const { return m_messagesPane; }
     DetailsPane* details() const { return m_details; }
     StatisticsPane* statistics() const { return m_statistics; }
+    FindingsPane* findings() const { return m_findings; }
     ConsoleView* console() const { return m_console; }
     QLabel* stateLabel() const { return m_stateLabel; }
     QLabel* rateLabel() const { return m_rateLabel; }
@@ -89,6 +92,7 @@ private:
     Run* addRun(std::unique_ptr<Run> run);
     void showRun(const Run* run);
     void showProgress();
+    void showFinding(const Finding& finding);
     void fitTimelineHeight();
     void updateRunControls();
     void selectMessage(int message, bool fromTable);
@@ -103,6 +107,7 @@ private:
     ConsoleView* m_console;
     DetailsPane* m_details;
     StatisticsPane* m_statistics;
+    FindingsPane* m_findings;
     QTabWidget* m_bottomTabs;
     QSplitter* m_centre = nullptr;
     int m_fittedLanes = 0; // the lanes the timeline's height was fitted to
@@ -111,6 +116,7 @@ private:
     QLabel* m_elapsedLabel;
     QLabel* m_eventsLabel;
     QLabel* m_rateLabel;
+    QLabel* m_findingsLabel; // "2 findings, 1 above info"
     std::vector<RunExport> m_exports;
     std::unique_ptr<WindowActions> m_actions;
 

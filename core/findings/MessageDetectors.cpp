@@ -90,6 +90,7 @@ void blockedSends(const TraceStore& store, std::vector<Finding>& out)
             qint64 total = 0;
             qint64 longest = 0;
             qint32 longestEvent = -1;
+            qint32 longestEnd = -1; // the state that ended it, if recorded
         };
         std::vector<Blocks> blocks;
         for (size_t i = 0; i < states.size(); ++i) {
@@ -112,6 +113,7 @@ void blockedSends(const TraceStore& store, std::vector<Finding>& out)
             if (length > found->longest) {
                 found->longest = length;
                 found->longestEvent = qint32(e);
+                found->longestEnd = i + 1 < states.size() ? qint32(states[i + 1]) : -1;
             }
         }
         for (const Blocks& b : blocks) {
@@ -123,6 +125,8 @@ void blockedSends(const TraceStore& store, std::vector<Finding>& out)
             finding.processes = {store.process(p).name, endName(store, channel.to)};
             finding.channels = {channel.name};
             finding.events = {b.longestEvent};
+            if (b.longestEnd >= 0)
+                finding.events.push_back(b.longestEnd);
             finding.title = QStringLiteral("%1 was blocked in send on %2 for %3")
                                 .arg(store.process(p).name, channel.name, duration(b.total));
             finding.explanation =

@@ -1,0 +1,91 @@
+#include "FindingsModel.h"
+
+#include "findings/FindingsAnalyzer.h"
+
+#include <QApplication>
+#include <QStyle>
+#include <algorithm>
+
+namespace pipescope {
+
+void FindingsModel::analyze(const TraceStore* store, bool ended, qint64 now)
+{
+    std::vector<Finding> findings =
+        store ? FindingsAnalyzer::analyze(*store, ended, now) : std::vector<Finding>();
+    // Nothing changed (the usual case while a run goes on): the view keeps its selection.
+    const auto same = [](const Finding& a, const Finding& b) {
+        return a.kind == b.kind && a.title == b.title && a.events == b.events;
+    };
+    if (std::equal(findings.begin(), findings.end(), m_findings.begin(), m_findings.end(), same))
+        return;
+    beginResetModel();
+    m_findings = std::move(findings);
+    endResetModel();
+}
+
+int FindingsModel::aboveInfo() const
+{
+    return int(std::count_if(m_findings.begin(), m_findings.end(),
+                             [](const Finding& f) { return f.severity != Severity::Info; }));
+}
+
+int FindingsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_findings.size());
+}
+
+int FindingsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : kColumns;
+}
+
+QVariant FindingsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_findings.size()))
+        return {};
+    const Finding& finding = m_findings[size_t(index.row())];
+    if (role == Qt::DecorationRole && index.column() == SeverityColumn) {
+        const QStyle::StandardPixmap icon =
+            finding.severity == Severity::Error     ? QStyle::SP_MessageBoxCritical
+            : finding.severity == Severity::Warning ? QStyle::SP_MessageBoxWarning
+                                                    : QStyle::SP_MessageBoxInformation;
+        return QApplication::style()->standardIcon(icon);
+    }
+    if (role == Qt::ToolTipRole)
+        return finding.explanation;
+    if (role == Qt::UserRole) // sorting: errors before warnings before info
+        return index.column() == SeverityColumn ? QVariant(int(finding.severity))
+                                                : data(index, Qt::DisplayRole);
+    if (role == Qt::UserRole + 1)
+        return finding.explanation;
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case SeverityColumn:
+        return QString(severityName(finding.severity));
+    case Kind:
+        return finding.kind;
+    case Title:
+        return finding.title;
+    default:
+        return {};
+    }
+}
+
+QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case SeverityColumn:
+        return tr("severity");
+    case Kind:
+        return tr("kind");
+    case Title:
+        return tr("finding");
+    default:
+        return {};
+    }
+}
+
+} // namespace pipescope

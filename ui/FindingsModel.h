@@ -1,0 +1,44 @@
+#pragma once
+
+#include "findings/Finding.h"
+
+#include <QAbstractTableModel>
+#include <vector>
+
+namespace pipescope {
+
+class TraceStore;
+
+// A run's findings (FindingsAnalyzer) as a sortable table: severity (with its icon), kind,
+// title. The explanation is the title's tooltip and Qt::UserRole + 1.
+class FindingsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        SeverityColumn,
+        Kind,
+        Title,
+        kColumns
+    };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    // Analyzes `store` again (see FindingsAnalyzer::analyze()) and shows what it finds.
+    void analyze(const TraceStore* store, bool ended, qint64 now);
+    const std::vector<Finding>& findings() const { return m_findings; }
+    // How many are above info.
+    int aboveInfo() const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    std::vector<Finding> m_findings;
+};
+
+} // namespace pipescope

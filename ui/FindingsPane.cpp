@@ -1,0 +1,100 @@
+#include "FindingsPane.h"
+
+#include "CurrentRun.h"
+#include "FindingsModel.h"
+#include "Quantity.h"
+#include "base/MonotonicClock.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace pipescope {
+
+FindingsPane::FindingsPane(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new FindingsModel(this))
+    , m_sorted(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_explanation(new QLabel(this))
+{
+    m_sorted->setSourceModel(m_model);
+    m_sorted->setSortRole(Qt::UserRole);
+    m_table->setModel(m_sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FindingsModel::SeverityColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(FindingsModel::SeverityColumn, 100);
+    m_table->setColumnWidth(FindingsModel::Kind, 130);
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanation->setText(tr("Select a finding to read what happened, why, and what to change."));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_explanation);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &FindingsPane::showSelected);
+}
+
+void FindingsPane::watch(const CurrentRun& current)
+{
+    connect(&current, &CurrentRun::changed, this, [this, &current] {
+        m_analyzedAtNs = -1;
+        refresh(current);
+    });
+    connect(&current, &CurrentRun::refreshed, this, [this, &current] { refresh(current); });
+    connect(&current, &CurrentRun::ended, this, [this, &current] {
+        m_analyzedAtNs = -1;
+        refresh(current);
+    });
+}
+
+void FindingsPane::refresh(const CurrentRun& current)
+{
+    // Once a second while live: the analysis reads the whole store.
+    static constexpr qint64 kLiveIntervalNs = 1'000'000'000;
+    const Run* run = current.run();
+    const qint64 now = monotonicNs();
+    if (run && run->live() && m_analyzedAtNs >= 0 && now - m_analyzedAtNs < kLiveIntervalNs)
+        return;
+    if (run && !run->live() && m_analyzedAtNs >= 0)
+        return; // a finished run's findings do not change
+    m_analyzedAtNs = now;
+    m_model->analyze(current.store(), run && !run->live(), run ? run->elapsedNs() : 0);
+    const QString summary = this->summary();
+    if (summary != m_summary) {
+        m_summary = summary;
+        Q_EMIT summaryChanged(summary);
+    }
+}
+
+QString FindingsPane::summary() const
+{
+    const int all = m_model->rowCount();
+    if (all == 0)
+        return {};
+    const int above = m_model->aboveInfo();
+    const QString findings = Quantity::count(all, tr("finding"), tr("findings"));
+    return above > 0 ? tr("%1, %2 above info").arg(findings).arg(above) : findings;
+}
+
+void FindingsPane::showSelected()
+{
+    const QModelIndex index = m_sorted->mapToSource(m_table->currentIndex());
+    if (!index.isValid())
+        return;
+    const Finding& finding = m_model->findings()[size_t(index.row())];
+    m_explanation->setText(
+        QStringLiteral("<b>%1</b><br>%2")
+            .arg(finding.title.toHtmlEscaped(), finding.explanation.toHtmlEscaped()));
+    Q_EMIT findingSelected(finding);
+}
+
+} // namespace pipescope

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace pipescope {
+
+class CurrentRun;
+class FindingsModel;
+struct Finding;
+
+// The Findings tab: what went wrong in the run on show, errors first, each with its
+// explanation below the list. Analyzed again once a second while a run goes on (a deadlock is
+// reported while it happens) and when it ends. Selecting a finding emits findingSelected().
+class FindingsPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit FindingsPane(QWidget* parent = nullptr);
+    void watch(const CurrentRun& current);
+    const FindingsModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    // "2 findings, 1 warning": the tab's and the status bar's words; empty with none.
+    QString summary() const;
+
+Q_SIGNALS:
+    void findingSelected(const pipescope::Finding& finding);
+    void summaryChanged(const QString& summary);
+
+private:
+    void refresh(const CurrentRun& current);
+    void showSelected();
+
+    FindingsModel* m_model;
+    QSortFilterProxyModel* m_sorted;
+    QTableView* m_table;
+    QLabel* m_explanation;
+    qint64 m_analyzedAtNs = -1;
+    QString m_summary;
+};
+
+} // namespace pipescope
