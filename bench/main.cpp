@@ -9,9 +9,11 @@
 #include "PythonTraceBench.h"
 #include "Report.h"
 #include "Samples.h"
+#include "SyntheticRun.h"
 #include "TracingBench.h"
 #include "UiBench.h"
 #include "base/MonotonicClock.h"
+#include "findings/FindingsAnalyzer.h"
 #include "trace/TraceStore.h"
 
 #include <QFile>
@@ -430,6 +432,38 @@ void runIngest(const BenchPlan& plan, Report& report)
 }
 
 // 6a: drawing the timeline of a big recorded run.
+// 5b: what the findings analysis costs per event, live (the detectors a live run runs each
+// second) and at the end (all of them), over the synthetic run of the paint benchmark.
+void runFindings(const BenchPlan& plan, Report& report)
+{
+    progress("findings analysis");
+    TraceStore store;
+    store.addProcess(QStringLiteral("sender"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("receiver"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("sender->receiver"), SyntheticRun::kSender,
+                     SyntheticRun::kReceiver);
+    SyntheticRun::generate(plan.paintMessages, [&](int process, const TelemetryRecord& record,
+                                                   QByteArrayView text, QByteArrayView head) {
+        (void)store.append(process, record, text, head);
+    });
+    Samples live;
+    Samples ended;
+    std::size_t findings = 0;
+    for (int repeat = 0; repeat < plan.ingestRounds; ++repeat) {
+        for (const bool end : {false, true}) {
+            const qint64 started = monotonicNs();
+            findings = FindingsAnalyzer::analyze(store, end, store.activityEnd()).size();
+            (end ? ended : live).add(double(monotonicNs() - started) / double(store.eventCount()));
+        }
+    }
+    report.addValue("findings_ns_per_event_live", "findings analysis, live, per event", "ns",
+                    live.median());
+    report.addValue("findings_ns_per_event_end", "findings analysis, at the end, per event", "ns",
+                    ended.median());
+    report.addNote("findings analysis over " + std::to_string(store.eventCount()) + " events (" +
+                   std::to_string(findings) + " findings)");
+}
+
 void runPaint(const BenchPlan& plan, Report& report)
 {
     progress("timeline paint");
@@ -597,8 +631,10 @@ int main(int argc, char* argv[])
         runPythonTrace(plan, report);
     if (sections.ingest)
         runIngest(plan, report);
-    if (sections.paint)
+    if (sections.paint) {
+        runFindings(plan, report);
         runPaint(plan, report);
+    }
     if (sections.stall)
         runStall(plan, report);
 

@@ -15,11 +15,15 @@ std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool end
     detectors::failedCalls(store, findings);
     if (ended)
         detectors::undelivered(store, findings);
-    detectors::blockedSends(store, findings);
     detectors::busyPolling(store, findings);
-    detectors::largeMessages(store, findings);
     detectors::sharedEnds(store, findings);
-    detectors::latencyOutliers(store, findings);
+    // Those that read every message or state wait for the end: a live run is analyzed again and
+    // again.
+    if (ended) {
+        detectors::blockedSends(store, findings);
+        detectors::largeMessages(store, findings);
+        detectors::latencyOutliers(store, findings);
+    }
     for (Finding& finding : findings) {
         std::sort(finding.events.begin(), finding.events.end(),
                   [&](qint32 a, qint32 b) { return store.time(a) < store.time(b); });

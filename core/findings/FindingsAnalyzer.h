@@ -27,8 +27,10 @@ class TraceStore;
 //   shared-end      a Pipe end written or read by more than one process
 //   latency-outliers  100 or more deliveries whose p99 latency is 20 times the median and 1 ms
 // `ended` says whether the run is over (what is still in a pipe then is undelivered, not in
-// flight); `now` (ns since the run's start) is where a live run is. Findings come by severity,
-// errors first.
+// flight); `now` (ns since the run's start) is where a live run is. While a run goes on only the
+// detectors that read processes, failed calls and polls run (they cost little however many
+// messages there are); undelivered, blocked-send, large-message and latency-outliers read every
+// message or state and wait for the end. Findings come by severity, errors first.
 class FindingsAnalyzer
 {
 public:

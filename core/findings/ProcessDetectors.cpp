@@ -83,9 +83,7 @@ void failedCalls(const TraceStore& store, std::vector<Finding>& out)
     };
     std::vector<Group> groups;
     for (int p = 0; p < store.processCount(); ++p) {
-        for (const quint32 e : store.process(p).events) {
-            if (store.kind(e) != EventKind::Error)
-                continue;
+        for (const quint32 e : store.process(p).errorEvents) {
             const QString text = QString::fromUtf8(store.text(e));
             const QString type = text.section(QLatin1Char(':'), 0, 0).trimmed();
             auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {

@@ -287,6 +287,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.stateEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Poll) {
             owner.pollEvents.push_back(static_cast<quint32>(event));
+        } else if (record.kind == EventKind::Error) {
+            owner.errorEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Exit) {
             // detail 1: ended by the signal `amount`; 0: exited with the code `amount`.
             owner.ended = true;

@@ -53,6 +53,7 @@ public:
         EventList events;                  // its events, in time order
         EventList stateEvents;             // its state changes, in time order
         EventList pollEvents;              // its polls, in time order
+        EventList errorEvents;             // its failed calls, in time order
     };
 
     // A channel's `from` or `to` when it is not known in advance (a traced program's pipe: whoever
