@@ -332,6 +332,21 @@ void runTracing(const BenchPlan& plan, Report& report)
                    std::to_string(traced.batches) + " batches");
 }
 
+// What a stall measurement saw: "WHAT: N messages, M events in S s (finished); ...".
+std::string stallNote(const char* what, const UiBench::Stall& stall)
+{
+    char note[256];
+    std::snprintf(
+        note, sizeof note,
+        "%s: %lld messages, %lld events in %.1f s (%s); %lld gaps of the 1 ms timer over 16 ms, "
+        "%lld over 50 ms",
+        what, static_cast<long long>(stall.messages), static_cast<long long>(stall.events),
+        stall.seconds,
+        stall.finished ? (stall.succeeded ? "finished" : "failed") : "stopped at the time limit",
+        static_cast<long long>(stall.gapsOver16Ms), static_cast<long long>(stall.gapsOver50Ms));
+    return note;
+}
+
 // 4b: what `pipescope trace` costs a real Python program, against strace.
 void runPythonTrace(const BenchPlan& plan, Report& report)
 {
@@ -387,15 +402,7 @@ void runPythonTrace(const BenchPlan& plan, Report& report)
                     stall.maxGapMs);
     report.addTarget("python_trace_ui_stall", "UI stall, window tracing Python", stall.maxGapMs,
                      true, 50, "ms");
-    char note[256];
-    std::snprintf(
-        note, sizeof note,
-        "window tracing python_trace_bench.py flood: %lld messages, %lld events in "
-        "%.1f s (%s); %lld gaps of the 1 ms timer over 16 ms, %lld over 50 ms",
-        static_cast<long long>(stall.messages), static_cast<long long>(stall.events), stall.seconds,
-        stall.finished ? (stall.succeeded ? "finished" : "failed") : "stopped at the time limit",
-        static_cast<long long>(stall.gapsOver16Ms), static_cast<long long>(stall.gapsOver50Ms));
-    report.addNote(note);
+    report.addNote(stallNote("window tracing python_trace_bench.py flood", stall));
 }
 
 // 5: the runner's ingestion of telemetry into the TraceStore.
@@ -496,15 +503,8 @@ void runStall(const BenchPlan& plan, Report& report)
     report.addJson("flood_messages", double(stall.messages));
     report.addJson("flood_seconds", stall.seconds);
     report.addJson("flood_finished", stall.finished);
+    report.addNote(stallNote("flood run in the window (64 B, delay 0)", stall));
     char note[256];
-    std::snprintf(
-        note, sizeof note,
-        "flood run in the window (64 B, delay 0): %lld messages, %lld events in %.1f s "
-        "(%s); %lld gaps of the 1 ms timer over 16 ms, %lld over 50 ms",
-        static_cast<long long>(stall.messages), static_cast<long long>(stall.events), stall.seconds,
-        stall.finished ? (stall.succeeded ? "finished" : "failed") : "stopped at the time limit",
-        static_cast<long long>(stall.gapsOver16Ms), static_cast<long long>(stall.gapsOver50Ms));
-    report.addNote(note);
     QJsonArray slowJson;
     std::string slowText = "UI events of 10 ms or more (count, longest, total):";
     for (const BenchApplication::Slow& slow : stall.slowEvents) {

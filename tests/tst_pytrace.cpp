@@ -163,6 +163,7 @@ private Q_SLOTS:
     void abruptExit();
     void savedRunReopens();
     void nothingLeaks();
+    void goingAwayMidRunEndsTheProgram();
     void commandLinePassesThrough();
     void commandLineStatuses();
     void isolatedPythonIsReported();
@@ -453,6 +454,41 @@ void TestPyTrace::nothingLeaks()
         QVERIFY2(!alive(pid), qPrintable(QStringLiteral("pid %1 is still there").arg(pid)));
     }
     QCOMPARE(left, QStringList());
+}
+
+void TestPyTrace::goingAwayMidRunEndsTheProgram()
+{
+    // The window closes while a traced program runs (in its own process group, its output
+    // captured): the program and its children go, and so does the private directory.
+    QTemporaryDir scratch;
+    const QByteArray tmpdir = qgetenv("TMPDIR");
+    qputenv("TMPDIR", QFile::encodeName(scratch.path()));
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+    qunsetenv("XDG_RUNTIME_DIR");
+    qint64 pid = 0;
+    {
+        ProgramTracer tracer;
+        TraceRequest request;
+        request.program = QStringLiteral("python3");
+        request.arguments = {QStringLiteral("-c"),
+                             QStringLiteral("import multiprocessing as mp, time\n"
+                                            "if __name__ == '__main__':\n"
+                                            "    p = mp.Process(target=time.sleep, args=(60,))\n"
+                                            "    p.start(); p.join()\n")};
+        request.output = TraceRequest::Output::Capture;
+        QVERIFY(tracer.start(request).ok());
+        pid = tracer.pid();
+        QTRY_VERIFY_WITH_TIMEOUT(tracer.tracedProcessCount() >= 2, 30000);
+    }
+    if (tmpdir.isNull())
+        qunsetenv("TMPDIR");
+    else
+        qputenv("TMPDIR", tmpdir);
+    if (!runtime.isNull())
+        qputenv("XDG_RUNTIME_DIR", runtime);
+    QVERIFY(!alive(pid));
+    QCOMPARE(QDir(scratch.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+             QStringList());
 }
 
 void TestPyTrace::commandLinePassesThrough()

@@ -79,11 +79,18 @@ ProgramTracer::ProgramTracer(QObject* parent)
 
 ProgramTracer::~ProgramTracer()
 {
-    if (m_state == State::Running) {
-        m_process.kill();
+    // Going away mid-run (the window closes): the program goes too, and what was made for the
+    // run. Nothing is emitted from a destructor.
+    if (m_state != State::Running)
+        return;
+    m_sweep.stop();
+    disconnect(&m_process, nullptr, this, nullptr);
+    if (!m_programEnded) {
+        forward(SIGKILL);
         m_process.waitForFinished(kStopGraceMs);
-        finish();
     }
+    m_collector.reset();
+    QDir(m_directory).removeRecursively();
 }
 
 QString ProgramTracer::defaultHookDirectory()
