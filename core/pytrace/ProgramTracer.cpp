@@ -19,14 +19,21 @@ namespace {
 
 constexpr int kStopGraceMs = 2000;
 
-// A fresh private directory (mkdtemp makes it 0700) where a socket path still fits in sun_path.
+// A fresh private directory (mkdtemp makes it 0700) where a socket path still fits in sun_path,
+// in memory where there is a place for it: the segment files are written at every message, and on
+// a disk-backed /tmp the kernel would write them back to the disk for nothing (they are read in
+// place and removed). The user's $XDG_RUNTIME_DIR (a tmpfs on a desktop), else $TMPDIR when set,
+// else /dev/shm, else /tmp.
 Result<QString> makeTraceDirectory()
 {
     QStringList bases;
-    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!runtime.isEmpty())
-        bases.append(runtime);
-    bases.append(QDir::tempPath());
+    for (const char* variable : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
+        const QString base = qEnvironmentVariable(variable);
+        if (!base.isEmpty())
+            bases.append(base);
+    }
+    if (QFileInfo(QStringLiteral("/dev/shm")).isWritable())
+        bases.append(QStringLiteral("/dev/shm"));
     bases.append(QStringLiteral("/tmp"));
     for (const QString& base : std::as_const(bases)) {
         QByteArray pattern = QFile::encodeName(base + QStringLiteral("/pipescope-trace-XXXXXX"));

@@ -50,7 +50,10 @@ public:
     static constexpr int kNotFound = 127;
     static constexpr int kCannotRun = 126;
     static constexpr int kLingerMs = 3000;
-    static constexpr int kSweepMs = 15;
+    // How often the segments are read: each sweep wakes the collector, which on a small machine
+    // competes with the traced program; 50 ms keeps the window live (records are held back
+    // TraceCollector::kHoldBackNs anyway) at a third of the wake-ups of 15 ms.
+    static constexpr int kSweepMs = 50;
 
     explicit ProgramTracer(QObject* parent = nullptr);
     ~ProgramTracer() override;

@@ -495,8 +495,20 @@ void TraceCollector::message(Lane& lane, const SegmentRecord& r, QByteArrayView 
     record.amount = r.amount;
     record.channel = quint16(channel);
     record.seq = send ? m_channels.nextSendSeq(channel) : m_channels.nextRecvSeq(channel);
-    const MessagePreview preview =
-        previewMessage(head, r.amount, (r.flags & SegmentRecord::HeadCut) != 0);
+    // A recv's value is its send's (the same bytes went through the pipe): read once, not twice.
+    const TraceStore::Channel& stored = m_store.channel(channel);
+    const qint32 sent =
+        !send && size_t(record.seq) < stored.messageBySeq.size()
+            ? m_store.messages()[size_t(stored.messageBySeq[size_t(record.seq)])].sendEvent
+            : -1;
+    MessagePreview preview;
+    if (sent >= 0 && m_store.messageBytes(sent) == r.amount) {
+        preview.detail = m_store.detail(sent);
+        if (!(preview.detail & kBytesPreview))
+            preview.text = m_store.text(sent);
+    } else {
+        preview = previewMessage(head, r.amount, (r.flags & SegmentRecord::HeadCut) != 0);
+    }
     record.detail = preview.detail;
     m_channels.used(channel, send, lane.process);
     append(lane, record, preview.text,
