@@ -300,10 +300,15 @@ void ScenarioRunner::stop()
                       QStringLiteral("the run was stopped: its processes are asked to end "
                                      "(SIGTERM), and killed if still there after %1 s")
                           .arg(double(m_stopGraceMs) / 1000));
+    // All at once: a child that saw a peer die first (EOF, a broken pipe) would end on its own,
+    // with an error of its own making, before its SIGTERM came. Each is held (SIGSTOP) until
+    // every one has its SIGTERM pending, so none runs another instruction of its own.
+    signalLiveChildren(SIGSTOP);
     for (const auto& child : m_children) {
         if (!child->exited)
             child->process.terminate();
     }
+    signalLiveChildren(SIGCONT); // for a child that handles SIGTERM rather than dying of it
     QTimer::singleShot(m_stopGraceMs, this, [this] {
         for (const auto& child : m_children) {
             if (!child->exited && child->process.state() != QProcess::NotRunning)
@@ -311,6 +316,14 @@ void ScenarioRunner::stop()
         }
     });
     finishIfDone();
+}
+
+void ScenarioRunner::signalLiveChildren(int signal) const
+{
+    for (const auto& child : m_children) {
+        if (!child->exited && child->process.state() != QProcess::NotRunning)
+            ::kill(pid_t(child->process.processId()), signal);
+    }
 }
 
 void ScenarioRunner::scheduleDeadlockCheck()

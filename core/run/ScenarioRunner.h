@@ -108,6 +108,7 @@ private:
     void report(const QString& description, int process = TraceStore::kRunner);
     void appendRunnerEvent(int process, EventKind kind, quint8 detail, qint64 amount,
                            const QString& text);
+    void signalLiveChildren(int signal) const;
     void scheduleDeadlockCheck();
     void checkDeadlock();
     void finishIfDone();
