@@ -320,7 +320,8 @@ void TestFindings::runnerDeadlock()
     QCOMPARE(findings.size(), size_t(1));
     QCOMPARE(findings.front().kind, QStringLiteral("deadlock"));
     QCOMPARE(findings.front().severity, Severity::Error);
-    QCOMPARE(findings.front().title, QStringLiteral("deadlock: a is blocked in recv on b->a"));
+    QCOMPARE(findings.front().title, QStringLiteral("a, b wait for each other"));
+    QCOMPARE(findings.front().processes, (QStringList{"a", "b"}));
 }
 
 void TestFindings::json()

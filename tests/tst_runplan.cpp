@@ -66,6 +66,9 @@ private Q_SLOTS:
     void aMessageOnItsWayIsNoDeadlock();
     void aFullPipeIsADeadlockOnlyWhenItsReaderCannotRead();
     void aDeadlockIsDeclaredOnlyIfNothingHappensMeanwhile();
+    void aReaderWhoseWriterEndedWaitsForEof();
+    void joiningAProcessThatSendsToTheJoinerIsAJoinDeadlock();
+    void joiningIsRecordedWithItsProcess();
 };
 
 void TestRunPlan::everyScenarioIsWiredEndToEnd_data()
@@ -86,15 +89,24 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
     const ScenarioPlan& plan = settings->plan;
     const QList<ChannelPlan> channels = plan.channels();
     const QList<EndWiring> ends = wirePipes(plan);
-    QCOMPARE(ends.size(), 2 * plan.pipes.size());
+    qsizetype copies = 0;
+    for (const PipePlan& pipe : plan.pipes)
+        copies += pipe.firstCopies.size() + pipe.secondCopies.size();
+    QCOMPARE(ends.size(), 2 * plan.pipes.size() + copies);
 
     std::map<int, int> writers; // channel -> ends writing it
     std::map<int, int> readers;
     std::map<int, std::vector<int>> descriptors; // process -> its ends' descriptors, in order
     for (const EndWiring& end : ends) {
         const PipePlan& pipe = plan.pipes[end.pipe];
-        QCOMPARE(end.process, end.side == 0 ? pipe.firstProcess : pipe.secondProcess);
         descriptors[end.process].push_back(end.childDescriptor);
+        const QList<int>& copiesOfEnd = end.side == 0 ? pipe.firstCopies : pipe.secondCopies;
+        if (end.process != (end.side == 0 ? pipe.firstProcess : pipe.secondProcess)) {
+            // A forgotten copy: held, never used.
+            QVERIFY(copiesOfEnd.contains(end.process));
+            QCOMPARE(end.argument(), QStringLiteral("%1:-:-").arg(end.childDescriptor));
+            continue;
+        }
         if (end.writes >= 0) {
             ++writers[end.writes];
             QCOMPARE(channels[end.writes].from, end.process);
@@ -108,6 +120,8 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
             // Pipe(duplex=False): the first end only reads, the second only writes.
             QCOMPARE(end.writes >= 0, end.side == 1);
             QCOMPARE(end.reads >= 0, end.side == 0);
+        } else if (pipe.kind == PipeKind::Sentinel) {
+            QVERIFY(end.writes < 0 && end.reads < 0); // no messages, only its EOF
         } else {
             QVERIFY(end.writes >= 0 && end.reads >= 0);
         }
@@ -215,3 +229,76 @@ void TestRunPlan::aDeadlockIsDeclaredOnlyIfNothingHappensMeanwhile()
 
 QTEST_GUILESS_MAIN(TestRunPlan)
 #include "tst_runplan.moc"
+
+void TestRunPlan::aReaderWhoseWriterEndedWaitsForEof()
+{
+    TraceStore store;
+    addPair(store);
+    QVERIFY(store.append(1, exitRecord(5, 0), {}).ok());
+    QVERIFY(store.append(0, state(ProcessState::BlockedRecv, 10, 1), {}).ok());
+    const int live[] = {0};
+    const auto holders = [](int channel) {
+        return channel == 1 ? QStringList{QStringLiteral("left")} : QStringList();
+    };
+    const std::optional<QString> found = DeadlockDetector::find(store, live, 20, holders);
+    QCOMPARE(found, std::optional(QStringLiteral(
+                        "no EOF: left is blocked in recv on right->left, whose writer right has "
+                        "ended, but a copy of its write end is still open in left: recv() raises "
+                        "EOFError only once every copy of the write end is closed")));
+    QCOMPARE(DeadlockDetector::kindOf(*found), DeadlockDetector::Kind::NoEof);
+    // Without knowing who holds the end, the wait is still named.
+    QVERIFY(DeadlockDetector::find(store, live, 20)
+                ->startsWith(QLatin1String(
+                    "no EOF: left is blocked in recv on right->left, whose writer right has "
+                    "ended: recv()")));
+    // A writer that is still there may yet send: a plain deadlock only if it is stuck too.
+    TraceStore both;
+    addPair(both);
+    QVERIFY(both.append(0, state(ProcessState::BlockedRecv, 10, 1), {}).ok());
+    QVERIFY(both.append(1, state(ProcessState::BlockedRecv, 11, 0), {}).ok());
+    const int pair[] = {0, 1};
+    QCOMPARE(DeadlockDetector::kindOf(*DeadlockDetector::find(both, pair, 20, holders)),
+             DeadlockDetector::Kind::Deadlock);
+}
+
+void TestRunPlan::joiningAProcessThatSendsToTheJoinerIsAJoinDeadlock()
+{
+    TraceStore store;
+    addPair(store);
+    TelemetryRecord join = state(ProcessState::Joining, 10);
+    join.amount = 1;
+    QVERIFY(store.append(0, join, {}).ok());
+    const int live[] = {0, 1};
+    // right is still running: it may end, and the join return.
+    QCOMPARE(DeadlockDetector::find(store, live, 20), std::nullopt);
+    // right blocks sending to left, which will not read until right has ended.
+    QVERIFY(store.append(1, state(ProcessState::BlockedSend, 11, 1), {}).ok());
+    const std::optional<QString> found = DeadlockDetector::find(store, live, 20);
+    QCOMPARE(found, std::optional(QStringLiteral(
+                        "deadlock in join: left is joining right; right is blocked in send on "
+                        "right->left, and no live process can send what they wait for")));
+    QCOMPARE(DeadlockDetector::kindOf(*found), DeadlockDetector::Kind::JoinPending);
+    // Once right has ended, the join returns: no deadlock.
+    QVERIFY(store.append(1, exitRecord(15, 0), {}).ok());
+    const int onlyLeft[] = {0};
+    QCOMPARE(DeadlockDetector::find(store, onlyLeft, 20), std::nullopt);
+}
+
+void TestRunPlan::joiningIsRecordedWithItsProcess()
+{
+    TraceStore store;
+    addPair(store);
+    TelemetryRecord join = state(ProcessState::Joining, 10);
+    join.amount = 1;
+    QVERIFY(store.append(0, join, {}).ok());
+    QCOMPARE(store.process(0).state, ProcessState::Joining);
+    QCOMPARE(store.process(0).joins, 1);
+    QCOMPARE(store.joinedProcess(store.process(0).stateEvents.back()), 1);
+    QVERIFY(store.append(0, state(ProcessState::Running, 11), {}).ok());
+    QCOMPARE(store.process(0).joins, -1);
+    // Joining itself, or a process that does not exist, is refused.
+    for (const qint64 bad : {qint64(0), qint64(2), qint64(-1)}) {
+        join.amount = bad;
+        QVERIFY(!store.append(0, join, {}).ok());
+    }
+}

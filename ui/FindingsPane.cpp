@@ -3,6 +3,7 @@
 #include "CurrentRun.h"
 #include "FindingsModel.h"
 #include "Quantity.h"
+#include "Run.h"
 #include "base/MonotonicClock.h"
 
 #include <QHeaderView>
@@ -53,6 +54,9 @@ void FindingsPane::watch(const CurrentRun& current)
     connect(&current, &CurrentRun::ended, this, [this, &current] {
         m_analyzedAtNs = -1;
         refresh(current);
+        // A teaching scenario's finding is its point: shown as soon as the run has made it.
+        if (const Run* run = current.run(); run && !run->demonstrates().isEmpty())
+            selectKind(run->demonstrates());
     });
 }
 
@@ -83,6 +87,18 @@ QString FindingsPane::summary() const
     const int above = m_model->aboveInfo();
     const QString findings = Quantity::count(all, tr("finding"), tr("findings"));
     return above > 0 ? tr("%1, %2 above info").arg(findings).arg(above) : findings;
+}
+
+void FindingsPane::selectKind(const QString& kind)
+{
+    const std::vector<Finding>& findings = m_model->findings();
+    for (size_t i = 0; i < findings.size(); ++i) {
+        if (findings[i].kind == kind) {
+            m_table->setCurrentIndex(m_sorted->mapFromSource(m_model->index(int(i), 0)));
+            Q_EMIT wantsToBeSeen();
+            return;
+        }
+    }
 }
 
 void FindingsPane::showSelected()

@@ -30,10 +30,13 @@ public:
 Q_SIGNALS:
     void findingSelected(const pipescope::Finding& finding);
     void summaryChanged(const QString& summary);
+    // It selected a finding the user should see now (a teaching scenario's).
+    void wantsToBeSeen();
 
 private:
     void refresh(const CurrentRun& current);
     void showSelected();
+    void selectKind(const QString& kind);
 
     FindingsModel* m_model;
     QSortFilterProxyModel* m_sorted;

@@ -12,8 +12,8 @@ void LegendTrack::paint(QPainter& painter, const TrackContext& context)
 {
     static constexpr ProcessState states[] = {ProcessState::Running,     ProcessState::Sleeping,
                                               ProcessState::BlockedRecv, ProcessState::BlockedSend,
-                                              ProcessState::Polling,     ProcessState::Crashed,
-                                              ProcessState::Stopped};
+                                              ProcessState::Polling,     ProcessState::Joining,
+                                              ProcessState::Crashed,     ProcessState::Stopped};
     const QRectF area = context.layout.legendRect();
     if (!context.layout.store() || !area.intersects(context.exposed))
         return;

@@ -82,6 +82,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_statistics->watch(*m_current);
     m_findings->watch(*m_current);
     connect(m_findings, &FindingsPane::findingSelected, this, &MainWindow::showFinding);
+    connect(m_findings, &FindingsPane::wantsToBeSeen, this,
+            [this] { m_bottomTabs->setCurrentWidget(m_findings); });
     connect(m_findings, &FindingsPane::summaryChanged, this, [this](const QString& summary) {
         m_findingsLabel->setText(summary);
         m_bottomTabs->setTabText(m_bottomTabs->indexOf(m_findings),

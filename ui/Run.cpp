@@ -84,6 +84,11 @@ bool Run::live() const
     return m_runner && m_runner->state() != ScenarioRunner::State::Finished;
 }
 
+QString Run::demonstrates() const
+{
+    return m_runner ? m_runner->settings().scenario->demonstrates : QString();
+}
+
 bool Run::succeeded() const
 {
     if (m_tracer)
@@ -136,6 +141,9 @@ QString Run::stateText() const
         state = tr("Stopping");
         break;
     case ScenarioRunner::State::Finished:
+        if (m_runner->succeeded() && !m_runner->demonstration().isEmpty())
+            return tr("Finished: the mistake played out as designed — %1 (see Findings)")
+                .arg(m_runner->demonstration());
         if (m_runner->succeeded())
             return tr("Finished");
         if (m_runner->stopped())

@@ -40,6 +40,8 @@ public:
     // It ended as it should: a scenario whose children all exited 0, a traced program that
     // exited 0 (a run from a file: always).
     bool succeeded() const;
+    // The finding kind a teaching scenario's run is meant to show; empty for any other run.
+    QString demonstrates() const;
     // From the start to the end (or until now while live).
     qint64 elapsedNs() const;
     // Where the views' data ends: now while the run is live; once it has ended, where what its

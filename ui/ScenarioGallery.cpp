@@ -101,7 +101,12 @@ void ScenarioGallery::buildForm()
     const Scenario* scenario = ScenarioCatalog::find(currentScenario());
     if (!scenario)
         return;
-    m_description->setText(scenario->description);
+    m_description->setText(
+        scenario->demonstrates.isEmpty()
+            ? scenario->description
+            : scenario->description +
+                  tr(".\n\nA mistake on purpose: the run shows the %1 finding (Findings tab).")
+                      .arg(scenario->demonstrates));
     for (const ScenarioParameter& parameter : scenario->parameters) {
         auto* box = new QDoubleSpinBox(m_formHost);
         box->setDecimals(parameter.integer ? 0 : 3);

@@ -124,10 +124,15 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
         TrackHit hit;
         hit.kind = TrackHit::Kind::State;
         hit.index = p;
+        const quint32 e = states[i - 1];
+        const auto state = static_cast<ProcessState>(store.detail(e));
+        QString what = processStateName(state);
+        if (state == ProcessState::Joining)
+            what += QLatin1Char(' ') + store.processName(store.joinedProcess(e));
+        else if (store.channelOf(e) != kNoChannel)
+            what += tr(" on %1").arg(store.channel(store.channelOf(e)).name);
         hit.tooltip =
-            tr("%1 at %2: %3")
-                .arg(store.process(p).name, TimeScale::formatDuration(t),
-                     processStateName(static_cast<ProcessState>(store.detail(states[i - 1]))));
+            tr("%1 at %2: %3").arg(store.process(p).name, TimeScale::formatDuration(t), what);
         return hit;
     }
     return std::nullopt;

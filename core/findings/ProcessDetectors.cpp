@@ -33,6 +33,88 @@ qint64 leftInFlight(const TraceStore& store, int process)
     return left;
 }
 
+// A finding for the processes stuck as `verdict` (DeadlockDetector's words) says, at `at`:
+// the processes and channels it names, and the states they were stuck in.
+Finding stuckFinding(const QString& verdict, const TraceStore& store, qint64 at)
+{
+    Finding finding;
+    finding.severity = Severity::Error;
+    // What the runner did about it is its own business: the explanation is about the program.
+    const QString description =
+        verdict.section(QLatin1String("; closing the runner's copies"), 0, 0);
+    const qsizetype colon = description.indexOf(QLatin1String(": "));
+    const QStringList waits = description.mid(colon + 2)
+                                  .section(QLatin1String(", and no live process"), 0, 0)
+                                  .section(QLatin1String(": recv() raises"), 0, 0)
+                                  .split(QLatin1String("; "));
+    for (const QString& wait : waits) {
+        const QString name = wait.section(QLatin1String(" is "), 0, 0);
+        for (int p = 0; p < store.processCount(); ++p) {
+            const TraceStore::Process& process = store.process(p);
+            if (process.name != name || finding.processes.contains(name))
+                continue;
+            finding.processes.append(name);
+            const TraceStore::EventList& states = process.stateEvents;
+            const size_t after =
+                size_t(std::upper_bound(states.begin(), states.end(), at,
+                                        [&](qint64 t, quint32 e) { return t < store.time(e); }) -
+                       states.begin());
+            if (after > 0)
+                finding.events.push_back(qint32(states[after - 1]));
+        }
+        const QString on = wait.section(QLatin1String(" on "), 1).section(u',', 0, 0);
+        for (int c = 0; c < store.channelCount(); ++c) {
+            if (!on.isEmpty() && store.channel(c).name == on && !finding.channels.contains(on))
+                finding.channels.append(on);
+        }
+    }
+    const QString first = waits.front();
+    switch (DeadlockDetector::kindOf(description)) {
+    case DeadlockDetector::Kind::NoEof:
+        finding.kind = QStringLiteral("no-eof");
+        finding.title = first.section(QLatin1String(", but"), 0, 0);
+        finding.explanation =
+            description +
+            QStringLiteral(". The writer is gone, yet the pipe stays open while any process "
+                           "holds a copy of its write end, so recv() neither gets a message nor "
+                           "raises EOFError: it waits for ever. Close every copy of the write end "
+                           "that will not be written: in the reader as soon as it starts (a child "
+                           "inherits both ends; call close() on the writing one before reading), "
+                           "and in the parent once it has started the children. Or send a "
+                           "sentinel such as None last and stop at it.");
+        break;
+    case DeadlockDetector::Kind::JoinPending:
+        finding.kind = QStringLiteral("join-pending");
+        {
+            const QLatin1String joining(" is joining ");
+            const auto join = std::find_if(waits.begin(), waits.end(), [&](const QString& wait) {
+                return wait.contains(joining);
+            });
+            finding.title = QStringLiteral("%1 joins %2 before receiving what %2 sends it")
+                                .arg(join->section(joining, 0, 0), join->section(joining, 1));
+        }
+        finding.explanation =
+            description +
+            QStringLiteral(". join() waits for the process to end, but it cannot end: it is "
+                           "still in send(), waiting for room in a pipe that only the joining "
+                           "process would make by receiving. The multiprocessing programming "
+                           "guidelines say it for queues too (a process that has put items on a "
+                           "queue does not end until they are all in the pipe): receive "
+                           "everything a process sends before you join it, recv() first, then "
+                           "join().");
+        break;
+    case DeadlockDetector::Kind::Deadlock:
+        finding.kind = QStringLiteral("deadlock");
+        finding.title = QStringLiteral("%1 wait for each other").arg(finding.processes.join(u", "));
+        finding.explanation =
+            description + QStringLiteral(". Each waits for a message only another waiting "
+                                         "process could send. Break the cycle: one side must "
+                                         "send first, or close its end so the other gets EOF.");
+        break;
+    }
+    return finding;
+}
+
 } // namespace
 
 void crashes(const TraceStore& store, std::vector<Finding>& out)
@@ -190,16 +272,10 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     // The runner's own verdict, recorded while the run went on.
     for (const quint32 e : store.runnerEvents()) {
         const QString text = QString::fromUtf8(store.text(e));
-        if (store.kind(e) != EventKind::Error || !text.startsWith(QLatin1String("deadlock")))
+        if (store.kind(e) != EventKind::Error || !(text.startsWith(QLatin1String("deadlock")) ||
+                                                   text.startsWith(QLatin1String("no EOF"))))
             continue;
-        Finding finding;
-        finding.severity = Severity::Error;
-        finding.kind = QStringLiteral("deadlock");
-        finding.title = text.section(QLatin1Char(';'), 0, 0);
-        finding.explanation =
-            text + QStringLiteral(". Each waits for a message only another waiting process "
-                                  "could send. Break the cycle: one side must send first, or "
-                                  "close its end so the other gets EOF.");
+        Finding finding = stuckFinding(text, store, store.time(e));
         finding.events.push_back(qint32(e));
         out.push_back(std::move(finding));
         return;
@@ -219,18 +295,7 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     const std::optional<QString> found = DeadlockDetector::find(store, live, now);
     if (!found)
         return;
-    Finding finding;
-    finding.severity = Severity::Error;
-    finding.kind = QStringLiteral("deadlock");
-    finding.title = found->section(QLatin1Char(';'), 0, 0);
-    finding.explanation = *found + QStringLiteral(". Each waits for a message only another "
-                                                  "waiting process could send.");
-    for (const int p : live) {
-        finding.processes.append(store.process(p).name);
-        if (!store.process(p).stateEvents.empty())
-            finding.events.push_back(qint32(store.process(p).stateEvents.back()));
-    }
-    out.push_back(std::move(finding));
+    out.push_back(stuckFinding(*found, store, now));
 }
 
 } // namespace pipescope::detectors

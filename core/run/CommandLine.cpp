@@ -493,6 +493,10 @@ int CommandLine::runScenario(QStringList arguments)
     const std::vector<Finding> findings = FindingsAnalyzer::analyze(store, true);
     for (const Finding& finding : findings)
         std::fprintf(console, "%s\n", qPrintable(findingLine(finding)));
+    if (!runner.demonstration().isEmpty())
+        std::fprintf(console, "%s: the mistake played out as designed (%s)\n",
+                     qPrintable(settings->scenario->name),
+                     qPrintable(settings->scenario->demonstrates));
     flushStandardOutput();
     if (!files->write(store, findings) && exitCode == kExitOk)
         exitCode = kExitFailed;

@@ -16,23 +16,29 @@ QList<EndWiring> wirePipes(const ScenarioPlan& plan)
     QList<int> handed(plan.processes.size(), 0); // ends each child got so far
     QList<EndWiring> ends;
     for (int pipe = 0; pipe < plan.pipes.size(); ++pipe) {
-        const int holders[2] = {plan.pipes[pipe].firstProcess, plan.pipes[pipe].secondProcess};
+        const PipePlan& pipePlan = plan.pipes[pipe];
+        const QList<int> holders[2] = {QList<int>{pipePlan.firstProcess} + pipePlan.firstCopies,
+                                       QList<int>{pipePlan.secondProcess} + pipePlan.secondCopies};
         for (int side = 0; side < 2; ++side) {
-            EndWiring end;
-            end.pipe = pipe;
-            end.side = side;
-            end.process = holders[side];
-            for (int c = 0; c < channels.size(); ++c) {
-                if (channels[c].pipe != pipe)
-                    continue;
-                if (channels[c].from == end.process)
-                    end.writes = c;
-                if (channels[c].to == end.process)
-                    end.reads = c;
+            for (qsizetype h = 0; h < holders[side].size(); ++h) {
+                EndWiring end;
+                end.pipe = pipe;
+                end.side = side;
+                end.process = holders[side][h];
+                // The end's user traces its channels; a forgotten copy has none.
+                for (int c = 0; h == 0 && c < channels.size(); ++c) {
+                    if (channels[c].pipe != pipe)
+                        continue;
+                    if (channels[c].from == end.process)
+                        end.writes = c;
+                    if (channels[c].to == end.process)
+                        end.reads = c;
+                }
+                // Descriptor 0 of the handover is the telemetry connection.
+                end.childDescriptor =
+                    DescriptorHandover::childDescriptor(1 + handed[end.process]++);
+                ends.append(end);
             }
-            // Descriptor 0 of the handover is the telemetry connection.
-            end.childDescriptor = DescriptorHandover::childDescriptor(1 + handed[end.process]++);
-            ends.append(end);
         }
     }
     return ends;

@@ -51,7 +51,7 @@ RoleContext::~RoleContext()
 QString RoleContext::usage()
 {
     return QStringLiteral("--conn FD:OUT:IN... [--telemetry-fd FD] [--seed N] [--time-scale X] "
-                          "[--param NAME=VALUE]... [--first] [--name NAME]");
+                          "[--param NAME=VALUE]... [--first] [--name NAME] [--joins N]");
 }
 
 Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QStringList arguments)
@@ -60,6 +60,7 @@ Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QSt
     quint64 seed = 0;
     double timeScale = 1.0;
     bool first = false;
+    int joins = -1;
     QString name = role;
     QMap<QString, double> parameters;
     struct End
@@ -95,6 +96,9 @@ Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QSt
                 return usageError(
                     QStringLiteral("--telemetry-fd %1 is not a descriptor").arg(value));
             telemetry = std::move(*connection);
+        } else if (option == QLatin1String("--joins")) {
+            joins = value.toInt(&ok);
+            ok = ok && joins >= 0;
         } else if (option == QLatin1String("--name")) {
             name = value;
         } else if (option == QLatin1String("--seed")) {
@@ -121,6 +125,7 @@ Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QSt
     context->m_timeScale = timeScale;
     context->m_parameters = parameters;
     context->m_first = first;
+    context->m_joins = joins;
     context->m_name = name;
     for (const End& end : std::as_const(ends)) {
         auto connection = Connection::fromInheritedDescriptor(end.descriptor);

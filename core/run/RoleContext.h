@@ -22,6 +22,8 @@ namespace pipescope {
 //   --param NAME=VALUE      a scenario parameter; repeated
 //   --first                 (pingpong) this player starts the game
 //   --name NAME             the process's name in the scenario (default: the role)
+//   --joins N               (join-before-get) the scenario's process N, whose sentinel is the
+//                           last --conn, is the one this process joins
 class RoleContext
 {
 public:
@@ -41,6 +43,7 @@ public:
     double random() { return m_random.random(); }
     double parameter(const QString& name, double fallback) const;
     bool first() const { return m_first; }
+    int joins() const { return m_joins; }
     const QString& name() const { return m_name; }
 
     // print(line, flush=True)
@@ -63,6 +66,7 @@ private:
     QMap<QString, double> m_parameters;
     std::vector<std::unique_ptr<Connection>> m_connections;
     bool m_first = false;
+    int m_joins = -1;
 };
 
 // Runs `body` with the context parsed from `arguments`, or reports a usage error (exit 2).

@@ -49,6 +49,8 @@ QList<ChannelPlan> ScenarioPlan::channels() const
         const PipePlan& pipe = pipes[i];
         const QString& first = processes[pipe.firstProcess].name;
         const QString& second = processes[pipe.secondProcess].name;
+        if (pipe.kind == PipeKind::Sentinel)
+            continue;
         if (pipe.kind == PipeKind::Duplex) {
             result.append(
                 {first + QStringLiteral("->") + second, pipe.firstProcess, pipe.secondProcess, i});

@@ -49,6 +49,10 @@ enum class PipeKind
 {
     Duplex,
     OneWay,
+    // A process's sentinel, as CPython makes one for every Process: a pipe() whose write end only
+    // that process holds (and never writes), so that its read end reports EOF once the process
+    // has ended. The joined process gets the second end, the joining one the first. No channel.
+    Sentinel,
 };
 
 // One multiprocessing.Pipe of a scenario. Duplex: `firstProcess` gets the first end and
@@ -59,6 +63,10 @@ struct PipePlan
     PipeKind kind = PipeKind::Duplex;
     int firstProcess = 0;
     int secondProcess = 1;
+    // Processes that also hold a copy of the first (second) end and never use it: a copy a
+    // child inherited and forgot to close.
+    QList<int> firstCopies = {};
+    QList<int> secondCopies = {};
 };
 
 // A direction of a pipe: messages from one process to another.
@@ -100,6 +108,9 @@ struct Scenario
     QString seeds;       // how the run's seed is used
     bool random = true;  // whether the seed matters at all
     double defaultTimeScale = 1.0;
+    // A teaching scenario commits a classic mistake on purpose: the kind of finding it is meant
+    // to produce ("deadlock", "no-eof", ...). Its run succeeds when that finding is made.
+    QString demonstrates;
     QList<ScenarioParameter> parameters;
     std::function<ScenarioPlan(const ParameterValues&)> plan;
 

@@ -31,6 +31,108 @@ ScenarioPlan pairPlan(const char* firstName, const char* firstRole, const char* 
     return plan;
 }
 
+// The scenarios that commit a classic mistake on purpose, each showing one finding.
+void appendTeachingScenarios(QList<Scenario>& scenarios)
+{
+    Scenario deadlock;
+    deadlock.name = QStringLiteral("deadlock");
+    deadlock.title = QStringLiteral("Mistake: deadlock");
+    deadlock.description = QStringLiteral(
+        "The ping-pong with no first move: both players begin with recv(), each waiting for the "
+        "other to send. PipeScope names who waits for whom, then stops them (CPython would "
+        "hang for ever)");
+    deadlock.seeds = QStringLiteral("no randomness: nobody gets to draw a value");
+    deadlock.random = false;
+    deadlock.demonstrates = QStringLiteral("deadlock");
+    deadlock.plan = [](const ParameterValues&) {
+        ScenarioPlan plan = pairPlan("player1", "player", "player2", "player", PipeKind::Duplex);
+        plan.processes[1].seedOffset = 1;
+        return plan;
+    };
+    scenarios.append(deadlock);
+
+    Scenario forgotClose;
+    forgotClose.name = QStringLiteral("forgot-close");
+    forgotClose.title = QStringLiteral("Mistake: forgot to close");
+    forgotClose.description = QStringLiteral(
+        "The receiver reads until EOFError instead of a sentinel, but keeps the copy of the "
+        "write end it inherited: once the sender has closed its end and gone, recv() waits for "
+        "ever, since an end that is open anywhere brings no EOF");
+    forgotClose.seeds = QStringLiteral("the sender draws from random.seed(SEED)");
+    forgotClose.demonstrates = QStringLiteral("no-eof");
+    forgotClose.parameters = {
+        intParameter("count", 5, 1, 100000, "values the sender sends before it closes its end")};
+    forgotClose.plan = [](const ParameterValues&) {
+        ScenarioPlan plan =
+            pairPlan("sender", "closing-sender", "receiver", "eof-reader", PipeKind::OneWay);
+        plan.pipes[0].secondCopies = {1}; // the receiver's forgotten copy of the write end
+        plan.parentCopies = ParentCopies::ClosedAfterStart; // the parent closes its own
+        return plan;
+    };
+    scenarios.append(forgotClose);
+
+    Scenario joinBeforeGet;
+    joinBeforeGet.name = QStringLiteral("join-before-get");
+    joinBeforeGet.title = QStringLiteral("Mistake: join before get");
+    joinBeforeGet.description = QStringLiteral(
+        "main joins its worker before receiving the worker's result, which is larger than the "
+        "pipe's buffer: the worker cannot end until main reads, and main will not read until "
+        "the worker has ended");
+    joinBeforeGet.seeds = QStringLiteral("no randomness");
+    joinBeforeGet.random = false;
+    joinBeforeGet.demonstrates = QStringLiteral("join-pending");
+    joinBeforeGet.parameters = {intParameter(
+        "size", 1048576, 1, 67108864, "bytes in the worker's result (the pipe holds 64 KiB)")};
+    joinBeforeGet.plan = [](const ParameterValues&) {
+        ScenarioPlan plan;
+        plan.processes = {
+            ProcessPlan{QStringLiteral("main"),
+                        QStringLiteral("joiner"),
+                        0,
+                        {QStringLiteral("--joins"), QStringLiteral("1")}},
+            ProcessPlan{QStringLiteral("worker"), QStringLiteral("result-worker"), 0, {}}};
+        // main reads what the worker writes, and holds the read end of the worker's sentinel.
+        plan.pipes = {PipePlan{PipeKind::OneWay, 0, 1}, PipePlan{PipeKind::Sentinel, 0, 1}};
+        plan.parentCopies = ParentCopies::ClosedAfterStart;
+        return plan;
+    };
+    scenarios.append(joinBeforeGet);
+
+    Scenario fullPipe;
+    fullPipe.name = QStringLiteral("full-pipe");
+    fullPipe.title = QStringLiteral("Mistake: full pipe");
+    fullPipe.description = QStringLiteral(
+        "The sender sends items larger than the pipe's kernel buffer while the receiver is busy "
+        "elsewhere: every send() blocks until the receiver gets round to reading");
+    fullPipe.seeds = QStringLiteral("no randomness");
+    fullPipe.random = false;
+    fullPipe.demonstrates = QStringLiteral("blocked-send");
+    fullPipe.parameters = {
+        intParameter("count", 3, 1, 1000, "items the sender sends before None"),
+        intParameter("size", 262144, 1, 16777216, "bytes per item (the pipe holds 64 KiB)"),
+        floatParameter("delay", 1.0, 0, 60, "seconds of other work before the receiver reads")};
+    fullPipe.plan = [](const ParameterValues&) {
+        return pairPlan("sender", "big-sender", "receiver", "late-receiver", PipeKind::OneWay);
+    };
+    scenarios.append(fullPipe);
+
+    Scenario busyPoll;
+    busyPoll.name = QStringLiteral("busy-poll");
+    busyPoll.title = QStringLiteral("Mistake: busy polling");
+    busyPoll.description = QStringLiteral(
+        "The receiver spins on poll() with no timeout (while not conn.poll(): pass) while the "
+        "sender sends at random intervals: a whole CPU burnt on waiting");
+    busyPoll.seeds = QStringLiteral("the sender draws its intervals from random.seed(SEED)");
+    busyPoll.demonstrates = QStringLiteral("busy-poll");
+    busyPoll.parameters = {
+        intParameter("count", 5, 1, 1000, "values the sender sends before None"),
+        floatParameter("interval", 0.2, 0, 10, "the sender's longest pause, in seconds")};
+    busyPoll.plan = [](const ParameterValues&) {
+        return pairPlan("sender", "poll-sender", "receiver", "busy-poller", PipeKind::OneWay);
+    };
+    scenarios.append(busyPoll);
+}
+
 QList<Scenario> makeCatalog()
 {
     QList<Scenario> scenarios;
@@ -144,6 +246,7 @@ QList<Scenario> makeCatalog()
     };
     scenarios.append(fanIn);
 
+    appendTeachingScenarios(scenarios);
     return scenarios;
 }
 

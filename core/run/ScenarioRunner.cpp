@@ -2,6 +2,7 @@
 
 #include "base/MonotonicClock.h"
 #include "findings/DeadlockDetector.h"
+#include "findings/FindingsAnalyzer.h"
 #include "pipe/ConnectionNotifier.h"
 #include "pipe/Pipe.h"
 #include "run/DescriptorHandover.h"
@@ -13,6 +14,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <array>
 #include <csignal>
 #include <cstring>
 
@@ -79,25 +81,28 @@ Status ScenarioRunner::start(const RunSettings& settings)
     const QList<EndWiring> wiring = wirePipes(plan);
     QList<QStringList> endArguments(plan.processes.size());
     QList<QList<int>> endFds(plan.processes.size());
-    std::optional<PipeEnds> ends;
+    int madePipe = -1;
+    std::array<int, 2> descriptors = {-1, -1};
     for (const EndWiring& end : wiring) {
-        if (end.side == 0) {
-            auto made = makePipe(plan.pipes[end.pipe].kind == PipeKind::Duplex);
+        if (end.pipe != madePipe) {
+            const PipePlan& pipe = plan.pipes[end.pipe];
+            auto made = makePipe(pipe.kind == PipeKind::Duplex);
             if (!made)
                 return made.error();
-            ends = std::move(*made);
+            madePipe = end.pipe;
+            descriptors = {*made->first.fileno(), *made->second.fileno()};
+            m_ends.push_back({std::move(made->first), pipe.firstProcess, end.pipe, 0});
+            m_ends.push_back({std::move(made->second), pipe.secondProcess, end.pipe, 1});
         }
-        Connection& connection = end.side == 0 ? ends->first : ends->second;
         endArguments[end.process] << QStringLiteral("--conn") << end.argument();
-        endFds[end.process].append(*connection.fileno());
-        m_ends.push_back({std::move(connection), end.process});
+        endFds[end.process].append(descriptors[size_t(end.side)]);
     }
     m_state = State::Running;
     for (int i = 0; i < plan.processes.size(); ++i) {
         if (Status launched = launch(i, endArguments, endFds[i]); !launched) {
             report(QStringLiteral("cannot start %1: %2")
                        .arg(plan.processes[i].name, launched.error().toString()));
-            stop();
+            stopChildren();
             return launched;
         }
     }
@@ -294,6 +299,14 @@ void ScenarioRunner::stop()
 {
     if (m_state != State::Running)
         return;
+    m_stoppedByUser = true;
+    stopChildren();
+}
+
+void ScenarioRunner::stopChildren()
+{
+    if (m_state != State::Running)
+        return;
     m_state = State::Stopping;
     m_stopRequested = true;
     appendRunnerEvent(TraceStore::kRunner, EventKind::Stdout, 0, 0,
@@ -316,6 +329,34 @@ void ScenarioRunner::stop()
         }
     });
     finishIfDone();
+}
+
+QStringList ScenarioRunner::writeEndHolders(int channel) const
+{
+    const ScenarioPlan& plan = m_settings.plan;
+    const QList<ChannelPlan> channels = plan.channels();
+    QStringList names;
+    if (channel < 0 || channel >= channels.size())
+        return names;
+    const ChannelPlan& written = channels[channel];
+    const PipePlan& pipe = plan.pipes[written.pipe];
+    const int side = pipe.kind == PipeKind::Duplex && written.from == pipe.firstProcess ? 0 : 1;
+    for (const EndWiring& end : wirePipes(plan)) {
+        if (end.pipe != written.pipe || end.side != side)
+            continue;
+        for (const auto& child : m_children) {
+            if (child->index == end.process && !child->exited &&
+                !names.contains(m_store.process(end.process).name))
+                names.append(m_store.process(end.process).name);
+        }
+    }
+    for (const HeldEnd& held : m_ends) {
+        if (held.pipe == written.pipe && held.side == side) {
+            names.append(QStringLiteral("the runner"));
+            break;
+        }
+    }
+    return names;
 }
 
 void ScenarioRunner::signalLiveChildren(int signal) const
@@ -342,20 +383,23 @@ void ScenarioRunner::checkDeadlock()
             live.push_back(child->index);
     }
     const DeadlockDetector::Verdict verdict =
-        m_deadlockDetector.check(m_store, live, monotonicNs() - m_store.origin());
+        m_deadlockDetector.check(m_store, live, monotonicNs() - m_store.origin(),
+                                 [this](int channel) { return writeEndHolders(channel); });
     if (verdict == DeadlockDetector::Verdict::Suspected)
         m_deadlockTimer.start(m_deadlockDelayMs); // look again once a whole delay has passed
     if (verdict != DeadlockDetector::Verdict::Declared)
         return;
     m_deadlocked = true;
+    const bool closingCopies = !m_ends.empty();
     report(m_deadlockDetector.description() +
-           QStringLiteral("; closing the runner's copies of the pipe ends so the "
-                          "children see EOF"));
+           (closingCopies ? QStringLiteral("; closing the runner's copies of the pipe ends so "
+                                           "the children see EOF")
+                          : QString()));
     m_ends.clear();
     // A reader whose writers are all gone now gets EOF, as in CPython. Processes that hold the
     // very ends the others read cannot be freed by that (CPython would hang there for ever): say
     // so and stop them after the grace period.
-    QTimer::singleShot(m_stopGraceMs, this, [this] {
+    QTimer::singleShot(m_stopGraceMs, this, [this, closingCopies] {
         if (m_state != State::Running)
             return;
         QStringList stillWaiting;
@@ -363,10 +407,12 @@ void ScenarioRunner::checkDeadlock()
             if (!child->exited)
                 stillWaiting.append(m_store.process(child->index).name);
         }
-        report(QStringLiteral("%1 still wait after the runner closed its copies: they hold the "
-                              "ends they wait on themselves, so no EOF can come; stopping them")
-                   .arg(stillWaiting.join(QLatin1String(", "))));
-        stop();
+        report(QStringLiteral("%1 still wait%2: nothing can come to free them (CPython would "
+                              "wait for ever); stopping them")
+                   .arg(stillWaiting.join(QLatin1String(", ")),
+                        closingCopies ? QStringLiteral(" after the runner closed its copies")
+                                      : QString()));
+        stopChildren();
     });
 }
 
@@ -395,6 +441,18 @@ void ScenarioRunner::finishIfDone()
     }
     m_state = State::Finished;
     m_endNs = monotonicNs();
+    if (!m_settings.scenario->demonstrates.isEmpty()) {
+        for (const Finding& finding : FindingsAnalyzer::analyze(m_store, true)) {
+            if (finding.kind == m_settings.scenario->demonstrates) {
+                m_demonstration = finding.title;
+                break;
+            }
+        }
+        if (m_demonstration.isEmpty() && !m_stoppedByUser)
+            report(QStringLiteral("the mistake %1 is meant to show did not play out: no %2 "
+                                  "finding (with these parameters it may not happen)")
+                       .arg(m_settings.scenario->name, m_settings.scenario->demonstrates));
+    }
     m_deadlockTimer.stop();
     m_ends.clear();
     for (const auto& child : m_children) {
@@ -406,7 +464,12 @@ void ScenarioRunner::finishIfDone()
 
 bool ScenarioRunner::succeeded() const
 {
-    if (m_state != State::Finished || !m_problems.isEmpty() || m_stopRequested)
+    if (m_state != State::Finished || m_stoppedByUser || m_store.interruptedBy() != 0)
+        return false;
+    // A teaching scenario's mistake is its point: it succeeds by showing it.
+    if (!m_settings.scenario->demonstrates.isEmpty())
+        return !m_demonstration.isEmpty();
+    if (!m_problems.isEmpty() || m_stopRequested)
         return false;
     for (int i = 0; i < m_store.processCount(); ++i) {
         const TraceStore::Process& process = m_store.process(i);

@@ -59,7 +59,8 @@ public:
     void setDeadlockDelay(int milliseconds) { m_deadlockDelayMs = milliseconds; }
 
     Status start(const RunSettings& settings);
-    // Asks every child to stop (SIGTERM), and kills those still there after the grace period.
+    // The user's stop: asks every child to stop (SIGTERM), and kills those still there after the
+    // grace period.
     void stop();
     // Records in the store that `signal` interrupted the run (the CLI's SIGINT, SIGTERM, SIGHUP).
     void markInterrupted(int signal) { m_store.setInterruptedBy(signal); }
@@ -67,9 +68,13 @@ public:
     State state() const { return m_state; }
     const RunSettings& settings() const { return m_settings; }
     const TraceStore& store() const { return m_store; }
-    // Every child exited with 0 and nothing went wrong.
+    // Every child exited with 0 and nothing went wrong; for a teaching scenario (one that
+    // demonstrates a mistake), the finding it is meant to produce was made. Never after stop().
     bool succeeded() const;
-    bool stopped() const { return m_stopRequested; }
+    // The title of the finding a teaching scenario is meant to produce, once made.
+    const QString& demonstration() const { return m_demonstration; }
+    // The user stopped the run.
+    bool stopped() const { return m_stoppedByUser; }
     // What went wrong, one line each: crashed children, non-zero exits, deadlocks, bad telemetry.
     const QStringList& problems() const { return m_problems; }
     // From start to the last child's exit (or until now while running).
@@ -84,7 +89,9 @@ private:
     struct HeldEnd
     {
         Connection connection;
-        int process; // the child that holds the other copy of this end
+        int process; // the child that uses the other copy of this end
+        int pipe;
+        int side; // 0: the pipe's first end, 1: its second
     };
 
     Status launch(int index, const QList<QStringList>& endArguments, const QList<int>& endFds);
@@ -108,7 +115,11 @@ private:
     void report(const QString& description, int process = TraceStore::kRunner);
     void appendRunnerEvent(int process, EventKind kind, quint8 detail, qint64 amount,
                            const QString& text);
+    // Stops every child (the user's stop, a deadlock, a child that could not start).
+    void stopChildren();
     void signalLiveChildren(int signal) const;
+    // Who still holds a copy of the end that writes `channel`: live children, "the runner".
+    QStringList writeEndHolders(int channel) const;
     void scheduleDeadlockCheck();
     void checkDeadlock();
     void finishIfDone();
@@ -120,7 +131,9 @@ private:
     std::vector<std::unique_ptr<Child>> m_children;
     std::vector<HeldEnd> m_ends;
     QStringList m_problems;
-    bool m_stopRequested = false;
+    bool m_stopRequested = false; // by the user or the runner itself
+    bool m_stoppedByUser = false;
+    QString m_demonstration;
     bool m_deadlocked = false;
     int m_stopGraceMs = 2000;
     int m_deadlockDelayMs = 250;

@@ -4,6 +4,7 @@
 #include "run/EchoRoles.h"
 #include "run/FanInRoles.h"
 #include "run/FloodRoles.h"
+#include "run/MistakeRoles.h"
 #include "run/PollRoles.h"
 #include "run/RoleContext.h"
 #include "run/TutorialRoles.h"
@@ -42,6 +43,15 @@ constexpr std::array kRoles = {
     Role{"flood-receiver", nullptr, floodReceiverRole, "flood: a slow, checking receiver"},
     Role{"producer", nullptr, producerRole, "fan-in: values on its own pipe, then None"},
     Role{"consumer", nullptr, consumerRole, "fan-in: wait() on one pipe per producer"},
+    Role{"busy-poller", nullptr, busyPollerRole, "busy-poll: while not conn.poll(): pass"},
+    Role{"big-sender", nullptr, bigSenderRole, "full-pipe: count bytes objects of size bytes"},
+    Role{"late-receiver", nullptr, lateReceiverRole, "full-pipe: delay seconds, then recv()"},
+    Role{"closing-sender", nullptr, closingSenderRole,
+         "forgot-close: random values, then close(), no None"},
+    Role{"eof-reader", nullptr, eofReaderRole,
+         "forgot-close: recv() until EOFError, holding a copy of the write end"},
+    Role{"result-worker", nullptr, resultWorkerRole, "join-before-get: one result of size bytes"},
+    Role{"joiner", nullptr, joinerRole, "join-before-get: join() the worker, then recv()"},
 };
 
 } // namespace

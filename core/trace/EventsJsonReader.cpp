@@ -289,6 +289,14 @@ Status Builder::addLine(const QByteArray& line)
         if (!state)
             return malformed(QStringLiteral("unknown state \"%1\"").arg(stateName));
         record.detail = static_cast<quint8>(*state);
+        if (*state == ProcessState::Joining) {
+            Result<int> joined = processNamed(fields.string("joins"));
+            if (!fields.error().isEmpty())
+                break;
+            if (!joined)
+                return joined.error();
+            record.amount = *joined;
+        }
         break;
     }
     case EventKind::Stdout:

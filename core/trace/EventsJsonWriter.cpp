@@ -72,6 +72,8 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     case EventKind::State: {
         const QLatin1String state = processStateName(static_cast<ProcessState>(store.detail(e)));
         appendText(out, "state", QByteArrayView(state.data(), state.size()));
+        if (ProcessState(store.detail(e)) == ProcessState::Joining)
+            appendText(out, "joins", store.processName(store.joinedProcess(e)).toUtf8());
         if (channel != kNoChannel)
             appendText(out, "channel", store.channel(channel).name.toUtf8());
         break;

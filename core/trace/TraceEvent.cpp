@@ -17,8 +17,8 @@ QLatin1String eventKindName(EventKind kind)
 QLatin1String processStateName(ProcessState state)
 {
     static constexpr std::array<const char*, kProcessStateCount> names = {
-        "running", "sleeping", "blocked in recv", "blocked in send",
-        "polling", "exited",   "crashed",         "stopped"};
+        "running", "sleeping", "blocked in recv", "blocked in send", "polling",
+        "exited",  "crashed",  "stopped",         "joining"};
     return QLatin1String(names.at(static_cast<size_t>(state)));
 }
 

@@ -33,8 +33,9 @@ enum class ProcessState : quint8
     Exited,
     Crashed,
     Stopped, // ended by the user's stop (or an interrupted run), not by a fault of its own
+    Joining, // Process.join(): waits for another process (the event's amount: its number) to end
 };
-constexpr int kProcessStateCount = 8;
+constexpr int kProcessStateCount = 9;
 
 QLatin1String eventKindName(EventKind kind);
 QLatin1String processStateName(ProcessState state);

@@ -225,6 +225,9 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         return refused(QStringLiteral("unknown event kind %1").arg(int(record.kind)));
     if (record.kind == EventKind::State && record.detail >= kProcessStateCount)
         return refused(QStringLiteral("unknown state %1").arg(record.detail));
+    if (record.kind == EventKind::State && ProcessState(record.detail) == ProcessState::Joining &&
+        (record.amount < 0 || record.amount >= processCount() || record.amount == process))
+        return refused(QStringLiteral("joining unknown process %1").arg(record.amount));
     // Times on the monotonic clock: never negative, a call never ends before it began, and far
     // enough from the limits that no difference the store takes can overflow.
     if (record.startNs < 0 || record.startNs > record.tNs || record.tNs > kMaxTimeNs ||
@@ -284,6 +287,7 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.state = static_cast<ProcessState>(record.detail);
             owner.stopped = owner.state == ProcessState::Stopped;
             owner.stateChannel = record.channel;
+            owner.joins = owner.state == ProcessState::Joining ? int(record.amount) : -1;
             owner.stateEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Poll) {
             owner.pollEvents.push_back(static_cast<quint32>(event));

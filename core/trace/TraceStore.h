@@ -45,6 +45,7 @@ public:
         QString thread; // a traced program's thread that has a lane of its own; empty: main
         ProcessState state = ProcessState::Running;
         quint16 stateChannel = kNoChannel; // what the latest state waits on
+        int joins = -1;                    // the process it is joining, while Joining
         bool ended = false;                // it has an Exit event
         bool crashed = false;              // ended by a signal, or stopped
         bool stopped = false;              // ended by the user's stop (its latest state is Stopped)
@@ -165,6 +166,8 @@ public:
     qint64 pollWaitNs(qsizetype event) const { return extraAmount(event); }
     double pollTimeoutSeconds(qsizetype event) const;
     int exitStatus(qsizetype event) const { return static_cast<int>(extraAmount(event)); }
+    // The process a Joining state event joins.
+    int joinedProcess(qsizetype event) const { return static_cast<int>(extraAmount(event)); }
     // The event's text: a value's repr, a printed line, an error message. A byte message's is
     // written from its payload head on each call (kBytesPreview); any other is the stored bytes,
     // shared, not copied.

@@ -86,7 +86,13 @@ void Tracer::setState(ProcessState state, quint16 channel)
         flush();
 }
 
-void Tracer::recordState(ProcessState state, quint16 channel)
+void Tracer::setJoining(int process)
+{
+    recordState(ProcessState::Joining, kNoChannel, process);
+    flush();
+}
+
+void Tracer::recordState(ProcessState state, quint16 channel, qint64 amount)
 {
     m_state = state;
     TelemetryRecord record;
@@ -94,6 +100,7 @@ void Tracer::recordState(ProcessState state, quint16 channel)
     record.kind = EventKind::State;
     record.detail = static_cast<quint8>(state);
     record.channel = channel;
+    record.amount = amount;
     append(record, {});
 }
 

@@ -44,6 +44,8 @@ public:
     void detach(const Connection& connection);
 
     void setState(ProcessState state, quint16 channel = kNoChannel);
+    // Process.join() of the scenario's process number `process` begins (Running: it returned).
+    void setJoining(int process);
     // A line as the tutorial prints it (print(..., flush=True)).
     void print(const QString& line);
     void reportError(const Error& error);
@@ -76,7 +78,7 @@ private:
 
     Attached* find(const Connection& connection);
     // Records the state without flushing (setState() flushes for a waiting state).
-    void recordState(ProcessState state, quint16 channel);
+    void recordState(ProcessState state, quint16 channel, qint64 amount = 0);
     void message(EventKind kind, const Connection& connection, qint64 startedNs,
                  std::span<const char> payload, const Value* value);
     void append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head = {});
