@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <fcntl.h>
+#include <future>
 #include <thread>
 #include <unistd.h>
 
@@ -125,6 +126,8 @@ private Q_SLOTS:
     void largeMessages_data();
     void largeMessages();
     void simplexPipeIsReadEndThenWriteEnd();
+    void withoutReadAheadTheNextMessageStaysInTheKernel_data();
+    void withoutReadAheadTheNextMessageStaysInTheKernel();
     void inheritedDescriptorsKnowTheirDirection();
     void waitReturnsTheReadyOnes();
     void eventDrivenModeSignalsAndDrains();
@@ -629,6 +632,48 @@ void TestConnection::simplexPipeIsReadEndThenWriteEnd()
     QVERIFY(!ends->second.readable() && ends->second.writable());
     QVERIFY(ends->second.send(Value::fromStr(QStringLiteral("hello"))).ok());
     QCOMPARE(ends->first.recv()->repr(), QStringLiteral("'hello'"));
+}
+
+void TestConnection::withoutReadAheadTheNextMessageStaysInTheKernel_data()
+{
+    QTest::addColumn<bool>("duplex");
+    QTest::addColumn<int>("size");
+    QTest::newRow("pipe, small") << false << 10;
+    QTest::newRow("socketpair, small") << true << 10;
+    // More than the pipe holds at once: the payload comes in several reads, none past its end.
+    QTest::newRow("pipe, 100 KiB") << false << 100 * 1024;
+}
+
+void TestConnection::withoutReadAheadTheNextMessageStaysInTheKernel()
+{
+    // Two readers of one end (dup() of it): the first reads one message, header then payload,
+    // and leaves the second where the other reader finds it.
+    QFETCH(bool, duplex);
+    QFETCH(int, size);
+    auto ends = makePipe(duplex);
+    QVERIFY(ends.ok());
+    Connection& writer = ends->second;
+    Connection& reader = ends->first;
+    Connection other(::dup(*reader.fileno()), true, duplex);
+    reader.setReadAhead(false);
+    const QByteArray first(size, 'a');
+    const QByteArray second(size, 'b');
+    // The writer's side runs beside: the kernel's pipe buffer holds 64 KiB.
+    auto written = std::async(std::launch::async, [&] {
+        return writer.sendBytes(first).ok() && writer.sendBytes(second).ok();
+    });
+    QCOMPARE(*reader.recvBytes(), first);
+    QVERIFY(!reader.hasBufferedData());
+    QCOMPARE(*other.recvBytes(), second);
+    QVERIFY(written.get());
+    // With read-ahead (the default), one read takes both small messages.
+    if (size < 1000) {
+        Connection greedy(::dup(*reader.fileno()), true, duplex);
+        QVERIFY(writer.sendBytes(first).ok() && writer.sendBytes(second).ok());
+        QCOMPARE(*greedy.recvBytes(), first);
+        QVERIFY(greedy.hasBufferedData());
+        QCOMPARE(*greedy.recvBytes(), second);
+    }
 }
 
 void TestConnection::inheritedDescriptorsKnowTheirDirection()

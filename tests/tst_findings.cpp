@@ -120,6 +120,7 @@ private Q_SLOTS:
     void busyPolling();
     void largeMessages();
     void sharedPipeEnd();
+    void twoReadersWaitingOnOneEndAtOnce();
     void latencyOutliers();
     void runnerDeadlock();
     void json();
@@ -201,6 +202,8 @@ void TestFindings::failedCalls()
     run.error(run.a, 2 * kMs, "BrokenPipeError: [Errno 32] Broken pipe");
     run.error(run.b, 3 * kMs, "OSError: bad message length");
     run.error(run.b, 4 * kMs, "EOFError: ");
+    // The runner's words about a process are not a call that failed.
+    run.error(run.b, 5 * kMs, "b (pid 12) exited with code 1: see its output");
     const QStringList kinds = run.kinds();
     QVERIFY2(kinds.contains(QStringLiteral("warning broken-pipe")) &&
                  kinds.contains(QStringLiteral("warning buffer-too-short")) &&
@@ -277,6 +280,31 @@ void TestFindings::sharedPipeEnd()
     // A Queue is made for it; a Pipe is not.
     QCOMPARE(run.kinds(), QStringList{"warning shared-end"});
     QCOMPARE(run.findings().front().processes, QStringList({"b", "c"}));
+}
+
+void TestFindings::twoReadersWaitingOnOneEndAtOnce()
+{
+    // A scenario's pipe (named without a kind): b and c both wait in recv on it.
+    Run run;
+    const int c = run.m_store.addProcess(QStringLiteral("c"), {});
+    run.state(run.b, kMs, ProcessState::BlockedRecv, run.ab);
+    run.state(run.b, 5 * kMs, ProcessState::Running);
+    // One after the other is no sharing.
+    run.state(c, 6 * kMs, ProcessState::BlockedRecv, run.ab);
+    run.state(c, 7 * kMs, ProcessState::Running);
+    QCOMPARE(run.kinds(), QStringList());
+    // At once is.
+    run.state(run.b, 8 * kMs, ProcessState::BlockedRecv, run.ab);
+    run.state(c, 9 * kMs, ProcessState::BlockedRecv, run.ab);
+    run.state(run.b, 10 * kMs, ProcessState::Running);
+    run.state(c, 11 * kMs, ProcessState::Running);
+    const std::vector<Finding> findings = run.findings();
+    QCOMPARE(findings.size(), size_t(1));
+    QCOMPARE(findings.front().kind, QStringLiteral("shared-end"));
+    QCOMPARE(findings.front().title, QStringLiteral("a->b was read by b and c at once"));
+    QCOMPARE(findings.front().processes, QStringList({"b", "c"}));
+    QCOMPARE(findings.front().events.size(), size_t(2));
+    QVERIFY(findings.front().explanation.contains(QLatin1String("at 9.0 ms")));
 }
 
 void TestFindings::latencyOutliers()

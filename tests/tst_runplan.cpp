@@ -4,6 +4,7 @@
 #include "run/DescriptorHandover.h"
 #include "run/PipeWiring.h"
 #include "run/ScenarioCatalog.h"
+#include "run/SharedRecvOrder.h"
 #include "trace/TraceStore.h"
 
 #include <QTest>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void aReaderWhoseWriterEndedWaitsForEof();
     void joiningAProcessThatSendsToTheJoinerIsAJoinDeadlock();
     void joiningIsRecordedWithItsProcess();
+    void recvsOnASharedEndGoInTheOrderTheyHappened();
 };
 
 void TestRunPlan::everyScenarioIsWiredEndToEnd_data()
@@ -91,7 +93,7 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
     const QList<EndWiring> ends = wirePipes(plan);
     qsizetype copies = 0;
     for (const PipePlan& pipe : plan.pipes)
-        copies += pipe.firstCopies.size() + pipe.secondCopies.size();
+        copies += pipe.firstCopies.size() + pipe.secondCopies.size() + pipe.firstSharers.size();
     QCOMPARE(ends.size(), 2 * plan.pipes.size() + copies);
 
     std::map<int, int> writers; // channel -> ends writing it
@@ -101,7 +103,8 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
         const PipePlan& pipe = plan.pipes[end.pipe];
         descriptors[end.process].push_back(end.childDescriptor);
         const QList<int>& copiesOfEnd = end.side == 0 ? pipe.firstCopies : pipe.secondCopies;
-        if (end.process != (end.side == 0 ? pipe.firstProcess : pipe.secondProcess)) {
+        const bool sharer = end.side == 0 && pipe.firstSharers.contains(end.process);
+        if (!sharer && end.process != (end.side == 0 ? pipe.firstProcess : pipe.secondProcess)) {
             // A forgotten copy: held, never used.
             QVERIFY(copiesOfEnd.contains(end.process));
             QCOMPARE(end.argument(), QStringLiteral("%1:-:-").arg(end.childDescriptor));
@@ -114,7 +117,8 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
         }
         if (end.reads >= 0) {
             ++readers[end.reads];
-            QCOMPARE(channels[end.reads].to, end.process);
+            QVERIFY(channels[end.reads].to == end.process ||
+                    (channels[end.reads].sharedReaders && pipe.firstSharers.contains(end.process)));
         }
         if (pipe.kind == PipeKind::OneWay) {
             // Pipe(duplex=False): the first end only reads, the second only writes.
@@ -134,7 +138,7 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
     // Every direction has exactly one writing end and one reading end.
     for (int c = 0; c < channels.size(); ++c) {
         QCOMPARE(writers[c], 1);
-        QCOMPARE(readers[c], 1);
+        QCOMPARE(readers[c], 1 + int(plan.pipes[channels[c].pipe].firstSharers.size()));
     }
     // Each child's ends follow its telemetry descriptor, one after another.
     for (const auto& [process, numbers] : descriptors) {
@@ -301,4 +305,56 @@ void TestRunPlan::joiningIsRecordedWithItsProcess()
         join.amount = bad;
         QVERIFY(!store.append(0, join, {}).ok());
     }
+}
+
+void TestRunPlan::recvsOnASharedEndGoInTheOrderTheyHappened()
+{
+    // Readers 1 and 2 share channel 0; their telemetry arrives out of time order.
+    SharedRecvOrder order;
+    order.addChannel(0, {1, 2});
+    QVERIFY(order.isShared(0));
+    QVERIFY(!order.isShared(1));
+    const auto recvAt = [](qint64 t) {
+        TelemetryRecord record;
+        record.kind = EventKind::Recv;
+        record.channel = 0;
+        record.seq = 0; // each reader's own count
+        record.tNs = record.startNs = t;
+        return record;
+    };
+    QStringList released;
+    const auto append = [&](int process, const TelemetryRecord& record, QByteArrayView text,
+                            QByteArrayView) {
+        released.append(QStringLiteral("%1@%2:%3")
+                            .arg(process)
+                            .arg(record.tNs)
+                            .arg(QString::fromUtf8(text.toByteArray())));
+    };
+    const qint64 now = 1'000'000'000;
+    order.reported(2, now - 1000);
+    order.hold(2, recvAt(now - 1000), "b", {});
+    order.reported(1, now - 2000);
+    order.hold(1, recvAt(now - 2000), "a", {});
+    // Reader 1 has reported up to its recv only: reader 2's, later, waits for it.
+    order.release(now, false, append);
+    QCOMPARE(released, QStringList{"1@999998000:a"});
+    order.reported(1, now - 500);
+    order.release(now, false, append);
+    QCOMPARE(released, (QStringList{"1@999998000:a", "2@999999000:b"}));
+    QVERIFY(order.empty());
+    // A reader that says nothing more: held for kHoldBackNs, then let go.
+    order.hold(1, recvAt(now), "c", {});
+    order.release(now + 1000, false, append);
+    QCOMPARE(released.size(), 2);
+    order.release(now + SharedRecvOrder::kHoldBackNs, false, append);
+    QCOMPARE(released.size(), 3);
+    // An ended reader holds nothing back; at the end, everything goes.
+    order.hold(2, recvAt(now + 10), "d", {});
+    order.hold(1, recvAt(now + 20), "e", {});
+    order.ended(1);
+    order.release(now + 30, false, append);
+    QCOMPARE(released.size(), 4);
+    order.release(now + 30, true, append);
+    QCOMPARE(released.last(), QStringLiteral("1@1000000020:e"));
+    QVERIFY(order.empty());
 }

@@ -67,16 +67,22 @@ void TestTeaching::theMistakePlaysOutAndIsFound_data()
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QStringList>("parameters");
     QTest::addColumn<QStringList>("kinds");
-    QTest::newRow("deadlock") << "deadlock" << QStringList() << QStringList{"error deadlock"};
+    QTest::addColumn<bool>("exactly"); // no other finding, or the mistake's outcome varies
+    QTest::newRow("deadlock") << "deadlock" << QStringList() << QStringList{"error deadlock"}
+                              << true;
     QTest::newRow("forgot-close") << "forgot-close" << QStringList{"count=3"}
-                                  << QStringList{"error no-eof"};
+                                  << QStringList{"error no-eof"} << true;
     // The worker, stuck in send while main joins it, is blocked-send as well.
-    QTest::newRow("join-before-get") << "join-before-get" << QStringList()
-                                     << QStringList{"error join-pending", "warning blocked-send"};
+    QTest::newRow("join-before-get")
+        << "join-before-get" << QStringList()
+        << QStringList{"error join-pending", "warning blocked-send"} << true;
     QTest::newRow("full-pipe") << "full-pipe" << QStringList{"count=2", "delay=0.3"}
-                               << QStringList{"warning blocked-send", "info large-message"};
+                               << QStringList{"warning blocked-send", "info large-message"} << true;
     QTest::newRow("busy-poll") << "busy-poll" << QStringList{"count=3", "interval=0.1"}
-                               << QStringList{"warning busy-poll"};
+                               << QStringList{"warning busy-poll"} << true;
+    // Whether a message is torn between the readers (failed calls, crashes) is up to the race.
+    QTest::newRow("two-readers") << "two-readers" << QStringList()
+                                 << QStringList{"warning shared-end"} << false;
 }
 
 void TestTeaching::theMistakePlaysOutAndIsFound()
@@ -84,6 +90,7 @@ void TestTeaching::theMistakePlaysOutAndIsFound()
     QFETCH(QString, scenario);
     QFETCH(QStringList, parameters);
     QFETCH(QStringList, kinds);
+    QFETCH(bool, exactly);
     QTemporaryDir dir;
     const QString events = dir.filePath(QStringLiteral("events.jsonl"));
     const QString findings = dir.filePath(QStringLiteral("findings.json"));
@@ -95,11 +102,17 @@ void TestTeaching::theMistakePlaysOutAndIsFound()
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QVERIFY2(run.out.contains(QByteArray(scenario.toUtf8() + ": the mistake played out")),
              run.out.constData());
-    QCOMPARE(findingKinds(findings), kinds);
+    const QStringList found = findingKinds(findings);
+    if (exactly) {
+        QCOMPARE(found, kinds);
+    } else {
+        for (const QString& kind : kinds)
+            QVERIFY2(found.contains(kind), qPrintable(found.join(u", ")));
+    }
     // The saved run says the same to `pipescope check` (1: findings above info).
     const QString checked = dir.filePath(QStringLiteral("checked.json"));
     QCOMPARE(runPipescope({"check", events, "--findings", checked}).exitCode, 1);
-    QCOMPARE(findingKinds(checked), kinds);
+    QCOMPARE(findingKinds(checked), found);
 }
 
 void TestTeaching::aMistakeThatDoesNotHappenIsNotShown()

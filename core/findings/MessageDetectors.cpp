@@ -2,6 +2,7 @@
 #include "trace/TraceStore.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace pipescope::detectors {
 
@@ -189,37 +190,96 @@ void largeMessages(const TraceStore& store, std::vector<Finding>& out)
 
 void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
 {
+    // Every wait in recv, per channel: when, until when, who.
+    struct Wait
+    {
+        qint64 start;
+        qint64 end;
+        int process;
+        qint32 event;
+    };
+    std::vector<std::vector<Wait>> waits(size_t(store.channelCount()));
+    for (int p = 0; p < store.processCount(); ++p) {
+        const TraceStore::EventList& states = store.process(p).stateEvents;
+        for (size_t i = 0; i < states.size(); ++i) {
+            const quint32 e = states[i];
+            if (ProcessState(store.detail(e)) != ProcessState::BlockedRecv ||
+                store.channelOf(e) == kNoChannel)
+                continue;
+            const qint64 until =
+                i + 1 < states.size() ? store.time(states[i + 1]) : store.activityEnd();
+            waits[store.channelOf(e)].push_back({store.time(e), until, p, qint32(e)});
+        }
+    }
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
-        // Queues and pools are made for many writers and readers (they lock); a Pipe is not.
-        if (!channel.name.startsWith(QLatin1String("Pipe#")) ||
-            !(channel.manyWriters || channel.manyReaders))
+        // Queues and pools are made for many writers and readers (they lock); a Pipe (a
+        // traced Pipe#, or a scenario's pipe, named without a space) is not.
+        if (!channel.name.startsWith(QLatin1String("Pipe#")) && channel.name.contains(u' '))
+            continue;
+        // Two processes waiting in recv on it at the same time read the same end at once.
+        std::vector<Wait>& onChannel = waits[size_t(c)];
+        std::sort(onChannel.begin(), onChannel.end(),
+                  [](const Wait& a, const Wait& b) { return a.start < b.start; });
+        const Wait* furthest = nullptr;
+        std::optional<std::pair<Wait, Wait>> atOnce;
+        for (const Wait& wait : onChannel) {
+            if (furthest && wait.start < furthest->end && wait.process != furthest->process) {
+                atOnce = std::pair(*furthest, wait);
+                break;
+            }
+            if (!furthest || wait.end > furthest->end)
+                furthest = &wait;
+        }
+        if (!(channel.manyWriters || channel.manyReaders || atOnce))
             continue;
         Finding finding;
         finding.severity = Severity::Warning;
         finding.kind = QStringLiteral("shared-end");
         finding.channels = {channel.name};
-        const QString what =
-            channel.manyReaders ? QStringLiteral("read") : QStringLiteral("written");
-        finding.title =
-            QStringLiteral("%1 was %2 by more than one process").arg(channel.name, what);
-        finding.explanation =
-            QStringLiteral("A Pipe is meant for two processes. With several readers, each "
-                           "message goes to whichever recv() comes first (one may steal "
-                           "another's); with several writers, large messages can interleave "
-                           "and corrupt each other. Use a Queue, or one Pipe per pair.");
+        if (atOnce) {
+            const QString first = store.processName(atOnce->first.process);
+            const QString second = store.processName(atOnce->second.process);
+            finding.title =
+                QStringLiteral("%1 was read by %2 and %3 at once").arg(channel.name, first, second);
+            finding.explanation =
+                QStringLiteral(
+                    "%1 and %2 were both waiting in recv() on the same end of %3 at %4. A Pipe "
+                    "joins two processes: with two readers, each message goes to whichever "
+                    "recv() comes first, and since a message is read as a header and then a "
+                    "body, one reader can get the header and the other the body, so the data is "
+                    "corrupted (the multiprocessing documentation warns of exactly this; failed "
+                    "calls such as 'bad message length' or an unpickling error are the sign). "
+                    "Use a Queue, whose readers take turns under a lock, or one Pipe per "
+                    "consumer.")
+                    .arg(first, second, channel.name, duration(atOnce->second.start));
+            finding.processes = {first, second};
+            finding.events = {atOnce->first.event, atOnce->second.event};
+        } else {
+            const QString what =
+                channel.manyReaders ? QStringLiteral("read") : QStringLiteral("written");
+            finding.title =
+                QStringLiteral("%1 was %2 by more than one process").arg(channel.name, what);
+            finding.explanation =
+                QStringLiteral("A Pipe is meant for two processes. With several readers, each "
+                               "message goes to whichever recv() comes first (one may steal "
+                               "another's); with several writers, large messages can interleave "
+                               "and corrupt each other. Use a Queue, or one Pipe per pair.");
+        }
         // The first message of each process on that end.
         std::vector<int> seen;
         for (size_t m = 0; m < store.messages().size(); ++m) {
             const TraceStore::Message& message = store.messages()[m];
             if (message.channel != c)
                 continue;
-            const qint32 e = channel.manyReaders ? message.recvEvent : message.sendEvent;
+            const qint32 e = channel.manyReaders || atOnce ? message.recvEvent : message.sendEvent;
             if (e < 0 || std::find(seen.begin(), seen.end(), store.processOf(e)) != seen.end())
                 continue;
             seen.push_back(store.processOf(e));
             finding.events.push_back(e);
-            finding.processes.append(store.processName(store.processOf(e)));
+            const QString name = store.processName(store.processOf(e));
+            if (!finding.processes.contains(name))
+                finding.processes.append(name);
         }
         out.push_back(std::move(finding));
     }

@@ -3,6 +3,7 @@
 #include "trace/TraceStore.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <algorithm>
 
 namespace pipescope::detectors {
@@ -168,6 +169,11 @@ void failedCalls(const TraceStore& store, std::vector<Finding>& out)
         for (const quint32 e : store.process(p).errorEvents) {
             const QString text = QString::fromUtf8(store.text(e));
             const QString type = text.section(QLatin1Char(':'), 0, 0).trimmed();
+            // A call's failure is its exception ("OSError: ..."); the runner's own words about
+            // the process ("sender (pid 12) exited with code 1") are the crash finding's.
+            static const QRegularExpression exception(QStringLiteral("^[A-Za-z_][\\w.]*$"));
+            if (!exception.match(type).hasMatch())
+                continue;
             auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
                 return g.process == p && g.type == type;
             });

@@ -131,6 +131,7 @@ Connection::Connection(Connection&& other) noexcept
     , m_writable(other.m_writable)
     , m_isSocket(other.m_isSocket)
     , m_blockSigpipe(other.m_blockSigpipe)
+    , m_readAhead(other.m_readAhead)
     , m_readBuffer(std::move(other.m_readBuffer))
     , m_writeBuffer(std::move(other.m_writeBuffer))
     , m_readBegin(std::exchange(other.m_readBegin, 0))
@@ -149,6 +150,7 @@ Connection& Connection::operator=(Connection&& other) noexcept
         m_writable = other.m_writable;
         m_isSocket = other.m_isSocket;
         m_blockSigpipe = other.m_blockSigpipe;
+        m_readAhead = other.m_readAhead;
         m_readBuffer = std::move(other.m_readBuffer);
         m_writeBuffer = std::move(other.m_writeBuffer);
         m_readBegin = std::exchange(other.m_readBegin, 0);
@@ -496,7 +498,11 @@ Result<std::optional<Connection::Frame>> Connection::nextFrame(std::optional<qui
             if (count && *count > 0)
                 m_decoder.commitPayload(*count);
         } else {
-            count = readSome(m_readBuffer.get(), kReadBufferSize, wait);
+            const qsizetype wanted =
+                m_readAhead ? kReadBufferSize
+                            : qsizetype(std::min<quint64>(m_decoder.bytesToFinishPart(),
+                                                          quint64(kReadBufferSize)));
+            count = readSome(m_readBuffer.get(), wanted, wait);
             if (count && *count > 0)
                 m_readEnd = *count;
         }

@@ -86,6 +86,11 @@ public:
 
     // Whether bytes already read from the kernel wait in this connection's buffer.
     bool hasBufferedData() const;
+    // Off: reads only what the message being read still needs (its header, then its payload),
+    // as CPython's Connection does, never a byte of the next one, at the cost of two reads per
+    // message. For an end that other processes read too: what it leaves in the kernel is
+    // theirs to read. On (the default): reads whatever is there, many messages at once.
+    void setReadAhead(bool on) { m_readAhead = on; }
     // Whether the buffer holds bytes not yet parsed into frames (the start of a frame counts).
     bool hasUnparsedBytes() const { return m_readEnd > m_readBegin; }
     // Gives up the descriptor without closing it; the connection is closed afterwards.
@@ -132,6 +137,7 @@ private:
     bool m_writable = false;
     bool m_isSocket = false;
     bool m_blockSigpipe = false; // a pipe, in a process that handles SIGPIPE itself
+    bool m_readAhead = true;
     std::unique_ptr<char[]> m_readBuffer;
     std::unique_ptr<char[]> m_writeBuffer; // for small messages, see kCoalesceLimit
     qsizetype m_readBegin = 0;

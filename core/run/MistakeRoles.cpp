@@ -123,6 +123,38 @@ int eofReaderRole(RoleContext& context)
     return context.finish();
 }
 
+int sharedProducerRole(RoleContext& context)
+{
+    Connection& connection = context.connection(0);
+    const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 10));
+    const auto readers = static_cast<qint64>(context.parameter(QStringLiteral("readers"), 2));
+    context.print(QStringLiteral("Producer: Running"));
+    for (qint64 i = 0; i < count; ++i) {
+        const double value = context.random();
+        context.sleep(value * 0.1);
+        if (Status sent = connection.send(Value::fromFloat(value)); !sent)
+            return context.fail(sent.error());
+    }
+    for (qint64 r = 0; r < readers; ++r) {
+        if (Status sent = connection.send(Value::none()); !sent)
+            return context.fail(sent.error());
+    }
+    context.print(QStringLiteral("Producer: Done, then one None per reader"));
+    return context.finish();
+}
+
+int sharedConsumerRole(RoleContext& context)
+{
+    // Read as CPython reads, a header and then its payload: the other reader gets the rest.
+    context.connection(0).setReadAhead(false);
+    context.print(QStringLiteral("%1: Running").arg(context.name()));
+    qint64 received = 0;
+    if (Status done = receiveUntilNone(context, QLatin1Char('>') + context.name(), received); !done)
+        return context.fail(done.error());
+    context.print(QStringLiteral("%1: Done, %2 items").arg(context.name()).arg(received));
+    return context.finish();
+}
+
 int resultWorkerRole(RoleContext& context)
 {
     const auto size = static_cast<qsizetype>(context.parameter(QStringLiteral("size"), 1048576));

@@ -18,6 +18,10 @@ int closingSenderRole(RoleContext& context);
 // forgot-close: recv() until EOFError, while it holds (its last --conn) a copy of the pipe's
 // write end that it forgot to close.
 int eofReaderRole(RoleContext& context);
+// two-readers: `count` random values at random intervals, then one None per reader (`readers`).
+int sharedProducerRole(RoleContext& context);
+// two-readers: recv() until None on a read end another consumer reads at the same time.
+int sharedConsumerRole(RoleContext& context);
 // join-before-get: sends one result of `size` bytes, then ends.
 int resultWorkerRole(RoleContext& context);
 // join-before-get: joins the worker (waits for EOF on its sentinel, the last --conn), and only

@@ -17,21 +17,25 @@ QList<EndWiring> wirePipes(const ScenarioPlan& plan)
     QList<EndWiring> ends;
     for (int pipe = 0; pipe < plan.pipes.size(); ++pipe) {
         const PipePlan& pipePlan = plan.pipes[pipe];
-        const QList<int> holders[2] = {QList<int>{pipePlan.firstProcess} + pipePlan.firstCopies,
+        // Per end: its user, the processes sharing it (users too), then forgotten copies.
+        const QList<int> holders[2] = {QList<int>{pipePlan.firstProcess} + pipePlan.firstSharers +
+                                           pipePlan.firstCopies,
                                        QList<int>{pipePlan.secondProcess} + pipePlan.secondCopies};
+        const qsizetype users[2] = {1 + pipePlan.firstSharers.size(), 1};
         for (int side = 0; side < 2; ++side) {
+            const int user = holders[side][0];
             for (qsizetype h = 0; h < holders[side].size(); ++h) {
                 EndWiring end;
                 end.pipe = pipe;
                 end.side = side;
                 end.process = holders[side][h];
-                // The end's user traces its channels; a forgotten copy has none.
-                for (int c = 0; h == 0 && c < channels.size(); ++c) {
+                // The end's users trace its channels; a forgotten copy has none.
+                for (int c = 0; h < users[side] && c < channels.size(); ++c) {
                     if (channels[c].pipe != pipe)
                         continue;
-                    if (channels[c].from == end.process)
+                    if (channels[c].from == user)
                         end.writes = c;
-                    if (channels[c].to == end.process)
+                    if (channels[c].to == user)
                         end.reads = c;
                 }
                 // Descriptor 0 of the handover is the telemetry connection.

@@ -56,6 +56,14 @@ QList<ChannelPlan> ScenarioPlan::channels() const
                 {first + QStringLiteral("->") + second, pipe.firstProcess, pipe.secondProcess, i});
             result.append(
                 {second + QStringLiteral("->") + first, pipe.secondProcess, pipe.firstProcess, i});
+        } else if (!pipe.firstSharers.isEmpty()) {
+            // Named as a traced program's pipe is, so that a reopened run keeps it shared.
+            QStringList readers = {first};
+            for (const int sharer : pipe.firstSharers)
+                readers.append(processes[sharer].name);
+            result.append(
+                {QStringLiteral("Pipe#%1 %2->%3").arg(i + 1).arg(second, readers.join(u',')),
+                 pipe.secondProcess, pipe.firstProcess, i, true});
         } else {
             result.append(
                 {second + QStringLiteral("->") + first, pipe.secondProcess, pipe.firstProcess, i});

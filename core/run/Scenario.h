@@ -67,15 +67,19 @@ struct PipePlan
     // child inherited and forgot to close.
     QList<int> firstCopies = {};
     QList<int> secondCopies = {};
+    // Processes that also hold the first end and read from it as firstProcess does: one end
+    // shared by several readers (a one-way pipe's read end).
+    QList<int> firstSharers = {};
 };
 
 // A direction of a pipe: messages from one process to another.
 struct ChannelPlan
 {
-    QString name; // "sender->receiver"
+    QString name; // "sender->receiver"; "Pipe#1 producer->consumer1,consumer2" when shared
     int from = 0;
-    int to = 0;
+    int to = 0; // the reader; for a shared end, its first reader
     int pipe = 0;
+    bool sharedReaders = false; // read by `to` and the pipe's firstSharers
 };
 
 // What the runner (the scenario's parent process) does with its copies of the pipe ends.

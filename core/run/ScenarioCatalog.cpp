@@ -98,6 +98,30 @@ void appendTeachingScenarios(QList<Scenario>& scenarios)
     };
     scenarios.append(joinBeforeGet);
 
+    Scenario twoReaders;
+    twoReaders.name = QStringLiteral("two-readers");
+    twoReaders.title = QStringLiteral("Mistake: two readers");
+    twoReaders.description = QStringLiteral(
+        "Two consumers read the same end of one Pipe at the same time: each message goes to "
+        "whichever recv() comes first, and a message can be torn between them (one gets its "
+        "header, the other its body), the corruption the multiprocessing documentation warns of");
+    twoReaders.seeds = QStringLiteral("the producer draws from random.seed(SEED)");
+    twoReaders.demonstrates = QStringLiteral("shared-end");
+    twoReaders.parameters = {
+        intParameter("count", 10, 1, 100000, "values the producer sends before the Nones")};
+    twoReaders.plan = [](const ParameterValues&) {
+        ScenarioPlan plan;
+        plan.processes = {
+            ProcessPlan{QStringLiteral("producer"), QStringLiteral("shared-producer"), 0, {}},
+            ProcessPlan{QStringLiteral("consumer1"), QStringLiteral("shared-consumer"), 0, {}},
+            ProcessPlan{QStringLiteral("consumer2"), QStringLiteral("shared-consumer"), 0, {}}};
+        // One Pipe(duplex=False): both consumers hold its read end, the producer its write end.
+        plan.pipes = {PipePlan{PipeKind::OneWay, 1, 0, {}, {}, {2}}};
+        plan.parentCopies = ParentCopies::ClosedAfterStart; // a torn reader ends with EOF
+        return plan;
+    };
+    scenarios.append(twoReaders);
+
     Scenario fullPipe;
     fullPipe.name = QStringLiteral("full-pipe");
     fullPipe.title = QStringLiteral("Mistake: full pipe");

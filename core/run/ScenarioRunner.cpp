@@ -36,6 +36,8 @@ ScenarioRunner::ScenarioRunner(QObject* parent)
 {
     m_deadlockTimer.setSingleShot(true);
     connect(&m_deadlockTimer, &QTimer::timeout, this, &ScenarioRunner::checkDeadlock);
+    m_recvOrderTimer.setInterval(int(SharedRecvOrder::kHoldBackNs / 2'000'000));
+    connect(&m_recvOrderTimer, &QTimer::timeout, this, [this] { releaseSharedRecvs(false); });
 }
 
 ScenarioRunner::~ScenarioRunner()
@@ -74,8 +76,14 @@ Status ScenarioRunner::start(const RunSettings& settings)
     m_store.setOrigin(monotonicNs());
     for (const ProcessPlan& process : plan.processes)
         m_store.addProcess(process.name, process.role);
-    for (const ChannelPlan& channel : channels)
-        m_store.addChannel(channel.name, channel.from, channel.to);
+    for (const ChannelPlan& channel : channels) {
+        const int added =
+            m_store.addChannel(channel.name, channel.from,
+                               channel.sharedReaders ? TraceStore::kAnyProcess : channel.to);
+        if (channel.sharedReaders)
+            m_recvOrder.addChannel(added,
+                                   QList<int>{channel.to} + plan.pipes[channel.pipe].firstSharers);
+    }
 
     // Every pipe exists before any child starts.
     const QList<EndWiring> wiring = wirePipes(plan);
@@ -175,16 +183,20 @@ void ScenarioRunner::ingestTelemetry(Child& child)
         [&](std::span<const char> batch) {
             if (!decoded)
                 return;
-            decoded =
-                TelemetryDecoder::decode(batch,
-                                         [&](const TelemetryRecord& record, QByteArrayView text,
-                                             QByteArrayView head) -> Status {
-                                             auto appended =
-                                                 m_store.append(child.index, record, text, head);
-                                             if (!appended)
-                                                 return appended.error();
-                                             return {};
-                                         });
+            decoded = TelemetryDecoder::decode(
+                batch,
+                [&](const TelemetryRecord& record, QByteArrayView text,
+                    QByteArrayView head) -> Status {
+                    m_recvOrder.reported(child.index, record.tNs);
+                    if (record.kind == EventKind::Recv && m_recvOrder.isShared(record.channel)) {
+                        m_recvOrder.hold(child.index, record, text, head);
+                        return {};
+                    }
+                    auto appended = m_store.append(child.index, record, text, head);
+                    if (!appended)
+                        return appended.error();
+                    return {};
+                });
         },
         TelemetryDecoder::kMaxBatchBytes);
     if (!decoded || (!received && received.error().kind() != ErrorKind::Eof)) {
@@ -197,8 +209,29 @@ void ScenarioRunner::ingestTelemetry(Child& child)
     } else if (!received) {
         child.notifier->setEnabled(false); // EOF: the child has gone
     }
+    releaseSharedRecvs(false);
     if (m_store.generation() != before)
         scheduleDeadlockCheck();
+}
+
+void ScenarioRunner::releaseSharedRecvs(bool everything)
+{
+    m_recvOrder.release(
+        monotonicNs(), everything,
+        [this](int process, const TelemetryRecord& record, QByteArrayView text,
+               QByteArrayView head) {
+            // Each reader numbered its own recvs: on the channel, this one is the next of all.
+            TelemetryRecord numbered = record;
+            numbered.seq = qint64(m_store.channel(record.channel).recvTimes.size());
+            if (auto appended = m_store.append(process, numbered, text, head); !appended)
+                report(QStringLiteral("bad telemetry from %1: %2")
+                           .arg(m_store.process(process).name, appended.error().toString()),
+                       process);
+        });
+    if (m_recvOrder.empty())
+        m_recvOrderTimer.stop();
+    else if (!m_recvOrderTimer.isActive())
+        m_recvOrderTimer.start();
 }
 
 void ScenarioRunner::drainOutput(Child& child, Stream stream, UnendedLine unended)
@@ -241,6 +274,8 @@ void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatu
     }
     child.notifier->setEnabled(false);
     child.telemetry.close();
+    m_recvOrder.ended(child.index);
+    releaseSharedRecvs(false);
     drainOutput(child, Stream::Stdout, UnendedLine::Take);
     drainOutput(child, Stream::Stderr, UnendedLine::Take);
 
@@ -424,6 +459,7 @@ void ScenarioRunner::finishIfDone()
         if (!child->exited)
             return;
     }
+    releaseSharedRecvs(true);
     // Everything every child reported is in. A sender killed before its telemetry went out
     // leaves messages that were received but never reported sent: say so, since their arrows
     // cannot be drawn (when they were sent is unknown).

@@ -3,6 +3,7 @@
 #include "findings/DeadlockDetector.h"
 #include "pipe/Connection.h"
 #include "run/RunRequest.h"
+#include "run/SharedRecvOrder.h"
 #include "trace/TraceStore.h"
 
 #include <QObject>
@@ -96,6 +97,8 @@ private:
 
     Status launch(int index, const QList<QStringList>& endArguments, const QList<int>& endFds);
     void ingestTelemetry(Child& child);
+    // Appends the held recvs of shared ends that may go now (all of them: `everything`).
+    void releaseSharedRecvs(bool everything);
     // Which of a child's output streams, and whether a line it has not ended yet is taken too
     // (once the child has gone) or waits for its end.
     enum class Stream
@@ -139,6 +142,8 @@ private:
     int m_deadlockDelayMs = 250;
     qint64 m_endNs = 0;
     QTimer m_deadlockTimer;
+    SharedRecvOrder m_recvOrder;
+    QTimer m_recvOrderTimer;
     DeadlockDetector m_deadlockDetector;
 };
 

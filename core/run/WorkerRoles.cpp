@@ -50,6 +50,10 @@ constexpr std::array kRoles = {
          "forgot-close: random values, then close(), no None"},
     Role{"eof-reader", nullptr, eofReaderRole,
          "forgot-close: recv() until EOFError, holding a copy of the write end"},
+    Role{"shared-producer", nullptr, sharedProducerRole,
+         "two-readers: random values, then one None per reader"},
+    Role{"shared-consumer", nullptr, sharedConsumerRole,
+         "two-readers: recv() until None on a shared read end"},
     Role{"result-worker", nullptr, resultWorkerRole, "join-before-get: one result of size bytes"},
     Role{"joiner", nullptr, joinerRole, "join-before-get: join() the worker, then recv()"},
 };

@@ -136,6 +136,21 @@ void FrameDecoder::commitPayload(qsizetype count)
     m_gatherFill += count;
 }
 
+quint64 FrameDecoder::bytesToFinishPart() const
+{
+    switch (m_state) {
+    case State::Header:
+        return quint64(FrameHeader::kShortSize - m_headerFill);
+    case State::LongHeader:
+        return quint64(FrameHeader::kLongSize - FrameHeader::kShortSize - m_headerFill);
+    case State::Payload:
+        return payloadRemaining();
+    case State::Failed:
+        break;
+    }
+    return 0;
+}
+
 quint64 FrameDecoder::payloadRemaining() const
 {
     if (m_state != State::Payload)

@@ -77,6 +77,9 @@ public:
     void commitPayload(qsizetype count);
     // Payload bytes still missing in State::Payload, else 0.
     quint64 payloadRemaining() const;
+    // The fewest bytes that finish the part being read (the prefix, its extension or the
+    // payload): all a reader that must never read past its message asks the kernel for.
+    quint64 bytesToFinishPart() const;
 
     State state() const { return m_state; }
     // Whether some bytes of an unfinished frame have been consumed.
