@@ -121,6 +121,8 @@ private Q_SLOTS:
     void largeMessages();
     void sharedPipeEnd();
     void twoReadersWaitingOnOneEndAtOnce();
+    void killedWhileSending();
+    void slowConsumer();
     void latencyOutliers();
     void runnerDeadlock();
     void json();
@@ -305,6 +307,65 @@ void TestFindings::twoReadersWaitingOnOneEndAtOnce()
     QCOMPARE(findings.front().processes, QStringList({"b", "c"}));
     QCOMPARE(findings.front().events.size(), size_t(2));
     QVERIFY(findings.front().explanation.contains(QLatin1String("at 9.0 ms")));
+}
+
+void TestFindings::killedWhileSending()
+{
+    // b killed while its send waited for room: the pipe may be torn.
+    Run run;
+    const int ba = run.m_store.addChannel(QStringLiteral("b->a"), run.b, run.a);
+    run.state(run.b, kMs, ProcessState::BlockedSend, ba);
+    run.exit(run.b, 5 * kMs, SIGTERM, true);
+    run.exit(run.a, 6 * kMs, 0);
+    const std::vector<Finding> findings = run.findings();
+    QCOMPARE(run.kinds(), QStringList{"error terminated-while-sending"});
+    QCOMPARE(findings.front().title,
+             QStringLiteral("b was killed by SIGTERM while sending on b->a"));
+    QCOMPARE(findings.front().channels, QStringList{"b->a"});
+    QCOMPARE(run.m_store.kind(findings.front().events.front()), EventKind::State);
+    // Killed while waiting to receive: a crash, nothing torn.
+    Run receiving;
+    receiving.state(receiving.b, kMs, ProcessState::BlockedRecv, receiving.ab);
+    receiving.exit(receiving.b, 5 * kMs, SIGTERM, true);
+    QCOMPARE(receiving.kinds(), QStringList{"error crash"});
+    // Blocked in a send that went through, then killed: a crash.
+    Run later;
+    const int back = later.m_store.addChannel(QStringLiteral("b->a"), later.b, later.a);
+    later.state(later.b, kMs, ProcessState::BlockedSend, back);
+    later.state(later.b, 2 * kMs, ProcessState::Running);
+    later.exit(later.b, 5 * kMs, SIGKILL, true);
+    QCOMPARE(later.kinds(), QStringList{"error crash"});
+}
+
+void TestFindings::slowConsumer()
+{
+    // 100 messages in 99 ms; b takes one every 10 ms: 90 wait when the last is sent.
+    Run slow;
+    for (int i = 0; i < 100; ++i)
+        slow.send(slow.a, slow.ab, i, i * kMs, i * kMs + 100);
+    for (int i = 0; i < 100; ++i)
+        slow.recv(slow.b, slow.ab, i, 0, 5 * kMs + i * 10 * kMs);
+    const std::vector<Finding> findings = slow.findings();
+    QCOMPARE(slow.kinds(), QStringList{"warning slow-consumer"});
+    QVERIFY2(findings.front().title.contains(QLatin1String("msg/s in")),
+             qPrintable(findings.front().title));
+    QVERIFY2(findings.front().explanation.contains(QLatin1String("only 10 were received")),
+             qPrintable(findings.front().explanation));
+    // A reader that keeps up (each message read 0.5 ms after it was sent): none.
+    Run steady;
+    for (int i = 0; i < 100; ++i) {
+        steady.send(steady.a, steady.ab, i, i * kMs, i * kMs + 100);
+        steady.recv(steady.b, steady.ab, i, i * kMs, i * kMs + 500'000);
+    }
+    QCOMPARE(steady.kinds(), QStringList());
+    // A backlog that the reader works off while the sending goes on: none.
+    Run catching;
+    for (int i = 0; i < 100; ++i)
+        catching.send(catching.a, catching.ab, i, i * kMs, i * kMs + 100);
+    for (int i = 0; i < 100; ++i)
+        catching.recv(catching.b, catching.ab, i, 0,
+                      i < 50 ? 40 * kMs + i * 100 : 60 * kMs + i * kMs);
+    QCOMPARE(catching.kinds(), QStringList());
 }
 
 void TestFindings::latencyOutliers()

@@ -43,12 +43,14 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <csignal>
 
 using namespace pipescope;
@@ -93,6 +95,7 @@ class TestUi : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void findingsOfARun();
+    void aTeachingRunShowsItsFindingAndItsMessages();
     void initTestCase();
     void timeScale_data();
     void timeScale();
@@ -809,6 +812,51 @@ void TestUi::findingsOfARun()
     QApplication::processEvents();
     QCOMPARE(model->rowCount(), 0);
     QCOMPARE(window.findings()->summary(), QString());
+}
+
+void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
+{
+    // full-pipe ends with its blocked-send finding on show; the large-message finding, selected,
+    // keeps only its messages in the table until Show all.
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("full-pipe"), 0, 1.0,
+                                    {{QStringLiteral("count"), 2.0},
+                                     {QStringLiteral("size"), 100000.0},
+                                     {QStringLiteral("delay"), 0.2}})));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    QVERIFY(window.findings()->isVisible());
+    const FindingsModel* model = window.findings()->model();
+    const QModelIndex current = window.findings()->table()->currentIndex();
+    QVERIFY(current.isValid());
+    const auto* sorted = qobject_cast<const QSortFilterProxyModel*>(current.model());
+    QVERIFY(sorted);
+    QCOMPARE(model->findings()[size_t(sorted->mapToSource(current).row())].kind,
+             QStringLiteral("blocked-send"));
+
+    MessagesPane* pane = window.messagesPane();
+    QCOMPARE(pane->table()->model()->rowCount(), 3); // two items and None
+    int large = -1;
+    for (int row = 0; row < sorted->rowCount(); ++row) {
+        if (model->findings()[size_t(sorted->mapToSource(sorted->index(row, 0)).row())].kind ==
+            QLatin1String("large-message"))
+            large = row;
+    }
+    QVERIFY(large >= 0);
+    window.findings()->table()->selectRow(large);
+    QApplication::processEvents();
+    QCOMPARE(pane->table()->model()->rowCount(), 2);
+    QCOMPARE(pane->matchText(), QStringLiteral("2 of 3 messages"));
+    const auto buttons = pane->findChildren<QToolButton*>();
+    const auto showAll = std::find_if(buttons.begin(), buttons.end(), [](QToolButton* button) {
+        return button->text() == QLatin1String("Show all");
+    });
+    QVERIFY(showAll != buttons.end());
+    (*showAll)->click();
+    QCOMPARE(pane->table()->model()->rowCount(), 3);
+    QCOMPARE(pane->matchText(), QString());
 }
 
 QTEST_MAIN(TestUi)

@@ -371,20 +371,22 @@ void MainWindow::updateRunControls()
 
 void MainWindow::showFinding(const Finding& finding)
 {
-    // The timeline zooms to the events that prove it (with a margin) and the first message
-    // among them is selected: the table and the details follow.
+    // The timeline zooms to the events that prove it (with a margin), the table shows only its
+    // messages, and the first of them is selected: the details follow.
     const TraceStore* store = currentStore();
     if (!store || finding.events.empty())
         return;
     qint64 first = store->time(finding.events.front());
     qint64 last = first;
-    int message = -1;
+    std::vector<int> messages;
     for (const qint32 e : finding.events) {
         first = std::min(first, store->startTime(e));
         last = std::max(last, store->time(e));
-        if (message < 0)
-            message = store->messageOf(e);
+        if (store->messageOf(e) >= 0)
+            messages.push_back(store->messageOf(e));
     }
+    const int message = messages.empty() ? -1 : messages.front();
+    m_messagesPane->showOnly(std::move(messages), tr("the finding's"));
     const qint64 margin = std::max<qint64>((last - first) / 10, 1'000'000);
     m_axis->setFollowLive(false);
     m_axis->setRange(std::max<qint64>(0, first - margin), last + margin);

@@ -1,5 +1,6 @@
 #include "MessagesPane.h"
 
+#include "MessageFilterModel.h"
 #include "MessageTableModel.h"
 #include "Quantity.h"
 
@@ -8,8 +9,8 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace pipescope {
@@ -17,10 +18,12 @@ namespace pipescope {
 MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     : QWidget(parent)
     , m_messages(new MessageTableModel(this))
-    , m_filter(new QSortFilterProxyModel(this))
+    , m_filter(new MessageFilterModel(this))
     , m_table(new QTableView(this))
     , m_filterEdit(new QLineEdit(this))
     , m_matches(new QLabel(this))
+    , m_restriction(new QLabel(this))
+    , m_showAll(new QToolButton(this))
 {
     m_messages->watch(current);
     m_filter->setSourceModel(m_messages);
@@ -46,9 +49,17 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_filterEdit->installEventFilter(this);
     m_matches->setForegroundRole(QPalette::PlaceholderText);
 
+    m_showAll->setText(tr("Show all"));
+    m_showAll->setToolTip(tr("Show every message again, not only the finding's"));
+    m_restriction->hide();
+    m_showAll->hide();
+    connect(m_showAll, &QToolButton::clicked, this, [this] { showOnly({}, {}); });
+
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(m_filterEdit, 1);
     filterRow->addWidget(m_matches);
+    filterRow->addWidget(m_restriction);
+    filterRow->addWidget(m_showAll);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addLayout(filterRow);
@@ -65,11 +76,27 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_filter, signal, this, &MessagesPane::updateMatches);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
+    // Another run: its messages are not the finding's.
+    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}, {}); });
+}
+
+void MessagesPane::showOnly(std::vector<int> messages, const QString& why)
+{
+    const bool restricting = !messages.empty();
+    const qsizetype count = qsizetype(messages.size());
+    m_filter->restrictTo(std::move(messages));
+    m_restriction->setText(
+        restricting
+            ? tr("only %1 of %2").arg(Quantity::count(count, tr("message"), tr("messages")), why)
+            : QString());
+    m_restriction->setVisible(restricting);
+    m_showAll->setVisible(restricting);
+    updateMatches();
 }
 
 QString MessagesPane::matchText() const
 {
-    if (m_filterEdit->text().isEmpty())
+    if (m_filterEdit->text().isEmpty() && !m_filter->restricted())
         return {};
     return tr("%1 of %2")
         .arg(Quantity::count(m_filter->rowCount()),

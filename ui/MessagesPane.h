@@ -1,20 +1,23 @@
 #pragma once
 
 #include <QWidget>
+#include <vector>
 
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 namespace pipescope {
 
 class CurrentRun;
+class MessageFilterModel;
 class MessageTableModel;
 
 // The messages tab: the messages of the current run in a sortable table, over a filter line that
 // keeps the rows containing its text and says how many match ("12 of 2,001"); Esc in it clears
-// it. The model follows the current run by itself.
+// it. A selected finding restricts the rows to its messages until Show all. The model follows
+// the current run by itself.
 class MessagesPane : public QWidget
 {
     Q_OBJECT
@@ -29,6 +32,9 @@ public:
     QLineEdit* filterEdit() const { return m_filterEdit; }
     // "12 of 2,001 messages" while a filter is set, empty otherwise.
     QString matchText() const;
+    // Only `messages` of the store (a finding's, `why` names it), until Show all or another
+    // run; empty: every message again.
+    void showOnly(std::vector<int> messages, const QString& why);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -39,10 +45,12 @@ Q_SIGNALS:
 
 private:
     MessageTableModel* m_messages;
-    QSortFilterProxyModel* m_filter;
+    MessageFilterModel* m_filter;
     QTableView* m_table;
     QLineEdit* m_filterEdit;
     QLabel* m_matches;
+    QLabel* m_restriction;
+    QToolButton* m_showAll;
 
     void updateMatches();
 };

@@ -12,6 +12,9 @@ class TraceStore;
 // what each looks for).
 namespace detectors {
 
+// The most events a finding lists as its proof (a flood may leave millions).
+constexpr size_t kMaxProofEvents = 1000;
+
 // Processes: how they ended, the calls that failed, polling, deadlocks.
 void crashes(const TraceStore& store, std::vector<Finding>& out);
 void failedCalls(const TraceStore& store, std::vector<Finding>& out);
@@ -24,6 +27,7 @@ void blockedSends(const TraceStore& store, std::vector<Finding>& out);
 void largeMessages(const TraceStore& store, std::vector<Finding>& out);
 void sharedEnds(const TraceStore& store, std::vector<Finding>& out);
 void latencyOutliers(const TraceStore& store, std::vector<Finding>& out);
+void slowConsumers(const TraceStore& store, std::vector<Finding>& out);
 
 // "1.5 ms", "2.00 s": a duration as a person reads it.
 QString duration(qint64 ns);

@@ -23,6 +23,7 @@ std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool end
         detectors::blockedSends(store, findings);
         detectors::largeMessages(store, findings);
         detectors::latencyOutliers(store, findings);
+        detectors::slowConsumers(store, findings);
     }
     for (Finding& finding : findings) {
         std::sort(finding.events.begin(), finding.events.end(),

@@ -34,7 +34,8 @@ void undelivered(const TraceStore& store, std::vector<Finding>& out)
         for (size_t seq = received; seq < sent; ++seq) {
             const TraceStore::Message& m = store.messages()[size_t(channel.messageBySeq[seq])];
             if (m.sendEvent >= 0) {
-                finding.events.push_back(m.sendEvent);
+                if (finding.events.size() < kMaxProofEvents)
+                    finding.events.push_back(m.sendEvent);
                 sender = store.processOf(m.sendEvent);
             }
         }
@@ -152,6 +153,7 @@ void largeMessages(const TraceStore& store, std::vector<Finding>& out)
         qint64 veryLarge = 0;
         qint64 largest = 0;
         qint32 largestEvent = -1;
+        std::vector<qint32> proof; // the large ones, as many as a finding lists
         const TraceStore::Channel& channel = store.channel(c);
         for (size_t seq = 0; seq < channel.sendTimes.size(); ++seq) {
             const TraceStore::Message& m = store.messages()[size_t(channel.messageBySeq[seq])];
@@ -159,6 +161,8 @@ void largeMessages(const TraceStore& store, std::vector<Finding>& out)
                 continue;
             const qint64 size = store.messageBytes(m.sendEvent);
             large += size > kPipeBuffer ? 1 : 0;
+            if (size > kPipeBuffer && proof.size() < kMaxProofEvents)
+                proof.push_back(m.sendEvent);
             veryLarge += size >= kVeryLarge ? 1 : 0;
             if (size > largest) {
                 largest = size;
@@ -171,7 +175,9 @@ void largeMessages(const TraceStore& store, std::vector<Finding>& out)
         finding.severity = veryLarge > 0 ? Severity::Warning : Severity::Info;
         finding.kind = QStringLiteral("large-message");
         finding.channels = {channel.name};
-        finding.events = {largestEvent};
+        if (std::find(proof.begin(), proof.end(), largestEvent) == proof.end())
+            proof.push_back(largestEvent);
+        finding.events = std::move(proof);
         finding.title = QStringLiteral("%1 message(s) on %2 larger than a pipe's buffer (largest "
                                        "%3 bytes)")
                             .arg(count(large), channel.name, count(largest));
@@ -323,6 +329,66 @@ void latencyOutliers(const TraceStore& store, std::vector<Finding>& out)
     for (size_t i = 0; i < 3; ++i)
         finding.events.push_back(latencies[i].second);
     out.push_back(std::move(finding));
+}
+
+void slowConsumers(const TraceStore& store, std::vector<Finding>& out)
+{
+    constexpr size_t kMinMessages = 50;
+    constexpr qint64 kMinWaiting = 10;
+    for (int c = 0; c < store.channelCount(); ++c) {
+        const TraceStore::Channel& channel = store.channel(c);
+        const size_t sent = channel.sendTimes.size();
+        if (sent < kMinMessages)
+            continue;
+        const qint64 first = channel.sendTimes[0];
+        const qint64 last = channel.sendTimes[sent - 1];
+        if (last <= first)
+            continue;
+        // While the sending went on, the depth never fell, and at its end a good part of what
+        // was sent still waited: the reader cannot keep up.
+        qint64 previous = 0;
+        bool growing = true;
+        for (int quarter = 1; quarter <= 4 && growing; ++quarter) {
+            const qint64 depth = store.depthAt(c, first + (last - first) * quarter / 4);
+            growing = depth >= previous;
+            previous = depth;
+        }
+        const qint64 waiting = previous;
+        if (!growing || waiting < std::max<qint64>(kMinWaiting, qint64(sent) / 4))
+            continue;
+        const qint64 received = qint64(sent) - waiting;
+        const double seconds = double(last - first) / 1e9;
+        const TraceStore::Message& lastMessage =
+            store.messages()[size_t(channel.messageBySeq[sent - 1])];
+        const TraceStore::Message& firstMessage =
+            store.messages()[size_t(channel.messageBySeq[0])];
+        const int writer = lastMessage.sendEvent >= 0 ? store.processOf(lastMessage.sendEvent)
+                                                      : channel.from;
+        Finding finding;
+        finding.severity = Severity::Warning;
+        finding.kind = QStringLiteral("slow-consumer");
+        finding.channels = {channel.name};
+        finding.processes = {endName(store, writer), endName(store, channel.to)};
+        for (const TraceStore::Message* m : {&firstMessage, &lastMessage}) {
+            if (m->sendEvent >= 0)
+                finding.events.push_back(m->sendEvent);
+        }
+        finding.title =
+            QStringLiteral("%1 is read slower than it is written: %2 msg/s in, %3 msg/s out")
+                .arg(channel.name, count(qint64(double(sent) / seconds)),
+                     count(qint64(double(received) / seconds)));
+        finding.explanation =
+            QStringLiteral(
+                "In the %1 during which %2 sent %3 messages on %4, only %5 were received: the "
+                "queue grew and never shrank, and %6 messages were still waiting when the last "
+                "was sent. Each waits longer than the one before it (the latency grows), and "
+                "they take memory (a Queue's buffer has no bound; a pipe blocks the sender once "
+                "its 64 KiB are full). Make the reader faster, add readers (a Pool, or several "
+                "consumers of one Queue), or let the writer wait (a Queue with a maxsize).")
+                .arg(duration(last - first), endName(store, writer), count(qint64(sent)),
+                     channel.name, count(received), count(waiting));
+        out.push_back(std::move(finding));
+    }
 }
 
 } // namespace pipescope::detectors

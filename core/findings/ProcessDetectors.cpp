@@ -21,6 +21,22 @@ qint32 lastOf(const TraceStore& store, int process, EventKind kind)
     return -1;
 }
 
+// The state in which `process` was blocked in a send when it ended, or -1 if it was not.
+qint32 blockedSendAtEnd(const TraceStore& store, int process)
+{
+    const TraceStore::EventList& states = store.process(process).stateEvents;
+    for (size_t i = states.size(); i-- > 0;) {
+        const auto state = ProcessState(store.detail(states[i]));
+        if (state == ProcessState::Exited || state == ProcessState::Crashed ||
+            state == ProcessState::Stopped)
+            continue;
+        return state == ProcessState::BlockedSend && store.channelOf(states[i]) != kNoChannel
+                   ? qint32(states[i])
+                   : -1;
+    }
+    return -1;
+}
+
 // Messages still in flight that `process` sent, or that were on their way to it, when it ended.
 qint64 leftInFlight(const TraceStore& store, int process)
 {
@@ -150,6 +166,25 @@ void crashes(const TraceStore& store, std::vector<Finding>& out)
             finding.explanation += QStringLiteral(
                 " A non-zero exit code usually means an exception ended it: its traceback is in "
                 "the console.");
+        const qint32 sending = process.crashed ? blockedSendAtEnd(store, p) : -1;
+        if (sending >= 0) {
+            // Killed in the middle of a send: worse than a crash, its pipe may be torn.
+            const QString channel = store.channel(store.channelOf(sending)).name;
+            finding.kind = QStringLiteral("terminated-while-sending");
+            finding.title = QStringLiteral("%1 was killed by %2 while sending on %3")
+                                .arg(process.name, signalName(process.signal), channel);
+            finding.channels = {channel};
+            finding.events.insert(finding.events.begin(), sending);
+            finding.explanation =
+                QStringLiteral(
+                    "%1 was killed by %2 while its send() on %3 waited for room in the pipe: "
+                    "part of that message may already be in the pipe, and its reader then gets "
+                    "a torn message (EOF in the middle of it, or a corrupt frame) instead of the "
+                    "next one. The multiprocessing guidelines warn against terminate() on a "
+                    "process that uses a pipe or a queue: it may become unusable for the others. "
+                    "Ask the process to stop instead (a sentinel such as None), and join it.")
+                    .arg(process.name, signalName(process.signal), channel);
+        }
         out.push_back(std::move(finding));
     }
 }
