@@ -46,6 +46,21 @@ public:
         r.amount = bytes;
         add(process, r, value, head);
     }
+    void put(int process, qint64 start, qint64 t, quint16 channel, qint64 buffered)
+    {
+        TelemetryRecord r = record(EventKind::Put, t);
+        r.startNs = m_base + start;
+        r.channel = channel;
+        r.amount = buffered;
+        add(process, r);
+    }
+    void joining(int process, qint64 t, int joined)
+    {
+        TelemetryRecord r = record(EventKind::State, t);
+        r.detail = quint8(ProcessState::Joining);
+        r.amount = joined;
+        add(process, r);
+    }
     void poll(int process, qint64 start, qint64 t, quint16 channel, double timeout, bool result)
     {
         TelemetryRecord r = record(EventKind::Poll, t);
@@ -99,6 +114,7 @@ void buildRun(TraceStore& store, qint64 base)
     Builder b(store, base);
     b.state(sender, 100, ProcessState::Running);
     b.state(receiver, 110, ProcessState::Running);
+    b.put(sender, 120, 140, 0, 1); // Queue.put(): one item in the buffer, sent at 150
     b.message(sender, EventKind::Send, 150, 200, 0, 12, "'hello'", kHelloHead);
     b.state(receiver, 250, ProcessState::BlockedRecv, 0);
     b.message(receiver, EventKind::Recv, 240, 300, 0, 12, "'hello'", kHelloHead);
@@ -114,6 +130,7 @@ void buildRun(TraceStore& store, qint64 base)
     b.message(receiver, EventKind::Recv, 760, 800, 1, 7, kQuotedValue, QByteArray("a\"b,c\\\0", 7));
     b.text(sender, EventKind::Stderr, 810, "warning\\n: \x01");
     b.text(sender, EventKind::Error, 850, "BrokenPipeError: [Errno 32] Broken pipe");
+    b.joining(receiver, 880, sender);
     b.state(sender, 900, ProcessState::Exited);
     b.exit(sender, 910, false, 3, 4242, "exited with code 3");
     b.state(receiver, 950, ProcessState::Crashed);
@@ -155,7 +172,7 @@ void compareStores(const TraceStore& read, const TraceStore& original)
         QVERIFY2(read.messageBytes(e) == original.messageBytes(e), at);
         QVERIFY2(read.pollWaitNs(e) == original.pollWaitNs(e), at);
         QVERIFY2(read.pollTimeoutSeconds(e) == original.pollTimeoutSeconds(e), at); // infinity too
-        QVERIFY2(read.exitStatus(e) == original.exitStatus(e), at);
+        QVERIFY2(read.exitStatus(e) == original.exitStatus(e), at); // also joined, buffered
         QVERIFY2(read.text(e) == original.text(e), at);
         QVERIFY2(read.payloadHead(e) == original.payloadHead(e), at);
     }
@@ -184,6 +201,8 @@ void compareStores(const TraceStore& read, const TraceStore& original)
         QCOMPARE(a.from, b.from);
         QCOMPARE(a.to, b.to);
         QCOMPARE(a.sendTimes, b.sendTimes);
+        QCOMPARE(a.putTimes, b.putTimes);
+        QCOMPARE(a.deepestQueued, b.deepestQueued);
         QCOMPARE(a.recvTimes, b.recvTimes);
         QCOMPARE(a.sentBytes, b.sentBytes);
         QCOMPARE(a.receivedBytes, b.receivedBytes);
@@ -270,19 +289,24 @@ void TestEventsJson::writesTheNewFields()
     TraceStore store;
     buildRun(store, 0);
     const QList<QByteArray> lines = eventsOf(store).split('\n');
-    QCOMPARE(lines[2],
+    QCOMPARE(lines[2], QByteArray("{\"t_ns\":140,\"process\":\"sender\",\"kind\":\"put\","
+                                  "\"pid\":4242,\"channel\":\"sender->receiver\",\"buffered\":1,"
+                                  "\"start_ns\":120}"));
+    QCOMPARE(lines[18], QByteArray("{\"t_ns\":880,\"process\":\"receiver\",\"kind\":\"state\","
+                                   "\"pid\":4243,\"state\":\"joining\",\"joins\":\"sender\"}"));
+    QCOMPARE(lines[3],
              QByteArray("{\"t_ns\":200,\"process\":\"sender\",\"kind\":\"send\","
                         "\"pid\":4242,\"channel\":\"sender->receiver\",\"seq\":0,\"bytes\":12,"
                         "\"value\":\"'hello'\",\"start_ns\":150,"
                         "\"head\":\"80049509000000000000008c0568656c6c6f\"}"));
-    QCOMPARE(lines[12],
+    QCOMPARE(lines[13],
              QByteArray("{\"t_ns\":700,\"process\":\"sender\",\"kind\":\"send\","
                         "\"pid\":4242,\"channel\":\"sender->receiver\",\"seq\":2,\"bytes\":4,"
                         "\"value\":\"None\",\"start_ns\":650,\"head\":\"4e2e\"}"));
-    QCOMPARE(lines[18], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
+    QCOMPARE(lines[20], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
                                    "\"pid\":4242,\"exit_code\":3,"
                                    "\"text\":\"exited with code 3\"}"));
-    QCOMPARE(lines[20], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
+    QCOMPARE(lines[22], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
                                    "\"pid\":4243,\"signal\":\"SIGKILL\","
                                    "\"text\":\"was killed by SIGKILL\"}"));
 }

@@ -9,6 +9,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -303,6 +304,22 @@ void TestPyTrace::queueUnderSpawn()
     expected.append(QStringLiteral("None"));
     QCOMPARE(messagesOn(store, channel), expected);
     QCOMPARE(store.undeliveredCount(), 0);
+    // Every put() is there too, in the producer's own lane (not its feeder's), each before the
+    // send of its item; what was put and not yet received is the queue's depth.
+    const int producer = laneNamed(store, QStringLiteral("producer"));
+    const TraceStore::EventList& puts = store.process(producer).putEvents;
+    QCOMPARE(puts.size(), size_t(51));
+    QVERIFY(store.process(feeder).putEvents.empty());
+    const TraceStore::Channel& queue = store.channel(channel);
+    QCOMPARE(queue.putTimes.size(), size_t(51));
+    for (size_t i = 0; i < puts.size(); ++i) {
+        QCOMPARE(store.channelOf(puts[i]), quint16(channel));
+        QVERIFY(store.bufferedAfter(puts[i]) >= 1);
+        QVERIFY(queue.putTimes[i] <= queue.sendTimes[i]);
+    }
+    QVERIFY(store.queuedAt(channel, queue.putTimes[0]) >= 1);
+    QCOMPARE(store.queuedAt(channel, store.activityEnd()), 0);
+    QVERIFY(queue.deepestQueued >= store.maxDepth(channel));
 }
 
 void TestPyTrace::executorAndManager_data()
@@ -501,8 +518,11 @@ void TestPyTrace::commandLinePassesThrough()
     pipescope.setProcessEnvironment(environment);
     pipescope.setWorkingDirectory(kScripts);
     const QString events = home.filePath(QStringLiteral("events.jsonl"));
+    const QString findings = home.filePath(QStringLiteral("findings.json"));
+    const QString trace = home.filePath(QStringLiteral("trace.json"));
     pipescope.start(QStringLiteral(PIPESCOPE_PATH),
                     {QStringLiteral("trace"), QStringLiteral("--events"), events,
+                     QStringLiteral("--findings"), findings, QStringLiteral("--trace"), trace,
                      QStringLiteral("--"), QStringLiteral("python3"),
                      QStringLiteral("exitcode.py")});
     const QByteArray input("line one\n\x01\x02 binary\n");
@@ -517,6 +537,10 @@ void TestPyTrace::commandLinePassesThrough()
     QVERIFY2(errors.contains(QLatin1String("pipescope: traced 1 Python processes")),
              qPrintable(errors));
     QVERIFY(QFileInfo(events).size() > 0);
+    QVERIFY(QFileInfo(trace).size() > 0);
+    QFile findingsFile(findings);
+    QVERIFY(findingsFile.open(QIODevice::ReadOnly));
+    QVERIFY(QJsonDocument::fromJson(findingsFile.readAll()).isArray());
     // The private directory is gone with the run.
     QCOMPARE(QDir(home.path()).entryList({QStringLiteral("pipescope-trace-*")}, QDir::Dirs),
              QStringList());

@@ -16,7 +16,9 @@ void DepthTrack::updatePeaks(const TraceStore& store)
         return;
     m_peaks.assign(size_t(store.channelCount()), 0);
     for (int c = 0; c < store.channelCount(); ++c)
-        m_peaks[size_t(c)] = m_inBytes ? store.maxDepthBytes(c) : store.maxDepth(c);
+        m_peaks[size_t(c)] = m_inBytes
+                                 ? store.maxDepthBytes(c)
+                                 : std::max(store.maxDepth(c), store.channel(c).deepestQueued);
     m_peaksGeneration = store.generation();
     m_peaksInBytes = m_inBytes;
 }
@@ -45,6 +47,8 @@ void DepthTrack::paint(QPainter& painter, const TrackContext& context)
         if (store.channel(c).sendTimes.empty())
             continue;
         paintChannel(painter, context, c, peak);
+        if (!m_inBytes && !store.channel(c).putTimes.empty())
+            paintQueued(painter, context, c, peak);
         paintName(painter, context, c);
     }
 }
@@ -92,6 +96,40 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
             x = jumpX - 2; // the loop's step lands on the pixel before the change
         }
     }
+}
+
+void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int c,
+                             qint64 peak) const
+{
+    // Per pixel, the most items put and not yet received within it: at its start plus the puts
+    // inside it, capped by the channel's deepest.
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TraceStore::Channel& channel = store.channel(c);
+    const TimeScale& s = layout.scale();
+    const QRectF area = layout.depthRect();
+    const double bottom = area.bottom() - 4;
+    const double plotHeight = area.height() - 24;
+    const qint64 dataEnd = layout.dataEnd();
+    painter.setPen(QPen(context.theme.channel(c), 1.5, Qt::DotLine));
+    const auto putsUpTo = [&](qint64 t) {
+        return std::upper_bound(channel.putTimes.begin(), channel.putTimes.end(), t) -
+               channel.putTimes.begin();
+    };
+    QPolygonF line;
+    for (double x = s.left; x < s.left + s.width; x += 1) {
+        const qint64 t0 = s.toTime(x);
+        const qint64 t1 = s.toTime(x + 1);
+        if (t0 > dataEnd)
+            break;
+        const qint64 atStart = store.queuedAt(c, t0);
+        const qint64 high = std::max(
+            {atStart, store.queuedAt(c, t1),
+             std::min<qint64>(atStart + (putsUpTo(t1) - putsUpTo(t0)), channel.deepestQueued)});
+        const double y = bottom - plotHeight * double(high) / double(peak);
+        line << QPointF(x, y) << QPointF(x + 1, y);
+    }
+    painter.drawPolyline(line);
 }
 
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t1, bool inBytes,

@@ -10,7 +10,9 @@ namespace pipescope {
 
 // The queue depth of every channel (messages or bytes in flight) as a step plot on one scale: per
 // pixel the highest depth within it (a peak is never lost to downsampling), and from a change to
-// the channel's next one a single line. The channels' names sit at the right on a veil.
+// the channel's next one a single line. A Queue's items put and not yet received (its process's
+// buffer and its pipe) are a dotted line above its pipe's. The channels' names sit at the right
+// on a veil.
 class DepthTrack final : public TimelineTrack
 {
     Q_DECLARE_TR_FUNCTIONS(DepthTrack)
@@ -32,6 +34,8 @@ private:
     void updatePeaks(const TraceStore& store);
     void paintChannel(QPainter& painter, const TrackContext& context, int channel,
                       qint64 peak) const;
+    void paintQueued(QPainter& painter, const TrackContext& context, int channel,
+                     qint64 peak) const;
     void paintName(QPainter& painter, const TrackContext& context, int channel) const;
 
     bool m_inBytes = false;

@@ -38,6 +38,7 @@ void LegendTrack::paint(QPainter& painter, const TrackContext& context)
     entry(context.theme.pollTrue(), tr("poll True"));
     entry(context.theme.pollFalse(), tr("poll False"));
     entry(QColor(), tr("dashed arrow: not received"));
+    entry(QColor(), tr("dotted depth: a Queue's items put, not yet received"));
 }
 
 } // namespace pipescope

@@ -17,7 +17,44 @@ void StatesTrack::paint(QPainter& painter, const TrackContext& context)
         const int p = context.layout.store()->processAtRow(row);
         paintLabel(painter, context, p);
         paintBars(painter, context, p);
+        paintPuts(painter, context, p);
     }
+}
+
+void StatesTrack::paintPuts(QPainter& painter, const TrackContext& context, int process)
+{
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TimeScale& s = layout.scale();
+    const TraceStore::EventList& puts = store.process(process).putEvents;
+    const QRectF bar = layout.barRect(process);
+    double lastPixel = -1;
+    for (size_t i = TimelineLayout::firstAfter(store, puts, s.start); i < puts.size(); ++i) {
+        const qint64 t = store.startTime(puts[i]);
+        if (t > s.end)
+            break;
+        const double x = std::floor(s.toX(t));
+        if (x <= lastPixel || x < s.left)
+            continue; // one tick a pixel
+        lastPixel = x;
+        painter.fillRect(QRectF(x, bar.top() - 5, 1.5, 5),
+                         context.theme.channel(store.channelOf(puts[i])));
+    }
+}
+
+qint32 StatesTrack::putAt(QPointF position, const TrackContext& context, int process)
+{
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TimeScale& s = layout.scale();
+    const QRectF bar = layout.barRect(process);
+    if (position.y() < bar.top() - 7 || position.y() > bar.top() + 1)
+        return -1;
+    const TraceStore::EventList& puts = store.process(process).putEvents;
+    const size_t i = TimelineLayout::firstAfter(store, puts, s.toTime(position.x() - 3));
+    if (i < puts.size() && std::abs(s.toX(store.startTime(puts[i])) - position.x()) <= 3)
+        return qint32(puts[i]);
+    return -1;
 }
 
 void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int process)
@@ -116,6 +153,17 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
         if (!layout.rowRect(row).contains(position))
             continue;
         const int p = store.processAtRow(row);
+        if (const qint32 put = putAt(position, context, p); put >= 0) {
+            TrackHit hit;
+            hit.kind = TrackHit::Kind::State;
+            hit.index = p;
+            hit.tooltip =
+                tr("%1 at %2: put() on %3, %4 in its buffer for the feeder thread")
+                    .arg(store.process(p).name, TimeScale::formatDuration(store.startTime(put)),
+                         store.channel(store.channelOf(put)).name)
+                    .arg(store.bufferedAfter(put));
+            return hit;
+        }
         const qint64 t = layout.scale().toTime(position.x());
         const TraceStore::EventList& states = store.process(p).stateEvents;
         const size_t i = TimelineLayout::firstAfter(store, states, t);

@@ -21,6 +21,10 @@ public:
 private:
     static void paintLabel(QPainter& painter, const TrackContext& context, int process);
     static void paintBars(QPainter& painter, const TrackContext& context, int process);
+    // A tick above the bar per Queue.put() (one per pixel at most), in its channel's colour.
+    static void paintPuts(QPainter& painter, const TrackContext& context, int process);
+    // The put under `position` in `process`'s lane, or -1.
+    static qint32 putAt(QPointF position, const TrackContext& context, int process);
 };
 
 } // namespace pipescope

@@ -337,11 +337,14 @@ void slowConsumers(const TraceStore& store, std::vector<Finding>& out)
     constexpr qint64 kMinWaiting = 10;
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
-        const size_t sent = channel.sendTimes.size();
-        if (sent < kMinMessages)
+        // A Queue's items count from their put(): its buffer holds what its pipe cannot.
+        const bool queue = !channel.putTimes.empty();
+        const TraceStore::TimeList& in = queue ? channel.putTimes : channel.sendTimes;
+        const size_t sent = in.size();
+        if (sent < kMinMessages || channel.sendTimes.empty())
             continue;
-        const qint64 first = channel.sendTimes[0];
-        const qint64 last = channel.sendTimes[sent - 1];
+        const qint64 first = in[0];
+        const qint64 last = in[sent - 1];
         if (last <= first)
             continue;
         // While the sending went on, the depth never fell, and at its end a good part of what
@@ -349,7 +352,8 @@ void slowConsumers(const TraceStore& store, std::vector<Finding>& out)
         qint64 previous = 0;
         bool growing = true;
         for (int quarter = 1; quarter <= 4 && growing; ++quarter) {
-            const qint64 depth = store.depthAt(c, first + (last - first) * quarter / 4);
+            const qint64 t = first + (last - first) * quarter / 4;
+            const qint64 depth = queue ? store.queuedAt(c, t) : store.depthAt(c, t);
             growing = depth >= previous;
             previous = depth;
         }
@@ -358,12 +362,11 @@ void slowConsumers(const TraceStore& store, std::vector<Finding>& out)
             continue;
         const qint64 received = qint64(sent) - waiting;
         const double seconds = double(last - first) / 1e9;
-        const TraceStore::Message& lastMessage =
-            store.messages()[size_t(channel.messageBySeq[sent - 1])];
-        const TraceStore::Message& firstMessage =
-            store.messages()[size_t(channel.messageBySeq[0])];
-        const int writer = lastMessage.sendEvent >= 0 ? store.processOf(lastMessage.sendEvent)
-                                                      : channel.from;
+        const TraceStore::Message& lastMessage = store.messages()[size_t(
+            channel.messageBySeq[std::min(sent, channel.sendTimes.size()) - 1])];
+        const TraceStore::Message& firstMessage = store.messages()[size_t(channel.messageBySeq[0])];
+        const int writer =
+            lastMessage.sendEvent >= 0 ? store.processOf(lastMessage.sendEvent) : channel.from;
         Finding finding;
         finding.severity = Severity::Warning;
         finding.kind = QStringLiteral("slow-consumer");

@@ -469,8 +469,23 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
         append(lane, record, head.first(std::min<qsizetype>(head.size(), kMaxRecordText)));
         break;
     }
+    case SegmentRecord::Put: {
+        // Queue.put(): into the process's buffer, which its feeder thread sends from.
+        if (hidden)
+            break;
+        const int channel = m_channels.channelFor(r.key);
+        if (channel < 0)
+            break;
+        TelemetryRecord record;
+        record.kind = EventKind::Put;
+        record.startNs = r.startNs;
+        record.tNs = r.tNs;
+        record.amount = r.amount;
+        record.channel = quint16(channel);
+        append(lane, record, {});
+        break;
+    }
     default:
-        // Queue.put() into the process's buffer: counted, not drawn yet.
         break;
     }
 }

@@ -47,6 +47,12 @@ Result<RunFiles> RunFiles::take(QStringList& arguments, bool findingsOnly)
     return taken;
 }
 
+bool RunFiles::takesValue(const QString& word)
+{
+    return std::any_of(std::begin(kOptions), std::end(kOptions),
+                       [&](const char* option) { return word == QLatin1String(option); });
+}
+
 Status RunFiles::open()
 {
     int onStandardOutput = -1;

@@ -23,6 +23,9 @@ public:
     // option given twice, or two naming the same file is an InvalidArgument error (a usage
     // error).
     static Result<RunFiles> take(QStringList& arguments, bool findingsOnly = false);
+    // Whether `word` is one of those options written without its value ("--events", not
+    // "--events=FILE"): the next word is its value.
+    static bool takesValue(const QString& word);
     // Opens them: an InvalidArgument error when two are standard output, else the path's error.
     Status open();
     // Standard output carries a file: everything else that would go there goes to stderr.

@@ -30,8 +30,7 @@ int TraceCommand::run(QStringList arguments)
             break;
         }
         options.append(word);
-        if ((word == QLatin1String("--events") || word == QLatin1String("--trace")) &&
-            !arguments.isEmpty())
+        if (RunFiles::takesValue(word) && !arguments.isEmpty())
             options.append(arguments.takeFirst());
     }
     if (arguments.isEmpty())

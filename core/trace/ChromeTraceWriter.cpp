@@ -201,6 +201,17 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
                 w.end();
                 break;
             }
+            case EventKind::Put: {
+                // Queue.put(): into the process's buffer, for its feeder thread to send.
+                w.begin("i", tracePid(p), QByteArray("put"), store.time(e));
+                w.string("s", "t");
+                QByteArray args = ",\"args\":{\"channel\":";
+                appendJsonString(args, store.channel(store.channelOf(e)).name.toUtf8());
+                args += ",\"buffered\":" + QByteArray::number(store.bufferedAfter(e)) + "}";
+                w.raw(args.constData());
+                w.end();
+                break;
+            }
             case EventKind::State:
                 // A sleep is a slice from its start to the process's next state.
                 if (store.detail(e) == quint8(ProcessState::Sleeping) && i + 1 < events.size()) {

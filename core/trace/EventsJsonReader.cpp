@@ -336,6 +336,11 @@ Status Builder::addLine(const QByteArray& line)
             return {};
         }
         break;
+    case EventKind::Put:
+        channelName = fields.string("channel");
+        record.amount = fields.integer("buffered");
+        record.startNs = fields.integer("start_ns");
+        break;
     }
     if (fields.has("pid"))
         pid = fields.integer("pid");

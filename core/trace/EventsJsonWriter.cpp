@@ -93,6 +93,11 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     case EventKind::Error:
         appendText(out, "message", store.text(e));
         break;
+    case EventKind::Put:
+        appendText(out, "channel", store.channel(channel).name.toUtf8());
+        appendNumber(out, "buffered", store.bufferedAfter(e));
+        appendNumber(out, "start_ns", store.startTime(e));
+        break;
     }
     out.append("}\n");
 }

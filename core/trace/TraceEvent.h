@@ -19,8 +19,9 @@ enum class EventKind : quint8
     Stderr, // a line the process wrote to stderr
     Exit,   // the process ended
     Error,  // a call failed (the text says how)
+    Put,    // Queue.put() took an item into the process's buffer (its amount: items there now)
 };
-constexpr int kEventKindCount = 8;
+constexpr int kEventKindCount = 9;
 
 // What a process is doing, as its lane in the timeline shows it.
 enum class ProcessState : quint8

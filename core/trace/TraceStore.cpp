@@ -249,6 +249,11 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
     } else {
         if (record.channel != kNoChannel && record.channel >= channelCount())
             return refused(QStringLiteral("event names unknown channel %1").arg(record.channel));
+        if (record.kind == EventKind::Put) {
+            Result<qint32> put = putEvent(process, record);
+            if (!put)
+                return put;
+        }
         m_droppedText += payloadHead.size(); // only messages have payloads
         // Kept unless every field has its default (bit for bit: -0.0 is kept too).
         if (record.startNs != record.tNs || record.seq != -1 || record.amount != 0 ||
@@ -293,6 +298,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.pollEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Error) {
             owner.errorEvents.push_back(static_cast<quint32>(event));
+        } else if (record.kind == EventKind::Put) {
+            owner.putEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Exit) {
             // detail 1: ended by the signal `amount`; 0: exited with the code `amount`.
             owner.ended = true;
@@ -392,6 +399,33 @@ qint64 TraceStore::depthAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
     return std::max<qint64>(0, countUpTo(c.sendTimes, t) - countUpTo(c.recvTimes, t));
+}
+
+qint64 TraceStore::queuedAt(int channel, qint64 t) const
+{
+    const Channel& c = m_channels[size_t(channel)];
+    return c.putTimes.empty()
+               ? 0
+               : std::max<qint64>(0, countUpTo(c.putTimes, t) - countUpTo(c.recvTimes, t));
+}
+
+Result<qint32> TraceStore::putEvent(int process, const TelemetryRecord& record)
+{
+    if (process == kRunner || record.channel == kNoChannel)
+        return refused(QStringLiteral("a put names no process or no channel"));
+    Channel& channel = m_channels[record.channel];
+    if (!channel.openEnds && channel.from != process)
+        return refused(
+            QStringLiteral("%1 does not put on %2").arg(processName(process), channel.name));
+    if (record.amount < 0 || record.amount > kMaxMessageBytes)
+        return refused(QStringLiteral("impossible buffered count %1").arg(record.amount));
+    // Put when put() was called: its feeder may send the item before the call has returned.
+    const qint64 t = record.startNs - m_origin;
+    channel.putTimes.push_back(t);
+    channel.deepestQueued =
+        std::max(channel.deepestQueued,
+                 qint64(channel.putTimes.size()) - qint64(countUpTo(channel.recvTimes, t)));
+    return qint32(-1);
 }
 
 qint64 TraceStore::depthBytesAt(int channel, qint64 t) const

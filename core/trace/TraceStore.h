@@ -55,6 +55,7 @@ public:
         EventList stateEvents;             // its state changes, in time order
         EventList pollEvents;              // its polls, in time order
         EventList errorEvents;             // its failed calls, in time order
+        EventList putEvents;               // its Queue.put() calls, in time order
     };
 
     // A channel's `from` or `to` when it is not known in advance (a traced program's pipe: whoever
@@ -76,6 +77,8 @@ public:
         TimeList sentBytes;       // cumulative, per send
         TimeList receivedBytes;
         ChunkedColumn<qint32> messageBySeq; // message number per seq
+        TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
+        qint64 deepestQueued = 0;           // the most items put and not yet received
 
         // How far the deepest-queue walk is certain: sends and recvs taken, the depth there (in
         // messages and bytes) and the deepest so far. See TraceStore::advanceDepthWalk().
@@ -203,6 +206,11 @@ public:
     // the walk over the events whose order is not settled yet (those after the last recv, say).
     qint64 maxDepth(int channel) const;
     qint64 maxDepthBytes(int channel) const;
+    // A Queue's items put and not yet received at `t`: those still in the putting process's
+    // buffer (its feeder thread has not sent them yet) and those in the pipe. 0 without puts.
+    qint64 queuedAt(int channel, qint64 t) const;
+    // How many items a put left in its process's buffer.
+    qint64 bufferedAfter(qsizetype putEvent) const { return extraAmount(putEvent); }
 
     // Bumped by every change, so a view can tell whether to redraw.
     quint64 generation() const { return m_generation; }
@@ -223,6 +231,8 @@ private:
 
     // The amount of a non-message event's record, 0 when it had none.
     qint64 extraAmount(qsizetype event) const;
+    // Takes a put's time into its channel, or refuses it.
+    Result<qint32> putEvent(int process, const TelemetryRecord& record);
     Result<qint32> messageEvent(int process, const TelemetryRecord& record, qint32 event,
                                 QByteArrayView payloadHead);
     static void advanceDepthWalk(Channel& channel);
