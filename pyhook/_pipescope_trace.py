@@ -86,7 +86,7 @@ _FRAME_MAX = 64 << 10
 _CONTROL_TIMEOUT = 5.0  # seconds; a control send that takes longer makes the hook quiet
 _END_MARK = (0xFFFFFFFF).to_bytes(4, 'little')  # in place of a length: continued in the next
 
-_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED = 1, 2, 3, 4, 5, 6
+_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED, _JOIN = 1, 2, 3, 4, 5, 6, 7
 _COMPLETE, _CUT, _INTERNAL = 1, 2, 4
 
 _SOCKET_KEY = 1 << 62
@@ -995,6 +995,43 @@ def _wrap_bootstrap(original):
     return _bootstrap
 
 
+def _wrap_join(original):
+    def join(self, timeout=None):
+        # Written when the call begins and completed when it returns, as a send is: a join that
+        # never returns shows as joining. The key is the pid of the process joined.
+        segment = None
+        try:
+            popen = vars(self).get('_popen')
+            pid = popen.pid if popen is not None else 0
+            if pid > 0:
+                segment = _tls.segment
+                offset = segment.offset
+                if offset + 48 > segment.limit:
+                    segment = _make_room(segment, 48)
+                    offset = segment.offset
+                segment.offset = offset + 48
+                try:
+                    _BODY.pack_into(segment.view, offset + 8, pid, _now(), 0, 0,
+                                    _INF if timeout is None else float(timeout))
+                finally:
+                    segment.i64[offset >> 3] = _header(_JOIN, 0, 0)
+        except _Untraced:
+            segment = None
+        except Exception as exc:
+            segment = None
+            _error(exc)
+        try:
+            return original(self, timeout)
+        finally:
+            if segment is not None:
+                try:
+                    segment.i64[(offset >> 3) + 3] = _now()  # t_ns, then the flags byte
+                    segment.view[offset + 5] = _COMPLETE
+                except Exception as exc:
+                    _error(exc)
+    return join
+
+
 def _wrap_launch(original):
     def _launch(self, process_obj):
         ident = _thread.get_ident()
@@ -1105,6 +1142,7 @@ def _patch_queues(module):
 
 def _patch_process(module):
     _replace(module.BaseProcess, '_bootstrap', _wrap_bootstrap)
+    _replace(module.BaseProcess, 'join', _wrap_join)
 
 
 def _patch_pool(module):

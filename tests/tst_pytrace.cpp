@@ -2,6 +2,7 @@
 // CPython found on the machine (Debian's python3 at least) with each start method, and what
 // PipeScope recorded is checked against what the programs printed themselves. The CLI's part
 // (pass-through of input, output and exit status; 127, 126 and 2) runs the real pipescope.
+#include "findings/FindingsAnalyzer.h"
 #include "pytrace/ProgramTracer.h"
 #include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
@@ -156,6 +157,8 @@ private Q_SLOTS:
     void poolMap();
     void queueUnderSpawn_data();
     void queueUnderSpawn();
+    void joinBeforeGetIsFound_data();
+    void joinBeforeGetIsFound();
     void executorAndManager_data();
     void executorAndManager();
     void listenerWithAuthkey_data();
@@ -320,6 +323,43 @@ void TestPyTrace::queueUnderSpawn()
     QVERIFY(store.queuedAt(channel, queue.putTimes[0]) >= 1);
     QCOMPARE(store.queuedAt(channel, store.activityEnd()), 0);
     QVERIFY(queue.deepestQueued >= store.maxDepth(channel));
+}
+
+void TestPyTrace::joinBeforeGetIsFound_data()
+{
+    valuesAsPythonPrintsThem_data();
+}
+
+void TestPyTrace::joinBeforeGetIsFound()
+{
+    QFETCH(QString, method);
+    const Traced traced = trace(QStringLiteral("python3"), {QStringLiteral("joinbeforeget.py"),
+                                                            method, QStringLiteral("1.5")});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList({"alive after join", "1000000"}));
+    // main's lane shows it joining the worker, for as long as the join's timeout.
+    const int main = laneNamed(store, QStringLiteral("MainProcess"));
+    const int worker = laneNamed(store, QStringLiteral("worker"));
+    QVERIFY2(main >= 0 && worker >= 0, qPrintable(describe(traced)));
+    qint64 joinedFor = 0;
+    const TraceStore::EventList& states = store.process(main).stateEvents;
+    for (size_t i = 0; i + 1 < states.size(); ++i) {
+        if (ProcessState(store.detail(states[i])) == ProcessState::Joining) {
+            QCOMPARE(store.joinedProcess(states[i]), worker);
+            joinedFor = std::max(joinedFor, store.time(states[i + 1]) - store.time(states[i]));
+        }
+    }
+    QVERIFY2(joinedFor >= 1'400'000'000, qPrintable(QString::number(joinedFor)));
+    // The finding names both, and the queue the worker's feeder was stuck on.
+    const std::vector<Finding> findings = FindingsAnalyzer::analyze(store, true);
+    const auto found = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.kind == QLatin1String("join-pending");
+    });
+    QVERIFY2(found != findings.end(), qPrintable(describe(traced)));
+    QCOMPARE(found->severity, Severity::Warning); // the timeout let it go on
+    QCOMPARE(found->title, QStringLiteral("MainProcess joins worker before receiving what worker "
+                                          "sends it"));
+    QCOMPARE(found->channels, QStringList{"Queue#1 worker->MainProcess"});
 }
 
 void TestPyTrace::executorAndManager_data()

@@ -20,6 +20,9 @@ void crashes(const TraceStore& store, std::vector<Finding>& out);
 void failedCalls(const TraceStore& store, std::vector<Finding>& out);
 void busyPolling(const TraceStore& store, std::vector<Finding>& out);
 void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Finding>& out);
+// A join of a process that was still blocked sending (a Queue's feeder, say) for a second or
+// more; skipped when `out` already has the runner's join-pending verdict.
+void joinsOfSenders(const TraceStore& store, qint64 now, std::vector<Finding>& out);
 
 // Messages and channels.
 void undelivered(const TraceStore& store, std::vector<Finding>& out);

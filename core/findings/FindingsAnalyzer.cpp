@@ -11,6 +11,7 @@ std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool end
 {
     std::vector<Finding> findings;
     detectors::deadlocks(store, ended, now, findings);
+    detectors::joinsOfSenders(store, ended ? store.activityEnd() : now, findings);
     detectors::crashes(store, findings);
     detectors::failedCalls(store, findings);
     if (ended)

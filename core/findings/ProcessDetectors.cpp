@@ -339,4 +339,70 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     out.push_back(stuckFinding(*found, store, now));
 }
 
+void joinsOfSenders(const TraceStore& store, qint64 now, std::vector<Finding>& out)
+{
+    constexpr qint64 kLongJoin = 1'000'000'000;
+    if (std::any_of(out.begin(), out.end(),
+                    [](const Finding& f) { return f.kind == QLatin1String("join-pending"); }))
+        return;
+    // A state's interval: from its event to the process's next state (or `now`).
+    const auto until = [&](const TraceStore::EventList& states, size_t i) {
+        return i + 1 < states.size() ? store.time(states[i + 1]) : now;
+    };
+    for (int j = 0; j < store.processCount(); ++j) {
+        const TraceStore::EventList& joins = store.process(j).stateEvents;
+        for (size_t i = 0; i < joins.size(); ++i) {
+            if (ProcessState(store.detail(joins[i])) != ProcessState::Joining)
+                continue;
+            const qint64 from = store.time(joins[i]);
+            const qint64 to = until(joins, i);
+            if (to - from < kLongJoin)
+                continue;
+            // The joined process, and its threads' lanes (a Queue's feeder sends for it).
+            const int joined = store.joinedProcess(joins[i]);
+            const qint64 pid = store.process(joined).pid;
+            for (int l = 0; l < store.processCount(); ++l) {
+                if (l != joined && (pid == 0 || store.process(l).pid != pid))
+                    continue;
+                const TraceStore::EventList& states = store.process(l).stateEvents;
+                for (size_t k = 0; k < states.size(); ++k) {
+                    if (ProcessState(store.detail(states[k])) != ProcessState::BlockedSend ||
+                        store.channelOf(states[k]) == kNoChannel || store.time(states[k]) >= to ||
+                        until(states, k) <= from)
+                        continue;
+                    const QString joiner = store.process(j).name;
+                    const QString sender = store.process(joined).name;
+                    const QString channel = store.channel(store.channelOf(states[k])).name;
+                    const bool returned = i + 1 < joins.size();
+                    Finding finding;
+                    finding.severity = returned ? Severity::Warning : Severity::Error;
+                    finding.kind = QStringLiteral("join-pending");
+                    finding.processes = {joiner, sender};
+                    finding.channels = {channel};
+                    finding.events = {qint32(joins[i]), qint32(states[k])};
+                    finding.title = QStringLiteral("%1 joins %2 before receiving what %2 sends it")
+                                        .arg(joiner, sender);
+                    finding.explanation =
+                        QStringLiteral(
+                            "%1 joined %2 for %3 while %4 was blocked sending on %5. A process "
+                            "that has put items on a queue does not end until its feeder thread "
+                            "has got them all into the pipe, and the pipe empties only when "
+                            "someone receives: %1, which waits in join(). %6 The multiprocessing "
+                            "programming guidelines: receive everything a process sends before "
+                            "you join it (get() first, then join()).")
+                            .arg(joiner, sender, duration(to - from), store.process(l).name,
+                                 channel,
+                                 returned ? QStringLiteral("The join gave up (a timeout), so it "
+                                                           "ended this time; without one it "
+                                                           "would wait for ever.")
+                                          : QStringLiteral("It never returned: a deadlock."));
+                    out.push_back(std::move(finding));
+                    k = states.size();
+                    l = store.processCount();
+                }
+            }
+        }
+    }
+}
+
 } // namespace pipescope::detectors

@@ -28,6 +28,7 @@ struct SegmentRecord
         Put = 4,       // Queue.put() into the process's buffer
         RecvBegin = 5, // a recv call began
         Failed = 6,    // the call raised: the head is "Type: message"
+        Join = 7,      // Process.join(): the key is the pid of the process joined
     };
     enum Flag : quint8
     {

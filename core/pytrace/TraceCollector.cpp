@@ -469,6 +469,17 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
         append(lane, record, head.first(std::min<qsizetype>(head.size(), kMaxRecordText)));
         break;
     }
+    case SegmentRecord::Join: {
+        // Shown as joining if it waited (from its start), then running again.
+        const int joined = storeProcessOfPid(qint64(r.key));
+        const bool waited = r.tNs - r.startNs > kPatienceNs;
+        if (waited && !lane.blockedShown && joined >= 0 && joined != lane.storeProcess)
+            appendState(lane, r.startNs, ProcessState::Joining, -1, joined);
+        if (lane.blockedShown || (waited && joined >= 0))
+            appendState(lane, r.tNs, ProcessState::Running, -1);
+        lane.blockedShown = false;
+        break;
+    }
     case SegmentRecord::Put: {
         // Queue.put(): into the process's buffer, which its feeder thread sends from.
         if (hidden)
@@ -540,6 +551,16 @@ void TraceCollector::showWaits(qint64 until)
             continue;
         // A recv that began, or a send whose bytes have not all gone in, long enough ago.
         const SegmentRecord* open = lane.segments.front().pending();
+        if (open && open->kind == SegmentRecord::Join) {
+            // A join that has not returned: joining the process of that pid.
+            const int joined = storeProcessOfPid(qint64(open->key));
+            if (joined >= 0 && joined != lane.storeProcess && plausibleTime(open->startNs) &&
+                open->startNs + kPatienceNs <= until && open->startNs >= lane.lastNs) {
+                appendState(lane, open->startNs, ProcessState::Joining, -1, joined);
+                lane.blockedShown = true;
+            }
+            continue;
+        }
         const bool sending = open && open->kind == SegmentRecord::Send;
         const qint64 start = sending ? open->startNs : lane.recvStartNs;
         if (!(sending || lane.recvOpen) || start + kPatienceNs > until || start < lane.lastNs ||
@@ -577,13 +598,24 @@ void TraceCollector::endProcesses(qint64 watermark, bool final)
     }
 }
 
-void TraceCollector::appendState(Lane& lane, qint64 tNs, ProcessState state, int channel)
+int TraceCollector::storeProcessOfPid(qint64 pid) const
+{
+    const auto found = m_byPid.constFind(pid);
+    if (found == m_byPid.cend())
+        return -1;
+    const Process& process = *m_processes[size_t(*found)];
+    return process.lanes.empty() ? -1 : m_lanes[size_t(process.lanes.front())].storeProcess;
+}
+
+void TraceCollector::appendState(Lane& lane, qint64 tNs, ProcessState state, int channel,
+                                 int joined)
 {
     TelemetryRecord record;
     record.kind = EventKind::State;
     record.tNs = record.startNs = tNs;
     record.detail = quint8(state);
     record.channel = channel < 0 ? kNoChannel : quint16(channel);
+    record.amount = joined < 0 ? 0 : joined;
     append(lane, record, {});
 }
 

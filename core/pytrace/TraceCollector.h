@@ -124,7 +124,10 @@ private:
     void message(Lane& lane, const SegmentRecord& record, QByteArrayView head);
     void showWaits(qint64 watermark);
     void endProcesses(qint64 watermark, bool final);
-    void appendState(Lane& lane, qint64 tNs, ProcessState state, int channel);
+    // `joined`: the store process a Joining state joins.
+    void appendState(Lane& lane, qint64 tNs, ProcessState state, int channel, int joined = -1);
+    // The store process (main lane) of a traced process, by pid; -1 if none.
+    int storeProcessOfPid(qint64 pid) const;
     void append(Lane& lane, const TelemetryRecord& record, QByteArrayView text,
                 QByteArrayView head = {});
     void problem(const QString& description);
