@@ -122,6 +122,7 @@ private Q_SLOTS:
     void sharedPipeEnd();
     void twoReadersWaitingOnOneEndAtOnce();
     void killedWhileSending();
+    void anAnalyzerFollowingAGrowingRunFindsWhatAWholeAnalysisDoes();
     void slowConsumer();
     void latencyOutliers();
     void runnerDeadlock();
@@ -335,6 +336,68 @@ void TestFindings::killedWhileSending()
     later.state(later.b, 2 * kMs, ProcessState::Running);
     later.exit(later.b, 5 * kMs, SIGKILL, true);
     QCOMPARE(later.kinds(), QStringList{"error crash"});
+}
+
+void TestFindings::anAnalyzerFollowingAGrowingRunFindsWhatAWholeAnalysisDoes()
+{
+    // A run growing step by step: an analyzer that follows it (reading only what is new at each
+    // update) agrees with a whole analysis at every step, live and at the end.
+    Run run;
+    const int c = run.m_store.addProcess(QStringLiteral("c"), {});
+    FindingsAnalyzer following;
+    QStringList disagreements;
+    const auto same = [&](qint64 now, bool ended) {
+        QStringList incremental;
+        for (const Finding& f : following.update(run.m_store, ended, now))
+            incremental.append(f.kind + u' ' + f.title);
+        QStringList whole;
+        for (const Finding& f : FindingsAnalyzer::analyze(run.m_store, ended, now))
+            whole.append(f.kind + u' ' + f.title);
+        if (incremental != whole)
+            disagreements.append(incremental.join(u'|') + QStringLiteral(" != ") +
+                                 whole.join(u'|'));
+        return whole;
+    };
+    qint64 t = kMs;
+    // b polls with timeout 0, 150 times in 1.5 ms, in three steps.
+    for (int step = 0; step < 3; ++step) {
+        for (int i = 0; i < 50; ++i, t += 10'000)
+            run.poll(run.b, t, t + 1000, 0);
+        same(t, false);
+    }
+    QVERIFY(same(t, false).join(u'\n').contains(QLatin1String("busy-poll")));
+    // b and c both wait in recv on a->b: first one after the other, then at once, the second
+    // wait still open when the analysis runs.
+    run.state(run.b, t += kMs, ProcessState::BlockedRecv, run.ab);
+    run.state(run.b, t += kMs, ProcessState::Running);
+    run.state(c, t += kMs, ProcessState::BlockedRecv, run.ab);
+    QVERIFY(!same(t, false).join(u'\n').contains(QLatin1String("shared-end")));
+    run.state(run.b, t += kMs, ProcessState::BlockedRecv, run.ab);
+    QVERIFY(same(t, false).join(u'\n').contains(QLatin1String("read by c and b at once")));
+    run.state(c, t += kMs, ProcessState::Running);
+    run.state(run.b, t += kMs, ProcessState::Running);
+    QVERIFY(same(t, false).join(u'\n').contains(QLatin1String("read by c and b at once")));
+    // a joins c while c is blocked sending on c->a, for more than a second.
+    const int ca = run.m_store.addChannel(QStringLiteral("c->a"), c, run.a);
+    run.state(c, t += kMs, ProcessState::BlockedSend, ca);
+    TelemetryRecord join;
+    join.kind = EventKind::State;
+    join.detail = quint8(ProcessState::Joining);
+    join.amount = c;
+    join.tNs = join.startNs = t += kMs;
+    QVERIFY(run.m_store.append(run.a, join, {}).ok());
+    QVERIFY(!same(t + 500 * kMs, false).join(u'\n').contains(QLatin1String("join-pending")));
+    QVERIFY(same(t + 1500 * kMs, false).join(u'\n').contains(QLatin1String("join-pending")));
+    run.exit(c, t += 2000 * kMs, SIGKILL, true);
+    run.exit(run.a, t += kMs, 0);
+    run.exit(run.b, t += kMs, 0);
+    const QString atEnd = same(t, true).join(u'\n');
+    for (const char* kind : {"busy-poll", "shared-end", "join-pending", "terminated-while-sending"})
+        QVERIFY2(atEnd.contains(QLatin1String(kind)), qPrintable(atEnd));
+    QVERIFY2(disagreements.isEmpty(), qPrintable(disagreements.join(u'\n')));
+    // Given another run, it starts afresh.
+    Run clean;
+    QVERIFY(following.update(clean.m_store, true, 0).empty());
 }
 
 void TestFindings::slowConsumer()

@@ -1,6 +1,5 @@
 #include "FindingsModel.h"
 
-#include "findings/FindingsAnalyzer.h"
 
 #include <QApplication>
 #include <QStyle>
@@ -11,7 +10,7 @@ namespace pipescope {
 void FindingsModel::analyze(const TraceStore* store, bool ended, qint64 now)
 {
     std::vector<Finding> findings =
-        store ? FindingsAnalyzer::analyze(*store, ended, now) : std::vector<Finding>();
+        store ? m_analyzer.update(*store, ended, now) : std::vector<Finding>();
     // Nothing changed (the usual case while a run goes on): the view keeps its selection.
     const auto same = [](const Finding& a, const Finding& b) {
         return a.kind == b.kind && a.title == b.title && a.events == b.events;

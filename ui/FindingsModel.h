@@ -1,6 +1,7 @@
 #pragma once
 
 #include "findings/Finding.h"
+#include "findings/FindingsAnalyzer.h"
 
 #include <QAbstractTableModel>
 #include <vector>
@@ -39,6 +40,7 @@ public:
 
 private:
     std::vector<Finding> m_findings;
+    FindingsAnalyzer m_analyzer; // follows the current run's store as it grows
 };
 
 } // namespace pipescope

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "findings/Finding.h"
+#include "findings/FindingTallies.h"
 
 #include <vector>
 
@@ -16,19 +17,23 @@ namespace detectors {
 constexpr size_t kMaxProofEvents = 1000;
 
 // Processes: how they ended, the calls that failed, polling, deadlocks.
-void crashes(const TraceStore& store, std::vector<Finding>& out);
+// What a crashed process left in flight is counted once the run has `ended`.
+void crashes(const TraceStore& store, bool ended, std::vector<Finding>& out);
 void failedCalls(const TraceStore& store, std::vector<Finding>& out);
-void busyPolling(const TraceStore& store, std::vector<Finding>& out);
+void busyPolling(const TraceStore& store, const FindingTallies& tallies, std::vector<Finding>& out);
 void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Finding>& out);
 // A join of a process that was still blocked sending (a Queue's feeder, say) for a second or
 // more; skipped when `out` already has the runner's join-pending verdict.
-void joinsOfSenders(const TraceStore& store, qint64 now, std::vector<Finding>& out);
+void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint64 now,
+                    std::vector<Finding>& out);
 
 // Messages and channels.
 void undelivered(const TraceStore& store, std::vector<Finding>& out);
 void blockedSends(const TraceStore& store, std::vector<Finding>& out);
 void largeMessages(const TraceStore& store, std::vector<Finding>& out);
-void sharedEnds(const TraceStore& store, std::vector<Finding>& out);
+// Live (`ended` false), from the tallies alone; at the end, with each process's first message.
+void sharedEnds(const TraceStore& store, const FindingTallies& tallies, bool ended, qint64 now,
+                std::vector<Finding>& out);
 void latencyOutliers(const TraceStore& store, std::vector<Finding>& out);
 void slowConsumers(const TraceStore& store, std::vector<Finding>& out);
 

@@ -9,15 +9,22 @@ namespace pipescope {
 
 std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool ended, qint64 now)
 {
+    return FindingsAnalyzer().update(store, ended, now);
+}
+
+std::vector<Finding> FindingsAnalyzer::update(const TraceStore& store, bool ended, qint64 now)
+{
+    m_tallies.advance(store);
+    const qint64 until = ended ? store.activityEnd() : now;
     std::vector<Finding> findings;
     detectors::deadlocks(store, ended, now, findings);
-    detectors::joinsOfSenders(store, ended ? store.activityEnd() : now, findings);
-    detectors::crashes(store, findings);
+    detectors::joinsOfSenders(store, m_tallies, until, findings);
+    detectors::crashes(store, ended, findings);
     detectors::failedCalls(store, findings);
     if (ended)
         detectors::undelivered(store, findings);
-    detectors::busyPolling(store, findings);
-    detectors::sharedEnds(store, findings);
+    detectors::busyPolling(store, m_tallies, findings);
+    detectors::sharedEnds(store, m_tallies, ended, until, findings);
     // Those that read every message or state wait for the end: a live run is analyzed again and
     // again.
     if (ended) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "findings/Finding.h"
+#include "findings/FindingTallies.h"
 
 #include <vector>
 
@@ -26,15 +27,25 @@ class TraceStore;
 //   large-message   messages larger than a pipe's buffer (64 KiB), very large ones (32 MiB)
 //   shared-end      a Pipe end written or read by more than one process
 //   latency-outliers  100 or more deliveries whose p99 latency is 20 times the median and 1 ms
+//   (and no-eof, join-pending, terminated-while-sending, slow-consumer: see Detectors.h)
 // `ended` says whether the run is over (what is still in a pipe then is undelivered, not in
 // flight); `now` (ns since the run's start) is where a live run is. While a run goes on only the
-// detectors that read processes, failed calls and polls run (they cost little however many
-// messages there are); undelivered, blocked-send, large-message and latency-outliers read every
-// message or state and wait for the end. Findings come by severity, errors first.
+// detectors that read processes, failed calls, polls and states run, and incrementally: an
+// analyzer that follows one store reads only the events appended since its last update (its
+// FindingTallies), so that a run of millions of messages costs each update what came in since.
+// undelivered, blocked-send, large-message, latency-outliers and slow-consumer read every message
+// and wait for the end. Findings come by severity, errors first.
 class FindingsAnalyzer
 {
 public:
+    // The findings of `store` now, reading only what it appended since the last update (the
+    // whole store the first time, or when it is another store).
+    std::vector<Finding> update(const TraceStore& store, bool ended, qint64 now = 0);
+    // Once, over a whole store.
     static std::vector<Finding> analyze(const TraceStore& store, bool ended, qint64 now = 0);
+
+private:
+    FindingTallies m_tallies;
 };
 
 } // namespace pipescope

@@ -194,48 +194,33 @@ void largeMessages(const TraceStore& store, std::vector<Finding>& out)
     }
 }
 
-void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
+void sharedEnds(const TraceStore& store, const FindingTallies& tallies, bool ended, qint64 now,
+                std::vector<Finding>& out)
 {
-    // Every wait in recv, per channel: when, until when, who.
-    struct Wait
-    {
-        qint64 start;
-        qint64 end;
-        int process;
-        qint32 event;
-    };
-    std::vector<std::vector<Wait>> waits(size_t(store.channelCount()));
-    for (int p = 0; p < store.processCount(); ++p) {
-        const TraceStore::EventList& states = store.process(p).stateEvents;
-        for (size_t i = 0; i < states.size(); ++i) {
-            const quint32 e = states[i];
-            if (ProcessState(store.detail(e)) != ProcessState::BlockedRecv ||
-                store.channelOf(e) == kNoChannel)
-                continue;
-            const qint64 until =
-                i + 1 < states.size() ? store.time(states[i + 1]) : store.activityEnd();
-            waits[store.channelOf(e)].push_back({store.time(e), until, p, qint32(e)});
-        }
-    }
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
         // Queues and pools are made for many writers and readers (they lock); a Pipe (a
         // traced Pipe#, or a scenario's pipe, named without a space) is not.
         if (!channel.name.startsWith(QLatin1String("Pipe#")) && channel.name.contains(u' '))
             continue;
-        // Two processes waiting in recv on it at the same time read the same end at once.
-        std::vector<Wait>& onChannel = waits[size_t(c)];
-        std::sort(onChannel.begin(), onChannel.end(),
-                  [](const Wait& a, const Wait& b) { return a.start < b.start; });
-        const Wait* furthest = nullptr;
-        std::optional<std::pair<Wait, Wait>> atOnce;
-        for (const Wait& wait : onChannel) {
-            if (furthest && wait.start < furthest->end && wait.process != furthest->process) {
-                atOnce = std::pair(*furthest, wait);
-                break;
-            }
-            if (!furthest || wait.end > furthest->end)
-                furthest = &wait;
+        // Two processes waiting in recv on it at the same time read the same end at once: in
+        // the waits taken so far, or a process waiting now and another's recent wait.
+        std::optional<std::pair<FindingTallies::Wait, FindingTallies::Wait>> atOnce =
+            tallies.readAtOnce(c);
+        std::vector<FindingTallies::Wait> waitingNow;
+        for (int p = 0; !atOnce && p < store.processCount(); ++p) {
+            const TraceStore::EventList& states = store.process(p).stateEvents;
+            if (states.empty() ||
+                ProcessState(store.detail(states.back())) != ProcessState::BlockedRecv ||
+                store.channelOf(states.back()) != c)
+                continue;
+            const FindingTallies::Wait wait{store.time(states.back()), now, p,
+                                            qint32(states.back())};
+            if (const auto other = tallies.overlapping(c, wait))
+                atOnce = std::pair(*other, wait);
+            else if (!waitingNow.empty())
+                atOnce = std::pair(waitingNow.front(), wait);
+            waitingNow.push_back(wait);
         }
         if (!(channel.manyWriters || channel.manyReaders || atOnce))
             continue;
@@ -244,6 +229,9 @@ void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
         finding.kind = QStringLiteral("shared-end");
         finding.channels = {channel.name};
         if (atOnce) {
+            // The one that began waiting first, first: the same finding however it was found.
+            if (atOnce->second.start < atOnce->first.start)
+                std::swap(atOnce->first, atOnce->second);
             const QString first = store.processName(atOnce->first.process);
             const QString second = store.processName(atOnce->second.process);
             finding.title =
@@ -258,7 +246,8 @@ void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
                     "calls such as 'bad message length' or an unpickling error are the sign). "
                     "Use a Queue, whose readers take turns under a lock, or one Pipe per "
                     "consumer.")
-                    .arg(first, second, channel.name, duration(atOnce->second.start));
+                    .arg(first, second, channel.name,
+                         duration(std::max(atOnce->first.start, atOnce->second.start)));
             finding.processes = {first, second};
             finding.events = {atOnce->first.event, atOnce->second.event};
         } else {
@@ -272,12 +261,12 @@ void sharedEnds(const TraceStore& store, std::vector<Finding>& out)
                                "another's); with several writers, large messages can interleave "
                                "and corrupt each other. Use a Queue, or one Pipe per pair.");
         }
-        // The first message of each process on that end.
+        // Once the run is over: the first message of each process on that end (it reads every
+        // message of the channel).
         std::vector<int> seen;
-        for (size_t m = 0; m < store.messages().size(); ++m) {
-            const TraceStore::Message& message = store.messages()[m];
-            if (message.channel != c)
-                continue;
+        for (size_t seq = 0; ended && seq < channel.messageBySeq.size(); ++seq) {
+            const TraceStore::Message& message =
+                store.messages()[size_t(channel.messageBySeq[seq])];
             const qint32 e = channel.manyReaders || atOnce ? message.recvEvent : message.sendEvent;
             if (e < 0 || std::find(seen.begin(), seen.end(), store.processOf(e)) != seen.end())
                 continue;

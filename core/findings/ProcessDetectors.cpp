@@ -132,9 +132,40 @@ Finding stuckFinding(const QString& verdict, const TraceStore& store, qint64 at)
     return finding;
 }
 
+// `join` (a Joining state, until `to`) of a process one of whose lanes was blocked in `send`.
+Finding joinPendingFinding(const TraceStore& store, qint32 join, qint64 to, qint32 send)
+{
+    const int joinerProcess = store.processOf(join);
+    const QString joiner = store.process(joinerProcess).name;
+    const QString sender = store.process(store.joinedProcess(join)).name;
+    const QString channel = store.channel(store.channelOf(send)).name;
+    const bool returned = store.process(joinerProcess).stateEvents.back() != quint32(join);
+    Finding finding;
+    finding.severity = returned ? Severity::Warning : Severity::Error;
+    finding.kind = QStringLiteral("join-pending");
+    finding.processes = {joiner, sender};
+    finding.channels = {channel};
+    finding.events = {join, send};
+    finding.title =
+        QStringLiteral("%1 joins %2 before receiving what %2 sends it").arg(joiner, sender);
+    finding.explanation =
+        QStringLiteral(
+            "%1 joined %2 for %3 while %4 was blocked sending on %5. A process that has put "
+            "items on a queue does not end until its feeder thread has got them all into the "
+            "pipe, and the pipe empties only when someone receives: %1, which waits in join(). "
+            "%6 The multiprocessing programming guidelines: receive everything a process sends "
+            "before you join it (get() first, then join()).")
+            .arg(joiner, sender, duration(to - store.time(join)),
+                 store.process(store.processOf(send)).name, channel,
+                 returned ? QStringLiteral("The join gave up (a timeout), so it ended this time; "
+                                           "without one it would wait for ever.")
+                          : QStringLiteral("It never returned: a deadlock."));
+    return finding;
+}
+
 } // namespace
 
-void crashes(const TraceStore& store, std::vector<Finding>& out)
+void crashes(const TraceStore& store, bool ended, std::vector<Finding>& out)
 {
     for (int p = 0; p < store.processCount(); ++p) {
         const TraceStore::Process& process = store.process(p);
@@ -151,7 +182,8 @@ void crashes(const TraceStore& store, std::vector<Finding>& out)
                                 ? QStringLiteral("was killed by %1").arg(signalName(process.signal))
                                 : QStringLiteral("exited with code %1").arg(process.exitCode);
         finding.title = QStringLiteral("%1 %2").arg(process.name, how);
-        const qint64 left = leftInFlight(store, p);
+        // Counted once the run is over: it reads every message.
+        const qint64 left = ended ? leftInFlight(store, p) : 0;
         finding.explanation =
             QStringLiteral("%1 %2%3. %4")
                 .arg(process.name, how,
@@ -271,39 +303,32 @@ void failedCalls(const TraceStore& store, std::vector<Finding>& out)
     }
 }
 
-void busyPolling(const TraceStore& store, std::vector<Finding>& out)
+void busyPolling(const TraceStore& store, const FindingTallies& tallies, std::vector<Finding>& out)
 {
     constexpr qint64 kMinPolls = 100;
     constexpr double kMinRate = 1000; // calls a second
     for (int p = 0; p < store.processCount(); ++p) {
-        std::vector<qint32> zero;
-        for (const quint32 e : store.process(p).pollEvents) {
-            if (store.pollTimeoutSeconds(e) == 0)
-                zero.push_back(qint32(e));
-        }
-        if (qint64(zero.size()) < kMinPolls)
+        const FindingTallies::Polls& zero = tallies.polls(p);
+        if (zero.zero < kMinPolls)
             continue;
-        const qint64 span = store.time(zero.back()) - store.startTime(zero.front());
-        const double rate = span > 0 ? double(zero.size()) / (double(span) / 1e9) : 0;
+        const qint64 span = store.time(zero.last) - store.startTime(zero.first);
+        const double rate = span > 0 ? double(zero.zero) / (double(span) / 1e9) : 0;
         if (rate < kMinRate)
             continue;
-        qint64 waited = 0;
-        for (const qint32 e : zero)
-            waited += store.time(e) - store.startTime(e);
         const QString name = store.process(p).name;
         Finding finding;
         finding.severity = Severity::Warning;
         finding.kind = QStringLiteral("busy-poll");
         finding.processes = {name};
         finding.title = QStringLiteral("%1 polled %2 times with timeout 0 (%3 a second)")
-                            .arg(name, count(qint64(zero.size())), count(qint64(rate)));
+                            .arg(name, count(zero.zero), count(qint64(rate)));
         finding.explanation =
             QStringLiteral("%1 called poll(0) %2 times in %3, %4 of it inside poll: a busy loop "
                            "that burns a CPU while it waits. Block in recv(), or poll with a "
                            "timeout (poll(0.1)) so the process sleeps until data comes.")
-                .arg(name, count(qint64(zero.size())), duration(span), duration(waited));
+                .arg(name, count(zero.zero), duration(span), duration(zero.waited));
         // The first and the last prove the rate; the rest are in the timeline.
-        finding.events = {zero.front(), zero.back()};
+        finding.events = {zero.first, zero.last};
         out.push_back(std::move(finding));
     }
 }
@@ -339,68 +364,53 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     out.push_back(stuckFinding(*found, store, now));
 }
 
-void joinsOfSenders(const TraceStore& store, qint64 now, std::vector<Finding>& out)
+void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint64 now,
+                    std::vector<Finding>& out)
 {
     constexpr qint64 kLongJoin = 1'000'000'000;
     if (std::any_of(out.begin(), out.end(),
                     [](const Finding& f) { return f.kind == QLatin1String("join-pending"); }))
         return;
-    // A state's interval: from its event to the process's next state (or `now`).
-    const auto until = [&](const TraceStore::EventList& states, size_t i) {
-        return i + 1 < states.size() ? store.time(states[i + 1]) : now;
+    // A state's end: the process's next state, or `now` for its last.
+    const auto endOf = [&](qint32 e) {
+        const TraceStore::EventList& states = store.process(store.processOf(e)).stateEvents;
+        const auto next = std::upper_bound(states.begin(), states.end(), quint32(e));
+        return next == states.end() ? now : store.time(*next);
     };
-    for (int j = 0; j < store.processCount(); ++j) {
-        const TraceStore::EventList& joins = store.process(j).stateEvents;
-        for (size_t i = 0; i < joins.size(); ++i) {
-            if (ProcessState(store.detail(joins[i])) != ProcessState::Joining)
+    const auto lastState = [&](int p, ProcessState state) {
+        const TraceStore::EventList& states = store.process(p).stateEvents;
+        return !states.empty() && ProcessState(store.detail(states.back())) == state
+                   ? qint32(states.back())
+                   : qint32(-1);
+    };
+    // Closed joins, then joins going on now.
+    std::vector<qint32> joins = tallies.joins();
+    for (int p = 0; p < store.processCount(); ++p) {
+        if (const qint32 open = lastState(p, ProcessState::Joining); open >= 0)
+            joins.push_back(open);
+    }
+    for (const qint32 join : joins) {
+        const qint64 from = store.time(join);
+        const qint64 to = endOf(join);
+        if (to - from < kLongJoin)
+            continue;
+        // The joined process, and its threads' lanes (a Queue's feeder sends for it).
+        const int joined = store.joinedProcess(join);
+        const qint64 pid = store.process(joined).pid;
+        for (int l = 0; l < store.processCount(); ++l) {
+            if (l != joined && (pid == 0 || store.process(l).pid != pid))
                 continue;
-            const qint64 from = store.time(joins[i]);
-            const qint64 to = until(joins, i);
-            if (to - from < kLongJoin)
+            std::vector<qint32> sends = tallies.blockedSends(l);
+            if (const qint32 open = lastState(l, ProcessState::BlockedSend); open >= 0)
+                sends.push_back(open);
+            const auto stuck = std::find_if(sends.begin(), sends.end(), [&](qint32 send) {
+                return store.channelOf(send) != kNoChannel && store.time(send) < to &&
+                       endOf(send) > from;
+            });
+            if (stuck == sends.end())
                 continue;
-            // The joined process, and its threads' lanes (a Queue's feeder sends for it).
-            const int joined = store.joinedProcess(joins[i]);
-            const qint64 pid = store.process(joined).pid;
-            for (int l = 0; l < store.processCount(); ++l) {
-                if (l != joined && (pid == 0 || store.process(l).pid != pid))
-                    continue;
-                const TraceStore::EventList& states = store.process(l).stateEvents;
-                for (size_t k = 0; k < states.size(); ++k) {
-                    if (ProcessState(store.detail(states[k])) != ProcessState::BlockedSend ||
-                        store.channelOf(states[k]) == kNoChannel || store.time(states[k]) >= to ||
-                        until(states, k) <= from)
-                        continue;
-                    const QString joiner = store.process(j).name;
-                    const QString sender = store.process(joined).name;
-                    const QString channel = store.channel(store.channelOf(states[k])).name;
-                    const bool returned = i + 1 < joins.size();
-                    Finding finding;
-                    finding.severity = returned ? Severity::Warning : Severity::Error;
-                    finding.kind = QStringLiteral("join-pending");
-                    finding.processes = {joiner, sender};
-                    finding.channels = {channel};
-                    finding.events = {qint32(joins[i]), qint32(states[k])};
-                    finding.title = QStringLiteral("%1 joins %2 before receiving what %2 sends it")
-                                        .arg(joiner, sender);
-                    finding.explanation =
-                        QStringLiteral(
-                            "%1 joined %2 for %3 while %4 was blocked sending on %5. A process "
-                            "that has put items on a queue does not end until its feeder thread "
-                            "has got them all into the pipe, and the pipe empties only when "
-                            "someone receives: %1, which waits in join(). %6 The multiprocessing "
-                            "programming guidelines: receive everything a process sends before "
-                            "you join it (get() first, then join()).")
-                            .arg(joiner, sender, duration(to - from), store.process(l).name,
-                                 channel,
-                                 returned ? QStringLiteral("The join gave up (a timeout), so it "
-                                                           "ended this time; without one it "
-                                                           "would wait for ever.")
-                                          : QStringLiteral("It never returned: a deadlock."));
-                    out.push_back(std::move(finding));
-                    k = states.size();
-                    l = store.processCount();
-                }
-            }
+            out.push_back(joinPendingFinding(store, join, to, *stuck));
+            return;
         }
     }
 }
