@@ -413,6 +413,18 @@ def _make_room(segment, length):
     return segment
 
 
+def _reserve(length):
+    """(segment, offset) of `length` bytes taken for one record of the calling thread (the hot
+    send and recv wrappers do the same inline)."""
+    segment = _tls.segment
+    offset = segment.offset
+    if offset + length > segment.limit:
+        segment = _make_room(segment, length)
+        offset = segment.offset
+    segment.offset = offset + length
+    return segment, offset
+
+
 def _record(kind, flags, key, start, end, amount, number, head=b''):
     """Write one complete record (the path of every record but those of the hot wrappers)."""
     size = len(head)
@@ -816,12 +828,7 @@ def _wrap_put(original):
             except AttributeError:
                 key, _, flags = _keys_of(writer)
             amount = len(self._buffer)
-            segment = _tls.segment
-            offset = segment.offset
-            if offset + 48 > segment.limit:
-                segment = _make_room(segment, 48)
-                offset = segment.offset
-            segment.offset = offset + 48
+            segment, offset = _reserve(48)
             try:
                 _PUT_BODY.pack_into(segment.view, offset + 8, key, start, _now(), amount)
             finally:
@@ -1004,12 +1011,7 @@ def _wrap_join(original):
             popen = vars(self).get('_popen')
             pid = popen.pid if popen is not None else 0
             if pid > 0:
-                segment = _tls.segment
-                offset = segment.offset
-                if offset + 48 > segment.limit:
-                    segment = _make_room(segment, 48)
-                    offset = segment.offset
-                segment.offset = offset + 48
+                segment, offset = _reserve(48)
                 try:
                     _BODY.pack_into(segment.view, offset + 8, pid, _now(), 0, 0,
                                     _INF if timeout is None else float(timeout))

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void largeMessages();
     void sharedPipeEnd();
     void twoReadersWaitingOnOneEndAtOnce();
+    void itemsPutAndNeverSent();
     void killedWhileSending();
     void anAnalyzerFollowingAGrowingRunFindsWhatAWholeAnalysisDoes();
     void slowConsumer();
@@ -308,6 +309,32 @@ void TestFindings::twoReadersWaitingOnOneEndAtOnce()
     QCOMPARE(findings.front().processes, QStringList({"b", "c"}));
     QCOMPARE(findings.front().events.size(), size_t(2));
     QVERIFY(findings.front().explanation.contains(QLatin1String("at 9.0 ms")));
+}
+
+void TestFindings::itemsPutAndNeverSent()
+{
+    // Three puts, one send: two items died in a's buffer.
+    Run run;
+    for (int i = 0; i < 3; ++i) {
+        TelemetryRecord put;
+        put.kind = EventKind::Put;
+        put.channel = quint16(run.ab);
+        put.startNs = (i + 1) * kMs;
+        put.tNs = put.startNs + 1000;
+        put.amount = i + 1;
+        QVERIFY(run.m_store.append(run.a, put, {}).ok());
+    }
+    run.send(run.a, run.ab, 0, 5 * kMs, 5 * kMs + 100);
+    run.recv(run.b, run.ab, 0, 5 * kMs, 6 * kMs);
+    run.exit(run.a, 7 * kMs, 0);
+    run.exit(run.b, 8 * kMs, 0);
+    const std::vector<Finding> findings = run.findings();
+    QCOMPARE(run.kinds(), QStringList{"warning undelivered"});
+    QCOMPARE(findings.front().title,
+             QStringLiteral("2 item(s) put on a->b never went into the pipe"));
+    QCOMPARE(findings.front().events.size(), size_t(2));
+    QCOMPARE(run.m_store.startTime(findings.front().events.front()), 2 * kMs);
+    QCOMPARE(findings.front().processes, QStringList{"a"});
 }
 
 void TestFindings::killedWhileSending()

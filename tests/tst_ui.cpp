@@ -847,6 +847,10 @@ void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
     QVERIFY(large >= 0);
     window.findings()->table()->selectRow(large);
     QApplication::processEvents();
+    // The timeline rings the finding's events; the table keeps only its messages.
+    const Finding& selected =
+        model->findings()[size_t(sorted->mapToSource(sorted->index(large, 0)).row())];
+    QCOMPARE(window.timeline()->highlighted(), selected.events);
     QCOMPARE(pane->table()->model()->rowCount(), 2);
     QCOMPARE(pane->matchText(), QStringLiteral("2 of 3 messages"));
     const auto buttons = pane->findChildren<QToolButton*>();

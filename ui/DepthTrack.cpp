@@ -61,18 +61,16 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const TraceStore::Channel& channel = store.channel(c);
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
-    const double bottom = area.bottom() - 4;
-    const double plotHeight = area.height() - 24;
     const qint64 dataEnd = layout.dataEnd();
     painter.setPen(QPen(context.theme.channel(c), 1.5));
-    double previousY = bottom;
+    double previousY = depthY(area, 0, peak);
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
         const qint64 t1 = s.toTime(x + 1);
         const qint64 high = pixelHigh(store, c, t0, t1, m_inBytes, m_peaks[size_t(c)]);
         const qint64 atEnd = m_inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
-        const double y = bottom - plotHeight * double(high) / double(peak);
-        const double yEnd = bottom - plotHeight * double(atEnd) / double(peak);
+        const double y = depthY(area, high, peak);
+        const double yEnd = depthY(area, atEnd, peak);
         if (x > s.left)
             painter.drawLine(QPointF(x, previousY), QPointF(x, y));
         painter.drawLine(QPointF(x, y), QPointF(x, yEnd));
@@ -98,6 +96,12 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     }
 }
 
+double DepthTrack::depthY(const QRectF& area, qint64 depth, qint64 peak)
+{
+    // The plot keeps 20 px at the top for the labels and 4 at the bottom.
+    return area.bottom() - 4 - (area.height() - 24) * double(depth) / double(peak);
+}
+
 void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int c,
                              qint64 peak) const
 {
@@ -108,8 +112,6 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     const TraceStore::Channel& channel = store.channel(c);
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
-    const double bottom = area.bottom() - 4;
-    const double plotHeight = area.height() - 24;
     const qint64 dataEnd = layout.dataEnd();
     painter.setPen(QPen(context.theme.channel(c), 1.5, Qt::DotLine));
     const auto putsUpTo = [&](qint64 t) {
@@ -126,7 +128,7 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
         const qint64 high = std::max(
             {atStart, store.queuedAt(c, t1),
              std::min<qint64>(atStart + (putsUpTo(t1) - putsUpTo(t0)), channel.deepestQueued)});
-        const double y = bottom - plotHeight * double(high) / double(peak);
+        const double y = depthY(area, high, peak);
         line << QPointF(x, y) << QPointF(x + 1, y);
     }
     painter.drawPolyline(line);

@@ -36,6 +36,8 @@ private:
                       qint64 peak) const;
     void paintQueued(QPainter& painter, const TrackContext& context, int channel,
                      qint64 peak) const;
+    // The y of a depth on the plot of `area`, on a scale up to `peak`.
+    static double depthY(const QRectF& area, qint64 depth, qint64 peak);
     void paintName(QPainter& painter, const TrackContext& context, int channel) const;
 
     bool m_inBytes = false;

@@ -1,6 +1,5 @@
 #include "FindingsModel.h"
 
-
 #include <QApplication>
 #include <QStyle>
 #include <algorithm>

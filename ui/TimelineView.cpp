@@ -2,6 +2,7 @@
 
 #include "ArrowsTrack.h"
 #include "DepthTrack.h"
+#include "HighlightTrack.h"
 #include "LegendTrack.h"
 #include "PollsTrack.h"
 #include "RulerTrack.h"
@@ -36,6 +37,9 @@ TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
     auto arrows = std::make_unique<ArrowsTrack>();
     m_arrows = arrows.get();
     m_tracks.push_back(std::move(arrows));
+    auto highlight = std::make_unique<HighlightTrack>();
+    m_highlight = highlight.get();
+    m_tracks.push_back(std::move(highlight));
     connect(&m_axis, &TimeAxis::rangeChanged, this, qOverload<>(&QWidget::update));
     connect(&m_axis, &TimeAxis::selectedMessageChanged, this, qOverload<>(&QWidget::update));
 }
@@ -44,10 +48,23 @@ TimelineView::~TimelineView() = default;
 
 void TimelineView::setStore(const TraceStore* store, bool live)
 {
+    if (store != m_store)
+        m_highlight->setEvents({}); // another run's events
     m_store = store;
     m_live = live;
     updateGeometry();
     update();
+}
+
+void TimelineView::setHighlighted(std::vector<qint32> events)
+{
+    m_highlight->setEvents(std::move(events));
+    update();
+}
+
+const std::vector<qint32>& TimelineView::highlighted() const
+{
+    return m_highlight->events();
 }
 
 void TimelineView::setNow(qint64 now, bool live)

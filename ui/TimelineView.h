@@ -12,6 +12,7 @@ namespace pipescope {
 
 class ArrowsTrack;
 class DepthTrack;
+class HighlightTrack;
 class TimeAxis;
 class TimelineTrack;
 class TraceStore;
@@ -33,6 +34,10 @@ public:
 
     // The run to show (null: none), and whether it is still going.
     void setStore(const TraceStore* store, bool live);
+    // Rings these events of the store (a selected finding's); empty: none. Another store clears
+    // them.
+    void setHighlighted(std::vector<qint32> events);
+    const std::vector<qint32>& highlighted() const;
     // The current time of a live run: in-flight arrows grow to it.
     void setNow(qint64 now, bool live);
     // The queue depth in bytes instead of messages.
@@ -89,8 +94,9 @@ private:
     qint64 m_now = 0;
     // In paint order; hit tests ask them the other way round (what is drawn on top answers first).
     std::vector<std::unique_ptr<TimelineTrack>> m_tracks;
-    ArrowsTrack* m_arrows = nullptr; // in m_tracks
-    DepthTrack* m_depth = nullptr;   // in m_tracks
+    ArrowsTrack* m_arrows = nullptr;       // in m_tracks
+    HighlightTrack* m_highlight = nullptr; // in m_tracks
+    DepthTrack* m_depth = nullptr;         // in m_tracks
     bool m_dragging = false;
     double m_dragX = 0;
     double m_pressX = 0;

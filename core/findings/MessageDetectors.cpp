@@ -23,6 +23,42 @@ void undelivered(const TraceStore& store, std::vector<Finding>& out)
 {
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
+        // A Queue's items put and never sent: still in the putting process's buffer at its end.
+        const qint64 unsent = qint64(channel.putTimes.size()) - qint64(channel.sendTimes.size());
+        if (unsent > 0) {
+            Finding finding;
+            finding.severity = Severity::Warning;
+            finding.kind = QStringLiteral("undelivered");
+            finding.channels = {channel.name};
+            // The last puts, which were the ones left (a buffer is first in, first out).
+            std::vector<qint32> puts;
+            for (int p = 0; p < store.processCount(); ++p) {
+                for (const quint32 e : store.process(p).putEvents) {
+                    if (store.channelOf(e) == c)
+                        puts.push_back(qint32(e));
+                }
+            }
+            std::sort(puts.begin(), puts.end(),
+                      [&](qint32 a, qint32 b) { return store.startTime(a) < store.startTime(b); });
+            const auto kept = std::min<size_t>(size_t(unsent), kMaxProofEvents);
+            finding.events.assign(puts.end() - qsizetype(std::min(kept, puts.size())), puts.end());
+            for (const qint32 e : finding.events) {
+                const QString name = store.processName(store.processOf(e));
+                if (!finding.processes.contains(name))
+                    finding.processes.append(name);
+            }
+            finding.title = QStringLiteral("%1 item(s) put on %2 never went into the pipe")
+                                .arg(count(unsent), channel.name);
+            finding.explanation =
+                QStringLiteral(
+                    "%1 put them on the queue, into its own buffer, and ended before its "
+                    "feeder thread had sent them: they are lost. A process that puts on a "
+                    "queue waits at its end until the feeder has sent everything, unless "
+                    "it was killed, left by os._exit(), or called cancel_join_thread(). "
+                    "Let it end normally, after its puts.")
+                    .arg(finding.processes.join(QLatin1String(", ")));
+            out.push_back(std::move(finding));
+        }
         const size_t sent = channel.sendTimes.size();
         const size_t received = std::min(channel.recvTimes.size(), sent);
         if (received == sent)

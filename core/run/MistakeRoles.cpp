@@ -90,12 +90,8 @@ int closingSenderRole(RoleContext& context)
     Connection& connection = context.connection(0);
     const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 5));
     context.print(QStringLiteral("Sender: Running"));
-    for (qint64 i = 0; i < count; ++i) {
-        const double value = context.random();
-        context.sleep(value * 0.2);
-        if (Status sent = connection.send(Value::fromFloat(value)); !sent)
-            return context.fail(sent.error());
-    }
+    if (Status sent = sendRandomValues(context, connection, count, 0.2); !sent)
+        return context.fail(sent.error());
     connection.close();
     context.print(QStringLiteral("Sender: Done, closed my end (no None: the receiver reads until "
                                  "EOFError)"));
@@ -129,12 +125,8 @@ int sharedProducerRole(RoleContext& context)
     const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 10));
     const auto readers = static_cast<qint64>(context.parameter(QStringLiteral("readers"), 2));
     context.print(QStringLiteral("Producer: Running"));
-    for (qint64 i = 0; i < count; ++i) {
-        const double value = context.random();
-        context.sleep(value * 0.1);
-        if (Status sent = connection.send(Value::fromFloat(value)); !sent)
-            return context.fail(sent.error());
-    }
+    if (Status sent = sendRandomValues(context, connection, count, 0.1); !sent)
+        return context.fail(sent.error());
     for (qint64 r = 0; r < readers; ++r) {
         if (Status sent = connection.send(Value::none()); !sent)
             return context.fail(sent.error());

@@ -5,8 +5,8 @@
 
 namespace pipescope {
 
-Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qint64 count,
-                                double sleepFactor)
+Status sendRandomValues(RoleContext& context, Connection& connection, qint64 count,
+                        double sleepFactor)
 {
     for (qint64 i = 0; i < count; ++i) {
         const double value = context.random();
@@ -14,6 +14,14 @@ Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qi
         if (Status sent = connection.send(Value::fromFloat(value)); !sent)
             return sent;
     }
+    return {};
+}
+
+Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qint64 count,
+                                double sleepFactor)
+{
+    if (Status sent = sendRandomValues(context, connection, count, sleepFactor); !sent)
+        return sent;
     return connection.send(Value::none());
 }
 

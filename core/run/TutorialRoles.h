@@ -9,7 +9,10 @@ class RoleContext;
 class Connection;
 
 // The tutorial's sender loop, shared by the roles that send random values: `count` values drawn
-// with random(), each sent after sleeping value * sleepFactor seconds, then None.
+// with random(), each sent after sleeping value * sleepFactor seconds.
+Status sendRandomValues(RoleContext& context, Connection& connection, qint64 count,
+                        double sleepFactor);
+// The same, then None.
 Status sendRandomValuesThenNone(RoleContext& context, Connection& connection, qint64 count,
                                 double sleepFactor);
 
