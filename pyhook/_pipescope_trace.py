@@ -428,13 +428,7 @@ def _reserve(length):
 def _record(kind, flags, key, start, end, amount, number, head=b''):
     """Write one complete record (the path of every record but those of the hot wrappers)."""
     size = len(head)
-    length = (size + 55) & -8
-    segment = _tls.segment
-    offset = segment.offset
-    if offset + length > segment.limit:
-        segment = _make_room(segment, length)
-        offset = segment.offset
-    segment.offset = offset + length
+    segment, offset = _reserve((size + 55) & -8)
     view = segment.view
     try:
         _BODY.pack_into(view, offset + 8, key, start, end, amount, number)
