@@ -186,6 +186,7 @@ private Q_SLOTS:
     void unwritableOutputFailsBeforeTheRun();
     void windowArgumentsAreCheckedWithoutADisplay_data();
     void windowArgumentsAreCheckedWithoutADisplay();
+    void theWindowOpensAnEventsFileFromTheCommandLine();
     void aSignalStopsTheRunAndKeepsItsEvents_data();
     void aSignalStopsTheRunAndKeepsItsEvents();
     void workersEndWhenTheRunnerIsKilled();
@@ -762,6 +763,8 @@ void TestCli::windowArgumentsAreCheckedWithoutADisplay_data()
         << QByteArray("--screenshot needs a value");
     QTest::newRow("--screenshot without --run")
         << QStringList{"--screenshot", "x.png"} << QByteArray("--screenshot needs --run");
+    QTest::newRow("two files") << QStringList{"a.jsonl", "b.jsonl"}
+                               << QByteArray("unknown argument 'a.jsonl'");
     QTest::newRow("bad parameter") << QStringList{"--run=flood", "--param", "count=1e3"}
                                    << QByteArray("count=1e3 is not allowed");
 }
@@ -777,6 +780,35 @@ void TestCli::windowArgumentsAreCheckedWithoutADisplay()
     QCOMPARE(outcome.exitCode, 2);
     QVERIFY2(outcome.err.contains(says), outcome.err.constData());
     QVERIFY(outcome.err.contains("usage: pipescope"));
+}
+
+void TestCli::theWindowOpensAnEventsFileFromTheCommandLine()
+{
+    // pipescope FILE.jsonl [--screenshot FILE.png]: the saved run in the window.
+    const QString events = m_directory.filePath(QStringLiteral("opened.jsonl"));
+    QCOMPARE(pipescope({"run", "pingpong", "--seed", "1", "--time-scale", "0", "--quiet",
+                        "--events", events})
+                 .exitCode,
+             0);
+    const QString png = m_directory.filePath(QStringLiteral("opened.png"));
+    const Outcome opened = pipescope({events, "--screenshot", png});
+    QVERIFY2(opened.exitCode == 0, opened.err.constData());
+    QFile shot(png);
+    QVERIFY(shot.open(QIODevice::ReadOnly));
+    QCOMPARE(shot.read(8), QByteArray("\x89PNG\r\n\x1a\n"));
+    // A file that is not there: said at once, before any window.
+    const Outcome missing = pipescope({m_directory.filePath(QStringLiteral("absent.jsonl"))});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("absent.jsonl: no such file"), missing.err.constData());
+    // One that is not a run: the reason, with its line.
+    const QString bad = m_directory.filePath(QStringLiteral("bad.jsonl"));
+    QFile file(bad);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"kind\":\"send\"}\n");
+    file.close();
+    const Outcome refused = pipescope({bad, "--screenshot", png});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("line 1: missing field"), refused.err.constData());
 }
 
 void TestCli::aSignalStopsTheRunAndKeepsItsEvents_data()

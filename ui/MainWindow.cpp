@@ -288,8 +288,12 @@ bool MainWindow::openEvents(const QString& path)
 {
     auto run = Run::open(path, m_history->nextNumber());
     if (!run) {
-        // The message names the path already.
+        // The message names the path already. Said in a box too: a status line is easy to miss.
         m_stateLabel->setText(tr("Cannot open %1").arg(run.error().message()));
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open events"),
+                                    m_stateLabel->text(), QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
         return false;
     }
     m_current->setRun(addRun(std::move(*run)));

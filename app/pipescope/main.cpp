@@ -1,6 +1,7 @@
-// pipescope: the window; with a command (list, run, trace) the headless CLI; with --run, the
-// window running a scenario, with --watch -- PROGRAM..., the window tracing a program (and with
-// --screenshot, saving a PNG of it once the run has ended).
+// pipescope: the window; with a command (list, run, trace, check) the headless CLI; with --run,
+// the window running a scenario, with --watch -- PROGRAM..., the window tracing a program, with
+// an events file, the window showing that saved run (and with --screenshot, saving a PNG of it
+// once the run has ended).
 #include "ColorScheme.h"
 #include "CurrentRun.h"
 #include "MainWindow.h"
@@ -9,6 +10,8 @@
 #include "run/ScenarioCatalog.h"
 
 #include <QApplication>
+#include <QFileInfo>
+#include <QLabel>
 #include <algorithm>
 #include <cstdio>
 
@@ -101,9 +104,24 @@ int main(int argc, char* argv[])
     }
     if (watch && !scenario.isNull())
         return usageError(QStringLiteral("--watch and --run cannot go together"));
+    // pipescope FILE.jsonl: a saved run, opened in the window. A word that is neither a file
+    // nor named like one is a misspelt command.
+    QString eventsFile;
+    if (scenario.isNull() && !watch && ours.size() == 1 &&
+        !ours.first().startsWith(QLatin1Char('-')) &&
+        (QFileInfo::exists(ours.first()) || ours.first().endsWith(QLatin1String(".jsonl")))) {
+        eventsFile = ours.takeFirst();
+        const QFileInfo file(eventsFile);
+        if (!file.isFile() || !file.isReadable()) {
+            std::fprintf(stderr, "pipescope: cannot open %s: %s\n", qPrintable(eventsFile),
+                         file.exists() ? "not a readable file" : "no such file");
+            return 1;
+        }
+    }
     if (scenario.isNull()) {
-        if (!screenshot.isNull() && !watch)
-            return usageError(QStringLiteral("--screenshot needs --run SCENARIO or --watch"));
+        if (!screenshot.isNull() && !watch && eventsFile.isNull())
+            return usageError(
+                QStringLiteral("--screenshot needs --run SCENARIO, --watch or an events file"));
         if (!ours.isEmpty())
             return usageError(QStringLiteral("unknown argument '%1'").arg(ours.first()));
     } else {
@@ -127,10 +145,18 @@ int main(int argc, char* argv[])
 
     pipescope::MainWindow mainWindow;
     mainWindow.show();
-    if (!request && !watch)
+    if (!eventsFile.isNull()) {
+        // A file that does not read as a run says why in the window, and on stderr.
+        if (!mainWindow.openEvents(eventsFile)) {
+            std::fprintf(stderr, "pipescope: %s\n", qPrintable(mainWindow.stateLabel()->text()));
+            if (!screenshot.isEmpty())
+                return 1;
+        }
+    } else if (!request && !watch) {
         return QApplication::exec();
-    if (request ? !mainWindow.startRun(*request) : !mainWindow.startTrace(*watch))
+    } else if (request ? !mainWindow.startRun(*request) : !mainWindow.startTrace(*watch)) {
         return 1;
+    }
     if (screenshot.isEmpty())
         return QApplication::exec();
     int exitCode = 1;

@@ -57,6 +57,10 @@ constexpr HelpItem kHelpCommands[] = {
      "Open the window and trace PROGRAM (see trace) in it, live; its output goes to the Console "
      "tab. With --screenshot FILE.png, save a PNG of the window once the program has ended and "
      "exit (0 when the program exited 0)."},
+    {"pipescope EVENTS.jsonl",
+     "Open the window with a saved run (an events file, as File > Open events... does). A file "
+     "that is missing, or does not read as a run, is said on standard error (exit 1 with "
+     "--screenshot FILE.png, which otherwise saves a PNG of the window and exits 0)."},
     {"pipescope list", "Print every scenario: its title, description, default time scale, seeds "
                        "and parameters (name, type, range, default)."},
     {"pipescope list --names", "Print the scenario names, one a line (for shell completion)."},
@@ -180,6 +184,7 @@ QString CommandLine::usage()
     return QStringLiteral("usage: pipescope\n"
                           "       pipescope --run SCENARIO [RUN OPTIONS] [--screenshot FILE.png]\n"
                           "       pipescope --watch [--screenshot FILE.png] -- PROGRAM [ARGS]...\n"
+                          "       pipescope EVENTS.jsonl [--screenshot FILE.png]\n"
                           "       pipescope list [--names | --params SCENARIO]\n"
                           "       pipescope run SCENARIO [RUN OPTIONS] [--events FILE] [--trace "
                           "FILE] [--findings FILE]"
