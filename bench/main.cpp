@@ -475,9 +475,8 @@ void runFindings(const BenchPlan& plan, Report& report)
         findings = FindingsAnalyzer::analyze(store, true, store.activityEnd()).size();
         ended.add(double(monotonicNs() - started) / double(store.eventCount()));
     }
-    report.addValue("findings_ns_per_event_live",
-                    "findings analysis, live, per event taken in", "ns",
-                    double(updating) / double(store.eventCount()));
+    report.addValue("findings_ns_per_event_live", "findings analysis, live, per event taken in",
+                    "ns", double(updating) / double(store.eventCount()));
     report.addValue("findings_update_us_idle", "findings update with nothing new", "us",
                     idle.median());
     report.addValue("findings_ns_per_event_end", "findings analysis, at the end, per event", "ns",
