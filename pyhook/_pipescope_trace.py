@@ -86,7 +86,10 @@ _FRAME_MAX = 64 << 10
 _CONTROL_TIMEOUT = 5.0  # seconds; a control send that takes longer makes the hook quiet
 _END_MARK = (0xFFFFFFFF).to_bytes(4, 'little')  # in place of a length: continued in the next
 
-_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED, _JOIN = 1, 2, 3, 4, 5, 6, 7
+_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED, _JOIN, _WAIT = 1, 2, 3, 4, 5, 6, 7, 8
+# Modules whose wait() calls are multiprocessing's own (a join's timeout, a pool's sentinels):
+# only the program's own calls of connection.wait() are recorded.
+_LIBRARY_MODULES = ('multiprocessing.', 'concurrent.futures.')
 _COMPLETE, _CUT, _INTERNAL = 1, 2, 4
 
 _SOCKET_KEY = 1 << 62
@@ -802,6 +805,29 @@ def _wrap_poll(original):
     return _poll
 
 
+def _wrap_wait(original):
+    def wait(object_list, timeout=None):
+        try:
+            caller = sys._getframe(1).f_globals.get('__name__', '')
+        except Exception:
+            caller = ''
+        if caller.startswith(_LIBRARY_MODULES):
+            return original(object_list, timeout)
+        start = _now()
+        ready = original(object_list, timeout)
+        try:
+            # One record for the call: how many it waited on (the head), how many were ready.
+            _record(_WAIT, _COMPLETE, 0, start, _now(), len(ready),
+                    _INF if timeout is None else float(timeout),
+                    str(len(object_list)).encode('ascii'))
+        except _Untraced:
+            pass
+        except Exception as exc:
+            _error(exc)
+        return ready
+    return wait
+
+
 def _wrap_put(original):
     def put(self, obj, block=True, timeout=None):
         start = _now()
@@ -1120,6 +1146,7 @@ def _patch_connection(module):
     _replace(module.Connection, '_send_bytes', _wrap_send_bytes)
     _replace(module.Connection, '_recv_bytes', _wrap_recv_bytes)
     _replace(module.Connection, '_poll', _wrap_poll)
+    _replace(module, 'wait', _wrap_wait)
     _replace(module, 'Pipe', _wrap_pipe)
     _replace(module, 'rebuild_connection', _wrap_rebuild_connection)
     _replace(module.Listener, 'accept', _wrap_accept)

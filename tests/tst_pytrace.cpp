@@ -157,6 +157,8 @@ private Q_SLOTS:
     void poolMap();
     void queueUnderSpawn_data();
     void queueUnderSpawn();
+    void waitCallsAreRecordedOnce_data();
+    void waitCallsAreRecordedOnce();
     void joinBeforeGetIsFound_data();
     void joinBeforeGetIsFound();
     void executorAndManager_data();
@@ -323,6 +325,43 @@ void TestPyTrace::queueUnderSpawn()
     QVERIFY(store.queuedAt(channel, queue.putTimes[0]) >= 1);
     QCOMPARE(store.queuedAt(channel, store.activityEnd()), 0);
     QVERIFY(queue.deepestQueued >= store.maxDepth(channel));
+}
+
+void TestPyTrace::waitCallsAreRecordedOnce_data()
+{
+    valuesAsPythonPrintsThem_data();
+}
+
+void TestPyTrace::waitCallsAreRecordedOnce()
+{
+    QFETCH(QString, method);
+    const Traced traced = trace(QStringLiteral("python3"), {QStringLiteral("waiter.py"), method});
+    const TraceStore& store = traced.store();
+    const QStringList lines = printed(store);
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.last(), QStringLiteral("got 6"));
+    // main's wait() calls are polls that say how they were called; poll(0.01) is one poll of its
+    // own (CPython answers it with wait(), which is not counted again); nothing from the
+    // library's own waits (join timeouts, sentinels).
+    const int main = laneNamed(store, QStringLiteral("MainProcess"));
+    QVERIFY2(main >= 0, qPrintable(describe(traced)));
+    qsizetype waits = 0;
+    qsizetype plainPolls = 0;
+    for (const quint32 e : store.process(main).pollEvents) {
+        const QByteArray call = store.text(e);
+        if (call.isEmpty()) {
+            ++plainPolls;
+            QCOMPARE(store.pollTimeoutSeconds(e), 0.01);
+            continue;
+        }
+        ++waits;
+        QVERIFY2(call.startsWith("wait(2 objects) -> ") || call.startsWith("wait(1 objects) -> "),
+                 call.constData());
+        QCOMPARE(store.pollTimeoutSeconds(e), 1.0);
+        QVERIFY(store.detail(e) != 0); // each returned something: the producers always send
+    }
+    QCOMPARE(plainPolls, 1);
+    QVERIFY2(waits >= 4 && waits <= 8, qPrintable(QString::number(waits)));
 }
 
 void TestPyTrace::joinBeforeGetIsFound_data()

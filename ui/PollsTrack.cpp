@@ -63,6 +63,12 @@ std::optional<TrackHit> PollsTrack::hitTest(QPointF position, const TrackContext
                 TrackHit hit;
                 hit.kind = TrackHit::Kind::Poll;
                 hit.index = p;
+                if (!store.text(e).isEmpty()) { // connection.wait(), as the program called it
+                    hit.tooltip = tr("%1: %2 after %3")
+                                      .arg(store.process(p).name, QString::fromUtf8(store.text(e)),
+                                           TimeScale::formatDuration(store.pollWaitNs(e)));
+                    return hit;
+                }
                 hit.tooltip =
                     tr("%1: poll(%2) -> %3 after %4")
                         .arg(store.process(p).name,

@@ -29,6 +29,7 @@ struct SegmentRecord
         RecvBegin = 5, // a recv call began
         Failed = 6,    // the call raised: the head is "Type: message"
         Join = 7,      // Process.join(): the key is the pid of the process joined
+        Wait = 8,      // connection.wait(): amount ready, head the count waited on (decimal)
     };
     enum Flag : quint8
     {

@@ -469,6 +469,26 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
         append(lane, record, head.first(std::min<qsizetype>(head.size(), kMaxRecordText)));
         break;
     }
+    case SegmentRecord::Wait: {
+        // connection.wait(): a poll of several objects at once, said as the program called it.
+        if (hidden)
+            break;
+        bool counted = false;
+        const qsizetype objects = QByteArray(head.data(), head.size()).toLongLong(&counted);
+        TelemetryRecord record;
+        record.kind = EventKind::Poll;
+        record.startNs = r.startNs;
+        record.tNs = r.tNs;
+        record.detail = r.amount != 0 ? 1 : 0;
+        record.amount = r.tNs - r.startNs;
+        record.number = std::isnan(r.number) || r.number < 0 ? 0 : r.number;
+        append(lane, record,
+               QStringLiteral("wait(%1 objects) -> %2 ready")
+                   .arg(counted ? QString::number(objects) : QStringLiteral("?"))
+                   .arg(r.amount)
+                   .toUtf8());
+        break;
+    }
     case SegmentRecord::Join: {
         // Shown as joining if it waited (from its start), then running again.
         const int joined = storeProcessOfPid(qint64(r.key));

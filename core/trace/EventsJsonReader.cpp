@@ -277,6 +277,8 @@ Status Builder::addLine(const QByteArray& line)
         record.detail = fields.boolean("result") ? 1 : 0;
         record.amount = fields.integer("waited_ns");
         record.startNs = fields.integer("start_ns");
+        if (fields.has("call"))
+            text = fields.string("call").toUtf8();
         break;
     }
     case EventKind::State: {

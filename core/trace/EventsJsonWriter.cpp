@@ -68,6 +68,8 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
         out.append(store.detail(e) ? "true" : "false");
         appendNumber(out, "waited_ns", store.pollWaitNs(e));
         appendNumber(out, "start_ns", store.startTime(e));
+        if (!store.text(e).isEmpty()) // a traced connection.wait(): what it was called with
+            appendText(out, "call", store.text(e));
         break;
     case EventKind::State: {
         const QLatin1String state = processStateName(static_cast<ProcessState>(store.detail(e)));
