@@ -54,6 +54,7 @@ private Q_SLOTS:
     void arrowsSurviveTheImport();
     void countersHaveAProcessOfTheirOwn();
     void metadataNamesTheVersion();
+    void waitingStatesAreSlices();
 };
 
 void TestChromeTrace::arrowsSurviveTheImport_data()
@@ -136,6 +137,43 @@ void TestChromeTrace::metadataNamesTheVersion()
                  .toString(),
              QStringLiteral(PIPESCOPE_EXPECTED_VERSION));
     QVERIFY(!document.value(QStringLiteral("traceEvents")).toArray().isEmpty());
+}
+
+void TestChromeTrace::waitingStatesAreSlices()
+{
+    // What the lanes show: each wait from its start to the next state, named as the tooltip.
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    const int b = store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), a, b);
+    const auto state = [&](int process, ProcessState what, qint64 t, quint16 channel = kNoChannel,
+                           qint64 amount = 0) {
+        TelemetryRecord record;
+        record.kind = EventKind::State;
+        record.detail = quint8(what);
+        record.channel = channel;
+        record.amount = amount;
+        record.tNs = record.startNs = t;
+        return store.append(process, record, {}).ok();
+    };
+    QVERIFY(state(a, ProcessState::Running, 0));
+    QVERIFY(state(a, ProcessState::Sleeping, 100));
+    QVERIFY(state(a, ProcessState::BlockedSend, 300, 0));
+    QVERIFY(state(a, ProcessState::Running, 700));
+    QVERIFY(state(b, ProcessState::Joining, 50, kNoChannel, a));
+    QVERIFY(state(b, ProcessState::Running, 900));
+    QStringList slices;
+    for (const QJsonValue& value : traceEvents(store)) {
+        const QJsonObject event = value.toObject();
+        if (event.value(QStringLiteral("cat")).toString() != QLatin1String("state"))
+            continue;
+        slices.append(QStringLiteral("%1 %2+%3")
+                          .arg(event.value(QStringLiteral("name")).toString())
+                          .arg(event.value(QStringLiteral("ts")).toDouble() * 1000)
+                          .arg(event.value(QStringLiteral("dur")).toDouble() * 1000));
+    }
+    QCOMPARE(slices,
+             (QStringList{"sleep 100+200", "blocked in send on a->b 300+400", "joining a 50+850"}));
 }
 
 QTEST_GUILESS_MAIN(TestChromeTrace)

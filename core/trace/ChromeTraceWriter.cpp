@@ -159,6 +159,31 @@ void writeArrowEnd(Writer& w, const TraceStore& store, qsizetype recv)
     w.end();
 }
 
+// A waiting state (sleeping, blocked, polling, joining) as a slice from its start to the
+// process's next state (or its last event), named as the window's tooltip says it.
+void writeStateSlice(Writer& w, const TraceStore& store, int process, qsizetype e)
+{
+    const auto state = ProcessState(store.detail(e));
+    if (state == ProcessState::Running || state == ProcessState::Exited ||
+        state == ProcessState::Crashed || state == ProcessState::Stopped)
+        return;
+    const TraceStore::Process& p = store.process(process);
+    const auto next = std::upper_bound(p.stateEvents.begin(), p.stateEvents.end(), quint32(e));
+    const qint64 end =
+        next != p.stateEvents.end() ? store.time(*next) : store.time(p.events.back());
+    QByteArray name = state == ProcessState::Sleeping ? QByteArray("sleep")
+                                                      : QByteArray(processStateName(state).data(),
+                                                                   processStateName(state).size());
+    if (state == ProcessState::Joining)
+        name += ' ' + store.processName(store.joinedProcess(e)).toUtf8();
+    else if (store.channelOf(e) != kNoChannel)
+        name += " on " + store.channel(store.channelOf(e)).name.toUtf8();
+    w.begin("X", tracePid(process), name, store.time(e));
+    w.duration(std::max<qint64>(0, end - store.time(e)));
+    w.string("cat", "state");
+    w.end();
+}
+
 } // namespace
 
 Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
@@ -213,13 +238,7 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
                 break;
             }
             case EventKind::State:
-                // A sleep is a slice from its start to the process's next state.
-                if (store.detail(e) == quint8(ProcessState::Sleeping) && i + 1 < events.size()) {
-                    w.begin("X", tracePid(p), "sleep", store.time(e));
-                    w.duration(store.time(events[i + 1]) - store.time(e));
-                    w.string("cat", "state");
-                    w.end();
-                }
+                writeStateSlice(w, store, p, e);
                 break;
             default:
                 break;
