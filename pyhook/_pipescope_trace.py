@@ -86,7 +86,7 @@ _FRAME_MAX = 64 << 10
 _CONTROL_TIMEOUT = 5.0  # seconds; a control send that takes longer makes the hook quiet
 _END_MARK = (0xFFFFFFFF).to_bytes(4, 'little')  # in place of a length: continued in the next
 
-_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED, _JOIN, _WAIT = 1, 2, 3, 4, 5, 6, 7, 8
+_SEND, _RECV, _POLL, _PUT, _RECV_BEGIN, _FAILED, _JOIN, _WAIT, _CLOSE = 1, 2, 3, 4, 5, 6, 7, 8, 9
 # Modules whose wait() calls are multiprocessing's own (a join's timeout, a pool's sentinels):
 # only the program's own calls of connection.wait() are recorded.
 _LIBRARY_MODULES = ('multiprocessing.', 'concurrent.futures.')
@@ -805,21 +805,41 @@ def _wrap_poll(original):
     return _poll
 
 
+def _wrap_close(original):
+    def close(self):
+        # A writing end closed by the program: its reader gets EOF once every copy is closed.
+        try:
+            if self._handle is not None and self._writable:
+                try:
+                    key, _, flags = self._pipescope_keys
+                except AttributeError:
+                    key, _, flags = _keys_of(self)
+                now = _now()
+                _record(_CLOSE, flags | _COMPLETE, key, now, now, 0, 0.0)
+        except _Untraced:
+            pass
+        except Exception as exc:
+            _error(exc)
+        return original(self)
+    return close
+
+
 def _wrap_wait(original):
     def wait(object_list, timeout=None):
         try:
             caller = sys._getframe(1).f_globals.get('__name__', '')
+            library = isinstance(caller, str) and caller.startswith(_LIBRARY_MODULES)
+            waited_on = str(len(object_list)).encode('ascii')  # before the call consumes it
         except Exception:
-            caller = ''
-        if caller.startswith(_LIBRARY_MODULES):
+            library, waited_on = False, b'?'
+        if library:
             return original(object_list, timeout)
         start = _now()
         ready = original(object_list, timeout)
         try:
             # One record for the call: how many it waited on (the head), how many were ready.
             _record(_WAIT, _COMPLETE, 0, start, _now(), len(ready),
-                    _INF if timeout is None else float(timeout),
-                    str(len(object_list)).encode('ascii'))
+                    _INF if timeout is None else float(timeout), waited_on)
         except _Untraced:
             pass
         except Exception as exc:
@@ -1030,11 +1050,13 @@ def _wrap_join(original):
         try:
             popen = vars(self).get('_popen')
             pid = popen.pid if popen is not None else 0
+            # Everything that could raise comes before the record is begun: a begun record is
+            # always completed below.
+            number = _INF if timeout is None else float(timeout)
             if pid > 0:
                 segment, offset = _reserve(48)
                 try:
-                    _BODY.pack_into(segment.view, offset + 8, pid, _now(), 0, 0,
-                                    _INF if timeout is None else float(timeout))
+                    _BODY.pack_into(segment.view, offset + 8, pid, _now(), 0, 0, number)
                 finally:
                     segment.i64[offset >> 3] = _header(_JOIN, 0, 0)
         except _Untraced:
@@ -1146,6 +1168,7 @@ def _patch_connection(module):
     _replace(module.Connection, '_send_bytes', _wrap_send_bytes)
     _replace(module.Connection, '_recv_bytes', _wrap_recv_bytes)
     _replace(module.Connection, '_poll', _wrap_poll)
+    _replace(module._ConnectionBase, 'close', _wrap_close)
     _replace(module, 'wait', _wrap_wait)
     _replace(module, 'Pipe', _wrap_pipe)
     _replace(module, 'rebuild_connection', _wrap_rebuild_connection)

@@ -331,7 +331,7 @@ void TestFindings::itemsPutAndNeverSent()
     const std::vector<Finding> findings = run.findings();
     QCOMPARE(run.kinds(), QStringList{"warning undelivered"});
     QCOMPARE(findings.front().title,
-             QStringLiteral("2 item(s) put on a->b never went into the pipe"));
+             QStringLiteral("2 item(s) that a put on a->b never went into the pipe"));
     QCOMPARE(findings.front().events.size(), size_t(2));
     QCOMPARE(run.m_store.startTime(findings.front().events.front()), 2 * kMs);
     QCOMPARE(findings.front().processes, QStringList{"a"});

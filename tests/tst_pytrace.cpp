@@ -159,6 +159,8 @@ private Q_SLOTS:
     void queueUnderSpawn();
     void waitCallsAreRecordedOnce_data();
     void waitCallsAreRecordedOnce();
+    void aForgottenCloseIsFound_data();
+    void aForgottenCloseIsFound();
     void joinBeforeGetIsFound_data();
     void joinBeforeGetIsFound();
     void executorAndManager_data();
@@ -362,6 +364,37 @@ void TestPyTrace::waitCallsAreRecordedOnce()
     }
     QCOMPARE(plainPolls, 1);
     QVERIFY2(waits >= 4 && waits <= 8, qPrintable(QString::number(waits)));
+}
+
+void TestPyTrace::aForgottenCloseIsFound_data()
+{
+    valuesAsPythonPrintsThem_data();
+}
+
+void TestPyTrace::aForgottenCloseIsFound()
+{
+    QFETCH(QString, method);
+    const Traced traced = trace(QStringLiteral("python3"),
+                                {QStringLiteral("forgotclose.py"), method, QStringLiteral("1.5")});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList{"alive"});
+    // main's close() of its end is an event on the channel; the reader never got EOF.
+    const int channel = channelNamed(store, QStringLiteral("Pipe#1 MainProcess->reader"));
+    QVERIFY2(channel >= 0, qPrintable(describe(traced)));
+    const int main = laneNamed(store, QStringLiteral("MainProcess"));
+    QCOMPARE(store.channel(channel).closedBy, std::vector<int>{main});
+    const std::vector<Finding> findings = FindingsAnalyzer::analyze(store, true);
+    const auto found = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.kind == QLatin1String("no-eof");
+    });
+    QVERIFY2(found != findings.end(), qPrintable(describe(traced)));
+    QCOMPARE(found->title, QStringLiteral("reader waited in recv on Pipe#1 MainProcess->reader "
+                                          "after MainProcess had closed its end, and no EOF came"));
+    QCOMPARE(store.kind(found->events.front()), EventKind::Close);
+    // A reader that gets its EOF (the writer closed, no copy left): no such finding.
+    const Traced clean = trace(QStringLiteral("python3"), {QStringLiteral("values.py"), method});
+    for (const Finding& finding : FindingsAnalyzer::analyze(clean.store(), true))
+        QVERIFY2(finding.kind != QLatin1String("no-eof"), qPrintable(finding.title));
 }
 
 void TestPyTrace::joinBeforeGetIsFound_data()

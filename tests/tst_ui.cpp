@@ -861,6 +861,17 @@ void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
     (*showAll)->click();
     QCOMPARE(pane->table()->model()->rowCount(), 3);
     QCOMPARE(pane->matchText(), QString());
+
+    // The deadlock's finding, selected at the end, points at the runner's verdict too (an event
+    // with no lane): it is ringed where it can be, and the window paints.
+    QVERIFY(window.startRun(request(QStringLiteral("deadlock"), 0, 1.0)));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    const std::vector<qint32>& ringed = window.timeline()->highlighted();
+    QVERIFY(std::any_of(ringed.begin(), ringed.end(), [&](qint32 e) {
+        return window.currentStore()->processOf(e) == TraceStore::kRunner;
+    }));
+    QVERIFY(!window.grab().isNull());
 }
 
 QTEST_MAIN(TestUi)

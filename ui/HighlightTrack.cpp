@@ -22,7 +22,7 @@ void HighlightTrack::paint(QPainter& painter, const TrackContext& context)
         if (e < 0 || e >= store.eventCount())
             continue;
         const int process = store.processOf(e);
-        if (process < 0)
+        if (process == TraceStore::kRunner || process >= store.processCount())
             continue; // the runner's own words have no lane
         const QRectF bar = layout.barRect(process);
         const double x0 = s.toX(store.startTime(e));

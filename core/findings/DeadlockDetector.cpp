@@ -2,6 +2,8 @@
 
 #include "trace/TraceStore.h"
 
+#include <algorithm>
+
 namespace pipescope {
 
 namespace {
@@ -41,7 +43,8 @@ std::optional<QString> DeadlockDetector::find(const TraceStore& store, std::span
     if (live.empty())
         return std::nullopt;
     QStringList waits;
-    bool everyWriterGone = true; // every wait is a recv whose writers have all ended
+    bool everyWriterGone = true; // every wait is a recv whose writers have all gone
+    bool anyWriterGone = false;  // some process waits for an EOF that cannot come
     bool joinOfSender = false;   // someone joins a process blocked sending to it
     for (const int index : live) {
         const TraceStore::Process& process = store.process(index);
@@ -62,17 +65,25 @@ std::optional<QString> DeadlockDetector::find(const TraceStore& store, std::span
             const TraceStore::Channel& channel = store.channel(process.stateChannel);
             QString wait =
                 QStringLiteral("%1 is blocked in recv on %2").arg(process.name, channel.name);
-            const bool writerGone = channel.from >= 0 && !channel.manyWriters &&
-                                    channel.from != index && store.process(channel.from).ended;
+            // Its writer has ended, or closed its end (a traced program's close()).
+            const bool writerEnded = channel.from >= 0 && store.process(channel.from).ended;
+            const bool writerClosed =
+                channel.from >= 0 && std::find(channel.closedBy.begin(), channel.closedBy.end(),
+                                               channel.from) != channel.closedBy.end();
+            const bool writerGone = channel.isPipe() && !channel.manyWriters &&
+                                    channel.from != index && (writerEnded || writerClosed);
             if (writerGone) {
-                wait += QStringLiteral(", whose writer %1 has ended")
-                            .arg(store.process(channel.from).name);
+                wait += writerEnded ? QStringLiteral(", whose writer %1 has ended")
+                                          .arg(store.process(channel.from).name)
+                                    : QStringLiteral(", whose writer %1 has closed its end")
+                                          .arg(store.process(channel.from).name);
                 const QStringList open = holders ? holders(process.stateChannel) : QStringList();
                 if (!open.isEmpty())
                     wait += QStringLiteral(", but a copy of its write end is still open in %1")
                                 .arg(open.join(QLatin1String(", ")));
             }
             everyWriterGone = everyWriterGone && writerGone;
+            anyWriterGone = anyWriterGone || writerGone;
             waits.append(wait);
         } else if (process.state == ProcessState::BlockedSend &&
                    process.stateChannel != kNoChannel) {
@@ -103,7 +114,9 @@ std::optional<QString> DeadlockDetector::find(const TraceStore& store, std::span
             return std::nullopt;
         }
     }
-    if (everyWriterGone)
+    // A reader waiting for an EOF that cannot come is the root of it, whoever else waits (a
+    // join of that reader, say).
+    if (everyWriterGone || anyWriterGone)
         return kNoEofPrefix + waits.join(u"; ") +
                QStringLiteral(": recv() raises EOFError only once every copy of the write end "
                               "is closed");

@@ -26,6 +26,10 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
 // more; skipped when `out` already has the runner's join-pending verdict.
 void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint64 now,
                     std::vector<Finding>& out);
+// Once a run has ended: a process that waited in recv for a second or more after its channel's
+// writer had ended or closed its end, until its own end (no EOF came); skipped when `out` has
+// a no-eof already (the runner's verdict).
+void eofsThatNeverCame(const TraceStore& store, std::vector<Finding>& out);
 
 // Messages and channels.
 void undelivered(const TraceStore& store, std::vector<Finding>& out);

@@ -24,6 +24,9 @@ void FindingTallies::advance(const TraceStore& store)
     m_statesClosed.resize(processes, 0);
     m_blockedSends.resize(processes);
     m_channels.resize(size_t(store.channelCount()));
+    // The waits that closed since, of every process, go in by their start: an overlap is found
+    // however far apart two processes' waits sit in the store.
+    std::vector<std::pair<int, Wait>> closedWaits;
     for (int p = 0; p < store.processCount(); ++p) {
         Polls& polls = m_polls[size_t(p)];
         const TraceStore::EventList& pollEvents = store.process(p).pollEvents;
@@ -45,13 +48,18 @@ void FindingTallies::advance(const TraceStore& store)
             const auto state = ProcessState(store.detail(e));
             const quint16 channel = store.channelOf(e);
             if (state == ProcessState::BlockedRecv && channel != kNoChannel)
-                addWait(channel, {store.time(e), store.time(states[closed + 1]), p, qint32(e)});
+                closedWaits.emplace_back(
+                    channel, Wait{store.time(e), store.time(states[closed + 1]), p, qint32(e)});
             else if (state == ProcessState::BlockedSend && channel != kNoChannel)
                 m_blockedSends[size_t(p)].push_back(qint32(e));
             else if (state == ProcessState::Joining)
                 m_joins.push_back(qint32(e));
         }
     }
+    std::sort(closedWaits.begin(), closedWaits.end(),
+              [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
+    for (const auto& [channel, wait] : closedWaits)
+        addWait(channel, wait);
 }
 
 std::optional<FindingTallies::Wait> FindingTallies::overlapping(int channel, const Wait& wait) const

@@ -19,6 +19,8 @@ std::vector<Finding> FindingsAnalyzer::update(const TraceStore& store, bool ende
     std::vector<Finding> findings;
     detectors::deadlocks(store, ended, now, findings);
     detectors::joinsOfSenders(store, m_tallies, until, findings);
+    if (ended)
+        detectors::eofsThatNeverCame(store, findings);
     detectors::crashes(store, ended, findings);
     detectors::failedCalls(store, findings);
     if (ended)

@@ -2,6 +2,7 @@
 #include "trace/TraceStore.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace pipescope::detectors {
@@ -23,41 +24,52 @@ void undelivered(const TraceStore& store, std::vector<Finding>& out)
 {
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
-        // A Queue's items put and never sent: still in the putting process's buffer at its end.
-        const qint64 unsent = qint64(channel.putTimes.size()) - qint64(channel.sendTimes.size());
-        if (unsent > 0) {
-            Finding finding;
-            finding.severity = Severity::Warning;
-            finding.kind = QStringLiteral("undelivered");
-            finding.channels = {channel.name};
-            // The last puts, which were the ones left (a buffer is first in, first out).
-            std::vector<qint32> puts;
+        // A Queue's items put and never sent: still in a putting process's buffer at its end.
+        // Counted per process (its feeder thread sends what its own puts buffered).
+        if (!channel.putTimes.empty()) {
+            std::map<qint64, std::vector<qint32>> putsOf; // pid -> its puts on the channel
             for (int p = 0; p < store.processCount(); ++p) {
                 for (const quint32 e : store.process(p).putEvents) {
                     if (store.channelOf(e) == c)
-                        puts.push_back(qint32(e));
+                        putsOf[store.process(p).pid].push_back(qint32(e));
                 }
             }
-            std::sort(puts.begin(), puts.end(),
-                      [&](qint32 a, qint32 b) { return store.startTime(a) < store.startTime(b); });
-            const auto kept = std::min<size_t>(size_t(unsent), kMaxProofEvents);
-            finding.events.assign(puts.end() - qsizetype(std::min(kept, puts.size())), puts.end());
-            for (const qint32 e : finding.events) {
-                const QString name = store.processName(store.processOf(e));
-                if (!finding.processes.contains(name))
-                    finding.processes.append(name);
+            std::map<qint64, qint64> sentBy; // pid -> its sends on the channel
+            for (size_t seq = 0; seq < channel.messageBySeq.size(); ++seq) {
+                const qint32 send = store.messages()[size_t(channel.messageBySeq[seq])].sendEvent;
+                if (send >= 0)
+                    ++sentBy[store.process(store.processOf(send)).pid];
             }
-            finding.title = QStringLiteral("%1 item(s) put on %2 never went into the pipe")
-                                .arg(count(unsent), channel.name);
-            finding.explanation =
-                QStringLiteral(
-                    "%1 put them on the queue, into its own buffer, and ended before its "
-                    "feeder thread had sent them: they are lost. A process that puts on a "
-                    "queue waits at its end until the feeder has sent everything, unless "
-                    "it was killed, left by os._exit(), or called cancel_join_thread(). "
-                    "Let it end normally, after its puts.")
-                    .arg(finding.processes.join(QLatin1String(", ")));
-            out.push_back(std::move(finding));
+            for (auto& [pid, puts] : putsOf) {
+                const qint64 unsent = qint64(puts.size()) - sentBy[pid];
+                if (unsent <= 0)
+                    continue;
+                std::sort(puts.begin(), puts.end(), [&](qint32 a, qint32 b) {
+                    return store.startTime(a) < store.startTime(b);
+                });
+                // The last ones were left (a buffer is first in, first out).
+                const auto kept = std::min<size_t>(size_t(unsent), kMaxProofEvents);
+                const QString name = store.process(store.processOf(puts.front())).name;
+                Finding finding;
+                finding.severity = Severity::Warning;
+                finding.kind = QStringLiteral("undelivered");
+                finding.channels = {channel.name};
+                finding.processes = {name};
+                finding.events.assign(puts.end() - qsizetype(std::min(kept, puts.size())),
+                                      puts.end());
+                finding.title =
+                    QStringLiteral("%1 item(s) that %2 put on %3 never went into the pipe")
+                        .arg(count(unsent), name, channel.name);
+                finding.explanation =
+                    QStringLiteral("%1 put them on the queue, into its own buffer, and ended "
+                                   "before its feeder thread had sent them: they are lost. A "
+                                   "process that puts on a queue waits at its end until the "
+                                   "feeder has sent everything, unless it was killed, left by "
+                                   "os._exit(), or called cancel_join_thread(). Let it end "
+                                   "normally, after its puts.")
+                        .arg(name);
+                out.push_back(std::move(finding));
+            }
         }
         const size_t sent = channel.sendTimes.size();
         const size_t received = std::min(channel.recvTimes.size(), sent);
@@ -235,9 +247,8 @@ void sharedEnds(const TraceStore& store, const FindingTallies& tallies, bool end
 {
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
-        // Queues and pools are made for many writers and readers (they lock); a Pipe (a
-        // traced Pipe#, or a scenario's pipe, named without a space) is not.
-        if (!channel.name.startsWith(QLatin1String("Pipe#")) && channel.name.contains(u' '))
+        // Queues and pools are made for many writers and readers (they lock); a Pipe is not.
+        if (!channel.isPipe())
             continue;
         // Two processes waiting in recv on it at the same time read the same end at once: in
         // the waits taken so far, or a process waiting now and another's recent wait.

@@ -30,6 +30,7 @@ struct SegmentRecord
         Failed = 6,    // the call raised: the head is "Type: message"
         Join = 7,      // Process.join(): the key is the pid of the process joined
         Wait = 8,      // connection.wait(): amount ready, head the count waited on (decimal)
+        Close = 9,     // Connection.close() of an end that writes: the key is its send key
     };
     enum Flag : quint8
     {

@@ -353,12 +353,14 @@ void TraceCollector::readSegments(Lane& lane, int laneIndex)
         segment.readNew([&](const SegmentRecord& record, QByteArrayView head) {
             Pending item;
             item.record = record;
-            // A send is numbered when it began (its bytes may wait for room in the pipe); what
+            // A send is numbered when it began (its bytes may wait for room in the pipe), and a
+            // put counts from its call (its feeder may send the item before put() returns); what
             // ends a call is placed where it ended.
-            item.orderNs =
-                record.kind == SegmentRecord::Send || record.kind == SegmentRecord::RecvBegin
-                    ? record.startNs
-                    : record.tNs;
+            item.orderNs = record.kind == SegmentRecord::Send ||
+                                   record.kind == SegmentRecord::RecvBegin ||
+                                   record.kind == SegmentRecord::Put
+                               ? record.startNs
+                               : record.tNs;
             item.arrival = m_arrivals++;
             item.lane = laneIndex;
             item.headOffset = quint32(m_heads.size());
@@ -467,6 +469,18 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
         record.tNs = r.tNs;
         record.channel = channel < 0 ? kNoChannel : quint16(channel);
         append(lane, record, head.first(std::min<qsizetype>(head.size(), kMaxRecordText)));
+        break;
+    }
+    case SegmentRecord::Close: {
+        // A writing end closed: said on a channel that exists (an end never used makes none).
+        const int channel = m_channels.existingChannel(r.key);
+        if (hidden || channel < 0)
+            break;
+        TelemetryRecord record;
+        record.kind = EventKind::Close;
+        record.startNs = record.tNs = r.tNs;
+        record.channel = quint16(channel);
+        append(lane, record, {});
         break;
     }
     case SegmentRecord::Wait: {

@@ -33,6 +33,8 @@ public:
     bool internal(quint64 key) const;
     // The store channel for `key`, made when first asked for; -1 when the store has no room.
     int channelFor(quint64 key);
+    // The store channel for `key` if it has one already, else -1.
+    int existingChannel(quint64 key) const { return m_byKey.value(key, -1); }
     // The next seq of a send or recv on `channel`, counted.
     qint64 nextSendSeq(int channel) { return m_channels[size_t(channel)].sends++; }
     qint64 nextRecvSeq(int channel) { return m_channels[size_t(channel)].recvs++; }

@@ -117,6 +117,11 @@ Status ScenarioRunner::start(const RunSettings& settings)
     // Every child has its descriptors now (QProcess forks in start()).
     if (plan.parentCopies == ParentCopies::ClosedAfterStart)
         m_ends.clear();
+    // A sentinel's write end is its process's alone, whatever the runner keeps: its EOF is that
+    // process's end.
+    std::erase_if(m_ends, [&](const HeldEnd& end) {
+        return plan.pipes[end.pipe].kind == PipeKind::Sentinel;
+    });
     return {};
 }
 

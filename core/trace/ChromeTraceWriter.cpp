@@ -20,6 +20,12 @@ int tracePid(int process)
     return process + 1;
 }
 
+// The track of a process's states, beside its calls' (whose tid is its pid): tids above any pid.
+int statesTid(int process)
+{
+    return 0x20000 + process;
+}
+
 quint64 flowId(int channel, qint64 seq)
 {
     return (static_cast<quint64>(channel) << 40) | static_cast<quint64>(seq);
@@ -36,7 +42,8 @@ public:
     // The first write error, if any.
     const Status& status() const { return m_status; }
 
-    void begin(const char* phase, int pid, const QByteArray& name, qint64 tNs)
+    // On the process's own track (`tid` -1), or another of its tracks.
+    void begin(const char* phase, int pid, const QByteArray& name, qint64 tNs, int tid = -1)
     {
         // Between events, a full chunk goes out.
         if (m_status)
@@ -48,7 +55,7 @@ public:
         m_out.append("\",\"pid\":");
         m_out.append(QByteArray::number(pid));
         m_out.append(",\"tid\":");
-        m_out.append(QByteArray::number(pid));
+        m_out.append(QByteArray::number(tid < 0 ? pid : tid));
         m_out.append(",\"name\":");
         appendJsonString(m_out, name);
         m_out.append(",\"ts\":");
@@ -107,6 +114,10 @@ void writeNames(Writer& w, const TraceStore& store)
             w.raw("}");
             w.end();
         }
+        // Its states on a track of their own: a wait overlaps the calls it waits in.
+        w.begin("M", tracePid(p), "thread_name", 0, statesTid(p));
+        w.raw(",\"args\":{\"name\":\"states\"}");
+        w.end();
         w.begin("M", tracePid(p), "process_sort_index", 0);
         w.raw(",\"args\":{\"sort_index\":");
         w.raw(QByteArray::number(p + 1).constData());
@@ -178,7 +189,7 @@ void writeStateSlice(Writer& w, const TraceStore& store, int process, qsizetype 
         name += ' ' + store.processName(store.joinedProcess(e)).toUtf8();
     else if (store.channelOf(e) != kNoChannel)
         name += " on " + store.channel(store.channelOf(e)).name.toUtf8();
-    w.begin("X", tracePid(process), name, store.time(e));
+    w.begin("X", tracePid(process), name, store.time(e), statesTid(process));
     w.duration(std::max<qint64>(0, end - store.time(e)));
     w.string("cat", "state");
     w.end();

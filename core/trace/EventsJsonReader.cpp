@@ -338,6 +338,9 @@ Status Builder::addLine(const QByteArray& line)
             return {};
         }
         break;
+    case EventKind::Close:
+        channelName = fields.string("channel");
+        break;
     case EventKind::Put:
         channelName = fields.string("channel");
         record.amount = fields.integer("buffered");

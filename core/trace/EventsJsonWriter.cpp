@@ -95,6 +95,9 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     case EventKind::Error:
         appendText(out, "message", store.text(e));
         break;
+    case EventKind::Close:
+        appendText(out, "channel", store.channel(channel).name.toUtf8());
+        break;
     case EventKind::Put:
         appendText(out, "channel", store.channel(channel).name.toUtf8());
         appendNumber(out, "buffered", store.bufferedAfter(e));

@@ -10,7 +10,7 @@ namespace pipescope {
 QLatin1String eventKindName(EventKind kind)
 {
     static constexpr std::array<const char*, kEventKindCount> names = {
-        "send", "recv", "poll", "state", "stdout", "stderr", "exit", "error", "put"};
+        "send", "recv", "poll", "state", "stdout", "stderr", "exit", "error", "put", "close"};
     return QLatin1String(names.at(static_cast<size_t>(kind)));
 }
 

@@ -20,8 +20,9 @@ enum class EventKind : quint8
     Exit,   // the process ended
     Error,  // a call failed (the text says how)
     Put,    // Queue.put() took an item into the process's buffer (its amount: items there now)
+    Close,  // the process closed its end that writes the channel (a traced program's close())
 };
-constexpr int kEventKindCount = 9;
+constexpr int kEventKindCount = 10;
 
 // What a process is doing, as its lane in the timeline shows it.
 enum class ProcessState : quint8

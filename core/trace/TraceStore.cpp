@@ -254,6 +254,13 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             if (!put)
                 return put;
         }
+        if (record.kind == EventKind::Close) {
+            if (process == kRunner || record.channel == kNoChannel)
+                return refused(QStringLiteral("a close names no process or no channel"));
+            std::vector<int>& closedBy = m_channels[record.channel].closedBy;
+            if (std::find(closedBy.begin(), closedBy.end(), process) == closedBy.end())
+                closedBy.push_back(process);
+        }
         m_droppedText += payloadHead.size(); // only messages have payloads
         // Kept unless every field has its default (bit for bit: -0.0 is kept too).
         if (record.startNs != record.tNs || record.seq != -1 || record.amount != 0 ||
@@ -420,7 +427,9 @@ Result<qint32> TraceStore::putEvent(int process, const TelemetryRecord& record)
     if (record.amount < 0 || record.amount > kMaxMessageBytes)
         return refused(QStringLiteral("impossible buffered count %1").arg(record.amount));
     // Put when put() was called: its feeder may send the item before the call has returned.
-    const qint64 t = record.startNs - m_origin;
+    // Kept sorted: puts of two processes that overlap may come in the order they ended.
+    const qint64 called = record.startNs - m_origin;
+    const qint64 t = channel.putTimes.empty() ? called : std::max(called, channel.putTimes.back());
     channel.putTimes.push_back(t);
     channel.deepestQueued =
         std::max(channel.deepestQueued,

@@ -78,7 +78,15 @@ public:
         TimeList receivedBytes;
         ChunkedColumn<qint32> messageBySeq; // message number per seq
         TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
-        qint64 deepestQueued = 0;           // the most items put and not yet received
+        std::vector<int> closedBy;          // processes that closed their end that writes it
+
+        // A Pipe's direction (a scenario's pipe, or a traced program's Pipe#n), not a Queue's,
+        // a Pool's, or a connection of unknown kind: made for two processes, ended by EOF.
+        bool isPipe() const
+        {
+            return name.startsWith(QLatin1String("Pipe#")) || !name.contains(u' ');
+        }
+        qint64 deepestQueued = 0; // the most items put and not yet received
 
         // How far the deepest-queue walk is certain: sends and recvs taken, the depth there (in
         // messages and bytes) and the deepest so far. See TraceStore::advanceDepthWalk().
