@@ -135,6 +135,11 @@ void buildRun(TraceStore& store, qint64 base)
     b.exit(sender, 910, false, 3, 4242, "exited with code 3");
     b.state(receiver, 950, ProcessState::Crashed);
     b.exit(receiver, 960, true, 9, 4243, "was killed by SIGKILL");
+    TelemetryRecord close;
+    close.kind = EventKind::Close; // a traced program's close() of its writing end
+    close.channel = 0;
+    close.tNs = close.startNs = base + 965;
+    QVERIFY(store.append(sender, close, {}).ok());
     b.text(TraceStore::kRunner, EventKind::Error, 970, "receiver (pid 4243) was killed by SIGKILL");
 }
 
@@ -202,6 +207,7 @@ void compareStores(const TraceStore& read, const TraceStore& original)
         QCOMPARE(a.to, b.to);
         QCOMPARE(a.sendTimes, b.sendTimes);
         QCOMPARE(a.putTimes, b.putTimes);
+        QCOMPARE(a.closedBy, b.closedBy);
         QCOMPARE(a.deepestQueued, b.deepestQueued);
         QCOMPARE(a.recvTimes, b.recvTimes);
         QCOMPARE(a.sentBytes, b.sentBytes);
