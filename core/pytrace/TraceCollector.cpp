@@ -44,6 +44,21 @@ QString exitText(int exitcode)
                         : QStringLiteral("exited with code %1").arg(exitcode);
 }
 
+// A poll or wait record as the store's poll event: its result, the time it waited, its timeout
+// (a negative or NaN one as 0), on `channel` (-1: none).
+TelemetryRecord pollOf(const SegmentRecord& r, int channel)
+{
+    TelemetryRecord record;
+    record.kind = EventKind::Poll;
+    record.startNs = r.startNs;
+    record.tNs = r.tNs;
+    record.detail = r.amount != 0 ? 1 : 0;
+    record.amount = r.tNs - r.startNs;
+    record.number = std::isnan(r.number) || r.number < 0 ? 0 : r.number;
+    record.channel = channel < 0 ? kNoChannel : quint16(channel);
+    return record;
+}
+
 } // namespace
 
 TraceCollector::TraceCollector(TraceStore& store, bool showInternal, QObject* parent)
@@ -443,16 +458,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
     case SegmentRecord::Poll: {
         if (hidden)
             break;
-        const int channel = m_channels.channelFor(r.key);
-        TelemetryRecord record;
-        record.kind = EventKind::Poll;
-        record.startNs = r.startNs;
-        record.tNs = r.tNs;
-        record.detail = r.amount != 0 ? 1 : 0;
-        record.amount = r.tNs - r.startNs;
-        record.number = std::isnan(r.number) || r.number < 0 ? 0 : r.number;
-        record.channel = channel < 0 ? kNoChannel : quint16(channel);
-        append(lane, record, {});
+        append(lane, pollOf(r, m_channels.channelFor(r.key)), {});
         break;
     }
     case SegmentRecord::Failed: {
@@ -489,14 +495,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
             break;
         bool counted = false;
         const qsizetype objects = QByteArray(head.data(), head.size()).toLongLong(&counted);
-        TelemetryRecord record;
-        record.kind = EventKind::Poll;
-        record.startNs = r.startNs;
-        record.tNs = r.tNs;
-        record.detail = r.amount != 0 ? 1 : 0;
-        record.amount = r.tNs - r.startNs;
-        record.number = std::isnan(r.number) || r.number < 0 ? 0 : r.number;
-        append(lane, record,
+        append(lane, pollOf(r, -1),
                QStringLiteral("wait(%1 objects) -> %2 ready")
                    .arg(counted ? QString::number(objects) : QStringLiteral("?"))
                    .arg(r.amount)
