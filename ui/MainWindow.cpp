@@ -390,7 +390,7 @@ void MainWindow::showFinding(const Finding& finding)
             messages.push_back(store->messageOf(e));
     }
     const int message = messages.empty() ? -1 : messages.front();
-    m_messagesPane->showOnly(std::move(messages), tr("the finding's"));
+    m_messagesPane->showOnly(std::move(messages));
     m_timeline->setHighlighted(finding.events);
     const qint64 margin = std::max<qint64>((last - first) / 10, 1'000'000);
     m_axis->setFollowLive(false);

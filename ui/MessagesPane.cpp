@@ -53,7 +53,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_showAll->setToolTip(tr("Show every message again, not only the finding's"));
     m_restriction->hide();
     m_showAll->hide();
-    connect(m_showAll, &QToolButton::clicked, this, [this] { showOnly({}, {}); });
+    connect(m_showAll, &QToolButton::clicked, this, [this] { showOnly({}); });
 
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(m_filterEdit, 1);
@@ -77,18 +77,18 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
         connect(m_filter, signal, this, &MessagesPane::updateMatches);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     // Another run: its messages are not the finding's.
-    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}, {}); });
+    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}); });
 }
 
-void MessagesPane::showOnly(std::vector<int> messages, const QString& why)
+void MessagesPane::showOnly(std::vector<int> messages)
 {
     const bool restricting = !messages.empty();
     const qsizetype count = qsizetype(messages.size());
     m_filter->restrictTo(std::move(messages));
-    m_restriction->setText(
-        restricting
-            ? tr("only %1 of %2").arg(Quantity::count(count, tr("message"), tr("messages")), why)
-            : QString());
+    m_restriction->setText(restricting
+                               ? tr("only %1 of the finding's")
+                                     .arg(Quantity::count(count, tr("message"), tr("messages")))
+                               : QString());
     m_restriction->setVisible(restricting);
     m_showAll->setVisible(restricting);
     updateMatches();

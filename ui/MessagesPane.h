@@ -32,9 +32,9 @@ public:
     QLineEdit* filterEdit() const { return m_filterEdit; }
     // "12 of 2,001 messages" while a filter is set, empty otherwise.
     QString matchText() const;
-    // Only `messages` of the store (a finding's, `why` names it), until Show all or another
-    // run; empty: every message again.
-    void showOnly(std::vector<int> messages, const QString& why);
+    // Only `messages` of the store (a finding's), until Show all or another run; empty: every
+    // message again.
+    void showOnly(std::vector<int> messages);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

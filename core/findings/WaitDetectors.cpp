@@ -8,6 +8,19 @@ namespace pipescope::detectors {
 
 namespace {
 
+// "main joins worker before receiving what worker sends it"
+QString joinPendingTitle(const QString& joiner, const QString& sender)
+{
+    return QStringLiteral("%1 joins %2 before receiving what %2 sends it").arg(joiner, sender);
+}
+
+// Whether `findings` has one of `kind` already (a runner's verdict, say).
+bool hasKind(const std::vector<Finding>& findings, QLatin1String kind)
+{
+    return std::any_of(findings.begin(), findings.end(),
+                       [&](const Finding& f) { return f.kind == kind; });
+}
+
 // A finding for the processes stuck as `verdict` (DeadlockDetector's words) says, at `at`:
 // the processes and channels it names, and the states they were stuck in.
 Finding stuckFinding(const QString& verdict, const TraceStore& store, qint64 at)
@@ -66,18 +79,15 @@ Finding stuckFinding(const QString& verdict, const TraceStore& store, qint64 at)
                            "sentinel such as None last and stop at it.");
         break;
     }
-    case DeadlockDetector::Kind::JoinPending:
+    case DeadlockDetector::Kind::JoinPending: {
         finding.kind = QStringLiteral("join-pending");
-        {
-            const QLatin1String joining(" is joining ");
-            const auto join = std::find_if(waits.begin(), waits.end(), [&](const QString& wait) {
-                return wait.contains(joining);
-            });
-            finding.title = join == waits.end()
-                                ? description.section(QLatin1String(", and no live process"), 0, 0)
-                                : QStringLiteral("%1 joins %2 before receiving what %2 sends it")
-                                      .arg(join->section(joining, 0, 0), join->section(joining, 1));
-        }
+        const QLatin1String joining(" is joining ");
+        const auto join = std::find_if(waits.begin(), waits.end(),
+                                       [&](const QString& wait) { return wait.contains(joining); });
+        finding.title =
+            join == waits.end()
+                ? description.section(QLatin1String(", and no live process"), 0, 0)
+                : joinPendingTitle(join->section(joining, 0, 0), join->section(joining, 1));
         finding.explanation =
             description +
             QStringLiteral(". join() waits for the process to end, but it cannot end: it is "
@@ -88,6 +98,7 @@ Finding stuckFinding(const QString& verdict, const TraceStore& store, qint64 at)
                            "everything a process sends before you join it, recv() first, then "
                            "join().");
         break;
+    }
     case DeadlockDetector::Kind::Deadlock:
         finding.kind = QStringLiteral("deadlock");
         finding.title = QStringLiteral("%1 wait for each other").arg(finding.processes.join(u", "));
@@ -114,8 +125,7 @@ Finding joinPendingFinding(const TraceStore& store, qint32 join, qint64 to, qint
     finding.processes = {joiner, sender};
     finding.channels = {channel};
     finding.events = {join, send};
-    finding.title =
-        QStringLiteral("%1 joins %2 before receiving what %2 sends it").arg(joiner, sender);
+    finding.title = joinPendingTitle(joiner, sender);
     finding.explanation =
         QStringLiteral(
             "%1 joined %2 for %3 while %4 was blocked sending on %5. A process that has put "
@@ -168,8 +178,7 @@ void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint
                     std::vector<Finding>& out)
 {
     constexpr qint64 kLongJoin = 1'000'000'000;
-    if (std::any_of(out.begin(), out.end(),
-                    [](const Finding& f) { return f.kind == QLatin1String("join-pending"); }))
+    if (hasKind(out, QLatin1String("join-pending")))
         return;
     // A state's end: the process's next state, or `now` for its last.
     const auto endOf = [&](qint32 e) {
@@ -195,6 +204,7 @@ void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint
         if (to - from < kLongJoin)
             continue;
         // The joined process, and its threads' lanes (a Queue's feeder sends for it).
+        const int joiner = store.processOf(join);
         const int joined = store.joinedProcess(join);
         const qint64 pid = store.process(joined).pid;
         for (int l = 0; l < store.processCount(); ++l) {
@@ -205,7 +215,6 @@ void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint
                 sends.push_back(open);
             // A send the joiner itself would have received: it reads that channel, or nobody
             // has read it yet (the joiner was to, after the join).
-            const int joiner = store.processOf(join);
             const auto stuck = std::find_if(sends.begin(), sends.end(), [&](qint32 send) {
                 const quint16 c = store.channelOf(send);
                 return c != kNoChannel && store.time(send) < to && endOf(send) > from &&
@@ -223,8 +232,7 @@ void joinsOfSenders(const TraceStore& store, const FindingTallies& tallies, qint
 void eofsThatNeverCame(const TraceStore& store, std::vector<Finding>& out)
 {
     constexpr qint64 kLongWait = 1'000'000'000;
-    if (std::any_of(out.begin(), out.end(),
-                    [](const Finding& f) { return f.kind == QLatin1String("no-eof"); }))
+    if (hasKind(out, QLatin1String("no-eof")))
         return;
     // When each channel's only writer was gone: ended, or closed its end.
     std::vector<qint64> goneAt(size_t(store.channelCount()), -1);
@@ -261,7 +269,9 @@ void eofsThatNeverCame(const TraceStore& store, std::vector<Finding>& out)
             const TraceStore::Channel& channel = store.channel(c);
             const QString reader = store.process(p).name;
             const QString writer = store.process(channel.from).name;
-            const bool closed = store.kind(goneEvent[c]) == EventKind::Close;
+            const QString gone = store.kind(goneEvent[c]) == EventKind::Close
+                                     ? QStringLiteral("closed its end")
+                                     : QStringLiteral("ended");
             Finding finding;
             finding.severity = Severity::Error;
             finding.kind = QStringLiteral("no-eof");
@@ -270,19 +280,16 @@ void eofsThatNeverCame(const TraceStore& store, std::vector<Finding>& out)
             finding.events = {goneEvent[c], qint32(states[i])};
             finding.title =
                 QStringLiteral("%1 waited in recv on %2 after %3 had %4, and no EOF came")
-                    .arg(reader, channel.name, writer,
-                         closed ? QStringLiteral("closed its end") : QStringLiteral("ended"));
+                    .arg(reader, channel.name, writer, gone);
             finding.explanation =
                 QStringLiteral(
-                    "%1 was still waiting in recv() on %2 %3 after its writer %4 %5. recv() "
+                    "%1 was still waiting in recv() on %2 %3 after its writer %4 had %5. recv() "
                     "raises EOFError only once every copy of the write end is closed, so a copy "
                     "was still open somewhere: most often in the reader itself (a child started "
                     "with fork inherits both ends, and one passed to the child is a copy too). "
                     "Close the write end in every process that will not write (in the reader as "
                     "soon as it starts), or send a sentinel such as None last and stop at it.")
-                    .arg(reader, channel.name, duration(end - goneAt[c]), writer,
-                         closed ? QStringLiteral("had closed its end")
-                                : QStringLiteral("had ended"));
+                    .arg(reader, channel.name, duration(end - goneAt[c]), writer, gone);
             out.push_back(std::move(finding));
             return;
         }

@@ -381,14 +381,13 @@ QStringList ScenarioRunner::writeEndHolders(int channel) const
     const ChannelPlan& written = channels[channel];
     const PipePlan& pipe = plan.pipes[written.pipe];
     const int side = pipe.kind == PipeKind::Duplex && written.from == pipe.firstProcess ? 0 : 1;
+    // m_children holds the children in process order.
     for (const EndWiring& end : wirePipes(plan)) {
-        if (end.pipe != written.pipe || end.side != side)
-            continue;
-        for (const auto& child : m_children) {
-            if (child->index == end.process && !child->exited &&
-                !names.contains(m_store.process(end.process).name))
-                names.append(m_store.process(end.process).name);
-        }
+        const QString& name = m_store.process(end.process).name;
+        if (end.pipe == written.pipe && end.side == side &&
+            size_t(end.process) < m_children.size() && !m_children[size_t(end.process)]->exited &&
+            !names.contains(name))
+            names.append(name);
     }
     for (const HeldEnd& held : m_ends) {
         if (held.pipe == written.pipe && held.side == side) {
