@@ -25,7 +25,7 @@ struct BenchPlan
     int traceRounds = 5;
     qint64 traceCount = 300'000;
     // A real Python program traced (python_trace_bench.py): rounds, round trips, Queue items.
-    int pythonTraceRounds = 5;
+    int pythonTraceRounds = 9;
     qint64 pythonPingPongs = 20'000;
     qint64 pythonQueueItems = 100'000;
     // Messages a traced Python program floods the window with.

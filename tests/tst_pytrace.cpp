@@ -175,6 +175,10 @@ private Q_SLOTS:
     void commandLinePassesThrough();
     void commandLineStatuses();
     void isolatedPythonIsReported();
+    void bothWritersWriteTheSameRecords_data();
+    void bothWritersWriteTheSameRecords();
+    void theNativeWriterIsUsedFrom311_data();
+    void theNativeWriterIsUsedFrom311();
 };
 
 void TestPyTrace::pingPong_data()
@@ -708,6 +712,61 @@ void TestPyTrace::isolatedPythonIsReported()
     QVERIFY2(errors.contains(QLatin1String("could not be traced")) &&
                  errors.contains(QLatin1String("-I")),
              qPrintable(errors));
+}
+
+void TestPyTrace::bothWritersWriteTheSameRecords_data()
+{
+    QTest::addColumn<QString>("python");
+    for (const auto& [label, python] : interpreters())
+        QTest::newRow(qPrintable(label)) << python;
+}
+
+// The native writer (pyhook/native/ring.c) and the hook's pure-Python one write the same bytes
+// for the same calls (tests/pytrace/writers.py), under every CPython it loads into (3.11 on).
+void TestPyTrace::bothWritersWriteTheSameRecords()
+{
+    QFETCH(QString, python);
+    const QString ring = ProgramTracer::defaultRingModule();
+    if (ring.isEmpty()) {
+        if (qEnvironmentVariableIsSet("PIPESCOPE_REQUIRE_PYTHON"))
+            QFAIL("_pipescope_ring.abi3.so was not built (python3-dev missing?)");
+        QSKIP("the native writer was not built");
+    }
+    QProcess version;
+    version.start(python, {QStringLiteral("-c"),
+                           QStringLiteral("import sys; print(sys.version_info >= (3, 11))")});
+    QVERIFY(version.waitForFinished(30000));
+    if (version.readAllStandardOutput().trimmed() != "True")
+        QSKIP("the native writer is for Python 3.11 and later");
+    QProcess writers;
+    writers.start(python, {kScripts + QStringLiteral("/writers.py"),
+                           ProgramTracer::defaultHookDirectory(), ring});
+    QVERIFY(writers.waitForFinished(60000));
+    const QByteArray output = writers.readAllStandardOutput() + writers.readAllStandardError();
+    QVERIFY2(writers.exitCode() == 0 && output.startsWith("same 16 records"), output.constData());
+}
+
+void TestPyTrace::theNativeWriterIsUsedFrom311_data()
+{
+    bothWritersWriteTheSameRecords_data();
+}
+
+// A traced program's processes write with the native writer from Python 3.11 on (the bench's
+// overhead depends on it), and in Python before.
+void TestPyTrace::theNativeWriterIsUsedFrom311()
+{
+    QFETCH(QString, python);
+    if (ProgramTracer::defaultRingModule().isEmpty())
+        QSKIP("the native writer was not built (bothWritersWriteTheSameRecords says if it must)");
+    const Traced traced =
+        trace(python, {QStringLiteral("-c"),
+                       QStringLiteral("import sys; print(sys.version_info >= (3, 11), "
+                                      "sys.modules['_pipescope_trace']._ring is not None)")});
+    const QStringList lines = printed(traced.store());
+    QCOMPARE(lines.size(), 1);
+    const QStringList words = lines.front().split(QLatin1Char(' '));
+    QCOMPARE(words.size(), 2);
+    QCOMPARE(words[1], words[0]);
 }
 
 QTEST_GUILESS_MAIN(TestPyTrace)

@@ -109,6 +109,16 @@ QString ProgramTracer::defaultHookDirectory()
         .absoluteFilePath(QStringLiteral("../share/pipescope/pyhook"));
 }
 
+QString ProgramTracer::defaultRingModule()
+{
+    if (qEnvironmentVariableIsSet("PIPESCOPE_TRACE_RING"))
+        return qEnvironmentVariable("PIPESCOPE_TRACE_RING");
+    const QString installed =
+        QCoreApplication::applicationDirPath() +
+        QStringLiteral("/" PIPESCOPE_WORKER_RELATIVE_DIR "/_pipescope_ring.abi3.so");
+    return QFileInfo::exists(installed) ? installed : QString();
+}
+
 QString ProgramTracer::resolveProgram(const QString& program)
 {
     if (program.contains(QLatin1Char('/')))
@@ -159,6 +169,7 @@ Status ProgramTracer::start(const TraceRequest& request)
     environment.insert(QStringLiteral("PYTHONPATH"),
                        pythonPath.isEmpty() ? hook : hook + QLatin1Char(':') + pythonPath);
     environment.insert(QStringLiteral("PIPESCOPE_TRACE_DIR"), m_directory);
+    environment.insert(QStringLiteral("PIPESCOPE_TRACE_RING"), defaultRingModule());
     m_process.setProcessEnvironment(environment);
     m_process.setProgram(program);
     m_process.setArguments(request.arguments);

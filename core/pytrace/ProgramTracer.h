@@ -61,6 +61,10 @@ public:
     // $PIPESCOPE_PYHOOK if set, else share/pipescope/pyhook next to the running executable's
     // folder (the build tree and an install tree alike).
     static QString defaultHookDirectory();
+    // The hook's native record writer: $PIPESCOPE_TRACE_RING if set (empty: none, the hook
+    // writes in Python), else _pipescope_ring.abi3.so where the worker is installed (lib/pipescope
+    // from bin/, in the build tree too); empty when it was not built.
+    static QString defaultRingModule();
     // Where a program name leads (PATH for a bare name): empty when not found.
     static QString resolveProgram(const QString& program);
 

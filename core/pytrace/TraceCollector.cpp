@@ -398,9 +398,13 @@ void TraceCollector::sweep(bool final)
     for (size_t l = 0; l < m_lanes.size(); ++l)
         readSegments(m_lanes[l], int(l));
     if (m_pending.size() > before) {
-        std::sort(m_pending.begin(), m_pending.end(), [](const Pending& a, const Pending& b) {
+        // What was held back is in order already: only the new records are sorted, then merged.
+        const auto earlier = [](const Pending& a, const Pending& b) {
             return a.orderNs != b.orderNs ? a.orderNs < b.orderNs : a.arrival < b.arrival;
-        });
+        };
+        const auto middle = m_pending.begin() + qsizetype(before);
+        std::sort(middle, m_pending.end(), earlier);
+        std::inplace_merge(m_pending.begin(), middle, m_pending.end(), earlier);
     }
     const qint64 watermark = final ? std::numeric_limits<qint64>::max() : now - kHoldBackNs;
     size_t released = 0;

@@ -127,6 +127,13 @@ constexpr HelpItem kHelpEnvironment[] = {
      "The pipescope-worker executable to start for the children. By default the one next to "
      "pipescope, else the installed one in " PIPESCOPE_WORKER_RELATIVE_DIR
      " relative to pipescope's directory."},
+    {"PIPESCOPE_PYHOOK",
+     "trace: the directory of PipeScope's Python hook (sitecustomize.py). By default the "
+     "installed one, share/pipescope/pyhook next to pipescope's bin/."},
+    {"PIPESCOPE_TRACE_RING",
+     "trace: the hook's native record writer (_pipescope_ring.abi3.so, Python 3.11 and later) "
+     "given to every traced Python process. By default the one in " PIPESCOPE_WORKER_RELATIVE_DIR
+     "; set but empty, the hook writes its records in Python (slower)."},
     {"QT_QPA_PLATFORM", "Qt's platform plugin for the window: offscreen needs no display."},
 };
 
