@@ -123,11 +123,18 @@ QString describe(const Traced& traced)
     QStringList lanes;
     for (int p = 0; p < traced.store().processCount(); ++p)
         lanes.append(traced.store().process(p).name);
-    return QStringLiteral("lanes: %1; channels: %2; problems: %3; printed: %4")
+    return QStringLiteral("lanes: %1; channels: %2; problems: %3; untraced: %4; printed: %5")
         .arg(lanes.join(QStringLiteral(", ")),
              channelNames(traced.store()).join(QStringLiteral(", ")),
              traced.tracer->problems().join(QStringLiteral("; ")),
+             traced.tracer->untraced().join(QStringLiteral("; ")),
              printed(traced.store()).join(QStringLiteral(" | ")));
+}
+
+// Nothing went wrong in tracing, and no Python process of the program escaped it.
+bool clean(const Traced& traced)
+{
+    return traced.tracer->problems().isEmpty() && traced.tracer->untraced().isEmpty();
 }
 
 int openDescriptors()
@@ -175,6 +182,7 @@ private Q_SLOTS:
     void commandLinePassesThrough();
     void commandLineStatuses();
     void isolatedPythonIsReported();
+    void pythonStartedByAShellIsReported();
     void bothWritersWriteTheSameRecords_data();
     void bothWritersWriteTheSameRecords();
     void theNativeWriterIsUsedFrom311_data();
@@ -223,7 +231,7 @@ void TestPyTrace::pingPong()
         const int channel = words[0] == QLatin1String("ping") ? back : there;
         QVERIFY2(messagesOn(store, channel).contains(words[2]), qPrintable(line));
     }
-    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::valuesAsPythonPrintsThem_data()
@@ -253,6 +261,7 @@ void TestPyTrace::valuesAsPythonPrintsThem()
     QStringList plain = recorded;
     plain.removeAt(point);
     QCOMPARE(plain, lines);
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::poolMap_data()
@@ -286,7 +295,7 @@ void TestPyTrace::poolMap()
     QVERIFY2(resultMessages >= 4, qPrintable(describe(traced)));
     for (const char* chunk : {"[0, 1]", "[4, 9]", "[16, 25]", "[36, 49]"})
         QVERIFY2(results.contains(QLatin1String(chunk)), qPrintable(results));
-    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::queueUnderSpawn_data()
@@ -331,6 +340,7 @@ void TestPyTrace::queueUnderSpawn()
     QVERIFY(store.queuedAt(channel, queue.putTimes[0]) >= 1);
     QCOMPARE(store.queuedAt(channel, store.activityEnd()), 0);
     QVERIFY(queue.deepestQueued >= store.maxDepth(channel));
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::waitCallsAreRecordedOnce_data()
@@ -368,6 +378,7 @@ void TestPyTrace::waitCallsAreRecordedOnce()
     }
     QCOMPARE(plainPolls, 1);
     QVERIFY2(waits >= 4 && waits <= 8, qPrintable(QString::number(waits)));
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::aForgottenCloseIsFound_data()
@@ -456,8 +467,7 @@ void TestPyTrace::executorAndManager()
         values += messagesOn(store, c).join(QLatin1Char('\n')) + QLatin1Char('\n');
     for (const char* expected : {"square", "16", "'answer'", "42"})
         QVERIFY2(values.contains(QLatin1String(expected)), qPrintable(describe(traced)));
-    QVERIFY2(traced.tracer->problems().isEmpty(), qPrintable(describe(traced)));
-    QVERIFY(traced.tracer->untraced().isEmpty());
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::listenerWithAuthkey_data()
@@ -491,6 +501,7 @@ void TestPyTrace::listenerWithAuthkey()
     QCOMPARE(handshake, internal);
     if (!internal)
         QCOMPARE(all.size(), 2);
+    QVERIFY2(clean(traced), qPrintable(describe(traced)));
 }
 
 void TestPyTrace::abruptExit_data()
@@ -712,6 +723,33 @@ void TestPyTrace::isolatedPythonIsReported()
     QVERIFY2(errors.contains(QLatin1String("could not be traced")) &&
                  errors.contains(QLatin1String("-I")),
              qPrintable(errors));
+}
+
+// Pythons the hook cannot reach, started by something that is not a traced Python (here a
+// shell), are still said by name: one by its -I, one that ran for seconds without a hello (its
+// environment lost PipeScope's variables); the traced one next to them is recorded as usual.
+void TestPyTrace::pythonStartedByAShellIsReported()
+{
+    const QString python = interpreters().front().second;
+    const Traced traced = trace(
+        QStringLiteral("/bin/sh"),
+        {QStringLiteral("-c"),
+         QStringLiteral("%1 -I -c 'import time; time.sleep(0.4)'; env -u PIPESCOPE_TRACE_DIR %1 "
+                        "-c 'import time; time.sleep(2.5)'; %1 -c 'import multiprocessing as mp; "
+                        "a, b = mp.Pipe(); a.send(7); print(b.recv())'")
+             .arg(python)});
+    QCOMPARE(printed(traced.store()), QStringList({"7"}));
+    QCOMPARE(traced.tracer->tracedProcessCount(), 1);
+    QCOMPARE(traced.store().messages().size(), size_t(1));
+    const QStringList untraced = traced.tracer->untraced();
+    const QString lines = untraced.join(QLatin1Char('\n'));
+    QVERIFY2(untraced.size() == 2, qPrintable(lines));
+    QVERIFY2(untraced[0].contains(QLatin1String("time.sleep(0.4)")) &&
+                 untraced[0].endsWith(QLatin1String("it runs Python with -I")),
+             qPrintable(lines));
+    QVERIFY2(untraced[1].contains(QLatin1String("time.sleep(2.5)")) &&
+                 untraced[1].endsWith(QLatin1String("could not be traced")),
+             qPrintable(lines));
 }
 
 void TestPyTrace::bothWritersWriteTheSameRecords_data()

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <csignal>
@@ -18,6 +19,9 @@ namespace pipescope {
 namespace {
 
 constexpr int kStopGraceMs = 2000;
+// A Python that ran this long without a hello was out of the hook's reach (a hello comes in the
+// first tens of milliseconds of a process, while its site module runs).
+constexpr qint64 kSilentPythonNs = 2'000'000'000;
 
 // A fresh private directory (mkdtemp makes it 0700) where a socket path still fits in sun_path,
 // in memory where there is a place for it: the segment files are written at every message, and on
@@ -75,6 +79,11 @@ ProgramTracer::ProgramTracer(QObject* parent)
             return;
         m_collector->sweep(false);
         checkDone();
+    });
+    m_scan.setInterval(kScanMs);
+    connect(&m_scan, &QTimer::timeout, this, [this] {
+        if (!m_programEnded)
+            m_descendants.scan(m_pid);
     });
     m_kill.setSingleShot(true);
     connect(&m_kill, &QTimer::timeout, this, [this] {
@@ -207,6 +216,7 @@ Status ProgramTracer::start(const TraceRequest& request)
     m_pid = m_process.processId();
     m_state = State::Running;
     m_sweep.start();
+    m_scan.start();
     return {};
 }
 
@@ -285,6 +295,7 @@ void ProgramTracer::checkDone()
 void ProgramTracer::finish()
 {
     m_sweep.stop();
+    m_scan.stop();
     // What the control connections still hold (a last exit, a child's status) comes first.
     QCoreApplication::processEvents();
     m_collector->sweep(true);
@@ -323,11 +334,30 @@ QStringList ProgramTracer::untracedNow() const
                                           "%1, which keeps PipeScope's hook out")
                                .arg(flags));
     }
+    // Each Python that said no hello, from its traced parent's word or from the process tree
+    // (a shell, os.system()), is said when it was out of the hook's reach: its flags say so, or
+    // it ran to a normal exit or for a while without a hello (a hello comes in the first tens
+    // of milliseconds). One that was ended while it started (as by Pool.terminate()) was not.
+    // The program's own process is said above when nothing at all could be traced.
+    QMap<qint64, PythonDescendants::Python> silent;
+    for (const PythonDescendants::Python& python :
+         m_descendants.untraced([this](qint64 pid) { return m_collector->traced(pid); }))
+        silent.insert(python.pid, python);
     for (const auto& [pid, argv] : m_collector->untracedChildren()) {
-        const QString flags = hookBlockers(argv);
+        PythonDescendants::Python& python = silent[pid];
+        python.pid = pid;
+        python.argv = argv;
+    }
+    if (m_collector->tracedCount() == 0)
+        silent.remove(m_pid);
+    for (const PythonDescendants::Python& python : std::as_const(silent)) {
+        const QString flags = hookBlockers(python.argv);
+        const std::optional<int> exitcode = m_collector->childExit(python.pid);
+        if (flags.isEmpty() && !(exitcode && *exitcode >= 0) && python.seenForNs < kSilentPythonNs)
+            continue;
         lines.append(QStringLiteral("process %1 (%2) could not be traced%3")
-                         .arg(pid)
-                         .arg(argv.join(QLatin1Char(' ')).left(120))
+                         .arg(python.pid)
+                         .arg(python.argv.join(QLatin1Char(' ')).left(120))
                          .arg(flags.isEmpty()
                                   ? QString()
                                   : QStringLiteral(": it runs Python with %1").arg(flags)));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/Result.h"
+#include "pytrace/PythonDescendants.h"
 #include "trace/TraceStore.h"
 
 #include <QObject>
@@ -54,6 +55,7 @@ public:
     // short (measured with a 1M-message flood: the longest UI stall was 49 ms at 15 ms, 61 ms at
     // 50 ms, where each sweep takes in more at once).
     static constexpr int kSweepMs = 15;
+    static constexpr int kScanMs = 50;
 
     explicit ProgramTracer(QObject* parent = nullptr);
     ~ProgramTracer() override;
@@ -120,6 +122,10 @@ private:
     int m_tracedCount = 0;
     QTimer m_sweep;
     QTimer m_kill;
+    // The program's Python processes, looked for every kScanMs whatever started them: those the
+    // hook did not reach are said at the end (untraced()).
+    PythonDescendants m_descendants;
+    QTimer m_scan;
 };
 
 } // namespace pipescope

@@ -62,6 +62,12 @@ public:
     // did (python -I, -E, -S, or not Python), with their command lines.
     int tracedCount() const { return int(m_processes.size()); }
     bool traced(qint64 pid) const { return m_byPid.contains(pid); }
+    // A child's exit code as its traced parent learnt it (Python's: negative = that signal).
+    std::optional<int> childExit(qint64 pid) const
+    {
+        const auto found = m_childExits.constFind(pid);
+        return found != m_childExits.cend() ? std::optional<int>(*found) : std::nullopt;
+    }
     QList<std::pair<qint64, QStringList>> untracedChildren() const;
     // Failures of the tracer inside the traced processes, as they reported them.
     qint64 hookErrors() const { return m_hookErrors; }
