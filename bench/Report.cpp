@@ -95,6 +95,16 @@ void Report::addTarget(const char* key, const char* label, std::optional<double>
     m_targetsJson.insert(QLatin1String(key), object);
 }
 
+void Report::addInformation(const char* key, const char* label, std::optional<double> value,
+                            bool atMost, double limit, const char* unit)
+{
+    addTarget(key, label, value, atMost, limit, unit);
+    m_targets.back().information = true;
+    QJsonObject object = m_targetsJson.value(QLatin1String(key)).toObject();
+    object.insert(QStringLiteral("verdict"), QStringLiteral("info"));
+    m_targetsJson.insert(QLatin1String(key), object);
+}
+
 void Report::addJson(const char* key, const QJsonValue& value)
 {
     m_json.insert(QLatin1String(key), value);
@@ -104,7 +114,10 @@ int Report::misses() const
 {
     int count = 0;
     for (const Target& target : m_targets)
-        count += target.value && !passes(target.value, target.atMost, target.limit) ? 1 : 0;
+        count += !target.information && target.value &&
+                         !passes(target.value, target.atMost, target.limit)
+                     ? 1
+                     : 0;
     return count;
 }
 
@@ -146,7 +159,8 @@ std::string Report::text() const
         cell(out, limit, kNumber + 4, true);
         out.append("  ");
         cell(out, target.unit, 10, false);
-        out.append(!target.value                                       ? "n/a"
+        out.append(target.information                                  ? "info"
+                   : !target.value                                     ? "n/a"
                    : passes(target.value, target.atMost, target.limit) ? "PASS"
                                                                        : "MISS");
         out.append("\n");

@@ -31,6 +31,10 @@ public:
     // A target: `value` must be at most (or at least) `limit`. No value: "n/a", not a MISS.
     void addTarget(const char* key, const char* label, std::optional<double> value, bool atMost,
                    double limit, const char* unit);
+    // A former target kept for information (issue 15: the CPython ratios, bound by the
+    // transport): listed with the targets as "info", its old limit shown, never a MISS.
+    void addInformation(const char* key, const char* label, std::optional<double> value,
+                        bool atMost, double limit, const char* unit);
     // JSON only.
     void addJson(const char* key, const QJsonValue& value);
     void addNote(std::string note) { m_notes.push_back(std::move(note)); }
@@ -54,6 +58,7 @@ private:
         bool atMost;
         double limit;
         std::string unit;
+        bool information = false;
     };
 
     std::string m_heading;

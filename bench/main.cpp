@@ -247,14 +247,19 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
             ratios.insert(QString::fromStdString(key + "_pipescope_cpython"),
                           jsonOrNull(test.rates.ratio(kPipeScope, kCpython)));
         }
-        report.addTarget("throughput_64B_vs_cpython", "one way 64 B, PipeScope / CPython",
-                         oneWay[0].rates.ratio(kPipeScope, kCpython), false, 3, "x");
+        // Information since issue 15, as objects / CPython below (the transport's floor).
+        report.addInformation("throughput_64B_vs_cpython", "one way 64 B, PipeScope / CPython",
+                              oneWay[0].rates.ratio(kPipeScope, kCpython), false, 3, "x");
     }
     if (sections.objects) {
         report.addTriple("objects_msgs_per_s", "objects: send(float) / recv()", "msgs/s",
                          objects.triple());
-        report.addTarget("objects_vs_cpython", "objects, PipeScope / CPython",
-                         objects.ratio(kPipeScope, kCpython), false, 5, "x");
+        // Information since issue 15: on a socketpair, one write() per message bounds even the
+        // raw contender at about 3.6x CPython. The target is the raw floor of the transport.
+        report.addInformation("objects_vs_cpython", "objects, PipeScope / CPython",
+                              objects.ratio(kPipeScope, kCpython), false, 5, "x");
+        report.addTarget("objects_vs_raw_socketpair", "objects, PipeScope / raw, socketpair",
+                         objects.ratio(kPipeScope, kRaw), false, 0.95, "x");
         ratios.insert(QStringLiteral("objects_pipescope_cpython"),
                       jsonOrNull(objects.ratio(kPipeScope, kCpython)));
         ratios.insert(QStringLiteral("objects_pipescope_raw"),
@@ -290,11 +295,15 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                               jsonOrNull(ratio));
             }
         }
+        report.addTarget("objects_vs_raw_pipe", "objects, PipeScope / raw, pipe()",
+                         simplexObjects.ratio(kPipeScope, kRaw), false, 0.95, "x");
         report.addNote("Pipe(duplex=False) rows: one way 64 B and objects again over a pipe() for "
                        "all three (makePipe(false), raw on pipe2(), CPython's Pipe(duplex=False)), "
                        "where a write() costs less than on a socket, in " +
-                       std::to_string(std::min(plan.simplexRounds, plan.rounds)) +
-                       " rounds; for information, the targets stay on the socketpair");
+                       std::to_string(std::min(plan.simplexRounds, plan.rounds)) + " rounds");
+        report.addNote("the CPython ratios (info) were targets until issue 15: one write() per "
+                       "message bounds even the raw contender near them on a socketpair, so the "
+                       "targets are now PipeScope against the raw floor of each transport");
     }
     report.addJson("ratios", ratios);
 }
