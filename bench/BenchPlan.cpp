@@ -31,6 +31,8 @@ BenchPlan BenchPlan::quickPlan()
     plan.paintRepeats = 3;
     plan.floodCount = 20'000;
     plan.floodLimitMs = 10'000;
+    plan.longFloodCount = 100'000;
+    plan.longFloodLimitMs = 60'000;
     return plan;
 }
 

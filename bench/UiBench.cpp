@@ -4,11 +4,13 @@
 #include "CurrentRun.h"
 #include "MainWindow.h"
 #include "Run.h"
+#include "RunHistoryModel.h"
 #include "Samples.h"
 #include "SyntheticRun.h"
 #include "TimeAxis.h"
 #include "TimelineView.h"
 #include "base/MonotonicClock.h"
+#include "base/ProcessMemory.h"
 #include "pytrace/ProgramTracer.h"
 #include "trace/TraceStore.h"
 
@@ -143,6 +145,7 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
     limit.setSingleShot(true);
     QObject::connect(&limit, &QTimer::timeout, &window, &MainWindow::stopRun);
 
+    const qint64 residentBefore = ProcessMemory::residentBytes();
     if (!start(window))
         fail("UI stall: the run did not start");
     auto* application = qobject_cast<BenchApplication*>(QCoreApplication::instance());
@@ -158,13 +161,18 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
         result.slowEvents = application->slowEvents();
     }
 
-    const Run* run = window.currentRun()->run();
+    Run* run = window.currentRun()->run();
     const bool stopped = run->runner() ? run->runner()->stopped() : run->tracer()->stopped();
     result.finished = !stopped;
     result.succeeded = run->succeeded();
     result.seconds = double(run->elapsedNs()) / 1e9;
     result.events = run->store().eventCount();
     result.messages = qint64(run->store().messages().size());
+    const qint64 residentAfter = ProcessMemory::residentBytes();
+    if (!window.history()->remove(run))
+        fail("UI stall: the run could not be removed from the history");
+    result.residentGrowth = residentAfter - residentBefore;
+    result.residentFreed = residentAfter - ProcessMemory::residentBytes();
     return result;
 }
 

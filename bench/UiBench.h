@@ -42,6 +42,10 @@ public:
         double seconds = 0;
         bool finished = false; // false: stopped at the time limit
         bool succeeded = false;
+        // The process's resident memory: what the run added (from before it started to after it
+        // ended) and what removing it from the history gave back.
+        qint64 residentGrowth = 0;
+        qint64 residentFreed = 0;
         // The events that kept the UI thread busy for 10 ms or more, longest first.
         std::vector<BenchApplication::Slow> slowEvents;
     };
@@ -60,7 +64,7 @@ public:
 
 private:
     // Shows the window, starts what `start` starts in it and times the UI thread until it ends
-    // (or stops it after limitMs).
+    // (or stops it after limitMs); then removes the run from the history.
     static Stall watch(const std::function<bool(MainWindow&)>& start, int limitMs);
 };
 

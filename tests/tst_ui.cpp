@@ -40,6 +40,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -116,6 +117,7 @@ private Q_SLOTS:
     void exportsParseBack();
     void everyExportKindWritesAFileThatParsesBack();
     void historyModelPassesTheTester();
+    void runsAreRemovedAndDroppedOverTheMemoryLimit();
     void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
     void anOpenErrorNamesThePathOnce();
@@ -551,6 +553,57 @@ void TestUi::everyExportKindWritesAFileThatParsesBack()
     }
     QCOMPARE(suffixes, QStringList({QStringLiteral(".json"), QStringLiteral(".jsonl"),
                                     QStringLiteral(".csv"), QStringLiteral(".png")}));
+}
+
+// Remove Run drops the run on show and frees it (the next one is shown); a live run stays; over
+// the history's memory limit the oldest finished runs go, and a last row says so.
+void TestUi::runsAreRemovedAndDroppedOverTheMemoryLimit()
+{
+    MainWindow window;
+    QAbstractItemModelTester tester(window.history(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (quint64 seed = 1; seed <= 3; ++seed) {
+        QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), seed, 0)));
+        QVERIFY(waitForRun(window));
+    }
+    QCOMPARE(window.runCount(), 3);
+    const QList<QAction*> listActions = window.gallery()->history()->actions();
+    QCOMPARE(listActions.size(), 1);
+    QAction* remove = listActions.front();
+    QCOMPARE(remove->shortcut(), QKeySequence(QKeySequence::Delete));
+    QVERIFY(remove->isEnabled());
+
+    const QPointer<Run> newest = window.history()->run(0);
+    Run* middle = window.history()->run(1);
+    QCOMPARE(window.currentRun()->run(), newest.data());
+    remove->trigger();
+    QVERIFY(newest.isNull()); // freed, not only hidden
+    QCOMPARE(window.runCount(), 2);
+    QCOMPARE(window.currentRun()->run(), middle);
+    QCOMPARE(window.gallery()->history()->currentIndex().row(), 0);
+
+    // A live run is not removed.
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 4, 1, {{"count", 1000}})));
+    Run* live = window.currentRun()->run();
+    QVERIFY(!remove->isEnabled());
+    QVERIFY(!window.history()->remove(live));
+    QCOMPARE(window.runCount(), 3);
+    window.stopRun();
+    QVERIFY(waitForRun(window));
+    QVERIFY(remove->isEnabled());
+
+    // A limit below what the process uses drops every finished run but the one on show.
+    window.history()->setMemoryLimit(1);
+    window.history()->enforceMemoryLimit(window.currentRun()->run());
+    QCOMPARE(window.runCount(), 1);
+    QCOMPARE(window.history()->droppedCount(), 2);
+    QCOMPARE(window.history()->rowCount(), 2);
+    QCOMPARE(window.history()->run(0), live);
+    const QModelIndex note = window.history()->index(1);
+    QCOMPARE(note.data().toString(), QStringLiteral("2 older runs dropped: over the memory limit"));
+    QVERIFY(!(note.flags() & Qt::ItemIsSelectable));
+    QVERIFY(!window.history()->run(1));
+    window.history()->setMemoryLimit(0);
 }
 
 void TestUi::historyModelPassesTheTester()

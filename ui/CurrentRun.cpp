@@ -13,6 +13,15 @@ CurrentRun::CurrentRun(const RunHistoryModel& history, QObject* parent)
     // Through the history, which updates the run's line first, and not through the run itself, so
     // that whatever listens to the history's runFinished() afterwards sees the views up to date.
     connect(&history, &RunHistoryModel::runFinished, this, &CurrentRun::runFinished);
+    // The run on show is dropped: the one next to it is shown instead (the newer one above it
+    // when it was the oldest), or none.
+    connect(&history, &RunHistoryModel::aboutToRemove, this, [this, &history](Run* run) {
+        if (run != m_run)
+            return;
+        const int row = history.rowOf(run);
+        Run* next = history.run(row + 1);
+        setRun(next ? next : history.run(row - 1));
+    });
 }
 
 const TraceStore* CurrentRun::store() const

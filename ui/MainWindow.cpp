@@ -6,6 +6,7 @@
 #include "DetailsPane.h"
 #include "FindingsModel.h"
 #include "FindingsPane.h"
+#include "HistoryControls.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
 #include "Quantity.h"
@@ -96,8 +97,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_history, &RunHistoryModel::runFinished, this, &MainWindow::runFinished);
 
     connect(m_gallery, &ScenarioGallery::runRequested, this, &MainWindow::startRunFromGallery);
-    connect(m_gallery, &ScenarioGallery::historySelected, this,
-            [this](int row) { m_current->setRun(m_history->run(row)); });
+    connect(m_gallery, &ScenarioGallery::historySelected, this, [this](int row) {
+        // The note of dropped runs is no run.
+        if (Run* run = m_history->run(row))
+            m_current->setRun(run);
+    });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
     connect(m_messagesPane, &MessagesPane::messageSelected, this,
@@ -193,6 +197,8 @@ void MainWindow::buildActions()
     connect(a.about, &QAction::triggered, this,
             [this] { QMessageBox::about(this, tr("About PipeScope"), aboutText()); });
     a.addToWindow(*this, ColorScheme::menu(this));
+    new HistoryControls(*m_history, *m_current, *m_gallery->history(), *a.removeRun,
+                        *a.limitHistory, *this);
 }
 
 QAction* MainWindow::aboutAction() const
@@ -232,7 +238,7 @@ QTableView* MainWindow::messageTable() const
 
 int MainWindow::runCount() const
 {
-    return m_history->rowCount();
+    return m_history->runCount();
 }
 
 bool MainWindow::startRunFromGallery()

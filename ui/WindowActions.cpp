@@ -28,6 +28,9 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
                QMainWindow::tr("Run the selected scenario")))
     , stop(make(window, QMainWindow::tr("Stop"), QKeySequence(Qt::Key_Escape),
                 QMainWindow::tr("Stop the run: ask the processes to end, then kill them")))
+    , removeRun(make(window, QMainWindow::tr("Remove Run"), QKeySequence(QKeySequence::Delete),
+                     QMainWindow::tr("Drop the run on show from the history and free its memory")))
+    , limitHistory(new QAction(QMainWindow::tr("Limit History Memory…"), &window))
     , fit(make(window, QMainWindow::tr("Fit"), QKeySequence(Qt::Key_F),
                QMainWindow::tr("Show what the run did, from its first event to its last")))
     , follow(make(window, QMainWindow::tr("Follow live"), QKeySequence(Qt::Key_L),
@@ -56,6 +59,11 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
     zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
     depthInBytes->setCheckable(true);
     about->setMenuRole(QAction::AboutRole);
+    // Delete belongs to the run list (HistoryControls adds it there), not to the whole window.
+    removeRun->setShortcutContext(Qt::WidgetShortcut);
+    window.removeAction(removeRun);
+    limitHistory->setStatusTip(QMainWindow::tr(
+        "Drop the oldest finished runs while PipeScope uses more memory than this"));
     for (const RunExport& kind : kinds)
         exports.append(make(window, kind.kind, kind.shortcut, kind.tip));
     // Before any run there is nothing to stop or to export.
@@ -90,7 +98,10 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours) const
     file->addMenu(exportMenu);
     file->addSeparator();
     file->addAction(quit);
-    menus->addMenu(QMainWindow::tr("&Run"))->addActions({run, stop});
+    QMenu* runMenu = menus->addMenu(QMainWindow::tr("&Run"));
+    runMenu->addActions({run, stop});
+    runMenu->addSeparator();
+    runMenu->addActions({removeRun, limitHistory});
     QMenu* view = menus->addMenu(QMainWindow::tr("&View"));
     view->addActions({fit, zoomIn, zoomOut, follow, depthInBytes, find});
     view->addSeparator();

@@ -26,6 +26,8 @@ public:
 
     QAction* run;
     QAction* stop;
+    QAction* removeRun;
+    QAction* limitHistory;
     QAction* fit;
     QAction* follow;
     QAction* zoomIn;
