@@ -32,6 +32,8 @@ BenchPlan BenchPlan::quickPlan()
     plan.floodCount = 20'000;
     plan.floodLimitMs = 10'000;
     plan.longFloodCount = 100'000;
+    plan.openMessages = 50'000;
+    plan.openRounds = 1;
     plan.longFloodLimitMs = 60'000;
     return plan;
 }

@@ -34,6 +34,9 @@ struct BenchPlan
     int ingestRounds = 3;
     qint64 paintMessages = 1'000'000;
     int paintRepeats = 9;
+    // Opening a saved run: a SyntheticRun of this many messages, read back this many times.
+    qint64 openMessages = 1'000'000;
+    int openRounds = 3;
     qint64 floodCount = 500'000;
     int floodLimitMs = 60'000;
     // The long flood in the window (issue 15): its UI stall, resident bytes per message, and the

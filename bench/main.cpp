@@ -6,6 +6,7 @@
 #include "CpythonBench.h"
 #include "IngestBench.h"
 #include "PipeBench.h"
+#include "OpenBench.h"
 #include "PythonTraceBench.h"
 #include "Report.h"
 #include "Samples.h"
@@ -89,6 +90,7 @@ struct Sections
     bool tracing = true;
     bool pytrace = true;
     bool ingest = true;
+    bool open = true;
     bool paint = true;
     bool stall = true;
 
@@ -415,6 +417,25 @@ void runPythonTrace(const BenchPlan& plan, Report& report)
 }
 
 // 5: the runner's ingestion of telemetry into the TraceStore.
+// 5b: opening a saved run (EventsJsonReader, File > Open, `pipescope FILE.jsonl`).
+void runOpen(const BenchPlan& plan, Report& report)
+{
+    progress("opening a saved events file");
+    const OpenBench::Outcome open = OpenBench::run(plan.openMessages, plan.openRounds);
+    const std::optional<double> rate =
+        open.seconds > 0 ? std::optional<double>(double(open.events) / open.seconds) : std::nullopt;
+    report.addValue("open_events_per_s", "opening a saved events file", "events/s", rate);
+    report.addTarget("open_events_per_s", "opening a saved events file", rate, false, 2'000'000,
+                     "events/s");
+    char note[200];
+    std::snprintf(note, sizeof note,
+                  "opening: %lld events (%lld messages), %.0f MiB of JSON Lines, read in %.2f s "
+                  "(median of %d)",
+                  static_cast<long long>(open.events), static_cast<long long>(plan.openMessages),
+                  double(open.fileBytes) / 1048576.0, open.seconds, plan.openRounds);
+    report.addNote(note);
+}
+
 void runIngest(const BenchPlan& plan, Report& report)
 {
     progress("ingestion");
@@ -516,18 +537,9 @@ void runPaint(const BenchPlan& plan, Report& report)
 }
 
 // 6b: the UI thread while a real flood run streams into the window.
-void runStall(const BenchPlan& plan, Report& report)
+// The UI events that took 10 ms or more during a stall measurement: a note and JSON `key`.
+void addSlowEvents(Report& report, const char* key, const UiBench::Stall& stall)
 {
-    progress("UI stall during a flood run");
-    const UiBench::Stall stall = UiBench::stall(plan.floodCount, plan.floodLimitMs);
-    report.addValue("ui_stall_ms_max", "UI stall during flood, max", "ms", stall.maxGapMs);
-    report.addValue("ui_stall_ms_max_streaming", "UI stall until the run ended", "ms",
-                    stall.maxGapStreamingMs);
-    report.addTarget("ui_stall", "UI stall during flood", stall.maxGapMs, true, 50, "ms");
-    report.addJson("flood_messages", double(stall.messages));
-    report.addJson("flood_seconds", stall.seconds);
-    report.addJson("flood_finished", stall.finished);
-    report.addNote(stallNote("flood run in the window (64 B, delay 0)", stall));
     char note[256];
     QJsonArray slowJson;
     std::string slowText = "UI events of 10 ms or more (count, longest, total):";
@@ -542,10 +554,25 @@ void runStall(const BenchPlan& plan, Report& report)
                       slow.count, slow.maxMs, slow.totalMs);
         slowText += note;
     }
-    report.addJson("ui_slow_events", slowJson);
+    report.addJson(key, slowJson);
     if (stall.slowEvents.empty())
         slowText += " none";
     report.addNote(slowText);
+}
+
+void runStall(const BenchPlan& plan, Report& report)
+{
+    progress("UI stall during a flood run");
+    const UiBench::Stall stall = UiBench::stall(plan.floodCount, plan.floodLimitMs);
+    report.addValue("ui_stall_ms_max", "UI stall during flood, max", "ms", stall.maxGapMs);
+    report.addValue("ui_stall_ms_max_streaming", "UI stall until the run ended", "ms",
+                    stall.maxGapStreamingMs);
+    report.addTarget("ui_stall", "UI stall during flood", stall.maxGapMs, true, 50, "ms");
+    report.addJson("flood_messages", double(stall.messages));
+    report.addJson("flood_seconds", stall.seconds);
+    report.addJson("flood_finished", stall.finished);
+    report.addNote(stallNote("flood run in the window (64 B, delay 0)", stall));
+    addSlowEvents(report, "ui_slow_events", stall);
 
     // The long flood: ten million messages (fewer with --quick, said in the note).
     progress("UI stall and memory during the long flood run");
@@ -568,6 +595,7 @@ void runStall(const BenchPlan& plan, Report& report)
                      true, 100, "B");
     report.addTarget("history_freed_ratio", "memory given back by removing the run", freed, false,
                      0.9, "x");
+    char note[256];
     std::snprintf(note, sizeof note,
                   "long flood: %lld messages%s; the window's resident memory grew by %.0f MiB "
                   "and fell by %.0f MiB when the run was removed from the history",
@@ -576,6 +604,7 @@ void runStall(const BenchPlan& plan, Report& report)
                   double(big.residentGrowth) / 1048576.0, double(big.residentFreed) / 1048576.0);
     report.addNote(note);
     report.addNote(stallNote("long flood run in the window (64 B, delay 0)", big));
+    addSlowEvents(report, "ui_slow_events_10M", big);
 }
 
 QtMessageHandler g_previousHandler = nullptr;
@@ -598,7 +627,7 @@ int usage(FILE* to, int status)
         "  --quick      a brief run that only proves the bench works (CI)\n"
         "  --json FILE  also write the results as one JSON object\n"
         "  --only ...   run only these sections (for profiling): rtt, throughput, objects,\n"
-        "               simplex, tracing, pytrace, ingest, paint, stall\n"
+        "               simplex, tracing, pytrace, ingest, open, paint, stall\n"
         "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
         "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
@@ -616,6 +645,7 @@ std::optional<Sections> parseSections(const QString& list)
                      : name == QLatin1String("tracing")    ? &sections.tracing
                      : name == QLatin1String("pytrace")    ? &sections.pytrace
                      : name == QLatin1String("ingest")     ? &sections.ingest
+                     : name == QLatin1String("open")       ? &sections.open
                      : name == QLatin1String("paint")      ? &sections.paint
                      : name == QLatin1String("stall")      ? &sections.stall
                                                            : nullptr;
@@ -685,6 +715,8 @@ int main(int argc, char* argv[])
         runPythonTrace(plan, report);
     if (sections.ingest)
         runIngest(plan, report);
+    if (sections.open)
+        runOpen(plan, report);
     if (sections.paint) {
         runFindings(plan, report);
         runPaint(plan, report);
