@@ -5,8 +5,8 @@
 #include "BenchPlan.h"
 #include "CpythonBench.h"
 #include "IngestBench.h"
-#include "PipeBench.h"
 #include "OpenBench.h"
+#include "PipeBench.h"
 #include "PythonTraceBench.h"
 #include "Report.h"
 #include "Samples.h"
@@ -95,6 +95,16 @@ struct Sections
     bool stall = true;
 
     bool pipes() const { return rtt || throughput || objects || simplex; }
+    // Every section off (--only turns on those it names).
+    static Sections none()
+    {
+        Sections sections;
+        for (bool* flag : {&sections.rtt, &sections.throughput, &sections.objects,
+                           &sections.simplex, &sections.tracing, &sections.pytrace,
+                           &sections.ingest, &sections.open, &sections.paint, &sections.stall})
+            *flag = false;
+        return sections;
+    }
 };
 
 QJsonValue jsonOrNull(std::optional<double> value)
@@ -636,7 +646,7 @@ int usage(FILE* to, int status)
 
 std::optional<Sections> parseSections(const QString& list)
 {
-    Sections sections{false, false, false, false, false, false, false, false, false};
+    Sections sections = Sections::none();
     for (const QString& name : list.split(QLatin1Char(','))) {
         bool* flag = name == QLatin1String("rtt")          ? &sections.rtt
                      : name == QLatin1String("throughput") ? &sections.throughput

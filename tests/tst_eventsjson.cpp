@@ -3,11 +3,14 @@
 // their line number. And the messages CSV export.
 #include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
+#include "trace/JsonLine.h"
 #include "trace/MessagesCsvWriter.h"
 #include "trace/TraceStore.h"
 
 #include <QBuffer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -251,6 +254,10 @@ private Q_SLOTS:
     void anInterruptedRunIsMarkedAndReadBack();
     void messagesCsv();
     void csvQuotesNamesAndHalfMessages();
+    void jsonLineReadsWhatQJsonDocumentReads_data();
+    void jsonLineReadsWhatQJsonDocumentReads();
+    void jsonLineRefusesWhatIsNotJson_data();
+    void jsonLineRefusesWhatIsNotJson();
 };
 
 void TestEventsJson::roundTripKeepsEveryField_data()
@@ -539,6 +546,118 @@ void TestEventsJson::csvQuotesNamesAndHalfMessages()
     QCOMPARE(buffer.data(),
              QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n"
                         "0,\"a,1->b \"\"2\"\"\",\"a,1\",\"b \"\"2\"\"\",\"'x\ny'\",5,,40,\r\n"));
+}
+
+void TestEventsJson::jsonLineReadsWhatQJsonDocumentReads_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("an event") << QByteArray(
+        R"({"t_ns":145637952,"process":"MainProcess","kind":"recv","pid":21921,"seq":0,)"
+        R"("bytes":5,"value":"1","start_ns":145626726,"head":"80044b012e"})");
+    QTest::newRow("escapes") << QByteArray(
+        R"({"s":"tab\there \"q\" \\ \/ \b\f\n\r","u":"\u00e9\u20ac\ud83d\ude00"})");
+    QTest::newRow("escapes after 16 plain bytes")
+        << QByteArray(R"({"value":"b'\\x00\\x00\\x00\\x00 and a long plain run here\\x01'"})");
+    QTest::newRow("UTF-8 as it is") << QByteArray("{\"name\":\"na\xc3\xafve \xe2\x82\xac "
+                                                  "\xf0\x9f\x98\x80 ok after 16 bytes\"}");
+    QTest::newRow("numbers") << QByteArray(
+        R"({"a":0,"b":-7,"c":9223372036854775807,"d":-9223372036854775808,"e":1.5,)"
+        R"("f":-2.5e-3,"g":1e3,"h":18446744073709551616,"i":0.1})");
+    QTest::newRow("literals and nesting")
+        << QByteArray(R"({"t":true,"f":false,"n":null,"x":[1,{"a":"b","c":[]}],"o":{}})");
+    QTest::newRow("whitespace") << QByteArray(" \t{ \"a\" : 1 ,\r\n\"b\":\"c\" } ");
+    QTest::newRow("empty object") << QByteArray("{}");
+}
+
+// JsonLine (the events reader's parser) reads every field of a line as QJsonDocument does.
+void TestEventsJson::jsonLineReadsWhatQJsonDocumentReads()
+{
+    QFETCH(QByteArray, line);
+    JsonLine parsed;
+    QVERIFY2(parsed.parse(line), qPrintable(parsed.error()));
+    QJsonParseError error;
+    const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const JsonLine::Field* field = parsed.find(it.key().toUtf8());
+        QVERIFY2(field, qPrintable(it.key()));
+        const QJsonValue value = it.value();
+        switch (field->type) {
+        case JsonLine::Type::String:
+            QCOMPARE(QString::fromUtf8(field->text), value.toString());
+            break;
+        case JsonLine::Type::Integer:
+            QVERIFY(value.isDouble());
+            QCOMPARE(field->number, value.toDouble());
+            break;
+        case JsonLine::Type::Number:
+            QCOMPARE(field->number, value.toDouble());
+            break;
+        case JsonLine::Type::True:
+        case JsonLine::Type::False:
+            QVERIFY(value.isBool());
+            QCOMPARE(field->type == JsonLine::Type::True, value.toBool());
+            break;
+        case JsonLine::Type::Null:
+            QVERIFY(value.isNull());
+            break;
+        case JsonLine::Type::Other:
+            QVERIFY(value.isArray() || value.isObject());
+            break;
+        }
+    }
+    QVERIFY(!parsed.find("absent"));
+    // Integers exactly, where a double would round them.
+    if (QByteArrayView(QTest::currentDataTag()) == QByteArrayView("numbers")) {
+        QCOMPARE(parsed.find("c")->integer, std::numeric_limits<qint64>::max());
+        QCOMPARE(parsed.find("d")->integer, std::numeric_limits<qint64>::min());
+        QCOMPARE(parsed.find("h")->type, JsonLine::Type::Number);
+    }
+}
+
+void TestEventsJson::jsonLineRefusesWhatIsNotJson_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("prose") << QByteArray("this is not JSON") << "not JSON (";
+    QTest::newRow("an array") << QByteArray("[1, 2]") << "not a JSON object";
+    QTest::newRow("a number") << QByteArray("12") << "not a JSON object";
+    QTest::newRow("unterminated string")
+        << QByteArray(R"({"a":"no end in sight, and more than sixteen bytes)") << "not JSON (";
+    QTest::newRow("raw control character") << QByteArray("{\"a\":\"x\ty\"}") << "not JSON (";
+    QTest::newRow("bad escape") << QByteArray(R"({"a":"\q"})") << "not JSON (";
+    QTest::newRow("short unicode escape") << QByteArray(R"({"a":"\u12"})") << "not JSON (";
+    QTest::newRow("invalid UTF-8") << QByteArray("{\"a\":\"\xff plain after\"}") << "not JSON (";
+    QTest::newRow("overlong UTF-8") << QByteArray("{\"a\":\"\xc0\xaf\"}") << "not JSON (";
+    QTest::newRow("encoded surrogate") << QByteArray("{\"a\":\"\xed\xa0\x80\"}") << "not JSON (";
+    QTest::newRow("leading zero") << QByteArray(R"({"a":01})") << "not JSON (";
+    QTest::newRow("bare fraction") << QByteArray(R"({"a":.5})") << "not JSON (";
+    QTest::newRow("huge exponent") << QByteArray(R"({"a":1e999})") << "not JSON (";
+    QTest::newRow("missing colon") << QByteArray(R"({"a" 1})") << "not JSON (";
+    QTest::newRow("trailing comma") << QByteArray(R"({"a":1,})") << "not JSON (";
+    QTest::newRow("garbage after") << QByteArray(R"({"a":1} x)") << "not JSON (";
+    QTest::newRow("unclosed nesting") << QByteArray(R"({"a":[1,{"b":2}})") << "not JSON (";
+    QTest::newRow("too deep") << QByteArray("{\"a\":" + QByteArray(100, '[') +
+                                            QByteArray(100, ']') + "}")
+                              << "not JSON (";
+}
+
+// What is not a JSON object is refused, saying whether it is JSON at all.
+void TestEventsJson::jsonLineRefusesWhatIsNotJson()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, says);
+    JsonLine parsed;
+    QVERIFY(!parsed.parse(line));
+    QVERIFY2(parsed.error().startsWith(says), qPrintable(parsed.error()));
+    // QJsonDocument refuses it as an object too, but for what it lets pass against the JSON
+    // grammar (a raw tab in a string, an unknown escape, .5, nesting 100 deep).
+    static const QStringList lenient = {"raw control character", "bad escape", "bare fraction",
+                                        "too deep"};
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+    QCOMPARE(error.error != QJsonParseError::NoError || !document.isObject(),
+             !lenient.contains(QString::fromLatin1(QTest::currentDataTag())));
 }
 
 QTEST_APPLESS_MAIN(TestEventsJson)

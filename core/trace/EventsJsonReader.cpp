@@ -1,21 +1,24 @@
 #include "trace/EventsJsonReader.h"
 
+#include "trace/JsonLine.h"
 #include "trace/TraceStore.h"
 
 #include <QFile>
 #include <QHash>
 #include <QIODevice>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonParseError>
-#include <QJsonValue>
 #include <QRegularExpression>
+#include <array>
+#include <cmath>
 #include <limits>
 #include <optional>
 
 namespace pipescope {
 
 namespace {
+
+constexpr qint64 kChunkBytes = 1 << 20;
+// No line of an events file comes near this (a text is at most 256 bytes, a head 64).
+constexpr qsizetype kMaxLineBytes = 1 << 20;
 
 // The store numbers processes and channels in 16 bits, with the top values reserved.
 constexpr int kMaxProcesses = TraceStore::kRunner;
@@ -30,43 +33,70 @@ Error malformed(const QString& why)
 class Fields
 {
 public:
-    explicit Fields(const QJsonObject& object)
-        : m_object(object)
+    explicit Fields(const JsonLine& line)
+        : m_line(line)
     {}
 
-    bool has(const char* name) const { return m_object.contains(QLatin1String(name)); }
-
-    QJsonValue value(const char* name)
+    // Names are string literals: their length is known without strlen().
+    template <qsizetype N> bool has(const char (&name)[N]) const
     {
-        QJsonValue field = m_object.value(QLatin1String(name));
-        if (field.isUndefined())
+        return m_line.find(QByteArrayView(name, N - 1)) != nullptr;
+    }
+
+    template <qsizetype N> const JsonLine::Field* field(const char (&name)[N])
+    {
+        const JsonLine::Field* found = m_line.find(QByteArrayView(name, N - 1));
+        if (!found)
             fail(QStringLiteral("missing field \"%1\"").arg(QLatin1String(name)));
-        return field;
+        return found;
     }
 
-    qint64 integer(const char* name)
+    template <qsizetype N> qint64 integer(const char (&name)[N])
     {
-        const QJsonValue field = value(name);
-        // toInteger() gives its fallback for anything but a whole number in range.
-        if (!field.isUndefined() && field.toInteger(0) != field.toInteger(1))
-            fail(QStringLiteral("field \"%1\" is not an integer").arg(QLatin1String(name)));
-        return field.toInteger(0);
+        const JsonLine::Field* found = field(name);
+        if (!found)
+            return 0;
+        if (found->type == JsonLine::Type::Integer)
+            return found->integer;
+        // A whole number written with a fraction or an exponent, as QJsonValue::toInteger()
+        // takes it.
+        constexpr double kLimit = 9223372036854775808.0; // 2^63
+        if (found->type == JsonLine::Type::Number && std::trunc(found->number) == found->number &&
+            found->number >= -kLimit && found->number < kLimit)
+            return qint64(found->number);
+        fail(QStringLiteral("field \"%1\" is not an integer").arg(QLatin1String(name)));
+        return 0;
     }
 
-    QString string(const char* name)
+    // The string's UTF-8 (valid until the next line).
+    template <qsizetype N> QByteArrayView string(const char (&name)[N])
     {
-        const QJsonValue field = value(name);
-        if (!field.isUndefined() && !field.isString())
+        const JsonLine::Field* found = field(name);
+        if (found && found->type != JsonLine::Type::String)
             fail(QStringLiteral("field \"%1\" is not a string").arg(QLatin1String(name)));
-        return field.toString();
+        return found && found->type == JsonLine::Type::String ? found->text : QByteArrayView();
     }
 
-    bool boolean(const char* name)
+    template <qsizetype N> bool boolean(const char (&name)[N])
     {
-        const QJsonValue field = value(name);
-        if (!field.isUndefined() && !field.isBool())
+        const JsonLine::Field* found = field(name);
+        if (found && found->type != JsonLine::Type::True && found->type != JsonLine::Type::False)
             fail(QStringLiteral("field \"%1\" is not true or false").arg(QLatin1String(name)));
-        return field.toBool();
+        return found && found->type == JsonLine::Type::True;
+    }
+
+    // A number of seconds, or null for none (infinity).
+    template <qsizetype N> double timeout(const char (&name)[N])
+    {
+        const JsonLine::Field* found = field(name);
+        if (!found)
+            return 0;
+        if (found->type == JsonLine::Type::Null)
+            return std::numeric_limits<double>::infinity();
+        if (found->type == JsonLine::Type::Integer || found->type == JsonLine::Type::Number)
+            return found->number;
+        fail(QStringLiteral("field \"%1\" is not a number or null").arg(QLatin1String(name)));
+        return 0;
     }
 
     void fail(const QString& why)
@@ -77,23 +107,31 @@ public:
     const QString& error() const { return m_error; }
 
 private:
-    const QJsonObject& m_object;
+    const JsonLine& m_line;
     QString m_error;
 };
 
-std::optional<EventKind> kindNamed(const QString& name)
+// A name as UTF-8 bytes, looked up without a copy.
+QByteArray rawKey(QByteArrayView name)
+{
+    return QByteArray::fromRawData(name.data(), name.size());
+}
+
+std::optional<EventKind> kindNamed(QByteArrayView name)
 {
     for (int kind = 0; kind < kEventKindCount; ++kind) {
-        if (eventKindName(static_cast<EventKind>(kind)) == name)
+        const QLatin1String known = eventKindName(static_cast<EventKind>(kind));
+        if (QByteArrayView(known.data(), known.size()) == name)
             return static_cast<EventKind>(kind);
     }
     return std::nullopt;
 }
 
-std::optional<ProcessState> stateNamed(const QString& name)
+std::optional<ProcessState> stateNamed(QByteArrayView name)
 {
     for (int state = 0; state < kProcessStateCount; ++state) {
-        if (processStateName(static_cast<ProcessState>(state)) == name)
+        const QLatin1String known = processStateName(static_cast<ProcessState>(state));
+        if (QByteArrayView(known.data(), known.size()) == name)
             return static_cast<ProcessState>(state);
     }
     return std::nullopt;
@@ -116,15 +154,36 @@ std::optional<int> signalNamed(const QString& name)
     return std::nullopt;
 }
 
-std::optional<QByteArray> fromHex(const QString& hex)
+// Each byte's value as a hex digit, or -1.
+constexpr std::array<qint8, 256> kHexDigits = [] {
+    std::array<qint8, 256> digits{};
+    for (int c = 0; c < 256; ++c)
+        digits[size_t(c)] = c >= '0' && c <= '9'   ? qint8(c - '0')
+                            : c >= 'a' && c <= 'f' ? qint8(c - 'a' + 10)
+                            : c >= 'A' && c <= 'F' ? qint8(c - 'A' + 10)
+                                                   : qint8(-1);
+    return digits;
+}();
+
+int hexDigit(char c)
+{
+    return kHexDigits[static_cast<unsigned char>(c)];
+}
+
+// Decodes `hex` into `out` (room for kMaxPayloadHead bytes): the bytes, or nothing when it is no
+// hex of at most that many bytes.
+std::optional<QByteArrayView> fromHex(QByteArrayView hex, char* out)
 {
     if (hex.size() % 2 != 0 || hex.size() > qsizetype(2) * kMaxPayloadHead)
         return std::nullopt;
-    for (const QChar c : hex) {
-        if (!((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F')))
+    for (qsizetype i = 0; i < hex.size(); i += 2) {
+        const int high = hexDigit(hex[i]);
+        const int low = hexDigit(hex[i + 1]);
+        if (high < 0 || low < 0)
             return std::nullopt;
+        out[i / 2] = char(high << 4 | low);
     }
-    return QByteArray::fromHex(hex.toLatin1());
+    return QByteArrayView(out, hex.size() / 2);
 }
 
 class Builder
@@ -136,35 +195,40 @@ public:
         m_store->setOrigin(0);
     }
 
-    Status addLine(const QByteArray& line);
+    Status addLine(QByteArrayView line);
     std::unique_ptr<TraceStore> take() { return std::move(m_store); }
 
 private:
-    Result<int> processNamed(const QString& name);
-    Result<int> channelNamed(const QString& name);
+    Result<int> processNamed(QByteArrayView name);
+    Result<int> channelNamed(QByteArrayView name);
 
     std::unique_ptr<TraceStore> m_store;
-    QHash<QString, int> m_processes;
-    QHash<QString, int> m_channels;
+    JsonLine m_line;
+    // By their names' UTF-8, as the lines carry them.
+    QHash<QByteArray, int> m_processes;
+    QHash<QByteArray, int> m_channels;
+    char m_head[kMaxPayloadHead];
 };
 
-Result<int> Builder::processNamed(const QString& name)
+Result<int> Builder::processNamed(QByteArrayView name)
 {
-    if (name == QLatin1String("runner"))
-        return TraceStore::kRunner;
-    if (const auto known = m_processes.constFind(name); known != m_processes.cend())
+    if (const auto known = m_processes.constFind(rawKey(name)); known != m_processes.cend())
         return known.value();
+    if (name == QByteArrayView("runner"))
+        return TraceStore::kRunner;
     if (m_store->processCount() >= kMaxProcesses)
         return malformed(QStringLiteral("more than %1 processes").arg(kMaxProcesses));
-    const int process = m_store->addProcess(name, {});
-    m_processes.insert(name, process);
+    const int process = m_store->addProcess(QString::fromUtf8(name), {});
+    m_processes.insert(name.toByteArray(), process);
     return process;
 }
 
-Result<int> Builder::channelNamed(const QString& name)
+Result<int> Builder::channelNamed(QByteArrayView utf8)
 {
-    if (const auto known = m_channels.constFind(name); known != m_channels.cend())
+    if (const auto known = m_channels.constFind(rawKey(utf8)); known != m_channels.cend())
         return known.value();
+    // A channel's first appearance: worked out from its name.
+    const QString name = QString::fromUtf8(utf8);
     // A traced program's channel ("Queue#1 producer->MainProcess", "Pool#1 tasks A->B,C +2",
     // "pipe:[4711] A->B"): its ends are whoever sends and receives on it (several, for a shared
     // Queue), as the store learns them from the events.
@@ -175,7 +239,7 @@ Result<int> Builder::channelNamed(const QString& name)
             return malformed(QStringLiteral("more than %1 channels").arg(kMaxChannels));
         const int channel =
             m_store->addChannel(name, TraceStore::kAnyProcess, TraceStore::kAnyProcess);
-        m_channels.insert(name, channel);
+        m_channels.insert(utf8.toByteArray(), channel);
         return channel;
     }
     // A process name may hold "->" itself: the split whose two ends are known processes wins.
@@ -188,8 +252,8 @@ Result<int> Builder::channelNamed(const QString& name)
     const qsizetype firstArrow = at;
     for (; at >= 0; at = name.indexOf(arrow, at + 1)) {
         ++arrows;
-        const auto a = m_processes.constFind(name.left(at));
-        const auto b = m_processes.constFind(name.mid(at + arrow.size()));
+        const auto a = m_processes.constFind(name.left(at).toUtf8());
+        const auto b = m_processes.constFind(name.mid(at + arrow.size()).toUtf8());
         if (a != m_processes.cend() && b != m_processes.cend()) {
             from = a.value();
             to = b.value();
@@ -204,10 +268,10 @@ Result<int> Builder::channelNamed(const QString& name)
         if (splits > 1 || arrows != 1 || left.isEmpty() || right.isEmpty() || left == runner ||
             right == runner)
             return malformed(QStringLiteral("unknown channel \"%1\"").arg(name));
-        Result<int> a = processNamed(left);
+        Result<int> a = processNamed(left.toUtf8());
         if (!a)
             return a;
-        Result<int> b = processNamed(right);
+        Result<int> b = processNamed(right.toUtf8());
         if (!b)
             return b;
         from = *a;
@@ -216,47 +280,41 @@ Result<int> Builder::channelNamed(const QString& name)
     if (m_store->channelCount() >= kMaxChannels)
         return malformed(QStringLiteral("more than %1 channels").arg(kMaxChannels));
     const int channel = m_store->addChannel(name, from, to);
-    m_channels.insert(name, channel);
+    m_channels.insert(utf8.toByteArray(), channel);
     return channel;
 }
 
-Status Builder::addLine(const QByteArray& line)
+Status Builder::addLine(QByteArrayView line)
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return malformed(QStringLiteral("not JSON (%1)").arg(parseError.errorString()));
-    if (!document.isObject())
-        return malformed(QStringLiteral("not a JSON object"));
-    const QJsonObject object = document.object();
-    Fields fields(object);
+    if (!m_line.parse(line))
+        return malformed(m_line.error());
+    Fields fields(m_line);
 
     TelemetryRecord record;
     record.tNs = record.startNs = fields.integer("t_ns");
-    const QString processName = fields.string("process");
-    const QString kindName = fields.string("kind");
+    const QByteArrayView processName = fields.string("process");
+    const QByteArrayView kindName = fields.string("kind");
     if (!fields.error().isEmpty())
         return malformed(fields.error());
     const std::optional<EventKind> kind = kindNamed(kindName);
     if (!kind)
-        return malformed(QStringLiteral("unknown kind \"%1\"").arg(kindName));
+        return malformed(QStringLiteral("unknown kind \"%1\"").arg(QString::fromUtf8(kindName)));
     record.kind = *kind;
 
-    QString channelName; // null: none
-    QByteArray text;
-    QByteArray head;
-    std::optional<qint64> pid;
+    std::optional<QByteArrayView> channelName;
+    QByteArrayView text;
+    QByteArrayView head;
     switch (*kind) {
     case EventKind::Send:
     case EventKind::Recv:
         channelName = fields.string("channel");
         record.seq = fields.integer("seq");
         record.amount = fields.integer("bytes");
-        text = fields.string("value").toUtf8();
+        text = fields.string("value");
         record.startNs = fields.integer("start_ns");
         // Files written before the head was exported have none.
         if (fields.has("head")) {
-            const std::optional<QByteArray> bytes = fromHex(fields.string("head"));
+            const std::optional<QByteArrayView> bytes = fromHex(fields.string("head"), m_head);
             if (bytes)
                 head = *bytes;
             else
@@ -264,37 +322,32 @@ Status Builder::addLine(const QByteArray& line)
                                 .arg(kMaxPayloadHead));
         }
         break;
-    case EventKind::Poll: {
+    case EventKind::Poll:
         if (fields.has("channel"))
             channelName = fields.string("channel");
-        const QJsonValue timeout = fields.value("timeout_s");
-        if (timeout.isNull())
-            record.number = std::numeric_limits<double>::infinity();
-        else if (timeout.isDouble())
-            record.number = timeout.toDouble();
-        else if (!timeout.isUndefined())
-            fields.fail(QStringLiteral("field \"timeout_s\" is not a number or null"));
+        record.number = fields.timeout("timeout_s");
         record.detail = fields.boolean("result") ? 1 : 0;
         record.amount = fields.integer("waited_ns");
         record.startNs = fields.integer("start_ns");
         if (fields.has("call"))
-            text = fields.string("call").toUtf8();
+            text = fields.string("call");
         break;
-    }
     case EventKind::State: {
         if (fields.has("channel"))
             channelName = fields.string("channel");
-        const QString stateName = fields.string("state");
+        const QByteArrayView stateName = fields.string("state");
         if (!fields.error().isEmpty())
             break;
         const std::optional<ProcessState> state = stateNamed(stateName);
         if (!state)
-            return malformed(QStringLiteral("unknown state \"%1\"").arg(stateName));
+            return malformed(
+                QStringLiteral("unknown state \"%1\"").arg(QString::fromUtf8(stateName)));
         record.detail = static_cast<quint8>(*state);
         if (*state == ProcessState::Joining) {
-            Result<int> joined = processNamed(fields.string("joins"));
+            const QByteArrayView joins = fields.string("joins");
             if (!fields.error().isEmpty())
                 break;
+            Result<int> joined = processNamed(joins);
             if (!joined)
                 return joined.error();
             record.amount = *joined;
@@ -303,11 +356,11 @@ Status Builder::addLine(const QByteArray& line)
     }
     case EventKind::Stdout:
     case EventKind::Stderr:
-        text = fields.string("text").toUtf8();
+        text = fields.string("text");
         break;
     case EventKind::Exit:
         if (fields.has("signal")) {
-            const QString signalText = fields.string("signal");
+            const QString signalText = QString::fromUtf8(fields.string("signal"));
             const std::optional<int> signal = signalNamed(signalText);
             if (!signal && fields.error().isEmpty())
                 return malformed(QStringLiteral("unknown signal \"%1\"").arg(signalText));
@@ -319,21 +372,21 @@ Status Builder::addLine(const QByteArray& line)
                 record.amount > std::numeric_limits<int>::max())
                 fields.fail(QStringLiteral("exit code %1 out of range").arg(record.amount));
         }
-        text = fields.string("text").toUtf8();
+        text = fields.string("text");
         break;
     case EventKind::Error:
-        text = fields.string("message").toUtf8();
+        text = fields.string("message");
         if (fields.has("interrupted")) {
             // The mark of an interrupted run: a property of the run, not an event of its own.
-            const QString signalText = fields.string("interrupted");
+            const QString signalText = QString::fromUtf8(fields.string("interrupted"));
             const std::optional<int> signal = signalNamed(signalText);
             if (!fields.error().isEmpty())
                 break;
             if (!signal)
                 return malformed(QStringLiteral("unknown signal \"%1\"").arg(signalText));
-            if (processName != QLatin1String("runner"))
+            if (processName != QByteArrayView("runner"))
                 return malformed(QStringLiteral("an interrupted mark from \"%1\", not the runner")
-                                     .arg(processName));
+                                     .arg(QString::fromUtf8(processName)));
             m_store->setInterruptedBy(*signal);
             return {};
         }
@@ -347,17 +400,17 @@ Status Builder::addLine(const QByteArray& line)
         record.startNs = fields.integer("start_ns");
         break;
     }
-    if (fields.has("pid"))
-        pid = fields.integer("pid");
-    const QString thread = fields.has("thread") ? fields.string("thread") : QString();
+    const bool hasPid = fields.has("pid");
+    const qint64 pid = hasPid ? fields.integer("pid") : 0;
+    const QByteArrayView thread = fields.has("thread") ? fields.string("thread") : QByteArrayView();
     if (!fields.error().isEmpty())
         return malformed(fields.error());
 
     const Result<int> process = processNamed(processName);
     if (!process)
         return process.error();
-    if (!channelName.isNull()) {
-        const Result<int> channel = channelNamed(channelName);
+    if (channelName) {
+        const Result<int> channel = channelNamed(*channelName);
         if (!channel)
             return channel.error();
         record.channel = static_cast<quint16>(*channel);
@@ -367,11 +420,13 @@ Status Builder::addLine(const QByteArray& line)
         return appended.error();
 
     // A process's pid and thread are carried by its events.
-    if (*process != TraceStore::kRunner && pid && m_store->process(*process).pid != *pid)
-        m_store->setPid(*process, *pid);
-    if (*process != TraceStore::kRunner && !thread.isEmpty() &&
-        m_store->process(*process).thread != thread)
-        m_store->setThread(*process, thread);
+    if (*process != TraceStore::kRunner && hasPid && m_store->process(*process).pid != pid)
+        m_store->setPid(*process, pid);
+    if (*process != TraceStore::kRunner && !thread.isEmpty()) {
+        const QString threadName = QString::fromUtf8(thread);
+        if (m_store->process(*process).thread != threadName)
+            m_store->setThread(*process, threadName);
+    }
     return {};
 }
 
@@ -383,22 +438,45 @@ Result<std::unique_ptr<TraceStore>> EventsJsonReader::read(QIODevice& device)
         return Error(ErrorKind::InvalidArgument, QStringLiteral("the events are not readable"));
     Builder builder;
     qint64 lineNumber = 0;
-    // Line by line: memory follows the file, whatever its lines claim.
-    while (!device.atEnd()) {
-        QByteArray line = device.readLine();
-        if (line.isEmpty())
-            return Error(ErrorKind::System, device.errorString());
+    const auto add = [&](QByteArrayView line) -> Status {
         ++lineNumber;
-        if (line.endsWith('\n'))
-            line.chop(1);
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.trimmed().isEmpty())
-            continue;
+            return {};
         if (Status added = builder.addLine(line); !added)
             return Error(
                 added.error().kind(),
                 QStringLiteral("line %1: %2").arg(lineNumber).arg(added.error().message()));
+        return {};
+    };
+    // In chunks, each line parsed where it lies: memory follows the file (a chunk and the
+    // longest line), whatever its lines claim.
+    QByteArray buffer;
+    qsizetype start = 0;
+    for (;;) {
+        for (qsizetype end = buffer.indexOf('\n', start); end >= 0;
+             end = buffer.indexOf('\n', start)) {
+            if (Status added = add(QByteArrayView(buffer).sliced(start, end - start)); !added)
+                return added.error();
+            start = end + 1;
+        }
+        buffer.remove(0, start);
+        start = 0;
+        if (buffer.size() > kMaxLineBytes)
+            return Error(ErrorKind::Protocol, QStringLiteral("line %1: longer than %2 bytes")
+                                                  .arg(lineNumber + 1)
+                                                  .arg(kMaxLineBytes));
+        if (device.atEnd())
+            break;
+        const QByteArray chunk = device.read(kChunkBytes);
+        if (chunk.isEmpty())
+            return Error(ErrorKind::System, device.errorString());
+        buffer += chunk;
+    }
+    if (!buffer.isEmpty()) {
+        if (Status added = add(buffer); !added)
+            return added.error();
     }
     return builder.take();
 }
