@@ -32,8 +32,8 @@ program took earlier see them too):
   resource sharer, ``ProcessPoolExecutor``'s wakeup pipe) label their channels; the outermost
   constructor of a thread wins (a Queue's inner Pipe is not reported as a Pipe of its own).
 * ``deliver_challenge`` / ``answer_challenge``: records during them are marked internal.
-* ``Popen.poll`` (fork, spawn and forkserver), ``util.spawnv_passfds``, ``subprocess.Popen``:
-  children and their exit codes. ``Thread.name``: renames of threads that have a segment.
+* ``Popen.poll`` (fork, spawn and forkserver), ``util.spawnv_passfds``, ``subprocess.Popen``
+  (and its ``poll``/``wait``): children and their exit codes. ``Thread.name``: renames of threads that have a segment.
 
 Modules are patched lazily: a ``sys.meta_path`` finder wraps ``exec_module`` of the modules above
 and patches each one right after it executed, so a program that never imports multiprocessing
@@ -180,6 +180,9 @@ def _load_ring():
     if not path or sys.version_info < (3, 11):
         return None, None
     try:
+        import _imp
+        if '.abi3.so' not in _imp.extension_suffixes():  # a free-threaded build (3.13t)
+            return None, None
         from _frozen_importlib import module_from_spec, spec_from_loader
         from _frozen_importlib_external import ExtensionFileLoader
         loader = ExtensionFileLoader('_pipescope_ring', path)
@@ -1300,6 +1303,10 @@ def _patch_util(module):
 
 def _patch_subprocess(module):
     _replace(module.Popen, '__init__', _wrap_subprocess_init)
+    # Its exit, once known (subprocess.run() waits): a child that ended normally without a hello
+    # was out of the hook's reach.
+    _replace(module.Popen, 'poll', _wrap_popen_poll)
+    _replace(module.Popen, 'wait', _wrap_popen_poll)
 
 
 def _patch_threading(module):

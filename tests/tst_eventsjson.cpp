@@ -245,6 +245,9 @@ private Q_SLOTS:
     void roundTripKeepsEveryField_data();
     void roundTripKeepsEveryField();
     void roundTripThroughFiles();
+    void readInPiecesAsAWhole_data();
+    void readInPiecesAsAWhole();
+    void aLineTooLongIsRefused();
     void writesTheNewFields();
     void readsOlderFilesAndOddLines();
     void channelEndsWithoutEventsAppear();
@@ -282,6 +285,48 @@ void TestEventsJson::roundTripKeepsEveryField()
     QCOMPARE((*read)->origin(), 0);
     // And it writes the same file again.
     QCOMPARE(eventsOf(**read), events);
+}
+
+void TestEventsJson::readInPiecesAsAWhole_data()
+{
+    QTest::addColumn<int>("piece");
+    QTest::addColumn<bool>("bom");
+    QTest::newRow("byte by byte") << 1 << false;
+    QTest::newRow("byte by byte, after a byte order mark") << 1 << true;
+    QTest::newRow("7 bytes") << 7 << true;
+    QTest::newRow("4 KiB") << 4096 << false;
+}
+
+// The window feeds a file piece by piece: any cut gives the store a whole read gives, and a
+// byte order mark an editor put first is skipped.
+void TestEventsJson::readInPiecesAsAWhole()
+{
+    QFETCH(int, piece);
+    QFETCH(bool, bom);
+    TraceStore original;
+    buildRun(original, 0);
+    QByteArray events = eventsOf(original);
+    events.chop(1); // the last line without its newline, as finish() must take it
+    if (bom)
+        events.prepend("\xEF\xBB\xBF");
+    EventsJsonReader reader;
+    for (qsizetype at = 0; at < events.size(); at += piece)
+        QVERIFY(reader
+                    .feed(QByteArrayView(events).sliced(
+                        at, std::min<qsizetype>(piece, events.size() - at)))
+                    .ok());
+    QVERIFY(reader.finish().ok());
+    QCOMPARE(reader.lines(), qint64(events.count('\n') + 1));
+    compareStores(reader.store(), original);
+}
+
+void TestEventsJson::aLineTooLongIsRefused()
+{
+    QByteArray line = "{\"t_ns\":1,\"process\":\"a\",\"kind\":\"stdout\",\"text\":\"";
+    line += QByteArray(5 << 20, 'x') + "\"}\n";
+    const auto read = readEvents(line);
+    QVERIFY(!read.ok());
+    QCOMPARE(read.error().message(), QStringLiteral("line 1: longer than 4194304 bytes"));
 }
 
 void TestEventsJson::roundTripThroughFiles()

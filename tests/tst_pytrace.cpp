@@ -183,6 +183,7 @@ private Q_SLOTS:
     void commandLineStatuses();
     void isolatedPythonIsReported();
     void pythonStartedByAShellIsReported();
+    void subprocessChildrenOutOfReachAreReported();
     void bothWritersWriteTheSameRecords_data();
     void bothWritersWriteTheSameRecords();
     void theNativeWriterIsUsedFrom311_data();
@@ -726,8 +727,8 @@ void TestPyTrace::isolatedPythonIsReported()
 }
 
 // Pythons the hook cannot reach, started by something that is not a traced Python (here a
-// shell), are still said by name: one by its -I, one that ran for seconds without a hello (its
-// environment lost PipeScope's variables); the traced one next to them is recorded as usual.
+// shell), are still said by name: one by its -I, one whose environment lost PipeScope's
+// variables; the traced one next to them is recorded as usual.
 void TestPyTrace::pythonStartedByAShellIsReported()
 {
     const QString python = interpreters().front().second;
@@ -735,7 +736,7 @@ void TestPyTrace::pythonStartedByAShellIsReported()
         QStringLiteral("/bin/sh"),
         {QStringLiteral("-c"),
          QStringLiteral("%1 -I -c 'import time; time.sleep(0.4)'; env -u PIPESCOPE_TRACE_DIR %1 "
-                        "-c 'import time; time.sleep(2.5)'; %1 -c 'import multiprocessing as mp; "
+                        "-c 'import time; time.sleep(0.4)'; %1 -c 'import multiprocessing as mp; "
                         "a, b = mp.Pipe(); a.send(7); print(b.recv())'")
              .arg(python)});
     QCOMPARE(printed(traced.store()), QStringList({"7"}));
@@ -747,9 +748,28 @@ void TestPyTrace::pythonStartedByAShellIsReported()
     QVERIFY2(untraced[0].contains(QLatin1String("time.sleep(0.4)")) &&
                  untraced[0].endsWith(QLatin1String("it runs Python with -I")),
              qPrintable(lines));
-    QVERIFY2(untraced[1].contains(QLatin1String("time.sleep(2.5)")) &&
-                 untraced[1].endsWith(QLatin1String("could not be traced")),
+    QVERIFY2(untraced[1].contains(QLatin1String("time.sleep(0.4)")) &&
+                 untraced[1].endsWith(QLatin1String("its environment lost PIPESCOPE_TRACE_DIR")),
              qPrintable(lines));
+}
+
+// A Python the program starts with subprocess and an emptied environment is said (its traced
+// parent reported it, and its normal exit, without a hello from it); a child that is no Python
+// is not, whatever its flags look like (sort -S).
+void TestPyTrace::subprocessChildrenOutOfReachAreReported()
+{
+    const QString python = interpreters().front().second;
+    const Traced traced =
+        trace(python, {QStringLiteral("-c"),
+                       QStringLiteral("import subprocess, sys\n"
+                                      "subprocess.run([sys.executable, '-c', 'pass'], env={})\n"
+                                      "subprocess.run(['sort', '-S', '1M'], input=b'b\\na\\n', "
+                                      "stdout=subprocess.DEVNULL)\n"
+                                      "print('done')")});
+    QCOMPARE(printed(traced.store()), QStringList({"done"}));
+    const QStringList untraced = traced.tracer->untraced();
+    QVERIFY2(untraced.size() == 1 && untraced.front().contains(QLatin1String("-c pass")),
+             qPrintable(untraced.join(QLatin1Char('\n'))));
 }
 
 void TestPyTrace::bothWritersWriteTheSameRecords_data()

@@ -35,10 +35,19 @@ HistoryControls::HistoryControls(RunHistoryModel& history, CurrentRun& current, 
             setLimitMiB(mebibytes);
     });
     connect(&m_current, &CurrentRun::changed, this, &HistoryControls::updateRemoveRun);
-    connect(&m_history, &RunHistoryModel::runFinished, this, [this] {
-        m_history.enforceMemoryLimit(m_current.run());
-        updateRemoveRun();
-    });
+    // Queued: the run that just ended is still on the stack of its own finished() (its runner
+    // or tracer goes on after emitting it), and dropping it there would free it under them.
+    connect(
+        &m_history, &RunHistoryModel::runFinished, this,
+        [this] {
+            m_history.enforceMemoryLimit(m_current.run());
+            updateRemoveRun();
+        },
+        Qt::QueuedConnection);
+    // A file read whole when opened never "ends": its arrival is the time to look.
+    connect(
+        &m_history, &QAbstractItemModel::rowsInserted, this,
+        [this] { m_history.enforceMemoryLimit(m_current.run()); }, Qt::QueuedConnection);
     m_history.setMemoryLimit(qint64(QSettings().value(QLatin1String(kLimitKey), 0).toInt()) << 20);
     updateRemoveRun();
 }

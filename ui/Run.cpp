@@ -1,11 +1,12 @@
 #include "Run.h"
 
+#include "EventsFileLoader.h"
 #include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
-#include "trace/EventsJsonReader.h"
 #include "trace/TraceStore.h"
 
 #include <QFileInfo>
+#include <QLocale>
 
 namespace pipescope {
 
@@ -58,29 +59,32 @@ Result<std::unique_ptr<Run>> Run::trace(const TraceRequest& request, int number)
 
 Result<std::unique_ptr<Run>> Run::open(const QString& path, int number)
 {
-    auto store = EventsJsonReader::readFile(path);
-    if (!store)
-        return store.error();
+    auto loader = EventsFileLoader::open(path);
+    if (!loader)
+        return loader.error();
     std::unique_ptr<Run> run(
         new Run(tr("#%1 %2 (file)").arg(number).arg(QFileInfo(path).fileName()),
                 QFileInfo(path).absoluteFilePath()));
-    run->m_loaded = std::move(*store);
-    // A file's run ends with its last event; the events are not in time order across processes.
-    const TraceStore& s = *run->m_loaded;
-    for (qsizetype e = 0; e < s.eventCount(); ++e)
-        run->m_loadedEndNs = std::max(run->m_loadedEndNs, s.time(e));
+    run->m_loader = std::move(*loader);
+    connect(run->m_loader.get(), &EventsFileLoader::finished, run.get(), [raw = run.get()] {
+        if (!raw->m_loader->problem().isEmpty())
+            Q_EMIT raw->problemFound(raw->fileStateText());
+        Q_EMIT raw->finished();
+    });
     return run;
 }
 
 const TraceStore& Run::store() const
 {
-    return m_runner ? m_runner->store() : m_tracer ? m_tracer->store() : *m_loaded;
+    return m_runner ? m_runner->store() : m_tracer ? m_tracer->store() : m_loader->store();
 }
 
 bool Run::live() const
 {
     if (m_tracer)
         return m_tracer->state() != ProgramTracer::State::Finished;
+    if (m_loader)
+        return m_loader->reading();
     return m_runner && m_runner->state() != ScenarioRunner::State::Finished;
 }
 
@@ -93,7 +97,9 @@ bool Run::succeeded() const
 {
     if (m_tracer)
         return !live() && m_tracer->exitStatus() == 0;
-    return !m_runner || m_runner->succeeded();
+    if (m_loader)
+        return !live() && !m_loader->stopped() && m_loader->problem().isEmpty();
+    return m_runner->succeeded();
 }
 
 qint64 Run::dataEndNs() const
@@ -103,7 +109,8 @@ qint64 Run::dataEndNs() const
 
 qint64 Run::elapsedNs() const
 {
-    return m_runner ? m_runner->elapsedNs() : m_tracer ? m_tracer->elapsedNs() : m_loadedEndNs;
+    // A file's run ends with its last event (the events are not in time order across processes).
+    return m_runner ? m_runner->elapsedNs() : m_tracer ? m_tracer->elapsedNs() : m_loader->endNs();
 }
 
 QString Run::historyText() const
@@ -117,7 +124,14 @@ QString Run::historyText() const
                                     : tr("exit status %1").arg(m_tracer->exitStatus());
         return tr("%1 — %2, %3 s").arg(m_title, outcome).arg(double(elapsedNs()) / 1e9, 0, 'f', 2);
     }
-    if (!m_runner || m_runner->state() != ScenarioRunner::State::Finished)
+    if (m_loader) {
+        if (m_loader->stopped())
+            return tr("%1 — stopped at %2%").arg(m_title).arg(qRound(m_loader->progress() * 100));
+        if (!m_loader->problem().isEmpty())
+            return tr("%1 — read up to a bad line").arg(m_title);
+        return m_title;
+    }
+    if (m_runner->state() != ScenarioRunner::State::Finished)
         return m_title;
     const QString outcome = m_runner->succeeded() ? tr("finished")
                             : m_runner->stopped() ? tr("stopped")
@@ -129,8 +143,8 @@ QString Run::stateText() const
 {
     if (m_tracer)
         return tracerStateText();
-    if (!m_runner)
-        return tr("Opened from a file");
+    if (m_loader)
+        return fileStateText();
     QString state;
     switch (m_runner->state()) {
     case ScenarioRunner::State::Ready:
@@ -180,8 +194,11 @@ QString Run::stateColor() const
             return m_tracer->stopped() ? QStringLiteral("#a06000") : QStringLiteral("#c00000");
         return {};
     }
-    if (!m_runner)
-        return {};
+    if (m_loader) {
+        if (m_loader->stopped())
+            return QStringLiteral("#a06000");
+        return m_loader->problem().isEmpty() ? QString() : QStringLiteral("#c00000");
+    }
     if (m_runner->state() != ScenarioRunner::State::Finished)
         return m_runner->problems().isEmpty() ? QString() : QStringLiteral("#c00000");
     if (m_runner->succeeded())
@@ -195,6 +212,22 @@ void Run::stop()
         m_runner->stop();
     if (m_tracer)
         m_tracer->stop();
+    if (m_loader)
+        m_loader->stop();
+}
+
+QString Run::fileStateText() const
+{
+    const int percent = qRound(m_loader->progress() * 100);
+    const QString events = QLocale().toString(store().eventCount());
+    if (m_loader->reading())
+        return tr("Reading the file: %1%, %2 events (Esc stops)").arg(percent).arg(events);
+    if (m_loader->stopped())
+        return tr("Stopped reading the file at %1%: %2 events shown").arg(percent).arg(events);
+    if (!m_loader->problem().isEmpty())
+        return tr("Read %1 events; the file goes on with a bad %2")
+            .arg(events, m_loader->problem());
+    return tr("Opened from a file");
 }
 
 } // namespace pipescope

@@ -8,6 +8,7 @@
 
 namespace pipescope {
 
+class EventsFileLoader;
 class ProgramTracer;
 class ScenarioRunner;
 class TraceStore;
@@ -27,7 +28,9 @@ public:
     // Traces a program (File > Trace a program..., pipescope --watch); the tracer's error when
     // it cannot start it.
     static Result<std::unique_ptr<Run>> trace(const TraceRequest& request, int number);
-    // Reads an events file (JSON Lines); the reader's error, which names the path, when it cannot.
+    // Reads an events file (JSON Lines); the reader's error, which names the path, when it cannot
+    // open it or its beginning is no events file. A big file goes on reading while the run is
+    // shown: the run is live until the end of the file (stop() stops reading).
     static Result<std::unique_ptr<Run>> open(const QString& path, int number);
     ~Run() override;
 
@@ -66,11 +69,11 @@ Q_SIGNALS:
 private:
     Run(QString title, QString toolTip);
     QString tracerStateText() const;
+    QString fileStateText() const;
 
     std::unique_ptr<ScenarioRunner> m_runner;
     std::unique_ptr<ProgramTracer> m_tracer;
-    std::unique_ptr<TraceStore> m_loaded;
-    qint64 m_loadedEndNs = 0;
+    std::unique_ptr<EventsFileLoader> m_loader;
     QString m_title;
     QString m_toolTip;
 };

@@ -165,6 +165,8 @@ int main(int argc, char* argv[])
         exitCode = saved && run && run->succeeded() ? 0 : 1;
         if (!saved)
             std::fprintf(stderr, "pipescope: cannot write %s\n", qPrintable(screenshot));
+        else if (run && !run->succeeded() && !eventsFile.isNull())
+            std::fprintf(stderr, "pipescope: %s\n", qPrintable(run->stateText()));
         QApplication::quit();
     });
     mainWindow.captureWhenFinished(screenshot);

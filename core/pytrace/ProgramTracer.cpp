@@ -334,33 +334,40 @@ QStringList ProgramTracer::untracedNow() const
                                           "%1, which keeps PipeScope's hook out")
                                .arg(flags));
     }
-    // Each Python that said no hello, from its traced parent's word or from the process tree
-    // (a shell, os.system()), is said when it was out of the hook's reach: its flags say so, or
-    // it ran to a normal exit or for a while without a hello (a hello comes in the first tens
-    // of milliseconds). One that was ended while it started (as by Pool.terminate()) was not.
+    // Each Python that said no hello, whether its traced parent said it started it
+    // (multiprocessing, subprocess) or the process tree showed it (a shell, os.system()), is said
+    // when it was out of the hook's reach: its flags keep the hook out, its environment lost
+    // PipeScope's variables, or it ran to a normal exit or for a while (a hello comes in its
+    // first tens of milliseconds) without one. One that was ended while it started (workers a
+    // Pool.terminate() killed, a resource tracker the program's end cut short) was not.
     // The program's own process is said above when nothing at all could be traced.
     QMap<qint64, PythonDescendants::Python> silent;
     for (const PythonDescendants::Python& python :
          m_descendants.untraced([this](qint64 pid) { return m_collector->traced(pid); }))
         silent.insert(python.pid, python);
     for (const auto& [pid, argv] : m_collector->untracedChildren()) {
-        PythonDescendants::Python& python = silent[pid];
-        python.pid = pid;
-        python.argv = argv;
+        if (argv.isEmpty() || !PythonDescendants::isPython(argv.front()))
+            continue;
+        PythonDescendants::Python& child = silent[pid];
+        child.pid = pid;
+        child.argv = argv;
     }
     if (m_collector->tracedCount() == 0)
         silent.remove(m_pid);
     for (const PythonDescendants::Python& python : std::as_const(silent)) {
         const QString flags = hookBlockers(python.argv);
         const std::optional<int> exitcode = m_collector->childExit(python.pid);
-        if (flags.isEmpty() && !(exitcode && *exitcode >= 0) && python.seenForNs < kSilentPythonNs)
+        QString why;
+        if (!flags.isEmpty())
+            why = QStringLiteral(": it runs Python with %1").arg(flags);
+        else if (python.lostTraceEnvironment)
+            why = QStringLiteral(": its environment lost PIPESCOPE_TRACE_DIR");
+        else if (!(exitcode && *exitcode >= 0) && python.seenForNs < kSilentPythonNs)
             continue;
         lines.append(QStringLiteral("process %1 (%2) could not be traced%3")
                          .arg(python.pid)
                          .arg(python.argv.join(QLatin1Char(' ')).left(120))
-                         .arg(flags.isEmpty()
-                                  ? QString()
-                                  : QStringLiteral(": it runs Python with %1").arg(flags)));
+                         .arg(why));
     }
     return lines;
 }

@@ -44,8 +44,15 @@ bool PythonDescendants::isPython(const QString& executable)
 
 void PythonDescendants::scan(qint64 root)
 {
-    if (root > 0)
-        visit(root, {}, 0, monotonicNs());
+    if (root <= 0)
+        return;
+    ++m_scans;
+    visit(root, {}, 0, monotonicNs());
+    // What is gone and was no Python is forgotten: a long run of short shell commands does not
+    // pile up.
+    m_seen.removeIf([this](const QHash<qint64, Seen>::iterator it) {
+        return !it->python && it->scan != m_scans;
+    });
 }
 
 void PythonDescendants::visit(qint64 pid, const QStringList& parentArgv, int depth, qint64 now)
@@ -62,8 +69,19 @@ void PythonDescendants::visit(qint64 pid, const QStringList& parentArgv, int dep
     if (seen.argv != argv) {
         seen.argv = argv;
         seen.firstNs = now;
+        // Read once per program it runs; unreadable (another user's) counts as not lost.
+        if (seen.python) {
+            const QByteArray environment =
+                readProcFile(QStringLiteral("/proc/%1/environ").arg(pid));
+            static constexpr char kVariable[] = "\0PIPESCOPE_TRACE_DIR=";
+            const QByteArrayView variable(kVariable, sizeof kVariable - 1); // the NUL included
+            seen.lostTraceEnvironment = !environment.isEmpty() &&
+                                        !environment.startsWith(variable.sliced(1)) &&
+                                        !environment.contains(variable);
+        }
     }
     seen.lastNs = now;
+    seen.scan = m_scans;
     if (depth >= kMaxDepth)
         return;
     const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
@@ -85,7 +103,7 @@ PythonDescendants::untraced(const std::function<bool(qint64)>& traced) const
     QList<Python> found;
     for (auto it = m_seen.cbegin(); it != m_seen.cend(); ++it) {
         if (it->python && !traced(it.key()))
-            found.append({it.key(), it->argv, it->lastNs - it->firstNs});
+            found.append({it.key(), it->argv, it->lastNs - it->firstNs, it->lostTraceEnvironment});
     }
     std::sort(found.begin(), found.end(),
               [](const Python& a, const Python& b) { return a.pid < b.pid; });

@@ -23,6 +23,8 @@ public:
         qint64 pid = 0;
         QStringList argv;
         qint64 seenForNs = 0; // from the first scan that saw it run this to the last
+        // Its environment (as it was exec'd) has no PIPESCOPE_TRACE_DIR: the hook cannot run.
+        bool lostTraceEnvironment = false;
     };
 
     // Reads the tree under `root` (the program's own process, included) as it is now.
@@ -40,10 +42,14 @@ private:
         bool python = false;
         qint64 firstNs = 0;
         qint64 lastNs = 0;
+        bool lostTraceEnvironment = false;
+        quint64 scan = 0; // the last scan that saw it
     };
     void visit(qint64 pid, const QStringList& parentArgv, int depth, qint64 now);
 
+    // Every Python seen (kept to the end, said or not), and what the last scan found besides.
     QHash<qint64, Seen> m_seen;
+    quint64 m_scans = 0;
 };
 
 } // namespace pipescope

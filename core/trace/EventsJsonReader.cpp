@@ -17,8 +17,9 @@ namespace pipescope {
 namespace {
 
 constexpr qint64 kChunkBytes = 1 << 20;
-// No line of an events file comes near this (a text is at most 256 bytes, a head 64).
-constexpr qsizetype kMaxLineBytes = 1 << 20;
+// No line of an events file comes near this: its longest text (a runner's line, at most 64 KiB)
+// is at most 384 KiB once escaped, a head 128 hex digits.
+constexpr qsizetype kMaxLineBytes = 4 << 20;
 
 // The store numbers processes and channels in 16 bits, with the top values reserved.
 constexpr int kMaxProcesses = TraceStore::kRunner;
@@ -186,7 +187,9 @@ std::optional<QByteArrayView> fromHex(QByteArrayView hex, char* out)
     return QByteArrayView(out, hex.size() / 2);
 }
 
-class Builder
+} // namespace
+
+class EventsJsonReader::Builder
 {
 public:
     Builder()
@@ -197,6 +200,7 @@ public:
 
     Status addLine(QByteArrayView line);
     std::unique_ptr<TraceStore> take() { return std::move(m_store); }
+    const TraceStore& store() const { return *m_store; }
 
 private:
     Result<int> processNamed(QByteArrayView name);
@@ -210,7 +214,7 @@ private:
     char m_head[kMaxPayloadHead];
 };
 
-Result<int> Builder::processNamed(QByteArrayView name)
+Result<int> EventsJsonReader::Builder::processNamed(QByteArrayView name)
 {
     if (const auto known = m_processes.constFind(rawKey(name)); known != m_processes.cend())
         return known.value();
@@ -223,7 +227,7 @@ Result<int> Builder::processNamed(QByteArrayView name)
     return process;
 }
 
-Result<int> Builder::channelNamed(QByteArrayView utf8)
+Result<int> EventsJsonReader::Builder::channelNamed(QByteArrayView utf8)
 {
     if (const auto known = m_channels.constFind(rawKey(utf8)); known != m_channels.cend())
         return known.value();
@@ -284,7 +288,7 @@ Result<int> Builder::channelNamed(QByteArrayView utf8)
     return channel;
 }
 
-Status Builder::addLine(QByteArrayView line)
+Status EventsJsonReader::Builder::addLine(QByteArrayView line)
 {
     if (!m_line.parse(line))
         return malformed(m_line.error());
@@ -430,55 +434,113 @@ Status Builder::addLine(QByteArrayView line)
     return {};
 }
 
-} // namespace
+EventsJsonReader::EventsJsonReader()
+    : m_builder(std::make_unique<Builder>())
+{}
+
+EventsJsonReader::~EventsJsonReader() = default;
+
+const TraceStore& EventsJsonReader::store() const
+{
+    return m_builder->store();
+}
+
+std::unique_ptr<TraceStore> EventsJsonReader::takeStore()
+{
+    return m_builder->take();
+}
+
+Error EventsJsonReader::tooLong() const
+{
+    return Error(
+        ErrorKind::Protocol,
+        QStringLiteral("line %1: longer than %2 bytes").arg(m_lineNumber + 1).arg(kMaxLineBytes));
+}
+
+Status EventsJsonReader::addLine(QByteArrayView line)
+{
+    if (line.size() > kMaxLineBytes)
+        return m_failed = tooLong();
+    ++m_lineNumber;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    if (line.trimmed().isEmpty())
+        return {};
+    if (Status added = m_builder->addLine(line); !added)
+        m_failed =
+            Error(added.error().kind(),
+                  QStringLiteral("line %1: %2").arg(m_lineNumber).arg(added.error().message()));
+    return m_failed;
+}
+
+Status EventsJsonReader::feed(QByteArrayView bytes)
+{
+    if (!m_failed)
+        return m_failed;
+    // A UTF-8 byte order mark before the first line (an editor's) is no part of it.
+    if (!m_started) {
+        const QByteArrayView bom("\xEF\xBB\xBF");
+        m_partial += bytes;
+        if (m_partial.size() < bom.size() && bom.startsWith(m_partial))
+            return m_failed; // the file's first bytes may yet be a mark
+        m_started = true;
+        QByteArray first = std::exchange(m_partial, {});
+        if (first.startsWith(bom))
+            first.remove(0, bom.size());
+        return feed(first);
+    }
+    // Each line parsed where it lies; only a line cut by the end of `bytes` is copied.
+    qsizetype start = 0;
+    if (!m_partial.isEmpty()) {
+        const qsizetype end = bytes.indexOf('\n');
+        if (end < 0) {
+            m_partial += bytes;
+            if (m_partial.size() > kMaxLineBytes)
+                m_failed = tooLong();
+            return m_failed;
+        }
+        m_partial += bytes.first(end);
+        const QByteArray line = std::exchange(m_partial, {});
+        if (Status added = addLine(line); !added)
+            return added;
+        start = end + 1;
+    }
+    for (qsizetype end = bytes.indexOf('\n', start); end >= 0; end = bytes.indexOf('\n', start)) {
+        if (Status added = addLine(bytes.sliced(start, end - start)); !added)
+            return added;
+        start = end + 1;
+    }
+    m_partial = bytes.sliced(start).toByteArray();
+    if (m_partial.size() > kMaxLineBytes)
+        m_failed = tooLong();
+    return m_failed;
+}
+
+Status EventsJsonReader::finish()
+{
+    if (!m_failed || m_partial.isEmpty())
+        return m_failed;
+    const QByteArray line = std::exchange(m_partial, {});
+    return addLine(line);
+}
 
 Result<std::unique_ptr<TraceStore>> EventsJsonReader::read(QIODevice& device)
 {
     if (!device.isReadable())
         return Error(ErrorKind::InvalidArgument, QStringLiteral("the events are not readable"));
-    Builder builder;
-    qint64 lineNumber = 0;
-    const auto add = [&](QByteArrayView line) -> Status {
-        ++lineNumber;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.trimmed().isEmpty())
-            return {};
-        if (Status added = builder.addLine(line); !added)
-            return Error(
-                added.error().kind(),
-                QStringLiteral("line %1: %2").arg(lineNumber).arg(added.error().message()));
-        return {};
-    };
-    // In chunks, each line parsed where it lies: memory follows the file (a chunk and the
-    // longest line), whatever its lines claim.
-    QByteArray buffer;
-    qsizetype start = 0;
-    for (;;) {
-        for (qsizetype end = buffer.indexOf('\n', start); end >= 0;
-             end = buffer.indexOf('\n', start)) {
-            if (Status added = add(QByteArrayView(buffer).sliced(start, end - start)); !added)
-                return added.error();
-            start = end + 1;
-        }
-        buffer.remove(0, start);
-        start = 0;
-        if (buffer.size() > kMaxLineBytes)
-            return Error(ErrorKind::Protocol, QStringLiteral("line %1: longer than %2 bytes")
-                                                  .arg(lineNumber + 1)
-                                                  .arg(kMaxLineBytes));
-        if (device.atEnd())
-            break;
+    // In chunks: memory follows the file (a chunk and the longest line), whatever its lines
+    // claim.
+    EventsJsonReader reader;
+    while (!device.atEnd()) {
         const QByteArray chunk = device.read(kChunkBytes);
         if (chunk.isEmpty())
             return Error(ErrorKind::System, device.errorString());
-        buffer += chunk;
+        if (Status fed = reader.feed(chunk); !fed)
+            return fed.error();
     }
-    if (!buffer.isEmpty()) {
-        if (Status added = add(buffer); !added)
-            return added.error();
-    }
-    return builder.take();
+    if (Status finished = reader.finish(); !finished)
+        return finished.error();
+    return reader.takeStore();
 }
 
 Result<std::unique_ptr<TraceStore>> EventsJsonReader::readFile(const QString& path)

@@ -2,6 +2,8 @@
 
 #include "base/Result.h"
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 #include <memory>
 
@@ -24,11 +26,40 @@ class TraceStore;
 // The mark of an interrupted run (a runner error with an `interrupted` field) sets
 // TraceStore::interruptedBy() instead of becoming an event; files without one read as before.
 // readFile()'s errors start with the path: "PATH: line 3: ...", "PATH: No such file or directory".
+//
+// A file can be read all at once (read(), readFile()) or piece by piece (feed(), then finish()):
+// the window opens a file so, showing the run while it grows. The store is usable between pieces.
 class EventsJsonReader
 {
 public:
+    EventsJsonReader();
+    ~EventsJsonReader();
+    EventsJsonReader(const EventsJsonReader&) = delete;
+    EventsJsonReader& operator=(const EventsJsonReader&) = delete;
+
+    // The next bytes of the file: every line they complete goes into the store. The first bad
+    // line fails it ("line N: ..."), and every call after.
+    Status feed(QByteArrayView bytes);
+    // The end of the file: its last line, when it has no newline.
+    Status finish();
+    const TraceStore& store() const;
+    std::unique_ptr<TraceStore> takeStore();
+    // Lines read so far (blank ones too).
+    qint64 lines() const { return m_lineNumber; }
+
     static Result<std::unique_ptr<TraceStore>> read(QIODevice& device);
     static Result<std::unique_ptr<TraceStore>> readFile(const QString& path);
+
+private:
+    class Builder;
+    Status addLine(QByteArrayView line);
+    Error tooLong() const;
+
+    std::unique_ptr<Builder> m_builder;
+    QByteArray m_partial; // the start of a line whose newline has not come yet
+    qint64 m_lineNumber = 0;
+    bool m_started = false; // past the place of a byte order mark
+    Status m_failed;
 };
 
 } // namespace pipescope

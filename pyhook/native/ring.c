@@ -89,17 +89,19 @@ static int segment_init(Segment* self, PyObject* args, PyObject* kwargs)
     Py_ssize_t offset, limit;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OnnO", names, &view, &offset, &limit, &path))
         return -1;
-    if (self->view != NULL) {
+    if (self->view != NULL || self->has_memory) {
         PyErr_SetString(PyExc_TypeError, "Segment is initialised once");
         return -1;
     }
     if (view != Py_None) {
         if (PyObject_GetBuffer(view, &self->memory, PyBUF_WRITABLE) < 0)
             return -1;
-        self->has_memory = 1;
         self->i64 = PyObject_CallMethod(view, "cast", "s", "q");
-        if (self->i64 == NULL)
+        if (self->i64 == NULL) {
+            PyBuffer_Release(&self->memory);
             return -1;
+        }
+        self->has_memory = 1;
     } else {
         Py_INCREF(Py_None);
         self->i64 = Py_None;
@@ -199,7 +201,7 @@ static int tracer_failed(void)
     PyErr_Fetch(&type, &value, &traceback);
     PyErr_NormalizeException(&type, &value, &traceback);
     PyObject* untraced = hook(str_untraced);
-    if (untraced == NULL || !PyObject_IsInstance(value, untraced)) {
+    if (untraced == NULL || PyObject_IsInstance(value, untraced) != 1) {
         PyErr_Clear();
         PyObject* reported = call_hook(str_error, &value, 1);
         Py_XDECREF(reported);

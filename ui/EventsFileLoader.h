@@ -1,0 +1,66 @@
+#pragma once
+
+#include "base/Result.h"
+#include "trace/EventsJsonReader.h"
+
+#include <QFile>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+namespace pipescope {
+
+class TraceStore;
+
+// Reads a saved events file into its store a slice at a time on the window's thread, so that a
+// big file shows at once and grows (the views refresh a live run by themselves), with its
+// progress, and can be stopped half-way (what was read stays). A first slice is read when the
+// file is opened: a file that is no events file fails there, before it becomes a run, and a small
+// file is read whole (it is never reading()).
+class EventsFileLoader : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr qint64 kChunkBytes = 1 << 20;
+    // Each slice reads chunks for about this long, then lets the window paint.
+    static constexpr int kSliceMs = 12;
+
+    // Opens `path` and reads its first chunk; the error names the path.
+    static Result<std::unique_ptr<EventsFileLoader>> open(const QString& path);
+
+    const TraceStore& store() const { return m_reader.store(); }
+    // Still reading: not at the end, not stopped, no bad line met.
+    bool reading() const { return m_timer.isActive(); }
+    // How much of the file has been read, 0 to 1.
+    double progress() const;
+    // The latest event time read so far (ns).
+    qint64 endNs() const { return m_endNs; }
+    // Stops reading: what was read stays (finished() follows).
+    void stop();
+    bool stopped() const { return m_stopped; }
+    // A bad line met after the first chunk ("line N: ..."): reading stopped there.
+    const QString& problem() const { return m_problem; }
+
+Q_SIGNALS:
+    // Reading has ended: at the end of the file, stopped, or at a bad line.
+    void finished();
+
+private:
+    EventsFileLoader() = default;
+    // Reads one chunk; false at the end of the file or on a problem (which it keeps).
+    bool readChunk();
+    void readSlice();
+    void end();
+
+    QFile m_file;
+    EventsJsonReader m_reader;
+    QTimer m_timer;
+    qint64 m_size = 0;
+    qint64 m_read = 0;
+    qint64 m_endNs = 0;
+    qsizetype m_timed = 0; // events whose times endNs() has taken in
+    bool m_stopped = false;
+    QString m_problem;
+};
+
+} // namespace pipescope
