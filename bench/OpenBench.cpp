@@ -22,16 +22,7 @@ OpenBench::Outcome OpenBench::run(qint64 messages, int rounds)
     const QString path = directory.filePath(QStringLiteral("run.jsonl"));
     {
         TraceStore store;
-        store.setOrigin(0);
-        store.addProcess(QStringLiteral("sender"), QStringLiteral("flood-sender"));
-        store.addProcess(QStringLiteral("receiver"), QStringLiteral("flood-receiver"));
-        store.addChannel(QStringLiteral("sender->receiver"), SyntheticRun::kSender,
-                         SyntheticRun::kReceiver);
-        SyntheticRun::generate(messages, [&](int process, const TelemetryRecord& record,
-                                             QByteArrayView text, QByteArrayView head) {
-            if (!store.append(process, record, text, head))
-                fail("open: the synthetic run does not fit the store");
-        });
+        SyntheticRun::fill(store, messages, "open");
         outcome.events = store.eventCount();
         if (!EventsJsonWriter::writeFile(store, path).ok())
             fail("open: the events file could not be written");

@@ -1,11 +1,14 @@
 #include "SyntheticRun.h"
 
+#include "BenchError.h"
+#include "trace/TraceStore.h"
 #include "wire/PickleWriter.h"
 #include "wire/Value.h"
 
 #include <QByteArray>
 #include <array>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace pipescope::bench {
@@ -110,6 +113,19 @@ qint64 SyntheticRun::generate(qint64 messages, const Sink& sink)
     exited.tNs = exited.startNs = receiverClock;
     sink(kReceiver, exited, {}, {});
     return std::max(senderClock, receiverClock);
+}
+
+qint64 SyntheticRun::fill(TraceStore& store, qint64 messages, const char* what)
+{
+    store.setOrigin(0);
+    store.addProcess(QStringLiteral("sender"), QStringLiteral("flood-sender"));
+    store.addProcess(QStringLiteral("receiver"), QStringLiteral("flood-receiver"));
+    store.addChannel(QStringLiteral("sender->receiver"), kSender, kReceiver);
+    return generate(messages, [&](int process, const TelemetryRecord& record, QByteArrayView text,
+                                  QByteArrayView head) {
+        if (!store.append(process, record, text, head))
+            fail((std::string(what) + ": the synthetic run does not fit the store").c_str());
+    });
 }
 
 } // namespace pipescope::bench

@@ -5,6 +5,10 @@
 #include <QByteArrayView>
 #include <functional>
 
+namespace pipescope {
+class TraceStore;
+}
+
 namespace pipescope::bench {
 
 // A recorded run made up, with the events a traced flood of floats gives: process 0 (the
@@ -27,6 +31,9 @@ public:
     // Hands every event to `sink`, each process's in its own time order (the two processes'
     // events interleaved message by message); times in ns from 0. Returns the last event's time.
     static qint64 generate(qint64 messages, const Sink& sink);
+    // A store of the run: origin 0, the two processes and their channel, every event appended
+    // (a refused one fails the bench, naming `what`). Returns the last event's time.
+    static qint64 fill(TraceStore& store, qint64 messages, const char* what);
 };
 
 } // namespace pipescope::bench

@@ -28,17 +28,7 @@ UiBench::Paint UiBench::paint(qint64 messages, int repeats)
 {
     Paint result;
     TraceStore store;
-    store.setOrigin(0);
-    store.addProcess(QStringLiteral("sender"), QStringLiteral("flood-sender"));
-    store.addProcess(QStringLiteral("receiver"), QStringLiteral("flood-receiver"));
-    store.addChannel(QStringLiteral("sender->receiver"), SyntheticRun::kSender,
-                     SyntheticRun::kReceiver);
-    const qint64 end =
-        SyntheticRun::generate(messages, [&](int process, const TelemetryRecord& record,
-                                             QByteArrayView text, QByteArrayView head) {
-            if (!store.append(process, record, text, head))
-                fail("paint: the synthetic run does not fit the store");
-        });
+    const qint64 end = SyntheticRun::fill(store, messages, "paint");
     for (int p = 0; p < store.processCount(); ++p) {
         store.setPid(p, 40'000 + p);
         TelemetryRecord exit;

@@ -2,12 +2,12 @@
 
 #include "trace/JsonLine.h"
 #include "trace/TraceStore.h"
+#include "wire/CharCodes.h"
 
 #include <QFile>
 #include <QHash>
 #include <QIODevice>
 #include <QRegularExpression>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -153,22 +153,6 @@ std::optional<int> signalNamed(const QString& name)
             return signal;
     }
     return std::nullopt;
-}
-
-// Each byte's value as a hex digit, or -1.
-constexpr std::array<qint8, 256> kHexDigits = [] {
-    std::array<qint8, 256> digits{};
-    for (int c = 0; c < 256; ++c)
-        digits[size_t(c)] = c >= '0' && c <= '9'   ? qint8(c - '0')
-                            : c >= 'a' && c <= 'f' ? qint8(c - 'a' + 10)
-                            : c >= 'A' && c <= 'F' ? qint8(c - 'A' + 10)
-                                                   : qint8(-1);
-    return digits;
-}();
-
-int hexDigit(char c)
-{
-    return kHexDigits[static_cast<unsigned char>(c)];
 }
 
 // Decodes `hex` into `out` (room for kMaxPayloadHead bytes): the bytes, or nothing when it is no

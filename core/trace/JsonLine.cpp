@@ -1,5 +1,7 @@
 #include "trace/JsonLine.h"
 
+#include "wire/CharCodes.h"
+
 #include <charconv>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -16,38 +18,6 @@ constexpr int kMaxDepth = 64;
 bool isSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// Writes `code` as UTF-8 at `out`: the end of what it wrote.
-char* putUtf8(char* out, char32_t code)
-{
-    if (code < 0x80) {
-        *out++ = char(code);
-    } else if (code < 0x800) {
-        *out++ = char(0xC0 | (code >> 6));
-        *out++ = char(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        *out++ = char(0xE0 | (code >> 12));
-        *out++ = char(0x80 | ((code >> 6) & 0x3F));
-        *out++ = char(0x80 | (code & 0x3F));
-    } else {
-        *out++ = char(0xF0 | (code >> 18));
-        *out++ = char(0x80 | ((code >> 12) & 0x3F));
-        *out++ = char(0x80 | ((code >> 6) & 0x3F));
-        *out++ = char(0x80 | (code & 0x3F));
-    }
-    return out;
 }
 
 } // namespace

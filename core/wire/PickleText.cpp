@@ -1,5 +1,6 @@
 #include "wire/PickleText.h"
 
+#include "wire/CharCodes.h"
 #include "wire/PyRepr.h"
 
 #include <charconv>
@@ -15,32 +16,8 @@ constexpr qsizetype MaxIntDigits = 4300;
 void appendUtf8(QByteArray& out, char32_t cp)
 {
     // Surrogates are encoded like any other code point ('surrogatepass').
-    if (cp < 0x80) {
-        out.append(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.append(static_cast<char>(0xc0 | (cp >> 6)));
-        out.append(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out.append(static_cast<char>(0xe0 | (cp >> 12)));
-        out.append(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.append(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out.append(static_cast<char>(0xf0 | (cp >> 18)));
-        out.append(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out.append(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.append(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-}
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    char bytes[4];
+    out.append(bytes, putUtf8(bytes, cp) - bytes);
 }
 
 } // namespace
