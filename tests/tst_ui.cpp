@@ -776,7 +776,7 @@ void TestUi::aBigFileShowsWhileItIsRead()
     QVERIFY(!cut->succeeded());
     QCOMPARE(cut->store().eventCount(), kEvents);
     QVERIFY2(window.stateLabel()->text().contains(
-                 QStringLiteral("bad line %1: not JSON").arg(kEvents + 1)),
+                 QStringLiteral("then line %1: not JSON").arg(kEvents + 1)),
              qPrintable(window.stateLabel()->text()));
 }
 

@@ -15,12 +15,11 @@ Result<std::unique_ptr<EventsFileLoader>> EventsFileLoader::open(const QString& 
         return Error(ErrorKind::System,
                      QStringLiteral("%1: %2").arg(path, loader->m_file.errorString()));
     loader->m_size = loader->m_file.size();
-    // A first slice now: a file that is no events file is said before it becomes a run, and a
-    // small one is read whole at once.
-    const qint64 until = monotonicNs() + qint64(kSliceMs) * 1'000'000;
-    bool more = true;
-    while (more && monotonicNs() < until)
-        more = loader->readChunk();
+    // The first chunk now, whatever the machine's speed: a file that is no events file is said
+    // before it becomes a run, and one of a chunk or less is read whole at once.
+    bool more = loader->readChunk();
+    if (more && loader->m_file.atEnd())
+        more = loader->readChunk(); // the end: finish() takes a last line without a newline
     if (!loader->m_problem.isEmpty())
         return Error(ErrorKind::Protocol, QStringLiteral("%1: %2").arg(path, loader->m_problem));
     if (more) {
@@ -43,8 +42,11 @@ bool EventsFileLoader::readChunk()
     Status status;
     const QByteArray chunk = m_file.read(kChunkBytes);
     if (chunk.isEmpty()) {
-        status = m_file.atEnd() ? m_reader.finish()
-                                : Status(Error(ErrorKind::System, m_file.errorString()));
+        status =
+            m_file.atEnd()
+                ? m_reader.finish()
+                : Status(Error(ErrorKind::System,
+                               QStringLiteral("reading failed: %1").arg(m_file.errorString())));
     } else {
         m_read += chunk.size();
         status = m_reader.feed(chunk);

@@ -14,9 +14,9 @@ class TraceStore;
 
 // Reads a saved events file into its store a slice at a time on the window's thread, so that a
 // big file shows at once and grows (the views refresh a live run by themselves), with its
-// progress, and can be stopped half-way (what was read stays). A first slice is read when the
-// file is opened: a file that is no events file fails there, before it becomes a run, and a small
-// file is read whole (it is never reading()).
+// progress, and can be stopped half-way (what was read stays). The first chunk is read when the
+// file is opened: a file that is no events file fails there, before it becomes a run, and a file
+// of one chunk or less is read whole (it is never reading()).
 class EventsFileLoader : public QObject
 {
     Q_OBJECT
@@ -38,7 +38,8 @@ public:
     // Stops reading: what was read stays (finished() follows).
     void stop();
     bool stopped() const { return m_stopped; }
-    // A bad line met after the first chunk ("line N: ..."): reading stopped there.
+    // What stopped the reading after the first chunk: a bad line ("line N: ...") or a failed
+    // read ("reading failed: ...").
     const QString& problem() const { return m_problem; }
 
 Q_SIGNALS:

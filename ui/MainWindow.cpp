@@ -292,6 +292,11 @@ void MainWindow::stopRun()
 
 bool MainWindow::openEvents(const QString& path)
 {
+    // A big file is read while it shows: a run like the others, one at a time.
+    if (m_history->anyLive()) {
+        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before opening a file"));
+        return false;
+    }
     auto run = Run::open(path, m_history->nextNumber());
     if (!run) {
         // The message names the path already. Said in a box too: a status line is easy to miss.
@@ -302,6 +307,7 @@ bool MainWindow::openEvents(const QString& path)
         box->open();
         return false;
     }
+    m_axis->setFollowLive(true); // fitted when it has been read (or at once when it was)
     m_current->setRun(addRun(std::move(*run)));
     return true;
 }

@@ -128,7 +128,7 @@ QString Run::historyText() const
         if (m_loader->stopped())
             return tr("%1 — stopped at %2%").arg(m_title).arg(qRound(m_loader->progress() * 100));
         if (!m_loader->problem().isEmpty())
-            return tr("%1 — read up to a bad line").arg(m_title);
+            return tr("%1 — not read to the end").arg(m_title);
         return m_title;
     }
     if (m_runner->state() != ScenarioRunner::State::Finished)
@@ -225,8 +225,7 @@ QString Run::fileStateText() const
     if (m_loader->stopped())
         return tr("Stopped reading the file at %1%: %2 events shown").arg(percent).arg(events);
     if (!m_loader->problem().isEmpty())
-        return tr("Read %1 events; the file goes on with a bad %2")
-            .arg(events, m_loader->problem());
+        return tr("Read %1 events; then %2").arg(events, m_loader->problem());
     return tr("Opened from a file");
 }
 

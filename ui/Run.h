@@ -17,8 +17,8 @@ struct TraceRequest;
 
 // One entry of the run history: something that fills a TraceStore and owns it: a scenario run
 // (its ScenarioRunner, which holds the store), a traced program (its ProgramTracer, likewise) or
-// a run read back from an events file. While its source goes on the run is live; finished() is
-// emitted once when it ends.
+// a run read back from an events file. While its source goes on (a file: while it is read) the
+// run is live; finished() is emitted once when it ends (never for a file read whole at once).
 class Run : public QObject
 {
     Q_OBJECT
@@ -41,7 +41,7 @@ public:
     const ProgramTracer* tracer() const { return m_tracer.get(); }
     bool live() const;
     // It ended as it should: a scenario whose children all exited 0, a traced program that
-    // exited 0 (a run from a file: always).
+    // exited 0, a file read to its end.
     bool succeeded() const;
     // The finding kind a teaching scenario's run is meant to show; empty for any other run.
     QString demonstrates() const;

@@ -6,6 +6,7 @@
 #include "Quantity.h"
 #include "Run.h"
 #include "TimeScale.h"
+#include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
 #include <QHeaderView>
@@ -58,11 +59,13 @@ void StatisticsPane::watch(const CurrentRun& current)
         const Run* run = current.run();
         if (!run)
             return;
-        const qint64 now = run->elapsedNs();
+        // Throttled by the wall clock: a file's run, read live, has a clock of its own (its
+        // latest event) that can leap or stand still.
+        const qint64 wall = monotonicNs();
         m_live = run->live();
-        if (!run->live() || now - m_refreshedAtNs >= kLiveIntervalNs) {
-            refresh(now, run->live());
-            m_refreshedAtNs = now;
+        if (!run->live() || wall - m_refreshedAtNs >= kLiveIntervalNs) {
+            refresh(run->elapsedNs(), run->live());
+            m_refreshedAtNs = wall;
         } else {
             showSummary(); // the counts, as the table and the status bar have them
         }

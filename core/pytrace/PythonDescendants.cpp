@@ -13,7 +13,7 @@ namespace pipescope {
 namespace {
 
 constexpr int kMaxDepth = 64; // a tree deeper than this is not a program's
-constexpr qint64 kMaxFileBytes = 64 * 1024;
+constexpr qint64 kMaxFileBytes = 1024 * 1024;
 
 QByteArray readProcFile(const QString& path)
 {
@@ -75,9 +75,10 @@ void PythonDescendants::visit(qint64 pid, const QStringList& parentArgv, int dep
                 readProcFile(QStringLiteral("/proc/%1/environ").arg(pid));
             static constexpr char kVariable[] = "\0PIPESCOPE_TRACE_DIR=";
             const QByteArrayView variable(kVariable, sizeof kVariable - 1); // the NUL included
-            seen.lostTraceEnvironment = !environment.isEmpty() &&
-                                        !environment.startsWith(variable.sliced(1)) &&
-                                        !environment.contains(variable);
+            // A cut read (an environment over the bound) proves nothing.
+            seen.lostTraceEnvironment =
+                !environment.isEmpty() && environment.size() < kMaxFileBytes &&
+                !environment.startsWith(variable.sliced(1)) && !environment.contains(variable);
         }
     }
     seen.lastNs = now;
