@@ -114,7 +114,13 @@ void TestTeaching::theMistakePlaysOutAndIsFound()
     // The saved run says the same to `pipescope check` (1: findings above info).
     const QString checked = dir.filePath(QStringLiteral("checked.json"));
     QCOMPARE(runPipescope({"check", events, "--findings", checked}).exitCode, 1);
-    QCOMPARE(findingKinds(checked), found);
+    // The same findings; those of one severity may come in another order, since a file numbers
+    // its processes by first appearance, not as the run did (two readers' errors, for one).
+    QStringList checkedKinds = findingKinds(checked);
+    QStringList foundKinds = found;
+    checkedKinds.sort();
+    foundKinds.sort();
+    QCOMPARE(checkedKinds, foundKinds);
 }
 
 void TestTeaching::aMistakeThatDoesNotHappenIsNotShown()
