@@ -394,17 +394,15 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
     if (!fields.error().isEmpty())
         return malformed(fields.error());
 
-    // The channel first: an unknown one fails the line before its process is made (a file read
-    // live keeps what came before a bad line, and no lane of the bad line's own).
+    const Result<int> process = processNamed(processName);
+    if (!process)
+        return process.error();
     if (channelName) {
         const Result<int> channel = channelNamed(*channelName);
         if (!channel)
             return channel.error();
         record.channel = static_cast<quint16>(*channel);
     }
-    const Result<int> process = processNamed(processName);
-    if (!process)
-        return process.error();
     const Result<qint32> appended = m_store->append(*process, record, text, head);
     if (!appended)
         return appended.error();
