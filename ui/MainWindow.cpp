@@ -9,9 +9,9 @@
 #include "HistoryControls.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
-#include "Quantity.h"
 #include "Run.h"
 #include "RunHistoryModel.h"
+#include "RunStatusBar.h"
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
@@ -54,11 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_statistics(new StatisticsPane(this))
     , m_findings(new FindingsPane(this))
     , m_bottomTabs(new QTabWidget(this))
-    , m_stateLabel(new QLabel(tr("Ready"), this))
-    , m_elapsedLabel(new QLabel(this))
-    , m_eventsLabel(new QLabel(this))
-    , m_rateLabel(new QLabel(this))
-    , m_findingsLabel(new QLabel(this))
+    , m_status(std::make_unique<RunStatusBar>(*statusBar()))
     , m_exports(RunExports::all(*m_timeline))
 {
     setWindowTitle(tr("PipeScope"));
@@ -86,7 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_findings, &FindingsPane::wantsToBeSeen, this,
             [this] { m_bottomTabs->setCurrentWidget(m_findings); });
     connect(m_findings, &FindingsPane::summaryChanged, this, [this](const QString& summary) {
-        m_findingsLabel->setText(summary);
+        m_status->findings()->setText(summary);
         m_bottomTabs->setTabText(m_bottomTabs->indexOf(m_findings),
                                  summary.isEmpty()
                                      ? tr("Findings")
@@ -149,11 +145,6 @@ void MainWindow::buildLayout()
     rightDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, rightDock);
 
-    statusBar()->addWidget(m_stateLabel, 1);
-    statusBar()->addPermanentWidget(m_findingsLabel);
-    statusBar()->addPermanentWidget(m_elapsedLabel);
-    statusBar()->addPermanentWidget(m_eventsLabel);
-    statusBar()->addPermanentWidget(m_rateLabel);
     resize(1500, 900);
 }
 
@@ -236,6 +227,16 @@ QTableView* MainWindow::messageTable() const
     return m_messagesPane->table();
 }
 
+QLabel* MainWindow::stateLabel() const
+{
+    return m_status->state();
+}
+
+QLabel* MainWindow::rateLabel() const
+{
+    return m_status->rate();
+}
+
 int MainWindow::runCount() const
 {
     return m_history->runCount();
@@ -249,19 +250,19 @@ bool MainWindow::startRunFromGallery()
 bool MainWindow::startRun(const RunRequest& request)
 {
     if (m_history->anyLive()) {
-        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before starting another"));
+        m_status->state()->setText(tr("A run is going on: stop it (Esc) before starting another"));
         return false;
     }
     auto settings = ScenarioCatalog::resolve(request);
     if (!settings) {
-        m_stateLabel->setText(tr("Cannot run: %1").arg(settings.error().message()));
+        m_status->state()->setText(tr("Cannot run: %1").arg(settings.error().message()));
         return false;
     }
     m_gallery->applyRequest(request);
     m_gallery->saveSettings();
     auto run = Run::start(*settings, m_history->nextNumber());
     if (!run) {
-        m_stateLabel->setText(tr("Cannot run: %1").arg(run.error().toString()));
+        m_status->state()->setText(tr("Cannot run: %1").arg(run.error().toString()));
         return false;
     }
     m_axis->setFollowLive(true);
@@ -272,12 +273,12 @@ bool MainWindow::startRun(const RunRequest& request)
 bool MainWindow::startTrace(const TraceRequest& request)
 {
     if (m_history->anyLive()) {
-        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before starting another"));
+        m_status->state()->setText(tr("A run is going on: stop it (Esc) before starting another"));
         return false;
     }
     auto run = Run::trace(request, m_history->nextNumber());
     if (!run) {
-        m_stateLabel->setText(tr("Cannot trace: %1").arg(run.error().message()));
+        m_status->state()->setText(tr("Cannot trace: %1").arg(run.error().message()));
         return false;
     }
     m_axis->setFollowLive(true);
@@ -294,15 +295,15 @@ bool MainWindow::openEvents(const QString& path)
 {
     // A big file is read while it shows: a run like the others, one at a time.
     if (m_history->anyLive()) {
-        m_stateLabel->setText(tr("A run is going on: stop it (Esc) before opening a file"));
+        m_status->state()->setText(tr("A run is going on: stop it (Esc) before opening a file"));
         return false;
     }
     auto run = Run::open(path, m_history->nextNumber());
     if (!run) {
         // The message names the path already. Said in a box too: a status line is easy to miss.
-        m_stateLabel->setText(tr("Cannot open %1").arg(run.error().message()));
+        m_status->state()->setText(tr("Cannot open %1").arg(run.error().message()));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open events"),
-                                    m_stateLabel->text(), QMessageBox::Ok, this);
+                                    m_status->state()->text(), QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
         return false;
@@ -315,7 +316,7 @@ bool MainWindow::openEvents(const QString& path)
 Run* MainWindow::addRun(std::unique_ptr<Run> run)
 {
     Run* added = m_history->add(std::move(run));
-    connect(added, &Run::problemFound, m_stateLabel, &QLabel::setText);
+    connect(added, &Run::problemFound, m_status->state(), &QLabel::setText);
     return added;
 }
 
@@ -358,23 +359,10 @@ void MainWindow::showProgress()
     // A traced program's lanes come as its processes start.
     if (store.processCount() != m_fittedLanes)
         fitTimelineHeight();
-    const qint64 elapsed = run->elapsedNs();
     m_axis->setDataStart(store.firstTime());
     m_axis->setDataEnd(run->dataEndNs());
-    m_timeline->setNow(elapsed, run->live());
-    m_elapsedLabel->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
-    m_eventsLabel->setText(Quantity::count(store.eventCount(), tr("event"), tr("events")));
-    const double seconds = std::max(1e-9, double(elapsed) / 1e9);
-    const auto messages = qint64(store.messages().size());
-    m_rateLabel->setText(tr("%1 · %2 %3 · %4")
-                             .arg(Quantity::count(messages, tr("message"), tr("messages")),
-                                  Quantity::count(messages - store.deliveredCount()),
-                                  run->live() ? tr("in flight") : tr("undelivered"),
-                                  Quantity::rate(double(messages) / seconds, tr("msg"))));
-    const QString color = run->stateColor();
-    m_stateLabel->setText(run->stateText());
-    m_stateLabel->setStyleSheet(
-        color.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(color));
+    m_timeline->setNow(run->elapsedNs(), run->live());
+    m_status->show(*run);
     updateRunControls();
 }
 
@@ -438,7 +426,7 @@ void MainWindow::exportTo(const RunExport& kind)
 {
     const TraceStore* store = currentStore();
     if (!store) {
-        m_stateLabel->setText(tr("Nothing to export: run a scenario first"));
+        m_status->state()->setText(tr("Nothing to export: run a scenario first"));
         return;
     }
     const QString path = QFileDialog::getSaveFileName(
@@ -446,8 +434,8 @@ void MainWindow::exportTo(const RunExport& kind)
     if (path.isEmpty())
         return;
     const Status written = kind.write(*store, path);
-    m_stateLabel->setText(written ? tr("Exported %1").arg(path)
-                                  : tr("Export failed: %1").arg(written.error().message()));
+    m_status->state()->setText(written ? tr("Exported %1").arg(path)
+                                       : tr("Export failed: %1").arg(written.error().message()));
 }
 
 void MainWindow::captureWhenFinished(const QString& path)

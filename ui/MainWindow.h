@@ -25,6 +25,7 @@ class MessageTableModel;
 class MessagesPane;
 class Run;
 class RunHistoryModel;
+class RunStatusBar;
 class ScenarioGallery;
 class StatisticsPane;
 class TimeAxis;
@@ -68,8 +69,8 @@ public:
     StatisticsPane* statistics() const { return m_statistics; }
     FindingsPane* findings() const { return m_findings; }
     ConsoleView* console() const { return m_console; }
-    QLabel* stateLabel() const { return m_stateLabel; }
-    QLabel* rateLabel() const { return m_rateLabel; }
+    QLabel* stateLabel() const;
+    QLabel* rateLabel() const;
     const std::vector<RunExport>& exports() const { return m_exports; }
     // The run on show (null when none, or when it was loaded from a file) and its store.
     const ScenarioRunner* currentRunner() const;
@@ -112,11 +113,7 @@ private:
     QSplitter* m_centre = nullptr;
     int m_fittedLanes = 0; // the lanes the timeline's height was fitted to
     bool m_userSizedSplitter = false;
-    QLabel* m_stateLabel;
-    QLabel* m_elapsedLabel;
-    QLabel* m_eventsLabel;
-    QLabel* m_rateLabel;
-    QLabel* m_findingsLabel; // "2 findings, 1 above info"
+    std::unique_ptr<RunStatusBar> m_status;
     std::vector<RunExport> m_exports;
     std::unique_ptr<WindowActions> m_actions;
 
