@@ -184,6 +184,7 @@ private Q_SLOTS:
     void isolatedPythonIsReported();
     void pythonStartedByAShellIsReported();
     void subprocessChildrenOutOfReachAreReported();
+    void bothDirectionsInOneProcessReadBack();
     void bothWritersWriteTheSameRecords_data();
     void bothWritersWriteTheSameRecords();
     void theNativeWriterIsUsedFrom311_data();
@@ -770,6 +771,29 @@ void TestPyTrace::subprocessChildrenOutOfReachAreReported()
     const QStringList untraced = traced.tracer->untraced();
     QVERIFY2(untraced.size() == 1 && untraced.front().contains(QLatin1String("-c pass")),
              qPrintable(untraced.join(QLatin1Char('\n'))));
+}
+
+// A duplex Pipe whose two ends one process holds: its two directions are two channels with
+// names of their own, and the saved run reads back.
+void TestPyTrace::bothDirectionsInOneProcessReadBack()
+{
+    const Traced traced = trace(
+        interpreters().front().second,
+        {QStringLiteral("-c"), QStringLiteral("import multiprocessing as mp\n"
+                                              "a, b = mp.Pipe()\n"
+                                              "a.send(1); b.send(b.recv() + 1); print(a.recv())")});
+    const TraceStore& store = traced.store();
+    QCOMPARE(printed(store), QStringList({"2"}));
+    QCOMPARE(channelNames(store), QStringList({"Pipe#1 MainProcess->MainProcess",
+                                               "Pipe#1 MainProcess->MainProcess (2)"}));
+    QBuffer file;
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(EventsJsonWriter::write(store, file).ok());
+    file.seek(0);
+    const auto read = EventsJsonReader::read(file);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    QCOMPARE((*read)->messages().size(), size_t(2));
+    QCOMPARE((*read)->channelCount(), 2);
 }
 
 void TestPyTrace::bothWritersWriteTheSameRecords_data()

@@ -114,7 +114,20 @@ QString TracedChannels::nameOf(const Traced& traced) const
 
 void TracedChannels::rename(int channel)
 {
-    m_store.renameChannel(channel, nameOf(m_channels[size_t(channel)]));
+    // Both directions of a pipe whose two ends one process holds would have one name: the later
+    // gets a number, so that every channel of a saved run is told apart when it is read back.
+    const QString base = nameOf(m_channels[size_t(channel)]);
+    const auto taken = [&](const QString& name) {
+        for (int c = 0; c < m_store.channelCount(); ++c) {
+            if (c != channel && m_store.channel(c).name == name)
+                return true;
+        }
+        return false;
+    };
+    QString name = base;
+    for (int n = 2; taken(name); ++n)
+        name = QStringLiteral("%1 (%2)").arg(base).arg(n);
+    m_store.renameChannel(channel, name);
 }
 
 } // namespace pipescope
