@@ -116,7 +116,14 @@ void TracedChannels::rename(int channel)
 {
     // Both directions of a pipe whose two ends one process holds would have one name: the later
     // gets a number, so that every channel of a saved run is told apart when it is read back.
-    const QString base = nameOf(m_channels[size_t(channel)]);
+    // Only a channel whose writers and readers read the same ("A->A") can meet its other
+    // direction's name: the others are not compared with every channel at each rename.
+    const Traced& traced = m_channels[size_t(channel)];
+    const QString base = nameOf(traced);
+    if (namesOf(traced.writers) != namesOf(traced.readers)) {
+        m_store.renameChannel(channel, base);
+        return;
+    }
     const auto taken = [&](const QString& name) {
         for (int c = 0; c < m_store.channelCount(); ++c) {
             if (c != channel && m_store.channel(c).name == name)
