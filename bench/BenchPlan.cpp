@@ -35,6 +35,7 @@ BenchPlan BenchPlan::quickPlan()
     plan.openMessages = 50'000;
     plan.openRounds = 1;
     plan.longFloodLimitMs = 60'000;
+    plan.killRounds = 4;
     return plan;
 }
 

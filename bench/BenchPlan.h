@@ -42,6 +42,8 @@ struct BenchPlan
     // The long flood in the window (issue 15): its UI stall, resident bytes per message, and the
     // memory removing it from the history gives back. --quick scales it down and says so.
     qint64 longFloodCount = 10'000'000;
+    // Runs whose sending child is SIGKILLed at a random point (lost_sends_on_sigkill).
+    int killRounds = 40;
     int longFloodLimitMs = 600'000;
 
     static BenchPlan full();

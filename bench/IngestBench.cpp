@@ -27,7 +27,7 @@ qint64 heapInUse()
 
 IngestBench::IngestBench(qint64 messages)
 {
-    // Each process's batches, cut as its Tracer would cut them, with the time each was sent.
+    // Each process's batches, cut where its Tracer would wake the runner, with the time of each.
     struct Pending
     {
         QByteArray batch;
@@ -45,7 +45,7 @@ IngestBench::IngestBench(qint64 messages)
                                          QByteArrayView text, QByteArrayView head) {
         Pending& p = pending[process];
         if (p.batch.isEmpty())
-            p.batch.reserve(Tracer::kFlushBytes + 512);
+            p.batch.reserve(Tracer::kWakeBytes + 512);
         TelemetryRecord stored = record;
         stored.textLength = quint16(text.size());
         stored.headLength = quint16(head.size());
@@ -56,8 +56,8 @@ IngestBench::IngestBench(qint64 messages)
         m_previewBytes += text.size();
         const bool waits =
             record.kind == EventKind::State && record.detail != quint8(ProcessState::Running);
-        if (p.batch.size() >= Tracer::kFlushBytes || waits ||
-            record.tNs - p.lastFlush >= Tracer::kFlushIntervalNs)
+        if (p.batch.size() >= Tracer::kWakeBytes || waits ||
+            record.tNs - p.lastFlush >= Tracer::kWakeIntervalNs)
             flush(process, record.tNs);
     });
     flush(SyntheticRun::kSender, std::numeric_limits<qint64>::max());

@@ -6,11 +6,11 @@
 
 namespace pipescope::bench {
 
-// The runner's ingestion: telemetry batches as workers send them, split by TelemetryDecoder and
-// appended to a TraceStore exactly as ScenarioRunner::ingestTelemetry() does. The batches hold
-// the records of SyntheticRun (sends and recvs of floats with ~18-byte value previews and 21-byte
-// payload heads, and states), cut where a Tracer cuts them: at 32 KiB, before a blocking state,
-// and every 5 ms of the run's time.
+// The runner's ingestion: telemetry records as the runner reads them from a worker's ring, split
+// by TelemetryDecoder and appended to a TraceStore exactly as ScenarioRunner::ingestTelemetry()
+// does. The batches hold the records of SyntheticRun (sends and recvs of floats with ~18-byte
+// value previews and 21-byte payload heads, and states), cut where a Tracer wakes the runner: at
+// 32 KiB, before a blocking state, and every 5 ms of the run's time.
 class IngestBench
 {
 public:

@@ -5,7 +5,7 @@
 #include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 #include "run/FloodRoles.h"
-#include "trace/TelemetryDecoder.h"
+#include "trace/TelemetryInbox.h"
 #include "trace/Tracer.h"
 
 #include <QByteArray>
@@ -40,21 +40,40 @@ void makeNonBlocking(const Connection& connection)
 // A child's tracing: nothing, or a Tracer whose telemetry goes to the bench.
 struct ChildTracing
 {
-    std::optional<PipeEnds> telemetry; // first: the bench's end, second: the child's
+    std::optional<TelemetryInbox::Made> telemetry; // inbox: the bench's, workerWake: the child's
 
     // In the child: the tracer on `connection` (channel 0 in the given direction), or none.
     std::unique_ptr<Tracer> start(Connection& connection, bool sends)
     {
         if (!telemetry)
             return nullptr;
-        telemetry->first.close();
-        auto tracer = std::make_unique<Tracer>(std::move(telemetry->second));
+        auto ring = TelemetryRing::attach(telemetry->inbox.ringDescriptor());
+        if (!ring)
+            fail("telemetry ring", ring.error());
+        telemetry->inbox.close(); // its ring descriptor too
+        auto tracer = std::make_unique<Tracer>(std::move(telemetry->workerWake), std::move(*ring));
         makeNonBlocking(connection);
         tracer->attach(connection, sends ? 0 : kNoChannel, sends ? kNoChannel : 0);
         tracer->setState(ProcessState::Running);
         return tracer;
     }
+    // In a child that is not traced by it: none of its descriptors.
+    void drop()
+    {
+        if (!telemetry)
+            return;
+        telemetry->inbox.close(); // its ring descriptor too
+        telemetry->workerWake.close();
+    }
 };
+
+std::optional<TelemetryInbox::Made> telemetryInbox()
+{
+    auto made = TelemetryInbox::create();
+    if (!made)
+        fail("telemetry", made.error());
+    return std::move(*made);
+}
 
 } // namespace
 
@@ -64,9 +83,9 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
     ChildTracing senderTracing;
     ChildTracing receiverTracing;
     if (traced != Traced::None)
-        senderTracing.telemetry = pipeEnds();
+        senderTracing.telemetry = telemetryInbox();
     if (traced == Traced::Both)
-        receiverTracing.telemetry = pipeEnds();
+        receiverTracing.telemetry = telemetryInbox();
     int result[2] = {-1, -1};
     if (::pipe2(result, O_CLOEXEC) != 0)
         failErrno("pipe2");
@@ -74,10 +93,7 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
     ForkedChild receiver([&] {
         pipe.first.close();
         ::close(result[0]);
-        if (senderTracing.telemetry) {
-            senderTracing.telemetry->first.close();
-            senderTracing.telemetry->second.close();
-        }
+        senderTracing.drop();
         Connection& connection = pipe.second;
         std::unique_ptr<Tracer> tracer = receiverTracing.start(connection, false);
         qint64 times[2] = {0, 0};
@@ -95,10 +111,7 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
         pipe.second.close();
         ::close(result[0]);
         ::close(result[1]);
-        if (receiverTracing.telemetry) {
-            receiverTracing.telemetry->first.close();
-            receiverTracing.telemetry->second.close();
-        }
+        receiverTracing.drop();
         Connection& connection = pipe.first;
         std::unique_ptr<Tracer> tracer = senderTracing.start(connection, true);
         QByteArray message(size, Qt::Uninitialized);
@@ -115,13 +128,14 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
     pipe.second.close();
     ::close(result[1]);
 
-    // Drain and decode every telemetry connection until each child closes its end.
+    // Read every child's ring when it wakes the bench, until each child closes its end.
     Outcome outcome;
-    std::vector<Connection*> telemetry;
+    std::vector<TelemetryInbox*> telemetry;
     for (ChildTracing* tracing : {&senderTracing, &receiverTracing}) {
         if (tracing->telemetry) {
-            tracing->telemetry->second.close();
-            telemetry.push_back(&tracing->telemetry->first);
+            tracing->telemetry->workerWake.close();
+            tracing->telemetry->inbox.closeRingDescriptor();
+            telemetry.push_back(&tracing->telemetry->inbox);
         }
     }
     const auto sink = [&](const TelemetryRecord&, QByteArrayView, QByteArrayView) -> Status {
@@ -130,8 +144,8 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
     };
     while (!telemetry.empty()) {
         std::vector<pollfd> descriptors;
-        for (Connection* connection : telemetry)
-            descriptors.push_back({*connection->fileno(), POLLIN, 0});
+        for (TelemetryInbox* inbox : telemetry)
+            descriptors.push_back({*inbox->wake().fileno(), POLLIN, 0});
         if (::poll(descriptors.data(), nfds_t(descriptors.size()), -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -140,21 +154,14 @@ TracingBench::Outcome TracingBench::flood(Traced traced, qsizetype size, qint64 
         for (std::size_t i = telemetry.size(); i-- > 0;) {
             if (descriptors[i].revents == 0)
                 continue;
-            Status decoded;
-            const auto received = telemetry[i]->receiveAvailable(
-                [&](std::span<const char> batch) {
-                    ++outcome.batches;
-                    if (decoded)
-                        decoded = TelemetryDecoder::decode(batch, sink);
-                },
-                TelemetryDecoder::kMaxBatchBytes);
-            if (!decoded)
-                fail("telemetry", decoded.error());
-            if (!received) {
-                if (received.error().kind() != ErrorKind::Eof)
-                    fail("telemetry", received.error());
-                telemetry.erase(telemetry.begin() + std::ptrdiff_t(i));
+            const Result<qsizetype> woken = telemetry[i]->read(sink);
+            if (woken) {
+                outcome.batches += *woken;
+                continue;
             }
+            if (woken.error().kind() != ErrorKind::Eof)
+                fail("telemetry", woken.error());
+            telemetry.erase(telemetry.begin() + std::ptrdiff_t(i));
         }
     }
     sender.join("flood sender");

@@ -23,7 +23,7 @@ public:
     {
         double messagesPerSecond = 0; // as the receiver saw them arrive
         qint64 records = 0;           // telemetry records decoded
-        qint64 batches = 0;           // telemetry messages
+        qint64 batches = 0;           // wakes: the reader was told to read the ring
     };
 
     static Outcome flood(Traced traced, qsizetype size, qint64 count);

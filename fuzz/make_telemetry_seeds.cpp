@@ -4,11 +4,12 @@
 //
 // Three traced "processes" in this one process talk over real pipes on the channels of
 // fuzz_telemetry's store (0 p0->p1, 1 p1->p0, 2 p0->p2, 3 p2->p1): values and bytes, a poll, a
-// cut preview, a sleep, an error, printed lines. What each Tracer sends on its telemetry pipe is
-// read back as the runner reads it and written as [process byte][batches...] (see
+// cut preview, a sleep, an error, printed lines. What each Tracer commits to its telemetry ring is
+// read back as the runner reads it and written as [process byte][records...] (see
 // fuzz_telemetry.cpp). make_corpus.py runs this.
 
 #include "pipe/Pipe.h"
+#include "trace/TelemetryInbox.h"
 #include "trace/Tracer.h"
 #include "wire/Value.h"
 
@@ -26,18 +27,21 @@ namespace {
 
 struct Traced
 {
-    Connection runnerEnd;
+    TelemetryInbox inbox;
     std::unique_ptr<Tracer> tracer;
 };
 
 Traced traced()
 {
-    Result<PipeEnds> ends = makePipe(true);
-    if (!ends) {
-        std::fprintf(stderr, "makePipe: %s\n", qPrintable(ends.error().toString()));
+    Result<TelemetryInbox::Made> made = TelemetryInbox::create();
+    Result<TelemetryRing> ring = made ? TelemetryRing::attach(made->inbox.ringDescriptor())
+                                      : Result<TelemetryRing>(made.error());
+    if (!ring) {
+        std::fprintf(stderr, "telemetry: %s\n", qPrintable(ring.error().toString()));
         std::exit(1);
     }
-    return {std::move(ends->first), std::make_unique<Tracer>(std::move(ends->second))};
+    return {std::move(made->inbox),
+            std::make_unique<Tracer>(std::move(made->workerWake), std::move(*ring))};
 }
 
 PipeEnds pipe(bool duplex)
@@ -65,16 +69,20 @@ void check(const Status& status)
     }
 }
 
-// Every telemetry message the tracer sent (it has closed its end), back to back.
-QByteArray drain(Connection& runnerEnd)
+// Every record the tracer committed (it has closed its end), back to back as in its ring.
+QByteArray drain(TelemetryInbox& inbox)
 {
-    QByteArray batches;
-    for (;;) {
-        Result<QByteArray> batch = runnerEnd.recvBytes();
-        if (!batch && batch.error().kind() == ErrorKind::Eof)
-            return batches;
-        batches += check(std::move(batch));
-    }
+    QByteArray records;
+    const Result<qsizetype> read = inbox.read(
+        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) -> Status {
+            records.append(reinterpret_cast<const char*>(&record), sizeof record);
+            records.append(text.data(), text.size());
+            records.append(head.data(), head.size());
+            return {};
+        });
+    if (!read && read.error().kind() != ErrorKind::Eof)
+        check(Status(read.error()));
+    return records;
 }
 
 void write(const QString& path, char process, const QByteArray& batches)
@@ -149,9 +157,9 @@ int main(int argc, char** argv)
     for (Traced* p : {&p0, &p1, &p2})
         p->tracer.reset(); // flushes
 
-    const QByteArray b0 = drain(p0.runnerEnd);
-    const QByteArray b1 = drain(p1.runnerEnd);
-    const QByteArray b2 = drain(p2.runnerEnd);
+    const QByteArray b0 = drain(p0.inbox);
+    const QByteArray b1 = drain(p1.inbox);
+    const QByteArray b2 = drain(p2.inbox);
     if (b0.isEmpty() || b1.isEmpty() || b2.isEmpty()) {
         std::fprintf(stderr, "a tracer sent nothing\n");
         return 1;

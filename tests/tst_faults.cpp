@@ -3,8 +3,10 @@
 // a million messages through flood, and two hundred runs in a row with nothing left behind.
 #include "RunHelpers.h"
 #include "WorkerProcess.h"
+#include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 #include "run/ScenarioCatalog.h"
+#include "trace/TelemetryRing.h"
 #include "wire/FrameHeader.h"
 
 #include <QDir>
@@ -90,6 +92,9 @@ private Q_SLOTS:
     void badTelemetry();
     void aDescendantHoldingTheTelemetryDoesNotHoldTheRun();
     void aReceiverThatStopsReadingBlocksTheSenderUntilStop();
+    void aSendCutShortByAKillIsNoMessage();
+    void theSendADeadSenderWasInIsKeptWhenItWentOut_data();
+    void theSendADeadSenderWasInIsKeptWhenItWentOut();
     void aMillionMessagesThroughFlood();
     void twoHundredRunsLeaveNothingBehind();
 };
@@ -147,15 +152,16 @@ void TestFaults::killEveryChildAtRandomPoints()
         QVERIFY(!killed.crashed || killed.signal == SIGKILL); // it ended before the kill landed
     }
     QCOMPARE(checkInvariants(store), QString());
-    // Received messages whose sends the killed sender never reported are named, not hidden.
+    // No send is lost: a killed sender's every send, the one it was in included, is recorded.
     for (int c = 0; c < store.channelCount(); ++c) {
         const TraceStore::Channel& channel = store.channel(c);
-        if (channel.recvTimes.size() > channel.sendTimes.size()) {
-            QCOMPARE(channel.from, victim);
-            QVERIFY(
-                runner->problems().join(u'\n').contains(QLatin1String("never reported sending")));
-        }
+        QVERIFY2(channel.recvTimes.size() <= channel.sendTimes.size(),
+                 qPrintable(QStringLiteral("%1: %2 received, %3 sent")
+                                .arg(channel.name)
+                                .arg(channel.recvTimes.size())
+                                .arg(channel.sendTimes.size())));
     }
+    QVERIFY(!runner->problems().join(u'\n').contains(QLatin1String("never reported sending")));
 }
 
 void TestFaults::badBytesIntoAWorkersPipe_data()
@@ -229,21 +235,57 @@ void TestFaults::hostileHeaderThenSilenceKeepsMemoryBounded()
     QVERIFY(worker->readAllStandardError().contains("got end of file during message"));
 }
 
+namespace {
+
+// A shell command that writes `bytes` (printf escapes) at byte `offset` of the telemetry ring,
+// which a worker gets as descriptor 4.
+QByteArray intoRing(qsizetype offset, const QByteArray& bytes)
+{
+    // dd opens the descriptor anew: writing to it directly would seek from where the last write
+    // left the offset the runner's and the worker's descriptors share.
+    return "printf '" + bytes +
+           "' | dd of=/proc/self/fd/4 conv=notrunc bs=1 seek=" + QByteArray::number(offset) +
+           " status=none; ";
+}
+
+QByteArray ringHead(int bytes)
+{
+    return intoRing(TelemetryRing::kHeadOffset,
+                    "\\" + QByteArray::number(bytes, 8) + "\\000\\000\\000\\000\\000\\000\\000");
+}
+
+// A record of 48 bytes of 'b': its text length (0x6262) is over every bound.
+const QByteArray kLyingRecord = QByteArray(48, 'b');
+
+} // namespace
+
 void TestFaults::badTelemetry_data()
 {
     QTest::addColumn<QByteArray>("script");
     QTest::addColumn<QString>("says");
-    QTest::newRow("garbage record")
-        << QByteArray("printf '\\000\\000\\000\\020garbage garbage!' >&3") << "truncated record";
+    // The wake connection carries empty messages only.
+    QTest::newRow("a wake message with bytes")
+        << QByteArray("printf '\\000\\000\\000\\020garbage garbage!' >&3") << "bad message length";
     QTest::newRow("hostile length header")
         << QByteArray("printf '\\177\\377\\377\\377' >&3; sleep 0.2") << "bad message length";
-    QTest::newRow("valid header, then silence, then exit")
-        << QByteArray("printf '\\000\\000\\020\\000' >&3; sleep 0.3")
-        << "got end of file during message";
+    QTest::newRow("half a wake message, then exit")
+        << QByteArray("printf '\\000\\000' >&3; sleep 0.3") << "got end of file during message";
+    // The records are in the ring.
+    QTest::newRow("garbage record")
+        << intoRing(TelemetryRing::kHeaderSize, "garbage garbage!") + ringHead(16)
+        << "truncated record";
     QTest::newRow("record lying about its text")
-        << QByteArray(
-               "printf '\\000\\000\\000\\060' >&3; head -c 48 /dev/zero | tr '\\000' '\\142' >&3")
+        << intoRing(TelemetryRing::kHeaderSize, kLyingRecord) + ringHead(48) << "runs past";
+    QTest::newRow("a head beyond the ring")
+        << intoRing(TelemetryRing::kHeadOffset, "\\000\\000\\000\\000\\000\\001")
+        << "is not within";
+    QTest::newRow("a pending record lying about its text")
+        << intoRing(TelemetryRing::kPendingOffset, kLyingRecord) +
+               intoRing(TelemetryRing::kPendingLengthOffset, "\\060")
         << "runs past";
+    QTest::newRow("a pending record too long")
+        << intoRing(TelemetryRing::kPendingLengthOffset, "\\377\\377")
+        << "a pending record of 65535 bytes";
 }
 
 void TestFaults::badTelemetry()
@@ -312,6 +354,108 @@ void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()
     QVERIFY(runner->stopped());
     for (int p = 0; p < store.processCount(); ++p)
         QVERIFY(store.process(p).ended);
+}
+
+void TestFaults::aSendCutShortByAKillIsNoMessage()
+{
+    auto runner = makeRunner();
+    runner->setStopGrace(500);
+    QVERIFY(runner
+                ->start(settingsFor(QStringLiteral("flood"), 0, 1,
+                                    {{"count", 1000000}, {"size", 4096}, {"delay", 10}}))
+                .ok());
+    const TraceStore& store = runner->store();
+    QTRY_COMPARE_WITH_TIMEOUT(store.process(0).state, ProcessState::BlockedSend, 60000);
+    const qsizetype committed = store.channel(0).sendTimes.size();
+    ::kill(pid_t(store.process(0).pid), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(store.process(0).ended, 30000);
+    runner->stop(); // the receiver sleeps on
+    QVERIFY(waitForEnd(*runner, 30000));
+    QVERIFY(store.process(0).crashed);
+    // The send it was blocked in never finished and its message never arrived: no message.
+    QCOMPARE(store.channel(0).sendTimes.size(), committed);
+    QCOMPARE(checkInvariants(store), QString());
+}
+
+namespace {
+
+// `bytes` as printf escapes.
+QByteArray escaped(QByteArrayView bytes)
+{
+    QByteArray out;
+    for (const char byte : bytes)
+        out += "\\" + QByteArray::number(quint8(byte), 8);
+    return out;
+}
+
+// A send or recv record of the message b'hello' on channel 0, seq 0, as a Tracer writes it.
+QByteArray helloRecord(EventKind kind, qint64 startNs, qint64 tNs)
+{
+    TelemetryRecord record;
+    record.kind = kind;
+    record.startNs = startNs;
+    record.tNs = tNs;
+    record.seq = 0;
+    record.channel = 0;
+    record.amount = 5;
+    record.detail = kBytesPreview;
+    record.headLength = 5;
+    return QByteArray(reinterpret_cast<const char*>(&record), sizeof record) + "hello";
+}
+
+} // namespace
+
+void TestFaults::theSendADeadSenderWasInIsKeptWhenItWentOut_data()
+{
+    QTest::addColumn<bool>("returned"); // the send returned before the sender died
+    QTest::addColumn<bool>("received");
+    QTest::addColumn<int>("sends");
+    QTest::newRow("returned, received") << true << true << 1;
+    QTest::newRow("returned, not received") << true << false << 1;
+    QTest::newRow("in progress, received") << false << true << 1;
+    QTest::newRow("in progress, not received") << false << false << 0;
+}
+
+void TestFaults::theSendADeadSenderWasInIsKeptWhenItWentOut()
+{
+    QFETCH(bool, returned);
+    QFETCH(bool, received);
+    QFETCH(int, sends);
+    // Fake workers for sender-receiver: the sender leaves a send in its ring's pending slot and
+    // dies by SIGKILL; the receiver commits the recv of that message, or nothing.
+    const qint64 at = monotonicNs() + 1'000'000'000;
+    const QByteArray send = helloRecord(EventKind::Send, at, returned ? at + 1000 : 0);
+    const QByteArray recv = helloRecord(EventKind::Recv, at + 500, at + 2000);
+    QTemporaryDir directory;
+    const QString fake = directory.filePath(QStringLiteral("dying-worker"));
+    QFile file(fake);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        "#!/bin/sh\ncase \"$3\" in\nsender) " +
+        intoRing(TelemetryRing::kPendingOffset, escaped(send)) +
+        intoRing(TelemetryRing::kPendingLengthOffset, escaped(QByteArray(1, char(send.size())))) +
+        "kill -9 $$ ;;\nreceiver) " +
+        (received ? intoRing(TelemetryRing::kHeaderSize, escaped(recv)) + ringHead(int(recv.size()))
+                  : QByteArray()) +
+        "exit 0 ;;\nesac\n");
+    file.close();
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto runner = makeRunner();
+    runner->setWorkerPath(fake);
+    QVERIFY(runner->start(settingsFor(QStringLiteral("sender-receiver"), 0, 0)).ok());
+    QVERIFY(waitForEnd(*runner, 60000));
+    const TraceStore& store = runner->store();
+    QVERIFY(store.process(0).crashed);
+    QCOMPARE(store.channel(0).recvTimes.size(), received ? 1 : 0);
+    QCOMPARE(store.channel(0).sendTimes.size(), sends);
+    if (sends == 1) {
+        QCOMPARE(store.channel(0).sendTimes[0], at - store.origin());
+        const qint32 sendEvent = store.messages()[0].sendEvent;
+        QCOMPARE(store.processOf(sendEvent), 0);
+        QCOMPARE(store.text(sendEvent), QByteArray("b'hello'"));
+    }
+    QVERIFY2(!runner->problems().join(u'\n').contains(QLatin1String("bad telemetry")),
+             qPrintable(runner->problems().join(u'\n')));
 }
 
 void TestFaults::aMillionMessagesThroughFlood()

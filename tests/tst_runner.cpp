@@ -36,7 +36,6 @@ private Q_SLOTS:
     void seededValuesEqualCPython();
     void pingpongLeavesTheLastValueUndelivered();
     void aKilledChildIsReportedAndNothingIsLost();
-    void garbageTelemetryIsAClearError();
     void aDeadlockIsReportedByName();
     void afterADeadlockAReaderWhoseWritersAreGoneGetsEof();
     void bytesRunsWithEveryMaxlength_data();
@@ -159,27 +158,6 @@ void TestRunner::aKilledChildIsReportedAndNothingIsLost()
     // Its peer saw the pipe break once the runner closed its copy, and ended too.
     QVERIFY(store.process(0).ended);
     QCOMPARE(checkInvariants(store), QString());
-}
-
-void TestRunner::garbageTelemetryIsAClearError()
-{
-    QTemporaryDir directory;
-    const QString fake = directory.filePath(QStringLiteral("garbage-worker"));
-    QFile script(fake);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    // A frame of 16 bytes that is no telemetry record, then a header claiming 1 GiB.
-    script.write("#!/bin/sh\nprintf '\\000\\000\\000\\020garbage garbage!' >&3\n"
-                 "printf '\\100\\000\\000\\000' >&3\nexit 0\n");
-    script.close();
-    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    auto runner = makeRunner();
-    runner->setWorkerPath(fake);
-    QVERIFY(runner->start(settingsFor(QStringLiteral("sender-receiver"), 0, 0)).ok());
-    QVERIFY(waitForEnd(*runner));
-    QVERIFY(!runner->succeeded());
-    const QString problems = runner->problems().join(u'\n');
-    QVERIFY2(problems.contains(QLatin1String("bad telemetry from sender")), qPrintable(problems));
-    QVERIFY2(problems.contains(QLatin1String("truncated record")), qPrintable(problems));
 }
 
 void TestRunner::aDeadlockIsReportedByName()

@@ -140,10 +140,11 @@ void TestRunPlan::everyScenarioIsWiredEndToEnd()
         QCOMPARE(writers[c], 1);
         QCOMPARE(readers[c], 1 + int(plan.pipes[channels[c].pipe].firstSharers.size()));
     }
-    // Each child's ends follow its telemetry descriptor, one after another.
+    // Each child's ends follow its telemetry descriptors, one after another.
     for (const auto& [process, numbers] : descriptors) {
         for (size_t i = 0; i < numbers.size(); ++i)
-            QCOMPARE(numbers[i], DescriptorHandover::childDescriptor(1 + int(i)));
+            QCOMPARE(numbers[i],
+                     DescriptorHandover::childDescriptor(kTelemetryDescriptors + int(i)));
     }
 }
 
@@ -159,7 +160,9 @@ void TestRunPlan::fanInHandsTheConsumerOneDescriptorPerPipe()
         if (end.process == 0)
             consumer.append(end.argument());
     }
-    const auto fd = [](int i) { return DescriptorHandover::childDescriptor(i); };
+    const auto fd = [](int i) {
+        return DescriptorHandover::childDescriptor(kTelemetryDescriptors - 1 + i);
+    };
     QCOMPARE(consumer,
              (QStringList{QStringLiteral("%1:-:0").arg(fd(1)), QStringLiteral("%1:-:1").arg(fd(2)),
                           QStringLiteral("%1:-:2").arg(fd(3))}));

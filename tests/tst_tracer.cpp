@@ -1,13 +1,16 @@
 // The worker's Tracer on a real connection: what a blocked wait records, and that the runner gets
 // the blocked state while the wait lasts (the class comment's promise), with no assertion on time.
 #include "pipe/Pipe.h"
-#include "trace/TelemetryDecoder.h"
+#include "trace/TelemetryInbox.h"
 #include "trace/Tracer.h"
 
 #include <QScopeGuard>
 #include <QTest>
 #include <fcntl.h>
+#include <memory>
+#include <sys/mman.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace pipescope;
 
@@ -20,24 +23,33 @@ struct Seen
     quint16 channel;
 };
 
-// Every record of the telemetry messages waiting on `telemetry`.
-QList<Seen> drain(Connection& telemetry)
+// Every record the tracer committed since the last drain.
+QList<Seen> drain(TelemetryInbox& telemetry)
 {
     QList<Seen> seen;
-    while (*telemetry.poll()) {
-        const Result<QByteArray> batch = telemetry.recvBytes();
-        if (!batch)
-            break;
-        const Status decoded = TelemetryDecoder::decode(
-            {batch->constData(), size_t(batch->size())},
-            [&](const TelemetryRecord& record, QByteArrayView, QByteArrayView) -> Status {
-                seen.append({record.kind, record.detail, record.channel});
-                return {};
-            });
-        if (!decoded)
-            qFatal("bad telemetry");
-    }
+    const Result<qsizetype> read = telemetry.read(
+        [&](const TelemetryRecord& record, QByteArrayView, QByteArrayView) -> Status {
+            seen.append({record.kind, record.detail, record.channel});
+            return {};
+        });
+    if (!read && read.error().kind() != ErrorKind::Eof)
+        qFatal("bad telemetry: %s", qPrintable(read.error().toString()));
     return seen;
+}
+
+// A tracer writing into `inbox`'s ring, as pipescope-worker's does.
+std::unique_ptr<Tracer> tracerFor(TelemetryInbox::Made& made)
+{
+    auto ring = TelemetryRing::attach(made.inbox.ringDescriptor());
+    if (!ring)
+        qFatal("%s", qPrintable(ring.error().toString()));
+    return std::make_unique<Tracer>(std::move(made.workerWake), std::move(*ring));
+}
+
+void makeNonBlocking(const Connection& connection)
+{
+    const int descriptor = *connection.fileno();
+    QVERIFY(::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK) == 0);
 }
 
 bool hasState(const QList<Seen>& seen, ProcessState state, quint16 channel)
@@ -54,17 +66,21 @@ class TestTracer : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void aWaitIsShownWhileItLastsAndRecordedInOrder();
+    void aSendIsPendingUntilItReturns();
+    void aFullRingWaitsForItsReader();
+    void onlyARingIsAttached();
 };
 
 void TestTracer::aWaitIsShownWhileItLastsAndRecordedInOrder()
 {
     auto pipe = makePipe(true);
-    auto telemetry = makePipe(true);
+    auto telemetry = TelemetryInbox::create();
     QVERIFY(pipe && telemetry);
     // As pipescope-worker does: a blocking call on a non-blocking descriptor waits in poll().
-    const int descriptor = *pipe->second.fileno();
-    QVERIFY(::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK) == 0);
-    Tracer tracer(std::move(telemetry->second));
+    makeNonBlocking(pipe->second);
+    const std::unique_ptr<Tracer> traced = tracerFor(*telemetry);
+    Tracer& tracer = *traced;
+    TelemetryInbox& inbox = telemetry->inbox;
     constexpr quint16 kIn = 3;
     tracer.attach(pipe->second, kNoChannel, kIn);
 
@@ -82,16 +98,16 @@ void TestTracer::aWaitIsShownWhileItLastsAndRecordedInOrder()
     // after the wait would never arrive here (the test would time out instead).
     QList<Seen> seen;
     while (!hasState(seen, ProcessState::BlockedRecv, kIn)) {
-        const Result<bool> ready = telemetry->first.poll(60.0);
+        const Result<bool> ready = inbox.wake().poll(60.0);
         QVERIFY(ready.ok() && *ready);
-        seen += drain(telemetry->first);
+        seen += drain(inbox);
     }
     messageSent = pipe->first.sendBytes(QByteArray("x")).ok();
     QVERIFY(messageSent);
     receiver.join();
     QVERIFY(received);
     tracer.finish(0);
-    seen += drain(telemetry->first);
+    seen += drain(inbox);
 
     // Blocked, running again, the message, the end: the states as faithful as ever.
     QList<std::pair<EventKind, quint8>> order;
@@ -104,6 +120,117 @@ void TestTracer::aWaitIsShownWhileItLastsAndRecordedInOrder()
         {EventKind::State, quint8(ProcessState::Exited)},
     };
     QCOMPARE(order, expected);
+}
+
+void TestTracer::aSendIsPendingUntilItReturns()
+{
+    auto pipe = makePipe(true);
+    auto telemetry = TelemetryInbox::create();
+    QVERIFY(pipe && telemetry);
+    makeNonBlocking(pipe->first);
+    const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+    TelemetryInbox& inbox = telemetry->inbox;
+    constexpr quint16 kOut = 5;
+    tracer->attach(pipe->first, kOut, kNoChannel);
+
+    // More than a socket holds: the send waits for a reader, which comes only once the pending
+    // record has been seen.
+    const QByteArray big(8 * 1024 * 1024, 'p');
+    bool sent = false;
+    std::thread sender([&] { sent = pipe->first.sendBytes(big).ok(); });
+    const auto release = qScopeGuard([&] {
+        if (sender.joinable()) {
+            (void)pipe->second.recvBytes();
+            sender.join();
+        }
+    });
+    QList<Seen> seen;
+    while (!hasState(seen, ProcessState::BlockedSend, kOut)) {
+        const Result<bool> ready = inbox.wake().poll(60.0);
+        QVERIFY(ready.ok() && *ready);
+        seen += drain(inbox);
+    }
+    // Blocked in the send, whose record waits in the pending slot and not among the committed.
+    QVERIFY(std::none_of(seen.begin(), seen.end(),
+                         [](const Seen& s) { return s.kind == EventKind::Send; }));
+    QList<TelemetryRecord> pending;
+    const auto keep = [&](const TelemetryRecord& record, QByteArrayView, QByteArrayView head) {
+        pending.append(record);
+        return head == QByteArrayView(big).first(kMaxPayloadHead)
+                   ? Status()
+                   : Status(Error(ErrorKind::Protocol, QStringLiteral("head")));
+    };
+    QVERIFY(inbox.readPending(keep).ok());
+    QCOMPARE(pending.size(), 1);
+    QCOMPARE(pending[0].kind, EventKind::Send);
+    QCOMPARE(pending[0].channel, kOut);
+    QCOMPARE(pending[0].seq, 0);
+    QCOMPARE(pending[0].amount, big.size());
+
+    const Result<QByteArray> received = pipe->second.recvBytes();
+    QVERIFY(received.ok() && received->size() == big.size());
+    sender.join();
+    QVERIFY(sent);
+    // Returned: committed, and the slot is empty.
+    seen += drain(inbox);
+    QVERIFY(std::any_of(seen.begin(), seen.end(), [](const Seen& s) {
+        return s.kind == EventKind::Send && s.channel == kOut;
+    }));
+    pending.clear();
+    QVERIFY(inbox.readPending(keep).ok());
+    QVERIFY(pending.isEmpty());
+}
+
+void TestTracer::aFullRingWaitsForItsReader()
+{
+    // A ring of one page holds a few dozen lines; the writer waits for room each time it fills.
+    auto telemetry = TelemetryInbox::create(4096);
+    QVERIFY(telemetry.ok());
+    const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+    TelemetryInbox& inbox = telemetry->inbox;
+    constexpr int kLines = 2000;
+    std::thread writer([&] {
+        for (int i = 0; i < kLines; ++i)
+            tracer->print(QStringLiteral("line %1").arg(i));
+        tracer->finish(0);
+    });
+    int lines = 0;
+    bool inOrder = true;
+    bool exited = false;
+    const auto sink = [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView) {
+        if (record.kind == EventKind::Stdout)
+            inOrder = inOrder && text == QStringLiteral("line %1").arg(lines++).toUtf8();
+        exited = exited ||
+                 (record.kind == EventKind::State && record.detail == quint8(ProcessState::Exited));
+        return Status();
+    };
+    while (!exited) {
+        const Result<bool> ready = inbox.wake().poll(60.0);
+        QVERIFY(ready.ok() && *ready);
+        const Result<qsizetype> read = inbox.read(sink);
+        QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : read.error().toString()));
+    }
+    writer.join();
+    QCOMPARE(lines, kLines);
+    QVERIFY(inOrder);
+}
+
+void TestTracer::onlyARingIsAttached()
+{
+    auto pipe = makePipe(false);
+    QVERIFY(pipe.ok());
+    const Result<TelemetryRing> fromPipe = TelemetryRing::attach(*pipe->first.fileno());
+    QVERIFY(!fromPipe.ok());
+    QCOMPARE(fromPipe.error().kind(), ErrorKind::Protocol);
+    // A file of a ring's size without a ring's header.
+    const int file = ::memfd_create("not-a-ring", MFD_CLOEXEC);
+    QVERIFY(file >= 0);
+    const auto closeFile = qScopeGuard([&] { ::close(file); });
+    QVERIFY(::ftruncate(file, TelemetryRing::kHeaderSize + 4096) == 0);
+    const Result<TelemetryRing> fromFile = TelemetryRing::attach(file);
+    QVERIFY(!fromFile.ok());
+    QVERIFY(fromFile.error().toString().contains(QLatin1String("no ring header")));
+    QVERIFY(!TelemetryInbox::create(1000).ok()); // not a whole number of pages
 }
 
 QTEST_APPLESS_MAIN(TestTracer)

@@ -220,11 +220,18 @@ Status Connection::send(const Value& value)
     appendPickle(m_pickleScratch, value);
     const std::span<const char> payload(m_pickleScratch.constData(),
                                         static_cast<size_t>(m_pickleScratch.size()));
-    if (Status status = writeFrame(payload); !status)
-        return status;
-    if (m_observer)
-        m_observer->sent(*this, started, payload, &value);
-    return {};
+    return writeObserved(started, payload, &value);
+}
+
+Status Connection::writeObserved(qint64 startedNs, std::span<const char> payload,
+                                 const Value* value)
+{
+    if (!m_observer)
+        return writeFrame(payload);
+    m_observer->sending(*this, startedNs, payload, value);
+    Status status = writeFrame(payload);
+    m_observer->sent(*this, status.ok());
+    return status;
 }
 
 Status Connection::sendBytes(const QByteArray& data, qint64 offset, std::optional<qint64> size)
@@ -251,11 +258,7 @@ Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::opt
         return invalidArgument("buffer length < offset + size");
     const std::span<const char> payload =
         data.subspan(static_cast<size_t>(offset), static_cast<size_t>(*size));
-    if (Status status = writeFrame(payload); !status)
-        return status;
-    if (m_observer)
-        m_observer->sent(*this, started, payload, nullptr);
-    return {};
+    return writeObserved(started, payload, nullptr);
 }
 
 Status Connection::writeFrame(std::span<const char> payload)

@@ -117,6 +117,8 @@ private:
     Status checkReadable() const;
     Status checkWritable() const;
     Status writeFrame(std::span<const char> payload);
+    // writeFrame(), with the observer told before and after (the call began at `startedNs`).
+    Status writeObserved(qint64 startedNs, std::span<const char> payload, const Value* value);
     // The next whole frame; std::nullopt only with Wait::DontBlock when none is whole yet.
     Result<std::optional<Frame>> nextFrame(std::optional<quint64> maxLength, Wait wait);
     QByteArray frameBytes(const Frame& frame);

@@ -23,10 +23,12 @@ public:
 
     virtual ~ConnectionObserver() = default;
 
-    // A message went into the kernel; the call began at `startedNs` (CLOCK_MONOTONIC). `value`
-    // is the object for send(), null for send_bytes().
-    virtual void sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
-                      const Value* value) = 0;
+    // A message is about to go into the kernel; the call began at `startedNs` (CLOCK_MONOTONIC).
+    // `value` is the object for send(), null for send_bytes(). sent() follows, whatever happens.
+    virtual void sending(const Connection& connection, qint64 startedNs,
+                         std::span<const char> payload, const Value* value) = 0;
+    // The message of the last sending() is in the kernel (`delivered`), or the send failed.
+    virtual void sent(const Connection& connection, bool delivered) = 0;
     // A message was taken off the pipe by a call that began at `startedNs`. `value` is the
     // object for recv() (null when the payload did not decode, or for the byte API).
     virtual void received(const Connection& connection, qint64 startedNs,

@@ -38,9 +38,8 @@ QList<EndWiring> wirePipes(const ScenarioPlan& plan)
                     if (channels[c].to == user)
                         end.reads = c;
                 }
-                // Descriptor 0 of the handover is the telemetry connection.
-                end.childDescriptor =
-                    DescriptorHandover::childDescriptor(1 + handed[end.process]++);
+                end.childDescriptor = DescriptorHandover::childDescriptor(kTelemetryDescriptors +
+                                                                          handed[end.process]++);
                 ends.append(end);
             }
         }

@@ -4,8 +4,12 @@
 
 namespace pipescope {
 
+// How many descriptors a child is handed before its pipe ends: the telemetry wake connection and
+// the telemetry ring.
+constexpr int kTelemetryDescriptors = 2;
+
 // One end of one of a scenario's pipes, as a child gets it: which child holds it, the descriptor
-// number it has there (after the telemetry one, in the order the ends are handed down) and the
+// number it has there (after the telemetry ones, in the order the ends are handed down) and the
 // channels it writes and reads (-1: none).
 struct EndWiring
 {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fcntl.h>
+#include <unistd.h>
 
 namespace pipescope {
 
@@ -36,9 +37,10 @@ void makeNonBlocking(int descriptor)
 
 } // namespace
 
-RoleContext::RoleContext(const QString& role, Connection telemetry, quint64 seed)
+RoleContext::RoleContext(const QString& role, Connection telemetry, TelemetryRing ring,
+                         quint64 seed)
     : m_role(role)
-    , m_tracer(std::move(telemetry))
+    , m_tracer(std::move(telemetry), std::move(ring))
     , m_random(seed)
 {}
 
@@ -50,13 +52,15 @@ RoleContext::~RoleContext()
 
 QString RoleContext::usage()
 {
-    return QStringLiteral("--conn FD:OUT:IN... [--telemetry-fd FD] [--seed N] [--time-scale X] "
+    return QStringLiteral("--conn FD:OUT:IN... [--telemetry-fd FD --telemetry-ring-fd FD] [--seed "
+                          "N] [--time-scale X] "
                           "[--param NAME=VALUE]... [--first] [--name NAME] [--joins N]");
 }
 
 Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QStringList arguments)
 {
     Connection telemetry;
+    TelemetryRing ring;
     quint64 seed = 0;
     double timeScale = 1.0;
     bool first = false;
@@ -96,6 +100,16 @@ Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QSt
                 return usageError(
                     QStringLiteral("--telemetry-fd %1 is not a descriptor").arg(value));
             telemetry = std::move(*connection);
+        } else if (option == QLatin1String("--telemetry-ring-fd")) {
+            const int descriptor = value.toInt(&ok);
+            if (ok) {
+                auto attached = TelemetryRing::attach(descriptor);
+                if (!attached)
+                    return usageError(
+                        QStringLiteral("--telemetry-ring-fd: %1").arg(attached.error().message()));
+                ::close(descriptor); // mapped: the descriptor is not needed any more
+                ring = std::move(*attached);
+            }
         } else if (option == QLatin1String("--joins")) {
             joins = value.toInt(&ok);
             ok = ok && joins >= 0;
@@ -120,8 +134,11 @@ Result<std::unique_ptr<RoleContext>> RoleContext::parse(const QString& role, QSt
     }
     if (ends.isEmpty())
         return usageError(QStringLiteral("%1 needs at least one --conn").arg(role));
+    if (telemetry.closed() != !ring.mapped())
+        return usageError(QStringLiteral("--telemetry-fd and --telemetry-ring-fd go together"));
 
-    std::unique_ptr<RoleContext> context(new RoleContext(role, std::move(telemetry), seed));
+    std::unique_ptr<RoleContext> context(
+        new RoleContext(role, std::move(telemetry), std::move(ring), seed));
     context->m_timeScale = timeScale;
     context->m_parameters = parameters;
     context->m_first = first;

@@ -16,7 +16,9 @@ namespace pipescope {
 //
 //   --conn FD:OUT:IN        a pipe end handed down as descriptor FD; what it sends is traced on
 //                           channel OUT, what it receives on channel IN ('-' for none); repeated
-//   --telemetry-fd FD       the runner's telemetry connection (without it, lines go to stdout)
+//   --telemetry-fd FD       the runner's telemetry wake connection (without it, lines go to
+//                           stdout)
+//   --telemetry-ring-fd FD  the shared memory the telemetry records go into (TelemetryRing)
 //   --seed N                random.seed(N) (default 0)
 //   --time-scale X          every sleep is multiplied by X (default 1)
 //   --param NAME=VALUE      a scenario parameter; repeated
@@ -56,7 +58,7 @@ public:
     int fail(const Error& error);
 
 private:
-    RoleContext(const QString& role, Connection telemetry, quint64 seed);
+    RoleContext(const QString& role, Connection telemetry, TelemetryRing ring, quint64 seed);
 
     QString m_role;
     QString m_name;

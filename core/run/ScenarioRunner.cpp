@@ -8,7 +8,7 @@
 #include "run/DescriptorHandover.h"
 #include "run/PipeWiring.h"
 #include "run/ScenarioCatalog.h"
-#include "trace/TelemetryDecoder.h"
+#include "trace/TelemetryInbox.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -24,8 +24,9 @@ struct ScenarioRunner::Child
 {
     int index = 0;
     QProcess process;
-    Connection telemetry;
+    TelemetryInbox telemetry;
     std::unique_ptr<ConnectionNotifier> notifier;
+    bool telemetryBroken = false;
     QByteArray partialOutput[2]; // stdout, stderr: a line not yet ended
     bool exited = false;
 };
@@ -129,16 +130,20 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
                               const QList<int>& endFds)
 {
     const ProcessPlan& plan = m_settings.plan.processes[index];
-    auto telemetry = makePipe();
+    auto telemetry = TelemetryInbox::create();
     if (!telemetry)
         return telemetry.error();
     auto child = std::make_unique<Child>();
     child->index = index;
-    child->telemetry = std::move(telemetry->first);
+    child->telemetry = std::move(telemetry->inbox);
 
-    QStringList arguments{plan.role, QStringLiteral("--name"), plan.name,
+    QStringList arguments{plan.role,
+                          QStringLiteral("--name"),
+                          plan.name,
                           QStringLiteral("--telemetry-fd"),
-                          QString::number(DescriptorHandover::childDescriptor(0))};
+                          QString::number(DescriptorHandover::childDescriptor(0)),
+                          QStringLiteral("--telemetry-ring-fd"),
+                          QString::number(DescriptorHandover::childDescriptor(1))};
     arguments += endArguments[index];
     arguments << QStringLiteral("--seed")
               << QString::number(m_settings.seed + quint64(plan.seedOffset))
@@ -148,7 +153,9 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
                   << it.key() + QLatin1Char('=') + QString::number(it.value(), 'g', 17);
     arguments += plan.extraArguments;
 
-    QList<int> handed{*telemetry->second.fileno()};
+    // As PipeWiring numbers them: the telemetry's two descriptors, then the pipe ends.
+    static_assert(kTelemetryDescriptors == 2);
+    QList<int> handed{*telemetry->workerWake.fileno(), child->telemetry.ringDescriptor()};
     handed += endFds;
     if (!DescriptorHandover::apply(child->process, handed))
         return Error(ErrorKind::InvalidArgument,
@@ -163,14 +170,15 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
             [this, raw](int exitCode, QProcess::ExitStatus status) {
                 childFinished(*raw, exitCode, status);
             });
-    child->notifier = std::make_unique<ConnectionNotifier>(child->telemetry);
+    child->notifier = std::make_unique<ConnectionNotifier>(child->telemetry.wake());
     connect(child->notifier.get(), &ConnectionNotifier::readyRead, this,
             [this, raw] { ingestTelemetry(*raw); });
 
     child->process.start(m_workerPath, arguments);
-    // The child has its copy of the telemetry end now (or failed to start): close ours, so that
-    // the child's exit reads as EOF.
-    telemetry->second.close();
+    // The child has its copies of the telemetry descriptors now (or failed to start): close
+    // ours, so that the child's exit reads as EOF (the ring stays mapped).
+    telemetry->workerWake.close();
+    child->telemetry.closeRingDescriptor();
     if (!child->process.waitForStarted(10000))
         return Error(ErrorKind::System, child->process.errorString());
     m_store.setPid(index, child->process.processId());
@@ -180,43 +188,86 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
 
 void ScenarioRunner::ingestTelemetry(Child& child)
 {
-    if (child.telemetry.closed())
+    if (child.telemetryBroken)
         return;
-    Status decoded;
     const quint64 before = m_store.generation();
-    const auto received = child.telemetry.receiveAvailable(
-        [&](std::span<const char> batch) {
-            if (!decoded)
-                return;
-            decoded = TelemetryDecoder::decode(
-                batch,
-                [&](const TelemetryRecord& record, QByteArrayView text,
-                    QByteArrayView head) -> Status {
-                    m_recvOrder.reported(child.index, record.tNs);
-                    if (record.kind == EventKind::Recv && m_recvOrder.isShared(record.channel)) {
-                        m_recvOrder.hold(child.index, record, text, head);
-                        return {};
-                    }
-                    auto appended = m_store.append(child.index, record, text, head);
-                    if (!appended)
-                        return appended.error();
-                    return {};
-                });
-        },
-        TelemetryDecoder::kMaxBatchBytes);
-    if (!decoded || (!received && received.error().kind() != ErrorKind::Eof)) {
-        const Error& error = decoded ? received.error() : decoded.error();
-        report(QStringLiteral("bad telemetry from %1: %2; its telemetry is ignored from here on")
-                   .arg(m_store.process(child.index).name, error.toString()),
-               child.index);
-        child.notifier->setEnabled(false);
-        child.telemetry.close();
-    } else if (!received) {
-        child.notifier->setEnabled(false); // EOF: the child has gone
-    }
+    const auto read = child.telemetry.read(
+        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) {
+            return ingestRecord(child, record, text, head);
+        });
+    if (!read && read.error().kind() != ErrorKind::Eof)
+        telemetryFailed(child, read.error());
+    else if (!read)
+        child.notifier->setEnabled(false); // EOF: the child has gone (its ring is read at its end)
     releaseSharedRecvs(false);
     if (m_store.generation() != before)
         scheduleDeadlockCheck();
+}
+
+Status ScenarioRunner::ingestRecord(const Child& child, const TelemetryRecord& record,
+                                    QByteArrayView text, QByteArrayView head)
+{
+    m_recvOrder.reported(child.index, record.tNs);
+    if (record.kind == EventKind::Recv && m_recvOrder.isShared(record.channel)) {
+        m_recvOrder.hold(child.index, record, text, head);
+        return {};
+    }
+    auto appended = m_store.append(child.index, record, text, head);
+    if (!appended)
+        return appended.error();
+    return {};
+}
+
+void ScenarioRunner::ingestPendingSend(Child& child)
+{
+    if (child.telemetryBroken)
+        return;
+    const Status read = child.telemetry.readPending(
+        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) -> Status {
+            if (record.kind != EventKind::Send || record.channel >= m_store.channelCount())
+                return Error(ErrorKind::Protocol,
+                             QStringLiteral("telemetry: a pending record that is no send"));
+            // Committed after all: the child died between the two.
+            if (record.seq < qint64(m_store.channel(record.channel).sendTimes.size()))
+                return {};
+            // The send returned: its message went out whole.
+            if (record.tNs != 0)
+                return ingestRecord(child, record, text, head);
+            // The child died in the send: whether all of its message went out is known at the
+            // end, if it was received. When it ended is unknown: at its start, which no receive
+            // can precede.
+            TelemetryRecord started = record;
+            started.tNs = record.startNs;
+            m_interruptedSends.push_back(
+                {child.index, started, text.toByteArray(), head.toByteArray()});
+            return {};
+        });
+    if (!read)
+        telemetryFailed(child, read.error());
+}
+
+void ScenarioRunner::appendReceivedInterruptedSends()
+{
+    for (const InterruptedSend& send : m_interruptedSends) {
+        if (send.record.seq >= qint64(m_store.channel(send.record.channel).recvTimes.size()))
+            continue; // never received: a message cut short, not a message
+        if (auto appended = m_store.append(send.process, send.record, send.text, send.head);
+            !appended)
+            report(QStringLiteral("bad telemetry from %1: %2")
+                       .arg(m_store.process(send.process).name, appended.error().toString()),
+                   send.process);
+    }
+    m_interruptedSends.clear();
+}
+
+void ScenarioRunner::telemetryFailed(Child& child, const Error& error)
+{
+    report(QStringLiteral("bad telemetry from %1: %2; its telemetry is ignored from here on")
+               .arg(m_store.process(child.index).name, error.toString()),
+           child.index);
+    child.telemetryBroken = true;
+    child.notifier->setEnabled(false);
+    child.telemetry.close();
 }
 
 void ScenarioRunner::releaseSharedRecvs(bool everything)
@@ -269,14 +320,11 @@ void ScenarioRunner::childFinished(Child& child, int status, QProcess::ExitStatu
     if (child.exited)
         return;
     child.exited = true;
-    // Everything the child said before it ended is read before its end is recorded: until EOF,
-    // or until nothing more is there (a descendant that kept the descriptor is not the child:
-    // what it holds back is not waited for).
-    for (quint64 before = ~0ULL; !child.telemetry.closed() && child.notifier->isEnabled() &&
-                                 before != m_store.generation();) {
-        before = m_store.generation();
-        ingestTelemetry(child);
-    }
+    // Everything the child committed before it ended is read before its end is recorded: the
+    // ring outlives it, and so does the send it may have been in when it died. (A descendant
+    // that kept the wake descriptor is not the child: it is not waited for.)
+    ingestTelemetry(child);
+    ingestPendingSend(child);
     child.notifier->setEnabled(false);
     child.telemetry.close();
     m_recvOrder.ended(child.index);
@@ -464,15 +512,16 @@ void ScenarioRunner::finishIfDone()
             return;
     }
     releaseSharedRecvs(true);
-    // Everything every child reported is in. A sender killed before its telemetry went out
-    // leaves messages that were received but never reported sent: say so, since their arrows
-    // cannot be drawn (when they were sent is unknown).
+    appendReceivedInterruptedSends();
+    // Everything every child reported is in. A received message whose send is not recorded
+    // cannot be drawn (when it was sent is unknown), and should not happen since every send is
+    // recorded before it begins: say so if it does.
     for (int c = 0; c < m_store.channelCount(); ++c) {
         const TraceStore::Channel& channel = m_store.channel(c);
         const auto unreported = qint64(channel.recvTimes.size()) - qint64(channel.sendTimes.size());
         if (unreported > 0 && !m_stopRequested) { // a stopped run ends its children unasked
             report(QStringLiteral("%1 received %2 message(s) on %3 that %4 never reported sending "
-                                  "(it ended before its telemetry went out)")
+                                  "(its telemetry is incomplete)")
                        .arg(m_store.processName(channel.to))
                        .arg(unreported)
                        .arg(channel.name, m_store.processName(channel.from)),

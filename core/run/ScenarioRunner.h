@@ -87,6 +87,13 @@ Q_SIGNALS:
 
 private:
     struct Child;
+    struct InterruptedSend
+    {
+        int process;
+        TelemetryRecord record;
+        QByteArray text;
+        QByteArray head;
+    };
     struct HeldEnd
     {
         Connection connection;
@@ -97,6 +104,13 @@ private:
 
     Status launch(int index, const QList<QStringList>& endArguments, const QList<int>& endFds);
     void ingestTelemetry(Child& child);
+    Status ingestRecord(const Child& child, const TelemetryRecord& record, QByteArrayView text,
+                        QByteArrayView head);
+    // The send a child was in when it ended, if it is not recorded otherwise: at once if the send
+    // returned, at the end of the run if its message was received (appendReceivedInterruptedSends).
+    void ingestPendingSend(Child& child);
+    void appendReceivedInterruptedSends();
+    void telemetryFailed(Child& child, const Error& error);
     // Appends the held recvs of shared ends that may go now (all of them: `everything`).
     void releaseSharedRecvs(bool everything);
     // Which of a child's output streams, and whether a line it has not ended yet is taken too
@@ -133,6 +147,7 @@ private:
     State m_state = State::Ready;
     std::vector<std::unique_ptr<Child>> m_children;
     std::vector<HeldEnd> m_ends;
+    std::vector<InterruptedSend> m_interruptedSends;
     QStringList m_problems;
     bool m_stopRequested = false; // by the user or the runner itself
     bool m_stoppedByUser = false;

@@ -6,8 +6,20 @@ namespace pipescope {
 
 void SharedRecvOrder::reported(int process, qint64 tNs)
 {
-    qint64& until = m_reportedUntil[process];
+    // Called for every record: a vector, not a hash, and nothing at all without shared channels.
+    if (m_readers.isEmpty() || process < 0)
+        return;
+    if (size_t(process) >= m_reportedUntil.size())
+        m_reportedUntil.resize(size_t(process) + 1, -1);
+    qint64& until = m_reportedUntil[size_t(process)];
     until = std::max(until, tNs);
+}
+
+qint64 SharedRecvOrder::reportedUntil(int process) const
+{
+    return process >= 0 && size_t(process) < m_reportedUntil.size()
+               ? m_reportedUntil[size_t(process)]
+               : -1;
 }
 
 void SharedRecvOrder::hold(int process, const TelemetryRecord& record, QByteArrayView text,
@@ -24,7 +36,7 @@ bool SharedRecvOrder::othersPassed(const Held& held) const
 {
     for (const int reader : m_readers.value(held.record.channel)) {
         if (reader != held.process && !m_ended.contains(reader) &&
-            m_reportedUntil.value(reader, -1) < held.record.tNs)
+            reportedUntil(reader) < held.record.tNs)
             return false;
     }
     return true;

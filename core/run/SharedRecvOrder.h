@@ -36,6 +36,8 @@ public:
     void release(qint64 now, bool everything, const Append& append);
 
 private:
+    qint64 reportedUntil(int process) const;
+
     struct Held
     {
         int process;
@@ -47,7 +49,7 @@ private:
     bool othersPassed(const Held& held) const;
 
     QHash<int, QList<int>> m_readers;
-    QHash<int, qint64> m_reportedUntil; // per process
+    std::vector<qint64> m_reportedUntil; // per process, -1: nothing yet
     QList<int> m_ended;
     std::vector<Held> m_held; // in time order
 };

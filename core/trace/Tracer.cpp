@@ -7,16 +7,18 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 namespace pipescope {
 
-Tracer::Tracer(Connection telemetry)
-    : m_telemetry(std::move(telemetry))
-    , m_batch(new char[kBatchCapacity]) // NOLINT: uninitialised on purpose
-    , m_lastFlushNs(monotonicNs())
+Tracer::Tracer(Connection wake, TelemetryRing ring)
+    : m_wake(std::move(wake))
+    , m_ring(std::move(ring))
+    , m_lastWakeNs(monotonicNs())
 {}
 
 Tracer::~Tracer()
@@ -44,10 +46,12 @@ Tracer::Attached* Tracer::find(const Connection& connection)
     return nullptr;
 }
 
-void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head)
+namespace {
+
+// Lays out `record` with its text (cut at kMaxRecordText, marked) and head (cut at
+// kMaxPayloadHead) at `out`; returns the bytes written.
+qsizetype layOut(char* out, const TelemetryRecord& record, QByteArrayView text, QByteArrayView head)
 {
-    if (!enabled())
-        return;
     TelemetryRecord stored = record;
     const bool truncated = text.size() > kMaxRecordText;
     const QByteArrayView cut = cutUtf8(text, kMaxRecordText);
@@ -55,27 +59,55 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
     stored.headLength = static_cast<quint16>(std::min<qsizetype>(head.size(), kMaxPayloadHead));
     if (truncated)
         stored.detail |= kTextCut;
-    // Below kFlushBytes before, so the largest record fits (see kBatchCapacity).
-    char* out = m_batch.get() + m_batchSize;
     std::memcpy(out, &stored, sizeof stored);
     // An empty view may have no data at all, and memcpy() must not be handed a null pointer.
     if (!cut.isEmpty())
         std::memcpy(out + sizeof stored, cut.data(), size_t(cut.size()));
     if (stored.headLength > 0)
         std::memcpy(out + sizeof stored + cut.size(), head.data(), stored.headLength);
-    m_batchSize += qsizetype(sizeof stored) + cut.size() + stored.headLength;
-    if (m_batchSize >= kFlushBytes || record.tNs - m_lastFlushNs >= kFlushIntervalNs)
+    return qsizetype(sizeof stored) + cut.size() + stored.headLength;
+}
+
+} // namespace
+
+char* Tracer::room()
+{
+    for (;;) {
+        if (!enabled())
+            return nullptr;
+        const quint32 drained = m_ring.drained();
+        if (char* out = m_ring.writable(kMaxRecordBytes))
+            return out;
+        // Full: the runner is told, and makes room when it has read. A runner that is gone
+        // fails the wake, which ends tracing.
+        m_unwoken = std::max<qsizetype>(m_unwoken, 1);
         flush();
+        m_ring.waitForRoom(drained, 100);
+    }
+}
+
+void Tracer::commit(qsizetype bytes, qint64 tNs)
+{
+    m_ring.commit(bytes);
+    m_unwoken += bytes;
+    if (m_unwoken >= kWakeBytes || tNs - m_lastWakeNs >= kWakeIntervalNs)
+        flush();
+}
+
+void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head)
+{
+    if (char* out = room())
+        commit(layOut(out, record, text, head), record.tNs);
 }
 
 void Tracer::flush()
 {
-    m_lastFlushNs = monotonicNs();
-    if (m_batchSize == 0 || !enabled())
+    m_lastWakeNs = monotonicNs();
+    if (m_unwoken == 0 || !enabled())
         return;
-    if (!m_telemetry.sendBytes(std::span<const char>(m_batch.get(), size_t(m_batchSize))))
-        m_telemetry.close(); // the runner is gone; the role goes on untraced
-    m_batchSize = 0;
+    if (!m_wake.sendBytes(std::span<const char>()))
+        m_wake.close(); // the runner is gone; the role goes on untraced
+    m_unwoken = 0;
 }
 
 void Tracer::setState(ProcessState state, quint16 channel)
@@ -153,52 +185,82 @@ void Tracer::finish(int exitCode)
     flush();
 }
 
-void Tracer::message(EventKind kind, const Connection& connection, qint64 startedNs,
-                     std::span<const char> payload, const Value* value)
+qsizetype Tracer::writeMessage(char* out, EventKind kind, const Attached& attached,
+                               qint64 startedNs, qint64 tNs, std::span<const char> payload,
+                               const Value* value) const
 {
-    Attached* attached = find(connection);
-    if (!attached || !enabled())
-        return;
     TelemetryRecord record;
-    record.tNs = monotonicNs();
+    record.tNs = tNs;
     record.startNs = startedNs;
     record.kind = kind;
     record.amount = static_cast<qint64>(payload.size());
-    if (kind == EventKind::Send) {
-        record.channel = attached->outChannel;
-        record.seq = attached->sent++;
-    } else {
-        record.channel = attached->inChannel;
-        record.seq = attached->received++;
-    }
+    record.channel = kind == EventKind::Send ? attached.outChannel : attached.inChannel;
+    record.seq = kind == EventKind::Send ? attached.sent : attached.received;
     const auto size = static_cast<qsizetype>(payload.size());
     const QByteArrayView head(payload.data(), std::min<qsizetype>(size, kMaxPayloadHead));
     if (value) {
         // Only as much of the repr as a record can carry: a huge value costs no more than a small.
         bool cut = false;
-        // Bounded in UTF-8 bytes, as the record is: append() then never cuts it mid-escape.
+        // Bounded in UTF-8 bytes, as the record is: layOut() then never cuts it mid-escape.
         const QByteArray text = value->reprUtf8(kMaxRecordText, cut);
         if (cut)
             record.detail |= kTextCut;
-        append(record, text, head);
-        return;
+        return layOut(out, record, text, head);
     }
     // Bytes: the preview is the repr of the head, which the record carries anyway; the store
     // writes it when asked (bytesPreview()), sparing the worker that work per message.
     record.detail = kBytesPreview;
-    append(record, {}, head);
+    return layOut(out, record, {}, head);
 }
 
-void Tracer::sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
-                  const Value* value)
+void Tracer::sending(const Connection& connection, qint64 startedNs, std::span<const char> payload,
+                     const Value* value)
 {
-    message(EventKind::Send, connection, startedNs, payload, value);
+    const Attached* attached = find(connection);
+    if (!attached || !enabled())
+        return;
+    // Recorded before a byte goes out: if the process dies in the send, the runner has it,
+    // with no end time (0) while the send has not returned.
+    m_pendingSize =
+        writeMessage(m_pending, EventKind::Send, *attached, startedNs, 0, payload, value);
+    m_ring.setPending({m_pending, size_t(m_pendingSize)});
+}
+
+void Tracer::sent(const Connection& connection, bool delivered)
+{
+    Attached* attached = find(connection);
+    if (m_pendingSize == 0 || !attached)
+        return;
+    const qsizetype size = std::exchange(m_pendingSize, 0);
+    if (!delivered) {
+        m_ring.clearPending();
+        return;
+    }
+    ++attached->sent;
+    const qint64 now = monotonicNs();
+    m_ring.completePending(now);
+    std::memcpy(m_pending + offsetof(TelemetryRecord, tNs), &now, sizeof now);
+    if (char* out = room()) {
+        std::memcpy(out, m_pending, size_t(size));
+        commit(size, now);
+    }
+    // Committed first: a death in between leaves both, and the runner keeps the committed one.
+    m_ring.clearPending();
 }
 
 void Tracer::received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                       const Value* value)
 {
-    message(EventKind::Recv, connection, startedNs, payload, value);
+    Attached* attached = find(connection);
+    if (!attached)
+        return;
+    if (char* out = room()) {
+        const qint64 now = monotonicNs();
+        const qsizetype size =
+            writeMessage(out, EventKind::Recv, *attached, startedNs, now, payload, value);
+        ++attached->received;
+        commit(size, now);
+    }
 }
 
 void Tracer::blocked(const Connection& connection, Blocking what)

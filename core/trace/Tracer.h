@@ -2,11 +2,11 @@
 
 #include "pipe/Connection.h"
 #include "pipe/ConnectionObserver.h"
+#include "trace/TelemetryRing.h"
 #include "trace/TraceEvent.h"
 
 #include <QByteArray>
 #include <QString>
-#include <memory>
 #include <vector>
 
 namespace pipescope {
@@ -16,27 +16,32 @@ namespace pipescope {
 // A byte message's record carries the payload's first bytes but no preview: the runner writes
 // that from them.
 //
-// Records are batched in one reusable buffer and go to the runner as one telemetry message when
-// the buffer fills, when a few milliseconds have passed, when a wait in a traced Connection has
-// lasted ConnectionObserver::kPatienceNs (1 ms) and before the process sleeps (so the runner sees,
-// within about a millisecond, what the process is waiting for while it waits), for every printed
-// line, and at the end. A wait's blocked state is recorded when the wait begins, as always; only
-// the flush waits for the patience to run out, which spares the many microsecond waits of a busy
-// exchange a telemetry write each.
+// Records go straight into the TelemetryRing the runner shares with the worker, committed one by
+// one, so a kill takes none of them. A send is recorded before its bytes go into the pipe, in the
+// ring's pending slot, and committed when the send returns: a worker killed in the middle of a
+// send leaves its record for the runner, which keeps it when the message is not otherwise known.
 //
-// Without a telemetry connection, printed lines go to stdout and events nowhere.
+// The runner is woken (an empty message on the wake connection) when kWakeBytes have been
+// committed since the last wake, when kWakeIntervalNs have passed, when a wait in a traced
+// Connection has lasted ConnectionObserver::kPatienceNs (1 ms) and before the process sleeps (so
+// the runner sees, within about a millisecond, what the process is waiting for while it waits),
+// for every printed line, and at the end. A full ring waits for the runner to make room.
+//
+// Without telemetry (no wake connection or no ring), printed lines go to stdout and events
+// nowhere.
 class Tracer final : public ConnectionObserver
 {
 public:
-    static constexpr qsizetype kFlushBytes = 32 * 1024;
-    static constexpr qint64 kFlushIntervalNs = 5'000'000;
+    static constexpr qsizetype kWakeBytes = 32 * 1024;
+    static constexpr qint64 kWakeIntervalNs = 5'000'000;
 
-    explicit Tracer(Connection telemetry);
+    Tracer() = default;
+    Tracer(Connection wake, TelemetryRing ring);
     Tracer(const Tracer&) = delete;
     Tracer& operator=(const Tracer&) = delete;
     ~Tracer() override;
 
-    bool enabled() const { return !m_telemetry.closed(); }
+    bool enabled() const { return !m_wake.closed() && m_ring.mapped(); }
 
     // Traces `connection`: what it sends counts on channel `outChannel`, what it receives on
     // `inChannel` (kNoChannel for a direction it does not have).
@@ -53,11 +58,13 @@ public:
     void sleep(double seconds);
     // The role returns `exitCode`: the exited state, flushed.
     void finish(int exitCode);
+    // Wakes the runner if anything was committed since it was last woken.
     void flush();
 
     // ConnectionObserver
-    void sent(const Connection& connection, qint64 startedNs, std::span<const char> payload,
-              const Value* value) override;
+    void sending(const Connection& connection, qint64 startedNs, std::span<const char> payload,
+                 const Value* value) override;
+    void sent(const Connection& connection, bool delivered) override;
     void received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                   const Value* value) override;
     void blocked(const Connection& connection, Blocking what) override;
@@ -77,21 +84,29 @@ private:
     };
 
     Attached* find(const Connection& connection);
-    // Records the state without flushing (setState() flushes for a waiting state).
+    // Records the state without waking the runner (setState() wakes it for a waiting state).
     void recordState(ProcessState state, quint16 channel, qint64 amount = 0);
-    void message(EventKind kind, const Connection& connection, qint64 startedNs,
-                 std::span<const char> payload, const Value* value);
+    // Lays out a send's or recv's record (text: the value's repr, cut) at `out`; returns its size.
+    qsizetype writeMessage(char* out, EventKind kind, const Attached& attached, qint64 startedNs,
+                           qint64 tNs, std::span<const char> payload, const Value* value) const;
     void append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head = {});
+    // Commits `bytes` laid out at room() and wakes the runner when due.
+    void commit(qsizetype bytes, qint64 tNs);
+    // Room for a record of up to kMaxRecordBytes in the ring, waiting for the runner if it is
+    // full; null when tracing has stopped (the runner is gone).
+    char* room();
 
-    // A batch below kFlushBytes takes one more record of any size.
-    static constexpr qsizetype kBatchCapacity =
-        kFlushBytes + qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
+    static constexpr qsizetype kMaxRecordBytes =
+        qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
+    static_assert(kMaxRecordBytes <= TelemetryRing::kPendingCapacity);
 
-    Connection m_telemetry;
-    // Written with memcpy() (QByteArray::append() cost more than the rest of a record).
-    std::unique_ptr<char[]> m_batch;
-    qsizetype m_batchSize = 0;
-    qint64 m_lastFlushNs = 0;
+    Connection m_wake;
+    TelemetryRing m_ring;
+    qsizetype m_unwoken = 0; // bytes committed since the runner was last woken
+    qint64 m_lastWakeNs = 0;
+    // The record of the send in progress (its tNs is set when it returns), and its size.
+    char m_pending[kMaxRecordBytes];
+    qsizetype m_pendingSize = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
 };

@@ -1,0 +1,49 @@
+#include "trace/TelemetryInbox.h"
+
+#include "pipe/Pipe.h"
+
+namespace pipescope {
+
+Result<TelemetryInbox::Made> TelemetryInbox::create(qsizetype capacity)
+{
+    auto ring = TelemetryRing::create(capacity);
+    if (!ring)
+        return ring.error();
+    auto wake = makePipe(false); // the first end reads, the second writes
+    if (!wake)
+        return wake.error();
+    return Made{TelemetryInbox(std::move(wake->first), std::move(*ring)), std::move(wake->second)};
+}
+
+Result<qsizetype> TelemetryInbox::read(const TelemetryDecoder::Sink& sink)
+{
+    // A wake message carries nothing: a worker that writes more is not our Tracer.
+    Result<qsizetype> woken = qsizetype(0);
+    if (!m_wake.closed())
+        woken = m_wake.receiveAvailable([](std::span<const char>) {}, 0);
+    if (!woken && woken.error().kind() != ErrorKind::Eof)
+        return woken;
+    if (!m_ring.mapped())
+        return woken;
+    const auto unread = m_ring.unread();
+    if (!unread)
+        return unread.error();
+    // Consumed even when a record is bad: the error ends this worker's telemetry anyway.
+    const Status decoded = TelemetryDecoder::decode(*unread, sink);
+    m_ring.consume(qsizetype(unread->size()));
+    if (!decoded)
+        return decoded.error();
+    return woken;
+}
+
+Status TelemetryInbox::readPending(const TelemetryDecoder::Sink& sink) const
+{
+    if (!m_ring.mapped())
+        return {};
+    const auto pending = m_ring.pending();
+    if (!pending)
+        return pending.error();
+    return TelemetryDecoder::decode(*pending, sink);
+}
+
+} // namespace pipescope

@@ -1,0 +1,225 @@
+#include "trace/TelemetryRing.h"
+
+#include "trace/TraceEvent.h"
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <cstring>
+#include <ctime>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <utility>
+
+namespace pipescope {
+
+namespace {
+
+template <typename T> std::atomic_ref<T> field(char* header, qsizetype offset)
+{
+    return std::atomic_ref<T>(*reinterpret_cast<T*>(header + offset));
+}
+
+Error systemError(const char* what)
+{
+    return Error(ErrorKind::System,
+                 QStringLiteral("telemetry ring: %1: %2")
+                     .arg(QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))));
+}
+
+Error protocolError(const QString& message)
+{
+    return Error(ErrorKind::Protocol, QStringLiteral("telemetry ring: ") + message);
+}
+
+bool validCapacity(qsizetype capacity)
+{
+    const long page = ::sysconf(_SC_PAGESIZE);
+    return capacity > 0 && capacity <= TelemetryRing::kMaxCapacity && page > 0 &&
+           capacity % page == 0;
+}
+
+} // namespace
+
+Result<TelemetryRing> TelemetryRing::create(qsizetype capacity)
+{
+    if (!validCapacity(capacity))
+        return Error(ErrorKind::InvalidArgument,
+                     QStringLiteral("telemetry ring: bad capacity %1").arg(capacity));
+    const int descriptor = ::memfd_create("pipescope-telemetry", MFD_CLOEXEC);
+    if (descriptor < 0)
+        return systemError("memfd_create");
+    if (::ftruncate(descriptor, kHeaderSize + capacity) != 0) {
+        const Error error = systemError("ftruncate");
+        ::close(descriptor);
+        return error;
+    }
+    auto ring = map(descriptor, capacity);
+    if (!ring) {
+        ::close(descriptor);
+        return ring.error();
+    }
+    ring->m_descriptor = descriptor;
+    // The pages are zero: head, tail, drained and the pending length start at 0.
+    field<quint64>(ring->header(), kCapacityOffset).store(quint64(capacity));
+    field<quint64>(ring->header(), kMagicOffset).store(kMagic, std::memory_order_release);
+    return ring;
+}
+
+Result<TelemetryRing> TelemetryRing::attach(int descriptor)
+{
+    struct stat status = {};
+    if (::fstat(descriptor, &status) != 0)
+        return systemError("fstat");
+    const qsizetype capacity = qsizetype(status.st_size) - kHeaderSize;
+    if (!S_ISREG(status.st_mode) || !validCapacity(capacity))
+        return protocolError(QStringLiteral("descriptor %1 is not a ring (%2 bytes)")
+                                 .arg(descriptor)
+                                 .arg(status.st_size));
+    auto ring = map(descriptor, capacity);
+    if (!ring)
+        return ring.error();
+    if (field<quint64>(ring->header(), kMagicOffset).load(std::memory_order_acquire) != kMagic ||
+        field<quint64>(ring->header(), kCapacityOffset).load() != quint64(capacity))
+        return protocolError(QStringLiteral("descriptor %1 has no ring header").arg(descriptor));
+    // A writer attaches to a fresh ring, or goes on where the head is.
+    ring->m_position = field<quint64>(ring->header(), kHeadOffset).load(std::memory_order_acquire);
+    return ring;
+}
+
+Result<TelemetryRing> TelemetryRing::map(int descriptor, qsizetype capacity)
+{
+    // One reservation for the header, the records and their mirror, then the file's pages over it.
+    const size_t whole = size_t(kHeaderSize + 2 * capacity);
+    void* base = ::mmap(nullptr, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED)
+        return systemError("mmap");
+    char* at = static_cast<char*>(base);
+    if (::mmap(at, size_t(kHeaderSize + capacity), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+               descriptor, 0) == MAP_FAILED ||
+        ::mmap(at + kHeaderSize + capacity, size_t(capacity), PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_FIXED, descriptor, kHeaderSize) == MAP_FAILED) {
+        const Error error = systemError("mmap");
+        ::munmap(base, whole);
+        return error;
+    }
+    TelemetryRing ring;
+    ring.m_base = base;
+    ring.m_capacity = capacity;
+    return ring;
+}
+
+TelemetryRing::TelemetryRing(TelemetryRing&& other) noexcept
+    : m_base(std::exchange(other.m_base, nullptr))
+    , m_capacity(std::exchange(other.m_capacity, 0))
+    , m_descriptor(std::exchange(other.m_descriptor, -1))
+    , m_position(std::exchange(other.m_position, 0))
+{}
+
+TelemetryRing& TelemetryRing::operator=(TelemetryRing&& other) noexcept
+{
+    if (this != &other) {
+        this->~TelemetryRing();
+        new (this) TelemetryRing(std::move(other));
+    }
+    return *this;
+}
+
+TelemetryRing::~TelemetryRing()
+{
+    if (m_base)
+        ::munmap(m_base, size_t(kHeaderSize + 2 * m_capacity));
+    closeDescriptor();
+}
+
+void TelemetryRing::closeDescriptor()
+{
+    if (m_descriptor >= 0)
+        ::close(m_descriptor);
+    m_descriptor = -1;
+}
+
+char* TelemetryRing::writable(qsizetype bytes) const
+{
+    const quint64 tail = field<quint64>(header(), kTailOffset).load(std::memory_order_acquire);
+    // A reader that consumed past the head is as wrong as one that consumed nothing: no room.
+    if (tail > m_position || m_position + quint64(bytes) - tail > quint64(m_capacity))
+        return nullptr;
+    return records() + m_position % quint64(m_capacity);
+}
+
+void TelemetryRing::commit(qsizetype bytes)
+{
+    m_position += quint64(bytes);
+    field<quint64>(header(), kHeadOffset).store(m_position, std::memory_order_release);
+}
+
+quint32 TelemetryRing::drained() const
+{
+    return field<quint32>(header(), kDrainedOffset).load(std::memory_order_acquire);
+}
+
+void TelemetryRing::waitForRoom(quint32 drained, int timeoutMs) const
+{
+    field<quint32>(header(), kWriterWaitingOffset).store(1, std::memory_order_seq_cst);
+    // The reader bumps `drained` before it looks at the flag: a consume after `drained` was
+    // read makes the futex return at once.
+    const timespec timeout{timeoutMs / 1000, long(timeoutMs % 1000) * 1'000'000};
+    ::syscall(SYS_futex, header() + kDrainedOffset, FUTEX_WAIT, drained, &timeout, nullptr, 0);
+}
+
+void TelemetryRing::setPending(std::span<const char> record)
+{
+    Q_ASSERT(qsizetype(record.size()) <= kPendingCapacity);
+    std::memcpy(header() + kPendingOffset, record.data(), record.size());
+    field<quint32>(header(), kPendingLengthOffset)
+        .store(quint32(record.size()), std::memory_order_release);
+}
+
+void TelemetryRing::completePending(qint64 tNs)
+{
+    field<qint64>(header(), kPendingOffset + qsizetype(offsetof(TelemetryRecord, tNs)))
+        .store(tNs, std::memory_order_release);
+}
+
+void TelemetryRing::clearPending()
+{
+    field<quint32>(header(), kPendingLengthOffset).store(0, std::memory_order_release);
+}
+
+Result<std::span<const char>> TelemetryRing::unread() const
+{
+    const quint64 head = field<quint64>(header(), kHeadOffset).load(std::memory_order_acquire);
+    if (head < m_position || head - m_position > quint64(m_capacity))
+        return protocolError(QStringLiteral("the head at byte %1 is not within %2 bytes after the "
+                                            "%3 bytes consumed")
+                                 .arg(head)
+                                 .arg(m_capacity)
+                                 .arg(m_position));
+    return std::span<const char>(records() + m_position % quint64(m_capacity),
+                                 size_t(head - m_position));
+}
+
+void TelemetryRing::consume(qsizetype bytes)
+{
+    m_position += quint64(bytes);
+    field<quint64>(header(), kTailOffset).store(m_position, std::memory_order_release);
+    field<quint32>(header(), kDrainedOffset).fetch_add(1, std::memory_order_seq_cst);
+    if (field<quint32>(header(), kWriterWaitingOffset).exchange(0, std::memory_order_seq_cst))
+        ::syscall(SYS_futex, header() + kDrainedOffset, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+Result<std::span<const char>> TelemetryRing::pending() const
+{
+    const quint32 length =
+        field<quint32>(header(), kPendingLengthOffset).load(std::memory_order_acquire);
+    if (length > quint32(kPendingCapacity))
+        return protocolError(QStringLiteral("a pending record of %1 bytes").arg(length));
+    return std::span<const char>(header() + kPendingOffset, length);
+}
+
+} // namespace pipescope
