@@ -55,6 +55,7 @@ private Q_SLOTS:
     void countersHaveAProcessOfTheirOwn();
     void metadataNamesTheVersion();
     void waitingStatesAreSlices();
+    void failedCallsAreMarks();
 };
 
 void TestChromeTrace::arrowsSurviveTheImport_data()
@@ -174,6 +175,29 @@ void TestChromeTrace::waitingStatesAreSlices()
     }
     QCOMPARE(slices,
              (QStringList{"sleep 100+200", "blocked in send on a->b 300+400", "joining a 50+850"}));
+}
+
+void TestChromeTrace::failedCallsAreMarks()
+{
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    const int b = store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), a, b);
+    QVERIFY(store.append(a, call(EventKind::Send, 0, 10, 20), "b'x'").ok());
+    TelemetryRecord failed = call(EventKind::Error, 0, 30, 30);
+    QVERIFY(store.append(b, failed, "BufferTooShort: b'x'").ok());
+    QJsonObject mark;
+    for (const QJsonValue& value : traceEvents(store)) {
+        if (value.toObject().value(QStringLiteral("name")).toString() == QLatin1String("raised"))
+            mark = value.toObject();
+    }
+    QCOMPARE(mark.value(QStringLiteral("ph")).toString(), QStringLiteral("i"));
+    QCOMPARE(mark.value(QStringLiteral("ts")).toDouble(), 0.03);
+    const QJsonObject args = mark.value(QStringLiteral("args")).toObject();
+    QCOMPARE(args.value(QStringLiteral("message")).toString(),
+             QStringLiteral("BufferTooShort: b'x'"));
+    QCOMPARE(args.value(QStringLiteral("channel")).toString(), QStringLiteral("a->b"));
+    QCOMPARE(args.value(QStringLiteral("seq")).toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestChromeTrace)

@@ -74,6 +74,14 @@ public:
         r.amount = t - start;
         add(process, r);
     }
+    // A failed call on `channel`, about its message `seq` (-1: none known).
+    void failedCall(int process, qint64 t, quint16 channel, qint64 seq, const QByteArray& text)
+    {
+        TelemetryRecord r = record(EventKind::Error, t);
+        r.channel = channel;
+        r.seq = seq;
+        add(process, r, text);
+    }
     void text(int process, EventKind kind, qint64 t, const QByteArray& text)
     {
         add(process, record(kind, t), text);
@@ -133,6 +141,8 @@ void buildRun(TraceStore& store, qint64 base)
     b.message(receiver, EventKind::Recv, 760, 800, 1, 7, kQuotedValue, QByteArray("a\"b,c\\\0", 7));
     b.text(sender, EventKind::Stderr, 810, "warning\\n: \x01");
     b.text(sender, EventKind::Error, 850, "BrokenPipeError: [Errno 32] Broken pipe");
+    b.failedCall(receiver, 860, 0, 2, "OSError: bad message length"); // about message 2
+    b.failedCall(receiver, 870, 0, -1, "EOFError"); // a traced program's: no message known
     b.joining(receiver, 880, sender);
     b.state(sender, 900, ProcessState::Exited);
     b.exit(sender, 910, false, 3, 4242, "exited with code 3");
@@ -350,7 +360,13 @@ void TestEventsJson::writesTheNewFields()
     QCOMPARE(lines[2], QByteArray("{\"t_ns\":140,\"process\":\"sender\",\"kind\":\"put\","
                                   "\"pid\":4242,\"channel\":\"sender->receiver\",\"buffered\":1,"
                                   "\"start_ns\":120}"));
-    QCOMPARE(lines[18], QByteArray("{\"t_ns\":880,\"process\":\"receiver\",\"kind\":\"state\","
+    QCOMPARE(lines[18], QByteArray("{\"t_ns\":860,\"process\":\"receiver\",\"kind\":\"error\","
+                                   "\"pid\":4243,\"message\":\"OSError: bad message length\","
+                                   "\"channel\":\"sender->receiver\",\"seq\":2}"));
+    QCOMPARE(lines[19], QByteArray("{\"t_ns\":870,\"process\":\"receiver\",\"kind\":\"error\","
+                                   "\"pid\":4243,\"message\":\"EOFError\","
+                                   "\"channel\":\"sender->receiver\"}"));
+    QCOMPARE(lines[20], QByteArray("{\"t_ns\":880,\"process\":\"receiver\",\"kind\":\"state\","
                                    "\"pid\":4243,\"state\":\"joining\",\"joins\":\"sender\"}"));
     QCOMPARE(lines[3],
              QByteArray("{\"t_ns\":200,\"process\":\"sender\",\"kind\":\"send\","
@@ -361,10 +377,10 @@ void TestEventsJson::writesTheNewFields()
              QByteArray("{\"t_ns\":700,\"process\":\"sender\",\"kind\":\"send\","
                         "\"pid\":4242,\"channel\":\"sender->receiver\",\"seq\":2,\"bytes\":4,"
                         "\"value\":\"None\",\"start_ns\":650,\"head\":\"4e2e\"}"));
-    QCOMPARE(lines[20], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
+    QCOMPARE(lines[22], QByteArray("{\"t_ns\":910,\"process\":\"sender\",\"kind\":\"exit\","
                                    "\"pid\":4242,\"exit_code\":3,"
                                    "\"text\":\"exited with code 3\"}"));
-    QCOMPARE(lines[22], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
+    QCOMPARE(lines[24], QByteArray("{\"t_ns\":960,\"process\":\"receiver\",\"kind\":\"exit\","
                                    "\"pid\":4243,\"signal\":\"SIGKILL\","
                                    "\"text\":\"was killed by SIGKILL\"}"));
 }
@@ -558,10 +574,11 @@ void TestEventsJson::messagesCsv()
     buffer.open(QIODevice::WriteOnly);
     QVERIFY(MessagesCsvWriter::write(store, buffer).ok());
     QCOMPARE(buffer.data(),
-             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n"
-                        "0,sender->receiver,sender,receiver,'hello',12,150,300,150\r\n"
-                        "1,sender->receiver,sender,receiver,\"b'a\"\"b,c\\\\'\",7,510,800,290\r\n"
-                        "2,sender->receiver,sender,receiver,None,4,650,,\r\n"));
+             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns,raised\r\n"
+                        "0,sender->receiver,sender,receiver,'hello',12,150,300,150,\r\n"
+                        "1,sender->receiver,sender,receiver,\"b'a\"\"b,c\\\\'\",7,510,800,290,\r\n"
+                        "2,sender->receiver,sender,receiver,None,4,650,,,"
+                        "OSError: bad message length\r\n"));
 
     QTemporaryDir directory;
     const QString path = directory.filePath(QStringLiteral("messages.csv"));
@@ -589,8 +606,8 @@ void TestEventsJson::csvQuotesNamesAndHalfMessages()
     buffer.open(QIODevice::WriteOnly);
     QVERIFY(MessagesCsvWriter::write(store, buffer).ok());
     QCOMPARE(buffer.data(),
-             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n"
-                        "0,\"a,1->b \"\"2\"\"\",\"a,1\",\"b \"\"2\"\"\",\"'x\ny'\",5,,40,\r\n"));
+             QByteArray("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns,raised\r\n"
+                        "0,\"a,1->b \"\"2\"\"\",\"a,1\",\"b \"\"2\"\"\",\"'x\ny'\",5,,40,,\r\n"));
 }
 
 void TestEventsJson::jsonLineReadsWhatQJsonDocumentReads_data()

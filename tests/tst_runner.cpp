@@ -39,6 +39,8 @@ private Q_SLOTS:
     void aDeadlockIsReportedByName();
     void afterADeadlockAReaderWhoseWritersAreGoneGetsEof();
     void bytesRunsWithEveryMaxlength_data();
+    void failedCallsNameTheirMessages();
+    void aSendThatRaisesIsAnErrorAndNoMessage();
     void bytesRunsWithEveryMaxlength();
     void stopEndsALongRun();
     void runsSideBySideLeakNothing();
@@ -228,6 +230,47 @@ void TestRunner::bytesRunsWithEveryMaxlength_data()
     QTest::newRow("default 100") << 100 << 1;
     QTest::newRow("130982") << 130982 << 2;
     QTest::newRow("1000000, the largest") << 1000000 << 0;
+}
+
+void TestRunner::failedCallsNameTheirMessages()
+{
+    auto runner = makeRunner();
+    QVERIFY(runner->start(settingsFor(QStringLiteral("bytes"), 0, 0)).ok());
+    QVERIFY(waitForEnd(*runner));
+    const TraceStore& store = runner->store();
+    // Both failed recvs of the receiver, each once, about the message it concerned: the one
+    // recv_bytes_into() took and raised BufferTooShort for, the one recv_bytes(100) refused.
+    const TraceStore::EventList& errors = store.process(1).errorEvents;
+    QCOMPARE(errors.size(), size_t(2));
+    QVERIFY(store.text(errors[0]).startsWith("BufferTooShort: b'xxx"));
+    QCOMPARE(store.text(errors[1]), QByteArray("OSError: bad message length"));
+    QCOMPARE(store.channelOf(errors[0]), 0);
+    QCOMPARE(store.seq(errors[0]), 4);
+    QCOMPARE(store.seq(errors[1]), 6);
+    for (size_t m = 0; m < store.messages().size(); ++m) {
+        const qint32 error = store.errorOf(store.messages()[m]);
+        QCOMPARE(error, m == 4 ? qint32(errors[0]) : m == 6 ? qint32(errors[1]) : -1);
+    }
+    QVERIFY(store.messages()[4].recvEvent >= 0);   // taken, then raised
+    QVERIFY(store.messages()[6].recvEvent < 0);    // refused
+    QVERIFY(store.process(0).errorEvents.empty()); // the sender's sends all went in
+}
+
+void TestRunner::aSendThatRaisesIsAnErrorAndNoMessage()
+{
+    // The receiver's recv_bytes(1000000) closes its end before the sender's message of 1000001
+    // bytes has gone in: the send raises BrokenPipeError.
+    auto runner = makeRunner();
+    QVERIFY(
+        runner->start(settingsFor(QStringLiteral("bytes"), 0, 0, {{"maxlength", 1000000}})).ok());
+    QVERIFY(waitForEnd(*runner));
+    const TraceStore& store = runner->store();
+    const TraceStore::EventList& errors = store.process(0).errorEvents;
+    QCOMPARE(errors.size(), size_t(1));
+    QVERIFY2(store.text(errors[0]).startsWith("BrokenPipeError"),
+             store.text(errors[0]).constData());
+    QCOMPARE(store.channelOf(errors[0]), 0);
+    QCOMPARE(store.seq(errors[0]), qint64(store.channel(0).sendTimes.size()));
 }
 
 void TestRunner::bytesRunsWithEveryMaxlength()

@@ -114,6 +114,7 @@ private Q_SLOTS:
     void statisticsAgreeWithTheStatusBar();
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
+    void failedCallsShowInTableDetailsAndTimeline();
     void exportsParseBack();
     void everyExportKindWritesAFileThatParsesBack();
     void historyModelPassesTheTester();
@@ -491,6 +492,41 @@ void TestUi::selectionLinksTableAndTimeline()
     QTest::mouseClick(window.timeline(), Qt::LeftButton, {}, middle.toPoint());
     QCOMPARE(window.axis()->selectedMessage(), 7);
     QCOMPARE(table->currentIndex().row(), 7);
+}
+
+void TestUi::failedCallsShowInTableDetailsAndTimeline()
+{
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("bytes"), 0, 0)));
+    QVERIFY(waitForRun(window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.messageModel()->rowCount(), 7, 10000);
+    // The table: the message recv_bytes_into() raised for, and the one recv_bytes() refused.
+    const auto received = [&](int row) {
+        return window.messageModel()
+            ->index(row, MessageTableModel::Received)
+            .data(Qt::DisplayRole)
+            .toString();
+    };
+    QVERIFY2(received(4).endsWith(QStringLiteral(" · BufferTooShort")), qPrintable(received(4)));
+    QCOMPARE(received(6), QStringLiteral("refused: OSError"));
+    QVERIFY(!received(5).contains(u'·'));
+    // Details say what was raised.
+    window.messageTable()->selectRow(6);
+    QVERIFY2(window.details()->toPlainText().contains(
+                 QLatin1String("raised\nOSError: bad message length in receiver")),
+             qPrintable(window.details()->toPlainText()));
+    // The timeline: a mark under the receiver's bar, whose tooltip is the exception.
+    const TraceStore& store = *window.currentStore();
+    const qint32 error = store.errorOf(store.messages()[6]);
+    window.axis()->setRange(store.startTime(error) - 50'000, store.startTime(error) + 50'000);
+    render(*window.timeline());
+    const QRectF bar = window.timeline()->layout().barRect(1);
+    const QPointF mark(window.timeline()->scale().toX(store.startTime(error)), bar.bottom() + 4);
+    QVERIFY2(
+        window.timeline()->tooltipAt(mark).endsWith(QLatin1String("OSError: bad message length")),
+        qPrintable(window.timeline()->tooltipAt(mark)));
 }
 
 void TestUi::exportsParseBack()

@@ -1,6 +1,7 @@
 #include "DetailsPane.h"
 
 #include "CurrentRun.h"
+#include "Theme.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 #include "wire/FrameHeader.h"
@@ -55,6 +56,7 @@ void DetailsPane::showMessage(int message)
     const TraceStore::Message& m = m_store->messages()[size_t(message)];
     const TraceStore::Channel& channel = m_store->channel(m.channel);
     const qint32 known = m.sendEvent >= 0 ? m.sendEvent : m.recvEvent;
+    const qint32 error = m_store->errorOf(m);
     const qint64 size = m_store->messageBytes(known);
     char header[FrameHeader::kLongSize];
     const qsizetype headerSize = FrameHeader::encode(quint64(size), header);
@@ -90,8 +92,17 @@ void DetailsPane::showMessage(int message)
         if (m.sendEvent >= 0)
             row(tr("latency"), TimeScale::formatDuration(m_store->time(m.recvEvent) -
                                                          m_store->startTime(m.sendEvent)));
-    } else {
+    } else if (error < 0) {
         row(tr("received"), tr("not (yet): still in the pipe"));
+    }
+    if (error >= 0) {
+        // The call about this message that raised: its receiver's (BufferTooShort, a refused
+        // maxlength) or its sender's.
+        row(tr("raised"), tr("<span style=\"color:%1\">%2</span> in %3 at %4 s")
+                              .arg(Theme(palette()).undelivered().name(),
+                                   QString::fromUtf8(m_store->text(error)).toHtmlEscaped(),
+                                   m_store->processName(m_store->processOf(error)).toHtmlEscaped())
+                              .arg(double(m_store->time(error)) / 1e9, 0, 'f', 6));
     }
     html += QStringLiteral("</table>");
     setHtml(html);

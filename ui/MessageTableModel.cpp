@@ -105,7 +105,10 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
             return data(index, Qt::DisplayRole);
         }
     }
-    if (role == Qt::ForegroundRole && index.column() >= Received && !received)
+    // A message whose recv (or send) raised: the exception is its state.
+    const qint32 error =
+        index.column() == Received || role == Qt::ForegroundRole ? m_store->errorOf(m) : -1;
+    if (role == Qt::ForegroundRole && index.column() >= Received && (!received || error >= 0))
         return Theme(QGuiApplication::palette()).undelivered();
     if (role == Qt::TextAlignmentRole && (index.column() == Seq || index.column() >= Bytes))
         return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -126,8 +129,14 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         return m_store->messageBytes(known);
     case Sent:
         return sent ? seconds(sentAt) : QString();
-    case Received:
-        return received ? seconds(receivedAt) : tr("not received");
+    case Received: {
+        const QString raised =
+            error >= 0 ? QString::fromUtf8(m_store->text(error)).section(u':', 0, 0) : QString();
+        if (received)
+            return error >= 0 ? tr("%1 · %2").arg(seconds(receivedAt), raised)
+                              : seconds(receivedAt);
+        return error >= 0 ? tr("refused: %1").arg(raised) : tr("not received");
+    }
     case Latency:
         return sent && received ? TimeScale::formatDuration(receivedAt - sentAt) : QString();
     default:

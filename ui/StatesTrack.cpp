@@ -17,44 +17,76 @@ void StatesTrack::paint(QPainter& painter, const TrackContext& context)
         const int p = context.layout.store()->processAtRow(row);
         paintLabel(painter, context, p);
         paintBars(painter, context, p);
-        paintPuts(painter, context, p);
+        paintMarks(painter, context, p);
     }
 }
 
-void StatesTrack::paintPuts(QPainter& painter, const TrackContext& context, int process)
-{
-    const TimelineLayout& layout = context.layout;
-    const TraceStore& store = *layout.store();
-    const TimeScale& s = layout.scale();
-    const TraceStore::EventList& puts = store.process(process).putEvents;
-    const QRectF bar = layout.barRect(process);
-    double lastPixel = -1;
-    for (size_t i = TimelineLayout::firstAfter(store, puts, s.start); i < puts.size(); ++i) {
-        const qint64 t = store.startTime(puts[i]);
-        if (t > s.end)
-            break;
-        const double x = std::floor(s.toX(t));
-        if (x <= lastPixel || x < s.left)
-            continue; // one tick a pixel
-        lastPixel = x;
-        painter.fillRect(QRectF(x, bar.top() - 5, 1.5, 5),
-                         context.theme.channel(store.channelOf(puts[i])));
-    }
-}
-
-qint32 StatesTrack::putAt(QPointF position, const TrackContext& context, int process)
+void StatesTrack::paintMarks(QPainter& painter, const TrackContext& context, int process)
 {
     const TimelineLayout& layout = context.layout;
     const TraceStore& store = *layout.store();
     const TimeScale& s = layout.scale();
     const QRectF bar = layout.barRect(process);
-    if (position.y() < bar.top() - 7 || position.y() > bar.top() + 1)
+    for (const Mark mark : {Mark::Put, Mark::Error}) {
+        const TraceStore::EventList& events = marked(store, process, mark);
+        double lastPixel = -1;
+        for (size_t i = TimelineLayout::firstAfter(store, events, s.start); i < events.size();
+             ++i) {
+            const qint64 t = store.startTime(events[i]);
+            if (t > s.end)
+                break;
+            const double x = std::floor(s.toX(t));
+            if (x <= lastPixel || x < s.left)
+                continue; // one mark a pixel
+            lastPixel = x;
+            if (mark == Mark::Put) {
+                painter.fillRect(QRectF(x, bar.top() - 5, 1.5, 5),
+                                 context.theme.channel(store.channelOf(events[i])));
+                continue;
+            }
+            // A failed call: a triangle under the bar, pointing at its time.
+            const QPointF tip(x + 0.5, bar.bottom());
+            const QPointF triangle[3] = {tip, tip + QPointF(-4, 7), tip + QPointF(4, 7)};
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(context.theme.state(ProcessState::Crashed));
+            painter.drawPolygon(triangle, 3);
+        }
+    }
+}
+
+const TraceStore::EventList& StatesTrack::marked(const TraceStore& store, int process, Mark mark)
+{
+    const TraceStore::Process& p = store.process(process);
+    return mark == Mark::Put ? p.putEvents : p.errorEvents;
+}
+
+qint32 StatesTrack::markAt(QPointF position, const TrackContext& context, int process, Mark mark)
+{
+    const TimelineLayout& layout = context.layout;
+    const TraceStore& store = *layout.store();
+    const TimeScale& s = layout.scale();
+    const QRectF bar = layout.barRect(process);
+    const bool inBand = mark == Mark::Put
+                            ? position.y() >= bar.top() - 7 && position.y() <= bar.top() + 1
+                            : position.y() >= bar.bottom() - 1 && position.y() <= bar.bottom() + 9;
+    if (!inBand)
         return -1;
-    const TraceStore::EventList& puts = store.process(process).putEvents;
-    const size_t i = TimelineLayout::firstAfter(store, puts, s.toTime(position.x() - 3));
-    if (i < puts.size() && std::abs(s.toX(store.startTime(puts[i])) - position.x()) <= 3)
-        return qint32(puts[i]);
-    return -1;
+    const TraceStore::EventList& events = marked(store, process, mark);
+    const double slack = mark == Mark::Put ? 3 : 5;
+    // The nearest within the slack: marks a pixel apart are each found where they are drawn.
+    qint32 nearest = -1;
+    double best = slack;
+    for (size_t i = TimelineLayout::firstAfter(store, events, s.toTime(position.x() - slack));
+         i < events.size(); ++i) {
+        const double distance = s.toX(store.startTime(events[i])) - position.x();
+        if (distance > slack)
+            break;
+        if (std::abs(distance) <= best) {
+            best = std::abs(distance);
+            nearest = qint32(events[i]);
+        }
+    }
+    return nearest;
 }
 
 void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int process)
@@ -153,7 +185,17 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
         if (!layout.rowRect(row).contains(position))
             continue;
         const int p = store.processAtRow(row);
-        if (const qint32 put = putAt(position, context, p); put >= 0) {
+        if (const qint32 error = markAt(position, context, p, Mark::Error); error >= 0) {
+            TrackHit hit;
+            hit.kind = TrackHit::Kind::State;
+            hit.index = p;
+            hit.tooltip =
+                tr("%1 at %2: %3")
+                    .arg(store.process(p).name, TimeScale::formatDuration(store.startTime(error)),
+                         QString::fromUtf8(store.text(error)).left(400));
+            return hit;
+        }
+        if (const qint32 put = markAt(position, context, p, Mark::Put); put >= 0) {
             TrackHit hit;
             hit.kind = TrackHit::Kind::State;
             hit.index = p;

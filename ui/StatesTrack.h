@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TimelineTrack.h"
+#include "trace/TraceStore.h"
 
 #include <QCoreApplication>
 
@@ -9,7 +10,8 @@ namespace pipescope {
 // One lane per process: its name, pid and how it ended beside the plot, and its states as bars
 // (running, sleeping, blocked in recv or send, polling; crashed in red to the end). Only the lanes
 // on screen are painted, binary search finds the visible part of each, and state changes closer
-// than a pixel merge into it.
+// than a pixel merge into it. Above a bar, a tick per Queue.put(); under it, a red triangle per
+// failed call, whose tooltip says what was raised.
 class StatesTrack final : public TimelineTrack
 {
     Q_DECLARE_TR_FUNCTIONS(StatesTrack)
@@ -21,10 +23,16 @@ public:
 private:
     static void paintLabel(QPainter& painter, const TrackContext& context, int process);
     static void paintBars(QPainter& painter, const TrackContext& context, int process);
-    // A tick above the bar per Queue.put() (one per pixel at most), in its channel's colour.
-    static void paintPuts(QPainter& painter, const TrackContext& context, int process);
-    // The put under `position` in `process`'s lane, or -1.
-    static qint32 putAt(QPointF position, const TrackContext& context, int process);
+    enum class Mark
+    {
+        Put,   // a tick above the bar per Queue.put(), in its channel's colour
+        Error, // a red triangle under the bar per failed call (an Error event)
+    };
+    // The marks of `process`'s events of both kinds, one per pixel at most.
+    static void paintMarks(QPainter& painter, const TrackContext& context, int process);
+    static const TraceStore::EventList& marked(const TraceStore& store, int process, Mark mark);
+    // The event of kind `mark` under `position` in `process`'s lane, or -1.
+    static qint32 markAt(QPointF position, const TrackContext& context, int process, Mark mark);
 };
 
 } // namespace pipescope

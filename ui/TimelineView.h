@@ -69,6 +69,8 @@ public:
 
     // Where keyboard zooming centres: the mouse cursor when it is over the lanes, else the middle.
     qint64 zoomAnchor() const;
+    // What the tooltip says at `position` (empty: none): the topmost track's hit there.
+    QString tooltipAt(QPointF position) const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -86,8 +88,6 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    QString tooltipAt(QPointF position) const;
-
     TimeAxis& m_axis;
     const TraceStore* m_store = nullptr;
     bool m_live = false;

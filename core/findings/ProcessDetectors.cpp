@@ -170,8 +170,12 @@ void failedCalls(const TraceStore& store, std::vector<Finding>& out)
         } else if (group.first.contains(QLatin1String("BufferTooShort")) ||
                    group.first.contains(QLatin1String("bad message length"))) {
             finding.kind = QStringLiteral("buffer-too-short");
-            finding.title =
-                QStringLiteral("%1 received a message too long for it%2").arg(name, times);
+            // Two calls raise it, each its own way: say which.
+            finding.title = group.type == QLatin1String("BufferTooShort")
+                                ? QStringLiteral("%1 received a message too long for its buffer%2")
+                                      .arg(name, times)
+                                : QStringLiteral("%1 refused a message longer than its maxlength%2")
+                                      .arg(name, times);
             finding.explanation =
                 QStringLiteral(
                     "%1: %2. recv_bytes(maxlength) refuses a longer message (and the connection "

@@ -215,12 +215,21 @@ Status Connection::send(const Value& value)
 {
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkWritable(); !status)
-        return status;
+        return observeFailure(std::move(status), ConnectionObserver::Blocking::Send, false);
     m_pickleScratch.resize(0);
     appendPickle(m_pickleScratch, value);
     const std::span<const char> payload(m_pickleScratch.constData(),
                                         static_cast<size_t>(m_pickleScratch.size()));
-    return writeObserved(started, payload, &value);
+    return observeFailure(writeObserved(started, payload, &value),
+                          ConnectionObserver::Blocking::Send, false);
+}
+
+template <typename T>
+T Connection::observeFailure(T result, ConnectionObserver::Blocking call, bool taken) const
+{
+    if (!result && m_observer)
+        m_observer->failed(*this, call, result.error(), taken);
+    return result;
 }
 
 Status Connection::writeObserved(qint64 startedNs, std::span<const char> payload,
@@ -241,6 +250,11 @@ Status Connection::sendBytes(const QByteArray& data, qint64 offset, std::optiona
 }
 
 Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::optional<qint64> size)
+{
+    return observeFailure(sendSlice(data, offset, size), ConnectionObserver::Blocking::Send, false);
+}
+
+Status Connection::sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size)
 {
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkWritable(); !status)
@@ -322,7 +336,9 @@ Status Connection::writeFrame(std::span<const char> payload)
 
 Result<QByteArray> Connection::recvBytes(std::optional<qint64> maxLength)
 {
-    auto bytes = receiveBytes(maxLength, Wait::Block);
+    // A message over maxlength is refused before it is taken (and the connection closed).
+    auto bytes = observeFailure(receiveBytes(maxLength, Wait::Block),
+                                ConnectionObserver::Blocking::Recv, false);
     if (!bytes)
         return bytes.error();
     return std::move(**bytes); // a blocking receive always has a message
@@ -355,6 +371,13 @@ Result<std::optional<QByteArray>> Connection::receiveBytes(std::optional<qint64>
 
 Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 {
+    m_frameTaken = false;
+    Result<qint64> got = receiveInto(buffer, offset);
+    return observeFailure(std::move(got), ConnectionObserver::Blocking::Recv, m_frameTaken);
+}
+
+Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
+{
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
@@ -370,6 +393,7 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
     const auto size = static_cast<qint64>(bytes.size());
     if (m_observer)
         m_observer->received(*this, started, bytes, nullptr);
+    m_frameTaken = true;
     if (capacity - offset < size) {
         // As CPython prints it: the message, its only argument, as its repr.
         QByteArray payload = frameBytes(**frame);
@@ -382,9 +406,11 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 
 Result<Value> Connection::recv()
 {
+    m_frameTaken = false;
     auto value = receiveValue(Wait::Block);
     if (!value)
-        return value.error();
+        return observeFailure(Result<Value>(value.error()), ConnectionObserver::Blocking::Recv,
+                              m_frameTaken);
     return std::move(**value); // a blocking receive always has a message
 }
 
@@ -408,6 +434,7 @@ Result<std::optional<Value>> Connection::receiveValue(Wait wait)
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
     if (m_observer)
         m_observer->received(*this, started, bytes, value ? &value.value() : nullptr);
+    m_frameTaken = true;
     if (!value)
         return value.error();
     return std::optional<Value>(std::move(value).value());

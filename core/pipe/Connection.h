@@ -119,6 +119,12 @@ private:
     Status writeFrame(std::span<const char> payload);
     // writeFrame(), with the observer told before and after (the call began at `startedNs`).
     Status writeObserved(qint64 startedNs, std::span<const char> payload, const Value* value);
+    // `result`, after telling the observer if it is an error of a `call` (see
+    // ConnectionObserver::failed()).
+    template <typename T>
+    T observeFailure(T result, ConnectionObserver::Blocking call, bool taken) const;
+    Result<qint64> receiveInto(std::span<char> buffer, qint64 offset);
+    Status sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size);
     // The next whole frame; std::nullopt only with Wait::DontBlock when none is whole yet.
     Result<std::optional<Frame>> nextFrame(std::optional<quint64> maxLength, Wait wait);
     QByteArray frameBytes(const Frame& frame);
@@ -147,6 +153,8 @@ private:
     FrameDecoder m_decoder;
     QByteArray m_pickleScratch;
     ConnectionObserver* m_observer = nullptr;
+    // The call under way has read its message off the pipe (for ConnectionObserver::failed()).
+    bool m_frameTaken = false;
 };
 
 } // namespace pipescope

@@ -6,6 +6,7 @@
 namespace pipescope {
 
 class Connection;
+class Error;
 class Value;
 
 // Told of what a Connection does, as it does it: the hook through which a worker's tracer sees
@@ -27,8 +28,14 @@ public:
     // `value` is the object for send(), null for send_bytes(). sent() follows, whatever happens.
     virtual void sending(const Connection& connection, qint64 startedNs,
                          std::span<const char> payload, const Value* value) = 0;
-    // The message of the last sending() is in the kernel (`delivered`), or the send failed.
+    // The message of the last sending() is in the kernel (`delivered`), or the send failed
+    // (failed() tells why).
     virtual void sent(const Connection& connection, bool delivered) = 0;
+    // A send or receive call raised `error` (as CPython would: BrokenPipeError, EOFError,
+    // BufferTooShort, OSError...). `taken`: the message it concerns was read off the pipe first
+    // (BufferTooShort, a payload that does not unpickle); received() was told of it.
+    virtual void failed(const Connection& connection, Blocking call, const Error& error,
+                        bool taken) = 0;
     // A message was taken off the pipe by a call that began at `startedNs`. `value` is the
     // object for recv() (null when the payload did not decode, or for the byte API).
     virtual void received(const Connection& connection, qint64 startedNs,

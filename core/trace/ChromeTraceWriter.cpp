@@ -251,6 +251,23 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
             case EventKind::State:
                 writeStateSlice(w, store, p, e);
                 break;
+            case EventKind::Error: {
+                // A failed call (or the runner's word about the process): a mark on its track.
+                w.begin("i", tracePid(p), QByteArray("raised"), store.time(e));
+                w.string("s", "t");
+                QByteArray args = ",\"args\":{\"message\":";
+                appendJsonString(args, store.text(e));
+                if (store.channelOf(e) != kNoChannel) {
+                    args += ",\"channel\":";
+                    appendJsonString(args, store.channel(store.channelOf(e)).name.toUtf8());
+                }
+                if (store.seq(e) >= 0)
+                    args += ",\"seq\":" + QByteArray::number(store.seq(e));
+                args += "}";
+                w.raw(args.constData());
+                w.end();
+                break;
+            }
             default:
                 break;
             }

@@ -364,6 +364,10 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
         break;
     case EventKind::Error:
         text = fields.string("message");
+        if (fields.has("channel"))
+            channelName = fields.string("channel");
+        if (fields.has("seq"))
+            record.seq = fields.integer("seq");
         if (fields.has("interrupted")) {
             // The mark of an interrupted run: a property of the run, not an event of its own.
             const QString signalText = QString::fromUtf8(fields.string("interrupted"));

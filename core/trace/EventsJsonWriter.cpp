@@ -94,6 +94,11 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
         break;
     case EventKind::Error:
         appendText(out, "message", store.text(e));
+        // A failed call: its channel, and the message it was about when that is known.
+        if (channel != kNoChannel)
+            appendText(out, "channel", store.channel(channel).name.toUtf8());
+        if (channel != kNoChannel && store.seq(e) >= 0)
+            appendNumber(out, "seq", store.seq(e));
         break;
     case EventKind::Close:
         appendText(out, "channel", store.channel(channel).name.toUtf8());

@@ -55,6 +55,9 @@ void appendRow(QByteArray& out, const TraceStore& store, const TraceStore::Messa
     if (sent && received)
         out.append(
             QByteArray::number(store.time(message.recvEvent) - store.startTime(message.sendEvent)));
+    out.append(',');
+    if (const qint32 error = store.errorOf(message); error >= 0)
+        appendField(out, store.text(error));
     out.append("\r\n");
 }
 
@@ -63,7 +66,8 @@ void appendRow(QByteArray& out, const TraceStore& store, const TraceStore::Messa
 Status MessagesCsvWriter::write(const TraceStore& store, QIODevice& device)
 {
     ChunkedOutput output(device);
-    output.buffer().append("seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns\r\n");
+    output.buffer().append(
+        "seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns,raised\r\n");
     for (const TraceStore::Message& message : store.messages()) {
         appendRow(output.buffer(), store, message);
         if (Status written = output.flushIfFull(); !written)

@@ -64,6 +64,16 @@ int TraceStore::addChannel(const QString& name, int from, int to)
     return channelCount() - 1;
 }
 
+qint32 TraceStore::errorOf(const Message& message) const
+{
+    // Failed calls are few: a walk over the channel's.
+    for (const quint32 e : m_channels[message.channel].errorEvents) {
+        if (seq(e) == message.seq)
+            return qint32(e);
+    }
+    return -1;
+}
+
 int TraceStore::senderOf(const Message& message) const
 {
     return message.sendEvent >= 0 ? processOf(message.sendEvent) : channel(message.channel).from;
@@ -305,6 +315,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.pollEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Error) {
             owner.errorEvents.push_back(static_cast<quint32>(event));
+            if (record.channel != kNoChannel && record.seq >= 0)
+                m_channels[record.channel].errorEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Put) {
             owner.putEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Exit) {

@@ -79,6 +79,7 @@ public:
         ChunkedColumn<qint32> messageBySeq; // message number per seq
         TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
         std::vector<int> closedBy;          // processes that closed their end that writes it
+        EventList errorEvents; // failed calls about its messages (an Error event with a seq)
 
         // A Pipe's direction (a scenario's pipe, or a traced program's Pipe#n), not a Queue's,
         // a Pool's, or a connection of unknown kind: made for two processes, ended by EOF.
@@ -203,6 +204,9 @@ public:
     // messages each have their own), else the channel's ends (kAnyProcess when not known yet).
     int senderOf(const Message& message) const;
     int receiverOf(const Message& message) const;
+    // The failed call about a message (its recv raised BufferTooShort, refused it as too long,
+    // or could not unpickle it; its send raised), or -1.
+    qint32 errorOf(const Message& message) const;
     qsizetype deliveredCount() const { return m_delivered; }
     // Messages sent and not received (so far, or ever once the run has ended).
     qsizetype undeliveredCount() const;

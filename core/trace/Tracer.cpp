@@ -154,10 +154,34 @@ void Tracer::print(const QString& line)
 
 void Tracer::reportError(const Error& error)
 {
+    const QByteArray text = error.toString().toUtf8();
+    if (std::exchange(m_lastFailure, QByteArray()) == text)
+        return; // the failed call is recorded, with its channel
     TelemetryRecord record;
     record.tNs = record.startNs = monotonicNs();
     record.kind = EventKind::Error;
-    append(record, error.toString().toUtf8());
+    append(record, text);
+    flush();
+}
+
+void Tracer::failed(const Connection& connection, Blocking call, const Error& error, bool taken)
+{
+    const Attached* attached = find(connection);
+    if (!attached)
+        return;
+    TelemetryRecord record;
+    record.tNs = record.startNs = monotonicNs();
+    record.kind = EventKind::Error;
+    // The message the call was about: the one it took, or the next one of its direction.
+    if (call == Blocking::Send) {
+        record.channel = attached->outChannel;
+        record.seq = attached->sent;
+    } else {
+        record.channel = attached->inChannel;
+        record.seq = attached->received - (taken ? 1 : 0);
+    }
+    m_lastFailure = error.toString().toUtf8();
+    append(record, m_lastFailure);
     flush();
 }
 

@@ -53,6 +53,8 @@ public:
     void setJoining(int process);
     // A line as the tutorial prints it (print(..., flush=True)).
     void print(const QString& line);
+    // An error the role ran into; one that a traced call has just recorded (failed()) is not
+    // recorded twice.
     void reportError(const Error& error);
     // time.sleep(seconds), shown as the sleeping state.
     void sleep(double seconds);
@@ -65,6 +67,8 @@ public:
     void sending(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                  const Value* value) override;
     void sent(const Connection& connection, bool delivered) override;
+    void failed(const Connection& connection, Blocking call, const Error& error,
+                bool taken) override;
     void received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                   const Value* value) override;
     void blocked(const Connection& connection, Blocking what) override;
@@ -109,6 +113,8 @@ private:
     qsizetype m_pendingSize = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
+    // The text of the last failed call recorded, until the next reportError().
+    QByteArray m_lastFailure;
 };
 
 } // namespace pipescope
