@@ -12,6 +12,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace pipescope {
 
@@ -37,12 +38,10 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
     // One line a row: a value with spaces is cut at the column's edge, not at its first space.
     m_table->setWordWrap(false);
-    m_table->setColumnWidth(MessageTableModel::Value, 220);
-    m_table->setColumnWidth(MessageTableModel::Channel, 170);
+    sizeColumns();
     m_filterEdit->setPlaceholderText(tr("Filter messages (Ctrl+F)"));
     m_filterEdit->setClearButtonEnabled(true);
 
@@ -78,6 +77,32 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     // Another run: its messages are not the finding's.
     connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}); });
+}
+
+void MessagesPane::sizeColumns()
+{
+    // Every column but the value as wide as what it usually holds (measured on samples, not on
+    // the rows: a million rows are not measured); the value takes what is left, so the times on
+    // the right need no sideways scrolling.
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("seq")) + 16);
+    const auto fit = [&](int column, const QString& sample) {
+        const QString title =
+            m_messages->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        const int text = std::max(fontMetrics().horizontalAdvance(sample),
+                                  fontMetrics().horizontalAdvance(title) + 20);
+        m_table->setColumnWidth(column, text + 14);
+    };
+    fit(MessageTableModel::Seq, QStringLiteral("000000"));
+    fit(MessageTableModel::Channel, QStringLiteral("producer1->consumer"));
+    fit(MessageTableModel::From, QStringLiteral("consumer12"));
+    fit(MessageTableModel::To, QStringLiteral("consumer12"));
+    fit(MessageTableModel::Bytes, QStringLiteral("1,048,585"));
+    fit(MessageTableModel::Sent, QStringLiteral("10.000000 s"));
+    fit(MessageTableModel::Received, QStringLiteral("refused: OSError"));
+    fit(MessageTableModel::Latency, QStringLiteral("100.0 ms"));
+    header->setSectionResizeMode(MessageTableModel::Value, QHeaderView::Stretch);
 }
 
 void MessagesPane::showOnly(std::vector<int> messages)

@@ -44,6 +44,8 @@ Q_SIGNALS:
     void messageSelected(int message);
 
 private:
+    void sizeColumns();
+
     MessageTableModel* m_messages;
     MessageFilterModel* m_filter;
     QTableView* m_table;
