@@ -261,6 +261,7 @@ private Q_SLOTS:
     void writesTheNewFields();
     void readsOlderFilesAndOddLines();
     void channelEndsWithoutEventsAppear();
+    void lanesComeInTheOrderTheProcessesStarted();
     void refusesBadLines_data();
     void refusesBadLines();
     void missingFileIsAnError();
@@ -434,6 +435,31 @@ void TestEventsJson::channelEndsWithoutEventsAppear()
     QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
     QCOMPARE((*read)->channel(0).from, 0);
     QCOMPARE((*read)->channel(0).to, 1);
+}
+
+void TestEventsJson::lanesComeInTheOrderTheProcessesStarted()
+{
+    // Started as consumer (pid 100), producer1 (101), producer2 (102); they first speak in
+    // another order, and a thread lane of the consumer comes last.
+    const QByteArray events =
+        "{\"t_ns\":1,\"process\":\"producer2\",\"kind\":\"state\",\"pid\":102,"
+        "\"state\":\"running\"}\n"
+        "{\"t_ns\":2,\"process\":\"consumer\",\"kind\":\"state\",\"pid\":100,"
+        "\"state\":\"running\"}\n"
+        "{\"t_ns\":3,\"process\":\"producer1\",\"kind\":\"state\",\"pid\":101,"
+        "\"state\":\"running\"}\n"
+        "{\"t_ns\":4,\"process\":\"consumer \u00b7 feeder\",\"kind\":\"state\",\"pid\":100,"
+        "\"thread\":\"feeder\",\"state\":\"running\"}\n";
+    auto read = readEvents(events);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    const TraceStore& store = **read;
+    QStringList lanes;
+    for (int row = 0; row < store.processCount(); ++row)
+        lanes.append(store.process(store.processAtRow(row)).name);
+    QCOMPARE(lanes, (QStringList{"consumer", QStringLiteral("consumer \u00b7 feeder"), "producer1",
+                                 "producer2"}));
+    for (int p = 0; p < store.processCount(); ++p)
+        QCOMPARE(store.processAtRow(store.rowOf(p)), p);
 }
 
 void TestEventsJson::refusesBadLines_data()

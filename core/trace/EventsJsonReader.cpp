@@ -412,8 +412,10 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
         return appended.error();
 
     // A process's pid and thread are carried by its events.
-    if (*process != TraceStore::kRunner && hasPid && m_store->process(*process).pid != pid)
+    if (*process != TraceStore::kRunner && hasPid && m_store->process(*process).pid != pid) {
         m_store->setPid(*process, pid);
+        m_store->placeByPid(*process);
+    }
     if (*process != TraceStore::kRunner && !thread.isEmpty()) {
         const QString threadName = QString::fromUtf8(thread);
         if (m_store->process(*process).thread != threadName)

@@ -52,6 +52,27 @@ int TraceStore::addProcessUnder(int owner, const QString& name, const QString& r
     return added;
 }
 
+void TraceStore::placeByPid(int process)
+{
+    const qint64 pid = m_processes.at(size_t(process)).pid;
+    int row = m_rowOf.at(size_t(process));
+    const int from = row;
+    // Saved runs list their processes' lanes in about pid order: this walk is short.
+    while (row > 0) {
+        const qint64 above = m_processes[size_t(m_processAtRow[size_t(row - 1)])].pid;
+        if (pid <= 0 || above <= pid)
+            break;
+        --row;
+    }
+    if (row == from)
+        return;
+    std::rotate(m_processAtRow.begin() + row, m_processAtRow.begin() + from,
+                m_processAtRow.begin() + from + 1);
+    for (int r = row; r <= from; ++r)
+        m_rowOf[size_t(m_processAtRow[size_t(r)])] = r;
+    ++m_generation;
+}
+
 int TraceStore::addChannel(const QString& name, int from, int to)
 {
     Channel channel;

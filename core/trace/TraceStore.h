@@ -130,6 +130,9 @@ public:
     // Where a process's lane is shown (0 first), and the process shown at a row: the order the
     // processes came in, with the lanes that belong under another right below it.
     int rowOf(int process) const { return m_rowOf[size_t(process)]; }
+    // Moves `process`'s lane up past the lanes of higher pids (a reader of a saved run: lanes in
+    // the order their processes were started, as they were live, not the order they first spoke).
+    void placeByPid(int process);
     int processAtRow(int row) const { return m_processAtRow[size_t(row)]; }
     // `from` and `to` are processes, or kAnyProcess for a channel whose ends are learned from its
     // events.
