@@ -6,9 +6,12 @@
 
 #include <QScopeGuard>
 #include <QTest>
+#include <csignal>
 #include <fcntl.h>
 #include <memory>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -69,6 +72,8 @@ private Q_SLOTS:
     void aSendIsPendingUntilItReturns();
     void aFullRingWaitsForItsReader();
     void onlyARingIsAttached();
+    void aRingCannotBeResized();
+    void aFileSizeLimitMakesTheRingSmallerOrSaysSo();
 };
 
 void TestTracer::aWaitIsShownWhileItLastsAndRecordedInOrder()
@@ -226,11 +231,45 @@ void TestTracer::onlyARingIsAttached()
     const int file = ::memfd_create("not-a-ring", MFD_CLOEXEC);
     QVERIFY(file >= 0);
     const auto closeFile = qScopeGuard([&] { ::close(file); });
-    QVERIFY(::ftruncate(file, TelemetryRing::kHeaderSize + 4096) == 0);
+    QVERIFY(::ftruncate(file, TelemetryRing::headerSize() + 4096) == 0);
     const Result<TelemetryRing> fromFile = TelemetryRing::attach(file);
     QVERIFY(!fromFile.ok());
     QVERIFY(fromFile.error().toString().contains(QLatin1String("no ring header")));
     QVERIFY(!TelemetryInbox::create(1000).ok()); // not a whole number of pages
+}
+
+void TestTracer::aRingCannotBeResized()
+{
+    // A worker that shrank its ring would make the runner's mapping fault (SIGBUS).
+    auto ring = TelemetryRing::create();
+    QVERIFY(ring.ok());
+    QCOMPARE(::ftruncate(ring->descriptor(), 0), -1);
+    QCOMPARE(errno, EPERM);
+    QCOMPARE(::ftruncate(ring->descriptor(), 64 << 20), -1);
+}
+
+void TestTracer::aFileSizeLimitMakesTheRingSmallerOrSaysSo()
+{
+    // In a child: the limit is the process's.
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_DFL); // a ring that grew past the limit would die of it
+        const qsizetype page = TelemetryRing::headerSize();
+        rlimit limit = {rlim_t(page + 256 * 1024), rlim_t(page + 256 * 1024)};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        auto smaller = TelemetryRing::create();
+        if (!smaller || smaller->capacity() != 256 * 1024)
+            ::_exit(1);
+        limit = {rlim_t(16 * 1024), rlim_t(16 * 1024)};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        auto none = TelemetryRing::create();
+        ::_exit(!none && none.error().toString().contains(QLatin1String("ulimit -f")) ? 0 : 2);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY2(WIFEXITED(status), "the child died of a signal");
+    QCOMPARE(WEXITSTATUS(status), 0);
 }
 
 QTEST_APPLESS_MAIN(TestTracer)

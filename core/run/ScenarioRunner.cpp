@@ -222,26 +222,23 @@ void ScenarioRunner::ingestPendingSend(Child& child)
 {
     if (child.telemetryBroken)
         return;
-    const Status read = child.telemetry.readPending(
-        [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) -> Status {
-            if (record.kind != EventKind::Send || record.channel >= m_store.channelCount())
-                return Error(ErrorKind::Protocol,
-                             QStringLiteral("telemetry: a pending record that is no send"));
-            // Committed after all: the child died between the two.
-            if (record.seq < qint64(m_store.channel(record.channel).sendTimes.size()))
-                return {};
-            // The send returned: its message went out whole.
-            if (record.tNs != 0)
-                return ingestRecord(child, record, text, head);
-            // The child died in the send: whether all of its message went out is known at the
-            // end, if it was received. When it ended is unknown: at its start, which no receive
-            // can precede.
-            TelemetryRecord started = record;
-            started.tNs = record.startNs;
-            m_interruptedSends.push_back(
-                {child.index, started, text.toByteArray(), head.toByteArray()});
+    const Status read = child.telemetry.readPending([&](const TelemetryRecord& record,
+                                                        QByteArrayView text,
+                                                        QByteArrayView head) -> Status {
+        if (record.kind != EventKind::Send || record.channel >= m_store.channelCount())
+            return Error(ErrorKind::Protocol,
+                         QStringLiteral("telemetry: a pending record that is no send"));
+        // Committed after all: the child died between the two.
+        if (record.seq < qint64(m_store.channel(record.channel).sendTimes.size()))
             return {};
-        });
+        // The send returned: its message went out whole.
+        if (record.tNs != 0)
+            return ingestRecord(child, record, text, head);
+        // The child died in the send: whether all of its message went out is known at the
+        // end, if it was received.
+        m_interruptedSends.push_back({child.index, record, text.toByteArray(), head.toByteArray()});
+        return {};
+    });
     if (!read)
         telemetryFailed(child, read.error());
 }
@@ -251,8 +248,15 @@ void ScenarioRunner::appendReceivedInterruptedSends()
     for (const InterruptedSend& send : m_interruptedSends) {
         if (send.record.seq >= qint64(m_store.channel(send.record.channel).recvTimes.size()))
             continue; // never received: a message cut short, not a message
-        if (auto appended = m_store.append(send.process, send.record, send.text, send.head);
-            !appended)
+        // Sent from its start (what the arrow and the depth use). When the call ended is
+        // unknown: said to be no earlier than the lane's last event, so that the lane's events
+        // stay in time order.
+        TelemetryRecord record = send.record;
+        const TraceStore::EventList& events = m_store.process(send.process).events;
+        record.tNs = events.empty()
+                         ? record.startNs
+                         : std::max(record.startNs, m_store.origin() + m_store.time(events.back()));
+        if (auto appended = m_store.append(send.process, record, send.text, send.head); !appended)
             report(QStringLiteral("bad telemetry from %1: %2")
                        .arg(m_store.process(send.process).name, appended.error().toString()),
                    send.process);

@@ -17,12 +17,11 @@ Result<TelemetryInbox::Made> TelemetryInbox::create(qsizetype capacity)
 
 Result<qsizetype> TelemetryInbox::read(const TelemetryDecoder::Sink& sink)
 {
-    // A wake message carries nothing: a worker that writes more is not our Tracer.
+    // A wake message carries nothing: a worker that writes more is not our Tracer (said once
+    // what it committed has been read).
     Result<qsizetype> woken = qsizetype(0);
     if (!m_wake.closed())
         woken = m_wake.receiveAvailable([](std::span<const char>) {}, 0);
-    if (!woken && woken.error().kind() != ErrorKind::Eof)
-        return woken;
     if (!m_ring.mapped())
         return woken;
     const auto unread = m_ring.unread();
@@ -43,7 +42,15 @@ Status TelemetryInbox::readPending(const TelemetryDecoder::Sink& sink) const
     const auto pending = m_ring.pending();
     if (!pending)
         return pending.error();
-    return TelemetryDecoder::decode(*pending, sink);
+    // One record, or none.
+    int records = 0;
+    return TelemetryDecoder::decode(*pending, [&](const TelemetryRecord& record,
+                                                  QByteArrayView text, QByteArrayView head) {
+        if (++records > 1)
+            return Status(Error(ErrorKind::Protocol,
+                                QStringLiteral("telemetry ring: more than one pending record")));
+        return sink(record, text, head);
+    });
 }
 
 } // namespace pipescope

@@ -2,14 +2,17 @@
 
 #include "trace/TraceEvent.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,23 +41,51 @@ Error protocolError(const QString& message)
 
 bool validCapacity(qsizetype capacity)
 {
-    const long page = ::sysconf(_SC_PAGESIZE);
-    return capacity > 0 && capacity <= TelemetryRing::kMaxCapacity && page > 0 &&
-           capacity % page == 0;
+    return capacity > 0 && capacity <= TelemetryRing::kMaxCapacity &&
+           capacity % TelemetryRing::headerSize() == 0;
+}
+
+// The largest ring of at most `capacity` bytes whose file the file size limit allows.
+qsizetype allowedCapacity(qsizetype capacity)
+{
+    rlimit limit = {};
+    if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY ||
+        limit.rlim_cur >= rlim_t(TelemetryRing::headerSize() + capacity))
+        return capacity;
+    const qsizetype page = TelemetryRing::headerSize();
+    return std::max<qsizetype>(0, (qsizetype(limit.rlim_cur) - page) / page * page);
 }
 
 } // namespace
+
+qsizetype TelemetryRing::headerSize()
+{
+    static const qsizetype size = std::max<qsizetype>(4096, ::sysconf(_SC_PAGESIZE));
+    return size;
+}
 
 Result<TelemetryRing> TelemetryRing::create(qsizetype capacity)
 {
     if (!validCapacity(capacity))
         return Error(ErrorKind::InvalidArgument,
                      QStringLiteral("telemetry ring: bad capacity %1").arg(capacity));
-    const int descriptor = ::memfd_create("pipescope-telemetry", MFD_CLOEXEC);
+    // Growing a file past the limit would raise SIGXFSZ, which kills: the limit is asked first.
+    const qsizetype allowed = allowedCapacity(capacity);
+    if (allowed < std::min(capacity, kMinCapacity))
+        return Error(ErrorKind::System,
+                     QStringLiteral("telemetry ring: the file size limit (ulimit -f) leaves %1 "
+                                    "bytes, and a ring needs %2")
+                         .arg(allowed + headerSize())
+                         .arg(kMinCapacity + headerSize()));
+    capacity = std::min(capacity, allowed);
+    const int descriptor = ::memfd_create("pipescope-telemetry", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (descriptor < 0)
         return systemError("memfd_create");
-    if (::ftruncate(descriptor, kHeaderSize + capacity) != 0) {
-        const Error error = systemError("ftruncate");
+    // Sealed at its size: a writer that shrank it would make the reader's mapping fault.
+    const bool sized = ::ftruncate(descriptor, headerSize() + capacity) == 0;
+    if (!sized ||
+        ::fcntl(descriptor, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+        const Error error = systemError(sized ? "sealing" : "ftruncate");
         ::close(descriptor);
         return error;
     }
@@ -75,7 +106,7 @@ Result<TelemetryRing> TelemetryRing::attach(int descriptor)
     struct stat status = {};
     if (::fstat(descriptor, &status) != 0)
         return systemError("fstat");
-    const qsizetype capacity = qsizetype(status.st_size) - kHeaderSize;
+    const qsizetype capacity = qsizetype(status.st_size) - headerSize();
     if (!S_ISREG(status.st_mode) || !validCapacity(capacity))
         return protocolError(QStringLiteral("descriptor %1 is not a ring (%2 bytes)")
                                  .arg(descriptor)
@@ -94,15 +125,16 @@ Result<TelemetryRing> TelemetryRing::attach(int descriptor)
 Result<TelemetryRing> TelemetryRing::map(int descriptor, qsizetype capacity)
 {
     // One reservation for the header, the records and their mirror, then the file's pages over it.
-    const size_t whole = size_t(kHeaderSize + 2 * capacity);
+    const qsizetype header = headerSize();
+    const size_t whole = size_t(header + 2 * capacity);
     void* base = ::mmap(nullptr, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED)
         return systemError("mmap");
     char* at = static_cast<char*>(base);
-    if (::mmap(at, size_t(kHeaderSize + capacity), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+    if (::mmap(at, size_t(header + capacity), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                descriptor, 0) == MAP_FAILED ||
-        ::mmap(at + kHeaderSize + capacity, size_t(capacity), PROT_READ | PROT_WRITE,
-               MAP_SHARED | MAP_FIXED, descriptor, kHeaderSize) == MAP_FAILED) {
+        ::mmap(at + header + capacity, size_t(capacity), PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_FIXED, descriptor, header) == MAP_FAILED) {
         const Error error = systemError("mmap");
         ::munmap(base, whole);
         return error;
@@ -132,7 +164,7 @@ TelemetryRing& TelemetryRing::operator=(TelemetryRing&& other) noexcept
 TelemetryRing::~TelemetryRing()
 {
     if (m_base)
-        ::munmap(m_base, size_t(kHeaderSize + 2 * m_capacity));
+        ::munmap(m_base, size_t(headerSize() + 2 * m_capacity));
     closeDescriptor();
 }
 

@@ -11,8 +11,10 @@ namespace pipescope {
 // runner creates it (a memfd), the worker maps it from an inherited descriptor, and whatever the
 // worker committed is in the runner's mapping too, also after the worker died (SIGKILL included).
 //
-// One writer (the worker's Tracer) and one reader (the runner). Layout (docs/reliability.md):
-// a header page, then `capacity` bytes of records used as a ring. The records region is mapped
+// One writer (the worker's Tracer) and one reader (the runner). Layout: a header page
+// (headerSize(): the page size, 4096 bytes at least), then `capacity` bytes of records used as a
+// ring. The memfd is sealed against shrinking and growing, so that no writer can make the
+// runner's mapping fault. The records region is mapped
 // twice, back to back, so a record that wraps around the end is still contiguous in memory and
 // every run of unread records is one span.
 //   - head: bytes ever committed (writer; stored with release after the records)
@@ -28,8 +30,10 @@ namespace pipescope {
 class TelemetryRing
 {
 public:
-    static constexpr qsizetype kHeaderSize = 4096;
     static constexpr qsizetype kDefaultCapacity = 1024 * 1024;
+    // Under a file size limit (ulimit -f, which memfds count against too) a ring may be smaller,
+    // down to this.
+    static constexpr qsizetype kMinCapacity = 64 * 1024;
     static constexpr qsizetype kMaxCapacity = 64 * 1024 * 1024;
     static constexpr qsizetype kPendingCapacity = 512;
     // Where the fields are in the header (the layout is shared by two processes of one build;
@@ -45,8 +49,11 @@ public:
     static constexpr quint64 kMagic = 0x31474e4952535050; // "PPSRING1"
 
     TelemetryRing() = default;
-    // A new ring of `capacity` bytes (a multiple of the page size), with its descriptor open
-    // (close-on-exec: hand it to a child explicitly).
+    // The header's size, where the records start in the file: the page size.
+    static qsizetype headerSize();
+    // A new ring of `capacity` bytes (a multiple of the page size; less under a file size limit,
+    // but at least kMinCapacity), with its descriptor open (close-on-exec: hand it to a child
+    // explicitly).
     static Result<TelemetryRing> create(qsizetype capacity = kDefaultCapacity);
     // Maps the ring behind `descriptor` (which stays the caller's), checking its size and header.
     static Result<TelemetryRing> attach(int descriptor);
@@ -88,7 +95,7 @@ public:
 
 private:
     char* header() const { return static_cast<char*>(m_base); }
-    char* records() const { return header() + kHeaderSize; }
+    char* records() const { return header() + headerSize(); }
     static Result<TelemetryRing> map(int descriptor, qsizetype capacity);
 
     void* m_base = nullptr;
