@@ -111,6 +111,7 @@ private Q_SLOTS:
     void controlsFollowTheRun();
     void parameterEditsSurviveAVisitElsewhere();
     void theFilterCountsItsMatchesAndEscClearsIt();
+    void theFilterRingsItsMatchesAndF3WalksThem();
     void statisticsAgreeWithTheStatusBar();
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
@@ -412,6 +413,37 @@ void TestUi::theFilterCountsItsMatchesAndEscClearsIt()
     QCOMPARE(pane->filterEdit()->text(), QString());
     QCOMPARE(pane->table()->model()->rowCount(), 11);
     QCOMPARE(pane->matchText(), QString());
+}
+
+void TestUi::theFilterRingsItsMatchesAndF3WalksThem()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    QVERIFY(waitForRun(window));
+    const TraceStore& store = *window.currentStore();
+    MessagesPane* pane = window.messagesPane();
+    pane->focusFilter();
+    QTest::keyClicks(pane->filterEdit(), QStringLiteral("0.6"));
+    const int matches = pane->table()->model()->rowCount();
+    QVERIFY(matches >= 2 && matches < 11);
+    // Ringed on the timeline: each match's send and recv.
+    QTRY_COMPARE_WITH_TIMEOUT(window.timeline()->highlighted().size(), size_t(2 * matches), 5000);
+    for (const qint32 e : window.timeline()->highlighted())
+        QVERIFY(store.text(e).contains("0.6"));
+    // F3 and Shift+F3 walk the matches, round from the end; the timeline's selection follows.
+    const auto messageAt = [&](int row) { return pane->matchingMessages(matches)[size_t(row)]; };
+    QTest::keyClick(&window, Qt::Key_F3);
+    QCOMPARE(window.axis()->selectedMessage(), messageAt(0));
+    QTest::keyClick(&window, Qt::Key_F3);
+    QCOMPARE(window.axis()->selectedMessage(), messageAt(1));
+    QTest::keyClick(&window, Qt::Key_F3, Qt::ShiftModifier);
+    QTest::keyClick(&window, Qt::Key_F3, Qt::ShiftModifier);
+    QCOMPARE(window.axis()->selectedMessage(), messageAt(matches - 1));
+    // No filter, no rings.
+    pane->filterEdit()->clear();
+    QTRY_VERIFY_WITH_TIMEOUT(window.timeline()->highlighted().empty(), 5000);
 }
 
 void TestUi::statisticsAgreeWithTheStatusBar()

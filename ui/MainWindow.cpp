@@ -15,6 +15,7 @@
 #include "ScenarioGallery.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
+#include "TimelineSearch.h"
 #include "TimelineView.h"
 #include "TraceDialog.h"
 #include "WindowActions.h"
@@ -174,6 +175,9 @@ void MainWindow::buildActions()
         m_bottomTabs->setCurrentIndex(0);
         m_messagesPane->focusFilter();
     });
+    connect(a.findNext, &QAction::triggered, this, [this] { m_messagesPane->selectMatch(1); });
+    connect(a.findPrevious, &QAction::triggered, this, [this] { m_messagesPane->selectMatch(-1); });
+    new TimelineSearch(*m_messagesPane, *m_timeline, *m_current, this);
     connect(a.open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open events"), QString(),
                                                           tr("Events (*.jsonl);;All files (*)"));

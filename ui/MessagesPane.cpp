@@ -161,6 +161,30 @@ void MessagesPane::showMessage(int message)
     }
 }
 
+std::vector<int> MessagesPane::matchingMessages(int limit) const
+{
+    std::vector<int> messages;
+    const int rows = std::min(m_filter->rowCount(), limit);
+    messages.reserve(size_t(std::max(rows, 0)));
+    for (int row = 0; row < rows; ++row)
+        messages.push_back(m_filter->mapToSource(m_filter->index(row, 0)).row());
+    return messages;
+}
+
+void MessagesPane::selectMatch(int step)
+{
+    const int rows = m_filter->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex current = m_table->currentIndex();
+    const int row = !current.isValid() ? (step > 0 ? 0 : rows - 1)
+                                       : ((current.row() + step) % rows + rows) % rows;
+    const QModelIndex next = m_filter->index(row, 0);
+    m_table->selectionModel()->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    m_table->scrollTo(next);
+}
+
 void MessagesPane::focusFilter()
 {
     m_filterEdit->setFocus();

@@ -35,6 +35,11 @@ public:
     // Only `messages` of the store (a finding's), until Show all or another run; empty: every
     // message again.
     void showOnly(std::vector<int> messages);
+    // The messages the table shows (the filter's matches), in its order, at most `limit`.
+    std::vector<int> matchingMessages(int limit) const;
+    // Selects the next (`step` 1) or previous (-1) row of the table, around from the end, and
+    // shows its message everywhere (F3, Shift+F3).
+    void selectMatch(int step);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

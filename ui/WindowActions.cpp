@@ -43,6 +43,11 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
                         QMainWindow::tr("Show the queue depth in bytes instead of messages")))
     , find(make(window, QMainWindow::tr("Find"), QKeySequence::Find,
                 QMainWindow::tr("Filter the messages table")))
+    , findNext(make(window, QMainWindow::tr("Find Next"), QKeySequence::FindNext,
+                    QMainWindow::tr("Select the next message the filter matches (it is ringed "
+                                    "on the timeline)")))
+    , findPrevious(make(window, QMainWindow::tr("Find Previous"), QKeySequence::FindPrevious,
+                        QMainWindow::tr("Select the previous message the filter matches")))
     , open(make(window, QMainWindow::tr("Open events…"), QKeySequence::Open,
                 QMainWindow::tr("Open a saved events file (JSON Lines) to look at a run again")))
     , traceProgram(make(window, QMainWindow::tr("Trace a program…"),
@@ -103,7 +108,7 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours) const
     runMenu->addSeparator();
     runMenu->addActions({removeRun, limitHistory});
     QMenu* view = menus->addMenu(QMainWindow::tr("&View"));
-    view->addActions({fit, zoomIn, zoomOut, follow, depthInBytes, find});
+    view->addActions({fit, zoomIn, zoomOut, follow, depthInBytes, find, findNext, findPrevious});
     view->addSeparator();
     view->addMenu(colours);
     menus->addMenu(QMainWindow::tr("&Help"))->addAction(about);

@@ -34,6 +34,8 @@ public:
     QAction* zoomOut;
     QAction* depthInBytes;
     QAction* find;
+    QAction* findNext;
+    QAction* findPrevious;
     QAction* open;
     QAction* traceProgram;
     QAction* quit;
