@@ -31,6 +31,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -111,6 +112,7 @@ private Q_SLOTS:
     void controlsFollowTheRun();
     void parameterEditsSurviveAVisitElsewhere();
     void theFilterCountsItsMatchesAndEscClearsIt();
+    void theTimelineGetsTheSpaceOfANarrowWindow();
     void theFilterRingsItsMatchesAndF3WalksThem();
     void statisticsAgreeWithTheStatusBar();
     void modelPassesTheTester();
@@ -413,6 +415,26 @@ void TestUi::theFilterCountsItsMatchesAndEscClearsIt()
     QCOMPARE(pane->filterEdit()->text(), QString());
     QCOMPARE(pane->table()->model()->rowCount(), 11);
     QCOMPARE(pane->matchText(), QString());
+}
+
+void TestUi::theTimelineGetsTheSpaceOfANarrowWindow()
+{
+    MainWindow window;
+    window.resize(1024, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QDockWidget* scenarios = window.findChild<QDockWidget*>(QStringLiteral("scenarios"));
+    QDockWidget* details = window.findChild<QDockWidget*>(QStringLiteral("details"));
+    QVERIFY(scenarios && details);
+    // The side panels take at most 40% between them (a few pixels of separators aside).
+    QTRY_VERIFY_WITH_TIMEOUT(scenarios->width() + details->width() <= window.width() * 2 / 5 + 8,
+                             5000);
+    QVERIFY(window.timeline()->width() >= window.width() / 2);
+    // And they can be closed for more (View > Panels), and come back.
+    details->toggleViewAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!details->isVisible(), 5000);
+    details->toggleViewAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(details->isVisible(), 5000);
 }
 
 void TestUi::theFilterRingsItsMatchesAndF3WalksThem()

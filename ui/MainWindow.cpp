@@ -13,6 +13,7 @@
 #include "RunHistoryModel.h"
 #include "RunStatusBar.h"
 #include "ScenarioGallery.h"
+#include "SidePanels.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
 #include "TimelineSearch.h"
@@ -24,7 +25,6 @@
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenu>
@@ -131,20 +131,10 @@ void MainWindow::buildLayout()
     connect(m_centre, &QSplitter::splitterMoved, this, [this] { m_userSizedSplitter = true; });
     setCentralWidget(m_centre);
 
-    auto* left = new QDockWidget(tr("Scenarios"), this);
-    left->setObjectName(QStringLiteral("scenarios"));
-    left->setWidget(m_gallery);
-    left->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::LeftDockWidgetArea, left);
-
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(m_details);
     right->addWidget(m_statistics);
-    auto* rightDock = new QDockWidget(tr("Details and statistics"), this);
-    rightDock->setObjectName(QStringLiteral("details"));
-    rightDock->setWidget(right);
-    rightDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::RightDockWidgetArea, rightDock);
+    m_panels = new SidePanels(*this, m_gallery, right);
 
     resize(1500, 900);
 }
@@ -191,7 +181,7 @@ void MainWindow::buildActions()
     connect(a.quit, &QAction::triggered, this, &QWidget::close);
     connect(a.about, &QAction::triggered, this,
             [this] { QMessageBox::about(this, tr("About PipeScope"), aboutText()); });
-    a.addToWindow(*this, ColorScheme::menu(this));
+    a.addToWindow(*this, ColorScheme::menu(this), m_panels->toggles());
     new HistoryControls(*m_history, *m_current, *m_gallery->history(), *a.removeRun,
                         *a.limitHistory, *this);
 }

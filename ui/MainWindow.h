@@ -26,6 +26,7 @@ class MessagesPane;
 class Run;
 class RunHistoryModel;
 class RunStatusBar;
+class SidePanels;
 class ScenarioGallery;
 class StatisticsPane;
 class TimeAxis;
@@ -113,6 +114,7 @@ private:
     QSplitter* m_centre = nullptr;
     int m_fittedLanes = 0; // the lanes the timeline's height was fitted to
     bool m_userSizedSplitter = false;
+    SidePanels* m_panels = nullptr;
     std::unique_ptr<RunStatusBar> m_status;
     std::vector<RunExport> m_exports;
     std::unique_ptr<WindowActions> m_actions;

@@ -77,7 +77,8 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
         action->setEnabled(false);
 }
 
-void WindowActions::addToWindow(QMainWindow& window, QMenu* colours) const
+void WindowActions::addToWindow(QMainWindow& window, QMenu* colours,
+                                const QList<QAction*>& panels) const
 {
     auto* toolbar = window.addToolBar(QMainWindow::tr("Run"));
     toolbar->setObjectName(QStringLiteral("toolbar"));
@@ -110,6 +111,7 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours) const
     QMenu* view = menus->addMenu(QMainWindow::tr("&View"));
     view->addActions({fit, zoomIn, zoomOut, follow, depthInBytes, find, findNext, findPrevious});
     view->addSeparator();
+    view->addMenu(QMainWindow::tr("Panels"))->addActions(panels);
     view->addMenu(colours);
     menus->addMenu(QMainWindow::tr("&Help"))->addAction(about);
 }

@@ -21,8 +21,9 @@ public:
     // action per row of `exports`.
     WindowActions(QMainWindow& window, const std::vector<RunExport>& exports);
 
-    // Puts them on the window's toolbar and in its menus; `colours` is View's Colours menu.
-    void addToWindow(QMainWindow& window, QMenu* colours) const;
+    // Puts them on the window's toolbar and in its menus; `colours` is View's Colours menu,
+    // `panels` the side panels' show/hide toggles (View > Panels).
+    void addToWindow(QMainWindow& window, QMenu* colours, const QList<QAction*>& panels) const;
 
     QAction* run;
     QAction* stop;
