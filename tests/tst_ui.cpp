@@ -53,6 +53,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <QUrl>
 #include <csignal>
 
 using namespace pipescope;
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void modelPassesTheTester();
     void selectionLinksTableAndTimeline();
     void failedCallsShowInTableDetailsAndTimeline();
+    void detailsDissectThePickle();
     void exportsParseBack();
     void everyExportKindWritesAFileThatParsesBack();
     void historyModelPassesTheTester();
@@ -581,6 +583,26 @@ void TestUi::failedCallsShowInTableDetailsAndTimeline()
     QVERIFY2(
         window.timeline()->tooltipAt(mark).endsWith(QLatin1String("OSError: bad message length")),
         qPrintable(window.timeline()->tooltipAt(mark)));
+}
+
+void TestUi::detailsDissectThePickle()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    QVERIFY(waitForRun(window));
+    window.messageTable()->selectRow(0);
+    const QString text = window.details()->toPlainText();
+    // pickletools.dis()'s lines for pickle.dumps(0.6394267984578837) as multiprocessing sends it.
+    for (const char* line : {"    0: \\x80 PROTO      4", "    2: \\x95 FRAME      10",
+                             "   11: G    BINFLOAT   0.6394267984578837", "   20: .    STOP"})
+        QVERIFY2(text.contains(QLatin1String(line)), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("0000  00 00 00 15 80 04 95 0a")), qPrintable(text));
+    // An opcode clicked is marked (no longer a link); the others stay links.
+    QVERIFY(window.details()->toHtml().contains(QLatin1String("op:2")));
+    Q_EMIT window.details()->anchorClicked(QUrl(QStringLiteral("op:2")));
+    QVERIFY(!window.details()->toHtml().contains(QLatin1String("op:2")));
+    QVERIFY(window.details()->toHtml().contains(QLatin1String("op:1")));
 }
 
 void TestUi::exportsParseBack()

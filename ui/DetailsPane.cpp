@@ -1,32 +1,32 @@
 #include "DetailsPane.h"
 
 #include "CurrentRun.h"
+#include "FrameDump.h"
 #include "Theme.h"
 #include "TimeScale.h"
 #include "trace/TraceStore.h"
 #include "wire/FrameHeader.h"
+#include "wire/PickleDissection.h"
+
+#include <QFontDatabase>
+#include <QScrollBar>
+#include <QUrl>
 
 namespace pipescope {
-
-namespace {
-
-QString hexBytes(QByteArrayView bytes)
-{
-    QString text;
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        if (i > 0)
-            text += (i % 16 == 0) ? QStringLiteral("<br>") : QStringLiteral(" ");
-        text += QStringLiteral("%1").arg(uchar(bytes[i]), 2, 16, QLatin1Char('0'));
-    }
-    return text;
-}
-
-} // namespace
 
 DetailsPane::DetailsPane(QWidget* parent)
     : QTextBrowser(parent)
 {
     setOpenLinks(false);
+    // An opcode of the pickle, clicked: its bytes marked in the hex.
+    connect(this, &QTextBrowser::anchorClicked, this, [this](const QUrl& link) {
+        if (link.scheme() != QLatin1String("op"))
+            return;
+        m_selectedOp = link.path().toInt();
+        const int scroll = verticalScrollBar()->value();
+        showMessage(m_message);
+        verticalScrollBar()->setValue(scroll);
+    });
     setPlaceholderText(tr("Select a message in the timeline or the table to see its value, its "
                           "frame and its timings."));
 }
@@ -48,6 +48,8 @@ void DetailsPane::setStore(const TraceStore* store)
 
 void DetailsPane::showMessage(int message)
 {
+    if (message != m_message)
+        m_selectedOp = -1;
     m_message = message;
     if (!m_store || message < 0 || message >= qsizetype(m_store->messages().size())) {
         clear();
@@ -65,12 +67,43 @@ void DetailsPane::showMessage(int message)
     QString html = tr("<h3>%1 &nbsp;#%2</h3>").arg(channel.name.toHtmlEscaped()).arg(m.seq);
     html += tr("<p><b>Value</b><br><code>%1</code></p>")
                 .arg(QString::fromUtf8(m_store->text(known)).toHtmlEscaped());
-    html += tr("<p><b>Frame</b>: %1-byte header + %2-byte payload<br>").arg(headerSize).arg(size);
-    html +=
-        QStringLiteral("<code><span style=\"background-color:#f6c26b;color:#000\">%1</span> %2%3"
-                       "</code></p>")
-            .arg(hexBytes(QByteArrayView(header, headerSize)), hexBytes(head),
-                 head.size() < size ? QStringLiteral(" …") : QString());
+    html += tr("<p><b>Frame</b>: %1-byte header + %2-byte payload%3</p>")
+                .arg(headerSize)
+                .arg(size)
+                .arg(head.size() < size ? tr(", the first %1 bytes of it shown").arg(head.size())
+                                        : QString());
+    // The payload's pickle, opcode by opcode as pickletools.dis() lists it (a byte message's
+    // payload is no pickle).
+    const bool pickled = !(m_store->detail(known) & kBytesPreview);
+    const std::vector<PickleOp> ops = pickled ? dissectPickle(head) : std::vector<PickleOp>();
+    FrameDump::Range selected;
+    if (m_selectedOp >= 0 && size_t(m_selectedOp) < ops.size()) {
+        const PickleOp& op = ops[size_t(m_selectedOp)];
+        selected = {headerSize + op.offset, headerSize + op.offset + op.length,
+                    palette().color(QPalette::Highlight).lighter(150)};
+    }
+    const QByteArray frame = QByteArray(header, headerSize) + head.toByteArray();
+    // 16 bytes a line where they fit, else 8.
+    const QFontMetrics fixed(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    const int perLine =
+        fixed.horizontalAdvance(QString(FrameDump::lineWidth(16), QLatin1Char('0'))) + 24 <=
+                viewport()->width()
+            ? 16
+            : 8;
+    html += FrameDump::html(frame, perLine, {0, headerSize, QColor(0xf6, 0xc2, 0x6b)}, selected);
+    if (!ops.empty()) {
+        html +=
+            tr("<p><b>Pickle</b> (click an opcode to mark its bytes)</p><pre style=\"margin:0\">");
+        for (size_t i = 0; i < ops.size(); ++i) {
+            const QString line = pickleOpLine(ops[i]).toHtmlEscaped();
+            html += int(i) == m_selectedOp
+                        ? QStringLiteral("<b>%1</b>\n").arg(line)
+                        : QStringLiteral("<a href=\"op:%1\">%2</a>\n").arg(i).arg(line);
+        }
+        if (head.size() < size && !ops.back().cut && ops.back().name != QLatin1String("STOP"))
+            html += tr("… (the rest of the payload was not recorded)\n");
+        html += QStringLiteral("</pre>");
+    }
     html += QStringLiteral("<table cellspacing=4>");
     auto row = [&](const QString& name, const QString& value) {
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value);

@@ -7,8 +7,9 @@ namespace pipescope {
 class CurrentRun;
 class TraceStore;
 
-// The selected message: its decoded value, its frame in hex with the 4-byte length header marked,
-// and its timings.
+// The selected message: its decoded value, its frame as a hex dump (offsets, hex, ASCII) with the
+// length header marked, its pickle opcode by opcode (pickletools.dis()'s listing; a click on an
+// opcode marks its bytes in the hex), and its timings.
 class DetailsPane : public QTextBrowser
 {
     Q_OBJECT
@@ -26,6 +27,7 @@ public:
 private:
     const TraceStore* m_store = nullptr;
     int m_message = -1;
+    int m_selectedOp = -1; // the opcode whose bytes are marked
 };
 
 } // namespace pipescope
