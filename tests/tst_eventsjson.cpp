@@ -439,17 +439,19 @@ void TestEventsJson::channelEndsWithoutEventsAppear()
 
 void TestEventsJson::lanesComeInTheOrderTheProcessesStarted()
 {
-    // Started as consumer (pid 100), producer1 (101), producer2 (102); they first speak in
-    // another order, and a thread lane of the consumer comes last.
+    // Started as consumer (pid 100), producer1 (101), producer2 (102). They first speak in
+    // another order: producer2's send names the consumer before the consumer says anything,
+    // and a thread of the consumer speaks before its main thread.
     const QByteArray events =
-        "{\"t_ns\":1,\"process\":\"producer2\",\"kind\":\"state\",\"pid\":102,"
+        "{\"t_ns\":1,\"process\":\"producer2\",\"kind\":\"send\",\"pid\":102,"
+        "\"channel\":\"producer2->consumer\",\"seq\":0,\"bytes\":1,\"value\":\"0\","
+        "\"start_ns\":1}\n"
+        "{\"t_ns\":2,\"process\":\"producer1\",\"kind\":\"state\",\"pid\":101,"
         "\"state\":\"running\"}\n"
-        "{\"t_ns\":2,\"process\":\"consumer\",\"kind\":\"state\",\"pid\":100,"
-        "\"state\":\"running\"}\n"
-        "{\"t_ns\":3,\"process\":\"producer1\",\"kind\":\"state\",\"pid\":101,"
-        "\"state\":\"running\"}\n"
-        "{\"t_ns\":4,\"process\":\"consumer \u00b7 feeder\",\"kind\":\"state\",\"pid\":100,"
-        "\"thread\":\"feeder\",\"state\":\"running\"}\n";
+        "{\"t_ns\":3,\"process\":\"consumer \u00b7 feeder\",\"kind\":\"state\",\"pid\":100,"
+        "\"thread\":\"feeder\",\"state\":\"running\"}\n"
+        "{\"t_ns\":4,\"process\":\"consumer\",\"kind\":\"state\",\"pid\":100,"
+        "\"state\":\"running\"}\n";
     auto read = readEvents(events);
     QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
     const TraceStore& store = **read;

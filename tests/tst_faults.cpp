@@ -337,15 +337,28 @@ void TestFaults::aDescendantHoldingTheTelemetryDoesNotHoldTheRun()
     QVERIFY2(ended, "the run waited for a descendant of its worker");
 }
 
-void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()
+namespace {
+
+// A flood of 4 KiB messages whose receiver takes one and then sleeps for ten seconds: its sender
+// soon blocks in a send (null when the run did not start).
+std::unique_ptr<ScenarioRunner> startFloodIntoASleeper()
 {
     auto runner = makeRunner();
     runner->setStopGrace(500);
-    // The receiver takes one message and then sleeps for ten seconds.
-    QVERIFY(runner
-                ->start(settingsFor(QStringLiteral("flood"), 0, 1,
-                                    {{"count", 1000000}, {"size", 4096}, {"delay", 10}}))
-                .ok());
+    if (!runner
+             ->start(settingsFor(QStringLiteral("flood"), 0, 1,
+                                 {{"count", 1000000}, {"size", 4096}, {"delay", 10}}))
+             .ok())
+        return nullptr;
+    return runner;
+}
+
+} // namespace
+
+void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()
+{
+    auto runner = startFloodIntoASleeper();
+    QVERIFY(runner);
     const TraceStore& store = runner->store();
     QTRY_COMPARE_WITH_TIMEOUT(store.process(0).state, ProcessState::BlockedSend, 60000);
     QVERIFY(store.maxDepth(0) > 4); // the pipe filled up before the sender blocked
@@ -358,12 +371,8 @@ void TestFaults::aReceiverThatStopsReadingBlocksTheSenderUntilStop()
 
 void TestFaults::aSendCutShortByAKillIsNoMessage()
 {
-    auto runner = makeRunner();
-    runner->setStopGrace(500);
-    QVERIFY(runner
-                ->start(settingsFor(QStringLiteral("flood"), 0, 1,
-                                    {{"count", 1000000}, {"size", 4096}, {"delay", 10}}))
-                .ok());
+    auto runner = startFloodIntoASleeper();
+    QVERIFY(runner);
     const TraceStore& store = runner->store();
     // The receiver took its one message and sleeps; held there (SIGSTOP) so that nothing makes
     // room in the pipe again, the sender blocks for good.

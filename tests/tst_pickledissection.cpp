@@ -3,10 +3,9 @@
 // dissect as far as their bytes go. The CPython part is skipped when python3 is missing, unless
 // PIPESCOPE_REQUIRE_PYTHON=1 (as CI sets it).
 
+#include "PythonScript.h"
 #include "wire/PickleDissection.h"
 
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace pipescope;
@@ -75,19 +74,11 @@ private Q_SLOTS:
 
 void TestPickleDissection::initTestCase()
 {
-    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (python.isEmpty()) {
-        if (qEnvironmentVariableIntValue("PIPESCOPE_REQUIRE_PYTHON") == 1)
-            QFAIL("python3 is missing, and PIPESCOPE_REQUIRE_PYTHON=1 requires it");
-        g_pythonProblem = QStringLiteral("python3 is missing: no pickles from CPython");
-        return;
-    }
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(python, {QStringLiteral("-c"), QString::fromUtf8(kScript)});
-    QVERIFY(process.waitForFinished(60000));
-    QCOMPARE(process.exitCode(), 0);
-    for (const QByteArray& line : process.readAllStandardOutput().split('\n')) {
+    const PythonOutput python = runPythonScript(kScript);
+    if (!python.failed.isEmpty())
+        QFAIL(qPrintable(python.failed));
+    g_pythonProblem = python.missing;
+    for (const QByteArray& line : python.lines) {
         const QList<QByteArray> fields = line.split('\t');
         if (fields.size() != 4)
             continue;
@@ -95,7 +86,8 @@ void TestPickleDissection::initTestCase()
                        QByteArray::fromHex(fields[2]),
                        QString::fromUtf8(QByteArray::fromHex(fields[3])).split(u'\n')});
     }
-    QVERIFY(g_rows.size() >= 100);
+    if (g_pythonProblem.isEmpty())
+        QVERIFY(g_rows.size() >= 100);
 }
 
 void TestPickleDissection::asPickletools_data()
@@ -170,6 +162,7 @@ void TestPickleDissection::hostile()
     QCOMPARE(ops[0].argument, QStringLiteral("'abc'…"));
     // A mark-popping opcode without a MARK, and a huge LONG4.
     ops = dissectPickle(QByteArray("t\x8b\x00\x00\x00\x80", 6));
+    QCOMPARE(ops.size(), size_t(2));
     QCOMPARE(ops[0].argument, QStringLiteral("(no MARK)"));
     QVERIFY(ops[1].cut);
 }

@@ -70,6 +70,7 @@ class TestTracer : public QObject
 private Q_SLOTS:
     void aWaitIsShownWhileItLastsAndRecordedInOrder();
     void aSendIsPendingUntilItReturns();
+    void failedCallsSayWhichMessage();
     void aFullRingWaitsForItsReader();
     void onlyARingIsAttached();
     void aRingCannotBeResized();
@@ -184,6 +185,51 @@ void TestTracer::aSendIsPendingUntilItReturns()
     pending.clear();
     QVERIFY(inbox.readPending(keep).ok());
     QVERIFY(pending.isEmpty());
+}
+
+void TestTracer::failedCallsSayWhichMessage()
+{
+    auto pipe = makePipe(true);
+    auto telemetry = TelemetryInbox::create();
+    QVERIFY(pipe && telemetry);
+    const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+    constexpr quint16 kOut = 1;
+    constexpr quint16 kIn = 2;
+    tracer->attach(pipe->second, kOut, kIn);
+    QList<std::pair<qint64, QByteArray>> errors; // seq, text
+    const auto collect = [&] {
+        const Result<qsizetype> read = telemetry->inbox.read(
+            [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView) {
+                if (record.kind == EventKind::Error)
+                    errors.append({record.seq, text.toByteArray()});
+                return Status();
+            });
+        QVERIFY(read.ok() || read.error().kind() == ErrorKind::Eof);
+    };
+    // A bad argument: about no message.
+    QVERIFY(!pipe->second.sendBytes(QByteArray("x"), -1).ok());
+    // A message taken, then refused (BufferTooShort): about that one, seq 0.
+    QVERIFY(pipe->first.sendBytes(QByteArray("0123456789")).ok());
+    char small[4];
+    QVERIFY(!pipe->second.recvBytesInto({small, sizeof small}).ok());
+    // The peer gone: EOFError about the next message, seq 1; said once, though the role reports
+    // it too; an error reported after anything else was recorded is recorded again.
+    pipe->first.close();
+    const Result<QByteArray> eof = pipe->second.recvBytes();
+    QVERIFY(!eof.ok());
+    tracer->reportError(eof.error());
+    tracer->print(QStringLiteral("went on"));
+    tracer->reportError(eof.error());
+    tracer->flush();
+    collect();
+    QCOMPARE(errors.size(), 4);
+    QCOMPARE(errors[0].first, -1);
+    QVERIFY(errors[0].second.startsWith("ValueError"));
+    QCOMPARE(errors[1].first, 0);
+    QVERIFY(errors[1].second.startsWith("BufferTooShort"));
+    QCOMPARE(errors[2].first, 1);
+    QVERIFY(errors[2].second.startsWith("EOFError"));
+    QCOMPARE(errors[3].first, -1); // reportError()'s own record: no channel, no seq
 }
 
 void TestTracer::aFullRingWaitsForItsReader()

@@ -7,6 +7,7 @@
 #include "trace/TraceStore.h"
 #include "wire/FrameHeader.h"
 #include "wire/PickleDissection.h"
+#include "wire/PicklePreview.h"
 
 #include <QFontDatabase>
 #include <QScrollBar>
@@ -64,7 +65,8 @@ void DetailsPane::showMessage(int message)
     const qsizetype headerSize = FrameHeader::encode(quint64(size), header);
     const QByteArrayView head = m_store->payloadHead(known);
 
-    QString html = tr("<h3>%1 &nbsp;#%2</h3>").arg(channel.name.toHtmlEscaped()).arg(m.seq);
+    QString html =
+        tr("<h3>%1 &nbsp;#%2</h3>").arg(channel.name.toHtmlEscaped(), QString::number(m.seq));
     html += tr("<p><b>Value</b><br><code>%1</code></p>")
                 .arg(QString::fromUtf8(m_store->text(known)).toHtmlEscaped());
     html += tr("<p><b>Frame</b>: %1-byte header + %2-byte payload%3</p>")
@@ -74,7 +76,8 @@ void DetailsPane::showMessage(int message)
                                         : QString());
     // The payload's pickle, opcode by opcode as pickletools.dis() lists it (a byte message's
     // payload is no pickle).
-    const bool pickled = !(m_store->detail(known) & kBytesPreview);
+    // (A saved run does not say which API sent a message: its bytes do.)
+    const bool pickled = !(m_store->detail(known) & kBytesPreview) && looksPickled(head);
     const std::vector<PickleOp> ops = pickled ? dissectPickle(head) : std::vector<PickleOp>();
     FrameDump::Range selected;
     if (m_selectedOp >= 0 && size_t(m_selectedOp) < ops.size()) {
@@ -109,18 +112,19 @@ void DetailsPane::showMessage(int message)
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value);
     };
     if (m.sendEvent >= 0) {
-        row(tr("sent by"), tr("%1 at %2 s (send call %3)")
-                               .arg(m_store->processName(m_store->senderOf(m)))
-                               .arg(double(m_store->startTime(m.sendEvent)) / 1e9, 0, 'f', 6)
-                               .arg(TimeScale::formatDuration(m_store->time(m.sendEvent) -
-                                                              m_store->startTime(m.sendEvent))));
+        row(tr("sent by"),
+            tr("%1 at %2 s (send call %3)")
+                .arg(m_store->processName(m_store->senderOf(m)).toHtmlEscaped(),
+                     QString::number(double(m_store->startTime(m.sendEvent)) / 1e9, 'f', 6),
+                     TimeScale::formatDuration(m_store->time(m.sendEvent) -
+                                               m_store->startTime(m.sendEvent))));
     }
     if (m.recvEvent >= 0) {
         row(tr("received by"),
             tr("%1 at %2 s (recv call %3)")
-                .arg(m_store->processName(m_store->receiverOf(m)))
-                .arg(double(m_store->time(m.recvEvent)) / 1e9, 0, 'f', 6)
-                .arg(TimeScale::formatDuration(m_store->time(m.recvEvent) -
+                .arg(m_store->processName(m_store->receiverOf(m)).toHtmlEscaped(),
+                     QString::number(double(m_store->time(m.recvEvent)) / 1e9, 'f', 6),
+                     TimeScale::formatDuration(m_store->time(m.recvEvent) -
                                                m_store->startTime(m.recvEvent))));
         if (m.sendEvent >= 0)
             row(tr("latency"), TimeScale::formatDuration(m_store->time(m.recvEvent) -
@@ -131,11 +135,12 @@ void DetailsPane::showMessage(int message)
     if (error >= 0) {
         // The call about this message that raised: its receiver's (BufferTooShort, a refused
         // maxlength) or its sender's.
+        // One arg() for all: the exception's text (user data) may hold "%1".
         row(tr("raised"), tr("<span style=\"color:%1\">%2</span> in %3 at %4 s")
                               .arg(Theme(palette()).undelivered().name(),
                                    QString::fromUtf8(m_store->text(error)).toHtmlEscaped(),
-                                   m_store->processName(m_store->processOf(error)).toHtmlEscaped())
-                              .arg(double(m_store->time(error)) / 1e9, 0, 'f', 6));
+                                   m_store->processName(m_store->processOf(error)).toHtmlEscaped(),
+                                   QString::number(double(m_store->time(error)) / 1e9, 'f', 6)));
     }
     html += QStringLiteral("</table>");
     setHtml(html);

@@ -106,8 +106,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         }
     }
     // A message whose recv (or send) raised: the exception is its state.
-    const qint32 error =
-        index.column() == Received || role == Qt::ForegroundRole ? m_store->errorOf(m) : -1;
+    const qint32 error = index.column() >= Received ? m_store->errorOf(m) : -1;
     if (role == Qt::ForegroundRole && index.column() >= Received && (!received || error >= 0))
         return Theme(QGuiApplication::palette()).undelivered();
     if (role == Qt::TextAlignmentRole && (index.column() == Seq || index.column() >= Bytes))

@@ -52,14 +52,23 @@ bool SidePanels::eventFilter(QObject* watched, QEvent* event)
 
 void SidePanels::fit()
 {
+    // The panels docked beside the timeline, left and right; two stacked in one column count
+    // once (the column's width).
     QList<QDockWidget*> docked;
     QList<int> widths;
     int total = 0;
-    for (QDockWidget* panel : m_docks) {
-        if (panel->isVisible() && !panel->isFloating()) {
-            docked.append(panel);
-            widths.append(panel->width());
-            total += panel->width();
+    for (const Qt::DockWidgetArea side : {Qt::LeftDockWidgetArea, Qt::RightDockWidgetArea}) {
+        QDockWidget* widest = nullptr;
+        for (QDockWidget* panel : m_docks) {
+            if (panel->isVisible() && !panel->isFloating() &&
+                m_window.dockWidgetArea(panel) == side &&
+                (!widest || panel->width() > widest->width()))
+                widest = panel;
+        }
+        if (widest) {
+            docked.append(widest);
+            widths.append(widest->width());
+            total += widest->width();
         }
     }
     const auto most = int(m_window.width() * kMostShare);

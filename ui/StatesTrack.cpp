@@ -32,7 +32,7 @@ void StatesTrack::paintMarks(QPainter& painter, const TrackContext& context, int
         double lastPixel = -1;
         for (size_t i = TimelineLayout::firstAfter(store, events, s.start); i < events.size();
              ++i) {
-            const qint64 t = store.startTime(events[i]);
+            const qint64 t = markTime(store, events[i], mark);
             if (t > s.end)
                 break;
             const double x = std::floor(s.toX(t));
@@ -52,6 +52,12 @@ void StatesTrack::paintMarks(QPainter& painter, const TrackContext& context, int
             painter.drawPolygon(triangle, 3);
         }
     }
+}
+
+qint64 StatesTrack::markTime(const TraceStore& store, qint32 event, Mark mark)
+{
+    // A put when it was called; a failed call when it raised (a recv may wait long before).
+    return mark == Mark::Put ? store.startTime(event) : store.time(event);
 }
 
 const TraceStore::EventList& StatesTrack::marked(const TraceStore& store, int process, Mark mark)
@@ -78,7 +84,7 @@ qint32 StatesTrack::markAt(QPointF position, const TrackContext& context, int pr
     double best = slack;
     for (size_t i = TimelineLayout::firstAfter(store, events, s.toTime(position.x() - slack));
          i < events.size(); ++i) {
-        const double distance = s.toX(store.startTime(events[i])) - position.x();
+        const double distance = s.toX(markTime(store, qint32(events[i]), mark)) - position.x();
         if (distance > slack)
             break;
         if (std::abs(distance) <= best) {
@@ -185,27 +191,22 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
         if (!layout.rowRect(row).contains(position))
             continue;
         const int p = store.processAtRow(row);
-        if (const qint32 error = markAt(position, context, p, Mark::Error); error >= 0) {
+        // The lane's hit, saying `what` happened at the time of event `e`.
+        const auto laneHit = [&](qint64 t, const QString& what) {
             TrackHit hit;
             hit.kind = TrackHit::Kind::State;
             hit.index = p;
             hit.tooltip =
-                tr("%1 at %2: %3")
-                    .arg(store.process(p).name, TimeScale::formatDuration(store.startTime(error)),
-                         QString::fromUtf8(store.text(error)).left(400));
+                tr("%1 at %2: %3").arg(store.process(p).name, TimeScale::formatDuration(t), what);
             return hit;
-        }
-        if (const qint32 put = markAt(position, context, p, Mark::Put); put >= 0) {
-            TrackHit hit;
-            hit.kind = TrackHit::Kind::State;
-            hit.index = p;
-            hit.tooltip =
-                tr("%1 at %2: put() on %3, %4 in its buffer for the feeder thread")
-                    .arg(store.process(p).name, TimeScale::formatDuration(store.startTime(put)),
-                         store.channel(store.channelOf(put)).name)
-                    .arg(store.bufferedAfter(put));
-            return hit;
-        }
+        };
+        if (const qint32 error = markAt(position, context, p, Mark::Error); error >= 0)
+            return laneHit(store.time(error), QString::fromUtf8(store.text(error)).left(400));
+        if (const qint32 put = markAt(position, context, p, Mark::Put); put >= 0)
+            return laneHit(store.startTime(put),
+                           tr("put() on %1, %2 in its buffer for the feeder thread")
+                               .arg(store.channel(store.channelOf(put)).name)
+                               .arg(store.bufferedAfter(put)));
         const qint64 t = layout.scale().toTime(position.x());
         const TraceStore::EventList& states = store.process(p).stateEvents;
         const size_t i = TimelineLayout::firstAfter(store, states, t);

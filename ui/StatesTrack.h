@@ -31,6 +31,8 @@ private:
     // The marks of `process`'s events of both kinds, one per pixel at most.
     static void paintMarks(QPainter& painter, const TrackContext& context, int process);
     static const TraceStore::EventList& marked(const TraceStore& store, int process, Mark mark);
+    // Where a mark is drawn: a put at its call, a failed call where it raised.
+    static qint64 markTime(const TraceStore& store, qint32 event, Mark mark);
     // The event of kind `mark` under `position` in `process`'s lane, or -1.
     static qint32 markAt(QPointF position, const TrackContext& context, int process, Mark mark);
 };

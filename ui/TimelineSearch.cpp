@@ -8,6 +8,7 @@
 #include <QAbstractItemModel>
 #include <QLineEdit>
 #include <QTableView>
+#include <utility>
 
 namespace pipescope {
 
@@ -20,35 +21,45 @@ TimelineSearch::TimelineSearch(MessagesPane& messages, TimelineView& timeline,
 {
     m_delay.setSingleShot(true);
     m_delay.setInterval(kDelayMs);
-    connect(&m_delay, &QTimer::timeout, this, &TimelineSearch::ring);
-    connect(messages.filterEdit(), &QLineEdit::textChanged, this, [this] { m_delay.start(); });
+    connect(&m_delay, &QTimer::timeout, this, [this] { ring(std::exchange(m_typed, false)); });
+    connect(messages.filterEdit(), &QLineEdit::textChanged, this, [this] {
+        m_typed = true;
+        m_delay.start();
+    });
     // A live run's new rows may match; another run has other messages.
     const QAbstractItemModel* rows = messages.table()->model();
     connect(rows, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_delay.isActive() && !m_messages.filterEdit()->text().isEmpty())
             m_delay.start();
     });
-    connect(rows, &QAbstractItemModel::modelReset, this, [this] { m_delay.start(); });
+    // Another run: the filter's rings are of its messages now.
+    connect(rows, &QAbstractItemModel::modelReset, this, [this] {
+        m_typed = true;
+        m_delay.start();
+    });
 }
 
-void TimelineSearch::ring()
+void TimelineSearch::ring(bool typed)
 {
-    const TraceStore* store = m_current.store();
-    if (m_messages.filterEdit()->text().isEmpty() || !store) {
-        if (m_ringing)
-            m_timeline.setHighlighted({});
-        m_ringing = false;
+    // A finding's rings (set since) are not this search's to replace or clear, unless the
+    // filter itself changed.
+    const bool ours = m_timeline.highlighted() == m_rung;
+    if (!typed && !ours)
         return;
-    }
+    const TraceStore* store = m_current.store();
     std::vector<qint32> events;
-    for (const int message : m_messages.matchingMessages(kMaxRinged)) {
-        const TraceStore::Message& m = store->messages()[size_t(message)];
-        events.push_back(m.sendEvent >= 0 ? m.sendEvent : m.recvEvent);
-        if (m.sendEvent >= 0 && m.recvEvent >= 0)
-            events.push_back(m.recvEvent);
+    if (!m_messages.filterEdit()->text().isEmpty() && store) {
+        for (const int message : m_messages.matchingMessages(kMaxRinged)) {
+            const TraceStore::Message& m = store->messages()[size_t(message)];
+            events.push_back(m.sendEvent >= 0 ? m.sendEvent : m.recvEvent);
+            if (m.sendEvent >= 0 && m.recvEvent >= 0)
+                events.push_back(m.recvEvent);
+        }
+    } else if (!ours) {
+        return; // no filter: a finding's rings stay
     }
+    m_rung = events;
     m_timeline.setHighlighted(std::move(events));
-    m_ringing = true;
 }
 
 } // namespace pipescope

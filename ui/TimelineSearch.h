@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <vector>
 
 namespace pipescope {
 
@@ -25,13 +26,16 @@ public:
                    QObject* parent = nullptr);
 
 private:
-    void ring();
+    // The filter's matches ringed (no rings for no filter). `typed`: the filter changed, and its
+    // rings replace any; else (new rows) only rings of its own are brought up to date.
+    void ring(bool typed);
 
     MessagesPane& m_messages;
     TimelineView& m_timeline;
     const CurrentRun& m_current;
     QTimer m_delay;
-    bool m_ringing = false; // the timeline's rings are this search's
+    bool m_typed = false;       // the pending update follows a change of the filter
+    std::vector<qint32> m_rung; // the rings this search set last
 };
 
 } // namespace pipescope

@@ -214,27 +214,29 @@ Status Connection::checkWritable() const
 Status Connection::send(const Value& value)
 {
     const qint64 started = m_observer ? monotonicNs() : 0;
+    m_about = ConnectionObserver::About::None;
     if (Status status = checkWritable(); !status)
-        return observeFailure(std::move(status), ConnectionObserver::Blocking::Send, false);
+        return observeFailure(std::move(status), ConnectionObserver::Blocking::Send);
     m_pickleScratch.resize(0);
     appendPickle(m_pickleScratch, value);
     const std::span<const char> payload(m_pickleScratch.constData(),
                                         static_cast<size_t>(m_pickleScratch.size()));
     return observeFailure(writeObserved(started, payload, &value),
-                          ConnectionObserver::Blocking::Send, false);
+                          ConnectionObserver::Blocking::Send);
 }
 
 template <typename T>
-T Connection::observeFailure(T result, ConnectionObserver::Blocking call, bool taken) const
+T Connection::observeFailure(T result, ConnectionObserver::Blocking call) const
 {
     if (!result && m_observer)
-        m_observer->failed(*this, call, result.error(), taken);
+        m_observer->failed(*this, call, result.error(), m_about);
     return result;
 }
 
 Status Connection::writeObserved(qint64 startedNs, std::span<const char> payload,
                                  const Value* value)
 {
+    m_about = ConnectionObserver::About::Next;
     if (!m_observer)
         return writeFrame(payload);
     m_observer->sending(*this, startedNs, payload, value);
@@ -251,7 +253,8 @@ Status Connection::sendBytes(const QByteArray& data, qint64 offset, std::optiona
 
 Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::optional<qint64> size)
 {
-    return observeFailure(sendSlice(data, offset, size), ConnectionObserver::Blocking::Send, false);
+    m_about = ConnectionObserver::About::None;
+    return observeFailure(sendSlice(data, offset, size), ConnectionObserver::Blocking::Send);
 }
 
 Status Connection::sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size)
@@ -337,8 +340,9 @@ Status Connection::writeFrame(std::span<const char> payload)
 Result<QByteArray> Connection::recvBytes(std::optional<qint64> maxLength)
 {
     // A message over maxlength is refused before it is taken (and the connection closed).
-    auto bytes = observeFailure(receiveBytes(maxLength, Wait::Block),
-                                ConnectionObserver::Blocking::Recv, false);
+    m_about = ConnectionObserver::About::None;
+    auto bytes =
+        observeFailure(receiveBytes(maxLength, Wait::Block), ConnectionObserver::Blocking::Recv);
     if (!bytes)
         return bytes.error();
     return std::move(**bytes); // a blocking receive always has a message
@@ -357,6 +361,7 @@ Result<std::optional<QByteArray>> Connection::receiveBytes(std::optional<qint64>
         return status.error();
     if (maxLength && *maxLength < 0)
         return invalidArgument("negative maxlength");
+    m_about = ConnectionObserver::About::Next;
     auto frame = nextFrame(maxLength ? std::optional<quint64>(*maxLength) : std::nullopt, wait);
     if (!frame)
         return frame.error();
@@ -371,9 +376,8 @@ Result<std::optional<QByteArray>> Connection::receiveBytes(std::optional<qint64>
 
 Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 {
-    m_frameTaken = false;
-    Result<qint64> got = receiveInto(buffer, offset);
-    return observeFailure(std::move(got), ConnectionObserver::Blocking::Recv, m_frameTaken);
+    m_about = ConnectionObserver::About::None;
+    return observeFailure(receiveInto(buffer, offset), ConnectionObserver::Blocking::Recv);
 }
 
 Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
@@ -386,6 +390,7 @@ Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
         return invalidArgument("negative offset");
     if (offset > capacity)
         return invalidArgument("offset too large");
+    m_about = ConnectionObserver::About::Next;
     auto frame = nextFrame(std::nullopt, Wait::Block);
     if (!frame)
         return frame.error();
@@ -393,7 +398,7 @@ Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
     const auto size = static_cast<qint64>(bytes.size());
     if (m_observer)
         m_observer->received(*this, started, bytes, nullptr);
-    m_frameTaken = true;
+    m_about = ConnectionObserver::About::Taken;
     if (capacity - offset < size) {
         // As CPython prints it: the message, its only argument, as its repr.
         QByteArray payload = frameBytes(**frame);
@@ -406,11 +411,10 @@ Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
 
 Result<Value> Connection::recv()
 {
-    m_frameTaken = false;
+    m_about = ConnectionObserver::About::None;
     auto value = receiveValue(Wait::Block);
     if (!value)
-        return observeFailure(Result<Value>(value.error()), ConnectionObserver::Blocking::Recv,
-                              m_frameTaken);
+        return observeFailure(Result<Value>(value.error()), ConnectionObserver::Blocking::Recv);
     return std::move(**value); // a blocking receive always has a message
 }
 
@@ -424,6 +428,7 @@ Result<std::optional<Value>> Connection::receiveValue(Wait wait)
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
+    m_about = ConnectionObserver::About::Next;
     auto frame = nextFrame(std::nullopt, wait);
     if (!frame)
         return frame.error();
@@ -434,7 +439,7 @@ Result<std::optional<Value>> Connection::receiveValue(Wait wait)
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
     if (m_observer)
         m_observer->received(*this, started, bytes, value ? &value.value() : nullptr);
-    m_frameTaken = true;
+    m_about = ConnectionObserver::About::Taken;
     if (!value)
         return value.error();
     return std::optional<Value>(std::move(value).value());

@@ -119,10 +119,9 @@ private:
     Status writeFrame(std::span<const char> payload);
     // writeFrame(), with the observer told before and after (the call began at `startedNs`).
     Status writeObserved(qint64 startedNs, std::span<const char> payload, const Value* value);
-    // `result`, after telling the observer if it is an error of a `call` (see
-    // ConnectionObserver::failed()).
-    template <typename T>
-    T observeFailure(T result, ConnectionObserver::Blocking call, bool taken) const;
+    // `result`, after telling the observer if it is an error of a `call`, about what m_about
+    // says (see ConnectionObserver::failed()).
+    template <typename T> T observeFailure(T result, ConnectionObserver::Blocking call) const;
     Result<qint64> receiveInto(std::span<char> buffer, qint64 offset);
     Status sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size);
     // The next whole frame; std::nullopt only with Wait::DontBlock when none is whole yet.
@@ -153,8 +152,9 @@ private:
     FrameDecoder m_decoder;
     QByteArray m_pickleScratch;
     ConnectionObserver* m_observer = nullptr;
-    // The call under way has read its message off the pipe (for ConnectionObserver::failed()).
-    bool m_frameTaken = false;
+    // How far the blocking call under way got: what a failure of it is about (for
+    // ConnectionObserver::failed()).
+    ConnectionObserver::About m_about = ConnectionObserver::About::None;
 };
 
 } // namespace pipescope

@@ -31,11 +31,19 @@ public:
     // The message of the last sending() is in the kernel (`delivered`), or the send failed
     // (failed() tells why).
     virtual void sent(const Connection& connection, bool delivered) = 0;
-    // A send or receive call raised `error` (as CPython would: BrokenPipeError, EOFError,
-    // BufferTooShort, OSError...). `taken`: the message it concerns was read off the pipe first
-    // (BufferTooShort, a payload that does not unpickle); received() was told of it.
+    // Which message a failed call was about.
+    enum class About
+    {
+        None,  // none: it failed before a byte went or came (a closed handle, a bad argument)
+        Next,  // the next one of its direction: the send's, or the one the recv could not take
+               // (EOF, a length over maxlength)
+        Taken, // the one it read off the pipe first (BufferTooShort, a payload that does not
+               // unpickle): received() was told of it
+    };
+    // A blocking send or receive call raised `error` (as CPython would: BrokenPipeError,
+    // EOFError, BufferTooShort, OSError...).
     virtual void failed(const Connection& connection, Blocking call, const Error& error,
-                        bool taken) = 0;
+                        About about) = 0;
     // A message was taken off the pipe by a call that began at `startedNs`. `value` is the
     // object for recv() (null when the payload did not decode, or for the byte API).
     virtual void received(const Connection& connection, qint64 startedNs,

@@ -212,7 +212,12 @@ Status ScenarioRunner::ingestRecord(const Child& child, const TelemetryRecord& r
         m_recvOrder.hold(child.index, record, text, head);
         return {};
     }
-    auto appended = m_store.append(child.index, record, text, head);
+    // A reader of a shared channel numbers only its own recvs: which of the channel's messages
+    // its failed call was about is not known.
+    TelemetryRecord numbered = record;
+    if (record.kind == EventKind::Error && m_recvOrder.isShared(record.channel))
+        numbered.seq = -1;
+    auto appended = m_store.append(child.index, numbered, text, head);
     if (!appended)
         return appended.error();
     return {};

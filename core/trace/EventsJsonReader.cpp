@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace pipescope {
 
@@ -183,7 +184,18 @@ public:
     }
 
     Status addLine(QByteArrayView line);
-    std::unique_ptr<TraceStore> take() { return std::move(m_store); }
+    // The lanes in the order their processes started (by pid), as they were live, once pids
+    // have come since the last time.
+    void orderLanes()
+    {
+        if (std::exchange(m_pidsCame, false))
+            m_store->orderLanesByPid();
+    }
+    std::unique_ptr<TraceStore> take()
+    {
+        orderLanes();
+        return std::move(m_store);
+    }
     const TraceStore& store() const { return *m_store; }
 
 private:
@@ -196,6 +208,7 @@ private:
     QHash<QByteArray, int> m_processes;
     QHash<QByteArray, int> m_channels;
     char m_head[kMaxPayloadHead];
+    bool m_pidsCame = false;
 };
 
 Result<int> EventsJsonReader::Builder::processNamed(QByteArrayView name)
@@ -414,7 +427,7 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
     // A process's pid and thread are carried by its events.
     if (*process != TraceStore::kRunner && hasPid && m_store->process(*process).pid != pid) {
         m_store->setPid(*process, pid);
-        m_store->placeByPid(*process);
+        m_pidsCame = true;
     }
     if (*process != TraceStore::kRunner && !thread.isEmpty()) {
         const QString threadName = QString::fromUtf8(thread);
@@ -503,6 +516,7 @@ Status EventsJsonReader::feed(QByteArrayView bytes)
     m_partial = bytes.sliced(start).toByteArray();
     if (m_partial.size() > kMaxLineBytes)
         m_failed = tooLong();
+    m_builder->orderLanes();
     return m_failed;
 }
 
@@ -511,7 +525,9 @@ Status EventsJsonReader::finish()
     if (!m_failed || m_partial.isEmpty())
         return m_failed;
     const QByteArray line = std::exchange(m_partial, {});
-    return addLine(line);
+    const Status added = addLine(line);
+    m_builder->orderLanes();
+    return added;
 }
 
 Result<std::unique_ptr<TraceStore>> EventsJsonReader::read(QIODevice& device)

@@ -52,24 +52,20 @@ int TraceStore::addProcessUnder(int owner, const QString& name, const QString& r
     return added;
 }
 
-void TraceStore::placeByPid(int process)
+void TraceStore::orderLanesByPid()
 {
-    const qint64 pid = m_processes.at(size_t(process)).pid;
-    int row = m_rowOf.at(size_t(process));
-    const int from = row;
-    // Saved runs list their processes' lanes in about pid order: this walk is short.
-    while (row > 0) {
-        const qint64 above = m_processes[size_t(m_processAtRow[size_t(row - 1)])].pid;
-        if (pid <= 0 || above <= pid)
-            break;
-        --row;
-    }
-    if (row == from)
+    const auto key = [this](int process) {
+        const Process& p = m_processes[size_t(process)];
+        return std::pair(p.pid > 0 ? p.pid : std::numeric_limits<qint64>::max(),
+                         p.thread.isEmpty() ? 0 : 1);
+    };
+    std::vector<int> rows = m_processAtRow;
+    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) { return key(a) < key(b); });
+    if (rows == m_processAtRow)
         return;
-    std::rotate(m_processAtRow.begin() + row, m_processAtRow.begin() + from,
-                m_processAtRow.begin() + from + 1);
-    for (int r = row; r <= from; ++r)
-        m_rowOf[size_t(m_processAtRow[size_t(r)])] = r;
+    m_processAtRow = std::move(rows);
+    for (size_t r = 0; r < m_processAtRow.size(); ++r)
+        m_rowOf[size_t(m_processAtRow[r])] = int(r);
     ++m_generation;
 }
 
@@ -87,12 +83,9 @@ int TraceStore::addChannel(const QString& name, int from, int to)
 
 qint32 TraceStore::errorOf(const Message& message) const
 {
-    // Failed calls are few: a walk over the channel's.
-    for (const quint32 e : m_channels[message.channel].errorEvents) {
-        if (seq(e) == message.seq)
-            return qint32(e);
-    }
-    return -1;
+    const auto& errors = m_channels[message.channel].errorBySeq;
+    const auto found = errors.find(message.seq);
+    return found == errors.end() ? -1 : found->second;
 }
 
 int TraceStore::senderOf(const Message& message) const
@@ -337,7 +330,7 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
         } else if (record.kind == EventKind::Error) {
             owner.errorEvents.push_back(static_cast<quint32>(event));
             if (record.channel != kNoChannel && record.seq >= 0)
-                m_channels[record.channel].errorEvents.push_back(static_cast<quint32>(event));
+                m_channels[record.channel].errorBySeq.try_emplace(record.seq, event);
         } else if (record.kind == EventKind::Put) {
             owner.putEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Exit) {

@@ -9,6 +9,7 @@
 #include <QByteArrayView>
 #include <QString>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace pipescope {
@@ -79,7 +80,9 @@ public:
         ChunkedColumn<qint32> messageBySeq; // message number per seq
         TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
         std::vector<int> closedBy;          // processes that closed their end that writes it
-        EventList errorEvents; // failed calls about its messages (an Error event with a seq)
+        // The failed call about each message that had one (an Error event with a seq), by seq:
+        // the first one.
+        std::unordered_map<qint64, qint32> errorBySeq;
 
         // A Pipe's direction (a scenario's pipe, or a traced program's Pipe#n), not a Queue's,
         // a Pool's, or a connection of unknown kind: made for two processes, ended by EOF.
@@ -130,9 +133,10 @@ public:
     // Where a process's lane is shown (0 first), and the process shown at a row: the order the
     // processes came in, with the lanes that belong under another right below it.
     int rowOf(int process) const { return m_rowOf[size_t(process)]; }
-    // Moves `process`'s lane up past the lanes of higher pids (a reader of a saved run: lanes in
-    // the order their processes were started, as they were live, not the order they first spoke).
-    void placeByPid(int process);
+    // Orders the lanes by pid, a process's thread lanes after its own, lanes without a pid last,
+    // keeping the order of equals (a reader of a saved run: lanes in the order their processes
+    // started, as they were live, not the order they first spoke).
+    void orderLanesByPid();
     int processAtRow(int row) const { return m_processAtRow[size_t(row)]; }
     // `from` and `to` are processes, or kAnyProcess for a channel whose ends are learned from its
     // events.

@@ -88,6 +88,8 @@ char* Tracer::room()
 
 void Tracer::commit(qsizetype bytes, qint64 tNs)
 {
+    if (!m_lastFailure.isEmpty())
+        m_lastFailure.clear();
     m_ring.commit(bytes);
     m_unwoken += bytes;
     if (m_unwoken >= kWakeBytes || tNs - m_lastWakeNs >= kWakeIntervalNs)
@@ -164,7 +166,7 @@ void Tracer::reportError(const Error& error)
     flush();
 }
 
-void Tracer::failed(const Connection& connection, Blocking call, const Error& error, bool taken)
+void Tracer::failed(const Connection& connection, Blocking call, const Error& error, About about)
 {
     const Attached* attached = find(connection);
     if (!attached)
@@ -172,17 +174,21 @@ void Tracer::failed(const Connection& connection, Blocking call, const Error& er
     TelemetryRecord record;
     record.tNs = record.startNs = monotonicNs();
     record.kind = EventKind::Error;
-    // The message the call was about: the one it took, or the next one of its direction.
+    // The message the call was about: the one it took, the next one of its direction, or none.
     if (call == Blocking::Send) {
         record.channel = attached->outChannel;
         record.seq = attached->sent;
     } else {
         record.channel = attached->inChannel;
-        record.seq = attached->received - (taken ? 1 : 0);
+        record.seq = attached->received - (about == About::Taken ? 1 : 0);
     }
-    m_lastFailure = error.toString().toUtf8();
-    append(record, m_lastFailure);
+    if (about == About::None)
+        record.seq = -1;
+    const QByteArray text = error.toString().toUtf8();
+    append(record, text);
     flush();
+    // Until anything else is recorded: a reportError() of this error is this record.
+    m_lastFailure = text;
 }
 
 void Tracer::sleep(double seconds)

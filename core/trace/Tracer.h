@@ -68,7 +68,7 @@ public:
                  const Value* value) override;
     void sent(const Connection& connection, bool delivered) override;
     void failed(const Connection& connection, Blocking call, const Error& error,
-                bool taken) override;
+                About about) override;
     void received(const Connection& connection, qint64 startedNs, std::span<const char> payload,
                   const Value* value) override;
     void blocked(const Connection& connection, Blocking what) override;
@@ -113,7 +113,7 @@ private:
     qsizetype m_pendingSize = 0;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
-    // The text of the last failed call recorded, until the next reportError().
+    // The text of the failed call recorded last, while nothing else has been recorded since.
     QByteArray m_lastFailure;
 };
 

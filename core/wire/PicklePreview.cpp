@@ -55,4 +55,10 @@ QByteArray picklePreview(QByteArrayView pickle, bool cut, qsizetype maxText)
     return text;
 }
 
+bool looksPickled(QByteArrayView head)
+{
+    return head.size() >= 2 && quint8(head[0]) == 0x80 && quint8(head[1]) >= 2 &&
+           quint8(head[1]) <= 5;
+}
+
 } // namespace pipescope

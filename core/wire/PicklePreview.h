@@ -69,4 +69,9 @@ namespace pipescope {
 // PickleLimits::maxDepth shows as "...".
 QByteArray picklePreview(QByteArrayView pickle, bool cut, qsizetype maxText);
 
+// Whether a payload that starts with `head` is a pickle as multiprocessing writes one: protocol 2
+// and later start with PROTO, and it pickles with the default (4 or 5); what send_bytes() sent
+// is taken for bytes.
+bool looksPickled(QByteArrayView head);
+
 } // namespace pipescope
