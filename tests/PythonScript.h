@@ -14,12 +14,13 @@ namespace pipescope {
 
 struct PythonOutput
 {
-    QList<QByteArray> lines; // the script's stdout, a line each
-    QString missing;         // set: python3 is missing and not required (skip)
-    QString failed;          // set: a failure (required and missing, or the script failed)
+    QList<QList<QByteArray>> rows; // the script's lines of `fields` tab-separated fields
+    QString missing;               // set: python3 is missing and not required (skip)
+    QString failed;                // set: a failure (required and missing, or the script failed)
 };
 
-inline PythonOutput runPythonScript(const char* script)
+// Runs `script` (python3 -c) and keeps the lines of its output that have `fields` fields.
+inline PythonOutput runPythonScript(const char* script, qsizetype fields)
 {
     PythonOutput output;
     const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
@@ -40,7 +41,11 @@ inline PythonOutput runPythonScript(const char* script)
             QStringLiteral("the CPython script failed (exit code %1)").arg(process.exitCode());
         return output;
     }
-    output.lines = process.readAllStandardOutput().split('\n');
+    for (const QByteArray& line : process.readAllStandardOutput().split('\n')) {
+        QList<QByteArray> row = line.split('\t');
+        if (row.size() == fields)
+            output.rows.append(std::move(row));
+    }
     return output;
 }
 

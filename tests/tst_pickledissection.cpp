@@ -74,14 +74,11 @@ private Q_SLOTS:
 
 void TestPickleDissection::initTestCase()
 {
-    const PythonOutput python = runPythonScript(kScript);
+    const PythonOutput python = runPythonScript(kScript, 4);
     if (!python.failed.isEmpty())
         QFAIL(qPrintable(python.failed));
     g_pythonProblem = python.missing;
-    for (const QByteArray& line : python.lines) {
-        const QList<QByteArray> fields = line.split('\t');
-        if (fields.size() != 4)
-            continue;
+    for (const QList<QByteArray>& fields : python.rows) {
         g_rows.append({QString::fromUtf8(fields[0]), fields[1].toInt(),
                        QByteArray::fromHex(fields[2]),
                        QString::fromUtf8(QByteArray::fromHex(fields[3])).split(u'\n')});

@@ -296,14 +296,11 @@ private Q_SLOTS:
 
 void TestPicklePreview::initTestCase()
 {
-    const PythonOutput python = runPythonScript(kScript);
+    const PythonOutput python = runPythonScript(kScript, 5);
     if (!python.failed.isEmpty())
         QFAIL(qPrintable(python.failed));
     g_pythonProblem = python.missing;
-    for (const QByteArray& line : python.lines) {
-        const QList<QByteArray> fields = line.split('\t');
-        if (fields.size() != 5)
-            continue;
+    for (const QList<QByteArray>& fields : python.rows) {
         g_rows.append({QString::fromUtf8(fields[0]), fields[1].toInt(),
                        QByteArray::fromHex(fields[2]), QString::fromUtf8(fields[3]),
                        QByteArray::fromHex(fields[4])});
