@@ -1,4 +1,4 @@
-// libFuzzer target: picklePreview() on arbitrary bytes.
+// libFuzzer target: picklePreview() and dissectPickle() on arbitrary bytes.
 //
 // Input: [options byte] [pickle...]
 //   options byte, bit 0: the pickle is a cut (the tracer's first bytes of a longer one);
@@ -10,9 +10,13 @@
 // pickle gives "<unreadable pickle: ...>" (cut to maxText); a cut one (that PickleSketch finds cut)
 // shows its cut mark: a "..." followed by nothing but closing brackets and quotes. The heap the
 // call holds at its peak (ASan's allocation hooks) stays within a fixed multiple of the input and
-// maxText: no length header is trusted.
+// maxText: no length header is trusted. dissectPickle() (the same bytes) lists opcodes that cover
+// the bytes from the start with no gap and no overlap, each inside them, stopping at STOP, an
+// unknown opcode or a cut (only the last may be cut), and its heap stays within a multiple of the
+// input too.
 
 #include "FuzzCheck.h"
+#include "wire/PickleDissection.h"
 #include "wire/PicklePreview.h"
 #include "wire/PickleReader.h"
 #include "wire/PickleSketch.h"
@@ -22,6 +26,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <sanitizer/allocator_interface.h>
+#include <vector>
 
 using namespace pipescope;
 
@@ -105,5 +110,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size)
         FUZZ_CHECK(limit < 23 || text.startsWith("<unreadable pickle: "));
     else if (sketch.cut())
         FUZZ_CHECK(endsWithCutMark(text));
+
+    Meter dissectionMeter;
+    g_meter = &dissectionMeter;
+    const std::vector<PickleOp> ops = dissectPickle(pickle);
+    g_meter = nullptr;
+    FUZZ_CHECK(dissectionMeter.peak <= 4096LL * pickle.size() + (1LL << 20));
+    qsizetype at = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        const PickleOp& op = ops[i];
+        const bool last = i + 1 == ops.size();
+        FUZZ_CHECK(op.offset == at && op.length >= 1 && op.offset + op.length <= pickle.size());
+        FUZZ_CHECK(!op.cut || last);
+        FUZZ_CHECK(!(op.code == '.' && op.name == QLatin1String("STOP")) || last);
+        FUZZ_CHECK(!pickleOpLine(op).isEmpty());
+        at += op.length;
+    }
+    // All of the bytes, unless a STOP or an unknown opcode ended the listing first.
+    FUZZ_CHECK(at == pickle.size() ||
+               (!ops.empty() && (ops.back().name == QLatin1String("STOP") ||
+                                 ops.back().name == QLatin1String("unknown opcode"))));
     return 0;
 }

@@ -2,6 +2,8 @@
 
 #include "pipe/Pipe.h"
 
+#include <optional>
+
 namespace pipescope {
 
 Result<TelemetryInbox::Made> TelemetryInbox::create(qsizetype capacity)
@@ -19,20 +21,28 @@ Result<qsizetype> TelemetryInbox::read(const TelemetryDecoder::Sink& sink)
 {
     // A wake message carries nothing: a worker that writes more is not our Tracer (said once
     // what it committed has been read).
-    Result<qsizetype> woken = qsizetype(0);
-    if (!m_wake.closed())
-        woken = m_wake.receiveAvailable([](std::span<const char>) {}, 0);
-    if (!m_ring.mapped())
-        return woken;
-    const auto unread = m_ring.unread();
-    if (!unread)
-        return unread.error();
-    // Consumed even when a record is bad: the error ends this worker's telemetry anyway.
-    const Status decoded = TelemetryDecoder::decode(*unread, sink);
-    m_ring.consume(qsizetype(unread->size()));
-    if (!decoded)
-        return decoded.error();
-    return woken;
+    qsizetype wakes = 0;
+    std::optional<Error> wakeError; // Eof at the worker's end
+    if (!m_wake.closed()) {
+        const Result<qsizetype> woken = m_wake.receiveAvailable([](std::span<const char>) {}, 0);
+        if (woken)
+            wakes = *woken;
+        else
+            wakeError = woken.error();
+    }
+    if (m_ring.mapped()) {
+        const auto unread = m_ring.unread();
+        if (!unread)
+            return unread.error();
+        // Consumed even when a record is bad: the error ends this worker's telemetry anyway.
+        const Status decoded = TelemetryDecoder::decode(*unread, sink);
+        m_ring.consume(qsizetype(unread->size()));
+        if (!decoded)
+            return decoded.error();
+    }
+    if (wakeError)
+        return *wakeError;
+    return wakes;
 }
 
 Status TelemetryInbox::readPending(const TelemetryDecoder::Sink& sink) const
