@@ -112,18 +112,17 @@ void DetailsPane::showMessage(int message)
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value);
     };
     if (m.sendEvent >= 0) {
-        row(tr("sent by"),
-            tr("%1 at %2 s (send call %3)")
-                .arg(m_store->processName(m_store->senderOf(m)).toHtmlEscaped(),
-                     QString::number(double(m_store->startTime(m.sendEvent)) / 1e9, 'f', 6),
-                     TimeScale::formatDuration(m_store->time(m.sendEvent) -
-                                               m_store->startTime(m.sendEvent))));
+        row(tr("sent by"), tr("%1 at %2 (send call %3)")
+                               .arg(m_store->processName(m_store->senderOf(m)).toHtmlEscaped(),
+                                    TimeScale::formatSeconds(m_store->startTime(m.sendEvent)),
+                                    TimeScale::formatDuration(m_store->time(m.sendEvent) -
+                                                              m_store->startTime(m.sendEvent))));
     }
     if (m.recvEvent >= 0) {
         row(tr("received by"),
-            tr("%1 at %2 s (recv call %3)")
+            tr("%1 at %2 (recv call %3)")
                 .arg(m_store->processName(m_store->receiverOf(m)).toHtmlEscaped(),
-                     QString::number(double(m_store->time(m.recvEvent)) / 1e9, 'f', 6),
+                     TimeScale::formatSeconds(m_store->time(m.recvEvent)),
                      TimeScale::formatDuration(m_store->time(m.recvEvent) -
                                                m_store->startTime(m.recvEvent))));
         if (m.sendEvent >= 0)
@@ -136,11 +135,11 @@ void DetailsPane::showMessage(int message)
         // The call about this message that raised: its receiver's (BufferTooShort, a refused
         // maxlength) or its sender's.
         // One arg() for all: the exception's text (user data) may hold "%1".
-        row(tr("raised"), tr("<span style=\"color:%1\">%2</span> in %3 at %4 s")
+        row(tr("raised"), tr("<span style=\"color:%1\">%2</span> in %3 at %4")
                               .arg(Theme(palette()).undelivered().name(),
                                    QString::fromUtf8(m_store->text(error)).toHtmlEscaped(),
                                    m_store->processName(m_store->processOf(error)).toHtmlEscaped(),
-                                   QString::number(double(m_store->time(error)) / 1e9, 'f', 6)));
+                                   TimeScale::formatSeconds(m_store->time(error))));
     }
     html += QStringLiteral("</table>");
     setHtml(html);

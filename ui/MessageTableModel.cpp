@@ -10,15 +10,6 @@
 
 namespace pipescope {
 
-namespace {
-
-QString seconds(qint64 ns)
-{
-    return QString::number(double(ns) / 1e9, 'f', 6) + QStringLiteral(" s");
-}
-
-} // namespace
-
 MessageTableModel::MessageTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 {}
@@ -127,13 +118,13 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     case Bytes:
         return m_store->messageBytes(known);
     case Sent:
-        return sent ? seconds(sentAt) : QString();
+        return sent ? TimeScale::formatSeconds(sentAt) : QString();
     case Received: {
         const QString raised =
             error >= 0 ? QString::fromUtf8(m_store->text(error)).section(u':', 0, 0) : QString();
         if (received)
-            return error >= 0 ? tr("%1 · %2").arg(seconds(receivedAt), raised)
-                              : seconds(receivedAt);
+            return error >= 0 ? tr("%1 · %2").arg(TimeScale::formatSeconds(receivedAt), raised)
+                              : TimeScale::formatSeconds(receivedAt);
         return error >= 0 ? tr("refused: %1").arg(raised) : tr("not received");
     }
     case Latency:

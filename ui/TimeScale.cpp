@@ -70,6 +70,11 @@ QString TimeScale::formatTick(qint64 t, qint64 step)
     return {};
 }
 
+QString TimeScale::formatSeconds(qint64 ns)
+{
+    return QString::number(double(ns) / 1e9, 'f', 6) + QStringLiteral(" s");
+}
+
 QString TimeScale::formatDuration(qint64 ns)
 {
     const qint64 magnitude = std::llabs(ns);

@@ -28,6 +28,8 @@ struct TimeScale
     static QString formatTick(qint64 t, qint64 step);
     // A duration for people: "412 ns", "3.21 µs", "18.4 ms", "2.503 s".
     static QString formatDuration(qint64 ns);
+    // A time in the run to the microsecond, in seconds: "0.006001 s".
+    static QString formatSeconds(qint64 ns);
 };
 
 } // namespace pipescope

@@ -26,7 +26,6 @@ struct ScenarioRunner::Child
     QProcess process;
     TelemetryInbox telemetry;
     std::unique_ptr<ConnectionNotifier> notifier;
-    bool telemetryBroken = false;
     QByteArray partialOutput[2]; // stdout, stderr: a line not yet ended
     bool exited = false;
 };
@@ -188,8 +187,7 @@ Status ScenarioRunner::launch(int index, const QList<QStringList>& endArguments,
 
 void ScenarioRunner::ingestTelemetry(Child& child)
 {
-    if (child.telemetryBroken)
-        return;
+    // (A closed inbox, bad telemetry's or an ended child's, reads nothing.)
     const quint64 before = m_store.generation();
     const auto read = child.telemetry.read(
         [&](const TelemetryRecord& record, QByteArrayView text, QByteArrayView head) {
@@ -225,8 +223,6 @@ Status ScenarioRunner::ingestRecord(const Child& child, const TelemetryRecord& r
 
 void ScenarioRunner::ingestPendingSend(Child& child)
 {
-    if (child.telemetryBroken)
-        return;
     const Status read = child.telemetry.readPending([&](const TelemetryRecord& record,
                                                         QByteArrayView text,
                                                         QByteArrayView head) -> Status {
@@ -274,7 +270,6 @@ void ScenarioRunner::telemetryFailed(Child& child, const Error& error)
     report(QStringLiteral("bad telemetry from %1: %2; its telemetry is ignored from here on")
                .arg(m_store.process(child.index).name, error.toString()),
            child.index);
-    child.telemetryBroken = true;
     child.notifier->setEnabled(false);
     child.telemetry.close();
 }

@@ -33,7 +33,8 @@ public:
     // The record of the call the worker was in when it died (a send that may have reached its
     // peer), handed to `sink` if there is one. Only meaningful once the worker is gone.
     Status readPending(const TelemetryDecoder::Sink& sink) const;
-    // Stops reading: closes the wake connection and unmaps the ring.
+    // Stops reading: closes the wake connection and unmaps the ring; read() and readPending()
+    // read nothing from then on.
     void close()
     {
         m_wake.close();

@@ -174,16 +174,11 @@ void Tracer::failed(const Connection& connection, Blocking call, const Error& er
     TelemetryRecord record;
     record.tNs = record.startNs = monotonicNs();
     record.kind = EventKind::Error;
-    // The message the call was about: the one it took, the next one of its direction, or none.
-    if (call == Blocking::Send) {
-        record.channel = attached->outChannel;
-        record.seq = attached->sent;
-    } else {
-        record.channel = attached->inChannel;
-        record.seq = attached->received - (about == About::Taken ? 1 : 0);
-    }
-    if (about == About::None)
-        record.seq = -1;
+    const bool sending = call == Blocking::Send;
+    record.channel = sending ? attached->outChannel : attached->inChannel;
+    // The message the call was about: the next one of its direction, the one it took, or none.
+    const qint64 next = sending ? attached->sent : attached->received;
+    record.seq = about == About::Next ? next : about == About::Taken ? next - 1 : -1;
     const QByteArray text = error.toString().toUtf8();
     append(record, text);
     flush();

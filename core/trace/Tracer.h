@@ -35,7 +35,6 @@ public:
     static constexpr qsizetype kWakeBytes = 32 * 1024;
     static constexpr qint64 kWakeIntervalNs = 5'000'000;
 
-    Tracer() = default;
     Tracer(Connection wake, TelemetryRing ring);
     Tracer(const Tracer&) = delete;
     Tracer& operator=(const Tracer&) = delete;
