@@ -53,6 +53,7 @@ class TestTraceStore : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void lanesUnderTheirOwner();
+    void internalTrafficIsKeptAndHidden();
     void messagesJoinWhicheverSideArrivesFirst();
     void queueDepthOverTime();
     void refusesImpossibleEvents_data();
@@ -519,6 +520,74 @@ void TestTraceStore::lanesUnderTheirOwner()
         QCOMPARE(store.rowOf(store.processAtRow(row)), row);
     }
     QCOMPARE(shown, QList<int>({a, a1, a2, b, b1, c}));
+}
+
+void TestTraceStore::internalTrafficIsKeptAndHidden()
+{
+    // A helper process with a thread, and a handshake channel between two of the program's.
+    TraceStore store;
+    const int main = store.addProcess(QStringLiteral("MainProcess"), {});
+    const int helper = store.addProcess(QStringLiteral("forkserver"), {});
+    store.setInternal(helper, true);
+    const int helperThread = store.addProcessUnder(helper, QStringLiteral("forkserver · t"), {});
+    store.setInternal(helperThread, true);
+    const int child = store.addProcess(QStringLiteral("Process-1"), {});
+    const int user = store.addChannel(QStringLiteral("Pipe#1 MainProcess->Process-1"), main, child);
+    const int handshake =
+        store.addChannel(QStringLiteral("Pipe#1 handshake MainProcess->Process-1"), main, child);
+    store.setChannelInternal(handshake, true);
+    QVERIFY(store.append(main, message(EventKind::Send, handshake, 0, 10), "b'#CHALLENGE#'").ok());
+    QVERIFY(store.append(child, message(EventKind::Recv, handshake, 0, 20), "b'#CHALLENGE#'").ok());
+    QVERIFY(store.append(main, message(EventKind::Send, user, 0, 30), "'hello'").ok());
+    QVERIFY(store.append(main, message(EventKind::Send, user, 1, 40), "'lost'").ok());
+    QVERIFY(store.append(child, message(EventKind::Recv, user, 0, 50), "'hello'").ok());
+    TelemetryRecord blocked;
+    blocked.kind = EventKind::State;
+    blocked.detail = quint8(ProcessState::BlockedRecv);
+    blocked.channel = quint16(handshake);
+    blocked.tNs = blocked.startNs = 15;
+    const qint32 state = *store.append(child, blocked, {});
+    TelemetryRecord exit;
+    exit.kind = EventKind::Exit;
+    exit.tNs = exit.startNs = 60;
+    const qint32 helperExit = *store.append(helper, exit, "exited with code 0");
+
+    // Hidden: no lanes, rows, counts or events of theirs; a state is its process's.
+    QVERIFY(!store.internalShown());
+    QCOMPARE(store.rowCount(), 2);
+    QCOMPARE(store.processAtRow(0), main);
+    QCOMPARE(store.processAtRow(1), child);
+    QCOMPARE(store.rowOf(helper), -1);
+    QCOMPARE(store.rowOf(helperThread), -1);
+    QCOMPARE(store.rowOf(child), 1);
+    QCOMPARE(store.messageCount(), 2);
+    QCOMPARE(store.deliveredCount(), 1);
+    QCOMPARE(store.undeliveredCount(), 1);
+    QVERIFY(!store.channelShown(handshake) && store.channelShown(user));
+    QVERIFY(!store.eventShown(0) && !store.eventShown(1) && store.eventShown(2));
+    QVERIFY(store.eventShown(state) && !store.isInternal(state));
+    QVERIFY(!store.eventShown(helperExit) && store.isInternal(helperExit));
+    QVERIFY(store.processShown(TraceStore::kRunner));
+
+    // Shown: every lane in its place, every message counted.
+    const quint64 generation = store.generation();
+    store.setInternalShown(true);
+    QVERIFY(store.generation() != generation);
+    QCOMPARE(store.rowCount(), 4);
+    QCOMPARE(store.rowOf(helper), 1);
+    QCOMPARE(store.rowOf(helperThread), 2);
+    QCOMPARE(store.rowOf(child), 3);
+    QCOMPARE(store.messageCount(), 3);
+    QCOMPARE(store.deliveredCount(), 2);
+    QCOMPARE(store.undeliveredCount(), 1);
+    QVERIFY(store.eventShown(0) && store.eventShown(helperExit));
+
+    // A forkserver's child is the program's once it says so.
+    store.setInternalShown(false);
+    store.setInternal(helper, false);
+    QCOMPARE(store.rowCount(), 3);
+    QCOMPARE(store.rowOf(helper), 1);
+    QCOMPARE(store.rowOf(child), 2);
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

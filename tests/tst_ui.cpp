@@ -8,6 +8,7 @@
 #include "DetailsPane.h"
 #include "FindingsModel.h"
 #include "FindingsPane.h"
+#include "InternalTrafficToggle.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
@@ -44,6 +45,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -126,6 +128,7 @@ private Q_SLOTS:
     void runsAreRemovedAndDroppedOverTheMemoryLimit();
     void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
+    void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
     void renderedTimelineHasArrowsWhereTheyBelong();
@@ -837,6 +840,66 @@ void TestUi::savedEventsShowTheSameMessages()
             window.messageModel()->index(row, MessageTableModel::Received).data().toString());
     QCOMPARE(after, before);
     QCOMPARE(window.currentStore()->undeliveredCount(), 1);
+}
+
+// A traced program's run keeps what multiprocessing did for itself (a helper process, an authkey
+// challenge), hidden until View > Show Internal Traffic shows it: lanes, table rows and counts
+// follow the toggle, which is remembered.
+void TestUi::internalTrafficIsHiddenUntilShown()
+{
+    const QString path = m_directory.filePath(QStringLiteral("internal.jsonl"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"t_ns":1,"process":"MainProcess","kind":"state","state":"running","pid":10}
+{"t_ns":1,"process":"forkserver","kind":"state","state":"running","pid":11,"internal":true}
+{"t_ns":2,"process":"Process-1","kind":"state","state":"running","pid":12}
+{"t_ns":10,"process":"MainProcess","kind":"send","pid":10,"channel":"Pipe#1 handshake MainProcess->Process-1","channel_internal":true,"seq":0,"bytes":20,"value":"b'#CHALLENGE#'","start_ns":10}
+{"t_ns":20,"process":"Process-1","kind":"recv","pid":12,"channel":"Pipe#1 handshake MainProcess->Process-1","channel_internal":true,"seq":0,"bytes":20,"value":"b'#CHALLENGE#'","start_ns":12}
+{"t_ns":30,"process":"MainProcess","kind":"send","pid":10,"channel":"Pipe#1 MainProcess->Process-1","seq":0,"bytes":20,"value":"'hello'","start_ns":30}
+{"t_ns":40,"process":"Process-1","kind":"recv","pid":12,"channel":"Pipe#1 MainProcess->Process-1","seq":0,"bytes":20,"value":"'hello'","start_ns":32}
+)");
+    }
+    MainWindow window;
+    QAction* toggle = nullptr;
+    for (QAction* action : window.actions()) {
+        if (action->text() == QLatin1String("Show Internal Traffic"))
+            toggle = action;
+    }
+    QVERIFY(toggle && toggle->isCheckable());
+    QVERIFY(!toggle->isChecked());
+    QVERIFY(window.openEvents(path));
+    QVERIFY(!window.currentRun()->run()->live()); // read whole at once
+    const TraceStore& store = *window.currentStore();
+    QCOMPARE(store.processCount(), 3);
+    QCOMPARE(store.rowCount(), 2);
+    QCOMPARE(window.messageTable()->model()->rowCount(), 1);
+    QVERIFY2(window.rateLabel()->text().startsWith(QLatin1String("1 message ")),
+             qPrintable(window.rateLabel()->text()));
+    const int hiddenHeight = window.timeline()->sizeHint().height();
+
+    toggle->setChecked(true);
+    QCOMPARE(window.currentStore(), &store);
+    QCOMPARE(store.rowCount(), 3);
+    QCOMPARE(window.messageTable()->model()->rowCount(), 2);
+    QCOMPARE(window.messageTable()->model()->index(0, MessageTableModel::Value).data().toString(),
+             QStringLiteral("b'#CHALLENGE#'"));
+    QVERIFY2(window.rateLabel()->text().startsWith(QLatin1String("2 messages ")),
+             qPrintable(window.rateLabel()->text()));
+    QVERIFY(window.statistics()->summaryText().contains(QLatin1String("<b>2</b>")));
+    QCOMPARE(window.timeline()->sizeHint().height(), hiddenHeight + TimelineLayout::kLaneHeight);
+    QVERIFY(QSettings().value(QLatin1String(InternalTrafficToggle::kSettingsKey)).toBool());
+
+    // A run opened now follows the toggle as it is.
+    QVERIFY(window.openEvents(path));
+    QVERIFY(!window.currentRun()->run()->live()); // read whole at once
+    QCOMPARE(window.currentStore()->rowCount(), 3);
+
+    toggle->setChecked(false);
+    QCOMPARE(window.currentStore()->rowCount(), 2);
+    QCOMPARE(store.rowCount(), 2);
+    QCOMPARE(window.messageTable()->model()->rowCount(), 1);
+    QVERIFY(!QSettings().value(QLatin1String(InternalTrafficToggle::kSettingsKey)).toBool());
 }
 
 // A file too big to read at once shows at once and grows: the run is live while the file is read

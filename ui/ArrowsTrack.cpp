@@ -67,7 +67,7 @@ void ArrowsTrack::paint(QPainter& painter, const TrackContext& context)
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setFont(context.font);
     for (int c = 0; c < store.channelCount(); ++c)
-        if (context.layout.channelMeets(c, context.exposed))
+        if (store.channelShown(c) && context.layout.channelMeets(c, context.exposed))
             paintChannel(painter, context, c);
     const int selected = context.selectedMessage;
     if (selected >= 0 && selected < qsizetype(store.messages().size())) {

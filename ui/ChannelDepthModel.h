@@ -23,7 +23,8 @@ public:
 
     explicit ChannelDepthModel(QObject* parent = nullptr);
 
-    // The run's channels (null: none) and their deepest queues, in channel order.
+    // The run's channels (null: none) and their deepest queues, by channel: a row for each
+    // channel the store shows, in channel order.
     void setDepths(const TraceStore* store, const std::vector<qint64>& maxDepth);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -34,6 +35,7 @@ public:
 
 private:
     const TraceStore* m_store = nullptr;
+    std::vector<int> m_channels; // by row
     std::vector<qint64> m_maxDepth;
 };
 

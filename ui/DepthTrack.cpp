@@ -15,10 +15,12 @@ void DepthTrack::updatePeaks(const TraceStore& store)
         m_peaks.size() == size_t(store.channelCount()))
         return;
     m_peaks.assign(size_t(store.channelCount()), 0);
-    for (int c = 0; c < store.channelCount(); ++c)
-        m_peaks[size_t(c)] = m_inBytes
-                                 ? store.maxDepthBytes(c)
-                                 : std::max(store.maxDepth(c), store.channel(c).deepestQueued);
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (store.channelShown(c))
+            m_peaks[size_t(c)] = m_inBytes
+                                     ? store.maxDepthBytes(c)
+                                     : std::max(store.maxDepth(c), store.channel(c).deepestQueued);
+    }
     m_peaksGeneration = store.generation();
     m_peaksInBytes = m_inBytes;
 }
@@ -43,13 +45,17 @@ void DepthTrack::paint(QPainter& painter, const TrackContext& context)
     painter.setPen(context.theme.dimText());
     painter.drawText(QRectF(6, area.top() + 20, TimelineLayout::kLabelWidth - 10, 16),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("max %1").arg(peak));
+    std::vector<int> plotted;
     for (int c = 0; c < store.channelCount(); ++c) {
-        if (store.channel(c).sendTimes.empty())
-            continue;
+        if (!store.channel(c).sendTimes.empty() && store.channelShown(c))
+            plotted.push_back(c);
+    }
+    for (size_t row = 0; row < plotted.size(); ++row) {
+        const int c = plotted[row];
         paintChannel(painter, context, c, peak);
         if (!m_inBytes && !store.channel(c).putTimes.empty())
             paintQueued(painter, context, c, peak);
-        paintName(painter, context, c);
+        paintName(painter, context, c, int(row), int(plotted.size()));
     }
 }
 
@@ -155,7 +161,8 @@ qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t
     return std::max({atStart, atEnd, std::min(atStart + inside, peak)});
 }
 
-void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c) const
+void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c, int row,
+                           int rows) const
 {
     // The channel's name on a veil of the background, so the plot under it cannot hide it. Names
     // that would run past the track are summed up on its last line instead.
@@ -163,14 +170,13 @@ void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c
     const QRectF area = context.layout.depthRect();
     const TimeScale& s = context.layout.scale();
     const int nameRows = std::max(1, int((area.height() - 4) / 14));
-    if (c >= nameRows)
+    if (row >= nameRows)
         return;
-    const bool summary = c == nameRows - 1 && store.channelCount() > nameRows;
-    const QString name = summary
-                             ? tr("and %1 more channels").arg(store.channelCount() - nameRows + 1)
-                             : store.channel(c).name;
+    const bool summary = row == nameRows - 1 && rows > nameRows;
+    const QString name =
+        summary ? tr("and %1 more channels").arg(rows - nameRows + 1) : store.channel(c).name;
     painter.setPen(summary ? context.theme.text() : context.theme.channel(c));
-    const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * c, 256, 14);
+    const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * row, 256, 14);
     const QRectF textRect = painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
     painter.fillRect(textRect.adjusted(-3, 0, 2, 0), context.theme.veil());
     painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
@@ -184,11 +190,14 @@ std::optional<TrackHit> DepthTrack::hitTest(QPointF position, const TrackContext
     const TraceStore& store = *layout.store();
     const qint64 t = layout.scale().toTime(position.x());
     QStringList depths;
-    for (int c = 0; c < store.channelCount(); ++c)
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (!store.channelShown(c))
+            continue;
         depths.append(tr("%1: %2 in flight (%3 bytes)")
                           .arg(store.channel(c).name)
                           .arg(store.depthAt(c, t))
                           .arg(store.depthBytesAt(c, t)));
+    }
     TrackHit hit;
     hit.kind = TrackHit::Kind::Depth;
     hit.tooltip = depths.join(QLatin1Char('\n'));

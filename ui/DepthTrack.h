@@ -38,7 +38,9 @@ private:
                      qint64 peak) const;
     // The y of a depth on the plot of `area`, on a scale up to `peak`.
     static double depthY(const QRectF& area, qint64 depth, qint64 peak);
-    void paintName(QPainter& painter, const TrackContext& context, int channel) const;
+    // At `row` of the `rows` channels plotted.
+    void paintName(QPainter& painter, const TrackContext& context, int channel, int row,
+                   int rows) const;
 
     bool m_inBytes = false;
     // The peaks walk every message: computed once per change of the store, not per paint.

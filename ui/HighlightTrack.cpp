@@ -22,8 +22,9 @@ void HighlightTrack::paint(QPainter& painter, const TrackContext& context)
         if (e < 0 || e >= store.eventCount())
             continue;
         const int process = store.processOf(e);
-        if (process == TraceStore::kRunner || process >= store.processCount())
-            continue; // the runner's own words have no lane
+        if (process == TraceStore::kRunner || process >= store.processCount() ||
+            store.rowOf(process) < 0)
+            continue; // the runner's own words have no lane, nor a hidden process
         const QRectF bar = layout.barRect(process);
         const double x0 = s.toX(store.startTime(e));
         const double x1 = s.toX(store.time(e));

@@ -7,6 +7,7 @@
 #include "FindingsModel.h"
 #include "FindingsPane.h"
 #include "HistoryControls.h"
+#include "InternalTrafficToggle.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
 #include "Run.h"
@@ -184,6 +185,7 @@ void MainWindow::buildActions()
     a.addToWindow(*this, ColorScheme::menu(this), m_panels->toggles());
     new HistoryControls(*m_history, *m_current, *m_gallery->history(), *a.removeRun,
                         *a.limitHistory, *this);
+    new InternalTrafficToggle(*m_history, *m_current, *m_axis, *a.showInternal);
 }
 
 QAction* MainWindow::aboutAction() const
@@ -336,7 +338,7 @@ void MainWindow::showRun(const Run* run)
 void MainWindow::fitTimelineHeight()
 {
     // The timeline as tall as its lanes need, the rest for the table (unless the user chose).
-    m_fittedLanes = m_current->run() ? m_current->run()->store().processCount() : 0;
+    m_fittedLanes = m_current->run() ? m_current->run()->store().rowCount() : 0;
     if (m_userSizedSplitter)
         return;
     const int total = m_centre->height();
@@ -351,7 +353,7 @@ void MainWindow::showProgress()
         return;
     const TraceStore& store = run->store();
     // A traced program's lanes come as its processes start.
-    if (store.processCount() != m_fittedLanes)
+    if (store.rowCount() != m_fittedLanes)
         fitTimelineHeight();
     m_axis->setDataStart(store.firstTime());
     m_axis->setDataEnd(run->dataEndNs());

@@ -7,7 +7,8 @@ namespace pipescope {
 
 // The messages table's filter: the rows whose text contains the filter line's (any column, any
 // case) and, while a finding restricts it, only the messages that finding points at. Rows are
-// the store's messages, in order (MessageTableModel).
+// the store's messages, in order (MessageTableModel, its source). Messages on channels the store
+// does not show (multiprocessing's own) are never rows.
 class MessageFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT

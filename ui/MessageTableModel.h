@@ -34,6 +34,7 @@ public:
     // Follows the run on show: its store when it changes, its new messages as they come.
     void watch(const CurrentRun& current);
     void setStore(const TraceStore* store);
+    const TraceStore* store() const { return m_store; }
     void refresh();
 
     int rowCount(const QModelIndex& parent = {}) const override;

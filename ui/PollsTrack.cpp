@@ -34,7 +34,7 @@ void PollsTrack::paint(QPainter& painter, const TrackContext& context)
             const qint64 end = store.time(polls[i]);
             if (start > s.end)
                 break;
-            if (end < s.start)
+            if (end < s.start || !store.eventShown(polls[i]))
                 continue;
             const double x0 = std::max(s.toX(start), s.left);
             const double x1 = std::max(std::min(s.toX(end), s.left + s.width), x0 + 1);
@@ -59,7 +59,7 @@ std::optional<TrackHit> PollsTrack::hitTest(QPointF position, const TrackContext
     const qint64 t = layout.scale().toTime(position.x());
     for (int p = 0; p < store.processCount(); ++p) {
         for (const quint32 e : store.process(p).pollEvents) {
-            if (store.startTime(e) <= t && t <= store.time(e)) {
+            if (store.startTime(e) <= t && t <= store.time(e) && store.eventShown(e)) {
                 TrackHit hit;
                 hit.kind = TrackHit::Kind::Poll;
                 hit.index = p;

@@ -61,6 +61,9 @@ public:
 
     // Asks a live run to end.
     void stop();
+    // Whether its store shows multiprocessing's own traffic (a traced program's, or a file's
+    // that kept it): View > Show Internal Traffic.
+    void setInternalShown(bool shown);
 
 Q_SIGNALS:
     void problemFound(const QString& description);

@@ -41,7 +41,7 @@ void RunStatusBar::show(const Run& run)
     m_elapsed->setText(tr("%1 s").arg(double(elapsed) / 1e9, 0, 'f', 2));
     m_events->setText(Quantity::count(store.eventCount(), tr("event"), tr("events")));
     const double seconds = std::max(1e-9, double(elapsed) / 1e9);
-    const auto messages = qint64(store.messages().size());
+    const auto messages = qint64(store.messageCount());
     m_rate->setText(tr("%1 · %2 %3 · %4")
                         .arg(Quantity::count(messages, tr("message"), tr("messages")),
                              Quantity::count(messages - store.deliveredCount()),

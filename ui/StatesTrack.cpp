@@ -36,7 +36,7 @@ void StatesTrack::paintMarks(QPainter& painter, const TrackContext& context, int
             if (t > s.end)
                 break;
             const double x = std::floor(s.toX(t));
-            if (x <= lastPixel || x < s.left)
+            if (x <= lastPixel || x < s.left || !store.eventShown(events[i]))
                 continue; // one mark a pixel
             lastPixel = x;
             if (mark == Mark::Put) {
@@ -87,7 +87,7 @@ qint32 StatesTrack::markAt(QPointF position, const TrackContext& context, int pr
         const double distance = s.toX(markTime(store, qint32(events[i]), mark)) - position.x();
         if (distance > slack)
             break;
-        if (std::abs(distance) <= best) {
+        if (std::abs(distance) <= best && store.eventShown(events[i])) {
             best = std::abs(distance);
             nearest = qint32(events[i]);
         }

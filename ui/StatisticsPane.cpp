@@ -104,7 +104,7 @@ void StatisticsPane::showSummary()
     if (!m_store)
         return;
     const RunStatistics& s = m_statistics;
-    const auto messages = qint64(m_store->messages().size());
+    const auto messages = qint64(m_store->messageCount());
     QString html = QStringLiteral("<table cellspacing=2>");
     auto row = [&](const QString& name, const QString& value) {
         html +=

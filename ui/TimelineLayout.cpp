@@ -43,7 +43,7 @@ QRectF TimelineLayout::barRect(int process) const
 
 QRectF TimelineLayout::depthRect() const
 {
-    const int lanes = m_store ? m_store->processCount() : 0;
+    const int lanes = m_store ? m_store->rowCount() : 0;
     return {0, double(kRulerHeight + lanes * kLaneHeight + 6), double(m_size.width()),
             double(kDepthHeight)};
 }
@@ -65,7 +65,7 @@ int TimelineLayout::totalHeight() const
 
 std::pair<int, int> TimelineLayout::rowsIn(const QRectF& area) const
 {
-    const int count = m_store ? m_store->processCount() : 0;
+    const int count = m_store ? m_store->rowCount() : 0;
     const auto lane = [&](double y) {
         return std::clamp(int(std::floor((y - kRulerHeight) / kLaneHeight)), 0, count);
     };
@@ -147,6 +147,8 @@ int TimelineLayout::messageAt(QPointF position) const
     double best = kPickDistance;
     int found = -1;
     for (int c = 0; c < m_store->channelCount(); ++c) {
+        if (!m_store->channelShown(c))
+            continue;
         const Span visible = visibleMessages(c);
         const TraceStore::Channel& channel = m_store->channel(c);
         // Only arrows whose send lies left of the point can pass through it.

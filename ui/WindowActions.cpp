@@ -41,6 +41,10 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
                    QMainWindow::tr("Zoom out of the timeline")))
     , depthInBytes(make(window, QMainWindow::tr("Depth in bytes"), QKeySequence(Qt::Key_B),
                         QMainWindow::tr("Show the queue depth in bytes instead of messages")))
+    , showInternal(make(window, QMainWindow::tr("Show Internal Traffic"), QKeySequence(Qt::Key_I),
+                        QMainWindow::tr("Show what multiprocessing does for itself in a traced "
+                                        "program: its forkserver and resource tracker, authkey "
+                                        "challenges, the resource sharer")))
     , find(make(window, QMainWindow::tr("Find"), QKeySequence::Find,
                 QMainWindow::tr("Filter the messages table")))
     , findNext(make(window, QMainWindow::tr("Find Next"), QKeySequence::FindNext,
@@ -63,6 +67,7 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
         {QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
     zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
     depthInBytes->setCheckable(true);
+    showInternal->setCheckable(true);
     about->setMenuRole(QAction::AboutRole);
     // Delete belongs to the run list (HistoryControls adds it there), not to the whole window.
     removeRun->setShortcutContext(Qt::WidgetShortcut);
@@ -109,7 +114,8 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours,
     runMenu->addSeparator();
     runMenu->addActions({removeRun, limitHistory});
     QMenu* view = menus->addMenu(QMainWindow::tr("&View"));
-    view->addActions({fit, zoomIn, zoomOut, follow, depthInBytes, find, findNext, findPrevious});
+    view->addActions(
+        {fit, zoomIn, zoomOut, follow, depthInBytes, showInternal, find, findNext, findPrevious});
     view->addSeparator();
     view->addMenu(QMainWindow::tr("Panels"))->addActions(panels);
     view->addMenu(colours);

@@ -34,6 +34,7 @@ public:
     QAction* zoomIn;
     QAction* zoomOut;
     QAction* depthInBytes;
+    QAction* showInternal;
     QAction* find;
     QAction* findNext;
     QAction* findPrevious;

@@ -35,6 +35,12 @@ std::vector<Finding> FindingsAnalyzer::update(const TraceStore& store, bool ende
         detectors::latencyOutliers(store, findings);
         detectors::slowConsumers(store, findings);
     }
+    // multiprocessing's own traffic is not the program's doing: a finding only about it goes.
+    std::erase_if(findings, [&](const Finding& finding) {
+        return !finding.events.empty() &&
+               std::all_of(finding.events.begin(), finding.events.end(),
+                           [&](qint32 e) { return store.isInternal(e); });
+    });
     for (Finding& finding : findings) {
         std::sort(finding.events.begin(), finding.events.end(),
                   [&](qint32 a, qint32 b) { return store.time(a) < store.time(b); });

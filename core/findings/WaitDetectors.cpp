@@ -158,10 +158,11 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     }
     if (ended)
         return;
-    // While the run goes on: every live process blocked, for a second, on what nobody can send.
+    // While the run goes on: every live process blocked, for a second, on what nobody can send
+    // (multiprocessing's helpers wait for work as long as the program runs: not counted).
     std::vector<int> live;
     for (int p = 0; p < store.processCount(); ++p) {
-        if (!store.process(p).ended)
+        if (!store.process(p).ended && !store.process(p).internal)
             live.push_back(p);
     }
     if (live.empty())

@@ -164,7 +164,8 @@ Status ProgramTracer::start(const TraceRequest& request)
         return directory.error();
     }
     m_directory = *directory;
-    m_collector = std::make_unique<TraceCollector>(m_store, request.showInternal);
+    m_store.setInternalShown(request.showInternal);
+    m_collector = std::make_unique<TraceCollector>(m_store);
     connect(m_collector.get(), &TraceCollector::problemFound, this, &ProgramTracer::problemFound);
     if (Status listening = m_collector->listen(m_directory); !listening) {
         m_collector.reset();

@@ -20,6 +20,7 @@ struct TraceRequest
     QString program; // a path, or a name looked up in PATH
     QStringList arguments;
     QString workingDirectory; // empty: the current one
+    // Shows multiprocessing's own traffic, which is recorded either way (TraceStore: internal).
     bool showInternal = false;
     // The program's stdin, stdout and stderr are PipeScope's own (the CLI: byte for byte, and
     // Ctrl+C reaches it as it would), or its output is captured into the store as the console's
@@ -80,6 +81,8 @@ public:
 
     State state() const { return m_state; }
     const TraceStore& store() const { return m_store; }
+    // Whether the store shows multiprocessing's own traffic (TraceRequest::showInternal).
+    void setInternalShown(bool shown) { m_store.setInternalShown(shown); }
     const TraceRequest& request() const { return m_request; }
     qint64 pid() const { return m_pid; }
     // The program's exit status as a shell gives it: its code, 128+N for a signal N.

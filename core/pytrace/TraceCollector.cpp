@@ -61,11 +61,10 @@ TelemetryRecord pollOf(const SegmentRecord& r, int channel)
 
 } // namespace
 
-TraceCollector::TraceCollector(TraceStore& store, bool showInternal, QObject* parent)
+TraceCollector::TraceCollector(TraceStore& store, QObject* parent)
     : QObject(parent)
     , m_store(store)
     , m_channels(store, [this](int process) { return m_processes[size_t(process)]->name; })
-    , m_showInternal(showInternal)
 {}
 
 TraceCollector::~TraceCollector() = default;
@@ -164,16 +163,11 @@ void TraceCollector::handle(Process* process, QLocalSocket* socket, const QJsonO
     if (type == QLatin1String("process")) {
         // A child forked by the forkserver starts as a copy of it: it is a process of the
         // program's own.
-        if (process->hidden) {
-            process->hidden = false;
+        if (process->helper) {
+            process->helper = false;
             for (const int l : process->lanes) {
-                Lane& lane = m_lanes[size_t(l)];
-                const int owner = m_lanes[size_t(process->lanes.front())].storeProcess;
-                lane.storeProcess =
-                    l == process->lanes.front()
-                        ? m_store.addProcess(laneName(*process, lane), {})
-                        : m_store.addProcessUnder(owner, laneName(*process, lane), {});
-                m_store.setPid(lane.storeProcess, process->pid);
+                if (m_lanes[size_t(l)].storeProcess >= 0)
+                    m_store.setInternal(m_lanes[size_t(l)].storeProcess, false);
             }
         }
         rename(*process, message.value(QLatin1String("name")).toString());
@@ -243,7 +237,7 @@ TraceCollector::Process* TraceCollector::hello(QLocalSocket* socket, const QJson
         process->name = QStringLiteral("child %1").arg(pid);
     if (!helper.isEmpty()) {
         process->name = helper;
-        process->hidden = !m_showInternal;
+        process->helper = true;
     }
     process->control = socket;
     if (const auto exit = m_childExits.constFind(pid); exit != m_childExits.cend())
@@ -272,17 +266,15 @@ TraceCollector::Process* TraceCollector::hello(QLocalSocket* socket, const QJson
 
 int TraceCollector::addLane(Process& process, Lane lane, const QString& role)
 {
-    if (!process.hidden) {
-        // A thread's lane goes under its process's.
-        const int owner =
-            process.lanes.empty() ? -1 : m_lanes[size_t(process.lanes.front())].storeProcess;
-        lane.storeProcess = owner >= 0
-                                ? m_store.addProcessUnder(owner, laneName(process, lane), role)
-                                : m_store.addProcess(laneName(process, lane), role);
-        m_store.setPid(lane.storeProcess, process.pid);
-        if (lane.tid != process.pid)
-            m_store.setThread(lane.storeProcess, lane.thread);
-    }
+    // A thread's lane goes under its process's.
+    const int owner =
+        process.lanes.empty() ? -1 : m_lanes[size_t(process.lanes.front())].storeProcess;
+    lane.storeProcess = owner >= 0 ? m_store.addProcessUnder(owner, laneName(process, lane), role)
+                                   : m_store.addProcess(laneName(process, lane), role);
+    m_store.setPid(lane.storeProcess, process.pid);
+    if (lane.tid != process.pid)
+        m_store.setThread(lane.storeProcess, lane.thread);
+    m_store.setInternal(lane.storeProcess, process.helper);
     process.lanes.push_back(int(m_lanes.size()));
     m_lanes.push_back(std::move(lane));
     return process.lanes.back();
@@ -324,8 +316,6 @@ void TraceCollector::rename(Process& process, const QString& name)
 
 void TraceCollector::addSegment(Process& process, const QJsonObject& message)
 {
-    if (process.hidden)
-        return;
     const QString path = message.value(QLatin1String("path")).toString();
     const qint64 tid = message.value(QLatin1String("tid")).toInteger();
     if (QFileInfo(path).absolutePath() != m_directory) {
@@ -443,26 +433,24 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
     // A thread's lane begins with its first record.
     if (lane.lastNs == 0 && valid)
         appendState(lane, r.startNs, ProcessState::Running, -1);
-    const bool hidden =
-        !m_showInternal && ((r.flags & SegmentRecord::Internal) || m_channels.internal(r.key));
+    // multiprocessing's own records on a channel of the program's go to its handshake channel.
+    const bool internal = (r.flags & SegmentRecord::Internal) != 0;
     switch (r.kind) {
     case SegmentRecord::Send:
     case SegmentRecord::Recv:
         if (r.kind == SegmentRecord::Recv)
             lane.recvOpen = false;
-        if (!hidden)
-            message(lane, r, head);
+        message(lane, r, head);
         break;
     case SegmentRecord::RecvBegin:
-        lane.recvOpen = !hidden;
+        lane.recvOpen = true;
         lane.recvStartNs = r.startNs;
         lane.recvKey = r.key;
+        lane.recvInternal = internal;
         lane.blockedShown = false;
         break;
     case SegmentRecord::Poll: {
-        if (hidden)
-            break;
-        append(lane, pollOf(r, m_channels.channelFor(r.key)), {});
+        append(lane, pollOf(r, m_channels.channelFor(r.key, internal)), {});
         break;
     }
     case SegmentRecord::Failed: {
@@ -470,9 +458,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
         if (lane.blockedShown)
             appendState(lane, r.tNs, ProcessState::Running, -1);
         lane.blockedShown = false;
-        if (hidden)
-            break;
-        const int channel = m_channels.channelFor(r.key);
+        const int channel = m_channels.channelFor(r.key, internal);
         TelemetryRecord record;
         record.kind = EventKind::Error;
         record.startNs = r.startNs;
@@ -484,7 +470,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
     case SegmentRecord::Close: {
         // A writing end closed: said on a channel that exists (an end never used makes none).
         const int channel = m_channels.existingChannel(r.key);
-        if (hidden || channel < 0)
+        if (channel < 0)
             break;
         TelemetryRecord record;
         record.kind = EventKind::Close;
@@ -495,8 +481,6 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
     }
     case SegmentRecord::Wait: {
         // connection.wait(): a poll of several objects at once, said as the program called it.
-        if (hidden)
-            break;
         bool counted = false;
         const qsizetype objects = QByteArray(head.data(), head.size()).toLongLong(&counted);
         append(lane, pollOf(r, -1),
@@ -519,9 +503,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
     }
     case SegmentRecord::Put: {
         // Queue.put(): into the process's buffer, which its feeder thread sends from.
-        if (hidden)
-            break;
-        const int channel = m_channels.channelFor(r.key);
+        const int channel = m_channels.channelFor(r.key, internal);
         if (channel < 0)
             break;
         TelemetryRecord record;
@@ -541,7 +523,7 @@ void TraceCollector::apply(const Pending& item, QByteArrayView head)
 void TraceCollector::message(Lane& lane, const SegmentRecord& r, QByteArrayView head)
 {
     const bool send = r.kind == SegmentRecord::Send;
-    const int channel = m_channels.channelFor(r.key);
+    const int channel = m_channels.channelFor(r.key, (r.flags & SegmentRecord::Internal) != 0);
     if (channel < 0) {
         problem(QStringLiteral("more channels than the store holds: a message is not shown"));
         return;
@@ -603,7 +585,9 @@ void TraceCollector::showWaits(qint64 until)
         if (!(sending || lane.recvOpen) || start + kPatienceNs > until || start < lane.lastNs ||
             !plausibleTime(start))
             continue;
-        const int channel = m_channels.channelFor(sending ? open->key : lane.recvKey);
+        const int channel =
+            sending ? m_channels.channelFor(open->key, (open->flags & SegmentRecord::Internal) != 0)
+                    : m_channels.channelFor(lane.recvKey, lane.recvInternal);
         appendState(lane, start, sending ? ProcessState::BlockedSend : ProcessState::BlockedRecv,
                     channel);
         lane.blockedShown = true;

@@ -46,7 +46,7 @@ public:
     static constexpr int kMaxLanes = 4096;
     static constexpr qsizetype kMaxControlFrame = 64 * 1024;
 
-    TraceCollector(TraceStore& store, bool showInternal, QObject* parent = nullptr);
+    explicit TraceCollector(TraceStore& store, QObject* parent = nullptr);
     ~TraceCollector() override;
 
     // Listens on `directory`/control.sock; segment files must lie in `directory`.
@@ -89,6 +89,7 @@ private:
         bool recvOpen = false;
         qint64 recvStartNs = 0;
         quint64 recvKey = 0;
+        bool recvInternal = false;
         bool blockedShown = false;
     };
     struct Process
@@ -101,9 +102,10 @@ private:
         std::optional<int> exitcode;
         qint64 disconnectedNs = 0;
         bool ended = false;
-        // multiprocessing's own helper (the forkserver, the resource tracker): no lane unless
-        // internal traffic is shown.
-        bool hidden = false;
+        // multiprocessing's own helper (the forkserver, the resource tracker): its lanes are
+        // internal (TraceStore::setInternal), until a forkserver's child says it is the
+        // program's.
+        bool helper = false;
     };
     // A record read and not yet released; its head is in m_heads.
     struct Pending
@@ -140,7 +142,6 @@ private:
 
     TraceStore& m_store;
     TracedChannels m_channels;
-    bool m_showInternal;
     QString m_directory;
     QLocalServer* m_server = nullptr;
     std::vector<std::unique_ptr<Process>> m_processes;

@@ -24,29 +24,33 @@ void TracedChannels::label(const std::vector<quint64>& keys, const QString& kind
     }
     for (const quint64 key : keys) {
         m_labels.insert(key, label);
-        if (const auto found = m_byKey.constFind(key); found != m_byKey.cend())
+        if (const auto found = m_byKey.constFind(key); found != m_byKey.cend()) {
+            m_store.setChannelInternal(*found, internal);
+            rename(*found);
+        }
+        if (const auto found = m_handshakeByKey.constFind(key); found != m_handshakeByKey.cend())
             rename(*found);
     }
 }
 
-bool TracedChannels::internal(quint64 key) const
+int TracedChannels::channelFor(quint64 key, bool internal)
 {
-    const auto found = m_labels.constFind(key);
-    return found != m_labels.cend() && found->internal;
-}
-
-int TracedChannels::channelFor(quint64 key)
-{
-    if (const auto found = m_byKey.constFind(key); found != m_byKey.cend())
+    const auto label = m_labels.constFind(key);
+    const bool internalChannel = label != m_labels.cend() && label->internal;
+    const bool handshake = internal && !internalChannel;
+    QHash<quint64, int>& byKey = handshake ? m_handshakeByKey : m_byKey;
+    if (const auto found = byKey.constFind(key); found != byKey.cend())
         return *found;
     if (m_store.channelCount() >= int(kNoChannel))
         return -1;
     Traced traced;
     traced.key = key;
+    traced.handshake = handshake;
     const int channel =
         m_store.addChannel(nameOf(traced), TraceStore::kAnyProcess, TraceStore::kAnyProcess);
+    m_store.setChannelInternal(channel, handshake || internalChannel);
     m_channels.push_back(std::move(traced));
-    m_byKey.insert(key, channel);
+    byKey.insert(key, channel);
     return channel;
 }
 
@@ -109,6 +113,8 @@ QString TracedChannels::nameOf(const Traced& traced) const
             break;
         }
     }
+    if (traced.handshake)
+        kind += QStringLiteral(" handshake");
     return QStringLiteral("%1 %2->%3").arg(kind, namesOf(traced.writers), namesOf(traced.readers));
 }
 

@@ -15,6 +15,11 @@ namespace pipescope {
 // "Queue#1 MainProcess->Process-1", "Pipe#2 Process-1->Process-2"; a label that the hook sends
 // when the object is made ("Queue", "Pool tasks") may arrive before or after the first message.
 // Messages are numbered per channel in the order they went in and came out.
+//
+// Channels that multiprocessing uses for itself (labelled internal) are marked internal in the
+// store; so is the handshake of a channel of the program's own (the authkey challenge on a
+// Listener's connection), which is a channel of its own, "<name> handshake", so that the
+// program's messages on it are numbered from 0 as the program sees them.
 class TracedChannels
 {
 public:
@@ -30,9 +35,10 @@ public:
     // its number.
     void label(const std::vector<quint64>& keys, const QString& kind, bool internal,
                const QString& object);
-    bool internal(quint64 key) const;
     // The store channel for `key`, made when first asked for; -1 when the store has no room.
-    int channelFor(quint64 key);
+    // `internal`: the record is multiprocessing's own (its handshake, when the channel is not
+    // internal itself).
+    int channelFor(quint64 key, bool internal = false);
     // The store channel for `key` if it has one already, else -1.
     int existingChannel(quint64 key) const { return m_byKey.value(key, -1); }
     // The next seq of a send or recv on `channel`, counted.
@@ -54,6 +60,7 @@ private:
     struct Traced
     {
         quint64 key = 0;
+        bool handshake = false;
         std::vector<int> writers; // processes, in the order they first used it
         std::vector<int> readers;
         qint64 sends = 0;
@@ -70,6 +77,7 @@ private:
     QHash<QString, int> m_kindCounts;
     QHash<QString, int> m_objectNumbers; // "kind object" -> its number
     QHash<quint64, int> m_byKey;
+    QHash<quint64, int> m_handshakeByKey;
     std::vector<Traced> m_channels; // by store channel
 };
 

@@ -99,7 +99,7 @@ int TraceCommand::run(QStringList arguments)
         std::fprintf(stderr,
                      "pipescope: traced %d Python processes, %lld messages, %lld undelivered, "
                      "%.3f s; exit status %d%s\n",
-                     tracer.tracedProcessCount(), static_cast<long long>(store.messages().size()),
+                     tracer.tracedProcessCount(), static_cast<long long>(store.messageCount()),
                      static_cast<long long>(store.undeliveredCount()),
                      double(tracer.elapsedNs()) / 1e9, exitCode,
                      interruptedBy != 0 ? ", interrupted" : "");

@@ -102,6 +102,8 @@ void writeNames(Writer& w, const TraceStore& store)
     w.raw(",\"args\":{\"sort_index\":0}");
     w.end();
     for (int p = 0; p < store.processCount(); ++p) {
+        if (!store.processShown(p))
+            continue;
         const TraceStore::Process& process = store.process(p);
         const QByteArray label =
             QStringLiteral("%1 (pid %2)").arg(process.name).arg(process.pid).toUtf8();
@@ -218,6 +220,8 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
         const TraceStore::EventList& events = store.process(p).events;
         for (size_t i = 0; i < events.size(); ++i) {
             const qsizetype e = events[i];
+            if (!store.eventShown(e))
+                continue;
             switch (store.kind(e)) {
             case EventKind::Send:
             case EventKind::Recv:
@@ -275,12 +279,14 @@ Status ChromeTraceWriter::write(const TraceStore& store, QIODevice& device)
     }
 
     for (const TraceStore::Message& message : store.messages()) {
-        if (message.sendEvent >= 0 && message.recvEvent >= 0)
+        if (message.sendEvent >= 0 && message.recvEvent >= 0 && store.channelShown(message.channel))
             writeArrowEnd(w, store, message.recvEvent);
     }
 
     // Queue depth: one counter per channel, a sample at every change.
     for (int c = 0; c < store.channelCount(); ++c) {
+        if (!store.channelShown(c))
+            continue;
         const TraceStore::Channel& channel = store.channel(c);
         const QByteArray name = "queue depth " + channel.name.toUtf8();
         size_t s = 0;

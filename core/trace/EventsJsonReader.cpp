@@ -197,6 +197,7 @@ public:
         return std::move(m_store);
     }
     const TraceStore& store() const { return *m_store; }
+    void setInternalShown(bool shown) { m_store->setInternalShown(shown); }
 
 private:
     Result<int> processNamed(QByteArrayView name);
@@ -408,6 +409,9 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
     const bool hasPid = fields.has("pid");
     const qint64 pid = hasPid ? fields.integer("pid") : 0;
     const QByteArrayView thread = fields.has("thread") ? fields.string("thread") : QByteArrayView();
+    const bool internal = fields.has("internal") && fields.boolean("internal");
+    const bool channelInternal =
+        fields.has("channel_internal") && fields.boolean("channel_internal");
     if (!fields.error().isEmpty())
         return malformed(fields.error());
 
@@ -419,6 +423,8 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
         if (!channel)
             return channel.error();
         record.channel = static_cast<quint16>(*channel);
+        if (channelInternal)
+            m_store->setChannelInternal(*channel, true);
     }
     const Result<qint32> appended = m_store->append(*process, record, text, head);
     if (!appended)
@@ -429,6 +435,8 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
         m_store->setPid(*process, pid);
         m_pidsCame = true;
     }
+    if (*process != TraceStore::kRunner && internal)
+        m_store->setInternal(*process, true);
     if (*process != TraceStore::kRunner && !thread.isEmpty()) {
         const QString threadName = QString::fromUtf8(thread);
         if (m_store->process(*process).thread != threadName)
@@ -446,6 +454,11 @@ EventsJsonReader::~EventsJsonReader() = default;
 const TraceStore& EventsJsonReader::store() const
 {
     return m_builder->store();
+}
+
+void EventsJsonReader::setInternalShown(bool shown)
+{
+    m_builder->setInternalShown(shown);
 }
 
 std::unique_ptr<TraceStore> EventsJsonReader::takeStore()

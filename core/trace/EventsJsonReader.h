@@ -43,6 +43,8 @@ public:
     // The end of the file: its last line, when it has no newline.
     Status finish();
     const TraceStore& store() const;
+    // Whether the store shows internal traffic (marked `internal` in the file): a view setting.
+    void setInternalShown(bool shown);
     std::unique_ptr<TraceStore> takeStore();
     // Lines read so far (blank ones too).
     qint64 lines() const { return m_lineNumber; }

@@ -26,6 +26,12 @@ void appendNumber(QByteArray& out, const char* name, qint64 value)
     out.append(QByteArray::number(value));
 }
 
+void appendTrue(QByteArray& out, const char* name)
+{
+    appendField(out, name);
+    out.append("true");
+}
+
 void appendText(QByteArray& out, const char* name, QByteArrayView text)
 {
     appendField(out, name);
@@ -45,8 +51,12 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
             appendNumber(out, "pid", p.pid);
         if (!p.thread.isEmpty())
             appendText(out, "thread", p.thread.toUtf8());
+        if (p.internal)
+            appendTrue(out, "internal");
     }
     const quint16 channel = store.channelOf(e);
+    if (channel != kNoChannel && store.channel(channel).internal)
+        appendTrue(out, "channel_internal");
     switch (kind) {
     case EventKind::Send:
     case EventKind::Recv:
@@ -119,6 +129,8 @@ Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
     ChunkedOutput output(device);
     qint64 last = 0;
     for (const quint32 e : store.eventsByTime()) {
+        if (!store.eventShown(e))
+            continue;
         appendEvent(output.buffer(), store, e);
         last = store.time(e);
         if (Status written = output.flushIfFull(); !written)

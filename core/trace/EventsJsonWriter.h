@@ -18,7 +18,10 @@ class TraceStore;
 //   state        state, channel (what a blocked process waits on, when known)
 //   stdout, stderr  text
 //   exit         exit_code or signal, text
-//   error        message
+//   error        message, channel and seq (a failed call's)
+// Multiprocessing's own traffic is written only when the store shows it (TraceStore: internal),
+// its events marked: `internal` on every event of an internal process, `channel_internal` on
+// every event on an internal channel.
 // A run that a signal interrupted ends with a runner error whose `interrupted` field names the
 // signal ("SIGINT"): the mark, which EventsJsonReader reads back as TraceStore::interruptedBy().
 class EventsJsonWriter

@@ -69,6 +69,8 @@ Status MessagesCsvWriter::write(const TraceStore& store, QIODevice& device)
     output.buffer().append(
         "seq,channel,from,to,value,bytes,sent_ns,received_ns,latency_ns,raised\r\n");
     for (const TraceStore::Message& message : store.messages()) {
+        if (!store.channelShown(message.channel))
+            continue;
         appendRow(output.buffer(), store, message);
         if (Status written = output.flushIfFull(); !written)
             return written;

@@ -30,6 +30,8 @@ void RunStatisticsBuilder::update(const TraceStore& store)
     const auto events = static_cast<size_t>(store.eventCount());
     for (; m_events < events; ++m_events) {
         const auto e = static_cast<qint32>(m_events);
+        if (!store.eventShown(e))
+            continue;
         switch (store.kind(e)) {
         case EventKind::Send:
         case EventKind::Recv: {
@@ -65,7 +67,7 @@ RunStatistics RunStatisticsBuilder::result(const TraceStore& store, qint64 durat
 {
     RunStatistics statistics;
     statistics.durationNs = durationNs;
-    statistics.messages = static_cast<qint64>(store.messages().size());
+    statistics.messages = static_cast<qint64>(store.messageCount());
     statistics.delivered = store.deliveredCount();
     statistics.undelivered = store.undeliveredCount();
     if (durationNs > 0)

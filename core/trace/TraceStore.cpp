@@ -29,7 +29,8 @@ int TraceStore::addProcess(const QString& name, const QString& role)
     process.role = role;
     m_processes.push_back(std::move(process));
     const int added = processCount() - 1;
-    m_rowOf.push_back(added);
+    m_order.push_back(added);
+    m_rowOf.push_back(rowCount());
     m_processAtRow.push_back(added);
     m_ownerOf.push_back(added);
     ++m_generation;
@@ -41,15 +42,66 @@ int TraceStore::addProcessUnder(int owner, const QString& name, const QString& r
     const int added = addProcess(name, role);
     const int group = m_ownerOf.at(size_t(owner));
     m_ownerOf.back() = group;
-    // Right after the owner's group: the last row that belongs to it.
-    int row = m_rowOf[size_t(group)];
-    while (row + 1 < added && m_ownerOf[size_t(m_processAtRow[size_t(row + 1)])] == group)
-        ++row;
-    m_processAtRow.pop_back();
-    m_processAtRow.insert(m_processAtRow.begin() + row + 1, added);
-    for (size_t r = size_t(row) + 1; r < m_processAtRow.size(); ++r)
-        m_rowOf[size_t(m_processAtRow[r])] = int(r);
+    // Right after the owner's group: the last place that belongs to it.
+    const auto groupStart = std::find(m_order.begin(), m_order.end(), group);
+    auto place = groupStart + 1;
+    while (place != m_order.end() && *place != added && m_ownerOf[size_t(*place)] == group)
+        ++place;
+    m_order.pop_back();
+    m_order.insert(place, added);
+    updateRows();
     return added;
+}
+
+void TraceStore::updateRows()
+{
+    m_processAtRow.clear();
+    std::fill(m_rowOf.begin(), m_rowOf.end(), -1);
+    for (const int process : m_order) {
+        if (processShown(process)) {
+            m_rowOf[size_t(process)] = rowCount();
+            m_processAtRow.push_back(process);
+        }
+    }
+    ++m_generation;
+}
+
+void TraceStore::setInternal(int process, bool internal)
+{
+    if (m_processes.at(size_t(process)).internal == internal)
+        return;
+    m_processes[size_t(process)].internal = internal;
+    updateRows();
+}
+
+void TraceStore::setChannelInternal(int channel, bool internal)
+{
+    if (m_channels.at(size_t(channel)).internal == internal)
+        return;
+    m_channels[size_t(channel)].internal = internal;
+    if (internal)
+        m_internalChannels.push_back(channel);
+    else
+        std::erase(m_internalChannels, channel);
+    ++m_generation;
+}
+
+void TraceStore::setInternalShown(bool shown)
+{
+    if (m_internalShown == shown)
+        return;
+    m_internalShown = shown;
+    updateRows();
+}
+
+bool TraceStore::isInternal(qsizetype event) const
+{
+    const int process = processOf(event);
+    if (process != kRunner && m_processes[size_t(process)].internal)
+        return true;
+    // A state is the process's (blocked in a handshake is blocked), whatever it waits on.
+    const quint16 channel = channelOf(event);
+    return kind(event) != EventKind::State && channel != kNoChannel && m_channels[channel].internal;
 }
 
 void TraceStore::orderLanesByPid()
@@ -59,14 +111,12 @@ void TraceStore::orderLanesByPid()
         return std::pair(p.pid > 0 ? p.pid : std::numeric_limits<qint64>::max(),
                          p.thread.isEmpty() ? 0 : 1);
     };
-    std::vector<int> rows = m_processAtRow;
-    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) { return key(a) < key(b); });
-    if (rows == m_processAtRow)
+    std::vector<int> order = m_order;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    if (order == m_order)
         return;
-    m_processAtRow = std::move(rows);
-    for (size_t r = 0; r < m_processAtRow.size(); ++r)
-        m_rowOf[size_t(m_processAtRow[r])] = int(r);
-    ++m_generation;
+    m_order = std::move(order);
+    updateRows();
 }
 
 int TraceStore::addChannel(const QString& name, int from, int to)
@@ -416,13 +466,37 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
     return number;
 }
 
+qsizetype TraceStore::messageCount() const
+{
+    auto count = static_cast<qsizetype>(m_messages.size());
+    if (!m_internalShown) {
+        for (const int channel : m_internalChannels)
+            count -= static_cast<qsizetype>(m_channels[size_t(channel)].messageBySeq.size());
+    }
+    return count;
+}
+
+qsizetype TraceStore::deliveredCount() const
+{
+    qsizetype count = m_delivered;
+    if (!m_internalShown) {
+        for (const int channel : m_internalChannels)
+            count -= static_cast<qsizetype>(m_channels[size_t(channel)].recvTimes.size());
+    }
+    return count;
+}
+
 qsizetype TraceStore::undeliveredCount() const
 {
     qsizetype count = 0;
-    for (const Channel& channel : m_channels)
+    for (int c = 0; c < channelCount(); ++c) {
+        if (!channelShown(c))
+            continue;
+        const Channel& channel = m_channels[size_t(c)];
         count +=
             static_cast<qsizetype>(channel.sendTimes.size()) -
             static_cast<qsizetype>(std::min(channel.recvTimes.size(), channel.sendTimes.size()));
+    }
     return count;
 }
 

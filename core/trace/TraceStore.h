@@ -50,13 +50,14 @@ public:
         bool ended = false;                // it has an Exit event
         bool crashed = false;              // ended by a signal, or stopped
         bool stopped = false;              // ended by the user's stop (its latest state is Stopped)
-        int exitCode = 0;                  // when ended normally
-        int signal = 0;                    // when crashed
-        EventList events;                  // its events, in time order
-        EventList stateEvents;             // its state changes, in time order
-        EventList pollEvents;              // its polls, in time order
-        EventList errorEvents;             // its failed calls, in time order
-        EventList putEvents;               // its Queue.put() calls, in time order
+        bool internal = false; // one of multiprocessing's own helpers (the forkserver): see below
+        int exitCode = 0;      // when ended normally
+        int signal = 0;        // when crashed
+        EventList events;      // its events, in time order
+        EventList stateEvents; // its state changes, in time order
+        EventList pollEvents;  // its polls, in time order
+        EventList errorEvents; // its failed calls, in time order
+        EventList putEvents;   // its Queue.put() calls, in time order
     };
 
     // A channel's `from` or `to` when it is not known in advance (a traced program's pipe: whoever
@@ -73,6 +74,7 @@ public:
         bool openEnds = false;    // added with kAnyProcess: any process may send or receive on it
         bool manyWriters = false; // more than one process has sent on it
         bool manyReaders = false; // more than one process has received from it
+        bool internal = false;    // multiprocessing's own traffic (an authkey challenge): see below
         TimeList sendTimes;       // sorted: one writer
         TimeList recvTimes;       // sorted: one reader
         TimeList sentBytes;       // cumulative, per send
@@ -138,6 +140,33 @@ public:
     // started, as they were live, not the order they first spoke).
     void orderLanesByPid();
     int processAtRow(int row) const { return m_processAtRow[size_t(row)]; }
+    // The lanes shown: every process but the internal ones while internal traffic is hidden
+    // (rowOf() is -1 for those).
+    int rowCount() const { return static_cast<int>(m_processAtRow.size()); }
+
+    // Internal traffic: what multiprocessing does for itself in a traced program (its forkserver
+    // and resource tracker, an authkey challenge, the resource sharer's connections) is recorded
+    // and marked, and hidden unless asked for. Every reader of the store (views, statistics,
+    // exports, counts) asks it what is shown, so that they all agree: a lane without its
+    // process, a count without its rows, would contradict each other. Findings never count
+    // internal traffic (multiprocessing's own, not the program's doing).
+    void setInternal(int process, bool internal);
+    void setChannelInternal(int channel, bool internal);
+    void setInternalShown(bool shown);
+    bool internalShown() const { return m_internalShown; }
+    bool processShown(int process) const
+    {
+        return m_internalShown || process == kRunner || process == kAnyProcess ||
+               !m_processes[size_t(process)].internal;
+    }
+    bool channelShown(int channel) const
+    {
+        return m_internalShown || !m_channels[size_t(channel)].internal;
+    }
+    // Internal: its process is, or the channel it is about (a state is its process's only).
+    bool isInternal(qsizetype event) const;
+    // Shown: not internal, or internal traffic is shown.
+    bool eventShown(qsizetype event) const { return m_internalShown || !isInternal(event); }
     // `from` and `to` are processes, or kAnyProcess for a channel whose ends are learned from its
     // events.
     int addChannel(const QString& name, int from, int to);
@@ -214,8 +243,10 @@ public:
     // The failed call about a message (its recv raised BufferTooShort, refused it as too long,
     // or could not unpickle it; its send raised), or -1.
     qint32 errorOf(const Message& message) const;
-    qsizetype deliveredCount() const { return m_delivered; }
-    // Messages sent and not received (so far, or ever once the run has ended).
+    // Messages shown, those received, and those sent and not received (so far, or ever once the
+    // run has ended).
+    qsizetype messageCount() const;
+    qsizetype deliveredCount() const;
     qsizetype undeliveredCount() const;
 
     // Messages in flight on `channel` at `t` (relative ns), and their bytes.
@@ -261,7 +292,11 @@ private:
     qint64 m_origin = 0;
     int m_interruptedBy = 0;
     std::vector<Process> m_processes;
-    std::vector<int> m_rowOf;        // by process
+    // Rebuilds the rows from m_order: the processes shown, in order.
+    void updateRows();
+
+    std::vector<int> m_order;        // every process, in the order their lanes are shown
+    std::vector<int> m_rowOf;        // by process: its row, -1 when not shown
     std::vector<int> m_processAtRow; // by row
     std::vector<int> m_ownerOf;      // by process: itself, or the lane it is shown under
     std::vector<Channel> m_channels;
@@ -270,6 +305,8 @@ private:
     EventList m_runnerEvents;
     ChunkedColumn<Extra> m_extras;
     qsizetype m_delivered = 0;
+    std::vector<int> m_internalChannels;
+    bool m_internalShown = false;
 
     TimeList m_time;
     ChunkedColumn<qint32> m_ref; // send, recv: the message; others: the extra, or -1
