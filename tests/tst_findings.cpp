@@ -127,6 +127,7 @@ private Q_SLOTS:
     void slowConsumer();
     void latencyOutliers();
     void runnerDeadlock();
+    void internalTrafficIsNoFinding();
     void json();
     void checkCommand();
 };
@@ -167,6 +168,39 @@ void TestFindings::undeliveredResultsAreWarnings()
     run.exit(run.b, 4 * kMs, 0);
     QCOMPARE(run.kinds(), QStringList{"warning undelivered"});
     QCOMPARE(run.findings().front().events.size(), size_t(2));
+}
+
+void TestFindings::internalTrafficIsNoFinding()
+{
+    // Undelivered messages on multiprocessing's own channel, and a helper killed at the end, are
+    // not the program's doing; the same on the program's channel are.
+    Run run;
+    const int helper = run.m_store.addProcess(QStringLiteral("resource tracker"), {});
+    run.m_store.setInternal(helper, true);
+    const int handshake = run.m_store.addChannel(QStringLiteral("a->b handshake"), run.a, run.b);
+    run.m_store.setChannelInternal(handshake, true);
+    run.send(run.a, handshake, 0, kMs, kMs + 100);
+    run.send(run.a, handshake, 1, 2 * kMs, 2 * kMs + 100);
+    run.exit(helper, 3 * kMs, SIGKILL, true);
+    run.exit(run.a, 3 * kMs, 0);
+    run.exit(run.b, 4 * kMs, 0);
+    QCOMPARE(run.kinds(), QStringList());
+    run.send(run.a, run.ab, 0, kMs, kMs + 100);
+    run.send(run.a, run.ab, 1, 2 * kMs, 2 * kMs + 100);
+    QCOMPARE(run.kinds(), QStringList{"warning undelivered"});
+
+    // While a run goes on, a wait in a handshake is served by the other end (a forkserver still
+    // starting up), whoever else is blocked: no deadlock.
+    Run live;
+    const int waited = live.m_store.addChannel(QStringLiteral("b->a handshake"), live.b, live.a);
+    live.m_store.setChannelInternal(waited, true);
+    live.state(live.a, kMs, ProcessState::BlockedRecv, waited);
+    live.state(live.b, kMs, ProcessState::BlockedRecv, live.ab);
+    QCOMPARE(FindingsAnalyzer::analyze(live.m_store, false, 5000 * kMs).size(), size_t(0));
+    live.m_store.setChannelInternal(waited, false);
+    const std::vector<Finding> stuck = FindingsAnalyzer::analyze(live.m_store, false, 5000 * kMs);
+    QCOMPARE(stuck.size(), size_t(1));
+    QCOMPARE(stuck.front().kind, QStringLiteral("deadlock"));
 }
 
 void TestFindings::crashesAndExitCodes()

@@ -82,6 +82,13 @@ bool waitForRun(MainWindow& window)
     return finished.wait(120000);
 }
 
+// A finished run's findings are analyzed on a thread of their own: until they are in.
+bool waitForFindings(MainWindow& window)
+{
+    const Run* run = window.currentRun()->run();
+    return run && QTest::qWaitFor([run] { return run->findings() != nullptr; }, 60000);
+}
+
 QImage render(QWidget& widget)
 {
     return widget.grab().toImage().convertToFormat(QImage::Format_RGB32);
@@ -1105,6 +1112,7 @@ void TestUi::findingsOfARun()
     QVERIFY(window.startRun(
         request(QStringLiteral("flood"), 0, 1.0, {{QStringLiteral("count"), 300.0}})));
     QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
     QApplication::processEvents();
     const FindingsModel* model = window.findings()->model();
     QAbstractItemModelTester tester(const_cast<FindingsModel*>(model));
@@ -1121,6 +1129,7 @@ void TestUi::findingsOfARun()
     // A clean run has none.
     QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 1, 0)));
     QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
     QApplication::processEvents();
     QCOMPARE(model->rowCount(), 0);
     QCOMPARE(window.findings()->summary(), QString());
@@ -1138,6 +1147,7 @@ void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
                                      {QStringLiteral("size"), 100000.0},
                                      {QStringLiteral("delay"), 0.2}})));
     QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
     QApplication::processEvents();
     QVERIFY(window.findings()->isVisible());
     const FindingsModel* model = window.findings()->model();
@@ -1178,6 +1188,7 @@ void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
     // with no lane): it is ringed where it can be, and the window paints.
     QVERIFY(window.startRun(request(QStringLiteral("deadlock"), 0, 1.0)));
     QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
     QApplication::processEvents();
     const std::vector<qint32>& ringed = window.timeline()->highlighted();
     QVERIFY(std::any_of(ringed.begin(), ringed.end(), [&](qint32 e) {

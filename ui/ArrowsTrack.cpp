@@ -72,7 +72,7 @@ void ArrowsTrack::paint(QPainter& painter, const TrackContext& context)
     const int selected = context.selectedMessage;
     if (selected >= 0 && selected < qsizetype(store.messages().size())) {
         const TraceStore::Message& m = store.messages()[size_t(selected)];
-        if (m.sendEvent >= 0)
+        if (m.sendEvent >= 0 && store.channelShown(m.channel))
             paintArrow(painter, context, m.channel, m.seq, true, 1, 240);
     }
     painter.restore();

@@ -35,19 +35,22 @@ void ConsoleView::refresh()
 {
     if (!m_store)
         return;
+    // The runner's cursor first: processes that come later add theirs after it.
     m_cursors.resize(size_t(m_store->processCount()) + 1, 0);
-    // The new lines of every process, in time order.
+    // The new lines of every process, in time order (multiprocessing's own only when shown).
     std::vector<quint32> lines;
     auto collect = [&](const TraceStore::EventList& events, size_t& cursor) {
         for (; cursor < events.size(); ++cursor) {
             const EventKind kind = m_store->kind(events[cursor]);
-            if (kind == EventKind::Stdout || kind == EventKind::Stderr || kind == EventKind::Error)
+            if ((kind == EventKind::Stdout || kind == EventKind::Stderr ||
+                 kind == EventKind::Error) &&
+                m_store->eventShown(events[cursor]))
                 lines.push_back(events[cursor]);
         }
     };
+    collect(m_store->runnerEvents(), m_cursors.front());
     for (int p = 0; p < m_store->processCount(); ++p)
-        collect(m_store->process(p).events, m_cursors[size_t(p)]);
-    collect(m_store->runnerEvents(), m_cursors.back());
+        collect(m_store->process(p).events, m_cursors[size_t(p) + 1]);
     if (lines.empty())
         return;
     std::stable_sort(lines.begin(), lines.end(),

@@ -8,8 +8,11 @@ namespace pipescope {
 
 void FindingsModel::analyze(const TraceStore* store, bool ended, qint64 now)
 {
-    std::vector<Finding> findings =
-        store ? m_analyzer.update(*store, ended, now) : std::vector<Finding>();
+    setFindings(store ? m_analyzer.update(*store, ended, now) : std::vector<Finding>());
+}
+
+void FindingsModel::setFindings(const std::vector<Finding>& findings)
+{
     // Nothing changed (the usual case while a run goes on): the view keeps its selection.
     const auto same = [](const Finding& a, const Finding& b) {
         return a.kind == b.kind && a.title == b.title && a.events == b.events;
@@ -17,7 +20,7 @@ void FindingsModel::analyze(const TraceStore* store, bool ended, qint64 now)
     if (std::equal(findings.begin(), findings.end(), m_findings.begin(), m_findings.end(), same))
         return;
     beginResetModel();
-    m_findings = std::move(findings);
+    m_findings = findings;
     endResetModel();
 }
 

@@ -29,6 +29,8 @@ public:
 
     // Analyzes `store` again (see FindingsAnalyzer::analyze()) and shows what it finds.
     void analyze(const TraceStore* store, bool ended, qint64 now);
+    // Shows these (a finished run's).
+    void setFindings(const std::vector<Finding>& findings);
     const std::vector<Finding>& findings() const { return m_findings; }
     // How many are above info.
     int aboveInfo() const;

@@ -46,32 +46,52 @@ FindingsPane::FindingsPane(QWidget* parent)
 
 void FindingsPane::watch(const CurrentRun& current)
 {
-    connect(&current, &CurrentRun::changed, this, [this, &current] {
+    connect(&current, &CurrentRun::changed, this, [this, &current](Run* run) {
         m_analyzedAtNs = -1;
+        disconnect(m_findingsReady);
+        // A run that ends while on show: its findings come from its own analysis.
+        if (run) {
+            m_findingsReady = connect(run, &Run::findingsReady, this, [this, run] {
+                showFindings(*run->findings());
+                // A teaching scenario's finding is its point: shown as soon as the run has made it.
+                if (!run->demonstrates().isEmpty())
+                    selectKind(run->demonstrates());
+            });
+        }
         refresh(current);
     });
     connect(&current, &CurrentRun::refreshed, this, [this, &current] { refresh(current); });
-    connect(&current, &CurrentRun::ended, this, [this, &current] {
-        m_analyzedAtNs = -1;
-        refresh(current);
-        // A teaching scenario's finding is its point: shown as soon as the run has made it.
-        if (const Run* run = current.run(); run && !run->demonstrates().isEmpty())
-            selectKind(run->demonstrates());
-    });
 }
 
 void FindingsPane::refresh(const CurrentRun& current)
 {
-    // Once a second while live: the analysis reads the whole store.
+    // Once a second while live: the analysis reads what came since the last one.
     static constexpr qint64 kLiveIntervalNs = 1'000'000'000;
     const Run* run = current.run();
     const qint64 now = monotonicNs();
-    if (run && run->live() && m_analyzedAtNs >= 0 && now - m_analyzedAtNs < kLiveIntervalNs)
+    if (run && !run->live()) {
+        // A finished run's findings do not change: its own, once they are there.
+        if (m_analyzedAtNs < 0 && run->findings()) {
+            m_analyzedAtNs = now;
+            showFindings(*run->findings());
+        }
         return;
-    if (run && !run->live() && m_analyzedAtNs >= 0)
-        return; // a finished run's findings do not change
+    }
+    if (run && m_analyzedAtNs >= 0 && now - m_analyzedAtNs < kLiveIntervalNs)
+        return;
     m_analyzedAtNs = now;
-    m_model->analyze(current.store(), run && !run->live(), run ? run->elapsedNs() : 0);
+    m_model->analyze(current.store(), false, run ? run->elapsedNs() : 0);
+    updateSummary();
+}
+
+void FindingsPane::showFindings(const std::vector<Finding>& findings)
+{
+    m_model->setFindings(findings);
+    updateSummary();
+}
+
+void FindingsPane::updateSummary()
+{
     const QString summary = this->summary();
     if (summary != m_summary) {
         m_summary = summary;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <vector>
 
 class QLabel;
 class QSortFilterProxyModel;
@@ -14,7 +15,8 @@ struct Finding;
 
 // The Findings tab: what went wrong in the run on show, errors first, each with its
 // explanation below the list. Analyzed again once a second while a run goes on (a deadlock is
-// reported while it happens) and when it ends. Selecting a finding emits findingSelected().
+// reported while it happens); once it has ended, the run's own findings (Run::findings(), which
+// come a moment later). Selecting a finding emits findingSelected().
 class FindingsPane : public QWidget
 {
     Q_OBJECT
@@ -35,6 +37,8 @@ Q_SIGNALS:
 
 private:
     void refresh(const CurrentRun& current);
+    void showFindings(const std::vector<Finding>& findings);
+    void updateSummary();
     void showSelected();
     void selectKind(const QString& kind);
 
@@ -43,6 +47,7 @@ private:
     QTableView* m_table;
     QLabel* m_explanation;
     qint64 m_analyzedAtNs = -1;
+    QMetaObject::Connection m_findingsReady;
     QString m_summary;
 };
 

@@ -23,8 +23,8 @@ void HighlightTrack::paint(QPainter& painter, const TrackContext& context)
             continue;
         const int process = store.processOf(e);
         if (process == TraceStore::kRunner || process >= store.processCount() ||
-            store.rowOf(process) < 0)
-            continue; // the runner's own words have no lane, nor a hidden process
+            store.rowOf(process) < 0 || !store.eventShown(e))
+            continue; // the runner's own words have no lane, nor what is not shown
         const QRectF bar = layout.barRect(process);
         const double x0 = s.toX(store.startTime(e));
         const double x1 = s.toX(store.time(e));

@@ -382,7 +382,7 @@ void MainWindow::showFinding(const Finding& finding)
     for (const qint32 e : finding.events) {
         first = std::min(first, store->startTime(e));
         last = std::max(last, store->time(e));
-        if (store->messageOf(e) >= 0)
+        if (store->messageOf(e) >= 0 && store->eventShown(e))
             messages.push_back(store->messageOf(e));
     }
     const int message = messages.empty() ? -1 : messages.front();
@@ -443,10 +443,12 @@ void MainWindow::captureWhenFinished(const QString& path)
             Q_EMIT captured(RunExports::savePng(grab(), path).ok());
         });
     };
-    if (!m_current->run() || !m_current->run()->live())
+    // Once the run has ended and its findings are in (they come after its end).
+    Run* run = m_current->run();
+    if (!run || run->findings())
         capture();
     else
-        connect(this, &MainWindow::runFinished, this, capture, Qt::SingleShotConnection);
+        connect(run, &Run::findingsReady, this, capture, Qt::SingleShotConnection);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

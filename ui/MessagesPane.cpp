@@ -3,6 +3,7 @@
 #include "MessageFilterModel.h"
 #include "MessageTableModel.h"
 #include "Quantity.h"
+#include "trace/TraceStore.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -125,7 +126,8 @@ QString MessagesPane::matchText() const
         return {};
     return tr("%1 of %2")
         .arg(Quantity::count(m_filter->rowCount()),
-             Quantity::count(m_messages->rowCount(), tr("message"), tr("messages")));
+             Quantity::count(m_messages->store() ? m_messages->store()->messageCount() : 0,
+                             tr("message"), tr("messages")));
 }
 
 void MessagesPane::updateMatches()
@@ -154,11 +156,13 @@ void MessagesPane::showMessage(int message)
         return;
     }
     const QModelIndex row = m_filter->mapFromSource(m_messages->index(message, 0));
-    if (row.isValid()) {
-        m_table->selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect |
-                                                            QItemSelectionModel::Rows);
-        m_table->scrollTo(row);
+    if (!row.isValid()) { // filtered out, or not shown: no other row stays selected
+        m_table->clearSelection();
+        return;
     }
+    m_table->selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect |
+                                                        QItemSelectionModel::Rows);
+    m_table->scrollTo(row);
 }
 
 std::vector<int> MessagesPane::matchingMessages(int limit) const

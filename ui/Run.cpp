@@ -1,6 +1,7 @@
 #include "Run.h"
 
 #include "EventsFileLoader.h"
+#include "findings/FindingsAnalyzer.h"
 #include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
 #include "trace/TraceStore.h"
@@ -13,9 +14,38 @@ namespace pipescope {
 Run::Run(QString title, QString toolTip)
     : m_title(std::move(title))
     , m_toolTip(std::move(toolTip))
-{}
+{
+    // First of whatever listens to finished(): the analysis starts before anyone asks for it.
+    connect(this, &Run::finished, this, &Run::analyze);
+}
 
-Run::~Run() = default;
+Run::~Run()
+{
+    if (m_analysis.joinable())
+        m_analysis.join();
+}
+
+void Run::analyze()
+{
+    if (m_analysis.joinable() || m_findings)
+        return;
+    m_analysis = std::thread([this] {
+        std::vector<Finding> findings = FindingsAnalyzer::analyze(store(), true);
+        // Delivered on the run's own thread; dropped if the run has gone meanwhile.
+        QMetaObject::invokeMethod(
+            this,
+            [this, found = std::move(findings)]() mutable {
+                m_findings = std::move(found);
+                Q_EMIT findingsReady();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+const std::vector<Finding>* Run::findings() const
+{
+    return m_findings ? &*m_findings : nullptr;
+}
 
 Result<std::unique_ptr<Run>> Run::start(const RunSettings& settings, int number)
 {
@@ -71,6 +101,8 @@ Result<std::unique_ptr<Run>> Run::open(const QString& path, int number)
             Q_EMIT raw->problemFound(raw->fileStateText());
         Q_EMIT raw->finished();
     });
+    if (!run->live()) // read whole at once: it never says finished()
+        run->analyze();
     return run;
 }
 

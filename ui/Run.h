@@ -1,10 +1,14 @@
 #pragma once
 
 #include "base/Result.h"
+#include "findings/Finding.h"
 
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
 
 namespace pipescope {
 
@@ -59,6 +63,12 @@ public:
     QString stateText() const;
     QString stateColor() const;
 
+    // Once the run has ended, what went wrong in it (FindingsAnalyzer over the whole store); null
+    // until findingsReady(). Analyzed on a thread of its own when the run ends, so that the window
+    // never waits for it (ten million messages take half a second): nothing writes the store
+    // any more then, and the run, which owns the store, waits for the thread before it goes.
+    const std::vector<Finding>* findings() const;
+
     // Asks a live run to end.
     void stop();
     // Whether its store shows multiprocessing's own traffic (a traced program's, or a file's
@@ -68,17 +78,21 @@ public:
 Q_SIGNALS:
     void problemFound(const QString& description);
     void finished();
+    void findingsReady();
 
 private:
     Run(QString title, QString toolTip);
     QString tracerStateText() const;
     QString fileStateText() const;
+    void analyze();
 
     std::unique_ptr<ScenarioRunner> m_runner;
     std::unique_ptr<ProgramTracer> m_tracer;
     std::unique_ptr<EventsFileLoader> m_loader;
     QString m_title;
     QString m_toolTip;
+    std::optional<std::vector<Finding>> m_findings;
+    std::thread m_analysis; // joined by ~Run, before the store goes
 };
 
 } // namespace pipescope

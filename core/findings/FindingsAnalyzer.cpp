@@ -3,9 +3,31 @@
 #include "findings/Detectors.h"
 #include "trace/TraceStore.h"
 
+#include <QSet>
 #include <algorithm>
 
 namespace pipescope {
+
+namespace {
+
+// Whether a finding is only about multiprocessing's own traffic: every event it points at is
+// internal (a state waiting in a handshake included), or, pointing at none, every channel it
+// names, or, naming none, every process.
+bool aboutInternalOnly(const TraceStore& store, const Finding& finding,
+                       const QSet<QString>& internalNames)
+{
+    const auto internalEvent = [&](qint32 e) {
+        const quint16 channel = store.channelOf(e);
+        return store.isInternal(e) || (channel != kNoChannel && store.channel(channel).internal);
+    };
+    const auto internalName = [&](const QString& name) { return internalNames.contains(name); };
+    if (!finding.events.empty())
+        return std::all_of(finding.events.begin(), finding.events.end(), internalEvent);
+    const QStringList& names = finding.channels.isEmpty() ? finding.processes : finding.channels;
+    return !names.isEmpty() && std::all_of(names.begin(), names.end(), internalName);
+}
+
+} // namespace
 
 std::vector<Finding> FindingsAnalyzer::analyze(const TraceStore& store, bool ended, qint64 now)
 {
@@ -36,11 +58,20 @@ std::vector<Finding> FindingsAnalyzer::update(const TraceStore& store, bool ende
         detectors::slowConsumers(store, findings);
     }
     // multiprocessing's own traffic is not the program's doing: a finding only about it goes.
-    std::erase_if(findings, [&](const Finding& finding) {
-        return !finding.events.empty() &&
-               std::all_of(finding.events.begin(), finding.events.end(),
-                           [&](qint32 e) { return store.isInternal(e); });
-    });
+    QSet<QString> internalNames;
+    for (int c = 0; c < store.channelCount(); ++c) {
+        if (store.channel(c).internal)
+            internalNames.insert(store.channel(c).name);
+    }
+    for (int p = 0; p < store.processCount(); ++p) {
+        if (store.process(p).internal)
+            internalNames.insert(store.process(p).name);
+    }
+    if (!internalNames.isEmpty()) {
+        std::erase_if(findings, [&](const Finding& finding) {
+            return aboutInternalOnly(store, finding, internalNames);
+        });
+    }
     for (Finding& finding : findings) {
         std::sort(finding.events.begin(), finding.events.end(),
                   [&](qint32 a, qint32 b) { return store.time(a) < store.time(b); });

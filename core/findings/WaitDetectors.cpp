@@ -162,7 +162,12 @@ void deadlocks(const TraceStore& store, bool ended, qint64 now, std::vector<Find
     // (multiprocessing's helpers wait for work as long as the program runs: not counted).
     std::vector<int> live;
     for (int p = 0; p < store.processCount(); ++p) {
-        if (!store.process(p).ended && !store.process(p).internal)
+        const TraceStore::Process& process = store.process(p);
+        // A handshake is served by whoever is on its other end (a forkserver still starting).
+        if (!process.ended && process.stateChannel != kNoChannel &&
+            store.channel(process.stateChannel).internal)
+            return;
+        if (!process.ended && !process.internal)
             live.push_back(p);
     }
     if (live.empty())

@@ -165,10 +165,8 @@ void TraceCollector::handle(Process* process, QLocalSocket* socket, const QJsonO
         // program's own.
         if (process->helper) {
             process->helper = false;
-            for (const int l : process->lanes) {
-                if (m_lanes[size_t(l)].storeProcess >= 0)
-                    m_store.setInternal(m_lanes[size_t(l)].storeProcess, false);
-            }
+            for (const int l : process->lanes)
+                m_store.setInternal(m_lanes[size_t(l)].storeProcess, false);
         }
         rename(*process, message.value(QLatin1String("name")).toString());
         if (const int lane = m_lanes[size_t(process->lanes.front())].storeProcess; lane >= 0)
@@ -178,8 +176,7 @@ void TraceCollector::handle(Process* process, QLocalSocket* socket, const QJsonO
     } else if (type == QLatin1String("thread")) {
         const qint64 tid = message.value(QLatin1String("tid")).toInteger();
         for (const int l : process->lanes) {
-            if (m_lanes[size_t(l)].tid == tid && l != process->lanes.front() &&
-                m_lanes[size_t(l)].storeProcess >= 0) {
+            if (m_lanes[size_t(l)].tid == tid && l != process->lanes.front()) {
                 m_lanes[size_t(l)].thread = message.value(QLatin1String("thread")).toString();
                 m_store.setThread(m_lanes[size_t(l)].storeProcess, m_lanes[size_t(l)].thread);
                 m_store.renameProcess(m_lanes[size_t(l)].storeProcess,
@@ -259,7 +256,7 @@ TraceCollector::Process* TraceCollector::hello(QLocalSocket* socket, const QJson
     const int main = addLane(added, std::move(lane), role);
     // The lane begins where the process began to be traced: running.
     const qint64 started = message.value(QLatin1String("t_ns")).toInteger();
-    if (m_lanes[size_t(main)].storeProcess >= 0 && plausibleTime(started))
+    if (plausibleTime(started))
         appendState(m_lanes[size_t(main)], started, ProcessState::Running, -1);
     return &added;
 }
@@ -306,11 +303,9 @@ void TraceCollector::rename(Process& process, const QString& name)
     if (name.isEmpty() || name == process.name)
         return;
     process.name = name.left(200);
-    for (const int l : process.lanes) {
-        if (m_lanes[size_t(l)].storeProcess >= 0)
-            m_store.renameProcess(m_lanes[size_t(l)].storeProcess,
-                                  laneName(process, m_lanes[size_t(l)]));
-    }
+    for (const int l : process.lanes)
+        m_store.renameProcess(m_lanes[size_t(l)].storeProcess,
+                              laneName(process, m_lanes[size_t(l)]));
     m_channels.processRenamed(m_byPid.value(process.pid));
 }
 
@@ -605,8 +600,6 @@ void TraceCollector::endProcesses(qint64 watermark, bool final)
         const int exitcode = *process->exitcode;
         for (const int l : process->lanes) {
             Lane& lane = m_lanes[size_t(l)];
-            if (lane.storeProcess < 0)
-                continue;
             TelemetryRecord record;
             record.kind = EventKind::Exit;
             record.tNs = record.startNs = std::max(process->disconnectedNs, lane.lastNs);

@@ -35,9 +35,11 @@ void TracedChannels::label(const std::vector<quint64>& keys, const QString& kind
 
 int TracedChannels::channelFor(quint64 key, bool internal)
 {
+    // A flagged record goes to the handshake's channel whether or not the channel is labelled
+    // yet (a resource sharer's connection is labelled once its challenge is over).
+    const bool handshake = internal;
     const auto label = m_labels.constFind(key);
     const bool internalChannel = label != m_labels.cend() && label->internal;
-    const bool handshake = internal && !internalChannel;
     QHash<quint64, int>& byKey = handshake ? m_handshakeByKey : m_byKey;
     if (const auto found = byKey.constFind(key); found != byKey.cend())
         return *found;

@@ -17,9 +17,9 @@ namespace pipescope {
 // Messages are numbered per channel in the order they went in and came out.
 //
 // Channels that multiprocessing uses for itself (labelled internal) are marked internal in the
-// store; so is the handshake of a channel of the program's own (the authkey challenge on a
-// Listener's connection), which is a channel of its own, "<name> handshake", so that the
-// program's messages on it are numbered from 0 as the program sees them.
+// store; so is the handshake of a connection (its authkey challenge, in records flagged
+// internal), which is a channel of its own, "<name> handshake", so that the program's messages
+// on a connection are numbered from 0 as the program sees them.
 class TracedChannels
 {
 public:
@@ -36,8 +36,8 @@ public:
     void label(const std::vector<quint64>& keys, const QString& kind, bool internal,
                const QString& object);
     // The store channel for `key`, made when first asked for; -1 when the store has no room.
-    // `internal`: the record is multiprocessing's own (its handshake, when the channel is not
-    // internal itself).
+    // `internal`: the record is flagged as multiprocessing's own on its channel (a handshake),
+    // and goes to that channel's handshake channel.
     int channelFor(quint64 key, bool internal = false);
     // The store channel for `key` if it has one already, else -1.
     int existingChannel(quint64 key) const { return m_byKey.value(key, -1); }

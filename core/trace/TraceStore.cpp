@@ -43,12 +43,11 @@ int TraceStore::addProcessUnder(int owner, const QString& name, const QString& r
     const int group = m_ownerOf.at(size_t(owner));
     m_ownerOf.back() = group;
     // Right after the owner's group: the last place that belongs to it.
-    const auto groupStart = std::find(m_order.begin(), m_order.end(), group);
-    auto place = groupStart + 1;
-    while (place != m_order.end() && *place != added && m_ownerOf[size_t(*place)] == group)
-        ++place;
     m_order.pop_back();
-    m_order.insert(place, added);
+    auto place = size_t(std::find(m_order.begin(), m_order.end(), group) - m_order.begin()) + 1;
+    while (place < m_order.size() && m_ownerOf[size_t(m_order[place])] == group)
+        ++place;
+    m_order.insert(m_order.begin() + qsizetype(place), added);
     updateRows();
     return added;
 }
@@ -96,12 +95,17 @@ void TraceStore::setInternalShown(bool shown)
 
 bool TraceStore::isInternal(qsizetype event) const
 {
+    // A message's send and recv are its channel's, so that a message is whole or not at all; a
+    // state is its process's (blocked in a handshake is blocked), whatever it waits on.
+    const EventKind k = kind(event);
+    const quint16 channel = channelOf(event);
+    const bool internalChannel = channel != kNoChannel && m_channels[channel].internal;
+    if (k == EventKind::Send || k == EventKind::Recv)
+        return internalChannel;
     const int process = processOf(event);
     if (process != kRunner && m_processes[size_t(process)].internal)
         return true;
-    // A state is the process's (blocked in a handshake is blocked), whatever it waits on.
-    const quint16 channel = channelOf(event);
-    return kind(event) != EventKind::State && channel != kNoChannel && m_channels[channel].internal;
+    return k != EventKind::State && internalChannel;
 }
 
 void TraceStore::orderLanesByPid()

@@ -163,7 +163,8 @@ public:
     {
         return m_internalShown || !m_channels[size_t(channel)].internal;
     }
-    // Internal: its process is, or the channel it is about (a state is its process's only).
+    // Internal: a message's send or recv when its channel is; another event when its process is,
+    // or the channel it is about (a state is its process's only).
     bool isInternal(qsizetype event) const;
     // Shown: not internal, or internal traffic is shown.
     bool eventShown(qsizetype event) const { return m_internalShown || !isInternal(event); }
@@ -288,13 +289,12 @@ private:
     static void advanceDepthWalk(Channel& channel);
     static Channel::DepthWalk finishDepthWalk(const Channel& channel);
     static qint64 messageSize(const TimeList& cumulative, size_t seq);
+    // Rebuilds the rows from m_order: the processes shown, in order.
+    void updateRows();
 
     qint64 m_origin = 0;
     int m_interruptedBy = 0;
     std::vector<Process> m_processes;
-    // Rebuilds the rows from m_order: the processes shown, in order.
-    void updateRows();
-
     std::vector<int> m_order;        // every process, in the order their lanes are shown
     std::vector<int> m_rowOf;        // by process: its row, -1 when not shown
     std::vector<int> m_processAtRow; // by row
