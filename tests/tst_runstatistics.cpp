@@ -1,6 +1,7 @@
 // RunStatistics over hand-built runs, every number worked out by hand.
 #include "trace/RunStatistics.h"
 #include "trace/RunStatisticsBuilder.h"
+#include "trace/SortedRuns.h"
 #include "trace/TraceStore.h"
 
 #include <QRandomGenerator>
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void nearestRankPercentiles();
     void emptyRun();
     void builtUpAsEventsArriveEqualsOnePass();
+    void sortedRunsAnswerAsOneSortedVector();
 };
 
 void TestRunStatistics::aRunSummedUp()
@@ -324,6 +326,36 @@ void TestRunStatistics::builtUpAsEventsArriveEqualsOnePass()
     QCOMPARE(built.pollsTrue, whole.pollsTrue);
     QCOMPARE(built.blockedSendNs, whole.blockedSendNs);
     QVERIFY(whole.totalBlockedSendNs > 0);
+}
+
+void TestRunStatistics::sortedRunsAnswerAsOneSortedVector()
+{
+    // Batches of every size, duplicates and negatives: each order statistic is the sorted
+    // vector's, and however many numbers, the runs stay few (none merged beyond kMaxMerge).
+    QRandomGenerator random(7);
+    SortedRuns runs;
+    std::vector<qint64> all;
+    for (int batch = 0; batch < 400; ++batch) {
+        const int count = batch % 50 == 0 ? 200'000 : int(random.bounded(2000));
+        for (int i = 0; i < count; ++i) {
+            const qint64 value = qint64(random.bounded(100'000)) - 1000 + (batch % 7 == 0 ? 1 : 0);
+            runs.add(value);
+            all.push_back(value);
+        }
+        runs.settle();
+        QCOMPARE(runs.size(), all.size());
+        if (all.empty() || (batch % 100 != 0 && batch != 399))
+            continue;
+        std::vector<qint64> sorted = all;
+        std::sort(sorted.begin(), sorted.end());
+        for (const size_t k : {size_t(0), sorted.size() / 2, sorted.size() * 99 / 100,
+                               sorted.size() - 1, size_t(random.bounded(quint32(sorted.size())))})
+            QCOMPARE(runs.nth(k), sorted[k]);
+        QCOMPARE(runs.max(), sorted.back());
+    }
+    QVERIFY(all.size() > SortedRuns::kMaxMerge);
+    QVERIFY2(runs.runCount() <= all.size() / (SortedRuns::kMaxMerge / 2) + 24,
+             qPrintable(QString::number(runs.runCount())));
 }
 
 QTEST_APPLESS_MAIN(TestRunStatistics)

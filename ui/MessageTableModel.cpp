@@ -3,6 +3,7 @@
 #include "CurrentRun.h"
 #include "Theme.h"
 #include "TimeScale.h"
+#include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
 #include <QColor>
@@ -17,7 +18,8 @@ MessageTableModel::MessageTableModel(QObject* parent)
 void MessageTableModel::watch(const CurrentRun& current)
 {
     connect(&current, &CurrentRun::changed, this, [this, &current] { setStore(current.store()); });
-    connect(&current, &CurrentRun::refreshed, this, &MessageTableModel::refresh);
+    connect(&current, &CurrentRun::refreshed, this, [this] { refresh(false); });
+    connect(&current, &CurrentRun::ended, this, [this] { refresh(true); });
 }
 
 void MessageTableModel::setStore(const TraceStore* store)
@@ -29,7 +31,7 @@ void MessageTableModel::setStore(const TraceStore* store)
     endResetModel();
 }
 
-void MessageTableModel::refresh()
+void MessageTableModel::refresh(bool all)
 {
     if (!m_store)
         return;
@@ -46,10 +48,13 @@ void MessageTableModel::refresh()
     if (lastChanged >= 0)
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
     const int rows = int(m_store->messages().size());
-    if (rows > m_rows) {
+    const qint64 now = monotonicNs();
+    if (rows > m_rows &&
+        (all || m_rows < kEagerRows || now - m_insertedAtNs >= kInsertIntervalNs)) {
         beginInsertRows({}, m_rows, rows - 1);
         m_rows = rows;
         endInsertRows();
+        m_insertedAtNs = now;
     }
 }
 

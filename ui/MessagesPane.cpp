@@ -39,6 +39,9 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    // Rows of one height that the user cannot resize: the header finds a row by arithmetic,
+    // not by walking millions of sections.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->setAlternatingRowColors(true);
     // One line a row: a value with spaces is cut at the column's edge, not at its first space.
     m_table->setWordWrap(false);

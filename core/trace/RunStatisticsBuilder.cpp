@@ -8,19 +8,19 @@ namespace pipescope {
 
 namespace {
 
-// `sorted` is not empty.
-qint64 nearestRank(const std::vector<qint64>& sorted, int percent)
+// `values` has some, all settled.
+qint64 nearestRank(const SortedRuns& values, int percent)
 {
-    const auto n = static_cast<qint64>(sorted.size());
+    const auto n = static_cast<qint64>(values.size());
     const qint64 rank = std::max<qint64>(1, (percent * n + 99) / 100);
-    return sorted[size_t(rank - 1)];
+    return values.nth(size_t(rank - 1));
 }
 
 } // namespace
 
 void RunStatisticsBuilder::addLatency(qint64 latencyNs)
 {
-    m_latencies.push_back(latencyNs);
+    m_latencies.add(latencyNs);
     ++m_histogram[size_t(RunStatistics::latencyBucket(latencyNs))];
 }
 
@@ -74,16 +74,13 @@ RunStatistics RunStatisticsBuilder::result(const TraceStore& store, qint64 durat
         statistics.messagesPerSecond = double(statistics.messages) * 1e9 / double(durationNs);
     statistics.bytesSent = m_bytesSent;
 
-    // Only the latencies added since the last result are sorted, then merged in.
-    const auto sortedEnd = m_latencies.begin() + qsizetype(m_sortedLatencies);
-    std::sort(sortedEnd, m_latencies.end());
-    std::inplace_merge(m_latencies.begin(), sortedEnd, m_latencies.end());
-    m_sortedLatencies = m_latencies.size();
-    if (!m_latencies.empty()) {
+    // Only the latencies added since the last result are sorted (SortedRuns).
+    m_latencies.settle();
+    if (m_latencies.size() > 0) {
         statistics.latencyP50Ns = nearestRank(m_latencies, 50);
         statistics.latencyP90Ns = nearestRank(m_latencies, 90);
         statistics.latencyP99Ns = nearestRank(m_latencies, 99);
-        statistics.latencyMaxNs = m_latencies.back();
+        statistics.latencyMaxNs = m_latencies.max();
     }
     statistics.latencyHistogram = m_histogram;
 

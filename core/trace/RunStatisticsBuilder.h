@@ -1,6 +1,7 @@
 #pragma once
 
 #include "trace/RunStatistics.h"
+#include "trace/SortedRuns.h"
 
 #include <QtGlobal>
 #include <array>
@@ -39,8 +40,7 @@ private:
     qint64 m_pollsTrue = 0;
     qint64 m_pollsFalse = 0;
     std::array<qint64, RunStatistics::kLatencyBuckets> m_histogram{};
-    std::vector<qint64> m_latencies; // sorted up to m_sortedLatencies, the rest as they came
-    size_t m_sortedLatencies = 0;
+    SortedRuns m_latencies;
     std::vector<BlockedSend> m_blockedSend; // per process
 };
 
