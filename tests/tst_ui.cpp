@@ -17,6 +17,7 @@
 #include "RunExports.h"
 #include "RunHistoryModel.h"
 #include "ScenarioGallery.h"
+#include "SequenceView.h"
 #include "StatisticsPane.h"
 #include "Theme.h"
 #include "TimeAxis.h"
@@ -50,6 +51,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -135,6 +137,7 @@ private Q_SLOTS:
     void runsAreRemovedAndDroppedOverTheMemoryLimit();
     void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
+    void theSequenceReadsLikeAConversation();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -847,6 +850,65 @@ void TestUi::savedEventsShowTheSameMessages()
             window.messageModel()->index(row, MessageTableModel::Received).data().toString());
     QCOMPARE(after, before);
     QCOMPARE(window.currentStore()->undeliveredCount(), 1);
+}
+
+// The Sequence tab: a row per message in the order they were sent, each an arrow from its
+// sender's column to its receiver's in its channel's colour, the undelivered last one with a cross;
+// a click selects the message everywhere, and a message selected elsewhere is scrolled to.
+void TestUi::theSequenceReadsLikeAConversation()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    const TraceStore& store = *window.currentStore();
+    SequenceView* sequence = window.sequence();
+    QCOMPARE(qsizetype(sequence->rowCount()), store.messageCount());
+    qint64 previous = -1;
+    for (int row = 0; row < sequence->rowCount(); ++row) {
+        const TraceStore::Message& m = store.messages()[size_t(sequence->messageAtRow(row))];
+        QVERIFY(m.sendEvent >= 0);
+        QVERIFY(store.startTime(m.sendEvent) >= previous);
+        previous = store.startTime(m.sendEvent);
+    }
+    // The last row is the one undelivered message (the ping-pong ends with it).
+    const TraceStore::Message& lastMessage =
+        store.messages()[size_t(sequence->messageAtRow(sequence->rowCount() - 1))];
+    QCOMPARE(lastMessage.recvEvent, -1);
+
+    qobject_cast<QTabWidget*>(sequence->parentWidget()->parentWidget())->setCurrentWidget(sequence);
+    QApplication::processEvents();
+    const QImage image = sequence->viewport()->grab().toImage();
+    if (const QByteArray dir = qgetenv("PIPESCOPE_TEST_PNG_DIR"); !dir.isEmpty())
+        image.save(QString::fromLocal8Bit(dir) + QStringLiteral("/sequence.png"));
+    // Row 0's arrow runs between the two players' columns in its channel's colour.
+    const TraceStore::Message& first = store.messages()[size_t(sequence->messageAtRow(0))];
+    const QColor colour = window.timeline()->theme().channel(first.channel);
+    const int y = SequenceView::kHeaderHeight + SequenceView::kRowHeight - 7;
+    const int middle = (SequenceView::kTimeWidth + image.width()) / 2;
+    // (Antialiased: the hue, not the exact colour.)
+    bool found = false;
+    for (int dy = -1; dy <= 1 && !found; ++dy) {
+        const QColor pixel = image.pixelColor(middle, y + dy);
+        found = pixel.hsvSaturationF() > 0.3 && std::abs(pixel.hsvHue() - colour.hsvHue()) < 12;
+    }
+    QVERIFY2(found, qPrintable(image.pixelColor(middle, y).name()));
+
+    // A click on a row selects its message: the table and the timeline follow.
+    const int row = 3;
+    QTest::mouseClick(sequence->viewport(), Qt::LeftButton, {},
+                      QPoint(middle, SequenceView::kHeaderHeight + row * SequenceView::kRowHeight +
+                                         SequenceView::kRowHeight / 2));
+    QCOMPARE(window.axis()->selectedMessage(), sequence->messageAtRow(row));
+    const QModelIndex current = window.messageTable()->currentIndex();
+    QVERIFY(current.isValid());
+    const auto* filter = qobject_cast<const QSortFilterProxyModel*>(current.model());
+    QCOMPARE(filter->mapToSource(current).row(), sequence->messageAtRow(row));
+    QCOMPARE(sequence->messageAt(
+                 QPoint(middle, SequenceView::kHeaderHeight + row * SequenceView::kRowHeight + 3)),
+             sequence->messageAtRow(row));
 }
 
 // A traced program's run keeps what multiprocessing did for itself (a helper process, an authkey

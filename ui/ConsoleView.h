@@ -23,7 +23,7 @@ public:
 
 private:
     const TraceStore* m_store = nullptr;
-    std::vector<size_t> m_cursors; // per process (the runner's last)
+    std::vector<size_t> m_cursors; // the runner's, then one per process
 };
 
 } // namespace pipescope

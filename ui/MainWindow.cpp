@@ -14,6 +14,7 @@
 #include "RunHistoryModel.h"
 #include "RunStatusBar.h"
 #include "ScenarioGallery.h"
+#include "SequenceView.h"
 #include "SidePanels.h"
 #include "StatisticsPane.h"
 #include "TimeAxis.h"
@@ -51,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_gallery(new ScenarioGallery(this))
     , m_timeline(new TimelineView(*m_axis, this))
     , m_messagesPane(new MessagesPane(*m_current, this))
+    , m_sequence(new SequenceView(*m_axis, this))
     , m_console(new ConsoleView(this))
     , m_details(new DetailsPane(this))
     , m_statistics(new StatisticsPane(this))
@@ -76,6 +78,7 @@ MainWindow::MainWindow(QWidget* parent)
             m_axis->fit();
         }
     });
+    m_sequence->watch(*m_current);
     m_console->watch(*m_current);
     m_details->watch(*m_current);
     m_statistics->watch(*m_current);
@@ -121,6 +124,7 @@ void MainWindow::buildLayout()
     timelineScroll->setFrameShape(QFrame::NoFrame);
 
     m_bottomTabs->addTab(m_messagesPane, tr("Messages"));
+    m_bottomTabs->addTab(m_sequence, tr("Sequence"));
     m_bottomTabs->addTab(m_console, tr("Console"));
     m_bottomTabs->addTab(m_findings, tr("Findings"));
 

@@ -18,6 +18,7 @@ class QTabWidget;
 namespace pipescope {
 
 class ConsoleView;
+class SequenceView;
 class CurrentRun;
 class DetailsPane;
 class FindingsPane;
@@ -70,6 +71,7 @@ public:
     StatisticsPane* statistics() const { return m_statistics; }
     FindingsPane* findings() const { return m_findings; }
     ConsoleView* console() const { return m_console; }
+    SequenceView* sequence() const { return m_sequence; }
     QLabel* stateLabel() const;
     QLabel* rateLabel() const;
     const std::vector<RunExport>& exports() const { return m_exports; }
@@ -106,6 +108,7 @@ private:
     ScenarioGallery* m_gallery;
     TimelineView* m_timeline;
     MessagesPane* m_messagesPane;
+    SequenceView* m_sequence;
     ConsoleView* m_console;
     DetailsPane* m_details;
     StatisticsPane* m_statistics;
