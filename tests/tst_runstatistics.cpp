@@ -89,7 +89,7 @@ private Q_SLOTS:
     void latencyBuckets();
     void nearestRankPercentiles();
     void emptyRun();
-    void builtUpAsEventsArriveEqualsOnePass();
+    void builtUpLiveOrOverARangeEqualsOnePass();
     void sortedRunsAnswerAsOneSortedVector();
 };
 
@@ -249,7 +249,7 @@ void TestRunStatistics::emptyRun()
     QCOMPARE(statistics.totalBlockedSendNs, 0);
 }
 
-void TestRunStatistics::builtUpAsEventsArriveEqualsOnePass()
+void TestRunStatistics::builtUpLiveOrOverARangeEqualsOnePass()
 {
     // A run recorded as a live one is: the receiver's events sometimes before the sender's,
     // statistics taken between batches. At the end they equal one pass over the whole store.
@@ -326,6 +326,63 @@ void TestRunStatistics::builtUpAsEventsArriveEqualsOnePass()
     QCOMPARE(built.pollsTrue, whole.pollsTrue);
     QCOMPARE(built.blockedSendNs, whole.blockedSendNs);
     QVERIFY(whole.totalBlockedSendNs > 0);
+
+    // The whole run as a range is the whole run.
+    const RunStatistics all = RunStatistics::ofRange(store, {0, t});
+    QCOMPARE(all.messages, whole.messages);
+    QCOMPARE(all.delivered, whole.delivered);
+    QCOMPARE(all.bytesSent, whole.bytesSent);
+    QCOMPARE(all.latencyP50Ns, whole.latencyP50Ns);
+    QCOMPARE(all.latencyP99Ns, whole.latencyP99Ns);
+    QCOMPARE(all.latencyHistogram, whole.latencyHistogram);
+    QCOMPARE(all.maxDepth, whole.maxDepth);
+    QCOMPARE(all.pollsTrue, whole.pollsTrue);
+    QCOMPARE(all.pollsFalse, whole.pollsFalse);
+    QCOMPARE(all.blockedSendNs, whole.blockedSendNs);
+
+    // A part of it, against a walk over everything: the messages sent in it, their bytes and
+    // latencies, the polls that ended in it, the deepest queue in it, blocked in send within it.
+    const TimeRange range{t / 3, 2 * t / 3};
+    const RunStatistics part = RunStatistics::ofRange(store, range);
+    const TraceStore::Channel& channel = store.channel(0);
+    qint64 messages = 0;
+    qint64 delivered = 0;
+    qint64 bytes = 0;
+    qint64 longest = 0;
+    for (size_t seq = 0; seq < channel.sendTimes.size(); ++seq) {
+        if (!range.contains(channel.sendTimes[seq]))
+            continue;
+        ++messages;
+        bytes += channel.sentBytes[seq] - (seq > 0 ? channel.sentBytes[seq - 1] : 0);
+        if (seq < channel.recvTimes.size()) {
+            ++delivered;
+            longest = std::max(longest, channel.recvTimes[seq] - channel.sendTimes[seq]);
+        }
+    }
+    QVERIFY(messages > 100 && messages < 2000);
+    QCOMPARE(part.messages, messages);
+    QCOMPARE(part.delivered, delivered);
+    QCOMPARE(part.bytesSent, bytes);
+    QCOMPARE(part.latencyMaxNs, longest);
+    QCOMPARE(part.durationNs, range.end - range.start);
+    qint64 polls = 0;
+    for (const quint32 e : store.process(1).pollEvents)
+        polls += range.contains(store.time(e)) ? 1 : 0;
+    QCOMPARE(part.pollsTrue + part.pollsFalse, polls);
+    qint64 deepest = 0;
+    for (qint64 at = range.start; at <= range.end; ++at)
+        deepest = std::max(deepest, store.depthAt(0, at));
+    QCOMPARE(part.maxDepth.front(), deepest);
+    qint64 blocked = 0;
+    for (qint64 at = range.start; at < range.end; ++at) {
+        const TraceStore::EventList& states = store.process(0).stateEvents;
+        const auto after = std::upper_bound(states.begin(), states.end(), at,
+                                            [&](qint64 v, quint32 e) { return v < store.time(e); });
+        if (after != states.begin() &&
+            ProcessState(store.detail(*(after - 1))) == ProcessState::BlockedSend)
+            ++blocked;
+    }
+    QCOMPARE(part.blockedSendNs.front(), blocked);
 }
 
 void TestRunStatistics::sortedRunsAnswerAsOneSortedVector()

@@ -111,7 +111,8 @@ QImage paint(TimelineTrack& track, const TimelineLayout& layout, const Theme& th
     QImage image(layout.size(), QImage::Format_RGB32);
     image.fill(theme.base());
     QPainter painter(&image);
-    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), layout.size()), selected};
+    const TrackContext context{layout,   theme, QFont(), QRectF(QPointF(), layout.size()),
+                               selected, {}};
     track.paint(painter, context);
     return image;
 }
@@ -212,7 +213,7 @@ void TestTimeline::tracksSayWhatIsUnderAPoint()
     const Run run;
     const TimelineLayout layout = run.layout();
     const Theme theme(lightPalette());
-    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), kSize), -1};
+    const TrackContext context{layout, theme, QFont(), QRectF(QPointF(), kSize), -1, {}};
     const ArrowGeometry stub = *layout.arrow(run.undelivered);
 
     const std::optional<TrackHit> message =

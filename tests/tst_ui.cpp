@@ -138,6 +138,7 @@ private Q_SLOTS:
     void panesFollowTheCurrentRunByThemselves();
     void savedEventsShowTheSameMessages();
     void theSequenceReadsLikeAConversation();
+    void aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -541,6 +542,68 @@ void TestUi::modelPassesTheTester()
     QVERIFY(window.startRun(request(QStringLiteral("fan-in"), 3, 0)));
     QVERIFY(waitForRun(window));
     QCOMPARE(window.messageModel()->rowCount(), int(window.currentStore()->messages().size()));
+}
+
+// Dragging over the ruler selects a range: the table keeps the messages sent in it, the
+// statistics count them, the findings keep those with an event in it; a click on the ruler
+// clears it. Shift+drag measures the time between two points.
+void TestUi::aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0.02)));
+    QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
+    QApplication::processEvents();
+    const TraceStore& store = *window.currentStore();
+    const int all = int(store.messageCount());
+    TimelineView* timeline = window.timeline();
+    const TimeScale scale = timeline->scale();
+    // The middle third of what the run did.
+    const qint64 first = store.firstTime();
+    const qint64 span = store.activityEnd() - first;
+    const QPoint from(int(scale.toX(first + span / 3)), TimelineLayout::kRulerHeight / 2);
+    const QPoint to(int(scale.toX(first + 2 * span / 3)), TimelineLayout::kRulerHeight / 2);
+    QTest::mousePress(timeline, Qt::LeftButton, {}, from);
+    QTest::mouseMove(timeline, (from + to) / 2);
+    QTest::mouseMove(timeline, to);
+    QTest::mouseRelease(timeline, Qt::LeftButton, {}, to);
+    const TimeRange range = window.axis()->selectedRange();
+    QVERIFY(!range.empty());
+    QVERIFY(std::abs(range.start - scale.toTime(from.x())) <= 1);
+    QVERIFY(std::abs(range.end - scale.toTime(to.x())) <= 1);
+    int inRange = 0;
+    for (const TraceStore::Message& m : store.messages())
+        inRange += range.contains(store.startTime(m.sendEvent)) ? 1 : 0;
+    QVERIFY2(inRange > 0 && inRange < all, qPrintable(QString::number(inRange)));
+    QCOMPARE(window.messageTable()->model()->rowCount(), inRange);
+    QCOMPARE(window.statistics()->statistics().messages, inRange);
+    QVERIFY(window.statistics()->titleText().contains(QLatin1String(" selected")));
+    QVERIFY(window.messagesPane()->matchText().startsWith(QString::number(inRange) +
+                                                          QStringLiteral(" of %1").arg(all)));
+    // The run's finding (its last message, never received) lies after the range.
+    QCOMPARE(window.findings()->model()->rowCount(), 0);
+
+    // A click on the ruler: everything again.
+    QTest::mouseClick(timeline, Qt::LeftButton, {}, from);
+    QVERIFY(window.axis()->selectedRange().empty());
+    QCOMPARE(window.messageTable()->model()->rowCount(), all);
+    QCOMPARE(window.statistics()->statistics().messages, all);
+    QVERIFY(window.findings()->model()->rowCount() > 0);
+
+    // Shift+drag on a lane: a measure, its length written over the lanes.
+    const int y = int(timeline->laneRect(0).center().y());
+    const QImage before = render(*timeline);
+    QTest::mousePress(timeline, Qt::LeftButton, Qt::ShiftModifier, QPoint(from.x(), y));
+    QTest::mouseMove(timeline, QPoint(to.x(), y));
+    QTest::mouseRelease(timeline, Qt::LeftButton, Qt::ShiftModifier, QPoint(to.x(), y));
+    const QImage measured = render(*timeline);
+    QVERIFY(window.axis()->selectedRange().empty()); // a measure is no range
+    int changed = 0;
+    for (int x = from.x(); x <= to.x(); ++x)
+        changed += measured.pixel(x, y) != before.pixel(x, y) ? 1 : 0;
+    QVERIFY2(changed > (to.x() - from.x()) / 2, qPrintable(QString::number(changed)));
 }
 
 void TestUi::selectionLinksTableAndTimeline()

@@ -1,5 +1,7 @@
 #include "FindingsModel.h"
 
+#include "trace/TraceStore.h"
+
 #include <QApplication>
 #include <QStyle>
 #include <algorithm>
@@ -13,14 +15,37 @@ void FindingsModel::analyze(const TraceStore* store, bool ended, qint64 now)
 
 void FindingsModel::setFindings(const std::vector<Finding>& findings)
 {
+    m_all = findings;
+    show();
+}
+
+void FindingsModel::setRange(const TraceStore* store, TimeRange range)
+{
+    m_store = store;
+    m_range = range;
+    show();
+}
+
+void FindingsModel::show()
+{
+    std::vector<Finding> shown;
+    for (const Finding& finding : m_all) {
+        const bool inRange =
+            m_range.empty() ||
+            (m_store && std::any_of(finding.events.begin(), finding.events.end(), [&](qint32 e) {
+                 return e < m_store->eventCount() && m_range.contains(m_store->time(e));
+             }));
+        if (inRange)
+            shown.push_back(finding);
+    }
     // Nothing changed (the usual case while a run goes on): the view keeps its selection.
     const auto same = [](const Finding& a, const Finding& b) {
         return a.kind == b.kind && a.title == b.title && a.events == b.events;
     };
-    if (std::equal(findings.begin(), findings.end(), m_findings.begin(), m_findings.end(), same))
+    if (std::equal(shown.begin(), shown.end(), m_findings.begin(), m_findings.end(), same))
         return;
     beginResetModel();
-    m_findings = findings;
+    m_findings = std::move(shown);
     endResetModel();
 }
 

@@ -2,6 +2,7 @@
 
 #include "findings/Finding.h"
 #include "findings/FindingsAnalyzer.h"
+#include "trace/TimeRange.h"
 
 #include <QAbstractTableModel>
 #include <vector>
@@ -31,6 +32,9 @@ public:
     void analyze(const TraceStore* store, bool ended, qint64 now);
     // Shows these (a finished run's).
     void setFindings(const std::vector<Finding>& findings);
+    // Only the findings with an event within `range` of `store` (the timeline's selected range);
+    // empty: all.
+    void setRange(const TraceStore* store, TimeRange range);
     const std::vector<Finding>& findings() const { return m_findings; }
     // How many are above info.
     int aboveInfo() const;
@@ -41,7 +45,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
-    std::vector<Finding> m_findings;
+    void show();
+
+    std::vector<Finding> m_all;      // as analyzed
+    std::vector<Finding> m_findings; // those shown: in the range
+    const TraceStore* m_store = nullptr;
+    TimeRange m_range;
     FindingsAnalyzer m_analyzer; // follows the current run's store as it grows
 };
 

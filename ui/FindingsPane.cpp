@@ -84,6 +84,12 @@ void FindingsPane::refresh(const CurrentRun& current)
     updateSummary();
 }
 
+void FindingsPane::setRange(const TraceStore* store, TimeRange range)
+{
+    m_model->setRange(store, range);
+    updateSummary();
+}
+
 void FindingsPane::showFindings(const std::vector<Finding>& findings)
 {
     m_model->setFindings(findings);

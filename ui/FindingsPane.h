@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trace/TimeRange.h"
+
 #include <QWidget>
 #include <vector>
 
@@ -11,6 +13,7 @@ namespace pipescope {
 
 class CurrentRun;
 class FindingsModel;
+class TraceStore;
 struct Finding;
 
 // The Findings tab: what went wrong in the run on show, errors first, each with its
@@ -28,6 +31,8 @@ public:
     QTableView* table() const { return m_table; }
     // "2 findings, 1 warning": the tab's and the status bar's words; empty with none.
     QString summary() const;
+    // Only the findings with an event within `range` of `store`; empty: all.
+    void setRange(const TraceStore* store, TimeRange range);
 
 Q_SIGNALS:
     void findingSelected(const pipescope::Finding& finding);

@@ -105,6 +105,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
+    // A range selected on the ruler: the table, the statistics and the findings cover it.
+    connect(m_axis, &TimeAxis::selectedRangeChanged, this, [this](TimeRange range) {
+        m_messagesPane->showRange(range);
+        m_statistics->setRange(range);
+        m_findings->setRange(currentStore(), range);
+    });
     connect(m_messagesPane, &MessagesPane::messageSelected, this,
             [this](int message) { selectMessage(message, true); });
 
@@ -323,6 +329,7 @@ Run* MainWindow::addRun(std::unique_ptr<Run> run)
 void MainWindow::showRun(const Run* run)
 {
     m_axis->setSelectedMessage(-1);
+    m_axis->setSelectedRange({});
     m_timeline->setStore(run ? &run->store() : nullptr, run && run->live());
     for (QAction* action : std::as_const(m_actions->exports))
         action->setEnabled(run != nullptr);

@@ -17,13 +17,27 @@ void MessageFilterModel::restrictTo(std::vector<int> messages)
     invalidateFilter();
 }
 
+void MessageFilterModel::restrictToRange(TimeRange range)
+{
+    if (range == m_range)
+        return;
+    m_range = range;
+    invalidateFilter();
+}
+
 bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     if (!m_only.empty() && !std::binary_search(m_only.begin(), m_only.end(), sourceRow))
         return false;
     const TraceStore* store = static_cast<const MessageTableModel*>(sourceModel())->store();
-    if (store && !store->channelShown(store->messages()[size_t(sourceRow)].channel))
-        return false;
+    if (store) {
+        const TraceStore::Message& m = store->messages()[size_t(sourceRow)];
+        if (!store->channelShown(m.channel))
+            return false;
+        if (!m_range.empty() && !m_range.contains(m.sendEvent >= 0 ? store->startTime(m.sendEvent)
+                                                                   : store->time(m.recvEvent)))
+            return false;
+    }
     return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
 }
 

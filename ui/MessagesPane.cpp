@@ -123,9 +123,15 @@ void MessagesPane::showOnly(std::vector<int> messages)
     updateMatches();
 }
 
+void MessagesPane::showRange(TimeRange range)
+{
+    m_filter->restrictToRange(range);
+    updateMatches();
+}
+
 QString MessagesPane::matchText() const
 {
-    if (m_filterEdit->text().isEmpty() && !m_filter->restricted())
+    if (m_filterEdit->text().isEmpty() && !m_filter->restricted() && m_filter->range().empty())
         return {};
     return tr("%1 of %2")
         .arg(Quantity::count(m_filter->rowCount()),

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trace/TimeRange.h"
+
 #include <QWidget>
 #include <vector>
 
@@ -30,11 +32,14 @@ public:
     void showMessage(int message);
     void focusFilter();
     QLineEdit* filterEdit() const { return m_filterEdit; }
-    // "12 of 2,001 messages" while a filter is set, empty otherwise.
+    // "12 of 2,001 messages" while a filter, a finding or a range restricts the rows, empty
+    // otherwise.
     QString matchText() const;
     // Only `messages` of the store (a finding's), until Show all or another run; empty: every
     // message again.
     void showOnly(std::vector<int> messages);
+    // Only the messages sent within `range` (the timeline's selected range); empty: all.
+    void showRange(TimeRange range);
     // The messages the table shows (the filter's matches), in its order, at most `limit`.
     std::vector<int> matchingMessages(int limit) const;
     // Selects the next (`step` 1) or previous (-1) row of the table, around from the end, and

@@ -3,7 +3,9 @@
 #include "Theme.h"
 #include "TimelineLayout.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
+#include <algorithm>
 
 namespace pipescope {
 
@@ -14,6 +16,15 @@ void RulerTrack::paint(QPainter& painter, const TrackContext& context)
     const QRectF ruler = layout.rulerRect();
     const double height = layout.size().height();
     painter.fillRect(ruler, context.theme.alternateBase());
+    const TimeRange range = context.selectedRange;
+    const double rangeLeft = std::max(s.left, s.toX(range.start));
+    const double rangeRight = std::min(s.left + s.width, s.toX(range.end));
+    const bool rangeShown = !range.empty() && rangeRight > rangeLeft;
+    if (rangeShown) {
+        QColor shade = context.theme.highlight();
+        shade.setAlpha(36);
+        painter.fillRect(QRectF(rangeLeft, ruler.top(), rangeRight - rangeLeft, height), shade);
+    }
     const qint64 step = TimeScale::tickStep(s.nsPerPixel(), 90);
     const qint64 first = (s.start / step) * step;
     painter.setFont(context.font);
@@ -30,6 +41,16 @@ void RulerTrack::paint(QPainter& painter, const TrackContext& context)
     painter.setPen(context.theme.text());
     painter.drawText(QRectF(6, 2, TimelineLayout::kLabelWidth - 12, ruler.height() - 6),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("time"));
+    if (rangeShown) {
+        // Its length on a band across the ruler, where the ticks' labels would be.
+        const QRectF band(rangeLeft, ruler.top() + 3, rangeRight - rangeLeft, ruler.height() - 6);
+        painter.fillRect(band, context.theme.highlight());
+        painter.setPen(context.theme.base());
+        painter.drawText(band, Qt::AlignCenter,
+                         QFontMetricsF(context.font)
+                             .elidedText(TimeScale::formatDuration(range.end - range.start),
+                                         Qt::ElideRight, band.width() - 4));
+    }
 }
 
 } // namespace pipescope

@@ -18,6 +18,7 @@ namespace pipescope {
 
 StatisticsPane::StatisticsPane(QWidget* parent)
     : QWidget(parent)
+    , m_title(new QLabel(tr("<b>Statistics</b>"), this))
     , m_summary(new QLabel(this))
     , m_depths(new ChannelDepthModel(this))
     , m_depthTable(new QTableView(this))
@@ -25,7 +26,7 @@ StatisticsPane::StatisticsPane(QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(new QLabel(tr("<b>Statistics</b>"), this));
+    layout->addWidget(m_title);
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -79,19 +80,32 @@ void StatisticsPane::setStore(const TraceStore* store)
     refresh(0);
 }
 
+void StatisticsPane::setRange(TimeRange range)
+{
+    m_range = range;
+    refresh(m_durationNs, m_live);
+}
+
 void StatisticsPane::refresh(qint64 durationNs, bool live)
 {
     m_live = live;
+    m_durationNs = durationNs;
     if (!m_store) {
         m_summary->clear();
         m_depths->setDepths(nullptr, {});
         return;
     }
     m_builder.update(*m_store);
-    m_statistics = m_builder.result(*m_store, durationNs);
+    m_statistics = m_range.empty() ? m_builder.result(*m_store, durationNs)
+                                   : RunStatistics::ofRange(*m_store, m_range);
     showSummary();
     m_depths->setDepths(m_store, m_statistics.maxDepth);
     m_histogram->setCounts(m_statistics.latencyHistogram);
+}
+
+QString StatisticsPane::titleText() const
+{
+    return m_title->text();
 }
 
 QString StatisticsPane::summaryText() const
@@ -104,15 +118,25 @@ void StatisticsPane::showSummary()
     if (!m_store)
         return;
     const RunStatistics& s = m_statistics;
-    const auto messages = qint64(m_store->messageCount());
+    // The whole run's counts as the store has them now; a range's as it was computed.
+    const bool ranged = !m_range.empty();
+    const auto messages = ranged ? s.messages : qint64(m_store->messageCount());
+    const auto notReceived = ranged ? s.undelivered : messages - m_store->deliveredCount();
+    // The range in the title, not a line more: the pane is short.
+    m_title->setText(ranged ? tr("<b>Statistics</b> of the %1 selected")
+                                  .arg(TimeScale::formatDuration(m_range.end - m_range.start))
+                            : tr("<b>Statistics</b>"));
+    m_title->setToolTip(ranged ? tr("Messages sent from %1 to %2")
+                                     .arg(TimeScale::formatSeconds(m_range.start),
+                                          TimeScale::formatSeconds(m_range.end))
+                               : QString());
     QString html = QStringLiteral("<table cellspacing=2>");
     auto row = [&](const QString& name, const QString& value) {
         html +=
             QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>").arg(name, value);
     };
     row(tr("messages"), Quantity::count(messages));
-    row(m_live ? tr("in flight") : tr("undelivered"),
-        Quantity::count(messages - m_store->deliveredCount()));
+    row(m_live ? tr("in flight") : tr("undelivered"), Quantity::count(notReceived));
     row(tr("rate"), Quantity::rate(s.messagesPerSecond, tr("msg")));
     row(tr("sent"), Quantity::bytes(s.bytesSent));
     row(tr("latency p50"), TimeScale::formatDuration(s.latencyP50Ns));

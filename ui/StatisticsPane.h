@@ -33,8 +33,12 @@ public:
     // Takes in what the store gained, for a run that has lasted `durationNs` so far and is live
     // or not (messages not received yet are "in flight" while it is, "undelivered" after).
     void refresh(qint64 durationNs, bool live = false);
+    // Only what happened within `range` (the timeline's selected range: RunStatistics::ofRange);
+    // empty: the whole run.
+    void setRange(TimeRange range);
     // What the pane shows, as text (for tests).
     QString summaryText() const;
+    QString titleText() const;
     const RunStatistics& statistics() const { return m_statistics; }
 
 private:
@@ -43,9 +47,12 @@ private:
     RunStatistics m_statistics;
     qint64 m_refreshedAtNs = 0;
     bool m_live = false;
+    TimeRange m_range;
+    qint64 m_durationNs = 0;
 
     // The table of numbers: counts read from the store now, the rest from m_statistics.
     void showSummary();
+    QLabel* m_title;
     QLabel* m_summary;
     ChannelDepthModel* m_depths;
     QTableView* m_depthTable;

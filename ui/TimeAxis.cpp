@@ -66,6 +66,16 @@ void TimeAxis::setFollowLive(bool follow)
         setDataEnd(m_dataEnd);
 }
 
+void TimeAxis::setSelectedRange(TimeRange range)
+{
+    if (range.empty())
+        range = {};
+    if (range == m_selectedRange)
+        return;
+    m_selectedRange = range;
+    Q_EMIT selectedRangeChanged(range);
+}
+
 void TimeAxis::setSelectedMessage(int message)
 {
     if (message == m_selectedMessage)

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "trace/TimeRange.h"
+
 #include <QObject>
 #include <algorithm>
 
 namespace pipescope {
 
 // The one time axis the timeline, the queue-depth track and the poll lane share: the visible
-// window, the selected message and "follow live". Zooming or panning any view moves them all.
+// window, the selected message, the selected range and "follow live". Zooming or panning any
+// view moves them all.
 class TimeAxis : public QObject
 {
     Q_OBJECT
@@ -43,11 +46,16 @@ public:
     // The selected message's number in the TraceStore, or -1.
     int selectedMessage() const { return m_selectedMessage; }
     void setSelectedMessage(int message);
+    // The stretch of time selected on the ruler (empty: none): the statistics, the histogram, the
+    // messages table and the findings cover only it.
+    TimeRange selectedRange() const { return m_selectedRange; }
+    void setSelectedRange(TimeRange range);
 
 Q_SIGNALS:
     void rangeChanged();
     void followLiveChanged(bool follow);
     void selectedMessageChanged(int message);
+    void selectedRangeChanged(pipescope::TimeRange range);
 
 private:
     qint64 m_start = 0;
@@ -56,6 +64,7 @@ private:
     qint64 m_dataEnd = 0;
     bool m_followLive = true;
     int m_selectedMessage = -1;
+    TimeRange m_selectedRange;
 };
 
 } // namespace pipescope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trace/TimeRange.h"
+
 #include <QFont>
 #include <QPointF>
 #include <QRectF>
@@ -22,6 +24,7 @@ struct TrackContext
     QFont font;
     QRectF exposed;           // the part being painted: tracks skip what lies outside it
     int selectedMessage = -1; // drawn on top, highlighted
+    TimeRange selectedRange;  // shaded, its length on the ruler
 };
 
 // What is under a point: a message's arrow, a process's state, a poll, the queue depth.

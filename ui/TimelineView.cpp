@@ -11,12 +11,14 @@
 #include "trace/TraceStore.h"
 
 #include <QCursor>
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <cmath>
+#include <utility>
 
 namespace pipescope {
 
@@ -42,6 +44,7 @@ TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
     m_tracks.push_back(std::move(highlight));
     connect(&m_axis, &TimeAxis::rangeChanged, this, qOverload<>(&QWidget::update));
     connect(&m_axis, &TimeAxis::selectedMessageChanged, this, qOverload<>(&QWidget::update));
+    connect(&m_axis, &TimeAxis::selectedRangeChanged, this, qOverload<>(&QWidget::update));
 }
 
 TimelineView::~TimelineView() = default;
@@ -131,12 +134,42 @@ void TimelineView::paintEvent(QPaintEvent* event)
 {
     const TimelineLayout geometry = layout();
     const Theme colours = theme();
-    const TrackContext context{geometry, colours, font(), QRectF(event->rect()),
-                               m_axis.selectedMessage()};
+    const TrackContext context{geometry,
+                               colours,
+                               font(),
+                               QRectF(event->rect()),
+                               m_axis.selectedMessage(),
+                               m_axis.selectedRange()};
     QPainter painter(this);
     painter.fillRect(rect(), colours.base());
     for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
         track->paint(painter, context);
+    if (m_measure)
+        paintMeasure(painter, geometry, colours);
+}
+
+void TimelineView::paintMeasure(QPainter& painter, const TimelineLayout& geometry,
+                                const Theme& colours) const
+{
+    // A ruler between the two times, with their distance above it, over everything.
+    const TimeScale& s = geometry.scale();
+    const double x0 = s.toX(std::min(m_measure->from, m_measure->to));
+    const double x1 = s.toX(std::max(m_measure->from, m_measure->to));
+    const double y = m_measure->y;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setPen(QPen(colours.text(), 1.5));
+    painter.drawLine(QPointF(x0, y), QPointF(x1, y));
+    painter.drawLine(QPointF(x0, y - 6), QPointF(x0, y + 6));
+    painter.drawLine(QPointF(x1, y - 6), QPointF(x1, y + 6));
+    const QString text = TimeScale::formatDuration(std::abs(m_measure->to - m_measure->from));
+    const QFontMetricsF metrics(font());
+    const QRectF box(std::max(x0, (x0 + x1) / 2 - metrics.horizontalAdvance(text) / 2 - 4),
+                     y - metrics.height() - 6, metrics.horizontalAdvance(text) + 8,
+                     metrics.height() + 2);
+    painter.fillRect(box, colours.veil());
+    painter.drawText(box, Qt::AlignCenter, text);
+    painter.restore();
 }
 
 QString TimelineView::tooltipAt(QPointF position) const
@@ -145,7 +178,12 @@ QString TimelineView::tooltipAt(QPointF position) const
         return {};
     const TimelineLayout geometry = layout();
     const Theme colours = theme();
-    const TrackContext context{geometry, colours, font(), QRectF(rect()), m_axis.selectedMessage()};
+    const TrackContext context{geometry,
+                               colours,
+                               font(),
+                               QRectF(rect()),
+                               m_axis.selectedMessage(),
+                               m_axis.selectedRange()};
     for (auto track = m_tracks.rbegin(); track != m_tracks.rend(); ++track)
         if (const std::optional<TrackHit> hit = (*track)->hitTest(position, context))
             return hit->tooltip;
@@ -180,31 +218,69 @@ void TimelineView::wheelEvent(QWheelEvent* event)
 
 void TimelineView::mousePressEvent(QMouseEvent* event)
 {
-    if (event->button() == Qt::LeftButton) {
-        m_dragging = true;
-        m_dragX = m_pressX = event->position().x();
+    if (event->button() != Qt::LeftButton)
+        return;
+    m_dragX = m_pressX = event->position().x();
+    const qint64 t = scale().toTime(m_pressX);
+    // Shift: measure from here; on the ruler: select a range from here; elsewhere: pan.
+    if (event->modifiers() & Qt::ShiftModifier) {
+        m_drag = Drag::Measure;
+        m_measure = Measure{t, t, event->position().y()};
+        update();
+    } else if (event->position().y() < TimelineLayout::kRulerHeight) {
+        m_drag = Drag::Range;
+        m_rangeAnchor = t;
+    } else {
+        m_drag = Drag::Pan;
     }
 }
 
 void TimelineView::mouseMoveEvent(QMouseEvent* event)
 {
-    if (!m_dragging)
-        return;
-    const double dx = event->position().x() - m_dragX;
-    m_dragX = event->position().x();
-    if (std::abs(m_dragX - m_pressX) > 3)
-        m_axis.pan(-qint64(dx * scale().nsPerPixel()));
+    const double x = event->position().x();
+    const double dx = x - m_dragX;
+    m_dragX = x;
+    const bool moved = std::abs(m_dragX - m_pressX) > 3;
+    switch (m_drag) {
+    case Drag::None:
+        break;
+    case Drag::Pan:
+        if (moved)
+            m_axis.pan(-qint64(dx * scale().nsPerPixel()));
+        break;
+    case Drag::Range:
+        if (moved) {
+            const qint64 t = std::max<qint64>(0, scale().toTime(x));
+            m_axis.setSelectedRange({std::min(t, m_rangeAnchor), std::max(t, m_rangeAnchor)});
+        }
+        break;
+    case Drag::Measure:
+        m_measure->to = scale().toTime(x);
+        update();
+        break;
+    }
 }
 
 void TimelineView::mouseReleaseEvent(QMouseEvent* event)
 {
-    if (event->button() != Qt::LeftButton || !m_dragging)
+    if (event->button() != Qt::LeftButton || m_drag == Drag::None)
         return;
-    m_dragging = false;
-    if (std::abs(event->position().x() - m_pressX) <= 3) {
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    if (std::abs(event->position().x() - m_pressX) > 3)
+        return;
+    // A click: on the ruler it clears the range; elsewhere it selects what is under it and
+    // takes the measure away.
+    if (drag == Drag::Range) {
+        m_axis.setSelectedRange({});
+    } else if (drag == Drag::Pan) {
+        m_measure.reset();
         const int message = messageAt(event->position());
         m_axis.setSelectedMessage(message);
         Q_EMIT messageClicked(message);
+        update();
+    } else {
+        m_measure.reset();
+        update();
     }
 }
 

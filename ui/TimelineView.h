@@ -6,6 +6,7 @@
 
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace pipescope {
@@ -24,7 +25,9 @@ class TraceStore;
 // The widget only routes: a TimelineLayout says where everything is (for painting, hit-testing
 // and the tests alike), one TimelineTrack per kind of row paints it and says what lies under a
 // point, and a Theme made from the palette gives the colours. Input (wheel, drag, keys, clicks,
-// tooltips) is handled here and turned into TimeAxis changes or hit tests.
+// tooltips) is handled here and turned into TimeAxis changes or hit tests: a drag pans, a drag on
+// the ruler selects a range (a click there clears it), a Shift+drag measures the time between
+// two points.
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -97,9 +100,29 @@ private:
     ArrowsTrack* m_arrows = nullptr;       // in m_tracks
     HighlightTrack* m_highlight = nullptr; // in m_tracks
     DepthTrack* m_depth = nullptr;         // in m_tracks
-    bool m_dragging = false;
+    // What a left-button drag does: pan the view, select a range on the ruler, or (Shift)
+    // measure the time between two points.
+    enum class Drag
+    {
+        None,
+        Pan,
+        Range,
+        Measure,
+    };
+    struct Measure
+    {
+        qint64 from = 0;
+        qint64 to = 0;
+        double y = 0;
+    };
+    void paintMeasure(QPainter& painter, const TimelineLayout& geometry,
+                      const Theme& colours) const;
+
+    Drag m_drag = Drag::None;
     double m_dragX = 0;
     double m_pressX = 0;
+    qint64 m_rangeAnchor = 0;
+    std::optional<Measure> m_measure; // shown until the next click
 };
 
 } // namespace pipescope

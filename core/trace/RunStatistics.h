@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trace/TimeRange.h"
+
 #include <QtGlobal>
 #include <array>
 #include <vector>
@@ -50,6 +52,11 @@ struct RunStatistics
 
     // `durationNs`: how long the run lasted, from its start (times are relative to it).
     static RunStatistics compute(const TraceStore& store, qint64 durationNs);
+    // What happened within `range` (not empty): the messages sent in it (delivered when received
+    // at all, their latencies whole), the bytes they carried, the polls that ended in it, the
+    // deepest queues in it, the time blocked in send within it; durationNs is its length. Reads
+    // only what lies in the range (a binary search per channel and process, then its events).
+    static RunStatistics ofRange(const TraceStore& store, TimeRange range);
     static int latencyBucket(qint64 latencyNs);
 };
 
