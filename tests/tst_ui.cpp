@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
+#include "OverviewStrip.h"
 #include "Quantity.h"
 #include "Run.h"
 #include "RunExports.h"
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void savedEventsShowTheSameMessages();
     void theSequenceReadsLikeAConversation();
     void aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings();
+    void theOverviewHasTheWholeRunAndMovesTheView();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -604,6 +606,47 @@ void TestUi::aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings()
     for (int x = from.x(); x <= to.x(); ++x)
         changed += measured.pixel(x, y) != before.pixel(x, y) ? 1 : 0;
     QVERIFY2(changed > (to.x() - from.x()) / 2, qPrintable(QString::number(changed)));
+}
+
+// The overview strip counts every message of the run into its buckets (as many as the store has,
+// each where it was sent), and a click on it centres the timeline there at the same zoom.
+void TestUi::theOverviewHasTheWholeRunAndMovesTheView()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0.02)));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    const TraceStore& store = *window.currentStore();
+    OverviewStrip* overview = window.overview();
+    QCOMPARE(overview->counted(), store.messageCount());
+    QCOMPARE(overview->countIn(0, store.activityEnd() + 1), store.messageCount());
+    // Its first half holds the messages sent in it, to a bucket's width.
+    const qint64 half = (store.firstTime() + store.activityEnd()) / 2;
+    qint64 firstHalf = 0;
+    for (const TraceStore::Message& m : store.messages())
+        firstHalf += store.startTime(m.sendEvent) < half ? 1 : 0;
+    const qint64 counted = overview->countIn(0, half);
+    QVERIFY2(std::abs(counted - firstHalf) <= 2,
+             qPrintable(QStringLiteral("%1 vs %2").arg(counted).arg(firstHalf)));
+
+    window.axis()->zoom(0.25, window.axis()->start());
+    const qint64 span = window.axis()->span();
+    const int x = overview->width() * 3 / 4;
+    QTest::mouseClick(overview, Qt::LeftButton, {}, QPoint(x, OverviewStrip::kHeight / 2));
+    QCOMPARE(window.axis()->span(), span);
+    QVERIFY(std::abs((window.axis()->start() + window.axis()->end()) / 2 - overview->timeAt(x)) <=
+            1);
+    QVERIFY(!window.axis()->followLive());
+    // The window is framed where the timeline is.
+    const QImage image = render(*overview);
+    const QColor frame = window.timeline()->theme().highlight();
+    const int left = int(std::round(overview->xOf(window.axis()->start())));
+    bool framed = false;
+    for (int dx = -2; dx <= 2 && !framed; ++dx)
+        framed = near(image.pixelColor(left + dx, OverviewStrip::kHeight / 2), frame);
+    QVERIFY(framed);
 }
 
 void TestUi::selectionLinksTableAndTimeline()

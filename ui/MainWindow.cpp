@@ -10,6 +10,7 @@
 #include "InternalTrafficToggle.h"
 #include "MessageTableModel.h"
 #include "MessagesPane.h"
+#include "OverviewStrip.h"
 #include "Run.h"
 #include "RunHistoryModel.h"
 #include "RunStatusBar.h"
@@ -41,6 +42,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace pipescope {
 
@@ -52,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_gallery(new ScenarioGallery(this))
     , m_timeline(new TimelineView(*m_axis, this))
     , m_messagesPane(new MessagesPane(*m_current, this))
+    , m_overview(new OverviewStrip(*m_axis, this))
     , m_sequence(new SequenceView(*m_axis, this))
     , m_console(new ConsoleView(this))
     , m_details(new DetailsPane(this))
@@ -78,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent)
             m_axis->fit();
         }
     });
+    m_overview->watch(*m_current);
     m_sequence->watch(*m_current);
     m_console->watch(*m_current);
     m_details->watch(*m_current);
@@ -134,8 +138,15 @@ void MainWindow::buildLayout()
     m_bottomTabs->addTab(m_console, tr("Console"));
     m_bottomTabs->addTab(m_findings, tr("Findings"));
 
+    // The overview strip stays put above the lanes, which scroll.
+    auto* timelineArea = new QWidget(this);
+    auto* timelineLayout = new QVBoxLayout(timelineArea);
+    timelineLayout->setContentsMargins(0, 0, 0, 0);
+    timelineLayout->setSpacing(2);
+    timelineLayout->addWidget(m_overview);
+    timelineLayout->addWidget(timelineScroll, 1);
     m_centre = new QSplitter(Qt::Vertical, this);
-    m_centre->addWidget(timelineScroll);
+    m_centre->addWidget(timelineArea);
     m_centre->addWidget(m_bottomTabs);
     m_centre->setStretchFactor(0, 3);
     m_centre->setStretchFactor(1, 2);
@@ -353,7 +364,8 @@ void MainWindow::fitTimelineHeight()
     if (m_userSizedSplitter)
         return;
     const int total = m_centre->height();
-    const int timelineHeight = std::min(m_timeline->sizeHint().height() + 4, total * 2 / 3);
+    const int timelineHeight = std::min(
+        m_overview->sizeHint().height() + 2 + m_timeline->sizeHint().height() + 4, total * 2 / 3);
     m_centre->setSizes({timelineHeight, total - timelineHeight});
 }
 

@@ -18,6 +18,7 @@ class QTabWidget;
 namespace pipescope {
 
 class ConsoleView;
+class OverviewStrip;
 class SequenceView;
 class CurrentRun;
 class DetailsPane;
@@ -72,6 +73,7 @@ public:
     FindingsPane* findings() const { return m_findings; }
     ConsoleView* console() const { return m_console; }
     SequenceView* sequence() const { return m_sequence; }
+    OverviewStrip* overview() const { return m_overview; }
     QLabel* stateLabel() const;
     QLabel* rateLabel() const;
     const std::vector<RunExport>& exports() const { return m_exports; }
@@ -108,6 +110,7 @@ private:
     ScenarioGallery* m_gallery;
     TimelineView* m_timeline;
     MessagesPane* m_messagesPane;
+    OverviewStrip* m_overview;
     SequenceView* m_sequence;
     ConsoleView* m_console;
     DetailsPane* m_details;
