@@ -48,6 +48,8 @@ void FindingsPane::watch(const CurrentRun& current)
 {
     connect(&current, &CurrentRun::changed, this, [this, &current](Run* run) {
         m_analyzedAtNs = -1;
+        // Not the last run's findings while this one's are on their way.
+        showFindings({});
         disconnect(m_findingsReady);
         // A run that ends while on show: its findings come from its own analysis.
         if (run) {

@@ -3,6 +3,7 @@
 #include "CurrentRun.h"
 #include "RunHistoryModel.h"
 #include "TimeAxis.h"
+#include "trace/TraceStore.h"
 
 #include <QAction>
 #include <QSettings>
@@ -37,10 +38,16 @@ void InternalTrafficToggle::apply(bool shown)
     const qint64 start = m_axis.start();
     const qint64 end = m_axis.end();
     const bool follow = m_axis.followLive();
+    const TimeRange selectedRange = m_axis.selectedRange();
+    const int selected = m_axis.selectedMessage();
     m_current.setRun(m_current.run());
     m_axis.setFollowLive(follow);
     if (!follow)
         m_axis.setRange(start, end);
+    m_axis.setSelectedRange(selectedRange);
+    const TraceStore* store = m_current.store();
+    if (store && selected >= 0 && store->channelShown(store->messages()[size_t(selected)].channel))
+        m_axis.setSelectedMessage(selected);
 }
 
 } // namespace pipescope

@@ -14,7 +14,7 @@ class TimeAxis;
 // traced program (its forkserver and resource tracker, authkey challenges, the resource sharer:
 // TraceStore's internal traffic). Off by default and remembered across sessions; every run of
 // the history follows it, a new one as it comes. The run on show is shown again at once (its
-// lanes, arrows, table, statistics and counts), at the same zoom.
+// lanes, arrows, table, statistics and counts), at the same zoom, range and selection.
 class InternalTrafficToggle : public QObject
 {
     Q_OBJECT

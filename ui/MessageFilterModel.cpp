@@ -34,8 +34,9 @@ bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
         const TraceStore::Message& m = store->messages()[size_t(sourceRow)];
         if (!store->channelShown(m.channel))
             return false;
-        if (!m_range.empty() && !m_range.contains(m.sendEvent >= 0 ? store->startTime(m.sendEvent)
-                                                                   : store->time(m.recvEvent)))
+        // As RunStatistics::ofRange counts them: by when their send began.
+        if (!m_range.empty() &&
+            (m.sendEvent < 0 || !m_range.contains(store->startTime(m.sendEvent))))
             return false;
     }
     return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);

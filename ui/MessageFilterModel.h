@@ -21,7 +21,8 @@ public:
     // Only these messages of the store (empty: every message).
     void restrictTo(std::vector<int> messages);
     bool restricted() const { return !m_only.empty(); }
-    // Only the messages sent within `range` (received, when the send is not known); empty: all.
+    // Only the messages sent within `range` (a message whose send is not known is in none);
+    // empty: all.
     void restrictToRange(TimeRange range);
     TimeRange range() const { return m_range; }
 

@@ -65,8 +65,10 @@ public:
 
     // Once the run has ended, what went wrong in it (FindingsAnalyzer over the whole store); null
     // until findingsReady(). Analyzed on a thread of its own when the run ends, so that the window
-    // never waits for it (ten million messages take half a second): nothing writes the store
-    // any more then, and the run, which owns the store, waits for the thread before it goes.
+    // never waits for it (ten million messages take half a second): nothing the analysis reads
+    // is written any more then (a view setting such as TraceStore::setInternalShown changes
+    // rows it does not read), and the run, which owns the store, waits for the thread before it
+    // goes.
     const std::vector<Finding>* findings() const;
 
     // Asks a live run to end.

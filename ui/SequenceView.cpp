@@ -44,10 +44,18 @@ void SequenceView::watch(const CurrentRun& current)
 void SequenceView::setStore(const TraceStore* store, bool live)
 {
     m_store = store;
-    m_order.clear();
+    m_rows.clear();
+    m_waiting.clear();
     m_known = 0;
-    refresh(live);
+    m_live = live;
     verticalScrollBar()->setValue(0);
+    refresh(live);
+}
+
+void SequenceView::showEvent(QShowEvent* event)
+{
+    QAbstractScrollArea::showEvent(event);
+    refresh(m_live); // what came while it was not on screen
 }
 
 qint64 SequenceView::orderTime(int message) const
@@ -58,45 +66,50 @@ qint64 SequenceView::orderTime(int message) const
 
 void SequenceView::refresh(bool live)
 {
-    const bool ended = m_live && !live;
+    // Off screen it waits: showEvent() takes in what came meanwhile.
+    if (m_store && isVisible())
+        takeIn(live);
     m_live = live;
-    if (!m_store) {
-        updateScrollBars();
-        viewport()->update();
-        return;
-    }
-    const size_t count = m_store->messages().size();
-    if (m_known == count) {
-        if (ended || live)
-            viewport()->update(); // in flight becomes undelivered; live arrows change
-        return;
-    }
-    // The new messages sorted among themselves, then merged from where the first of them goes
-    // (usually the end: what comes in was mostly sent after what came before).
-    const auto earlier = [this](int a, int b) {
-        const qint64 ta = orderTime(a);
-        const qint64 tb = orderTime(b);
-        return ta != tb ? ta < tb : a < b;
-    };
-    const size_t before = m_order.size();
-    for (; m_known < count; ++m_known) {
-        if (m_store->channelShown(m_store->messages()[m_known].channel))
-            m_order.push_back(int(m_known));
-    }
-    const auto middle = m_order.begin() + qsizetype(before);
-    std::sort(middle, m_order.end(), earlier);
-    if (middle != m_order.end()) {
-        const auto from = std::upper_bound(m_order.begin(), middle, *middle, earlier);
-        std::inplace_merge(from, middle, m_order.end(), earlier);
-    }
     updateScrollBars();
     viewport()->update();
 }
 
+void SequenceView::takeIn(bool live)
+{
+    const auto& messages = m_store->messages();
+    const size_t before = m_rows.size();
+    // Those that waited for their send, and at the end those whose send never came.
+    std::erase_if(m_waiting, [&](int message) {
+        if (messages[size_t(message)].sendEvent < 0 && live)
+            return false;
+        m_rows.emplace_back(orderTime(message), message);
+        return true;
+    });
+    for (; m_known < messages.size(); ++m_known) {
+        const TraceStore::Message& m = messages[m_known];
+        if (!m_store->channelShown(m.channel))
+            continue;
+        if (m.sendEvent < 0 && live)
+            m_waiting.push_back(int(m_known));
+        else
+            m_rows.emplace_back(orderTime(int(m_known)), int(m_known));
+    }
+    // The new rows sorted among themselves, then merged from where the first of them goes
+    // (usually the end: what comes in was mostly sent after what came before).
+    const auto middle = m_rows.begin() + qsizetype(before);
+    if (middle == m_rows.end())
+        return;
+    std::sort(middle, m_rows.end());
+    std::inplace_merge(std::upper_bound(m_rows.begin(), middle, *middle), middle, m_rows.end());
+}
+
 int SequenceView::rowOfMessage(int message) const
 {
-    const auto found = std::find(m_order.begin(), m_order.end(), message);
-    return found == m_order.end() ? -1 : int(found - m_order.begin());
+    if (!m_store || message < 0 || size_t(message) >= m_store->messages().size())
+        return -1;
+    const std::pair<qint64, int> key(orderTime(message), message);
+    const auto found = std::lower_bound(m_rows.begin(), m_rows.end(), key);
+    return found != m_rows.end() && *found == key ? int(found - m_rows.begin()) : -1;
 }
 
 double SequenceView::columnWidth() const
@@ -243,9 +256,13 @@ void SequenceView::paintEvent(QPaintEvent*)
                          Qt::AlignLeft | Qt::AlignVCenter,
                          TimeScale::formatSeconds(orderTime(message)));
 
-        const double from = columnX(store.senderOf(m));
         const int receiver = store.receiverOf(m);
         const bool known = receiver >= 0 && columnX(receiver) >= 0;
+        // A sender not known or not shown: the arrow comes in from the left of its receiver.
+        const double sender = columnX(store.senderOf(m));
+        const double from = sender >= 0 ? sender
+                            : known ? std::max(kTimeWidth + 4.0, columnX(receiver) - width * 0.6)
+                                    : kTimeWidth + 4.0;
         const double y = top + kRowHeight - 7;
         const QColor colour = theme.channel(m.channel);
         QPen pen(colour, message == selected ? 2.5 : 1.5);

@@ -51,8 +51,10 @@ TimelineView::~TimelineView() = default;
 
 void TimelineView::setStore(const TraceStore* store, bool live)
 {
-    if (store != m_store)
+    if (store != m_store) {
         m_highlight->setEvents({}); // another run's events
+        m_measure.reset();
+    }
     m_store = store;
     m_live = live;
     updateGeometry();
@@ -134,12 +136,11 @@ void TimelineView::paintEvent(QPaintEvent* event)
 {
     const TimelineLayout geometry = layout();
     const Theme colours = theme();
-    const TrackContext context{geometry,
-                               colours,
-                               font(),
-                               QRectF(event->rect()),
-                               m_axis.selectedMessage(),
-                               m_axis.selectedRange()};
+    // While a range is being dragged it is only shaded: the views that cover it take it in once
+    // it is let go (each would walk its messages at every move).
+    const TimeRange range = m_drag == Drag::Range ? m_dragRange : m_axis.selectedRange();
+    const TrackContext context{
+        geometry, colours, font(), QRectF(event->rect()), m_axis.selectedMessage(), range};
     QPainter painter(this);
     painter.fillRect(rect(), colours.base());
     for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
@@ -229,7 +230,8 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
         update();
     } else if (event->position().y() < TimelineLayout::kRulerHeight) {
         m_drag = Drag::Range;
-        m_rangeAnchor = t;
+        m_rangeAnchor = std::max<qint64>(0, t);
+        m_dragRange = m_axis.selectedRange();
     } else {
         m_drag = Drag::Pan;
     }
@@ -251,7 +253,8 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
     case Drag::Range:
         if (moved) {
             const qint64 t = std::max<qint64>(0, scale().toTime(x));
-            m_axis.setSelectedRange({std::min(t, m_rangeAnchor), std::max(t, m_rangeAnchor)});
+            m_dragRange = {std::min(t, m_rangeAnchor), std::max(t, m_rangeAnchor)};
+            update();
         }
         break;
     case Drag::Measure:
@@ -266,8 +269,11 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
     if (event->button() != Qt::LeftButton || m_drag == Drag::None)
         return;
     const Drag drag = std::exchange(m_drag, Drag::None);
-    if (std::abs(event->position().x() - m_pressX) > 3)
+    if (std::abs(event->position().x() - m_pressX) > 3) {
+        if (drag == Drag::Range)
+            m_axis.setSelectedRange(m_dragRange);
         return;
+    }
     // A click: on the ruler it clears the range; elsewhere it selects what is under it and
     // takes the measure away.
     if (drag == Drag::Range) {

@@ -3,6 +3,7 @@
 #include "Theme.h"
 #include "TimeScale.h"
 #include "TimelineLayout.h"
+#include "trace/TimeRange.h"
 
 #include <QWidget>
 #include <memory>
@@ -122,6 +123,7 @@ private:
     double m_dragX = 0;
     double m_pressX = 0;
     qint64 m_rangeAnchor = 0;
+    TimeRange m_dragRange;            // while a range is dragged
     std::optional<Measure> m_measure; // shown until the next click
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 namespace pipescope {
 
@@ -36,7 +37,7 @@ qint64 SortedRuns::nth(size_t k) const
     }
     // The least value with more than k numbers at or below it.
     while (low < high) {
-        const qint64 middle = low + (high - low) / 2;
+        const qint64 middle = std::midpoint(low, high);
         size_t atOrBelow = 0;
         for (const std::vector<qint64>& run : m_runs)
             atOrBelow += size_t(std::upper_bound(run.begin(), run.end(), middle) - run.begin());
