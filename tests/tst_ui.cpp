@@ -3,6 +3,7 @@
 // parse back, a saved events file shows the same messages, and the rendered timeline has its
 // arrows and a crashed lane's red where they belong.
 #include "ColorScheme.h"
+#include "CompareWindow.h"
 #include "ConsoleView.h"
 #include "CurrentRun.h"
 #include "DetailsPane.h"
@@ -54,6 +55,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -141,6 +143,7 @@ private Q_SLOTS:
     void theSequenceReadsLikeAConversation();
     void aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings();
     void theOverviewHasTheWholeRunAndMovesTheView();
+    void twoRunsCompareOnOneAxis();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -649,6 +652,49 @@ void TestUi::theOverviewHasTheWholeRunAndMovesTheView()
     QVERIFY(framed);
 }
 
+// Two runs one above the other: one time axis for both (a zoom moves both), their statistics
+// side by side with the difference; the window goes when one of them is dropped.
+void TestUi::twoRunsCompareOnOneAxis()
+{
+    MainWindow window;
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0)));
+    QVERIFY(waitForRun(window));
+    Run* first = window.currentRun()->run();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 4, 0)));
+    QVERIFY(waitForRun(window));
+    Run* second = window.currentRun()->run();
+    QPointer<CompareWindow> compare = new CompareWindow(*window.history(), *first, *second);
+    compare->show();
+    QApplication::processEvents();
+    QCOMPARE(compare->timeline(0)->layout().store(), &first->store());
+    QCOMPARE(compare->timeline(1)->layout().store(), &second->store());
+    compare->axis()->zoom(0.5, compare->axis()->start());
+    // Each from its own first event.
+    const qint64 firstStart = first->store().firstTime();
+    const qint64 secondStart = second->store().firstTime();
+    QVERIFY(firstStart != secondStart);
+    QCOMPARE(compare->timeline(0)->scale().start - firstStart,
+             compare->timeline(1)->scale().start - secondStart);
+    QCOMPARE(compare->timeline(0)->scale().end - firstStart,
+             compare->timeline(1)->scale().end - secondStart);
+    QTableWidget* table = compare->statistics();
+    int messagesRow = -1;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, 0)->text() == QLatin1String("messages"))
+            messagesRow = row;
+    }
+    QVERIFY(messagesRow >= 0);
+    const qint64 a = first->store().messageCount();
+    const qint64 b = second->store().messageCount();
+    QCOMPARE(table->item(messagesRow, 1)->text(), QString::number(a));
+    QCOMPARE(table->item(messagesRow, 2)->text(), QString::number(b));
+    QCOMPARE(table->item(messagesRow, 3)->text(),
+             a == b ? QStringLiteral("=")
+                    : (b > a ? QStringLiteral("+") : QString()) + QString::number(b - a));
+    QVERIFY(window.history()->remove(first));
+    QTRY_VERIFY(compare.isNull());
+}
+
 void TestUi::selectionLinksTableAndTimeline()
 {
     MainWindow window;
@@ -814,8 +860,9 @@ void TestUi::runsAreRemovedAndDroppedOverTheMemoryLimit()
     }
     QCOMPARE(window.runCount(), 3);
     const QList<QAction*> listActions = window.gallery()->history()->actions();
-    QCOMPARE(listActions.size(), 1);
+    QCOMPARE(listActions.size(), 2); // Remove Run, Compare Runs…
     QAction* remove = listActions.front();
+    QCOMPARE(listActions.back()->text(), QStringLiteral("Compare Runs…"));
     QCOMPARE(remove->shortcut(), QKeySequence(QKeySequence::Delete));
     QTRY_VERIFY(remove->isEnabled()); // once the run's end has been taken in (queued)
 

@@ -1,5 +1,6 @@
 #include "HistoryControls.h"
 
+#include "CompareWindow.h"
 #include "CurrentRun.h"
 #include "RunHistoryModel.h"
 
@@ -11,7 +12,8 @@
 namespace pipescope {
 
 HistoryControls::HistoryControls(RunHistoryModel& history, CurrentRun& current, QListView& list,
-                                 QAction& removeRun, QAction& limitMemory, QWidget& dialogParent)
+                                 QAction& removeRun, QAction& limitMemory, QAction& compareRuns,
+                                 QWidget& dialogParent)
     : QObject(&history)
     , m_history(history)
     , m_current(current)
@@ -34,6 +36,12 @@ HistoryControls::HistoryControls(RunHistoryModel& history, CurrentRun& current, 
         if (ok)
             setLimitMiB(mebibytes);
     });
+    connect(&compareRuns, &QAction::triggered, this, [this, &dialogParent] {
+        const auto runs = CompareWindow::pick(m_history, m_current.run(), &dialogParent);
+        if (runs)
+            (new CompareWindow(m_history, *runs->first, *runs->second, &dialogParent))->show();
+    });
+    list.addAction(&compareRuns);
     connect(&m_current, &CurrentRun::changed, this, &HistoryControls::updateRemoveRun);
     // Queued: the run that just ended is still on the stack of its own finished() (its runner
     // or tracer goes on after emitting it), and dropping it there would free it under them.

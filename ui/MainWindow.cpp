@@ -205,7 +205,7 @@ void MainWindow::buildActions()
             [this] { QMessageBox::about(this, tr("About PipeScope"), aboutText()); });
     a.addToWindow(*this, ColorScheme::menu(this), m_panels->toggles());
     new HistoryControls(*m_history, *m_current, *m_gallery->history(), *a.removeRun,
-                        *a.limitHistory, *this);
+                        *a.limitHistory, *a.compareRuns, *this);
     new InternalTrafficToggle(*m_history, *m_current, *m_axis, *a.showInternal);
 }
 

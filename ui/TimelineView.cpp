@@ -61,6 +61,12 @@ void TimelineView::setStore(const TraceStore* store, bool live)
     update();
 }
 
+void TimelineView::setTimeOffset(qint64 offset)
+{
+    m_offset = offset;
+    update();
+}
+
 void TimelineView::setHighlighted(std::vector<qint32> events)
 {
     m_highlight->setEvents(std::move(events));
@@ -92,7 +98,8 @@ bool TimelineView::depthInBytes() const
 
 TimelineLayout TimelineView::layout() const
 {
-    return {m_store, m_axis.start(), m_axis.end(), size(), m_live, m_now, m_axis.dataEnd()};
+    return {m_store, m_axis.start() + m_offset, m_axis.end() + m_offset,    size(),
+            m_live,  m_now + m_offset,          m_axis.dataEnd() + m_offset};
 }
 
 QPointF TimelineView::sendPoint(int message) const
@@ -209,7 +216,7 @@ void TimelineView::wheelEvent(QWheelEvent* event)
 {
     const double steps = event->angleDelta().y() / 120.0;
     if (event->modifiers() & Qt::ControlModifier) {
-        m_axis.zoom(std::pow(0.8, steps), scale().toTime(event->position().x()));
+        m_axis.zoom(std::pow(0.8, steps), scale().toTime(event->position().x()) - m_offset);
     } else {
         const double delta = event->angleDelta().x() != 0 ? event->angleDelta().x() / 120.0 : steps;
         m_axis.pan(-qint64(delta * 0.1 * double(m_axis.span())));
@@ -230,7 +237,7 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
         update();
     } else if (event->position().y() < TimelineLayout::kRulerHeight) {
         m_drag = Drag::Range;
-        m_rangeAnchor = std::max<qint64>(0, t);
+        m_rangeAnchor = std::max<qint64>(0, t - m_offset);
         m_dragRange = m_axis.selectedRange();
     } else {
         m_drag = Drag::Pan;
@@ -252,7 +259,7 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
         break;
     case Drag::Range:
         if (moved) {
-            const qint64 t = std::max<qint64>(0, scale().toTime(x));
+            const qint64 t = std::max<qint64>(0, scale().toTime(x) - m_offset);
             m_dragRange = {std::min(t, m_rangeAnchor), std::max(t, m_rangeAnchor)};
             update();
         }
@@ -295,7 +302,7 @@ qint64 TimelineView::zoomAnchor() const
     const QPoint cursor = mapFromGlobal(QCursor::pos());
     const TimeScale s = scale();
     if (rect().contains(cursor) && cursor.x() >= s.left)
-        return s.toTime(cursor.x());
+        return s.toTime(cursor.x()) - m_offset;
     return (m_axis.start() + m_axis.end()) / 2;
 }
 

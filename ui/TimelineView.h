@@ -44,6 +44,9 @@ public:
     const std::vector<qint32>& highlighted() const;
     // The current time of a live run: in-flight arrows grow to it.
     void setNow(qint64 now, bool live);
+    // Shows the store's time `offset` (ns) where the axis has 0: two runs compared from their
+    // first events line up (CompareWindow). The ruler keeps the store's own times.
+    void setTimeOffset(qint64 offset);
     // The queue depth in bytes instead of messages.
     void setDepthInBytes(bool bytes);
     bool depthInBytes() const;
@@ -96,6 +99,7 @@ private:
     const TraceStore* m_store = nullptr;
     bool m_live = false;
     qint64 m_now = 0;
+    qint64 m_offset = 0;
     // In paint order; hit tests ask them the other way round (what is drawn on top answers first).
     std::vector<std::unique_ptr<TimelineTrack>> m_tracks;
     ArrowsTrack* m_arrows = nullptr;       // in m_tracks

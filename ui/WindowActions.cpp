@@ -31,6 +31,9 @@ WindowActions::WindowActions(QMainWindow& window, const std::vector<RunExport>& 
     , removeRun(make(window, QMainWindow::tr("Remove Run"), QKeySequence(QKeySequence::Delete),
                      QMainWindow::tr("Drop the run on show from the history and free its memory")))
     , limitHistory(new QAction(QMainWindow::tr("Limit History Memory…"), &window))
+    , compareRuns(make(window, QMainWindow::tr("Compare Runs…"), QKeySequence(),
+                       QMainWindow::tr("Two finished runs one above the other on one time axis, "
+                                       "their statistics side by side")))
     , fit(make(window, QMainWindow::tr("Fit"), QKeySequence(Qt::Key_F),
                QMainWindow::tr("Show what the run did, from its first event to its last")))
     , follow(make(window, QMainWindow::tr("Follow live"), QKeySequence(Qt::Key_L),
@@ -112,7 +115,7 @@ void WindowActions::addToWindow(QMainWindow& window, QMenu* colours,
     QMenu* runMenu = menus->addMenu(QMainWindow::tr("&Run"));
     runMenu->addActions({run, stop});
     runMenu->addSeparator();
-    runMenu->addActions({removeRun, limitHistory});
+    runMenu->addActions({removeRun, limitHistory, compareRuns});
     QMenu* view = menus->addMenu(QMainWindow::tr("&View"));
     view->addActions(
         {fit, zoomIn, zoomOut, follow, depthInBytes, showInternal, find, findNext, findPrevious});

@@ -29,6 +29,7 @@ public:
     QAction* stop;
     QAction* removeRun;
     QAction* limitHistory;
+    QAction* compareRuns;
     QAction* fit;
     QAction* follow;
     QAction* zoomIn;
