@@ -54,6 +54,7 @@ class TestTraceStore : public QObject
 private Q_SLOTS:
     void lanesUnderTheirOwner();
     void internalTrafficIsKeptAndHidden();
+    void lanesMoveWithTheLanesUnderThem();
     void messagesJoinWhicheverSideArrivesFirst();
     void queueDepthOverTime();
     void refusesImpossibleEvents_data();
@@ -588,6 +589,40 @@ void TestTraceStore::internalTrafficIsKeptAndHidden()
     QCOMPARE(store.rowCount(), 3);
     QCOMPARE(store.rowOf(helper), 1);
     QCOMPARE(store.rowOf(child), 2);
+}
+
+void TestTraceStore::lanesMoveWithTheLanesUnderThem()
+{
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("A"), {});
+    const int a1 = store.addProcessUnder(a, QStringLiteral("A · 1"), {});
+    const int a2 = store.addProcessUnder(a, QStringLiteral("A · 2"), {});
+    const int b = store.addProcess(QStringLiteral("B"), {});
+    const int c = store.addProcess(QStringLiteral("C"), {});
+    const auto rows = [&] {
+        QList<int> shown;
+        for (int row = 0; row < store.rowCount(); ++row) {
+            shown.append(store.processAtRow(row));
+            if (store.rowOf(store.processAtRow(row)) != row)
+                return QList<int>();
+        }
+        return shown;
+    };
+    store.moveLane(c, -1000); // to the top
+    QCOMPARE(rows(), QList<int>({c, a, a1, a2, b}));
+    store.moveLane(a, 1); // with its threads, past B
+    QCOMPARE(rows(), QList<int>({c, b, a, a1, a2}));
+    store.moveLane(a2, -1); // a thread among its siblings only
+    QCOMPARE(rows(), QList<int>({c, b, a, a2, a1}));
+    store.moveLane(a2, -5);
+    QCOMPARE(rows(), QList<int>({c, b, a, a2, a1}));
+    const quint64 generation = store.generation();
+    store.moveLane(b, 10); // to the bottom
+    QCOMPARE(rows(), QList<int>({c, a, a2, a1, b}));
+    QVERIFY(store.generation() != generation);
+    // A thread that comes later still goes under its process, wherever that is now.
+    const int a3 = store.addProcessUnder(a, QStringLiteral("A · 3"), {});
+    QCOMPARE(rows(), QList<int>({c, a, a2, a1, a3, b}));
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

@@ -144,6 +144,7 @@ private Q_SLOTS:
     void aRangeOnTheRulerNarrowsTheTableStatisticsAndFindings();
     void theOverviewHasTheWholeRunAndMovesTheView();
     void twoRunsCompareOnOneAxis();
+    void lanesCollapseAndMove();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -693,6 +694,48 @@ void TestUi::twoRunsCompareOnOneAxis()
                     : (b > a ? QStringLiteral("+") : QString()) + QString::number(b - a));
     QVERIFY(window.history()->remove(first));
     QTRY_VERIFY(compare.isNull());
+}
+
+// A lane's context menu: collapsed, a lane is its name and bar and the lanes below move up (its
+// arrows still land on it); moved to the top, it is the first lane here and the first column of
+// the Sequence.
+void TestUi::lanesCollapseAndMove()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0)));
+    QVERIFY(waitForRun(window));
+    QApplication::processEvents();
+    TimelineView* timeline = window.timeline();
+    const TraceStore& store = *window.currentStore();
+    const int first = store.processAtRow(0);
+    const int second = store.processAtRow(1);
+    const double depthTop = timeline->depthRect().top();
+    const int height = timeline->sizeHint().height();
+    QCOMPARE(timeline->laneAt(timeline->laneRect(first).center()), first);
+
+    timeline->setLaneCollapsed(first, true);
+    QCOMPARE(timeline->laneRect(first).height(), double(TimelineLayout::kCollapsedHeight));
+    QCOMPARE(timeline->laneRect(second).top(), timeline->laneRect(first).bottom());
+    const double saved = TimelineLayout::kLaneHeight - TimelineLayout::kCollapsedHeight;
+    QCOMPARE(timeline->depthRect().top(), depthTop - saved);
+    QCOMPARE(timeline->sizeHint().height(), height - int(saved));
+    QCOMPARE(timeline->laneAt(timeline->laneRect(second).center()), second);
+    // The arrows end on the collapsed lane, and are found where they are drawn.
+    const int message = 0;
+    render(*timeline);
+    const QPointF from = timeline->sendPoint(message);
+    const QPointF to = timeline->recvPoint(message);
+    QVERIFY(timeline->laneRect(first).contains(from) || timeline->laneRect(first).contains(to));
+    QCOMPARE(timeline->messageAt((from + to) / 2), message);
+    timeline->setLaneCollapsed(first, false);
+    QCOMPARE(timeline->laneRect(first).height(), double(TimelineLayout::kLaneHeight));
+
+    Q_EMIT timeline->laneMoveRequested(second, -100);
+    QCOMPARE(store.processAtRow(0), second);
+    QCOMPARE(store.processAtRow(1), first);
+    QVERIFY(timeline->laneRect(second).top() < timeline->laneRect(first).top());
 }
 
 void TestUi::selectionLinksTableAndTimeline()

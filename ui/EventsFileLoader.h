@@ -29,7 +29,8 @@ public:
     static Result<std::unique_ptr<EventsFileLoader>> open(const QString& path);
 
     const TraceStore& store() const { return m_reader.store(); }
-    void setInternalShown(bool shown) { m_reader.setInternalShown(shown); }
+    // For its view settings (internal traffic shown, lane order), not for events.
+    TraceStore& store() { return m_reader.store(); }
     // Still reading: not at the end, not stopped, no bad line met.
     bool reading() const { return m_timer.isActive(); }
     // How much of the file has been read, 0 to 1.

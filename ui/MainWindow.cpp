@@ -109,6 +109,13 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
+    connect(m_timeline, &TimelineView::laneMoveRequested, this, [this](int process, int steps) {
+        if (Run* run = m_current->run()) {
+            run->moveLane(process, steps);
+            m_timeline->update();
+            m_sequence->viewport()->update();
+        }
+    });
     // A range selected on the ruler: the table, the statistics and the findings cover it.
     connect(m_axis, &TimeAxis::selectedRangeChanged, this, [this](TimeRange range) {
         m_messagesPane->showRange(range);

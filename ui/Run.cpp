@@ -111,13 +111,19 @@ const TraceStore& Run::store() const
     return m_runner ? m_runner->store() : m_tracer ? m_tracer->store() : m_loader->store();
 }
 
+TraceStore& Run::viewedStore()
+{
+    return m_runner ? m_runner->store() : m_tracer ? m_tracer->store() : m_loader->store();
+}
+
 void Run::setInternalShown(bool shown)
 {
-    // A scenario's runner records no internal traffic: its store has nothing to show or hide.
-    if (m_tracer)
-        m_tracer->setInternalShown(shown);
-    if (m_loader)
-        m_loader->setInternalShown(shown);
+    viewedStore().setInternalShown(shown);
+}
+
+void Run::moveLane(int process, int steps)
+{
+    viewedStore().moveLane(process, steps);
 }
 
 bool Run::live() const

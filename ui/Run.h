@@ -76,6 +76,8 @@ public:
     // Whether its store shows multiprocessing's own traffic (a traced program's, or a file's
     // that kept it): View > Show Internal Traffic.
     void setInternalShown(bool shown);
+    // Moves a lane up or down (TraceStore::moveLane): the user's order, which every view follows.
+    void moveLane(int process, int steps);
 
 Q_SIGNALS:
     void problemFound(const QString& description);
@@ -86,6 +88,8 @@ private:
     Run(QString title, QString toolTip);
     QString tracerStateText() const;
     QString fileStateText() const;
+    // The store, for the settings of how it is viewed (never its events: its source appends them).
+    TraceStore& viewedStore();
     void analyze();
 
     std::unique_ptr<ScenarioRunner> m_runner;

@@ -108,6 +108,13 @@ void StatesTrack::paintLabel(QPainter& painter, const TrackContext& context, int
     // below (the full "Process · thread" is in the table and the tooltip).
     const QString title = p.thread.isEmpty() ? p.name : QStringLiteral("· ") + p.thread;
     const QFontMetrics metrics(bold);
+    if (context.layout.collapsed(process)) { // its name only
+        painter.drawText(QRectF(6, lane.top(), width, lane.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         metrics.elidedText(title, Qt::ElideRight, int(width)));
+        painter.setFont(context.font);
+        return;
+    }
     painter.drawText(QRectF(6, lane.top() + 4, width, 18), Qt::AlignLeft | Qt::AlignVCenter,
                      metrics.elidedText(title, Qt::ElideRight, int(width)));
     painter.setFont(context.font);

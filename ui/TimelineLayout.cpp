@@ -31,6 +31,9 @@ QRectF TimelineLayout::laneRect(int process) const
 
 QRectF TimelineLayout::rowRect(int row) const
 {
+    if (m_rowTops && row >= 0 && size_t(row) + 1 < m_rowTops->size())
+        return {0, kRulerHeight + (*m_rowTops)[size_t(row)], double(m_size.width()),
+                (*m_rowTops)[size_t(row) + 1] - (*m_rowTops)[size_t(row)]};
     return {0, double(kRulerHeight + row * kLaneHeight), double(m_size.width()),
             double(kLaneHeight)};
 }
@@ -38,14 +41,21 @@ QRectF TimelineLayout::rowRect(int row) const
 QRectF TimelineLayout::barRect(int process) const
 {
     const QRectF lane = laneRect(process);
+    if (lane.height() < kLaneHeight) // collapsed: the bar fills the lane but a margin
+        return {m_scale.left, lane.top() + 4, m_scale.width, lane.height() - 8};
     return {m_scale.left, lane.top() + kBarTop, m_scale.width, double(kBarHeight)};
+}
+
+double TimelineLayout::lanesHeight() const
+{
+    if (m_rowTops && !m_rowTops->empty())
+        return m_rowTops->back();
+    return double((m_store ? m_store->rowCount() : 0) * kLaneHeight);
 }
 
 QRectF TimelineLayout::depthRect() const
 {
-    const int lanes = m_store ? m_store->rowCount() : 0;
-    return {0, double(kRulerHeight + lanes * kLaneHeight + 6), double(m_size.width()),
-            double(kDepthHeight)};
+    return {0, kRulerHeight + lanesHeight() + 6, double(m_size.width()), double(kDepthHeight)};
 }
 
 QRectF TimelineLayout::pollRect() const
@@ -67,6 +77,11 @@ std::pair<int, int> TimelineLayout::rowsIn(const QRectF& area) const
 {
     const int count = m_store ? m_store->rowCount() : 0;
     const auto lane = [&](double y) {
+        if (m_rowTops && m_rowTops->size() == size_t(count) + 1) {
+            const auto above =
+                std::upper_bound(m_rowTops->begin(), m_rowTops->end() - 1, y - kRulerHeight);
+            return std::clamp(int(above - m_rowTops->begin()) - 1, 0, count);
+        }
         return std::clamp(int(std::floor((y - kRulerHeight) / kLaneHeight)), 0, count);
     };
     return {lane(area.top()), std::min(count, lane(area.bottom()) + 1)};

@@ -6,8 +6,10 @@
 #include <QPointF>
 #include <QRectF>
 #include <QSize>
+#include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace pipescope {
 
@@ -32,7 +34,8 @@ public:
     static constexpr int kLabelWidth = 160;
     static constexpr int kRulerHeight = 26;
     static constexpr int kLaneHeight = 54;
-    static constexpr int kBarTop = 14; // the state bar within its lane
+    static constexpr int kCollapsedHeight = 22; // a collapsed lane: its name and its bar
+    static constexpr int kBarTop = 14;          // the state bar within its lane
     static constexpr int kBarHeight = 18;
     static constexpr int kDepthHeight = 90;
     static constexpr int kPollHeight = 28;
@@ -55,6 +58,13 @@ public:
     // received by `dataEnd` is undelivered.
     TimelineLayout(const TraceStore* store, qint64 start, qint64 end, QSize size, bool live,
                    qint64 now, qint64 dataEnd);
+    // Some lanes collapsed: `rowTops` has each row's top below the ruler and, last, the lanes'
+    // bottom (rows + 1 entries); null: every lane kLaneHeight high.
+    void setRowTops(std::shared_ptr<const std::vector<double>> rowTops)
+    {
+        m_rowTops = std::move(rowTops);
+    }
+    bool collapsed(int process) const { return laneRect(process).height() < kLaneHeight; }
 
     const TraceStore* store() const { return m_store; }
     const TimeScale& scale() const { return m_scale; }
@@ -103,6 +113,9 @@ private:
     bool m_live;
     qint64 m_now;
     qint64 m_dataEnd;
+    std::shared_ptr<const std::vector<double>> m_rowTops;
+
+    double lanesHeight() const;
 };
 
 } // namespace pipescope

@@ -10,9 +10,11 @@
 #include "TimeAxis.h"
 #include "trace/TraceStore.h"
 
+#include <QContextMenuEvent>
 #include <QCursor>
 #include <QFontMetricsF>
 #include <QHelpEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -54,6 +56,7 @@ void TimelineView::setStore(const TraceStore* store, bool live)
     if (store != m_store) {
         m_highlight->setEvents({}); // another run's events
         m_measure.reset();
+        m_collapsed.clear();
     }
     m_store = store;
     m_live = live;
@@ -98,8 +101,62 @@ bool TimelineView::depthInBytes() const
 
 TimelineLayout TimelineView::layout() const
 {
-    return {m_store, m_axis.start() + m_offset, m_axis.end() + m_offset,    size(),
-            m_live,  m_now + m_offset,          m_axis.dataEnd() + m_offset};
+    TimelineLayout geometry(m_store, m_axis.start() + m_offset, m_axis.end() + m_offset, size(),
+                            m_live, m_now + m_offset, m_axis.dataEnd() + m_offset);
+    if (m_store && !m_collapsed.isEmpty()) {
+        auto tops = std::make_shared<std::vector<double>>();
+        tops->reserve(size_t(m_store->rowCount()) + 1);
+        double y = 0;
+        for (int row = 0; row < m_store->rowCount(); ++row) {
+            tops->push_back(y);
+            y += m_collapsed.contains(m_store->processAtRow(row)) ? TimelineLayout::kCollapsedHeight
+                                                                  : TimelineLayout::kLaneHeight;
+        }
+        tops->push_back(y);
+        geometry.setRowTops(std::move(tops));
+    }
+    return geometry;
+}
+
+void TimelineView::setLaneCollapsed(int process, bool collapsed)
+{
+    if (collapsed)
+        m_collapsed.insert(process);
+    else
+        m_collapsed.remove(process);
+    updateGeometry();
+    update();
+}
+
+int TimelineView::laneAt(QPointF position) const
+{
+    if (!m_store)
+        return -1;
+    const TimelineLayout geometry = layout();
+    const auto [first, end] = geometry.rowsIn(QRectF(position, position));
+    for (int row = first; row < end; ++row) {
+        if (geometry.rowRect(row).contains(position))
+            return m_store->processAtRow(row);
+    }
+    return -1;
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int process = event->pos().x() < TimelineLayout::kLabelWidth ? laneAt(event->pos()) : -1;
+    if (process < 0)
+        return QWidget::contextMenuEvent(event);
+    QMenu menu(this);
+    const bool collapsed = laneCollapsed(process);
+    menu.addAction(collapsed ? tr("Expand lane") : tr("Collapse lane"), this,
+                   [this, process, collapsed] { setLaneCollapsed(process, !collapsed); });
+    menu.addSeparator();
+    menu.addAction(tr("Move to top"), this,
+                   [this, process] { Q_EMIT laneMoveRequested(process, -(1 << 20)); });
+    menu.addAction(tr("Move up"), this, [this, process] { Q_EMIT laneMoveRequested(process, -1); });
+    menu.addAction(tr("Move down"), this,
+                   [this, process] { Q_EMIT laneMoveRequested(process, 1); });
+    menu.exec(event->globalPos());
 }
 
 QPointF TimelineView::sendPoint(int message) const

@@ -5,6 +5,7 @@
 #include "TimelineLayout.h"
 #include "trace/TimeRange.h"
 
+#include <QSet>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -25,7 +26,8 @@ class TraceStore;
 //
 // The widget only routes: a TimelineLayout says where everything is (for painting, hit-testing
 // and the tests alike), one TimelineTrack per kind of row paints it and says what lies under a
-// point, and a Theme made from the palette gives the colours. Input (wheel, drag, keys, clicks,
+// point, and a Theme made from the palette gives the colours. A lane's context menu (on its
+// label) collapses it or moves it up, down or to the top. Input (wheel, drag, keys, clicks,
 // tooltips) is handled here and turned into TimeAxis changes or hit tests: a drag pans, a drag on
 // the ruler selects a range (a click there clears it), a Shift+drag measures the time between
 // two points.
@@ -44,6 +46,11 @@ public:
     const std::vector<qint32>& highlighted() const;
     // The current time of a live run: in-flight arrows grow to it.
     void setNow(qint64 now, bool live);
+    // A lane collapsed to its name and bar, or expanded again (another store expands them all).
+    void setLaneCollapsed(int process, bool collapsed);
+    bool laneCollapsed(int process) const { return m_collapsed.contains(process); }
+    // The process whose lane is at `position`, or -1.
+    int laneAt(QPointF position) const;
     // Shows the store's time `offset` (ns) where the axis has 0: two runs compared from their
     // first events line up (CompareWindow). The ruler keeps the store's own times.
     void setTimeOffset(qint64 offset);
@@ -84,6 +91,8 @@ public:
 
 Q_SIGNALS:
     void messageClicked(int message);
+    // The lane's context menu asked to move it (TraceStore::moveLane): the window owns the run.
+    void laneMoveRequested(int process, int steps);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -92,6 +101,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     bool event(QEvent* event) override;
 
 private:
@@ -100,6 +110,7 @@ private:
     bool m_live = false;
     qint64 m_now = 0;
     qint64 m_offset = 0;
+    QSet<int> m_collapsed; // processes
     // In paint order; hit tests ask them the other way round (what is drawn on top answers first).
     std::vector<std::unique_ptr<TimelineTrack>> m_tracks;
     ArrowsTrack* m_arrows = nullptr;       // in m_tracks

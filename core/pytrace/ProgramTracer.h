@@ -81,8 +81,8 @@ public:
 
     State state() const { return m_state; }
     const TraceStore& store() const { return m_store; }
-    // Whether the store shows multiprocessing's own traffic (TraceRequest::showInternal).
-    void setInternalShown(bool shown) { m_store.setInternalShown(shown); }
+    // For its view settings (internal traffic shown, lane order), not for events.
+    TraceStore& store() { return m_store; }
     const TraceRequest& request() const { return m_request; }
     qint64 pid() const { return m_pid; }
     // The program's exit status as a shell gives it: its code, 128+N for a signal N.

@@ -69,6 +69,8 @@ public:
     State state() const { return m_state; }
     const RunSettings& settings() const { return m_settings; }
     const TraceStore& store() const { return m_store; }
+    // For its view settings (lane order), not for events.
+    TraceStore& store() { return m_store; }
     // Every child exited with 0 and nothing went wrong; for a teaching scenario (one that
     // demonstrates a mistake), the finding it is meant to produce was made. Never after stop().
     bool succeeded() const;

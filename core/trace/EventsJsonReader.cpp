@@ -196,8 +196,7 @@ public:
         orderLanes();
         return std::move(m_store);
     }
-    const TraceStore& store() const { return *m_store; }
-    void setInternalShown(bool shown) { m_store->setInternalShown(shown); }
+    TraceStore& store() const { return *m_store; }
 
 private:
     Result<int> processNamed(QByteArrayView name);
@@ -456,9 +455,9 @@ const TraceStore& EventsJsonReader::store() const
     return m_builder->store();
 }
 
-void EventsJsonReader::setInternalShown(bool shown)
+TraceStore& EventsJsonReader::store()
 {
-    m_builder->setInternalShown(shown);
+    return m_builder->store();
 }
 
 std::unique_ptr<TraceStore> EventsJsonReader::takeStore()

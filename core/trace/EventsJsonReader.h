@@ -43,8 +43,8 @@ public:
     // The end of the file: its last line, when it has no newline.
     Status finish();
     const TraceStore& store() const;
-    // Whether the store shows internal traffic (marked `internal` in the file): a view setting.
-    void setInternalShown(bool shown);
+    // For its view settings (internal traffic shown, lane order), not for events.
+    TraceStore& store();
     std::unique_ptr<TraceStore> takeStore();
     // Lines read so far (blank ones too).
     qint64 lines() const { return m_lineNumber; }

@@ -52,6 +52,58 @@ int TraceStore::addProcessUnder(int owner, const QString& name, const QString& r
     return added;
 }
 
+void TraceStore::moveLane(int process, int steps)
+{
+    // The blocks of lanes that move together: each process's lane with the lanes under it, or
+    // for a thread's lane, itself among its siblings.
+    const int owner = m_ownerOf.at(size_t(process));
+    const bool thread = owner != process;
+    std::vector<std::pair<size_t, size_t>> blocks; // [begin, end) in m_order
+    for (size_t i = 0; i < m_order.size();) {
+        size_t end = i + 1;
+        const int o = m_ownerOf[size_t(m_order[i])];
+        if (!thread) {
+            while (end < m_order.size() && m_ownerOf[size_t(m_order[end])] == o)
+                ++end;
+            blocks.emplace_back(i, end);
+        } else if (o == owner && m_order[i] != owner) {
+            blocks.emplace_back(i, end);
+        }
+        i = end;
+    }
+    const auto found = std::find_if(blocks.begin(), blocks.end(), [&](const auto& block) {
+        return std::find(m_order.begin() + qsizetype(block.first),
+                         m_order.begin() + qsizetype(block.second),
+                         process) != m_order.begin() + qsizetype(block.second);
+    });
+    if (found == blocks.end())
+        return;
+    const auto from = size_t(found - blocks.begin());
+    const auto to = size_t(std::clamp<qint64>(qint64(from) + steps, 0, qint64(blocks.size()) - 1));
+    if (to == from)
+        return;
+    // Rebuilt block by block with the moved one at its new place.
+    std::vector<size_t> sequence(blocks.size());
+    std::iota(sequence.begin(), sequence.end(), size_t(0));
+    sequence.erase(sequence.begin() + qsizetype(from));
+    sequence.insert(sequence.begin() + qsizetype(to), from);
+    std::vector<int> order;
+    order.reserve(m_order.size());
+    size_t next = 0; // lanes not in any block (a thread's move: the others) stay where they are
+    for (size_t b = 0; b < blocks.size(); ++b) {
+        for (; next < blocks[b].first; ++next)
+            order.push_back(m_order[next]);
+        const auto [begin, end] = blocks[sequence[b]];
+        order.insert(order.end(), m_order.begin() + qsizetype(begin),
+                     m_order.begin() + qsizetype(end));
+        next = blocks[b].second;
+    }
+    for (; next < m_order.size(); ++next)
+        order.push_back(m_order[next]);
+    m_order = std::move(order);
+    updateRows();
+}
+
 void TraceStore::updateRows()
 {
     m_processAtRow.clear();

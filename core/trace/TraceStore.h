@@ -140,6 +140,11 @@ public:
     // started, as they were live, not the order they first spoke).
     void orderLanesByPid();
     int processAtRow(int row) const { return m_processAtRow[size_t(row)]; }
+    // Moves `process`'s lane, with the lanes under it, `steps` lanes up (negative) or down past
+    // others of their kind (a process's lane past other processes' with theirs; a thread's past
+    // its siblings), as far as it goes: the user's order (a lane pinned on top is moved up as far
+    // as it goes). Every view of the store follows, as for rows that come and go.
+    void moveLane(int process, int steps);
     // The lanes shown: every process but the internal ones while internal traffic is hidden
     // (rowOf() is -1 for those).
     int rowCount() const { return static_cast<int>(m_processAtRow.size()); }
