@@ -145,6 +145,7 @@ private Q_SLOTS:
     void theOverviewHasTheWholeRunAndMovesTheView();
     void twoRunsCompareOnOneAxis();
     void lanesCollapseAndMove();
+    void docsScreenshots();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
     void aBigFileShowsWhileItIsRead();
@@ -736,6 +737,77 @@ void TestUi::lanesCollapseAndMove()
     QCOMPARE(store.processAtRow(0), second);
     QCOMPARE(store.processAtRow(1), first);
     QVERIFY(timeline->laneRect(second).top() < timeline->laneRect(first).top());
+}
+
+// The window as the docs and the notes show it, saved in $PIPESCOPE_SCREENSHOT_DIR (skipped
+// without it): scripts/screenshots makes them.
+void TestUi::docsScreenshots()
+{
+    const QString directory = qEnvironmentVariable("PIPESCOPE_SCREENSHOT_DIR");
+    if (directory.isEmpty())
+        QSKIP("PIPESCOPE_SCREENSHOT_DIR is not set");
+    const auto save = [&](QWidget& widget, const char* name) {
+        QApplication::processEvents();
+        const QString path = directory + QLatin1Char('/') + QLatin1String(name);
+        QVERIFY2(widget.grab().save(path), qPrintable(path));
+    };
+    const auto tab = [](QWidget* page) {
+        qobject_cast<QTabWidget*>(page->parentWidget()->parentWidget())->setCurrentWidget(page);
+    };
+    {
+        MainWindow window;
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(window.startRun(request(QStringLiteral("bytes"), 7, 0)));
+        QVERIFY(waitForRun(window));
+        QVERIFY(waitForFindings(window));
+        save(window, "bytes-errors.png");
+        QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+        QVERIFY(waitForRun(window));
+        tab(window.sequence());
+        save(window, "sequence-pingpong.png");
+        tab(window.messagesPane());
+        QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 3, 0.02)));
+        QVERIFY(waitForRun(window));
+        const TraceStore& store = *window.currentStore();
+        const qint64 span = store.activityEnd() - store.firstTime();
+        window.axis()->setSelectedRange(
+            {store.firstTime() + span / 3, store.firstTime() + 2 * span / 3});
+        save(window, "range.png");
+        window.axis()->setSelectedRange({});
+        Run* first = window.history()->run(1);
+        Run* second = window.history()->run(0);
+        CompareWindow compare(*window.history(), *first, *second);
+        compare.show();
+        save(compare, "compare.png");
+    }
+    {
+        MainWindow window;
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+        QVERIFY(waitForRun(window));
+        window.messageTable()->selectRow(0);
+        save(window, "details-pickle.png");
+    }
+    {
+        ColorScheme::apply(ColorScheme::Dark);
+        MainWindow window;
+        window.resize(1500, 900);
+        window.show();
+        QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+        QVERIFY(waitForRun(window));
+        save(window, "dark.png");
+        ColorScheme::apply(ColorScheme::System);
+    }
+    {
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(window.startRun(request(QStringLiteral("pingpong"), 7, 0)));
+        QVERIFY(waitForRun(window));
+        save(window, "window-1024x700.png");
+    }
 }
 
 void TestUi::selectionLinksTableAndTimeline()
