@@ -623,6 +623,18 @@ void TestTraceStore::lanesMoveWithTheLanesUnderThem()
     // A thread that comes later still goes under its process, wherever that is now.
     const int a3 = store.addProcessUnder(a, QStringLiteral("A · 3"), {});
     QCOMPARE(rows(), QList<int>({c, a, a2, a1, a3, b}));
+
+    // A step is a lane on show: a hidden helper's lane is passed over, not swapped with.
+    TraceStore helped;
+    const int x = helped.addProcess(QStringLiteral("x"), {});
+    const int helper = helped.addProcess(QStringLiteral("forkserver"), {});
+    helped.setInternal(helper, true);
+    const int y = helped.addProcess(QStringLiteral("y"), {});
+    helped.moveLane(y, -1);
+    QCOMPARE(helped.processAtRow(0), y);
+    QCOMPARE(helped.processAtRow(1), x);
+    helped.setInternalShown(true);
+    QCOMPARE(helped.rowOf(helper), 2);
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

@@ -15,6 +15,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPointer>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
@@ -53,8 +54,8 @@ CompareWindow::CompareWindow(RunHistoryModel& history, Run& first, Run& second, 
     m_first->setStore(&first.store(), false);
     m_second->setStore(&second.store(), false);
     // One axis from each run's first event (their start-ups differ) to the later end of the two.
-    m_first->setTimeOffset(first.store().firstTime());
-    m_second->setTimeOffset(second.store().firstTime());
+    m_first->setTimeOffset(first.store().firstTime(), first.dataEndNs());
+    m_second->setTimeOffset(second.store().firstTime(), second.dataEndNs());
     m_axis->setFollowLive(false);
     m_axis->setDataStart(0);
     m_axis->setDataEnd(std::max(first.dataEndNs() - first.store().firstTime(),
@@ -75,6 +76,9 @@ CompareWindow::CompareWindow(RunHistoryModel& history, Run& first, Run& second, 
     m_statistics->setMinimumWidth(m_statistics->horizontalHeader()->length() + 24);
     resize(1400, 900);
 
+    // A message number means another message in the other run: nothing is selected here.
+    connect(m_axis, &TimeAxis::selectedMessageChanged, m_axis,
+            [this] { m_axis->setSelectedMessage(-1); });
     connect(&history, &RunHistoryModel::aboutToRemove, this, [this, &first, &second](Run* run) {
         if (run == &first || run == &second)
             close();
@@ -119,10 +123,10 @@ void CompareWindow::fillStatistics(const Run& first, const Run& second)
     for (size_t r = 0; r < rows.size(); ++r) {
         const Row& row = rows[r];
         const qint64 difference = row.second - row.first;
-        const QString sign = difference > 0 ? QStringLiteral("+") : QString();
-        const QStringList cells = {row.name, row.format(row.first), row.format(row.second),
-                                   difference == 0 ? QStringLiteral("=")
-                                                   : sign + row.format(difference)};
+        const QString change = difference == 0  ? QStringLiteral("=")
+                               : difference > 0 ? QStringLiteral("+") + row.format(difference)
+                                                : QStringLiteral("-") + row.format(-difference);
+        const QStringList cells = {row.name, row.format(row.first), row.format(row.second), change};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (c > 0)
@@ -136,7 +140,8 @@ void CompareWindow::fillStatistics(const Run& first, const Run& second)
 std::optional<std::pair<Run*, Run*>> CompareWindow::pick(const RunHistoryModel& history,
                                                          const Run* current, QWidget* parent)
 {
-    QList<Run*> finished;
+    // Guarded: a run may be dropped from the history while the dialog is open.
+    QList<QPointer<Run>> finished;
     for (int row = 0; row < history.runCount(); ++row) {
         if (Run* run = history.run(row); run && !run->live())
             finished.append(run);
@@ -147,12 +152,14 @@ std::optional<std::pair<Run*, Run*>> CompareWindow::pick(const RunHistoryModel& 
     dialog.setWindowTitle(tr("Compare Runs"));
     auto* first = new QComboBox(&dialog);
     auto* second = new QComboBox(&dialog);
-    for (Run* run : finished) {
-        first->addItem(run->historyText());
-        second->addItem(run->historyText());
+    int shown = 0;
+    for (qsizetype i = 0; i < finished.size(); ++i) {
+        first->addItem(finished[i]->historyText());
+        second->addItem(finished[i]->historyText());
+        if (finished[i] == current)
+            shown = int(i);
     }
     // The run on show against the one before it (newest first in the history).
-    const int shown = std::max<int>(0, int(finished.indexOf(const_cast<Run*>(current))));
     first->setCurrentIndex(shown + 1 < finished.size() ? shown + 1 : shown - 1);
     second->setCurrentIndex(shown);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -164,7 +171,11 @@ std::optional<std::pair<Run*, Run*>> CompareWindow::pick(const RunHistoryModel& 
     form->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted || first->currentIndex() == second->currentIndex())
         return std::nullopt;
-    return std::pair(finished[first->currentIndex()], finished[second->currentIndex()]);
+    Run* a = finished[first->currentIndex()];
+    Run* b = finished[second->currentIndex()];
+    if (!a || !b)
+        return std::nullopt;
+    return std::pair(a, b);
 }
 
 } // namespace pipescope

@@ -48,8 +48,14 @@ void FindingsPane::watch(const CurrentRun& current)
 {
     connect(&current, &CurrentRun::changed, this, [this, &current](Run* run) {
         m_analyzedAtNs = -1;
-        // Not the last run's findings while this one's are on their way.
-        showFindings({});
+        // Not the last run's findings while this one's are on their way (the same run shown
+        // again keeps its findings and selection).
+        if (run != m_shownRun) {
+            showFindings({});
+            m_explanation->setText(
+                tr("Select a finding to read what happened, why, and what to change."));
+        }
+        m_shownRun = run;
         disconnect(m_findingsReady);
         // A run that ends while on show: its findings come from its own analysis.
         if (run) {

@@ -2,6 +2,7 @@
 
 #include "trace/TimeRange.h"
 
+#include <QPointer>
 #include <QWidget>
 #include <vector>
 
@@ -12,6 +13,7 @@ class QTableView;
 namespace pipescope {
 
 class CurrentRun;
+class Run;
 class FindingsModel;
 class TraceStore;
 struct Finding;
@@ -53,6 +55,7 @@ private:
     QLabel* m_explanation;
     qint64 m_analyzedAtNs = -1;
     QMetaObject::Connection m_findingsReady;
+    QPointer<Run> m_shownRun; // the run last shown
     QString m_summary;
 };
 

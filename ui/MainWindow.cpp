@@ -110,7 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_axis, &TimeAxis::selectedMessageChanged, this,
             [this](int message) { selectMessage(message, false); });
     connect(m_timeline, &TimelineView::laneMoveRequested, this, [this](int process, int steps) {
-        if (Run* run = m_current->run()) {
+        if (Run* run = m_current->run(); run && process < run->store().processCount()) {
             run->moveLane(process, steps);
             m_timeline->update();
             m_sequence->viewport()->update();

@@ -36,6 +36,7 @@ void OverviewStrip::setStore(const TraceStore* store)
     m_store = store;
     std::fill(m_buckets.begin(), m_buckets.end(), 0);
     m_bucketNs = 1'000;
+    m_base = 0;
     m_total = 0;
     m_known = 0;
     m_waiting.clear();
@@ -47,7 +48,10 @@ void OverviewStrip::refresh()
     if (!m_store)
         return update();
     const auto count = [this](qint64 t) {
-        t = std::max<qint64>(0, t);
+        // From the first message on (a long start-up would make the buckets coarse).
+        if (m_total == 0)
+            m_base = std::max<qint64>(0, t);
+        t = std::max<qint64>(0, t - m_base);
         // Twice as wide until the time fits: pairs of buckets merged into the first half.
         while (t / m_bucketNs >= kBuckets) {
             for (int i = 0; i < kBuckets / 2; ++i)
@@ -82,8 +86,8 @@ void OverviewStrip::refresh()
 qint64 OverviewStrip::countIn(qint64 from, qint64 to) const
 {
     qint64 sum = 0;
-    for (qint64 i = std::max<qint64>(0, from / m_bucketNs); i < kBuckets && i * m_bucketNs < to;
-         ++i)
+    for (qint64 i = std::max<qint64>(0, (from - m_base) / m_bucketNs);
+         i < kBuckets && m_base + i * m_bucketNs < to; ++i)
         sum += m_buckets[size_t(i)];
     return sum;
 }
@@ -131,17 +135,19 @@ void OverviewStrip::paintEvent(QPaintEvent*)
                      tr("overview"));
     if (!m_store)
         return;
-    // Each pixel's messages, from the buckets it covers (a bucket wider than a pixel is shared).
+    // Each pixel's messages: a bucket's at the pixel where it begins (inside the strip).
     const int w = int(plot.width());
     std::vector<qint64> perPixel(size_t(std::max(w, 1)), 0);
     const double nsPerPixel = double(extentEnd() - extentStart()) / double(std::max(w, 1));
     for (int i = 0; i < kBuckets; ++i) {
         if (m_buckets[size_t(i)] == 0)
             continue;
-        const qint64 t = i * m_bucketNs + m_bucketNs / 2;
-        const int x = int(std::floor(double(t - extentStart()) / nsPerPixel));
-        if (x >= 0 && x < w)
-            perPixel[size_t(x)] += m_buckets[size_t(i)];
+        const qint64 begin = m_base + i * m_bucketNs;
+        if (begin + m_bucketNs <= extentStart() || begin > extentEnd())
+            continue;
+        const int x =
+            std::clamp(int(std::floor(double(begin - extentStart()) / nsPerPixel)), 0, w - 1);
+        perPixel[size_t(x)] += m_buckets[size_t(i)];
     }
     const qint64 peak = std::max<qint64>(1, *std::max_element(perPixel.begin(), perPixel.end()));
     const double h = height() - 4;

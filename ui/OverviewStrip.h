@@ -13,9 +13,9 @@ class TraceStore;
 // were sent in each stretch of time (bars), and the part the timeline shows marked. A click
 // centres the timeline there, a drag moves it along, the wheel zooms it.
 //
-// Messages are counted into a fixed number of buckets whose width doubles (pairs merged) when the
-// run outgrows them, as they arrive: each message is counted once, and a paint reads the buckets,
-// never the store, however long the run.
+// Messages are counted into a fixed number of buckets, from the first message's time, whose width
+// doubles (pairs merged) when the run outgrows them, as they arrive: each message is counted once,
+// and a paint reads the buckets, never the store, however long the run.
 class OverviewStrip : public QWidget
 {
     Q_OBJECT
@@ -58,8 +58,11 @@ private:
 
     TimeAxis& m_axis;
     const TraceStore* m_store = nullptr;
-    std::vector<qint64> m_buckets; // bucket i: sends in [i * m_bucketNs, (i + 1) * m_bucketNs)
+    // Bucket i: sends in [m_base + i * m_bucketNs, m_base + (i + 1) * m_bucketNs); m_base is
+    // the first message's time (earlier ones go in bucket 0).
+    std::vector<qint64> m_buckets;
     qint64 m_bucketNs = 1'000;
+    qint64 m_base = 0;
     qint64 m_total = 0;
     size_t m_known = 0;         // messages of the store looked at
     std::vector<int> m_waiting; // messages whose send has not come yet

@@ -34,6 +34,10 @@ QRectF TimelineLayout::rowRect(int row) const
     if (m_rowTops && row >= 0 && size_t(row) + 1 < m_rowTops->size())
         return {0, kRulerHeight + (*m_rowTops)[size_t(row)], double(m_size.width()),
                 (*m_rowTops)[size_t(row) + 1] - (*m_rowTops)[size_t(row)]};
+    if (m_rowTops && !m_rowTops->empty() && row >= int(m_rowTops->size()) - 1) // below the lanes
+        return {0,
+                kRulerHeight + m_rowTops->back() + (row - int(m_rowTops->size()) + 1) * kLaneHeight,
+                double(m_size.width()), double(kLaneHeight)};
     return {0, double(kRulerHeight + row * kLaneHeight), double(m_size.width()),
             double(kLaneHeight)};
 }

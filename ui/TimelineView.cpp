@@ -15,6 +15,7 @@
 #include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QMenu>
+#include <QMetaMethod>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -56,6 +57,7 @@ void TimelineView::setStore(const TraceStore* store, bool live)
     if (store != m_store) {
         m_highlight->setEvents({}); // another run's events
         m_measure.reset();
+        m_drag = Drag::None;
         m_collapsed.clear();
     }
     m_store = store;
@@ -64,9 +66,10 @@ void TimelineView::setStore(const TraceStore* store, bool live)
     update();
 }
 
-void TimelineView::setTimeOffset(qint64 offset)
+void TimelineView::setTimeOffset(qint64 offset, qint64 dataEnd)
 {
     m_offset = offset;
+    m_ownDataEnd = dataEnd;
     update();
 }
 
@@ -102,7 +105,8 @@ bool TimelineView::depthInBytes() const
 TimelineLayout TimelineView::layout() const
 {
     TimelineLayout geometry(m_store, m_axis.start() + m_offset, m_axis.end() + m_offset, size(),
-                            m_live, m_now + m_offset, m_axis.dataEnd() + m_offset);
+                            m_live, m_now + m_offset,
+                            m_ownDataEnd >= 0 ? m_ownDataEnd : m_axis.dataEnd() + m_offset);
     if (m_store && !m_collapsed.isEmpty()) {
         auto tops = std::make_shared<std::vector<double>>();
         tops->reserve(size_t(m_store->rowCount()) + 1);
@@ -150,6 +154,9 @@ void TimelineView::contextMenuEvent(QContextMenuEvent* event)
     const bool collapsed = laneCollapsed(process);
     menu.addAction(collapsed ? tr("Expand lane") : tr("Collapse lane"), this,
                    [this, process, collapsed] { setLaneCollapsed(process, !collapsed); });
+    // Moving is the run's (its store keeps the order): only where someone moves it.
+    if (!isSignalConnected(QMetaMethod::fromSignal(&TimelineView::laneMoveRequested)))
+        return void(menu.exec(event->globalPos()));
     menu.addSeparator();
     menu.addAction(tr("Move to top"), this,
                    [this, process] { Q_EMIT laneMoveRequested(process, -(1 << 20)); });
@@ -202,7 +209,9 @@ void TimelineView::paintEvent(QPaintEvent* event)
     const Theme colours = theme();
     // While a range is being dragged it is only shaded: the views that cover it take it in once
     // it is let go (each would walk its messages at every move).
-    const TimeRange range = m_drag == Drag::Range ? m_dragRange : m_axis.selectedRange();
+    TimeRange range = m_drag == Drag::Range ? m_dragRange : m_axis.selectedRange();
+    if (!range.empty()) // the axis's time, the store's here
+        range = {range.start + m_offset, range.end + m_offset};
     const TrackContext context{
         geometry, colours, font(), QRectF(event->rect()), m_axis.selectedMessage(), range};
     QPainter painter(this);
@@ -334,8 +343,11 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
         return;
     const Drag drag = std::exchange(m_drag, Drag::None);
     if (std::abs(event->position().x() - m_pressX) > 3) {
-        if (drag == Drag::Range)
-            m_axis.setSelectedRange(m_dragRange);
+        if (drag == Drag::Range) { // to where it was let go
+            const qint64 t = std::max<qint64>(0, scale().toTime(event->position().x()) - m_offset);
+            m_axis.setSelectedRange({std::min(t, m_rangeAnchor), std::max(t, m_rangeAnchor)});
+            update();
+        }
         return;
     }
     // A click: on the ruler it clears the range; elsewhere it selects what is under it and

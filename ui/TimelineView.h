@@ -52,8 +52,9 @@ public:
     // The process whose lane is at `position`, or -1.
     int laneAt(QPointF position) const;
     // Shows the store's time `offset` (ns) where the axis has 0: two runs compared from their
-    // first events line up (CompareWindow). The ruler keeps the store's own times.
-    void setTimeOffset(qint64 offset);
+    // first events line up (CompareWindow), each ending at its own `dataEnd` (store time). The
+    // ruler keeps the store's own times.
+    void setTimeOffset(qint64 offset, qint64 dataEnd);
     // The queue depth in bytes instead of messages.
     void setDepthInBytes(bool bytes);
     bool depthInBytes() const;
@@ -110,7 +111,8 @@ private:
     bool m_live = false;
     qint64 m_now = 0;
     qint64 m_offset = 0;
-    QSet<int> m_collapsed; // processes
+    qint64 m_ownDataEnd = -1; // -1: the axis's
+    QSet<int> m_collapsed;    // processes
     // In paint order; hit tests ask them the other way round (what is drawn on top answers first).
     std::vector<std::unique_ptr<TimelineTrack>> m_tracks;
     ArrowsTrack* m_arrows = nullptr;       // in m_tracks

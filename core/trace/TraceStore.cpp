@@ -79,14 +79,31 @@ void TraceStore::moveLane(int process, int steps)
     if (found == blocks.end())
         return;
     const auto from = size_t(found - blocks.begin());
-    const auto to = size_t(std::clamp<qint64>(qint64(from) + steps, 0, qint64(blocks.size()) - 1));
-    if (to == from)
+    // Steps count the blocks on show (hidden internal lanes are passed over with the others).
+    std::vector<size_t> shown;
+    for (size_t b = 0; b < blocks.size(); ++b) {
+        for (size_t i = blocks[b].first; i < blocks[b].second; ++i) {
+            if (processShown(m_order[i])) {
+                shown.push_back(b);
+                break;
+            }
+        }
+    }
+    const auto at = std::find(shown.begin(), shown.end(), from);
+    if (at == shown.end())
         return;
-    // Rebuilt block by block with the moved one at its new place.
+    const qint64 place =
+        std::clamp<qint64>(qint64(at - shown.begin()) + steps, 0, qint64(shown.size()) - 1);
+    const size_t target = shown[size_t(place)];
+    if (target == from)
+        return;
+    // Rebuilt block by block with the moved one next to its target: before it going up, after
+    // it going down.
     std::vector<size_t> sequence(blocks.size());
     std::iota(sequence.begin(), sequence.end(), size_t(0));
     sequence.erase(sequence.begin() + qsizetype(from));
-    sequence.insert(sequence.begin() + qsizetype(to), from);
+    const auto targetAt = std::find(sequence.begin(), sequence.end(), target);
+    sequence.insert(target < from ? targetAt : targetAt + 1, from);
     std::vector<int> order;
     order.reserve(m_order.size());
     size_t next = 0; // lanes not in any block (a thread's move: the others) stay where they are
