@@ -262,6 +262,7 @@ private Q_SLOTS:
     void readsOlderFilesAndOddLines();
     void channelEndsWithoutEventsAppear();
     void lanesComeInTheOrderTheProcessesStarted();
+    void channelsKeepTheirPlacesAndColours();
     void refusesBadLines_data();
     void refusesBadLines();
     void missingFileIsAnError();
@@ -358,8 +359,10 @@ void TestEventsJson::writesTheNewFields()
     TraceStore store;
     buildRun(store, 0);
     const QList<QByteArray> lines = eventsOf(store).split('\n');
+    // The channel's first event says its place among the run's channels.
     QCOMPARE(lines[2], QByteArray("{\"t_ns\":140,\"process\":\"sender\",\"kind\":\"put\","
-                                  "\"pid\":4242,\"channel\":\"sender->receiver\",\"buffered\":1,"
+                                  "\"pid\":4242,\"channel_ordinal\":0,"
+                                  "\"channel\":\"sender->receiver\",\"buffered\":1,"
                                   "\"start_ns\":120}"));
     QCOMPARE(lines[18], QByteArray("{\"t_ns\":860,\"process\":\"receiver\",\"kind\":\"error\","
                                    "\"pid\":4243,\"message\":\"OSError: bad message length\","
@@ -462,6 +465,39 @@ void TestEventsJson::lanesComeInTheOrderTheProcessesStarted()
                                  "producer2"}));
     for (int p = 0; p < store.processCount(); ++p)
         QCOMPARE(store.processAtRow(store.rowOf(p)), p);
+}
+
+void TestEventsJson::channelsKeepTheirPlacesAndColours()
+{
+    // Made as a->b, then b->a; b->a is named first (its message went first): read back, each
+    // keeps its place among the run's channels, which the views colour it by.
+    TraceStore store;
+    const int a = store.addProcess(QStringLiteral("a"), {});
+    const int b = store.addProcess(QStringLiteral("b"), {});
+    const int ab = store.addChannel(QStringLiteral("a->b"), a, b);
+    const int ba = store.addChannel(QStringLiteral("b->a"), b, a);
+    TelemetryRecord send;
+    send.kind = EventKind::Send;
+    send.channel = quint16(ba);
+    send.seq = 0;
+    send.amount = 1;
+    send.tNs = send.startNs = 10;
+    QVERIFY(store.append(b, send, "1").ok());
+    send.channel = quint16(ab);
+    send.tNs = send.startNs = 20;
+    QVERIFY(store.append(a, send, "2").ok());
+    QBuffer file;
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(EventsJsonWriter::write(store, file).ok());
+    QCOMPARE(file.data().count("channel_ordinal"), 2); // once per channel
+    file.seek(0);
+    auto read = EventsJsonReader::read(file);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    const TraceStore& reopened = **read;
+    QCOMPARE(reopened.channel(0).name, QStringLiteral("b->a"));
+    QCOMPARE(reopened.channel(0).ordinal, 1);
+    QCOMPARE(reopened.channel(1).name, QStringLiteral("a->b"));
+    QCOMPARE(reopened.channel(1).ordinal, 0);
 }
 
 void TestEventsJson::refusesBadLines_data()

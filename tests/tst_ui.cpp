@@ -1155,7 +1155,7 @@ void TestUi::theSequenceReadsLikeAConversation()
         image.save(QString::fromLocal8Bit(dir) + QStringLiteral("/sequence.png"));
     // Row 0's arrow runs between the two players' columns in its channel's colour.
     const TraceStore::Message& first = store.messages()[size_t(sequence->messageAtRow(0))];
-    const QColor colour = window.timeline()->theme().channel(first.channel);
+    const QColor colour = window.timeline()->theme().channel(store.channel(first.channel).ordinal);
     const int y = SequenceView::kHeaderHeight + SequenceView::kRowHeight - 7;
     const int middle = (SequenceView::kTimeWidth + image.width()) / 2;
     // (Antialiased: the hue, not the exact colour.)

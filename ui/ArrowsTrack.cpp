@@ -144,7 +144,9 @@ void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int
     if (!selected && alreadyDrawn(shown->first, shown->second, arrow.delivered))
         return;
     ++m_linesDrawn;
-    const QColor color = selected ? context.theme.highlight() : context.theme.channel(channel);
+    const QColor color =
+        selected ? context.theme.highlight()
+                 : context.theme.channel(context.layout.store()->channel(channel).ordinal);
     QPen pen(color, selected ? 3.0 : (bundled > 1 ? 2.0 : 1.4));
     if (!arrow.delivered)
         pen.setStyle(Qt::DashLine);

@@ -68,7 +68,7 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
-    painter.setPen(QPen(context.theme.channel(c), 1.5));
+    painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5));
     double previousY = depthY(area, 0, peak);
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
@@ -119,7 +119,7 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
-    painter.setPen(QPen(context.theme.channel(c), 1.5, Qt::DotLine));
+    painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5, Qt::DotLine));
     const auto putsUpTo = [&](qint64 t) {
         return std::upper_bound(channel.putTimes.begin(), channel.putTimes.end(), t) -
                channel.putTimes.begin();
@@ -175,7 +175,8 @@ void DepthTrack::paintName(QPainter& painter, const TrackContext& context, int c
     const bool summary = row == nameRows - 1 && rows > nameRows;
     const QString name =
         summary ? tr("and %1 more channels").arg(rows - nameRows + 1) : store.channel(c).name;
-    painter.setPen(summary ? context.theme.text() : context.theme.channel(c));
+    painter.setPen(summary ? context.theme.text()
+                           : context.theme.channel(store.channel(c).ordinal));
     const QRectF nameRect(s.left + s.width - 260, area.top() + 2 + 14 * row, 256, 14);
     const QRectF textRect = painter.boundingRect(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
     painter.fillRect(textRect.adjusted(-3, 0, 2, 0), context.theme.veil());

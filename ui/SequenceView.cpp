@@ -264,7 +264,7 @@ void SequenceView::paintEvent(QPaintEvent*)
                             : known ? std::max(kTimeWidth + 4.0, columnX(receiver) - width * 0.6)
                                     : kTimeWidth + 4.0;
         const double y = top + kRowHeight - 7;
-        const QColor colour = theme.channel(m.channel);
+        const QColor colour = theme.channel(store.channel(m.channel).ordinal);
         QPen pen(colour, message == selected ? 2.5 : 1.5);
         const bool delivered = m.recvEvent >= 0;
         if (!delivered && m_live)

@@ -40,8 +40,9 @@ void StatesTrack::paintMarks(QPainter& painter, const TrackContext& context, int
                 continue; // one mark a pixel
             lastPixel = x;
             if (mark == Mark::Put) {
-                painter.fillRect(QRectF(x, bar.top() - 5, 1.5, 5),
-                                 context.theme.channel(store.channelOf(events[i])));
+                painter.fillRect(
+                    QRectF(x, bar.top() - 5, 1.5, 5),
+                    context.theme.channel(store.channel(store.channelOf(events[i])).ordinal));
                 continue;
             }
             // A failed call: a triangle under the bar, pointing at its time.

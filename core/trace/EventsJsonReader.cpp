@@ -411,6 +411,8 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
     const bool internal = fields.has("internal") && fields.boolean("internal");
     const bool channelInternal =
         fields.has("channel_internal") && fields.boolean("channel_internal");
+    const bool hasOrdinal = fields.has("channel_ordinal");
+    const qint64 ordinal = hasOrdinal ? fields.integer("channel_ordinal") : 0;
     if (!fields.error().isEmpty())
         return malformed(fields.error());
 
@@ -422,6 +424,9 @@ Status EventsJsonReader::Builder::addLine(QByteArrayView line)
         if (!channel)
             return channel.error();
         record.channel = static_cast<quint16>(*channel);
+        if (hasOrdinal && ordinal >= 0 && ordinal < kMaxChannels &&
+            m_store->channel(*channel).ordinal != int(ordinal))
+            m_store->setChannelOrdinal(*channel, int(ordinal));
         if (channelInternal)
             m_store->setChannelInternal(*channel, true);
     }

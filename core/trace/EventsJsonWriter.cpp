@@ -38,7 +38,8 @@ void appendText(QByteArray& out, const char* name, QByteArrayView text)
     appendJsonString(out, text);
 }
 
-void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
+// `named`: the channels an event written before named.
+void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e, std::vector<bool>& named)
 {
     const EventKind kind = store.kind(e);
     out.append("{\"t_ns\":");
@@ -57,6 +58,12 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e)
     const quint16 channel = store.channelOf(e);
     if (channel != kNoChannel && store.channel(channel).internal)
         appendTrue(out, "channel_internal");
+    // A channel's first event says its place among the run's channels (its colour), as the
+    // reader meets channels in another order than the run made them.
+    if (channel != kNoChannel && !named[channel]) {
+        named[channel] = true;
+        appendNumber(out, "channel_ordinal", store.channel(channel).ordinal);
+    }
     switch (kind) {
     case EventKind::Send:
     case EventKind::Recv:
@@ -128,10 +135,11 @@ Status EventsJsonWriter::write(const TraceStore& store, QIODevice& device)
 {
     ChunkedOutput output(device);
     qint64 last = 0;
+    std::vector<bool> named(size_t(store.channelCount()), false);
     for (const quint32 e : store.eventsByTime()) {
         if (!store.eventShown(e))
             continue;
-        appendEvent(output.buffer(), store, e);
+        appendEvent(output.buffer(), store, e, named);
         last = store.time(e);
         if (Status written = output.flushIfFull(); !written)
             return written;

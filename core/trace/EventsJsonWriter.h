@@ -19,6 +19,8 @@ class TraceStore;
 //   stdout, stderr  text
 //   exit         exit_code or signal, text
 //   error        message, channel and seq (a failed call's)
+// The first event that names a channel also has `channel_ordinal`: its place among the run's
+// channels (the order its views colour them by), which the reader restores.
 // Multiprocessing's own traffic is written only when the store shows it (TraceStore: internal),
 // its events marked: `internal` on every event of an internal process, `channel_internal` on
 // every event on an internal channel.

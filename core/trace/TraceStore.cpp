@@ -199,6 +199,7 @@ int TraceStore::addChannel(const QString& name, int from, int to)
     channel.from = from;
     channel.to = to;
     channel.openEnds = from == kAnyProcess || to == kAnyProcess;
+    channel.ordinal = channelCount();
     m_channels.push_back(std::move(channel));
     ++m_generation;
     return channelCount() - 1;
@@ -236,6 +237,12 @@ void TraceStore::setRole(int process, const QString& role)
 void TraceStore::setThread(int process, const QString& thread)
 {
     m_processes.at(size_t(process)).thread = thread;
+    ++m_generation;
+}
+
+void TraceStore::setChannelOrdinal(int channel, int ordinal)
+{
+    m_channels.at(size_t(channel)).ordinal = ordinal;
     ++m_generation;
 }
 

@@ -75,9 +75,12 @@ public:
         bool manyWriters = false; // more than one process has sent on it
         bool manyReaders = false; // more than one process has received from it
         bool internal = false;    // multiprocessing's own traffic (an authkey challenge): see below
-        TimeList sendTimes;       // sorted: one writer
-        TimeList recvTimes;       // sorted: one reader
-        TimeList sentBytes;       // cumulative, per send
+        // Its place among the channels as the run that recorded it made them (its colour in the
+        // views): a reopened run's channels come in the order the file first names them.
+        int ordinal = 0;
+        TimeList sendTimes; // sorted: one writer
+        TimeList recvTimes; // sorted: one reader
+        TimeList sentBytes; // cumulative, per send
         TimeList receivedBytes;
         ChunkedColumn<qint32> messageBySeq; // message number per seq
         TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
@@ -182,6 +185,7 @@ public:
     void setRole(int process, const QString& role);
     void setThread(int process, const QString& thread);
     void renameChannel(int channel, const QString& name);
+    void setChannelOrdinal(int channel, int ordinal);
     // A process's state, end, exit code or signal are what its events say (a State event, an Exit
     // event): writers append events and never set them. Its pid is not an event: the writer that
     // starts or reads it sets it.
