@@ -80,8 +80,13 @@ CompareWindow::CompareWindow(RunHistoryModel& history, Run& first, Run& second, 
     connect(m_axis, &TimeAxis::selectedMessageChanged, m_axis,
             [this] { m_axis->setSelectedMessage(-1); });
     connect(&history, &RunHistoryModel::aboutToRemove, this, [this, &first, &second](Run* run) {
-        if (run == &first || run == &second)
-            close();
+        if (run != &first && run != &second)
+            return;
+        // The run goes now, the window a moment later (deleted on close): nothing of it may be
+        // read meanwhile (a layout request reads the store).
+        m_first->setStore(nullptr, false);
+        m_second->setStore(nullptr, false);
+        close();
     });
 }
 
