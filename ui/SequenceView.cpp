@@ -306,11 +306,12 @@ void SequenceView::paintEvent(QPaintEvent*)
         // The value above its arrow, as Python prints it; a failed call about it first, so that
         // a long value cannot hide it.
         QString label = QString::fromUtf8(store.text(m.sendEvent >= 0 ? m.sendEvent : m.recvEvent));
-        if (const qint32 error = store.errorOf(m); error >= 0)
+        const qint32 error = store.errorOf(m);
+        if (error >= 0)
             label = QString::fromUtf8(store.text(error)).section(QLatin1Char(':'), 0, 0) +
                     QStringLiteral(" · ") + label;
         const double room = std::max(40.0, labelRight - labelLeft - 12);
-        painter.setPen(store.errorOf(m) >= 0 ? theme.state(ProcessState::Crashed) : theme.text());
+        painter.setPen(error >= 0 ? theme.state(ProcessState::Crashed) : theme.text());
         painter.drawText(QRectF(labelLeft + 6, top + 1, room, kRowHeight - 9),
                          Qt::AlignHCenter | Qt::AlignBottom,
                          metrics.elidedText(label, Qt::ElideRight, room));

@@ -196,7 +196,8 @@ public:
         orderLanes();
         return std::move(m_store);
     }
-    TraceStore& store() const { return *m_store; }
+    const TraceStore& store() const { return *m_store; }
+    TraceStore& store() { return *m_store; }
 
 private:
     Result<int> processNamed(QByteArrayView name);
