@@ -1,6 +1,7 @@
 // The TraceStore's derived series (messages, queue depth, undelivered) and its refusal of events
 // that could not have happened; the telemetry decoder on good and hostile batches.
 #include "pipe/Connection.h"
+#include "trace/PackedColumn.h"
 #include "trace/TelemetryDecoder.h"
 #include "trace/TextPool.h"
 #include "trace/TraceStore.h"
@@ -9,6 +10,7 @@
 #include <QTest>
 #include <cmath>
 #include <malloc.h>
+#include <random>
 
 using namespace pipescope;
 
@@ -71,6 +73,9 @@ private Q_SLOTS:
     void decoderRefusesHostileBatches_data();
     void decoderRefusesHostileBatches();
     void aColumnOfAFewValuesCostsAFewBytes();
+    void packedColumnsReadBackEveryValue_data();
+    void packedColumnsReadBackEveryValue();
+    void packedColumnsTakeWhatTheirValuesNeed();
     void manyChannelsOfOneMessageStaySmall();
 };
 
@@ -482,6 +487,110 @@ void TestTraceStore::aColumnOfAFewValuesCostsAFewBytes()
         QCOMPARE(column[i], qint64(i) * 7);
     QCOMPARE(column.capacityBytes(), 4 * ChunkedColumn<qint64>::kChunkSize * sizeof(qint64));
     QVERIFY(std::is_sorted(column.begin(), column.end()));
+}
+
+namespace {
+
+// Values of a shape a store's columns have, or a hostile one: index i of `count`.
+std::vector<qint64> shapedValues(const QString& shape, size_t count)
+{
+    std::mt19937_64 random(42);
+    std::vector<qint64> values(count);
+    qint64 time = 1'000'000'000'000;
+    for (size_t i = 0; i < count; ++i) {
+        if (shape == u"constant")
+            values[i] = -1;
+        else if (shape == u"counter")
+            values[i] = qint64(i);
+        else if (shape == u"two values")
+            values[i] = qint64(random() % 2);
+        else if (shape == u"times")
+            values[i] = time += qint64(random() % 3000);
+        else if (shape == u"falling")
+            values[i] = -qint64(i) * 1'000'003;
+        else if (shape == u"jumps")
+            values[i] = (i % 1000 == 999) ? qint64(random()) : qint64(i);
+        else if (shape == u"extremes")
+            values[i] =
+                i % 2 ? std::numeric_limits<qint64>::max() : std::numeric_limits<qint64>::min();
+        else
+            values[i] = qint64(random());
+    }
+    return values;
+}
+
+} // namespace
+
+void TestTraceStore::packedColumnsReadBackEveryValue_data()
+{
+    QTest::addColumn<QString>("shape");
+    for (const char* shape :
+         {"constant", "counter", "two values", "times", "falling", "jumps", "extremes", "random"})
+        QTest::newRow(shape) << QString::fromLatin1(shape);
+}
+
+void TestTraceStore::packedColumnsReadBackEveryValue()
+{
+    QFETCH(QString, shape);
+    using Column = PackedColumn<qint64>;
+    const size_t count = 5 * Column::kChunkSize + 17;
+    const std::vector<qint64> values = shapedValues(shape, count);
+    Column column;
+    PackedColumn<qint32> narrow;
+    PackedColumn<EventKind> kinds;
+    for (size_t i = 0; i < count; ++i) {
+        column.push_back(values[i]);
+        narrow.push_back(qint32(values[i]));
+        kinds.push_back(EventKind(quint8(values[i]) % kEventKindCount));
+    }
+    QCOMPARE(column.size(), count);
+    for (size_t i = 0; i < count; ++i) {
+        QCOMPARE(column[i], values[i]);
+        QCOMPARE(narrow[i], qint32(values[i]));
+        QCOMPARE(kinds[i], EventKind(quint8(values[i]) % kEventKindCount));
+    }
+    QVERIFY(std::equal(column.begin(), column.end(), values.begin(), values.end()));
+
+    // set() anywhere: values that fit their chunk's packing and values that make it repack.
+    std::vector<qint64> changed = values;
+    std::mt19937_64 random(7);
+    for (int k = 0; k < 200; ++k) {
+        const size_t at = size_t(random() % count);
+        const qint64 value = k % 3 == 0 ? qint64(random()) : changed[at] + k % 5 - 2;
+        changed[at] = value;
+        column.set(at, value);
+    }
+    for (size_t i = 0; i < count; ++i)
+        QCOMPARE(column[i], changed[i]);
+
+    // A sorted column is searched in place.
+    if (std::is_sorted(values.begin(), values.end())) {
+        for (size_t i = 0; i < count; i += 997) {
+            const auto found = std::lower_bound(column.begin(), column.end(), changed[i]);
+            QCOMPARE(*found, *std::lower_bound(changed.begin(), changed.end(), changed[i]));
+        }
+    }
+}
+
+void TestTraceStore::packedColumnsTakeWhatTheirValuesNeed()
+{
+    using Column = PackedColumn<qint64>;
+    const size_t count = 256 * Column::kChunkSize;
+    const auto packedBytes = [count](const QString& shape) {
+        Column column;
+        for (const qint64 value : shapedValues(shape, count))
+            column.push_back(value);
+        return double(column.capacityBytes()) / double(count);
+    };
+    // Bytes per value, the chunks' lines and the open chunk included.
+    QVERIFY(packedBytes(QStringLiteral("constant")) < 0.1);
+    QVERIFY(packedBytes(QStringLiteral("counter")) < 0.1);
+    QVERIFY(packedBytes(QStringLiteral("two values")) < 0.2);
+    QVERIFY(packedBytes(QStringLiteral("times")) <= 4.1);
+    QVERIFY(packedBytes(QStringLiteral("random")) >= 8);
+    Column few;
+    few.push_back(1);
+    QVERIFY(few.capacityBytes() <= 8 * sizeof(qint64));
 }
 
 void TestTraceStore::manyChannelsOfOneMessageStaySmall()

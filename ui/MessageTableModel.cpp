@@ -27,7 +27,7 @@ void MessageTableModel::setStore(const TraceStore* store)
     beginResetModel();
     m_store = store;
     m_rows = store ? int(store->messages().size()) : 0;
-    m_updatesRead = store ? store->messageUpdates().size() : 0;
+    m_eventsRead = store ? store->eventCount() : 0;
     endResetModel();
 }
 
@@ -35,12 +35,13 @@ void MessageTableModel::refresh(bool all)
 {
     if (!m_store)
         return;
-    const auto& updates = m_store->messageUpdates();
+    // A message changes with each of its events (its send, its recv): the rows of those recorded
+    // since are updated.
     int firstChanged = m_rows;
     int lastChanged = -1;
-    for (; m_updatesRead < updates.size(); ++m_updatesRead) {
-        const int row = updates[m_updatesRead];
-        if (row < m_rows) {
+    for (const qsizetype events = m_store->eventCount(); m_eventsRead < events; ++m_eventsRead) {
+        const int row = m_store->messageOf(m_eventsRead);
+        if (row >= 0 && row < m_rows) {
             firstChanged = std::min(firstChanged, row);
             lastChanged = std::max(lastChanged, row);
         }

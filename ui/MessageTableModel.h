@@ -54,7 +54,7 @@ private:
 
     int m_rows = 0;
     qint64 m_insertedAtNs = 0;
-    size_t m_updatesRead = 0;
+    qsizetype m_eventsRead = 0; // events looked at for the messages they change
 };
 
 } // namespace pipescope

@@ -281,8 +281,7 @@ QByteArrayView TraceStore::payloadHead(qsizetype event) const
     const qint32 message = messageOf(event);
     if (message < 0)
         return {};
-    const Message& m = m_messages[size_t(message)];
-    return m_text.view(m.headOffset, m.headLength);
+    return m_text.view(m_headOffset[size_t(message)], m_headLength[size_t(message)]);
 }
 
 qint64 TraceStore::messageSize(const TimeList& cumulative, size_t seq)
@@ -294,12 +293,13 @@ qint64 TraceStore::startTime(qsizetype event) const
 {
     const qint32 ref = m_ref[size_t(event)];
     switch (kind(event)) {
-    case EventKind::Send: {
-        const Message& m = m_messages[size_t(ref)];
-        return m_channels[m.channel].sendTimes[size_t(m.seq)];
-    }
+    case EventKind::Send:
+        return m_channels[m_messageChannel[size_t(ref)]]
+            .sendTimes[size_t(m_messageSeq[size_t(ref)])];
     case EventKind::Recv:
-        return m_messages[size_t(ref)].recvStartNs - m_origin;
+        return m_channels[m_messageChannel[size_t(ref)]]
+                   .recvStarts[size_t(m_messageSeq[size_t(ref)])] -
+               m_origin;
     default:
         return (ref >= 0 ? m_extras[size_t(ref)].startNs : m_time[size_t(event)]) - m_origin;
     }
@@ -309,7 +309,7 @@ qint64 TraceStore::seq(qsizetype event) const
 {
     const qint32 message = messageOf(event);
     if (message >= 0)
-        return m_messages[size_t(message)].seq;
+        return m_messageSeq[size_t(message)];
     const qint32 ref = m_ref[size_t(event)];
     return ref >= 0 ? m_extras[size_t(ref)].seq : -1;
 }
@@ -352,10 +352,9 @@ qint64 TraceStore::messageBytes(qsizetype event) const
     const qint32 message = messageOf(event);
     if (message < 0)
         return 0;
-    const Message& m = m_messages[size_t(message)];
-    const Channel& c = m_channels[m.channel];
+    const Channel& c = m_channels[m_messageChannel[size_t(message)]];
     return messageSize(kind(event) == EventKind::Send ? c.sentBytes : c.receivedBytes,
-                       size_t(m.seq));
+                       size_t(m_messageSeq[size_t(message)]));
 }
 
 qint64 TraceStore::extraAmount(qsizetype event) const
@@ -514,32 +513,37 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
     const qint64 t = (send ? record.startNs : record.tNs) - m_origin;
     times.push_back(t);
     bytes.push_back(cumulative);
+    (send ? channel.sendEvents : channel.recvEvents).push_back(event);
+    if (!send)
+        channel.recvStarts.push_back(record.startNs);
 
     // The other side may have been recorded first (telemetry batches arrive in any order).
-    if (static_cast<qint64>(channel.messageBySeq.size()) <= record.seq) {
-        Message message;
-        message.channel = record.channel;
-        message.seq = record.seq;
-        channel.messageBySeq.push_back(static_cast<qint32>(m_messages.size()));
-        m_messages.push_back(message);
-    }
-    const qint32 number = channel.messageBySeq[size_t(record.seq)];
-    Message& message = m_messages[size_t(number)];
-    (send ? message.sendEvent : message.recvEvent) = event;
-    if (!send)
-        message.recvStartNs = record.startNs;
+    const bool known = static_cast<qint64>(channel.messageBySeq.size()) > record.seq;
+    const auto number = known ? channel.messageBySeq[size_t(record.seq)]
+                              : static_cast<qint32>(m_messageChannel.size());
     // Both ends saw the same bytes: the head is kept once, as the first of them had it.
-    if (message.headLength == 0 && !payloadHead.isEmpty()) {
+    quint32 headOffset = 0;
+    quint8 headLength = 0;
+    if ((!known || m_headLength[size_t(number)] == 0) && !payloadHead.isEmpty()) {
         const std::optional<quint32> stored =
             payloadHead.size() <= kMaxPayloadHead ? m_text.append(payloadHead) : std::nullopt;
         if (stored) {
-            message.headOffset = *stored;
-            message.headLength = static_cast<quint8>(payloadHead.size());
+            headOffset = *stored;
+            headLength = static_cast<quint8>(payloadHead.size());
         } else {
             m_droppedText += payloadHead.size();
         }
     }
-    m_messageUpdates.push_back(number);
+    if (!known) {
+        channel.messageBySeq.push_back(number);
+        m_messageChannel.push_back(record.channel);
+        m_messageSeq.push_back(record.seq);
+        m_headOffset.push_back(headOffset);
+        m_headLength.push_back(headLength);
+    } else if (headLength > 0) {
+        m_headOffset.set(size_t(number), headOffset);
+        m_headLength.set(size_t(number), headLength);
+    }
     if (!send)
         ++m_delivered;
     advanceDepthWalk(channel);
@@ -548,7 +552,7 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
 
 qsizetype TraceStore::messageCount() const
 {
-    auto count = static_cast<qsizetype>(m_messages.size());
+    auto count = static_cast<qsizetype>(m_messageChannel.size());
     if (!m_internalShown) {
         for (const int channel : m_internalChannels)
             count -= static_cast<qsizetype>(m_channels[size_t(channel)].messageBySeq.size());

@@ -2,6 +2,7 @@
 
 #include "base/Result.h"
 #include "trace/ChunkedColumn.h"
+#include "trace/PackedColumn.h"
 #include "trace/TextPool.h"
 #include "trace/TraceEvent.h"
 
@@ -35,8 +36,8 @@ public:
     static constexpr qint64 kMaxTimeNs = qint64(1) << 62;
     static constexpr qint64 kMaxMessageBytes = qint64(1) << 48;
 
-    using EventList = ChunkedColumn<quint32>;
-    using TimeList = ChunkedColumn<qint64>;
+    using EventList = PackedColumn<quint32>;
+    using TimeList = PackedColumn<qint64>;
 
     struct Process
     {
@@ -82,9 +83,14 @@ public:
         TimeList recvTimes; // sorted: one reader
         TimeList sentBytes; // cumulative, per send
         TimeList receivedBytes;
-        ChunkedColumn<qint32> messageBySeq; // message number per seq
-        TimeList putTimes;                  // a Queue's: when Queue.put() was called, sorted
-        std::vector<int> closedBy;          // processes that closed their end that writes it
+        PackedColumn<qint32> messageBySeq; // message number per seq
+        // By seq, as far as the sends (recvs) have come: each send's (recv's) event, and when
+        // each recv call began (monotonic).
+        PackedColumn<qint32> sendEvents;
+        PackedColumn<qint32> recvEvents;
+        TimeList recvStarts;
+        TimeList putTimes;         // a Queue's: when Queue.put() was called, sorted
+        std::vector<int> closedBy; // processes that closed their end that writes it
         // The failed call about each message that had one (an Error event with a seq), by seq:
         // the first one.
         std::unordered_map<qint64, qint32> errorBySeq;
@@ -110,15 +116,34 @@ public:
         } walked;
     };
 
+    // A message: its channel and seq, and its events (-1 until recorded). Given by value: the
+    // store keeps messages in packed columns (see MessageList).
     struct Message
     {
         quint16 channel = 0;
-        quint8 headLength = 0;  // the payload's first bytes, as the first of its events had them
-        quint32 headOffset = 0; // in the text pool
+        qint64 seq = 0;
         qint32 sendEvent = -1;
         qint32 recvEvent = -1;
-        qint64 seq = 0;
-        qint64 recvStartNs = 0; // when the recv call began (monotonic)
+    };
+
+    // The messages, numbered in the order the store learned of them (by either end), as a view
+    // of the store: index, size and iteration, each message by value.
+    class MessageList
+    {
+    public:
+        using const_iterator = IndexedIterator<MessageList, Message>;
+
+        explicit MessageList(const TraceStore& store)
+            : m_store(&store)
+        {}
+        Message operator[](std::size_t number) const;
+        std::size_t size() const { return m_store->m_messageChannel.size(); }
+        bool empty() const { return size() == 0; }
+        const_iterator begin() const { return const_iterator(this, 0); }
+        const_iterator end() const { return const_iterator(this, size()); }
+
+    private:
+        const TraceStore* m_store;
     };
 
     TraceStore() = default;
@@ -242,10 +267,7 @@ public:
     std::vector<quint32> eventsByTime() const;
     const EventList& runnerEvents() const { return m_runnerEvents; }
 
-    const ChunkedColumn<Message>& messages() const { return m_messages; }
-    // Every change to a message (created, sent, received) as its number, in order: a view that
-    // remembers how far it read knows which rows to add or update.
-    const ChunkedColumn<qint32>& messageUpdates() const { return m_messageUpdates; }
+    MessageList messages() const { return MessageList(*this); }
     // Who sent and who received a message: its send's and recv's processes (a shared channel's
     // messages each have their own), else the channel's ends (kAnyProcess when not known yet).
     int senderOf(const Message& message) const;
@@ -274,8 +296,8 @@ public:
 
     // Bumped by every change, so a view can tell whether to redraw.
     quint64 generation() const { return m_generation; }
-    // Bytes the store holds per event in its columns, for the benchmarks (texts, messages and
-    // indexes excluded).
+    // Bytes the store's columns take per event unpacked, for the benchmarks (texts, messages and
+    // indexes excluded): the most they take; packed, they take less (see PackedColumn).
     static constexpr qsizetype bytesPerEvent();
     qsizetype droppedTextBytes() const { return m_droppedText; }
 
@@ -309,8 +331,12 @@ private:
     std::vector<int> m_processAtRow; // by row
     std::vector<int> m_ownerOf;      // by process: itself, or the lane it is shown under
     std::vector<Channel> m_channels;
-    ChunkedColumn<Message> m_messages;
-    ChunkedColumn<qint32> m_messageUpdates;
+    // The messages' columns, by number: see MessageList. The payload head is the first bytes
+    // of the payload as the first of its events had them, in the text pool.
+    PackedColumn<quint16> m_messageChannel;
+    PackedColumn<qint64> m_messageSeq;
+    PackedColumn<quint32> m_headOffset;
+    PackedColumn<quint8> m_headLength;
     EventList m_runnerEvents;
     ChunkedColumn<Extra> m_extras;
     qsizetype m_delivered = 0;
@@ -318,13 +344,13 @@ private:
     bool m_internalShown = false;
 
     TimeList m_time;
-    ChunkedColumn<qint32> m_ref; // send, recv: the message; others: the extra, or -1
-    ChunkedColumn<quint32> m_textOffset;
-    ChunkedColumn<quint16> m_textLength;
-    ChunkedColumn<quint16> m_process;
-    ChunkedColumn<quint16> m_channel;
-    ChunkedColumn<EventKind> m_kind;
-    ChunkedColumn<quint8> m_detail;
+    PackedColumn<qint32> m_ref; // send, recv: the message; others: the extra, or -1
+    PackedColumn<quint32> m_textOffset;
+    PackedColumn<quint16> m_textLength;
+    PackedColumn<quint16> m_process;
+    PackedColumn<quint16> m_channel;
+    PackedColumn<EventKind> m_kind;
+    PackedColumn<quint8> m_detail;
     TextPool m_text{kMaxTextBytes};
     qsizetype m_droppedText = 0;
     quint64 m_generation = 0;
@@ -334,6 +360,18 @@ constexpr qsizetype TraceStore::bytesPerEvent()
 {
     // time, ref, text offset and length, process, channel, kind, detail.
     return 8 + 4 + 4 + 2 + 2 + 2 + 1 + 1;
+}
+
+inline TraceStore::Message TraceStore::MessageList::operator[](std::size_t number) const
+{
+    Message message;
+    message.channel = m_store->m_messageChannel[number];
+    message.seq = m_store->m_messageSeq[number];
+    const Channel& channel = m_store->m_channels[message.channel];
+    const auto seq = std::size_t(message.seq);
+    message.sendEvent = seq < channel.sendEvents.size() ? channel.sendEvents[seq] : -1;
+    message.recvEvent = seq < channel.recvEvents.size() ? channel.recvEvents[seq] : -1;
+    return message;
 }
 
 } // namespace pipescope

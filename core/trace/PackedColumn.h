@@ -1,0 +1,244 @@
+#pragma once
+
+#include "trace/IndexedIterator.h"
+
+#include <QtGlobal>
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+namespace pipescope {
+
+// An append-only column of integers (or enums) that keeps each full chunk of kChunkSize values
+// packed: as a line (a first value and a step) plus, per value, its distance from the line in the
+// fewest bits of 0, 1, 2, 4, 8, 16, 32 and 64 that hold the chunk's distances. A store's columns
+// are mostly runs of one value (a channel), a few values (a kind, two processes' events), counters
+// (message numbers, seqs, event numbers) or slowly rising times and byte counts, which pack to 0
+// to 4 bytes a value instead of 1 to 8.
+// The chunk being filled is kept plain; it starts small and doubles up to a chunk, so a column
+// that holds a handful of values costs a handful of bytes. Values are read by index in O(1) and
+// through random-access iterators (binary searches work), by value: there are no references to
+// elements. set() changes a value anywhere; one that does not fit its chunk's packing repacks
+// that chunk.
+template <typename T, int kChunkBits = 12> class PackedColumn
+{
+    static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "a packed column holds integers");
+
+public:
+    static constexpr std::size_t kChunkSize = std::size_t(1) << kChunkBits;
+
+    using const_iterator = IndexedIterator<PackedColumn, T>;
+
+    void push_back(T value)
+    {
+        if (m_open.size() == m_open.capacity())
+            m_open.reserve(std::min(kChunkSize, std::max<std::size_t>(8, m_open.capacity() * 2)));
+        m_open.push_back(value);
+        if (m_open.size() == kChunkSize) {
+            m_packed.push_back(pack(m_open.data()));
+            m_open.clear(); // keeps its room for the next chunk
+        }
+    }
+    // Changes the value at `index` (< size()).
+    void set(std::size_t index, T value)
+    {
+        const std::size_t chunk = index >> kChunkBits;
+        if (chunk == m_packed.size()) {
+            m_open[index & kMask] = value;
+            return;
+        }
+        Chunk& packed = m_packed[chunk];
+        if (!packed.store(index & kMask, bitsOf(value))) {
+            std::array<T, kChunkSize> values;
+            for (std::size_t i = 0; i < kChunkSize; ++i)
+                values[i] = valueOf(packed.load(i));
+            values[index & kMask] = value;
+            packed = pack(values.data());
+        }
+    }
+    void clear()
+    {
+        m_packed.clear();
+        m_open = std::vector<T>();
+    }
+
+    std::size_t size() const { return (m_packed.size() << kChunkBits) + m_open.size(); }
+    bool empty() const { return size() == 0; }
+    T operator[](std::size_t index) const
+    {
+        const std::size_t chunk = index >> kChunkBits;
+        if (chunk == m_packed.size())
+            return m_open[index & kMask];
+        return valueOf(m_packed[chunk].load(index & kMask));
+    }
+    T back() const { return (*this)[size() - 1]; }
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size()); }
+    // The heap bytes it holds.
+    std::size_t capacityBytes() const
+    {
+        std::size_t bytes = m_open.capacity() * sizeof(T) + m_packed.capacity() * sizeof(Chunk);
+        for (const Chunk& chunk : m_packed)
+            bytes += chunk.bytes();
+        return bytes;
+    }
+
+    friend bool operator==(const PackedColumn& a, const PackedColumn& b)
+    {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    }
+
+private:
+    static constexpr std::size_t kMask = kChunkSize - 1;
+    // Wide enough for the distance of any 64-bit value from any line through two of them.
+    __extension__ typedef __int128 Wide;
+    __extension__ typedef unsigned __int128 WideUnsigned;
+
+    // Values as 64 bits, sign-extended when T is signed; all arithmetic on them wraps.
+    static quint64 bitsOf(T value)
+    {
+        if constexpr (std::is_enum_v<T>)
+            return quint64(std::underlying_type_t<T>(value));
+        else if constexpr (std::is_signed_v<T>)
+            return quint64(qint64(value));
+        else
+            return quint64(value);
+    }
+    static T valueOf(quint64 bits)
+    {
+        if constexpr (std::is_enum_v<T>)
+            return T(std::underlying_type_t<T>(bits));
+        else
+            return T(bits);
+    }
+
+    struct Chunk
+    {
+        quint64 base = 0; // value i is base + step * i + its distance
+        quint64 step = 0;
+        int width = 0; // bits per distance
+        std::unique_ptr<unsigned char[]> distances;
+
+        std::size_t bytes() const { return std::size_t(width) * kChunkSize / 8; }
+        quint64 load(std::size_t i) const
+        {
+            const quint64 line = base + step * i;
+            switch (width) {
+            case 1:
+            case 2:
+            case 4: {
+                const std::size_t bit = i * std::size_t(width);
+                return line + ((distances[bit >> 3] >> (bit & 7)) & ((1u << width) - 1));
+            }
+            case 8:
+                return line + distances[i];
+            case 16:
+                return line + loadAs<quint16>(i);
+            case 32:
+                return line + loadAs<quint32>(i);
+            case 64:
+                return line + loadAs<quint64>(i);
+            default:
+                return line;
+            }
+        }
+        // Keeps `bits` at i when its distance from the line fits the width.
+        bool store(std::size_t i, quint64 bits)
+        {
+            const quint64 distance = bits - (base + step * i);
+            if (width < 64 && distance >> width != 0)
+                return false;
+            switch (width) {
+            case 1:
+            case 2:
+            case 4: {
+                const std::size_t bit = i * std::size_t(width);
+                const unsigned mask = ((1u << width) - 1) << (bit & 7);
+                unsigned char& byte = distances[bit >> 3];
+                byte = static_cast<unsigned char>((byte & ~mask) | (unsigned(distance) << (bit & 7)));
+                break;
+            }
+            case 8:
+                distances[i] = static_cast<unsigned char>(distance);
+                break;
+            case 16:
+                storeAs(i, quint16(distance));
+                break;
+            case 32:
+                storeAs(i, quint32(distance));
+                break;
+            case 64:
+                storeAs(i, distance);
+                break;
+            default:
+                break;
+            }
+            return true;
+        }
+        template <typename U> U loadAs(std::size_t i) const
+        {
+            U value;
+            std::memcpy(&value, distances.get() + i * sizeof(U), sizeof(U));
+            return value;
+        }
+        template <typename U> void storeAs(std::size_t i, U value)
+        {
+            std::memcpy(distances.get() + i * sizeof(U), &value, sizeof(U));
+        }
+    };
+
+    static int widthFor(WideUnsigned range)
+    {
+        for (const int width : {0, 1, 2, 4, 8, 16, 32}) {
+            if (range >> width == 0)
+                return width;
+        }
+        return 64;
+    }
+
+    // The narrower of two packings of a full chunk: around the line through its first and last
+    // values, or around its smallest value (the line may not fit: a chunk that jumps).
+    static Chunk pack(const T* values)
+    {
+        const auto first = Wide(qint64(bitsOf(values[0])));
+        const auto last = Wide(qint64(bitsOf(values[kChunkSize - 1])));
+        const Wide slope = (last - first) / Wide(kChunkSize - 1);
+        const Wide steps[2] = {slope, 0};
+        Chunk best;
+        best.width = 65;
+        for (const Wide step : steps) {
+            if (step > std::numeric_limits<qint64>::max() ||
+                step < std::numeric_limits<qint64>::min())
+                continue;
+            Wide lowest = 0;
+            Wide highest = 0;
+            for (std::size_t i = 0; i < kChunkSize; ++i) {
+                const Wide distance =
+                    Wide(qint64(bitsOf(values[i]))) - first - step * Wide(i);
+                lowest = i == 0 ? distance : std::min(lowest, distance);
+                highest = i == 0 ? distance : std::max(highest, distance);
+            }
+            const int width = widthFor((WideUnsigned)(highest - lowest));
+            if (width < best.width) {
+                best.width = width;
+                best.step = quint64(step);
+                best.base = quint64(first) + quint64(lowest);
+            }
+        }
+        if (best.width > 0)
+            best.distances = std::make_unique<unsigned char[]>(best.bytes());
+        for (std::size_t i = 0; i < kChunkSize; ++i)
+            best.store(i, bitsOf(values[i]));
+        return best;
+    }
+
+    std::vector<Chunk> m_packed;
+    std::vector<T> m_open; // the chunk being filled
+};
+
+} // namespace pipescope
