@@ -210,8 +210,11 @@ void checkMessages(const TraceStore& store)
         if (message.recvEvent >= 0)
             FUZZ_CHECK(store.kind(message.recvEvent) == EventKind::Recv);
     }
-    for (const qint32 update : store.messageUpdates())
-        FUZZ_CHECK(update >= 0 && update < static_cast<qint32>(messages.size()));
+    for (qsizetype e = 0; e < store.eventCount(); ++e) {
+        const bool message = store.kind(e) == EventKind::Send || store.kind(e) == EventKind::Recv;
+        FUZZ_CHECK(message == (store.messageOf(e) >= 0));
+        FUZZ_CHECK(store.messageOf(e) < static_cast<qint32>(messages.size()));
+    }
 
     qsizetype undelivered = 0;
     for (int c = 0; c < store.channelCount(); ++c) {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <malloc.h>
 #include <random>
+#include <thread>
 
 using namespace pipescope;
 
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void eventsByTimeMergesProcesses();
     void everyFieldReadsBackAcrossChunks();
     void textPoolBlocksAndBound();
+    void textPoolPacksFullFrames();
     void deepestQueueAsBatchesArriveInAnyOrder();
     void decoderReadsRecordsAndTexts();
     void bytePreviewsAreWrittenFromTheHead_data();
@@ -291,27 +293,65 @@ void TestTraceStore::everyFieldReadsBackAcrossChunks()
 
 void TestTraceStore::textPoolBlocksAndBound()
 {
-    // Texts never straddle a block: one that does not fit starts the next block.
-    TextPool pool(3 * TextPool::kBlockBytes);
-    const QByteArray big(TextPool::kMaxTextBytes, 'x');
+    // Texts never straddle a frame: one that does not fit starts the next frame. Each text is
+    // random (it packs to no less than its size), so three frames are all the bound allows.
+    TextPool pool(3 * TextPool::kFrameBytes);
+    QRandomGenerator random(11);
     std::vector<std::pair<quint32, QByteArray>> stored;
     for (int i = 0;; ++i) {
-        QByteArray text = big.left(TextPool::kMaxTextBytes - i);
-        text[0] = char('a' + i % 26);
+        QByteArray text(TextPool::kMaxTextBytes / 16 - i, Qt::Uninitialized);
+        for (char& c : text)
+            c = char(random.generate());
         const std::optional<quint32> offset = pool.append(text);
         if (!offset)
             break;
-        QVERIFY(*offset / TextPool::kBlockBytes ==
-                (*offset + quint32(text.size()) - 1) / TextPool::kBlockBytes);
+        QVERIFY(*offset / TextPool::kFrameBytes ==
+                (*offset + quint32(text.size()) - 1) / TextPool::kFrameBytes);
         stored.emplace_back(*offset, text);
     }
-    // Sixteen texts a little shorter than 64 KiB fill a block (the seventeenth starts the next).
+    // Sixteen texts a little shorter than 4 KiB fill a frame (the seventeenth starts the next).
     QCOMPARE(stored.size(), size_t(48));
     for (const auto& [offset, text] : stored)
-        QCOMPARE(pool.view(offset, text.size()), text);
-    QVERIFY(pool.size() <= 3 * TextPool::kBlockBytes);
+        QCOMPARE(pool.text(offset, text.size()), text);
+    QVERIFY(pool.keptBytes() <= 3 * TextPool::kFrameBytes);
     QVERIFY(!pool.append(QByteArray(TextPool::kMaxTextBytes + 1, 'y')));
-    QCOMPARE(pool.append({}), std::optional<quint32>(quint32(pool.size())));
+    QVERIFY(pool.append({}));
+}
+
+void TestTraceStore::textPoolPacksFullFrames()
+{
+    // A run's texts look alike: they pack to a fraction of their size, and every one reads back,
+    // from any frame in any order, also from several threads at once.
+    TextPool pool(TraceStore::kMaxTextBytes);
+    std::vector<std::pair<quint32, QByteArray>> stored;
+    qsizetype bytes = 0;
+    for (int i = 0; i < 200'000; ++i) {
+        const QByteArray text = QByteArray::number(0.1 + i * 1e-7, 'g', 17);
+        const std::optional<quint32> offset = pool.append(text);
+        QVERIFY(offset);
+        stored.emplace_back(*offset, text);
+        bytes += text.size();
+    }
+    QVERIFY(pool.size() > 40 * TextPool::kFrameBytes);
+    QVERIFY2(pool.keptBytes() < bytes / 2, qPrintable(QString::number(pool.keptBytes())));
+    QRandomGenerator random(5);
+    for (int k = 0; k < 20'000; ++k) {
+        const auto& [offset, text] = stored[random.bounded(quint32(stored.size()))];
+        QCOMPARE(pool.text(offset, text.size()), text);
+    }
+    std::atomic<int> wrong = 0;
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t) {
+        readers.emplace_back([&, t] {
+            for (size_t i = size_t(t); i < stored.size(); i += 4) {
+                if (pool.text(stored[i].first, stored[i].second.size()) != stored[i].second)
+                    ++wrong;
+            }
+        });
+    }
+    for (std::thread& reader : readers)
+        reader.join();
+    QCOMPARE(wrong.load(), 0);
 }
 
 void TestTraceStore::deepestQueueAsBatchesArriveInAnyOrder()
@@ -550,6 +590,19 @@ void TestTraceStore::packedColumnsReadBackEveryValue()
         QCOMPARE(kinds[i], EventKind(quint8(values[i]) % kEventKindCount));
     }
     QVERIFY(std::equal(column.begin(), column.end(), values.begin(), values.end()));
+    // A sorted column is searched in place, by std::upper_bound or by its chunks.
+    if (std::is_sorted(values.begin(), values.end())) {
+        std::vector<qint64> probes = {values.front() - 1, values.back(), values.back() + 1};
+        for (size_t i = 0; i < count; i += 331)
+            probes.insert(probes.end(), {values[i] - 1, values[i], values[i] + 1});
+        for (const qint64 probe : probes) {
+            const auto expected =
+                size_t(std::upper_bound(values.begin(), values.end(), probe) - values.begin());
+            QCOMPARE(column.upperBound(probe), expected);
+            QCOMPARE(size_t(std::upper_bound(column.begin(), column.end(), probe) - column.begin()),
+                     expected);
+        }
+    }
 
     // set() anywhere: values that fit their chunk's packing and values that make it repack.
     std::vector<qint64> changed = values;
@@ -562,13 +615,14 @@ void TestTraceStore::packedColumnsReadBackEveryValue()
     }
     for (size_t i = 0; i < count; ++i)
         QCOMPARE(column[i], changed[i]);
-
-    // A sorted column is searched in place.
-    if (std::is_sorted(values.begin(), values.end())) {
-        for (size_t i = 0; i < count; i += 997) {
-            const auto found = std::lower_bound(column.begin(), column.end(), changed[i]);
-            QCOMPARE(*found, *std::lower_bound(changed.begin(), changed.end(), changed[i]));
-        }
+    if (shape == u"counter") {
+        // A chunk's first value changed: searches by the chunks' first values follow.
+        Column counter;
+        for (size_t i = 0; i < count; ++i)
+            counter.push_back(qint64(i));
+        counter.set(Column::kChunkSize, qint64(Column::kChunkSize) - 1);
+        QCOMPARE(counter.upperBound(qint64(Column::kChunkSize) - 1), Column::kChunkSize + 1);
+        QCOMPARE(counter.upperBound(qint64(Column::kChunkSize) - 2), Column::kChunkSize - 1);
     }
 }
 
@@ -596,7 +650,8 @@ void TestTraceStore::packedColumnsTakeWhatTheirValuesNeed()
 void TestTraceStore::manyChannelsOfOneMessageStaySmall()
 {
     // An events file may name tens of thousands of channels with a message each: the store must
-    // not reserve a whole chunk per channel and per column (it took 4.2 GB for 32,767 channels).
+    // not reserve a whole chunk per channel and per column (it took 4.2 GB for 32,767
+    // channels).
     const int channels = 32767;
     const size_t before = mallinfo2().uordblks;
     {

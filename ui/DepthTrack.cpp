@@ -85,15 +85,13 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
             break;
         // Until the channel's next send or recv the depth stays as it is: one line there, not a
         // pixel at a time (a run of many quiet channels costs a line each).
-        const auto nextSend =
-            std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1);
-        const auto nextRecv =
-            std::upper_bound(channel.recvTimes.begin(), channel.recvTimes.end(), t1);
+        const size_t nextSend = channel.sendTimes.upperBound(t1);
+        const size_t nextRecv = channel.recvTimes.upperBound(t1);
         qint64 nextChange = std::min(dataEnd, s.end);
-        if (nextSend != channel.sendTimes.end())
-            nextChange = std::min(nextChange, *nextSend);
-        if (nextRecv != channel.recvTimes.end())
-            nextChange = std::min(nextChange, *nextRecv);
+        if (nextSend < channel.sendTimes.size())
+            nextChange = std::min(nextChange, channel.sendTimes[nextSend]);
+        if (nextRecv < channel.recvTimes.size())
+            nextChange = std::min(nextChange, channel.recvTimes[nextRecv]);
         const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
         if (jumpX > x + 2) {
             painter.drawLine(QPointF(x, yEnd), QPointF(jumpX - 1, yEnd));
@@ -120,10 +118,7 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
     painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5, Qt::DotLine));
-    const auto putsUpTo = [&](qint64 t) {
-        return std::upper_bound(channel.putTimes.begin(), channel.putTimes.end(), t) -
-               channel.putTimes.begin();
-    };
+    const auto putsUpTo = [&](qint64 t) { return qint64(channel.putTimes.upperBound(t)); };
     QPolygonF line;
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
@@ -148,12 +143,8 @@ qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t
     const TraceStore::Channel& channel = store.channel(c);
     const qint64 atStart = inBytes ? store.depthBytesAt(c, t0) : store.depthAt(c, t0);
     const qint64 atEnd = inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
-    const auto from =
-        size_t(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t0) -
-               channel.sendTimes.begin());
-    const auto to =
-        size_t(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(), t1) -
-               channel.sendTimes.begin());
+    const auto from = size_t(channel.sendTimes.upperBound(t0));
+    const auto to = size_t(channel.sendTimes.upperBound(t1));
     const auto sentBy = [&](size_t sends) {
         return sends == 0 ? qint64(0) : channel.sentBytes[sends - 1]; // cumulative
     };

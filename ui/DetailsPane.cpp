@@ -63,7 +63,7 @@ void DetailsPane::showMessage(int message)
     const qint64 size = m_store->messageBytes(known);
     char header[FrameHeader::kLongSize];
     const qsizetype headerSize = FrameHeader::encode(quint64(size), header);
-    const QByteArrayView head = m_store->payloadHead(known);
+    const QByteArray head = m_store->payloadHead(known);
 
     QString html =
         tr("<h3>%1 &nbsp;#%2</h3>").arg(channel.name.toHtmlEscaped(), QString::number(m.seq));
@@ -85,7 +85,7 @@ void DetailsPane::showMessage(int message)
         selected = {headerSize + op.offset, headerSize + op.offset + op.length,
                     palette().color(QPalette::Highlight).lighter(150)};
     }
-    const QByteArray frame = QByteArray(header, headerSize) + head.toByteArray();
+    const QByteArray frame = QByteArray(header, headerSize) + head;
     // 16 bytes a line where they fit, else 8.
     const QFontMetrics fixed(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     const int perLine =

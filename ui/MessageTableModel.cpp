@@ -95,9 +95,8 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         case Value:
             // What sorting compares: a byte message by its payload's first bytes (the order of
             // Python's bytes), so that a sort does not write a preview per comparison.
-            return (m_store->detail(known) & kBytesPreview)
-                       ? m_store->payloadHead(known).toByteArray()
-                       : m_store->text(known);
+            return (m_store->detail(known) & kBytesPreview) ? m_store->payloadHead(known)
+                                                            : m_store->text(known);
         default:
             return data(index, Qt::DisplayRole);
         }

@@ -111,8 +111,7 @@ TimelineLayout::Span TimelineLayout::visibleMessages(int channel) const
     const auto first =
         qint64(std::lower_bound(c.recvTimes.begin(), c.recvTimes.end(), m_scale.start) -
                c.recvTimes.begin());
-    const auto last = qint64(std::upper_bound(c.sendTimes.begin(), c.sendTimes.end(), m_scale.end) -
-                             c.sendTimes.begin());
+    const auto last = qint64(c.sendTimes.upperBound(m_scale.end));
     return {first, std::max(first, last)};
 }
 
@@ -171,11 +170,8 @@ int TimelineLayout::messageAt(QPointF position) const
         const Span visible = visibleMessages(c);
         const TraceStore::Channel& channel = m_store->channel(c);
         // Only arrows whose send lies left of the point can pass through it.
-        const auto last = std::min<qint64>(
-            visible.last,
-            qint64(std::upper_bound(channel.sendTimes.begin(), channel.sendTimes.end(),
-                                    m_scale.toTime(position.x() + best)) -
-                   channel.sendTimes.begin()));
+        const auto last = std::min<qint64>(visible.last, qint64(channel.sendTimes.upperBound(
+                                                             m_scale.toTime(position.x() + best))));
         for (qint64 seq = std::max(visible.first, last - 20000); seq < last; ++seq) {
             const ArrowGeometry a = arrow(c, seq);
             const double distance = distanceToSegment(position, a.from, a.to);

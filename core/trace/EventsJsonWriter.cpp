@@ -72,7 +72,7 @@ void appendEvent(QByteArray& out, const TraceStore& store, qsizetype e, std::vec
         appendNumber(out, "bytes", store.messageBytes(e));
         appendText(out, "value", store.text(e));
         appendNumber(out, "start_ns", store.startTime(e));
-        appendText(out, "head", store.payloadHead(e).toByteArray().toHex());
+        appendText(out, "head", store.payloadHead(e).toHex());
         break;
     case EventKind::Poll:
         if (channel != kNoChannel)

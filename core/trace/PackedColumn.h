@@ -28,6 +28,7 @@ namespace pipescope {
 template <typename T, int kChunkBits = 12> class PackedColumn
 {
     static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "a packed column holds integers");
+    static_assert(kChunkBits >= 3, "a chunk's distances fill whole bytes");
 
 public:
     static constexpr std::size_t kChunkSize = std::size_t(1) << kChunkBits;
@@ -40,6 +41,7 @@ public:
             m_open.reserve(std::min(kChunkSize, std::max<std::size_t>(8, m_open.capacity() * 2)));
         m_open.push_back(value);
         if (m_open.size() == kChunkSize) {
+            m_firsts.push_back(m_open.front());
             m_packed.push_back(pack(m_open.data()));
             m_open.clear(); // keeps its room for the next chunk
         }
@@ -60,10 +62,13 @@ public:
             values[index & kMask] = value;
             packed = pack(values.data());
         }
+        if ((index & kMask) == 0)
+            m_firsts[chunk] = value;
     }
     void clear()
     {
         m_packed.clear();
+        m_firsts.clear();
         m_open = std::vector<T>();
     }
 
@@ -77,6 +82,31 @@ public:
         return valueOf(m_packed[chunk].load(index & kMask));
     }
     T back() const { return (*this)[size() - 1]; }
+    // In a sorted column, where the values greater than `value` begin (size() when none do), as
+    // std::upper_bound finds it, but by the chunks' first values and then within one chunk.
+    std::size_t upperBound(T value) const
+    {
+        const auto chunks = std::size_t(std::upper_bound(m_firsts.begin(), m_firsts.end(), value) -
+                                        m_firsts.begin());
+        if (chunks == m_packed.size() && !m_open.empty() && !(value < m_open.front()))
+            return (chunks << kChunkBits) +
+                   std::size_t(std::upper_bound(m_open.begin(), m_open.end(), value) -
+                               m_open.begin());
+        if (chunks == 0)
+            return 0;
+        // In the last chunk that begins at or below `value`.
+        const Chunk& chunk = m_packed[chunks - 1];
+        std::size_t low = 1;
+        std::size_t high = kChunkSize;
+        while (low < high) {
+            const std::size_t middle = (low + high) / 2;
+            if (value < valueOf(chunk.load(middle)))
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        return ((chunks - 1) << kChunkBits) + low;
+    }
     const_iterator begin() const { return const_iterator(this, 0); }
     const_iterator end() const { return const_iterator(this, size()); }
     // The heap bytes it holds.
@@ -160,7 +190,8 @@ private:
                 const std::size_t bit = i * std::size_t(width);
                 const unsigned mask = ((1u << width) - 1) << (bit & 7);
                 unsigned char& byte = distances[bit >> 3];
-                byte = static_cast<unsigned char>((byte & ~mask) | (unsigned(distance) << (bit & 7)));
+                byte =
+                    static_cast<unsigned char>((byte & ~mask) | (unsigned(distance) << (bit & 7)));
                 break;
             }
             case 8:
@@ -202,43 +233,45 @@ private:
     }
 
     // The narrower of two packings of a full chunk: around the line through its first and last
-    // values, or around its smallest value (the line may not fit: a chunk that jumps).
+    // values, or around its smallest value (a chunk that jumps is no line). The slope fits 64
+    // bits: it is at most the difference of two 64-bit values over kChunkSize - 1.
     static Chunk pack(const T* values)
     {
-        const auto first = Wide(qint64(bitsOf(values[0])));
-        const auto last = Wide(qint64(bitsOf(values[kChunkSize - 1])));
-        const Wide slope = (last - first) / Wide(kChunkSize - 1);
-        const Wide steps[2] = {slope, 0};
-        Chunk best;
-        best.width = 65;
-        for (const Wide step : steps) {
-            if (step > std::numeric_limits<qint64>::max() ||
-                step < std::numeric_limits<qint64>::min())
-                continue;
-            Wide lowest = 0;
-            Wide highest = 0;
-            for (std::size_t i = 0; i < kChunkSize; ++i) {
-                const Wide distance =
-                    Wide(qint64(bitsOf(values[i]))) - first - step * Wide(i);
-                lowest = i == 0 ? distance : std::min(lowest, distance);
-                highest = i == 0 ? distance : std::max(highest, distance);
-            }
-            const int width = widthFor((WideUnsigned)(highest - lowest));
-            if (width < best.width) {
-                best.width = width;
-                best.step = quint64(step);
-                best.base = quint64(first) + quint64(lowest);
-            }
+        // Values of 32 bits or fewer, and their distances, fit 64 bits; wider ones need more.
+        using Calc = std::conditional_t<sizeof(T) == 8, Wide, qint64>;
+        const auto first = Calc(qint64(bitsOf(values[0])));
+        const Calc slope =
+            (Calc(qint64(bitsOf(values[kChunkSize - 1]))) - first) / Calc(kChunkSize - 1);
+        // Distances from the first value and from the line, lowest and highest (both 0 at 0).
+        Calc low = 0;
+        Calc high = 0;
+        Calc lowOnLine = 0;
+        Calc highOnLine = 0;
+        for (std::size_t i = 1; i < kChunkSize; ++i) {
+            const Calc distance = Calc(qint64(bitsOf(values[i]))) - first;
+            const Calc onLine = distance - slope * Calc(i);
+            low = std::min(low, distance);
+            high = std::max(high, distance);
+            lowOnLine = std::min(lowOnLine, onLine);
+            highOnLine = std::max(highOnLine, onLine);
         }
-        if (best.width > 0)
-            best.distances = std::make_unique<unsigned char[]>(best.bytes());
+        const int flatWidth = widthFor(WideUnsigned(high - low));
+        const int lineWidth = widthFor(WideUnsigned(highOnLine - lowOnLine));
+        const bool line = lineWidth < flatWidth;
+        Chunk chunk;
+        chunk.width = line ? lineWidth : flatWidth;
+        chunk.step = line ? quint64(slope) : 0;
+        chunk.base = quint64(first) + quint64(line ? lowOnLine : low);
+        if (chunk.width > 0)
+            chunk.distances = std::make_unique<unsigned char[]>(chunk.bytes());
         for (std::size_t i = 0; i < kChunkSize; ++i)
-            best.store(i, bitsOf(values[i]));
-        return best;
+            chunk.store(i, bitsOf(values[i]));
+        return chunk;
     }
 
     std::vector<Chunk> m_packed;
-    std::vector<T> m_open; // the chunk being filled
+    std::vector<T> m_firsts; // each packed chunk's first value
+    std::vector<T> m_open;   // the chunk being filled
 };
 
 } // namespace pipescope

@@ -8,12 +8,6 @@ namespace pipescope {
 
 namespace {
 
-size_t countUpTo(const TraceStore::TimeList& sortedTimes, qint64 t)
-{
-    return size_t(std::upper_bound(sortedTimes.begin(), sortedTimes.end(), t) -
-                  sortedTimes.begin());
-}
-
 size_t countBefore(const TraceStore::TimeList& sortedTimes, qint64 t)
 {
     return size_t(std::lower_bound(sortedTimes.begin(), sortedTimes.end(), t) -
@@ -26,10 +20,10 @@ qint64 deepestIn(const TraceStore& store, int channel, TimeRange range)
     const TraceStore::Channel& c = store.channel(channel);
     qint64 depth = store.depthAt(channel, range.start);
     qint64 deepest = depth;
-    size_t send = countUpTo(c.sendTimes, range.start);
-    size_t recv = countUpTo(c.recvTimes, range.start);
-    const size_t sendEnd = countUpTo(c.sendTimes, range.end);
-    const size_t recvEnd = countUpTo(c.recvTimes, range.end);
+    size_t send = c.sendTimes.upperBound(range.start);
+    size_t recv = c.recvTimes.upperBound(range.start);
+    const size_t sendEnd = c.sendTimes.upperBound(range.end);
+    const size_t recvEnd = c.recvTimes.upperBound(range.end);
     // Raw count: depthAt() never goes below 0, nor does the walk from it.
     qint64 raw = qint64(send) - qint64(recv);
     while (send < sendEnd || recv < recvEnd) {
@@ -59,7 +53,7 @@ RunStatistics RunStatistics::ofRange(const TraceStore& store, TimeRange range)
         }
         // Sends are sorted: the range's messages are a run of seqs.
         const size_t first = countBefore(channel.sendTimes, range.start);
-        const size_t last = countUpTo(channel.sendTimes, range.end);
+        const size_t last = channel.sendTimes.upperBound(range.end);
         const size_t received = std::clamp(channel.recvTimes.size(), first, last);
         statistics.messages += qint64(last - first);
         statistics.delivered += qint64(received - first);

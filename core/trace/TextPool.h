@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QtGlobal>
 #include <memory>
@@ -8,28 +9,55 @@
 
 namespace pipescope {
 
-// The bytes of a store's texts, kept in fixed blocks so that growing never copies what is there.
-// A text never straddles two blocks; it is found by the 32-bit offset append() gave.
+// The bytes of a store's texts (values' reprs, payload heads, printed lines), appended into
+// frames of kFrameBytes. A text never straddles two frames; it is found by the 32-bit offset
+// append() gave. A full frame is packed (zlib, its fastest level) unless that saves nothing:
+// texts repeat themselves (a run's values have one type and one shape), so they take a fraction
+// of their size; a few packed frames are kept unpacked for readers, most recently read first.
+// Reading copies the text out, so readers on other threads (a finished run's analysis) and
+// appends never disturb each other.
 class TextPool
 {
 public:
-    static constexpr qsizetype kBlockBytes = 1024 * 1024;
+    static constexpr qsizetype kFrameBytes = 64 * 1024;
     // The longest text one append takes.
-    static constexpr qsizetype kMaxTextBytes = 64 * 1024;
+    static constexpr qsizetype kMaxTextBytes = kFrameBytes;
 
+    // `maxBytes`: the most it keeps (packed frames and the one being filled).
     explicit TextPool(qsizetype maxBytes);
+    TextPool(TextPool&&) noexcept;
+    TextPool& operator=(TextPool&&) noexcept;
+    ~TextPool();
 
     // Where `text` (at most kMaxTextBytes) is kept; std::nullopt once the pool's bound would be
-    // passed (nothing is stored then).
+    // passed, or its 4 GiB of offsets (nothing is stored then).
     std::optional<quint32> append(QByteArrayView text);
-    QByteArrayView view(quint32 offset, qsizetype length) const;
-    // The bytes handed out so far (block ends left unused included).
+    // A copy of the text at `offset`.
+    QByteArray text(quint32 offset, qsizetype length) const;
+    // The bytes it keeps: packed frames as packed, the frame being filled whole.
+    qsizetype keptBytes() const { return m_keptBytes; }
+    // The offset the next text may get (frame ends left unused included).
     qsizetype size() const { return m_size; }
 
 private:
+    struct Frame
+    {
+        QByteArray bytes;
+        bool packed = false;
+    };
+    class Unpacked;
+
+    // Packs the frame being filled into m_frames.
+    void seal();
+
     qsizetype m_maxBytes;
     qsizetype m_size = 0;
-    std::vector<std::unique_ptr<char[]>> m_blocks;
+    qsizetype m_keptBytes = 0;
+    std::vector<Frame> m_frames;    // full frames
+    std::unique_ptr<char[]> m_open; // the frame being filled: frame m_frames.size()
+    qsizetype m_openUsed = 0;
+    bool m_filling = false; // m_open holds a frame's texts
+    std::unique_ptr<Unpacked> m_unpacked;
 };
 
 } // namespace pipescope

@@ -15,11 +15,6 @@ Error refused(const QString& why)
     return Error(ErrorKind::Protocol, why);
 }
 
-qsizetype countUpTo(const TraceStore::TimeList& sortedTimes, qint64 t)
-{
-    return std::upper_bound(sortedTimes.begin(), sortedTimes.end(), t) - sortedTimes.begin();
-}
-
 } // namespace
 
 int TraceStore::addProcess(const QString& name, const QString& role)
@@ -265,9 +260,7 @@ QByteArray TraceStore::text(qsizetype event) const
 {
     if (messageOf(event) >= 0 && (detail(event) & kBytesPreview))
         return bytesPreview(payloadHead(event), messageBytes(event));
-    const QByteArrayView stored =
-        m_text.view(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
-    return QByteArray::fromRawData(stored.data(), stored.size());
+    return m_text.text(m_textOffset[size_t(event)], m_textLength[size_t(event)]);
 }
 
 qint32 TraceStore::messageOf(qsizetype event) const
@@ -276,12 +269,12 @@ qint32 TraceStore::messageOf(qsizetype event) const
     return k == EventKind::Send || k == EventKind::Recv ? m_ref[size_t(event)] : -1;
 }
 
-QByteArrayView TraceStore::payloadHead(qsizetype event) const
+QByteArray TraceStore::payloadHead(qsizetype event) const
 {
     const qint32 message = messageOf(event);
     if (message < 0)
         return {};
-    return m_text.view(m_headOffset[size_t(message)], m_headLength[size_t(message)]);
+    return m_text.text(m_headOffset[size_t(message)], m_headLength[size_t(message)]);
 }
 
 qint64 TraceStore::messageSize(const TimeList& cumulative, size_t seq)
@@ -589,15 +582,16 @@ qsizetype TraceStore::undeliveredCount() const
 qint64 TraceStore::depthAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    return std::max<qint64>(0, countUpTo(c.sendTimes, t) - countUpTo(c.recvTimes, t));
+    return std::max<qint64>(0, qsizetype(c.sendTimes.upperBound(t)) -
+                                   qsizetype(c.recvTimes.upperBound(t)));
 }
 
 qint64 TraceStore::queuedAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    return c.putTimes.empty()
-               ? 0
-               : std::max<qint64>(0, countUpTo(c.putTimes, t) - countUpTo(c.recvTimes, t));
+    return c.putTimes.empty() ? 0
+                              : std::max<qint64>(0, qsizetype(c.putTimes.upperBound(t)) -
+                                                        qsizetype(c.recvTimes.upperBound(t)));
 }
 
 Result<qint32> TraceStore::putEvent(int process, const TelemetryRecord& record)
@@ -617,15 +611,15 @@ Result<qint32> TraceStore::putEvent(int process, const TelemetryRecord& record)
     channel.putTimes.push_back(t);
     channel.deepestQueued =
         std::max(channel.deepestQueued,
-                 qint64(channel.putTimes.size()) - qint64(countUpTo(channel.recvTimes, t)));
+                 qint64(channel.putTimes.size()) - qint64(channel.recvTimes.upperBound(t)));
     return qint32(-1);
 }
 
 qint64 TraceStore::depthBytesAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    const qsizetype sent = countUpTo(c.sendTimes, t);
-    const qsizetype received = countUpTo(c.recvTimes, t);
+    const qsizetype sent = qsizetype(c.sendTimes.upperBound(t));
+    const qsizetype received = qsizetype(c.recvTimes.upperBound(t));
     return std::max<qint64>(0, (sent ? c.sentBytes[size_t(sent - 1)] : 0) -
                                    (received ? c.receivedBytes[size_t(received - 1)] : 0));
 }

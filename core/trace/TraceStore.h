@@ -30,7 +30,8 @@ class TraceStore
 public:
     // The process number of events the runner itself records (deadlocks, its own errors).
     static constexpr int kRunner = 0xfffe;
-    // The text pool's bound; texts beyond it are dropped (and counted).
+    // The text pool's bound (the bytes it keeps, packed); texts beyond it are dropped (and
+    // counted).
     static constexpr qsizetype kMaxTextBytes = 256 * 1024 * 1024;
     // The latest time an event may have (about 146 years of uptime) and the largest message.
     static constexpr qint64 kMaxTimeNs = qint64(1) << 62;
@@ -127,7 +128,7 @@ public:
     };
 
     // The messages, numbered in the order the store learned of them (by either end), as a view
-    // of the store: index, size and iteration, each message by value.
+    // of the store's columns: index, size and iteration, each message by value.
     class MessageList
     {
     public:
@@ -147,6 +148,9 @@ public:
     };
 
     TraceStore() = default;
+    // Its message list refers to it: a store stays where it was made (held by a unique_ptr).
+    TraceStore(const TraceStore&) = delete;
+    TraceStore& operator=(const TraceStore&) = delete;
 
     // The run's start on the monotonic clock: every time the store gives is relative to it.
     void setOrigin(qint64 monotonicNs) { m_origin = monotonicNs; }
@@ -252,12 +256,12 @@ public:
     // The process a Joining state event joins.
     int joinedProcess(qsizetype event) const { return static_cast<int>(extraAmount(event)); }
     // The event's text: a value's repr, a printed line, an error message. A byte message's is
-    // written from its payload head on each call (kBytesPreview); any other is the stored bytes,
-    // shared, not copied.
+    // written from its payload head on each call (kBytesPreview); any other is a copy of the
+    // stored bytes.
     QByteArray text(qsizetype event) const;
     // The first bytes of a message's payload (up to kMaxPayloadHead): the same for its send and
     // its recv.
-    QByteArrayView payloadHead(qsizetype event) const;
+    QByteArray payloadHead(qsizetype event) const;
     // The time of the earliest event of any process (the runner's included); 0 with none.
     qint64 firstTime() const;
     // The time of the latest state change, poll or message of any process: where what the
@@ -267,7 +271,7 @@ public:
     std::vector<quint32> eventsByTime() const;
     const EventList& runnerEvents() const { return m_runnerEvents; }
 
-    MessageList messages() const { return MessageList(*this); }
+    const MessageList& messages() const { return m_messageList; }
     // Who sent and who received a message: its send's and recv's processes (a shared channel's
     // messages each have their own), else the channel's ends (kAnyProcess when not known yet).
     int senderOf(const Message& message) const;
@@ -337,6 +341,7 @@ private:
     PackedColumn<qint64> m_messageSeq;
     PackedColumn<quint32> m_headOffset;
     PackedColumn<quint8> m_headLength;
+    MessageList m_messageList{*this};
     EventList m_runnerEvents;
     ChunkedColumn<Extra> m_extras;
     qsizetype m_delivered = 0;
