@@ -146,7 +146,7 @@ void checkEvents(const TraceStore& store, const std::vector<Appended>& appended)
         }
         FUZZ_CHECK(sameNumber(store.pollTimeoutSeconds(event), isMessage ? 0.0 : a.record.number));
         const QByteArray text = store.text(event);
-        const QByteArrayView head = store.payloadHead(event);
+        const QByteArray head = store.payloadHead(event);
         if (isMessage) {
             const auto kept = messageHeads.find({a.record.channel, a.record.seq});
             const QByteArrayView keptHead =

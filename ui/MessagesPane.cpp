@@ -1,5 +1,6 @@
 #include "MessagesPane.h"
 
+#include "CurrentRun.h"
 #include "MessageFilterModel.h"
 #include "MessageTableModel.h"
 #include "Quantity.h"
@@ -37,11 +38,10 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    // Rows of one height that the user cannot resize: the header finds a row by arithmetic,
-    // not by walking millions of sections.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    setRowHeader();
+    // The row header keeps room for the most rows it ever had (16 bytes each), though the next
+    // run has fewer: a new one for each run lets a run that is removed take its rows' room along.
+    connect(&current, &CurrentRun::changed, this, &MessagesPane::setRowHeader);
     m_table->setAlternatingRowColors(true);
     // One line a row: a value with spaces is cut at the column's edge, not at its first space.
     m_table->setWordWrap(false);
@@ -81,6 +81,17 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     // Another run: its messages are not the finding's.
     connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}); });
+}
+
+void MessagesPane::setRowHeader()
+{
+    auto* header = new QHeaderView(Qt::Vertical, m_table);
+    header->hide();
+    header->setDefaultSectionSize(fontMetrics().height() + 6);
+    // Rows of one height that the user cannot resize: the header finds a row by arithmetic,
+    // not by walking millions of sections.
+    header->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->setVerticalHeader(header); // deletes the one before
 }
 
 void MessagesPane::sizeColumns()

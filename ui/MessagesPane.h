@@ -54,6 +54,7 @@ Q_SIGNALS:
     void messageSelected(int message);
 
 private:
+    void setRowHeader();
     void sizeColumns();
 
     MessageTableModel* m_messages;

@@ -33,6 +33,7 @@ template <typename T, int kChunkBits = 12> class PackedColumn
 public:
     static constexpr std::size_t kChunkSize = std::size_t(1) << kChunkBits;
 
+    using value_type = T;
     using const_iterator = IndexedIterator<PackedColumn, T>;
 
     void push_back(T value)

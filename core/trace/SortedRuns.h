@@ -1,5 +1,7 @@
 #pragma once
 
+#include "trace/PackedColumn.h"
+
 #include <QtGlobal>
 #include <vector>
 
@@ -14,7 +16,7 @@ namespace pipescope {
 class SortedRuns
 {
 public:
-    static constexpr size_t kMaxMerge = size_t(1) << 20;
+    static constexpr size_t kMaxMerge = size_t(1) << 18;
 
     void add(qint64 value) { m_pending.push_back(value); }
     // Sorts what was added since the last call into the runs.
@@ -28,7 +30,10 @@ public:
     size_t runCount() const { return m_runs.size(); }
 
 private:
-    std::vector<std::vector<qint64>> m_runs;
+    // Sorted, a run packs to a byte or two a number (see PackedColumn).
+    using Run = PackedColumn<qint64>;
+
+    std::vector<Run> m_runs;
     std::vector<qint64> m_pending;
     size_t m_settled = 0;
 };

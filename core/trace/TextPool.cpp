@@ -1,27 +1,27 @@
 #include "trace/TextPool.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace pipescope {
 
 // Packed frames lately read, unpacked: a table's rows, a view's labels and a filter's walk read
-// texts of nearby messages, which share frames.
+// texts of nearby messages, which share frames; a sort of the table by value reads them all,
+// again and again, so up to kFrames are kept (filled only as far as they are read).
 class TextPool::Unpacked
 {
 public:
-    static constexpr int kFrames = 8;
+    static constexpr size_t kFrames = 512; // 32 MiB
 
-    std::mutex mutex;
     struct Entry
     {
-        qsizetype frame = -1;
         quint64 used = 0;
         QByteArray bytes;
     };
-    std::array<Entry, kFrames> entries;
+    std::mutex mutex;
+    std::unordered_map<qsizetype, Entry> frames;
     quint64 clock = 0;
 };
 
@@ -67,8 +67,9 @@ std::optional<quint32> TextPool::append(QByteArrayView text)
 void TextPool::seal()
 {
     Frame frame;
+    frame.length = m_openUsed;
     frame.bytes = qCompress(reinterpret_cast<const uchar*>(m_open.get()), m_openUsed, 1);
-    frame.packed = frame.bytes.size() < m_openUsed;
+    frame.packed = !frame.bytes.isEmpty() && frame.bytes.size() < m_openUsed;
     if (!frame.packed)
         frame.bytes = QByteArray(m_open.get(), m_openUsed);
     frame.bytes.squeeze();
@@ -91,18 +92,22 @@ QByteArray TextPool::text(quint32 offset, qsizetype length) const
     if (!stored.packed)
         return QByteArray(stored.bytes.constData() + at, length);
     std::lock_guard lock(m_unpacked->mutex);
-    auto& entries = m_unpacked->entries;
-    auto found = std::find_if(entries.begin(), entries.end(),
-                              [frame](const Unpacked::Entry& e) { return e.frame == frame; });
-    if (found == entries.end()) {
-        found = std::min_element(
-            entries.begin(), entries.end(),
-            [](const Unpacked::Entry& a, const Unpacked::Entry& b) { return a.used < b.used; });
-        found->frame = frame;
-        found->bytes = qUncompress(stored.bytes);
+    auto& frames = m_unpacked->frames;
+    auto found = frames.find(frame);
+    if (found == frames.end()) {
+        QByteArray unpacked = qUncompress(stored.bytes);
+        if (unpacked.size() != stored.length)
+            return {}; // out of memory: the text is not there to read
+        if (frames.size() >= Unpacked::kFrames) {
+            frames.erase(
+                std::min_element(frames.begin(), frames.end(), [](const auto& a, const auto& b) {
+                    return a.second.used < b.second.used;
+                }));
+        }
+        found = frames.emplace(frame, Unpacked::Entry{0, std::move(unpacked)}).first;
     }
-    found->used = ++m_unpacked->clock;
-    return QByteArray(found->bytes.constData() + at, length);
+    found->second.used = ++m_unpacked->clock;
+    return QByteArray(found->second.bytes.constData() + at, length);
 }
 
 } // namespace pipescope

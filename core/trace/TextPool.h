@@ -13,9 +13,9 @@ namespace pipescope {
 // frames of kFrameBytes. A text never straddles two frames; it is found by the 32-bit offset
 // append() gave. A full frame is packed (zlib, its fastest level) unless that saves nothing:
 // texts repeat themselves (a run's values have one type and one shape), so they take a fraction
-// of their size; a few packed frames are kept unpacked for readers, most recently read first.
-// Reading copies the text out, so readers on other threads (a finished run's analysis) and
-// appends never disturb each other.
+// of their size; packed frames lately read are kept unpacked for readers (see Unpacked). Reading
+// copies the text out under a lock, so several threads may read at once (a finished run's
+// analysis and the window); appends are not safe with reads on other threads.
 class TextPool
 {
 public:
@@ -43,6 +43,7 @@ private:
     struct Frame
     {
         QByteArray bytes;
+        qsizetype length = 0; // unpacked
         bool packed = false;
     };
     class Unpacked;
