@@ -333,6 +333,7 @@ void TestTraceStore::textPoolPacksFullFrames()
         bytes += text.size();
     }
     QVERIFY(pool.size() > 40 * TextPool::kFrameBytes);
+    pool.waitForPacking();
     QVERIFY2(pool.keptBytes() < bytes / 2, qPrintable(QString::number(pool.keptBytes())));
     QRandomGenerator random(5);
     for (int k = 0; k < 20'000; ++k) {

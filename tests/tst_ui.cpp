@@ -48,6 +48,8 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -145,6 +147,7 @@ private Q_SLOTS:
     void theOverviewHasTheWholeRunAndMovesTheView();
     void twoRunsCompareOnOneAxis();
     void lanesCollapseAndMove();
+    void pinnedLanesStayInView();
     void docsScreenshots();
     void internalTrafficIsHiddenUntilShown();
     void anOpenErrorNamesThePathOnce();
@@ -737,6 +740,58 @@ void TestUi::lanesCollapseAndMove()
     QCOMPARE(store.processAtRow(0), second);
     QCOMPARE(store.processAtRow(1), first);
     QVERIFY(timeline->laneRect(second).top() < timeline->laneRect(first).top());
+}
+
+void TestUi::pinnedLanesStayInView()
+{
+    MainWindow window;
+    window.resize(1200, 700);
+    window.show();
+    QVERIFY(window.startRun(
+        request(QStringLiteral("fan-in"), 3, 0, {{QStringLiteral("producers"), 16}})));
+    QVERIFY(waitForRun(window));
+    QVERIFY(waitForFindings(window));
+    QApplication::processEvents();
+    TimelineView* timeline = window.timeline();
+    auto* scroll = qobject_cast<QScrollArea*>(timeline->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    const TraceStore& store = *window.currentStore();
+    const int last = store.processAtRow(store.rowCount() - 1);
+    QCOMPARE(timeline->stickyHeight(), double(TimelineLayout::kRulerHeight));
+
+    // Pinned: moved to the top, under lanes pinned before it; the band grows by its lane.
+    Q_EMIT timeline->laneMoveRequested(last, -(1 << 20));
+    timeline->setLanePinned(last, true);
+    QCOMPARE(store.processAtRow(0), last);
+    QCOMPARE(timeline->stickyHeight(), timeline->laneRect(last).bottom());
+
+    // Scrolled to the bottom: the band is painted where the view begins and answers there as
+    // the pinned lane; below it, the lanes scrolled there answer as themselves.
+    scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+    QApplication::processEvents();
+    const int top = timeline->visibleTop();
+    QVERIFY(top > timeline->laneRect(last).bottom());
+    const QPointF onBand(timeline->laneRect(last).center().x(),
+                         top + timeline->laneRect(last).center().y());
+    QCOMPARE(timeline->laneAt(onBand), last);
+    const double belowBand = top + timeline->stickyHeight() + 4;
+    const int under = timeline->laneAt(QPointF(10, belowBand));
+    QVERIFY(under >= 0 && under != last);
+    QCOMPARE(timeline->laneRect(under).contains(QPointF(10, belowBand)), true);
+    // What is shown at the top is the band: the ruler's and the pinned lane's labels, as the
+    // unscrolled view has them at its top.
+    const QRect band(0, 0, TimelineLayout::kLabelWidth, int(timeline->stickyHeight()) - 1);
+    const QImage shown = scroll->viewport()->grab(band).toImage();
+    scroll->verticalScrollBar()->setValue(0);
+    QApplication::processEvents();
+    QCOMPARE(scroll->viewport()->grab(band).toImage(), shown);
+
+    // Let go: scrolled, the top shows only the ruler again.
+    timeline->setLanePinned(last, false);
+    QCOMPARE(timeline->stickyHeight(), double(TimelineLayout::kRulerHeight));
+    scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+    QApplication::processEvents();
+    QVERIFY(timeline->laneAt(onBand) != last);
 }
 
 // The window as the docs and the notes show it, saved in $PIPESCOPE_SCREENSHOT_DIR (skipped

@@ -148,6 +148,9 @@ void StatisticsPane::showSummary()
     row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
     html += QStringLiteral("</table>");
     m_summary->setText(html);
+    // Its numbers are read whole: the panel may not be narrowed past them (at 1024 px the
+    // window's fitting cut their last digits off).
+    m_summary->setMinimumWidth(m_summary->sizeHint().width());
 }
 
 } // namespace pipescope

@@ -59,6 +59,7 @@ void TimelineView::setStore(const TraceStore* store, bool live)
         m_measure.reset();
         m_drag = Drag::None;
         m_collapsed.clear();
+        m_pinned.clear();
     }
     m_store = store;
     m_live = live;
@@ -132,10 +133,57 @@ void TimelineView::setLaneCollapsed(int process, bool collapsed)
     update();
 }
 
-int TimelineView::laneAt(QPointF position) const
+void TimelineView::setLanePinned(int process, bool pinned)
+{
+    if (pinned)
+        m_pinned.insert(process);
+    else
+        m_pinned.remove(process);
+    update();
+}
+
+double TimelineView::stickyHeight() const
+{
+    double height = TimelineLayout::kRulerHeight;
+    if (!m_store || m_pinned.isEmpty())
+        return height;
+    const TimelineLayout geometry = layout();
+    for (int row = 0; row < m_store->rowCount(); ++row) {
+        const int process = m_store->processAtRow(row);
+        // A thread's lane right under a pinned lane is its process's.
+        const bool thread = !m_store->process(process).thread.isEmpty();
+        if (!m_pinned.contains(process) && !(thread && row > 0))
+            break;
+        height = geometry.rowRect(row).bottom();
+    }
+    return height;
+}
+
+int TimelineView::visibleTop() const
+{
+    return std::max(0, -y()); // a scroll area moves its widget up as it scrolls down
+}
+
+QPointF TimelineView::contentPoint(QPointF position) const
+{
+    const int top = visibleTop();
+    if (top > 0 && position.y() >= top && position.y() < top + stickyHeight())
+        return {position.x(), position.y() - top};
+    return position;
+}
+
+void TimelineView::moveEvent(QMoveEvent* event)
+{
+    // Scrolled: the band on top is painted again where the view now begins.
+    update();
+    QWidget::moveEvent(event);
+}
+
+int TimelineView::laneAt(QPointF widgetPosition) const
 {
     if (!m_store)
         return -1;
+    const QPointF position = contentPoint(widgetPosition);
     const TimelineLayout geometry = layout();
     const auto [first, end] = geometry.rowsIn(QRectF(position, position));
     for (int row = first; row < end; ++row) {
@@ -158,6 +206,16 @@ void TimelineView::contextMenuEvent(QContextMenuEvent* event)
     if (!isSignalConnected(QMetaMethod::fromSignal(&TimelineView::laneMoveRequested)))
         return void(menu.exec(event->globalPos()));
     menu.addSeparator();
+    if (m_store->process(process).thread.isEmpty()) {
+        const bool pinned = lanePinned(process);
+        menu.addAction(pinned ? tr("Unpin lane") : tr("Pin to top"), this, [this, process, pinned] {
+            if (!pinned) // on top, under the lanes pinned before it
+                Q_EMIT laneMoveRequested(process, -(1 << 20));
+            setLanePinned(process, !pinned);
+            if (!pinned)
+                Q_EMIT laneMoveRequested(process, int(m_pinned.size()) - 1);
+        });
+    }
     menu.addAction(tr("Move to top"), this,
                    [this, process] { Q_EMIT laneMoveRequested(process, -(1 << 20)); });
     menu.addAction(tr("Move up"), this, [this, process] { Q_EMIT laneMoveRequested(process, -1); });
@@ -218,8 +276,29 @@ void TimelineView::paintEvent(QPaintEvent* event)
     painter.fillRect(rect(), colours.base());
     for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
         track->paint(painter, context);
+    if (const int top = visibleTop(); top > 0)
+        paintStickyBand(painter, context, top);
     if (m_measure)
         paintMeasure(painter, geometry, colours);
+}
+
+void TimelineView::paintStickyBand(QPainter& painter, const TrackContext& context, int top) const
+{
+    // The ruler and the pinned lanes once more, over what is scrolled under them, with a line
+    // below.
+    const QRectF band(0, 0, width(), stickyHeight());
+    painter.save();
+    painter.translate(0, top);
+    painter.setClipRect(band);
+    painter.fillRect(band, context.theme.base());
+    const TrackContext bandContext{context.layout, context.theme,           context.font,
+                                   band,           context.selectedMessage, context.selectedRange};
+    for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
+        track->paint(painter, bandContext);
+    painter.setClipping(false);
+    painter.setPen(context.theme.text());
+    painter.drawLine(QPointF(0, band.bottom()), QPointF(width(), band.bottom()));
+    painter.restore();
 }
 
 void TimelineView::paintMeasure(QPainter& painter, const TimelineLayout& geometry,
@@ -246,10 +325,11 @@ void TimelineView::paintMeasure(QPainter& painter, const TimelineLayout& geometr
     painter.restore();
 }
 
-QString TimelineView::tooltipAt(QPointF position) const
+QString TimelineView::tooltipAt(QPointF widgetPosition) const
 {
     if (!m_store)
         return {};
+    const QPointF position = contentPoint(widgetPosition);
     const TimelineLayout geometry = layout();
     const Theme colours = theme();
     const TrackContext context{geometry,
@@ -301,7 +381,7 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
         m_drag = Drag::Measure;
         m_measure = Measure{t, t, event->position().y()};
         update();
-    } else if (event->position().y() < TimelineLayout::kRulerHeight) {
+    } else if (contentPoint(event->position()).y() < TimelineLayout::kRulerHeight) {
         m_drag = Drag::Range;
         m_rangeAnchor = std::max<qint64>(0, t - m_offset);
         m_dragRange = m_axis.selectedRange();

@@ -18,6 +18,7 @@ class DepthTrack;
 class HighlightTrack;
 class TimeAxis;
 class TimelineTrack;
+struct TrackContext;
 class TraceStore;
 
 // The timeline: a ruler, one lane per process with its state as bars, an arrow from every send to
@@ -49,6 +50,18 @@ public:
     // A lane collapsed to its name and bar, or expanded again (another store expands them all).
     void setLaneCollapsed(int process, bool collapsed);
     bool laneCollapsed(int process) const { return m_collapsed.contains(process); }
+    // A process's lane pinned to the top (moved there: see laneMoveRequested) or let go. The
+    // ruler and the lanes pinned at the top stay in view while the view is scrolled (in a
+    // QScrollArea): the band they make is painted again at the top of what is shown.
+    void setLanePinned(int process, bool pinned);
+    bool lanePinned(int process) const { return m_pinned.contains(process); }
+    // That band's height: the ruler's, and the pinned lanes' at the top with their threads'.
+    double stickyHeight() const;
+    // How far the view is scrolled down: where its visible part begins (0 when not scrolled).
+    int visibleTop() const;
+    // Where a point of the widget is in the layout: one on the band where it is painted again
+    // is on the band where it really is. The hit tests below take widget points.
+    QPointF contentPoint(QPointF position) const;
     // The process whose lane is at `position`, or -1.
     int laneAt(QPointF position) const;
     // Shows the store's time `offset` (ns) where the axis has 0: two runs compared from their
@@ -75,7 +88,7 @@ public:
     QPointF sendPoint(int message) const;
     QPointF recvPoint(int message) const;
     // The message whose arrow, as painted, passes nearest `position` (within a few pixels), or -1.
-    int messageAt(QPointF position) const { return layout().messageAt(position); }
+    int messageAt(QPointF position) const { return layout().messageAt(contentPoint(position)); }
     // How many single arrows and bundles the last paint showed, and how many lines it stroked
     // for them (arrows that would cover the same pixels as one already drawn share its line).
     int arrowsDrawn() const;
@@ -103,6 +116,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
+    void moveEvent(QMoveEvent* event) override;
     bool event(QEvent* event) override;
 
 private:
@@ -113,6 +127,7 @@ private:
     qint64 m_offset = 0;
     qint64 m_ownDataEnd = -1; // -1: the axis's
     QSet<int> m_collapsed;    // processes
+    QSet<int> m_pinned;       // processes
     // In paint order; hit tests ask them the other way round (what is drawn on top answers first).
     std::vector<std::unique_ptr<TimelineTrack>> m_tracks;
     ArrowsTrack* m_arrows = nullptr;       // in m_tracks
@@ -133,6 +148,7 @@ private:
         qint64 to = 0;
         double y = 0;
     };
+    void paintStickyBand(QPainter& painter, const TrackContext& context, int top) const;
     void paintMeasure(QPainter& painter, const TimelineLayout& geometry,
                       const Theme& colours) const;
 

@@ -126,9 +126,6 @@ public:
 
 private:
     static constexpr std::size_t kMask = kChunkSize - 1;
-    // Wide enough for the distance of any 64-bit value from any line through two of them.
-    __extension__ typedef __int128 Wide;
-    __extension__ typedef unsigned __int128 WideUnsigned;
 
     // Values as 64 bits, sign-extended when T is signed; all arithmetic on them wraps.
     static quint64 bitsOf(T value)
@@ -224,7 +221,7 @@ private:
         }
     };
 
-    static int widthFor(WideUnsigned range)
+    static int widthFor(quint64 range)
     {
         for (const int width : {0, 1, 2, 4, 8, 16, 32}) {
             if (range >> width == 0)
@@ -234,40 +231,95 @@ private:
     }
 
     // The narrower of two packings of a full chunk: around the line through its first and last
-    // values, or around its smallest value (a chunk that jumps is no line). The slope fits 64
-    // bits: it is at most the difference of two 64-bit values over kChunkSize - 1.
+    // values, or around its first value (a chunk that jumps is no line). Judged in 64-bit
+    // arithmetic that wraps, which is exact for every distance that fits fewer than 64 bits; a
+    // chunk whose distances turn out not to fit the width judged (values over 2^63 apart) is
+    // kept in 64 bits a value, which is exact for any values.
     static Chunk pack(const T* values)
     {
-        // Values of 32 bits or fewer, and their distances, fit 64 bits; wider ones need more.
-        using Calc = std::conditional_t<sizeof(T) == 8, Wide, qint64>;
-        const auto first = Calc(qint64(bitsOf(values[0])));
-        const Calc slope =
-            (Calc(qint64(bitsOf(values[kChunkSize - 1]))) - first) / Calc(kChunkSize - 1);
+        const quint64 first = bitsOf(values[0]);
+        const auto slope =
+            quint64(qint64(bitsOf(values[kChunkSize - 1]) - first) / qint64(kChunkSize - 1));
         // Distances from the first value and from the line, lowest and highest (both 0 at 0).
-        Calc low = 0;
-        Calc high = 0;
-        Calc lowOnLine = 0;
-        Calc highOnLine = 0;
+        qint64 low = 0;
+        qint64 high = 0;
+        qint64 lowOnLine = 0;
+        qint64 highOnLine = 0;
+        quint64 line = 0;
         for (std::size_t i = 1; i < kChunkSize; ++i) {
-            const Calc distance = Calc(qint64(bitsOf(values[i]))) - first;
-            const Calc onLine = distance - slope * Calc(i);
+            line += slope;
+            const auto distance = qint64(bitsOf(values[i]) - first);
+            const auto onLine = qint64(bitsOf(values[i]) - first - line);
             low = std::min(low, distance);
             high = std::max(high, distance);
             lowOnLine = std::min(lowOnLine, onLine);
             highOnLine = std::max(highOnLine, onLine);
         }
-        const int flatWidth = widthFor(WideUnsigned(high - low));
-        const int lineWidth = widthFor(WideUnsigned(highOnLine - lowOnLine));
-        const bool line = lineWidth < flatWidth;
+        const int flatWidth = widthFor(quint64(high) - quint64(low));
+        const int lineWidth = widthFor(quint64(highOnLine) - quint64(lowOnLine));
+        const bool onTheLine = lineWidth < flatWidth;
         Chunk chunk;
-        chunk.width = line ? lineWidth : flatWidth;
-        chunk.step = line ? quint64(slope) : 0;
-        chunk.base = quint64(first) + quint64(line ? lowOnLine : low);
-        if (chunk.width > 0)
-            chunk.distances = std::make_unique<unsigned char[]>(chunk.bytes());
-        for (std::size_t i = 0; i < kChunkSize; ++i)
-            chunk.store(i, bitsOf(values[i]));
+        chunk.width = onTheLine ? lineWidth : flatWidth;
+        chunk.step = onTheLine ? slope : 0;
+        chunk.base = first + quint64(onTheLine ? lowOnLine : low);
+        if (fill(chunk, values))
+            return chunk;
+        chunk.width = 64;
+        chunk.step = 0;
+        chunk.base = first;
+        fill(chunk, values);
         return chunk;
+    }
+
+    // Stores every value's distance at the chunk's width; false when one does not fit.
+    static bool fill(Chunk& chunk, const T* values)
+    {
+        chunk.distances.reset();
+        if (chunk.width > 0)
+            chunk.distances = std::make_unique<unsigned char[]>(chunk.bytes()); // zeros
+        switch (chunk.width) {
+        case 0:
+            return fillAt<0>(chunk, values);
+        case 1:
+            return fillAt<1>(chunk, values);
+        case 2:
+            return fillAt<2>(chunk, values);
+        case 4:
+            return fillAt<4>(chunk, values);
+        case 8:
+            return fillAt<8>(chunk, values);
+        case 16:
+            return fillAt<16>(chunk, values);
+        case 32:
+            return fillAt<32>(chunk, values);
+        default:
+            return fillAt<64>(chunk, values);
+        }
+    }
+    template <int kWidth> static bool fillAt(Chunk& chunk, const T* values)
+    {
+        quint64 line = chunk.base;
+        unsigned char* out = chunk.distances.get();
+        for (std::size_t i = 0; i < kChunkSize; ++i, line += chunk.step) {
+            const quint64 distance = bitsOf(values[i]) - line;
+            if constexpr (kWidth < 64) {
+                if (distance >> kWidth != 0)
+                    return false;
+            }
+            if constexpr (kWidth > 0 && kWidth < 8) {
+                const std::size_t bit = i * kWidth;
+                out[bit >> 3] = static_cast<unsigned char>(out[bit >> 3] | (distance << (bit & 7)));
+            } else if constexpr (kWidth == 8) {
+                out[i] = static_cast<unsigned char>(distance);
+            } else if constexpr (kWidth == 16) {
+                chunk.storeAs(i, quint16(distance));
+            } else if constexpr (kWidth == 32) {
+                chunk.storeAs(i, quint32(distance));
+            } else if constexpr (kWidth == 64) {
+                chunk.storeAs(i, distance);
+            }
+        }
+        return true;
     }
 
     std::vector<Chunk> m_packed;

@@ -1,28 +1,64 @@
 #include "trace/TextPool.h"
 
+#include <QThreadPool>
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace pipescope {
 
-// Packed frames lately read, unpacked: a table's rows, a view's labels and a filter's walk read
-// texts of nearby messages, which share frames; a sort of the table by value reads them all,
-// again and again, so up to kFrames are kept (filled only as far as they are read).
-class TextPool::Unpacked
+// The full frames, as they were (until packed) or packed, and those lately read, unpacked: a
+// table's rows, a view's labels and a filter's walk read texts of nearby messages, which share
+// frames; a sort of the table by value reads them all, again and again, so up to kUnpacked are
+// kept (filled only as far as they are read).
+class TextPool::Frames
 {
 public:
-    static constexpr size_t kFrames = 512; // 32 MiB
+    static constexpr size_t kUnpacked = 512; // 32 MiB
 
-    struct Entry
+    struct Frame
+    {
+        QByteArray bytes;
+        qsizetype length = 0; // unpacked
+        bool packed = false;
+    };
+    struct Unpacked
     {
         quint64 used = 0;
         QByteArray bytes;
     };
-    std::mutex mutex;
-    std::unordered_map<qsizetype, Entry> frames;
-    quint64 clock = 0;
+
+    mutable std::mutex mutex;
+    mutable std::condition_variable packed; // a frame was packed
+    std::vector<Frame> frames;
+    qsizetype keptBytes = 0;
+    int packing = 0; // frames handed over and not packed yet
+    mutable std::unordered_map<qsizetype, Unpacked> unpacked;
+    mutable quint64 clock = 0;
+
+    // Packs frame `index` (on a pool thread): outside the lock, then swapped in.
+    void pack(qsizetype index)
+    {
+        QByteArray bytes;
+        {
+            std::lock_guard lock(mutex);
+            bytes = frames[size_t(index)].bytes; // shared, not copied
+        }
+        QByteArray packedBytes = qCompress(bytes, 1);
+        std::lock_guard lock(mutex);
+        Frame& frame = frames[size_t(index)];
+        if (!packedBytes.isEmpty() && packedBytes.size() < frame.length) {
+            packedBytes.squeeze();
+            keptBytes += packedBytes.size() - frame.bytes.size();
+            frame.bytes = std::move(packedBytes);
+            frame.packed = true;
+        }
+        --packing;
+        packed.notify_all();
+    }
 };
 
 namespace {
@@ -33,12 +69,24 @@ constexpr qsizetype kMaxOffsets = qsizetype(1) << 32;
 
 TextPool::TextPool(qsizetype maxBytes)
     : m_maxBytes(maxBytes)
-    , m_unpacked(std::make_unique<Unpacked>())
+    , m_frames(std::make_shared<Frames>())
 {}
 
 TextPool::TextPool(TextPool&&) noexcept = default;
 TextPool& TextPool::operator=(TextPool&&) noexcept = default;
 TextPool::~TextPool() = default;
+
+qsizetype TextPool::keptBytes() const
+{
+    std::lock_guard lock(m_frames->mutex);
+    return m_frames->keptBytes + (m_filling ? kFrameBytes : 0);
+}
+
+void TextPool::waitForPacking() const
+{
+    std::unique_lock lock(m_frames->mutex);
+    m_frames->packed.wait(lock, [this] { return m_frames->packing == 0; });
+}
 
 std::optional<quint32> TextPool::append(QByteArrayView text)
 {
@@ -50,12 +98,11 @@ std::optional<quint32> TextPool::append(QByteArrayView text)
         // A new frame: the rest of the current one stays unused.
         if (m_filling)
             seal();
-        if (m_size + text.size() > kMaxOffsets || m_keptBytes + kFrameBytes > m_maxBytes)
+        if (m_size + text.size() > kMaxOffsets || keptBytes() + kFrameBytes > m_maxBytes)
             return std::nullopt;
         if (!m_open)
             m_open = std::make_unique_for_overwrite<char[]>(size_t(kFrameBytes));
         m_filling = true;
-        m_keptBytes += kFrameBytes;
     }
     std::memcpy(m_open.get() + m_openUsed, text.data(), size_t(text.size()));
     const auto offset = quint32(m_size);
@@ -66,16 +113,16 @@ std::optional<quint32> TextPool::append(QByteArrayView text)
 
 void TextPool::seal()
 {
-    Frame frame;
-    frame.length = m_openUsed;
-    frame.bytes = qCompress(reinterpret_cast<const uchar*>(m_open.get()), m_openUsed, 1);
-    frame.packed = !frame.bytes.isEmpty() && frame.bytes.size() < m_openUsed;
-    if (!frame.packed)
-        frame.bytes = QByteArray(m_open.get(), m_openUsed);
-    frame.bytes.squeeze();
-    m_keptBytes += frame.bytes.size() - kFrameBytes;
-    m_frames.push_back(std::move(frame));
-    m_size = qsizetype(m_frames.size()) * kFrameBytes;
+    qsizetype index = 0;
+    {
+        std::lock_guard lock(m_frames->mutex);
+        index = qsizetype(m_frames->frames.size());
+        m_frames->frames.push_back({QByteArray(m_open.get(), m_openUsed), m_openUsed, false});
+        m_frames->keptBytes += m_openUsed;
+        ++m_frames->packing;
+    }
+    QThreadPool::globalInstance()->start([frames = m_frames, index] { frames->pack(index); });
+    m_size = (index + 1) * kFrameBytes;
     m_openUsed = 0;
     m_filling = false; // its room is used again for the next frame
 }
@@ -84,29 +131,29 @@ QByteArray TextPool::text(quint32 offset, qsizetype length) const
 {
     if (length == 0)
         return {};
-    const auto frame = qsizetype(offset / kFrameBytes);
+    const auto index = qsizetype(offset / kFrameBytes);
     const qsizetype at = offset % kFrameBytes;
-    if (frame == qsizetype(m_frames.size()))
+    std::lock_guard lock(m_frames->mutex);
+    auto& frames = m_frames->frames;
+    if (index == qsizetype(frames.size()))
         return QByteArray(m_open.get() + at, length);
-    const Frame& stored = m_frames[size_t(frame)];
-    if (!stored.packed)
-        return QByteArray(stored.bytes.constData() + at, length);
-    std::lock_guard lock(m_unpacked->mutex);
-    auto& frames = m_unpacked->frames;
-    auto found = frames.find(frame);
-    if (found == frames.end()) {
-        QByteArray unpacked = qUncompress(stored.bytes);
-        if (unpacked.size() != stored.length)
+    const Frames::Frame& frame = frames[size_t(index)];
+    if (!frame.packed)
+        return QByteArray(frame.bytes.constData() + at, length);
+    auto& unpacked = m_frames->unpacked;
+    auto found = unpacked.find(index);
+    if (found == unpacked.end()) {
+        QByteArray bytes = qUncompress(frame.bytes);
+        if (bytes.size() != frame.length)
             return {}; // out of memory: the text is not there to read
-        if (frames.size() >= Unpacked::kFrames) {
-            frames.erase(
-                std::min_element(frames.begin(), frames.end(), [](const auto& a, const auto& b) {
-                    return a.second.used < b.second.used;
-                }));
+        if (unpacked.size() >= Frames::kUnpacked) {
+            unpacked.erase(std::min_element(
+                unpacked.begin(), unpacked.end(),
+                [](const auto& a, const auto& b) { return a.second.used < b.second.used; }));
         }
-        found = frames.emplace(frame, Unpacked::Entry{0, std::move(unpacked)}).first;
+        found = unpacked.emplace(index, Frames::Unpacked{0, std::move(bytes)}).first;
     }
-    found->second.used = ++m_unpacked->clock;
+    found->second.used = ++m_frames->clock;
     return QByteArray(found->second.bytes.constData() + at, length);
 }
 

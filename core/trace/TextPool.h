@@ -5,17 +5,18 @@
 #include <QtGlobal>
 #include <memory>
 #include <optional>
-#include <vector>
 
 namespace pipescope {
 
 // The bytes of a store's texts (values' reprs, payload heads, printed lines), appended into
 // frames of kFrameBytes. A text never straddles two frames; it is found by the 32-bit offset
-// append() gave. A full frame is packed (zlib, its fastest level) unless that saves nothing:
-// texts repeat themselves (a run's values have one type and one shape), so they take a fraction
-// of their size; packed frames lately read are kept unpacked for readers (see Unpacked). Reading
-// copies the text out under a lock, so several threads may read at once (a finished run's
-// analysis and the window); appends are not safe with reads on other threads.
+// append() gave. A full frame is packed (zlib, its fastest level) on Qt's global thread pool,
+// not by the thread that appends (a run's texts stream in on the window's thread), and kept
+// packed unless that saves nothing: texts repeat themselves (a run's values have one type and one
+// shape), so they take a fraction of their size. Packed frames lately read are kept unpacked for
+// readers (see Frames). Reading copies the text out under a lock, so several threads may read
+// at once (a finished run's analysis and the window); appends are not safe with reads on other
+// threads.
 class TextPool
 {
 public:
@@ -23,7 +24,7 @@ public:
     // The longest text one append takes.
     static constexpr qsizetype kMaxTextBytes = kFrameBytes;
 
-    // `maxBytes`: the most it keeps (packed frames and the one being filled).
+    // `maxBytes`: the most it keeps (frames as kept, and the one being filled).
     explicit TextPool(qsizetype maxBytes);
     TextPool(TextPool&&) noexcept;
     TextPool& operator=(TextPool&&) noexcept;
@@ -34,31 +35,26 @@ public:
     std::optional<quint32> append(QByteArrayView text);
     // A copy of the text at `offset`.
     QByteArray text(quint32 offset, qsizetype length) const;
-    // The bytes it keeps: packed frames as packed, the frame being filled whole.
-    qsizetype keptBytes() const { return m_keptBytes; }
+    // The bytes it keeps: full frames as kept (packed once packed), the frame being filled whole.
+    qsizetype keptBytes() const;
+    // Waits until every full frame has been packed (for the tests and the benchmarks).
+    void waitForPacking() const;
     // The offset the next text may get (frame ends left unused included).
     qsizetype size() const { return m_size; }
 
 private:
-    struct Frame
-    {
-        QByteArray bytes;
-        qsizetype length = 0; // unpacked
-        bool packed = false;
-    };
-    class Unpacked;
+    class Frames;
 
-    // Packs the frame being filled into m_frames.
+    // Hands the frame being filled over to be packed.
     void seal();
 
     qsizetype m_maxBytes;
     qsizetype m_size = 0;
-    qsizetype m_keptBytes = 0;
-    std::vector<Frame> m_frames;    // full frames
-    std::unique_ptr<char[]> m_open; // the frame being filled: frame m_frames.size()
+    std::unique_ptr<char[]> m_open; // the frame being filled: the one after the full frames
     qsizetype m_openUsed = 0;
     bool m_filling = false; // m_open holds a frame's texts
-    std::unique_ptr<Unpacked> m_unpacked;
+    // The full frames: shared with the tasks that pack them, which may outlive the pool.
+    std::shared_ptr<Frames> m_frames;
 };
 
 } // namespace pipescope
