@@ -610,7 +610,8 @@ void TestTraceStore::packedColumnsReadBackEveryValue()
     std::mt19937_64 random(7);
     for (int k = 0; k < 200; ++k) {
         const size_t at = size_t(random() % count);
-        const qint64 value = k % 3 == 0 ? qint64(random()) : changed[at] + k % 5 - 2;
+        const qint64 value =
+            k % 3 == 0 ? qint64(random()) : qint64(quint64(changed[at]) + quint64(k % 5) - 2);
         changed[at] = value;
         column.set(at, value);
     }

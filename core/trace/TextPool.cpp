@@ -1,10 +1,12 @@
 #include "trace/TextPool.h"
 
-#include <QThreadPool>
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -65,6 +67,64 @@ namespace {
 
 constexpr qsizetype kMaxOffsets = qsizetype(1) << 32;
 
+// The thread that packs every pool's full frames, in the order they were sealed: started with
+// the first, it lives as long as the program and finishes what it was given before the end.
+class Packer
+{
+public:
+    static Packer& instance()
+    {
+        static Packer packer;
+        return packer;
+    }
+
+    void post(std::function<void()> task)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_tasks.push_back(std::move(task));
+            if (!m_thread.joinable())
+                m_thread = std::thread([this] { work(); });
+        }
+        m_posted.notify_one();
+    }
+
+    ~Packer()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_ending = true;
+        }
+        m_posted.notify_one();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+private:
+    Packer() = default;
+
+    void work()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_posted.wait(lock, [this] { return m_ending || !m_tasks.empty(); });
+            if (m_tasks.empty())
+                return; // ending, and nothing is left
+            std::function<void()> task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+            lock.unlock();
+            task();
+            lock.lock();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_posted;
+    std::deque<std::function<void()>> m_tasks;
+    bool m_ending = false;
+    std::thread m_thread;
+};
+
 } // namespace
 
 TextPool::TextPool(qsizetype maxBytes)
@@ -121,7 +181,7 @@ void TextPool::seal()
         m_frames->keptBytes += m_openUsed;
         ++m_frames->packing;
     }
-    QThreadPool::globalInstance()->start([frames = m_frames, index] { frames->pack(index); });
+    Packer::instance().post([frames = m_frames, index] { frames->pack(index); });
     m_size = (index + 1) * kFrameBytes;
     m_openUsed = 0;
     m_filling = false; // its room is used again for the next frame

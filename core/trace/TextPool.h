@@ -10,8 +10,8 @@ namespace pipescope {
 
 // The bytes of a store's texts (values' reprs, payload heads, printed lines), appended into
 // frames of kFrameBytes. A text never straddles two frames; it is found by the 32-bit offset
-// append() gave. A full frame is packed (zlib, its fastest level) on Qt's global thread pool,
-// not by the thread that appends (a run's texts stream in on the window's thread), and kept
+// append() gave. A full frame is packed (zlib, its fastest level) on a thread of its own, not by
+// the thread that appends (a run's texts stream in on the window's thread), and kept
 // packed unless that saves nothing: texts repeat themselves (a run's values have one type and one
 // shape), so they take a fraction of their size. Packed frames lately read are kept unpacked for
 // readers (see Frames). Reading copies the text out under a lock, so several threads may read
