@@ -32,7 +32,7 @@ TimelineView::TimelineView(TimeAxis& axis, QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    m_tracks.push_back(std::make_unique<RulerTrack>());
+    m_tracks.push_back(std::make_unique<RulerTrack>()); // first: see paintStickyBand()
     m_tracks.push_back(std::make_unique<StatesTrack>());
     auto depth = std::make_unique<DepthTrack>();
     m_depth = depth.get();
@@ -135,33 +135,58 @@ void TimelineView::setLaneCollapsed(int process, bool collapsed)
 
 void TimelineView::setLanePinned(int process, bool pinned)
 {
-    if (pinned)
+    if (pinned == lanePinned(process) || !m_store)
+        return;
+    // The pinned lanes stay together at the top: a lane pinned goes under them, one let go
+    // right below those still pinned. Moving is the run's (see laneMoveRequested).
+    const int pinnedLanes = pinnedAtTop();
+    if (pinned) {
+        Q_EMIT laneMoveRequested(process, -(1 << 20));
+        Q_EMIT laneMoveRequested(process, pinnedLanes);
         m_pinned.insert(process);
-    else
+    } else {
+        int below = 0;
+        for (int row = m_store->rowOf(process) + 1; row >= 1 && row < bandRows(); ++row)
+            below += m_store->process(m_store->processAtRow(row)).thread.isEmpty() ? 1 : 0;
         m_pinned.remove(process);
+        Q_EMIT laneMoveRequested(process, below);
+    }
     update();
 }
 
-double TimelineView::stickyHeight() const
+int TimelineView::bandRows() const
 {
-    double height = TimelineLayout::kRulerHeight;
     if (!m_store || m_pinned.isEmpty())
-        return height;
-    const TimelineLayout geometry = layout();
-    for (int row = 0; row < m_store->rowCount(); ++row) {
+        return 0;
+    int row = 0;
+    for (; row < m_store->rowCount(); ++row) {
         const int process = m_store->processAtRow(row);
         // A thread's lane right under a pinned lane is its process's.
         const bool thread = !m_store->process(process).thread.isEmpty();
         if (!m_pinned.contains(process) && !(thread && row > 0))
             break;
-        height = geometry.rowRect(row).bottom();
     }
-    return height;
+    return row;
+}
+
+int TimelineView::pinnedAtTop() const
+{
+    int lanes = 0;
+    for (int row = 0; row < bandRows(); ++row)
+        lanes += m_store->process(m_store->processAtRow(row)).thread.isEmpty() ? 1 : 0;
+    return lanes;
+}
+
+double TimelineView::stickyHeight() const
+{
+    const int rows = bandRows();
+    return rows > 0 ? layout().rowRect(rows - 1).bottom() : TimelineLayout::kRulerHeight;
 }
 
 int TimelineView::visibleTop() const
 {
-    return std::max(0, -y()); // a scroll area moves its widget up as it scrolls down
+    // A scroll area moves its widget up as it scrolls down; a window's y() is on the screen.
+    return isWindow() ? 0 : std::max(0, -y());
 }
 
 QPointF TimelineView::contentPoint(QPointF position) const
@@ -206,19 +231,22 @@ void TimelineView::contextMenuEvent(QContextMenuEvent* event)
     if (!isSignalConnected(QMetaMethod::fromSignal(&TimelineView::laneMoveRequested)))
         return void(menu.exec(event->globalPos()));
     menu.addSeparator();
-    if (m_store->process(process).thread.isEmpty()) {
-        const bool pinned = lanePinned(process);
-        menu.addAction(pinned ? tr("Unpin lane") : tr("Pin to top"), this, [this, process, pinned] {
-            if (!pinned) // on top, under the lanes pinned before it
-                Q_EMIT laneMoveRequested(process, -(1 << 20));
-            setLanePinned(process, !pinned);
-            if (!pinned)
-                Q_EMIT laneMoveRequested(process, int(m_pinned.size()) - 1);
-        });
+    if (lanePinned(process)) { // it stays with the pinned lanes until it is let go
+        menu.addAction(tr("Unpin lane"), this, [this, process] { setLanePinned(process, false); });
+        menu.exec(event->globalPos());
+        return;
     }
-    menu.addAction(tr("Move to top"), this,
-                   [this, process] { Q_EMIT laneMoveRequested(process, -(1 << 20)); });
-    menu.addAction(tr("Move up"), this, [this, process] { Q_EMIT laneMoveRequested(process, -1); });
+    if (m_store->process(process).thread.isEmpty())
+        menu.addAction(tr("Pin to top"), this, [this, process] { setLanePinned(process, true); });
+    // Moves stop at the pinned lanes: to the top is right under them.
+    const int pinnedLanes = pinnedAtTop();
+    menu.addAction(tr("Move to top"), this, [this, process, pinnedLanes] {
+        Q_EMIT laneMoveRequested(process, -(1 << 20));
+        Q_EMIT laneMoveRequested(process, pinnedLanes);
+    });
+    QAction* up = menu.addAction(tr("Move up"), this,
+                                 [this, process] { Q_EMIT laneMoveRequested(process, -1); });
+    up->setEnabled(m_store->rowOf(process) > bandRows());
     menu.addAction(tr("Move down"), this,
                    [this, process] { Q_EMIT laneMoveRequested(process, 1); });
     menu.exec(event->globalPos());
@@ -293,8 +321,12 @@ void TimelineView::paintStickyBand(QPainter& painter, const TrackContext& contex
     painter.fillRect(band, context.theme.base());
     const TrackContext bandContext{context.layout, context.theme,           context.font,
                                    band,           context.selectedMessage, context.selectedRange};
-    for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
-        track->paint(painter, bandContext);
+    // Only the ruler when no lane is pinned: the other tracks draw nothing there.
+    if (bandRows() == 0)
+        m_tracks.front()->paint(painter, bandContext);
+    else
+        for (const std::unique_ptr<TimelineTrack>& track : m_tracks)
+            track->paint(painter, bandContext);
     painter.setClipping(false);
     painter.setPen(context.theme.text());
     painter.drawLine(QPointF(0, band.bottom()), QPointF(width(), band.bottom()));

@@ -50,9 +50,10 @@ public:
     // A lane collapsed to its name and bar, or expanded again (another store expands them all).
     void setLaneCollapsed(int process, bool collapsed);
     bool laneCollapsed(int process) const { return m_collapsed.contains(process); }
-    // A process's lane pinned to the top (moved there: see laneMoveRequested) or let go. The
-    // ruler and the lanes pinned at the top stay in view while the view is scrolled (in a
-    // QScrollArea): the band they make is painted again at the top of what is shown.
+    // A process's lane pinned to the top or let go: the pinned lanes stay together at the top
+    // (a lane pinned is moved under them, one let go right below them; see laneMoveRequested),
+    // and they and the ruler stay in view while the view is scrolled (in a QScrollArea): the
+    // band they make is painted again at the top of what is shown.
     void setLanePinned(int process, bool pinned);
     bool lanePinned(int process) const { return m_pinned.contains(process); }
     // That band's height: the ruler's, and the pinned lanes' at the top with their threads'.
@@ -149,6 +150,10 @@ private:
         double y = 0;
     };
     void paintStickyBand(QPainter& painter, const TrackContext& context, int top) const;
+    // The rows that stay in view (the pinned lanes at the top and their threads' lanes), and
+    // how many of them are processes' lanes.
+    int bandRows() const;
+    int pinnedAtTop() const;
     void paintMeasure(QPainter& painter, const TimelineLayout& geometry,
                       const Theme& colours) const;
 

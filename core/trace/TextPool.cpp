@@ -132,8 +132,6 @@ TextPool::TextPool(qsizetype maxBytes)
     , m_frames(std::make_shared<Frames>())
 {}
 
-TextPool::TextPool(TextPool&&) noexcept = default;
-TextPool& TextPool::operator=(TextPool&&) noexcept = default;
 TextPool::~TextPool() = default;
 
 qsizetype TextPool::keptBytes() const
@@ -158,7 +156,12 @@ std::optional<quint32> TextPool::append(QByteArrayView text)
         // A new frame: the rest of the current one stays unused.
         if (m_filling)
             seal();
-        if (m_size + text.size() > kMaxOffsets || keptBytes() + kFrameBytes > m_maxBytes)
+        if (m_size + text.size() > kMaxOffsets)
+            return std::nullopt;
+        // At the bound while frames wait to be packed: what they will keep is what counts.
+        if (keptBytes() + kFrameBytes > m_maxBytes)
+            waitForPacking();
+        if (keptBytes() + kFrameBytes > m_maxBytes)
             return std::nullopt;
         if (!m_open)
             m_open = std::make_unique_for_overwrite<char[]>(size_t(kFrameBytes));

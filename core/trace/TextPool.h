@@ -26,8 +26,8 @@ public:
 
     // `maxBytes`: the most it keeps (frames as kept, and the one being filled).
     explicit TextPool(qsizetype maxBytes);
-    TextPool(TextPool&&) noexcept;
-    TextPool& operator=(TextPool&&) noexcept;
+    TextPool(const TextPool&) = delete;
+    TextPool& operator=(const TextPool&) = delete;
     ~TextPool();
 
     // Where `text` (at most kMaxTextBytes) is kept; std::nullopt once the pool's bound would be
