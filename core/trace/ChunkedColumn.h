@@ -1,7 +1,8 @@
 #pragma once
 
+#include "trace/IndexedIterator.h"
+
 #include <cstddef>
-#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -13,80 +14,15 @@ namespace pipescope {
 // unused tail is at most one chunk. The first chunk starts small and doubles up to the chunk size
 // (moving at most those few elements), so a column that holds a handful of values costs a handful
 // of bytes: a run with tens of thousands of channels of one message each stays small. Elements
-// are reached in O(1) by index and through random-access iterators, so the standard algorithms
-// (binary search) work on it. A reference to an element stays valid across appends only once the
-// column holds more than kChunkSize elements.
+// are reached in O(1) by index, and by value through random-access iterators, so the standard
+// algorithms (binary search) work on it. A reference to an element stays valid across appends only
+// once the column holds more than kChunkSize elements.
 template <typename T, int kChunkBits = 12> class ChunkedColumn
 {
 public:
     static constexpr std::size_t kChunkSize = std::size_t(1) << kChunkBits;
 
-    class const_iterator
-    {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const T*;
-        using reference = const T&;
-
-        const_iterator() = default;
-        const_iterator(const ChunkedColumn* column, std::size_t index)
-            : m_column(column)
-            , m_index(index)
-        {}
-
-        reference operator*() const { return (*m_column)[m_index]; }
-        pointer operator->() const { return &(*m_column)[m_index]; }
-        reference operator[](difference_type n) const { return *(*this + n); }
-        const_iterator& operator++()
-        {
-            ++m_index;
-            return *this;
-        }
-        const_iterator operator++(int)
-        {
-            const_iterator before = *this;
-            ++m_index;
-            return before;
-        }
-        const_iterator& operator--()
-        {
-            --m_index;
-            return *this;
-        }
-        const_iterator operator--(int)
-        {
-            const_iterator before = *this;
-            --m_index;
-            return before;
-        }
-        const_iterator& operator+=(difference_type n)
-        {
-            m_index = std::size_t(difference_type(m_index) + n);
-            return *this;
-        }
-        const_iterator& operator-=(difference_type n) { return *this += -n; }
-        friend const_iterator operator+(const_iterator it, difference_type n) { return it += n; }
-        friend const_iterator operator+(difference_type n, const_iterator it) { return it += n; }
-        friend const_iterator operator-(const_iterator it, difference_type n) { return it -= n; }
-        friend difference_type operator-(const const_iterator& a, const const_iterator& b)
-        {
-            return difference_type(a.m_index) - difference_type(b.m_index);
-        }
-        friend bool operator==(const const_iterator& a, const const_iterator& b)
-        {
-            return a.m_index == b.m_index;
-        }
-        friend auto operator<=>(const const_iterator& a, const const_iterator& b)
-        {
-            return a.m_index <=> b.m_index;
-        }
-
-    private:
-        const ChunkedColumn* m_column = nullptr;
-        std::size_t m_index = 0;
-    };
+    using const_iterator = IndexedIterator<ChunkedColumn, T>;
 
     void push_back(const T& value)
     {
