@@ -147,6 +147,7 @@ private Q_SLOTS:
     void theOverviewHasTheWholeRunAndMovesTheView();
     void twoRunsCompareOnOneAxis();
     void lanesCollapseAndMove();
+    void aSelectedLabelCoversNoOther();
     void pinnedLanesStayInView();
     void docsScreenshots();
     void internalTrafficIsHiddenUntilShown();
@@ -740,6 +741,28 @@ void TestUi::lanesCollapseAndMove()
     QCOMPARE(store.processAtRow(0), second);
     QCOMPARE(store.processAtRow(1), first);
     QVERIFY(timeline->laneRect(second).top() < timeline->laneRect(first).top());
+}
+
+void TestUi::aSelectedLabelCoversNoOther()
+{
+    // Ten values and None sent within microseconds, received together: their arrows nearly
+    // coincide, and the selected one's label was written over None's.
+    MainWindow window;
+    window.resize(1500, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 42, 0)));
+    QVERIFY(waitForRun(window));
+    TimelineView* timeline = window.timeline();
+    for (int selected = 0; selected < int(window.currentStore()->messages().size()); ++selected) {
+        window.axis()->setSelectedMessage(selected);
+        render(*timeline);
+        const std::vector<QRectF>& boxes = timeline->labelBoxes();
+        QVERIFY(!boxes.empty());
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            for (size_t j = i + 1; j < boxes.size(); ++j)
+                QVERIFY2(!boxes[i].intersects(boxes[j]), qPrintable(QString::number(selected)));
+        }
+    }
 }
 
 void TestUi::pinnedLanesStayInView()

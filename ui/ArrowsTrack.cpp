@@ -17,6 +17,8 @@ namespace {
 constexpr double kBundleWidth = 6;
 // An arrow with this much room before the next one on its channel gets its value as a label.
 constexpr double kLabelMinimumRoom = 40;
+// The selected arrow's label has this much room, whatever is next.
+constexpr double kSelectedLabelRoom = 240;
 
 // The part of the segment a-b inside `clip` (Liang-Barsky), or nothing when it misses it.
 std::optional<std::pair<QPointF, QPointF>> clipSegment(QPointF a, QPointF b, const QRectF& clip)
@@ -66,14 +68,22 @@ void ArrowsTrack::paint(QPainter& painter, const TrackContext& context)
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setFont(context.font);
+    // The selected message's label is drawn whatever is there: its place is taken first, so
+    // that no other label is put under it.
+    const int selected = context.selectedMessage;
+    const bool selectedShown = selected >= 0 && selected < qsizetype(store.messages().size()) &&
+                               store.messages()[size_t(selected)].sendEvent >= 0 &&
+                               store.channelShown(store.messages()[size_t(selected)].channel);
+    if (selectedShown) {
+        if (const std::optional<ArrowGeometry> arrow = context.layout.arrow(selected))
+            m_labelBoxes.push_back(label(context, *arrow, selected, kSelectedLabelRoom).box);
+    }
     for (int c = 0; c < store.channelCount(); ++c)
         if (store.channelShown(c) && context.layout.channelMeets(c, context.exposed))
             paintChannel(painter, context, c);
-    const int selected = context.selectedMessage;
-    if (selected >= 0 && selected < qsizetype(store.messages().size())) {
+    if (selectedShown) {
         const TraceStore::Message& m = store.messages()[size_t(selected)];
-        if (m.sendEvent >= 0 && store.channelShown(m.channel))
-            paintArrow(painter, context, m.channel, m.seq, true, 1, 240);
+        paintArrow(painter, context, m.channel, m.seq, true, 1, kSelectedLabelRoom);
     }
     painter.restore();
 }
@@ -179,9 +189,8 @@ void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int
     painter.setBrush(Qt::NoBrush);
 }
 
-void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
-                             const ArrowGeometry& arrow, int message, bool selected,
-                             double labelRoom)
+ArrowsTrack::Label ArrowsTrack::label(const TrackContext& context, const ArrowGeometry& arrow,
+                                      int message, double labelRoom)
 {
     // The label goes beside the sender's state bar, on the side the arrow leaves by: below it for
     // a downward arrow, above it for an upward one, so the two directions of a duplex pipe write
@@ -190,27 +199,36 @@ void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
     const TraceStore& store = *layout.store();
     const QPointF a = arrow.from;
     const QPointF b = arrow.to;
-    QString label = QString::fromUtf8(store.text(store.messages()[size_t(message)].sendEvent));
+    QString text = QString::fromUtf8(store.text(store.messages()[size_t(message)].sendEvent));
     if (arrow.stub)
-        label = tr("undelivered: %1").arg(label);
+        text = tr("undelivered: %1").arg(text);
     const QFontMetrics metrics(context.font);
-    const QString text = metrics.elidedText(label, Qt::ElideRight, int(labelRoom - 10));
+    text = metrics.elidedText(text, Qt::ElideRight, int(labelRoom - 10));
     const QRectF bar = layout.barRect(store.senderOf(store.messages()[size_t(message)]));
     const double y =
         b.y() > a.y() ? bar.bottom() + metrics.ascent() + 1 : bar.top() - metrics.descent() - 1;
     const double share = std::abs(b.y() - a.y()) > 1 ? (y - a.y()) / (b.y() - a.y()) : 0;
-    const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0);
-    // Never over another label: this one is left to the tooltip then.
-    const QRectF box(x + 5, y - metrics.ascent(), metrics.horizontalAdvance(text),
-                     metrics.height());
+    const double x = a.x() + (b.x() - a.x()) * std::clamp(share, 0.0, 1.0) + 5;
+    return {text, QPointF(x, y),
+            QRectF(x, y - metrics.ascent(), metrics.horizontalAdvance(text), metrics.height())};
+}
+
+void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
+                             const ArrowGeometry& arrow, int message, bool selected,
+                             double labelRoom)
+{
+    const Label placed = label(context, arrow, message, labelRoom);
+    // Never over another label: this one is left to the tooltip then. The selected one's place
+    // was taken before any other (see paint()).
     const bool free =
         selected || std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
-                                 [&](const QRectF& other) { return other.intersects(box); });
+                                 [&](const QRectF& other) { return other.intersects(placed.box); });
     if (!free)
         return;
-    m_labelBoxes.push_back(box);
+    if (!selected)
+        m_labelBoxes.push_back(placed.box);
     painter.setPen(context.theme.text());
-    painter.drawText(QPointF(x + 5, y), text);
+    painter.drawText(placed.at, placed.text);
 }
 
 std::optional<TrackHit> ArrowsTrack::hitTest(QPointF position, const TrackContext& context) const

@@ -28,6 +28,8 @@ public:
     int arrowsDrawn() const { return m_arrowsDrawn; }
     int bundlesDrawn() const { return m_bundlesDrawn; }
     int linesDrawn() const { return m_linesDrawn; }
+    // The boxes of the value labels the last paint wrote (the selected one's first).
+    const std::vector<QRectF>& labelBoxes() const { return m_labelBoxes; }
     void resetCounts();
 
 private:
@@ -36,6 +38,15 @@ private:
                     bool selected, int bundled, double labelRoom);
     // Whether a line just like this one was stroked in this paint; remembers it if not.
     bool alreadyDrawn(QPointF a, QPointF b, bool delivered);
+    // A message's value label: its text (cut to the room), where it is written, and its box.
+    struct Label
+    {
+        QString text;
+        QPointF at;
+        QRectF box;
+    };
+    static Label label(const TrackContext& context, const ArrowGeometry& arrow, int message,
+                       double labelRoom);
     void paintLabel(QPainter& painter, const TrackContext& context, const ArrowGeometry& arrow,
                     int message, bool selected, double labelRoom);
 

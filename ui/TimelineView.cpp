@@ -279,6 +279,11 @@ int TimelineView::linesDrawn() const
     return m_arrows->linesDrawn();
 }
 
+const std::vector<QRectF>& TimelineView::labelBoxes() const
+{
+    return m_arrows->labelBoxes();
+}
+
 QSize TimelineView::sizeHint() const
 {
     return {900, layout().totalHeight()};

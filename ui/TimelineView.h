@@ -95,6 +95,8 @@ public:
     int arrowsDrawn() const;
     int bundlesDrawn() const;
     int linesDrawn() const;
+    // The boxes of the value labels the last paint wrote: never one over another.
+    const std::vector<QRectF>& labelBoxes() const;
 
     // Where keyboard zooming centres: the mouse cursor when it is over the lanes, else the middle.
     qint64 zoomAnchor() const;
