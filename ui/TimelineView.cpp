@@ -135,7 +135,9 @@ void TimelineView::setLaneCollapsed(int process, bool collapsed)
 
 void TimelineView::setLanePinned(int process, bool pinned)
 {
-    if (pinned == lanePinned(process) || !m_store)
+    // Only a process's own lane (its threads' go with it), and only a change.
+    if (!m_store || process < 0 || process >= m_store->processCount() ||
+        !m_store->process(process).thread.isEmpty() || pinned == lanePinned(process))
         return;
     // The pinned lanes stay together at the top: a lane pinned goes under them, one let go
     // right below those still pinned. Moving is the run's (see laneMoveRequested).
@@ -238,15 +240,18 @@ void TimelineView::contextMenuEvent(QContextMenuEvent* event)
     }
     if (m_store->process(process).thread.isEmpty())
         menu.addAction(tr("Pin to top"), this, [this, process] { setLanePinned(process, true); });
-    // Moves stop at the pinned lanes: to the top is right under them.
-    const int pinnedLanes = pinnedAtTop();
+    // A process's lane moves stop at the pinned lanes: to the top is right under them. A
+    // thread's lane moves among its siblings only, pinned or not.
+    const bool thread = !m_store->process(process).thread.isEmpty();
+    const int pinnedLanes = thread ? 0 : pinnedAtTop();
     menu.addAction(tr("Move to top"), this, [this, process, pinnedLanes] {
         Q_EMIT laneMoveRequested(process, -(1 << 20));
-        Q_EMIT laneMoveRequested(process, pinnedLanes);
+        if (pinnedLanes > 0)
+            Q_EMIT laneMoveRequested(process, pinnedLanes);
     });
     QAction* up = menu.addAction(tr("Move up"), this,
                                  [this, process] { Q_EMIT laneMoveRequested(process, -1); });
-    up->setEnabled(m_store->rowOf(process) > bandRows());
+    up->setEnabled(thread || m_store->rowOf(process) > bandRows());
     menu.addAction(tr("Move down"), this,
                    [this, process] { Q_EMIT laneMoveRequested(process, 1); });
     menu.exec(event->globalPos());
