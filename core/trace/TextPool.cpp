@@ -41,7 +41,7 @@ public:
     mutable std::unordered_map<qsizetype, Unpacked> unpacked;
     mutable quint64 clock = 0;
 
-    // Packs frame `index` (on a pool thread): outside the lock, then swapped in.
+    // Packs frame `index` (on the packer thread, below): outside the lock, then swapped in.
     void pack(qsizetype index)
     {
         QByteArray bytes;
