@@ -45,6 +45,11 @@ struct BenchPlan
     // Runs whose sending child is SIGKILLed at a random point (lost_sends_on_sigkill).
     int killRounds = 40;
     int longFloodLimitMs = 600'000;
+    // The paced run (--only hour, not in the default run): a flood at this many messages a second
+    // for this many minutes (--hour-minutes), memory sampled every so many seconds.
+    int hourRate = 10'000;
+    int hourMinutes = 60;
+    int hourSampleSeconds = 10;
 
     static BenchPlan full();
     static BenchPlan quickPlan();

@@ -74,7 +74,10 @@ UiBench::Paint UiBench::paint(qint64 messages, int repeats)
     return result;
 }
 
-UiBench::Stall UiBench::stall(qint64 count, int limitMs)
+namespace {
+
+// A flood of `count` 64-byte messages with no pause in the receiver, at `rate` (0: at once).
+RunRequest floodRequest(qint64 count, int rate)
 {
     const QString worker = ScenarioRunner::defaultWorkerPath();
     if (!QFileInfo(worker).isExecutable()) {
@@ -87,8 +90,25 @@ UiBench::Stall UiBench::stall(qint64 count, int limitMs)
     request.seed = 1;
     request.parameters = {{QStringLiteral("count"), double(count)},
                           {QStringLiteral("size"), 64.0},
-                          {QStringLiteral("delay"), 0.0}};
+                          {QStringLiteral("delay"), 0.0},
+                          {QStringLiteral("rate"), double(rate)}};
+    return request;
+}
+
+} // namespace
+
+UiBench::Stall UiBench::stall(qint64 count, int limitMs)
+{
+    const RunRequest request = floodRequest(count, 0);
     return watch([&](MainWindow& window) { return window.startRun(request); }, limitMs);
+}
+
+UiBench::Stall UiBench::paced(int rate, int seconds, int sampleSeconds)
+{
+    const RunRequest request = floodRequest(qint64(rate) * seconds, rate);
+    // A minute past the run's length: a run that falls behind its rate is stopped and says so.
+    return watch([&](MainWindow& window) { return window.startRun(request); },
+                 (seconds + 60) * 1000, sampleSeconds);
 }
 
 UiBench::Stall UiBench::tracedStall(const QString& python, const QString& script, qint64 count,
@@ -101,7 +121,8 @@ UiBench::Stall UiBench::tracedStall(const QString& python, const QString& script
     return watch([&](MainWindow& window) { return window.startTrace(request); }, limitMs);
 }
 
-UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int limitMs)
+UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int limitMs,
+                              int sampleSeconds)
 {
     Stall result;
     MainWindow window;
@@ -138,6 +159,16 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
     const qint64 residentBefore = ProcessMemory::residentBytes();
     if (!start(window))
         fail("UI stall: the run did not start");
+    const qint64 startedNs = monotonicNs();
+    QTimer sample;
+    QObject::connect(&sample, &QTimer::timeout, &loop, [&] {
+        const TraceStore& store = window.currentRun()->run()->store();
+        result.samples.push_back({double(monotonicNs() - startedNs) / 1e9,
+                                  qint64(store.messages().size()),
+                                  ProcessMemory::residentBytes() - residentBefore});
+    });
+    if (sampleSeconds > 0)
+        sample.start(sampleSeconds * 1000);
     auto* application = qobject_cast<BenchApplication*>(QCoreApplication::instance());
     if (application)
         application->startWatching(10.0);
@@ -146,6 +177,7 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
     limit.start(limitMs);
     loop.exec();
     tick.stop();
+    sample.stop();
     if (application) {
         application->stopWatching();
         result.slowEvents = application->slowEvents();

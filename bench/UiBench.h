@@ -48,6 +48,14 @@ public:
         qint64 residentFreed = 0;
         // The events that kept the UI thread busy for 10 ms or more, longest first.
         std::vector<BenchApplication::Slow> slowEvents;
+        // The run as it went (paced runs only): every sampleSeconds, from the start.
+        struct Sample
+        {
+            double seconds = 0;
+            qint64 messages = 0;
+            qint64 residentGrowth = 0;
+        };
+        std::vector<Sample> samples;
     };
 
     // Renders a TimelineView of 1400x500 into a QImage: a synthetic run of `messages` (see
@@ -59,13 +67,17 @@ public:
     static Stall stall(qint64 count, int limitMs);
     // The same while the window traces a Python program (`python script flood COUNT`: a child
     // sends COUNT small ints through a Pipe), live.
+    // A flood paced by its sender at `rate` 64-byte messages a second for `seconds`, in the window:
+    // the same measurements, and the run's messages and memory every `sampleSeconds`.
+    static Stall paced(int rate, int seconds, int sampleSeconds);
     static Stall tracedStall(const QString& python, const QString& script, qint64 count,
                              int limitMs);
 
 private:
     // Shows the window, starts what `start` starts in it and times the UI thread until it ends
     // (or stops it after limitMs); then removes the run from the history.
-    static Stall watch(const std::function<bool(MainWindow&)>& start, int limitMs);
+    static Stall watch(const std::function<bool(MainWindow&)>& start, int limitMs,
+                       int sampleSeconds = 0);
 };
 
 } // namespace pipescope::bench

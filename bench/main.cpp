@@ -94,6 +94,8 @@ struct Sections
     bool open = true;
     bool paint = true;
     bool stall = true;
+    // An hour long: only when --only names it.
+    bool hour = false;
 
     bool pipes() const { return rtt || throughput || objects || simplex; }
     // Every section off (--only turns on those it names).
@@ -633,6 +635,51 @@ void runStall(const BenchPlan& plan, Report& report)
     addSlowEvents(report, "ui_slow_events_10M", big);
 }
 
+// 6c: a long run at a steady rate (issue 15's hour at 10k messages a second): the UI stall, the
+// memory per message, and how the memory grew as the run went.
+void runHour(const BenchPlan& plan, Report& report)
+{
+    progress("a paced flood of " + std::to_string(plan.hourMinutes) + " minutes at " +
+             std::to_string(plan.hourRate) + " messages/s");
+    const UiBench::Stall run =
+        UiBench::paced(plan.hourRate, plan.hourMinutes * 60, plan.hourSampleSeconds);
+    const std::optional<double> perMessage =
+        run.messages > 0 ? std::optional<double>(double(run.residentGrowth) / double(run.messages))
+                         : std::nullopt;
+    const double rate = run.seconds > 0 ? double(run.messages) / run.seconds : 0;
+    report.addValue("hour_msgs_per_s", "paced run, messages a second", "msgs/s", rate);
+    report.addTarget("hour_ui_stall", "UI stall during the paced run", run.maxGapMs, true, 50,
+                     "ms");
+    report.addTarget("hour_bytes_per_message", "resident memory per message, paced run", perMessage,
+                     true, 100, "B");
+    report.addJson("hour_minutes", plan.hourMinutes);
+    report.addJson("hour_messages", double(run.messages));
+    report.addJson("hour_finished", run.finished && run.succeeded);
+    QJsonArray samples;
+    std::string growth = "the paced run's resident growth (minute: messages, MiB, B a message):";
+    char line[128];
+    for (const UiBench::Stall::Sample& sample : run.samples) {
+        QJsonObject entry;
+        entry.insert(QStringLiteral("seconds"), sample.seconds);
+        entry.insert(QStringLiteral("messages"), double(sample.messages));
+        entry.insert(QStringLiteral("resident_growth"), double(sample.residentGrowth));
+        samples.append(entry);
+        // In the text, one line per five minutes (and the first minute).
+        const int second = int(sample.seconds + 0.5);
+        if (second % 300 >= plan.hourSampleSeconds && second != 60)
+            continue;
+        std::snprintf(
+            line, sizeof line, "\n    %3d: %11lld  %7.0f  %5.1f", second / 60,
+            static_cast<long long>(sample.messages), double(sample.residentGrowth) / 1048576.0,
+            sample.messages > 0 ? double(sample.residentGrowth) / double(sample.messages) : 0.0);
+        growth += line;
+    }
+    report.addJson("hour_memory_samples", samples);
+    report.addNote(growth);
+    report.addNote(stallNote("paced flood run in the window (64 B, rate-limited sender)", run));
+    addSlowEvents(report, "hour_slow_events", run);
+}
+
 QtMessageHandler g_previousHandler = nullptr;
 
 // The offscreen platform says this for every window the bench shows: noise, not news.
@@ -648,12 +695,16 @@ int usage(FILE* to, int status)
 {
     std::fputs(
         "usage: pipescope-bench [--quick] [--json FILE] [--only SECTION[,SECTION...]]\n"
+        "                       [--hour-minutes N]\n"
         "  Measures PipeScope against a raw C++ framing and CPython's multiprocessing (python3\n"
         "  and cpython_bench.py) in one run and prints a table with every target PASS or MISS.\n"
         "  --quick      a brief run that only proves the bench works (CI)\n"
         "  --json FILE  also write the results as one JSON object\n"
         "  --only ...   run only these sections (for profiling): rtt, throughput, objects,\n"
-        "               simplex, tracing, pytrace, ingest, open, paint, stall\n"
+        "               simplex, tracing, pytrace, ingest, open, paint, stall; and hour,\n"
+        "               which only runs when named: a flood paced at 10k messages/s for an\n"
+        "               hour in the window (its memory per message and UI stall)\n"
+        "  --hour-minutes N  the paced run's length (default 60)\n"
         "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
         "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
@@ -674,6 +725,7 @@ std::optional<Sections> parseSections(const QString& list)
                      : name == QLatin1String("open")       ? &sections.open
                      : name == QLatin1String("paint")      ? &sections.paint
                      : name == QLatin1String("stall")      ? &sections.stall
+                     : name == QLatin1String("hour")       ? &sections.hour
                                                            : nullptr;
         if (!flag)
             return std::nullopt;
@@ -699,6 +751,7 @@ int main(int argc, char* argv[])
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDirectory.path());
 
     bool quick = false;
+    int hourMinutes = 0;
     QString jsonPath;
     Sections sections;
     const QStringList arguments = QCoreApplication::arguments().mid(1);
@@ -717,6 +770,13 @@ int main(int argc, char* argv[])
                 return usage(stderr, 2);
             }
             sections = *only;
+        } else if (argument == QLatin1String("--hour-minutes") && hasValue) {
+            bool ok = false;
+            hourMinutes = arguments[++i].toInt(&ok);
+            if (!ok || hourMinutes < 1 || hourMinutes > 24 * 60) {
+                std::fprintf(stderr, "pipescope-bench: --hour-minutes takes 1 to 1440\n");
+                return usage(stderr, 2);
+            }
         } else if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
             return usage(stdout, 0);
         } else {
@@ -725,7 +785,9 @@ int main(int argc, char* argv[])
         }
     }
 
-    const BenchPlan plan = quick ? BenchPlan::quickPlan() : BenchPlan::full();
+    BenchPlan plan = quick ? BenchPlan::quickPlan() : BenchPlan::full();
+    if (hourMinutes > 0)
+        plan.hourMinutes = hourMinutes;
     const qint64 started = monotonicNs();
     CpythonBench cpython;
     if (!cpython.available())
@@ -751,6 +813,8 @@ int main(int argc, char* argv[])
     }
     if (sections.stall)
         runStall(plan, report);
+    if (sections.hour)
+        runHour(plan, report);
 
     const std::string python = cpython.available()
                                    ? "python " + cpython.version().toStdString()

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void aSendThatRaisesIsAnErrorAndNoMessage();
     void bytesRunsWithEveryMaxlength();
     void stopEndsALongRun();
+    void aPacedFloodKeepsToItsRate();
     void runsSideBySideLeakNothing();
     void badRequestsSayWhatIsAllowed_data();
     void badRequestsSayWhatIsAllowed();
@@ -315,6 +316,40 @@ void TestRunner::stopEndsALongRun()
     QVERIFY(!runner->succeeded());
     for (int p = 0; p < runner->store().processCount(); ++p)
         QVERIFY(runner->store().process(p).ended);
+}
+
+void TestRunner::aPacedFloodKeepsToItsRate()
+{
+    // 400 messages at 4000 a second: message i is not sent before i / 4000 s after the first,
+    // give or take the millisecond the sender may run ahead. (A bound from below: a busy machine
+    // can only make the run slower.)
+    constexpr int kCount = 400;
+    constexpr double kRate = 4000;
+    auto runner = makeRunner();
+    QVERIFY(
+        runner
+            ->start(settingsFor("flood", 1, 1.0,
+                                {{"count", kCount}, {"size", 64}, {"delay", 0}, {"rate", kRate}}))
+            .ok());
+    QVERIFY(waitForEnd(*runner));
+    QVERIFY2(runner->succeeded(), qPrintable(runner->problems().join(u'\n')));
+    const TraceStore& store = runner->store();
+    QCOMPARE(qsizetype(store.messages().size()), qsizetype(kCount + 1));
+    const qint64 first = store.time(store.messages()[0].sendEvent);
+    for (qsizetype i = 1; i < kCount; i += 37) {
+        const qint64 due = qint64(double(i) * 1e9 / kRate) - 1'000'000;
+        QVERIFY2(store.time(store.messages()[i].sendEvent) - first >= due,
+                 qPrintable(QStringLiteral("message %1 was sent early").arg(i)));
+    }
+
+    // At time scale 0, the rate is not kept: a run for the tests is not slowed by it.
+    auto unpaced = makeRunner();
+    QVERIFY(unpaced
+                ->start(settingsFor("flood", 1, 0.0,
+                                    {{"count", 20}, {"size", 64}, {"delay", 0}, {"rate", 1}}))
+                .ok());
+    QVERIFY(waitForEnd(*unpaced));
+    QVERIFY(unpaced->succeeded());
 }
 
 void TestRunner::runsSideBySideLeakNothing()

@@ -1,5 +1,6 @@
 #include "run/FloodRoles.h"
 
+#include "base/MonotonicClock.h"
 #include "run/RoleContext.h"
 
 #include <QtEndian>
@@ -40,9 +41,19 @@ int floodSenderRole(RoleContext& context)
     Connection& connection = context.connection(0);
     const auto count = static_cast<qint64>(context.parameter(QStringLiteral("count"), 1000));
     const auto size = static_cast<qsizetype>(context.parameter(QStringLiteral("size"), 1024));
+    const double rate = context.parameter(QStringLiteral("rate"), 0);
     context.print(QStringLiteral("Sender: Running"));
     QByteArray message(size, Qt::Uninitialized);
+    const qint64 started = monotonicNs();
+    // At a rate, message i is due i / rate seconds (scaled) after the start; the sender sleeps
+    // only once it is a millisecond ahead, so a sleep is not a syscall per message.
+    const double nsPerMessage = rate > 0 ? 1e9 / rate * context.timeScale() : 0;
     for (qint64 i = 0; i < count; ++i) {
+        if (nsPerMessage > 0) {
+            const qint64 ahead = started + qint64(double(i) * nsPerMessage) - monotonicNs();
+            if (ahead >= 1'000'000)
+                context.tracer().sleep(double(ahead) / 1e9); // already scaled
+        }
         fillFloodMessage({message.data(), size_t(size)}, quint64(i));
         if (Status sent = connection.sendBytes(message); !sent)
             return context.fail(sent.error());

@@ -47,6 +47,7 @@ public:
     bool first() const { return m_first; }
     int joins() const { return m_joins; }
     const QString& name() const { return m_name; }
+    double timeScale() const { return m_timeScale; }
 
     // print(line, flush=True)
     void print(const QString& line) { m_tracer.print(line); }

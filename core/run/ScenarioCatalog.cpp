@@ -241,7 +241,10 @@ QList<Scenario> makeCatalog()
     flood.parameters = {
         intParameter("count", 1000, 1, 100000000, "messages the sender sends"),
         intParameter("size", 1024, 8, 16777216, "bytes per message"),
-        floatParameter("delay", 0.001, 0, 10, "the receiver's pause per message, in seconds")};
+        floatParameter("delay", 0.001, 0, 10, "the receiver's pause per message, in seconds"),
+        intParameter("rate", 0, 0, 10000000,
+                     "messages a second the sender keeps to (times the time scale); 0: as fast "
+                     "as it can")};
     flood.plan = [](const ParameterValues&) {
         return pairPlan("sender", "flood-sender", "receiver", "flood-receiver", PipeKind::OneWay);
     };
