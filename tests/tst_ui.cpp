@@ -148,6 +148,7 @@ private Q_SLOTS:
     void twoRunsCompareOnOneAxis();
     void lanesCollapseAndMove();
     void aSelectedLabelCoversNoOther();
+    void bundleCountsCoverNoLabel();
     void pinnedLanesStayInView();
     void docsScreenshots();
     void internalTrafficIsHiddenUntilShown();
@@ -758,6 +759,33 @@ void TestUi::aSelectedLabelCoversNoOther()
         render(*timeline);
         const std::vector<QRectF>& boxes = timeline->labelBoxes();
         QVERIFY(!boxes.empty());
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            for (size_t j = i + 1; j < boxes.size(); ++j)
+                QVERIFY2(!boxes[i].intersects(boxes[j]), qPrintable(QString::number(selected)));
+        }
+    }
+}
+
+void TestUi::bundleCountsCoverNoLabel()
+{
+    // Thousands of arrows at full zoom-out are bundles with counts (×N); the selected message's
+    // label is written first, and no count goes over it or over another count.
+    MainWindow window;
+    window.resize(1500, 900);
+    window.show();
+    QVERIFY(window.startRun(request(QStringLiteral("flood"), 1, 0,
+                                    {{QStringLiteral("count"), 3000},
+                                     {QStringLiteral("size"), 64},
+                                     {QStringLiteral("delay"), 0}})));
+    QVERIFY(waitForRun(window));
+    TimelineView* timeline = window.timeline();
+    for (const int selected : {1, 700, 1500, 2999}) {
+        window.axis()->setSelectedMessage(selected);
+        window.axis()->fit();
+        render(*timeline);
+        QVERIFY(timeline->bundlesDrawn() > 0);
+        const std::vector<QRectF>& boxes = timeline->labelBoxes();
+        QVERIFY2(boxes.size() > 1, "the counts' boxes are among the labels'");
         for (size_t i = 0; i < boxes.size(); ++i) {
             for (size_t j = i + 1; j < boxes.size(); ++j)
                 QVERIFY2(!boxes[i].intersects(boxes[j]), qPrintable(QString::number(selected)));

@@ -178,10 +178,18 @@ void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int
     if (bundled > 1) {
         const QPointF at((a.x() + b.x()) / 2 + 3, (a.y() + b.y()) / 2);
         if (at.x() >= m_bundleLabelEnd) {
+            // A count, like a label, is never written over another label (the selected one's
+            // above all), nor one over it.
             const QString count = QStringLiteral("×%1").arg(bundled);
-            painter.setPen(context.theme.text());
-            painter.drawText(at, count);
-            m_bundleLabelEnd = at.x() + QFontMetrics(context.font).horizontalAdvance(count) + 8;
+            const QFontMetrics metrics(context.font);
+            const QRectF box(at.x(), at.y() - metrics.ascent(), metrics.horizontalAdvance(count),
+                             metrics.height());
+            if (boxIsFree(box)) {
+                m_labelBoxes.push_back(box);
+                painter.setPen(context.theme.text());
+                painter.drawText(at, count);
+                m_bundleLabelEnd = box.right() + 8;
+            }
         }
     } else if (labelRoom >= kLabelMinimumRoom) {
         paintLabel(painter, context, arrow, message, selected, labelRoom);
@@ -220,15 +228,18 @@ void ArrowsTrack::paintLabel(QPainter& painter, const TrackContext& context,
     const Label placed = label(context, arrow, message, labelRoom);
     // Never over another label: this one is left to the tooltip then. The selected one's place
     // was taken before any other (see paint()).
-    const bool free =
-        selected || std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
-                                 [&](const QRectF& other) { return other.intersects(placed.box); });
-    if (!free)
+    if (!selected && !boxIsFree(placed.box))
         return;
     if (!selected)
         m_labelBoxes.push_back(placed.box);
     painter.setPen(context.theme.text());
     painter.drawText(placed.at, placed.text);
+}
+
+bool ArrowsTrack::boxIsFree(const QRectF& box) const
+{
+    return std::none_of(m_labelBoxes.begin(), m_labelBoxes.end(),
+                        [&](const QRectF& other) { return other.intersects(box); });
 }
 
 std::optional<TrackHit> ArrowsTrack::hitTest(QPointF position, const TrackContext& context) const

@@ -28,7 +28,8 @@ public:
     int arrowsDrawn() const { return m_arrowsDrawn; }
     int bundlesDrawn() const { return m_bundlesDrawn; }
     int linesDrawn() const { return m_linesDrawn; }
-    // The boxes of the value labels the last paint wrote (the selected one's first).
+    // The boxes of the value labels and bundle counts the last paint wrote (the selected
+    // label's first).
     const std::vector<QRectF>& labelBoxes() const { return m_labelBoxes; }
     void resetCounts();
 
@@ -47,6 +48,8 @@ private:
     };
     static Label label(const TrackContext& context, const ArrowGeometry& arrow, int message,
                        double labelRoom);
+    // No label or count drawn in this paint meets `box`.
+    bool boxIsFree(const QRectF& box) const;
     void paintLabel(QPainter& painter, const TrackContext& context, const ArrowGeometry& arrow,
                     int message, bool selected, double labelRoom);
 
