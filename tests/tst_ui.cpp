@@ -149,6 +149,7 @@ private Q_SLOTS:
     void lanesCollapseAndMove();
     void aSelectedLabelCoversNoOther();
     void bundleCountsCoverNoLabel();
+    void aPinnedLaneBackApartIsNotPinned();
     void pinnedLanesStayInView();
     void docsScreenshots();
     void internalTrafficIsHiddenUntilShown();
@@ -791,6 +792,40 @@ void TestUi::bundleCountsCoverNoLabel()
                 QVERIFY2(!boxes[i].intersects(boxes[j]), qPrintable(QString::number(selected)));
         }
     }
+}
+
+void TestUi::aPinnedLaneBackApartIsNotPinned()
+{
+    // Lane 3 (internal traffic) pinned under lane 0; hidden; lane 0 let go: shown again, lane 3
+    // is below lane 0, not in the band, and says so.
+    TraceStore store;
+    for (int p = 0; p < 4; ++p)
+        store.addProcess(QStringLiteral("p%1").arg(p), QStringLiteral("role"));
+    store.setInternal(3, true);
+    store.setInternalShown(true);
+    TimeAxis axis;
+    TimelineView view(axis);
+    view.resize(800, 600);
+    view.setStore(&store, false);
+    connect(&view, &TimelineView::laneMoveRequested, &view,
+            [&store](int process, int steps) { store.moveLane(process, steps); });
+    view.setLanePinned(0, true);
+    view.setLanePinned(3, true);
+    QCOMPARE(store.processAtRow(1), 3);
+    QVERIFY(view.lanePinned(3));
+    store.setInternalShown(false);
+    view.setLanePinned(0, false);
+    QVERIFY(!view.lanePinned(0));
+    store.setInternalShown(true);
+    QCOMPARE(store.processAtRow(0), 0);
+    QCOMPARE(store.processAtRow(1), 3);
+    QCOMPARE(view.stickyHeight(), double(TimelineLayout::kRulerHeight));
+    QVERIFY(!view.lanePinned(3));
+    // Pinned again, it goes to the top, alone in the band.
+    view.setLanePinned(3, true);
+    QCOMPARE(store.processAtRow(0), 3);
+    QVERIFY(view.lanePinned(3));
+    QCOMPARE(view.stickyHeight(), view.laneRect(3).bottom());
 }
 
 void TestUi::pinnedLanesStayInView()

@@ -133,8 +133,25 @@ void TimelineView::setLaneCollapsed(int process, bool collapsed)
     update();
 }
 
+bool TimelineView::lanePinned(int process) const
+{
+    if (!m_store || !m_pinned.contains(process))
+        return false;
+    const int row = m_store->rowOf(process);
+    return row >= 0 && row < bandRows();
+}
+
 void TimelineView::setLanePinned(int process, bool pinned)
 {
+    // Pins that no longer hold (see lanePinned()) are let go, so that a lane that came back apart
+    // from the band does not join it later unasked; a hidden one may yet come back in it.
+    QList<int> stray;
+    for (const int p : std::as_const(m_pinned)) {
+        if (m_store && m_store->rowOf(p) >= 0 && !lanePinned(p))
+            stray.append(p);
+    }
+    for (const int p : stray)
+        m_pinned.remove(p);
     // Only a process's own lane (its threads' go with it), and only a change.
     if (!m_store || process < 0 || process >= m_store->processCount() ||
         !m_store->process(process).thread.isEmpty() || pinned == lanePinned(process))

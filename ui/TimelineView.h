@@ -55,7 +55,9 @@ public:
     // and they and the ruler stay in view while the view is scrolled (in a QScrollArea): the
     // band they make is painted again at the top of what is shown.
     void setLanePinned(int process, bool pinned);
-    bool lanePinned(int process) const { return m_pinned.contains(process); }
+    // Pinned and in the band at the top: a pinned lane that was hidden (internal traffic) and came
+    // back apart from the others, below lanes not pinned, is not pinned any more.
+    bool lanePinned(int process) const;
     // That band's height: the ruler's, and the pinned lanes' at the top with their threads'.
     double stickyHeight() const;
     // How far the view is scrolled down: where its visible part begins (0 when not scrolled).
