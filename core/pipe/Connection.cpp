@@ -217,10 +217,15 @@ Status Connection::send(const Value& value)
     m_about = ConnectionObserver::About::None;
     if (Status status = checkWritable(); !status)
         return observeFailure(std::move(status), ConnectionObserver::Blocking::Send);
-    m_pickleScratch.resize(0);
-    appendPickle(m_pickleScratch, value);
-    const std::span<const char> payload(m_pickleScratch.constData(),
-                                        static_cast<size_t>(m_pickleScratch.size()));
+    char scalar[kScalarPickleMax];
+    std::span<const char> payload;
+    if (const qsizetype size = writeScalarPickle(value, scalar); size > 0) {
+        payload = {scalar, size_t(size)};
+    } else {
+        m_pickleScratch.resize(0);
+        appendPickle(m_pickleScratch, value);
+        payload = {m_pickleScratch.constData(), size_t(m_pickleScratch.size())};
+    }
     return observeFailure(writeObserved(started, payload, &value),
                           ConnectionObserver::Blocking::Send);
 }
@@ -412,28 +417,31 @@ Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
 Result<Value> Connection::recv()
 {
     m_about = ConnectionObserver::About::None;
-    auto value = receiveValue(Wait::Block);
-    if (!value)
-        return observeFailure(Result<Value>(value.error()), ConnectionObserver::Blocking::Recv);
-    return std::move(**value); // a blocking receive always has a message
+    std::optional<Value> value;
+    if (Status status = receiveValue(Wait::Block, value); !status)
+        return observeFailure(Result<Value>(status.error()), ConnectionObserver::Blocking::Recv);
+    return std::move(*value); // a blocking receive always has a message
 }
 
 Result<std::optional<Value>> Connection::tryRecv()
 {
-    return receiveValue(Wait::DontBlock);
+    std::optional<Value> value;
+    if (Status status = receiveValue(Wait::DontBlock, value); !status)
+        return status.error();
+    return value;
 }
 
-Result<std::optional<Value>> Connection::receiveValue(Wait wait)
+Status Connection::receiveValue(Wait wait, std::optional<Value>& out)
 {
     const qint64 started = m_observer ? monotonicNs() : 0;
     if (Status status = checkReadable(); !status)
-        return status.error();
+        return status;
     m_about = ConnectionObserver::About::Next;
     auto frame = nextFrame(std::nullopt, wait);
     if (!frame)
         return frame.error();
     if (!*frame)
-        return std::optional<Value>();
+        return {};
     // Decoded straight from the read buffer: no copy of the payload.
     const std::span<const char> bytes = (*frame)->bytes;
     Result<Value> value = decodePickle(bytes.data(), static_cast<qsizetype>(bytes.size()));
@@ -442,7 +450,8 @@ Result<std::optional<Value>> Connection::receiveValue(Wait wait)
     m_about = ConnectionObserver::About::Taken;
     if (!value)
         return value.error();
-    return std::optional<Value>(std::move(value).value());
+    out.emplace(std::move(value).value());
+    return {};
 }
 
 Result<qsizetype>

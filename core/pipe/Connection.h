@@ -113,7 +113,8 @@ private:
     };
 
     Result<std::optional<QByteArray>> receiveBytes(std::optional<qint64> maxLength, Wait wait);
-    Result<std::optional<Value>> receiveValue(Wait wait);
+    // The next value into `out`; `out` stays empty when none is there yet (Wait::DontBlock).
+    Status receiveValue(Wait wait, std::optional<Value>& out);
     Status checkReadable() const;
     Status checkWritable() const;
     Status writeFrame(std::span<const char> payload);

@@ -492,13 +492,10 @@ QByteArray encodePickle(const Value& value)
     return out;
 }
 
-namespace {
-
-// The pickle of a lone opcodeByte(pickle::None), bool, 32-bit int or float, as the general writer
-// (and CPython) has it, written in one append without the frame and memo bookkeeping, which costs
-// far more than such a value (a stream of send(float) is mostly that). False for any other value.
-bool appendScalarPickle(QByteArray& out, const Value& value)
+qsizetype writeScalarPickle(const Value& value, char* out)
 {
+    // Written without the frame and memo bookkeeping of PickleWriter, which costs far more than
+    // such a value (a stream of send(float) is mostly that).
     char body[10]; // the opcode, its argument, STOP
     qsizetype size = 0;
     switch (value.type()) {
@@ -511,7 +508,7 @@ bool appendScalarPickle(QByteArray& out, const Value& value)
     case Value::Type::Int:
         size = writeSmallInt(value.toInt(), body);
         if (size == 0)
-            return false;
+            return 0;
         break;
     case Value::Type::Float:
         body[size++] = opcodeByte(pickle::BinFloat);
@@ -519,27 +516,28 @@ bool appendScalarPickle(QByteArray& out, const Value& value)
         size += 8;
         break;
     default:
-        return false;
+        return 0;
     }
     body[size++] = opcodeByte(pickle::Stop);
     // PROTO 4, then a FRAME header unless the frame is too short for one (as commitFrame()).
-    char pickle[2 + FrameHeaderSize + sizeof body] = {opcodeByte(pickle::Proto), 4};
+    out[0] = opcodeByte(pickle::Proto);
+    out[1] = 4;
     qsizetype length = 2;
     if (size >= FrameSizeMin) {
-        pickle[length] = opcodeByte(pickle::Frame);
-        qToLittleEndian<quint64>(quint64(size), pickle + length + 1);
+        out[length] = opcodeByte(pickle::Frame);
+        qToLittleEndian<quint64>(quint64(size), out + length + 1);
         length += FrameHeaderSize;
     }
-    std::memcpy(pickle + length, body, size_t(size));
-    out.append(pickle, length + size);
-    return true;
+    std::memcpy(out + length, body, size_t(size));
+    return length + size;
 }
-
-} // namespace
 
 void appendPickle(QByteArray& out, const Value& value)
 {
-    if (!appendScalarPickle(out, value))
+    char scalar[kScalarPickleMax];
+    if (const qsizetype size = writeScalarPickle(value, scalar); size > 0)
+        out.append(scalar, size);
+    else
         PickleWriter(out).dump(value);
 }
 

@@ -20,4 +20,11 @@ QByteArray encodePickle(const Value& value);
 // The same, appended to out (which may already hold data), so a hot path can reuse one buffer.
 void appendPickle(QByteArray& out, const Value& value);
 
+// The longest pickle writeScalarPickle() writes.
+constexpr qsizetype kScalarPickleMax = 21;
+// The pickle of a lone None, bool, 32-bit int or float (as encodePickle() writes it) into `out`,
+// which has room for kScalarPickleMax bytes; returns its size, or 0 (nothing written) for any other
+// value. A stream of such values is pickled without a buffer that grows.
+qsizetype writeScalarPickle(const Value& value, char* out);
+
 } // namespace pipescope
