@@ -243,8 +243,8 @@ QList<Scenario> makeCatalog()
         intParameter("size", 1024, 8, 16777216, "bytes per message"),
         floatParameter("delay", 0.001, 0, 10, "the receiver's pause per message, in seconds"),
         intParameter("rate", 0, 0, 10000000,
-                     "messages a second the sender keeps to (times the time scale); 0: as fast "
-                     "as it can")};
+                     "the sender's messages a second, kept to by sleeping (time scale X: rate/X; "
+                     "0: as fast as it can)")};
     flood.plan = [](const ParameterValues&) {
         return pairPlan("sender", "flood-sender", "receiver", "flood-receiver", PipeKind::OneWay);
     };
