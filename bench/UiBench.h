@@ -65,11 +65,11 @@ public:
     // MainWindow and measures the longest gap between ticks of a 1 ms timer on the UI thread,
     // with BenchApplication naming the events that took the time.
     static Stall stall(qint64 count, int limitMs);
-    // The same while the window traces a Python program (`python script flood COUNT`: a child
-    // sends COUNT small ints through a Pipe), live.
     // A flood paced by its sender at `rate` 64-byte messages a second for `seconds`, in the window:
     // the same measurements, and the run's messages and memory every `sampleSeconds`.
     static Stall paced(int rate, int seconds, int sampleSeconds);
+    // The same as stall() while the window traces a Python program (`python script flood COUNT`:
+    // a child sends COUNT small ints through a Pipe), live.
     static Stall tracedStall(const QString& python, const QString& script, qint64 count,
                              int limitMs);
 

@@ -50,9 +50,10 @@ int floodSenderRole(RoleContext& context)
     const double nsPerMessage = rate > 0 ? 1e9 / rate * context.timeScale() : 0;
     for (qint64 i = 0; i < count; ++i) {
         if (nsPerMessage > 0) {
-            const qint64 ahead = started + qint64(double(i) * nsPerMessage) - monotonicNs();
-            if (ahead >= 1'000'000)
-                context.tracer().sleep(double(ahead) / 1e9); // already scaled
+            // In double: no integer conversion of a product that may not fit.
+            const double ahead = double(i) * nsPerMessage - double(monotonicNs() - started);
+            if (ahead >= 1e6)
+                context.tracer().sleep(ahead / 1e9); // already scaled
         }
         fillFloodMessage({message.data(), size_t(size)}, quint64(i));
         if (Status sent = connection.sendBytes(message); !sent)
