@@ -6,6 +6,7 @@
 #include <QMetaEnum>
 #include <QTimer>
 #include <algorithm>
+#include <sys/resource.h>
 
 namespace pipescope::bench {
 
@@ -13,10 +14,13 @@ BenchApplication::BenchApplication(int& argc, char** argv)
     : QApplication(argc, argv)
 {}
 
-void BenchApplication::startWatching(double thresholdMs)
+void BenchApplication::startWatching(double thresholdMs, double outlierMs)
 {
     m_slow.clear();
+    m_outliers.clear();
     m_thresholdMs = thresholdMs;
+    m_outlierMs = outlierMs;
+    m_watchingSinceNs = monotonicNs();
     m_watching = true;
 }
 
@@ -35,41 +39,77 @@ std::vector<BenchApplication::Slow> BenchApplication::slowEvents() const
     return slow;
 }
 
+std::string BenchApplication::Receiver::describe() const
+{
+    const char* typeName = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
+    std::string what = typeName ? typeName : "event " + std::to_string(int(type));
+    what += std::string(" to ") + className;
+    if (interval >= 0)
+        what += " (" + std::to_string(interval) + " ms)";
+    else if (parentClassName)
+        what += std::string(" in ") + parentClassName;
+    return what;
+}
+
 bool BenchApplication::notify(QObject* receiver, QEvent* event)
 {
     if (!m_watching || m_depth > 0) {
+        // Inside an event: only the paints are timed, to say which widget a slow repaint was.
+        const bool paint = m_watching && event->type() == QEvent::Paint;
+        const qint64 started = paint ? monotonicNs() : 0;
         ++m_depth;
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
+        if (paint) {
+            const double ms = double(monotonicNs() - started) / 1e6;
+            if (ms > m_longestPaintMs) {
+                m_longestPaintMs = ms;
+                m_longestPaintClass = receiver->metaObject()->className();
+            }
+        }
         return handled;
     }
     // What is needed to describe it, taken before delivery: the receiver may delete itself.
     // (Class names live in static meta-objects.)
-    const QEvent::Type type = event->type();
-    const char* receiverClass = receiver->metaObject()->className();
-    const char* parentClass =
-        receiver->parent() ? receiver->parent()->metaObject()->className() : nullptr;
     const auto* timer = qobject_cast<const QTimer*>(receiver);
-    const int interval = timer ? timer->interval() : -1;
+    const Receiver described{
+        event->type(), receiver->metaObject()->className(),
+        receiver->parent() ? receiver->parent()->metaObject()->className() : nullptr,
+        timer ? timer->interval() : -1};
+    m_longestPaintMs = 0;
+    m_longestPaintClass = nullptr;
+    rusage before {};
+    getrusage(RUSAGE_THREAD, &before);
 
     const qint64 started = monotonicNs();
     ++m_depth;
     const bool handled = QApplication::notify(receiver, event);
     --m_depth;
-    const double ms = double(monotonicNs() - started) / 1e6;
+    const qint64 ended = monotonicNs();
+    const double ms = double(ended - started) / 1e6;
+    const std::string what = ms >= m_thresholdMs ? described.describe() : std::string();
     if (ms >= m_thresholdMs) {
-        const char* typeName = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
-        std::string what = typeName ? typeName : "event " + std::to_string(int(type));
-        what += std::string(" to ") + receiverClass;
-        if (interval >= 0)
-            what += " (" + std::to_string(interval) + " ms)";
-        else if (parentClass)
-            what += std::string(" in ") + parentClass;
         Slow& slow = m_slow[what];
         slow.what = what;
         ++slow.count;
         slow.maxMs = std::max(slow.maxMs, ms);
         slow.totalMs += ms;
+    }
+    if (ms >= m_outlierMs && m_outliers.size() < kMaxOutliers) {
+        rusage after {};
+        getrusage(RUSAGE_THREAD, &after);
+        Outlier outlier;
+        outlier.seconds = double(started - m_watchingSinceNs) / 1e9;
+        outlier.ms = ms;
+        outlier.what = what.empty() ? described.describe() : what;
+        if (m_longestPaintClass) {
+            outlier.longestPaint = std::string("Paint to ") + m_longestPaintClass;
+            outlier.longestPaintMs = m_longestPaintMs;
+        }
+        outlier.minorFaults = after.ru_minflt - before.ru_minflt;
+        outlier.majorFaults = after.ru_majflt - before.ru_majflt;
+        outlier.involuntarySwitches = after.ru_nivcsw - before.ru_nivcsw;
+        m_outliers.push_back(std::move(outlier));
     }
     return handled;
 }

@@ -50,6 +50,8 @@ struct BenchPlan
     int hourRate = 10'000;
     int hourMinutes = 60;
     int hourSampleSeconds = 10;
+    // The flood scenario sends at most 100 million messages: 166 minutes at 10k a second.
+    static constexpr int kMaxHourMinutes = 166;
 
     static BenchPlan full();
     static BenchPlan quickPlan();

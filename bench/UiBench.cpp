@@ -181,6 +181,7 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
     if (application) {
         application->stopWatching();
         result.slowEvents = application->slowEvents();
+        result.outliers = application->outliers();
     }
 
     Run* run = window.currentRun()->run();

@@ -48,6 +48,8 @@ public:
         qint64 residentFreed = 0;
         // The events that kept the UI thread busy for 10 ms or more, longest first.
         std::vector<BenchApplication::Slow> slowEvents;
+        // The events of 50 ms or more, one by one.
+        std::vector<BenchApplication::Outlier> outliers;
         // The run as it went (paced runs only): every sampleSeconds, from the start.
         struct Sample
         {

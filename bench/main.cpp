@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <csignal>
@@ -586,6 +587,34 @@ void addSlowEvents(Report& report, const char* key, const UiBench::Stall& stall)
     if (stall.slowEvents.empty())
         slowText += " none";
     report.addNote(slowText);
+
+    // The outliers one by one (in the JSON as KEY_outliers): when, and what inside them took it.
+    QJsonArray outliersJson;
+    std::string outliersText = "UI events of 50 ms or more (second of the run, ms, event; its "
+                               "longest paint; page faults minor/major, involuntary switches):";
+    for (const BenchApplication::Outlier& outlier : stall.outliers) {
+        QJsonObject entry;
+        entry.insert(QStringLiteral("seconds"), outlier.seconds);
+        entry.insert(QStringLiteral("ms"), outlier.ms);
+        entry.insert(QStringLiteral("event"), QString::fromStdString(outlier.what));
+        entry.insert(QStringLiteral("longest_paint"),
+                     QString::fromStdString(outlier.longestPaint));
+        entry.insert(QStringLiteral("longest_paint_ms"), outlier.longestPaintMs);
+        entry.insert(QStringLiteral("minor_faults"), double(outlier.minorFaults));
+        entry.insert(QStringLiteral("major_faults"), double(outlier.majorFaults));
+        entry.insert(QStringLiteral("involuntary_switches"), double(outlier.involuntarySwitches));
+        outliersJson.append(entry);
+        std::snprintf(note, sizeof note, "\n    %8.1f s: %6.1f ms, %s; %s %.1f ms; %ld/%ld, %ld",
+                      outlier.seconds, outlier.ms, outlier.what.c_str(),
+                      outlier.longestPaint.empty() ? "no paint" : outlier.longestPaint.c_str(),
+                      outlier.longestPaintMs, outlier.minorFaults, outlier.majorFaults,
+                      outlier.involuntarySwitches);
+        outliersText += note;
+    }
+    report.addJson((std::string(key) + "_outliers").c_str(), outliersJson);
+    if (stall.outliers.empty())
+        outliersText += " none";
+    report.addNote(outliersText);
 }
 
 void runStall(const BenchPlan& plan, Report& report)
@@ -660,18 +689,21 @@ void runHour(const BenchPlan& plan, Report& report)
     QJsonArray samples;
     std::string growth = "the paced run's resident growth (minute: messages, MiB, B a message):";
     char line[128];
-    for (const UiBench::Stall::Sample& sample : run.samples) {
+    // In the text, the first minute's sample and one per five minutes, chosen by index (sample i
+    // is taken about (i + 1) sample periods in).
+    const int perMinute = std::max(1, 60 / plan.hourSampleSeconds);
+    for (std::size_t i = 0; i < run.samples.size(); ++i) {
+        const UiBench::Stall::Sample& sample = run.samples[i];
         QJsonObject entry;
         entry.insert(QStringLiteral("seconds"), sample.seconds);
         entry.insert(QStringLiteral("messages"), double(sample.messages));
         entry.insert(QStringLiteral("resident_growth"), double(sample.residentGrowth));
         samples.append(entry);
-        // In the text, one line per five minutes (and the first minute).
-        const int second = int(sample.seconds + 0.5);
-        if (second % 300 >= plan.hourSampleSeconds && second != 60)
+        const std::size_t period = i + 1;
+        if (period != std::size_t(perMinute) && period % std::size_t(5 * perMinute) != 0)
             continue;
         std::snprintf(
-            line, sizeof line, "\n    %3d: %11lld  %7.0f  %5.1f", second / 60,
+            line, sizeof line, "\n    %3d: %11lld  %7.0f  %5.1f", int(sample.seconds + 0.5) / 60,
             static_cast<long long>(sample.messages), double(sample.residentGrowth) / 1048576.0,
             sample.messages > 0 ? double(sample.residentGrowth) / double(sample.messages) : 0.0);
         growth += line;
@@ -706,7 +738,7 @@ int usage(FILE* to, int status)
         "               simplex, tracing, pytrace, ingest, open, paint, stall; and hour,\n"
         "               which only runs when named: a flood paced at 10k messages/s for an\n"
         "               hour in the window (its memory per message and UI stall)\n"
-        "  --hour-minutes N  the paced run's length (default 60)\n"
+        "  --hour-minutes N  the paced run's length, 1 to 166 (default 60)\n"
         "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
         "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
@@ -775,8 +807,9 @@ int main(int argc, char* argv[])
         } else if (argument == QLatin1String("--hour-minutes") && hasValue) {
             bool ok = false;
             hourMinutes = arguments[++i].toInt(&ok);
-            if (!ok || hourMinutes < 1 || hourMinutes > 24 * 60) {
-                std::fprintf(stderr, "pipescope-bench: --hour-minutes takes 1 to 1440\n");
+            if (!ok || hourMinutes < 1 || hourMinutes > BenchPlan::kMaxHourMinutes) {
+                std::fprintf(stderr, "pipescope-bench: --hour-minutes takes 1 to %d\n",
+                             BenchPlan::kMaxHourMinutes);
                 return usage(stderr, 2);
             }
         } else if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {

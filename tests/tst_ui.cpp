@@ -821,6 +821,24 @@ void TestUi::aPinnedLaneBackApartIsNotPinned()
     QCOMPARE(store.processAtRow(1), 3);
     QCOMPARE(view.stickyHeight(), double(TimelineLayout::kRulerHeight));
     QVERIFY(!view.lanePinned(3));
+    // Lane 0 moved down by its menu: lane 3 comes to the top, and does not rejoin a band unasked.
+    const auto trigger = [&view](int process, const QString& text) {
+        const std::unique_ptr<QMenu> menu = view.laneMenu(process);
+        for (QAction* action : menu->actions()) {
+            if (action->text() == text && action->isEnabled())
+                return action->trigger(), true;
+        }
+        return false;
+    };
+    QVERIFY(trigger(0, QStringLiteral("Move down")));
+    QCOMPARE(store.processAtRow(0), 3);
+    QVERIFY(!view.lanePinned(3));
+    QCOMPARE(view.stickyHeight(), double(TimelineLayout::kRulerHeight));
+    QVERIFY(trigger(3, QStringLiteral("Pin to top")));
+    QVERIFY(view.lanePinned(3));
+    QVERIFY(trigger(3, QStringLiteral("Unpin lane")));
+    QVERIFY(trigger(3, QStringLiteral("Move down")));
+    QCOMPARE(store.processAtRow(0), 0);
     // Pinned again, it goes to the top, alone in the band.
     view.setLanePinned(3, true);
     QCOMPARE(store.processAtRow(0), 3);

@@ -143,15 +143,7 @@ bool TimelineView::lanePinned(int process) const
 
 void TimelineView::setLanePinned(int process, bool pinned)
 {
-    // Pins that no longer hold (see lanePinned()) are let go, so that a lane that came back apart
-    // from the band does not join it later unasked; a hidden one may yet come back in it.
-    QList<int> stray;
-    for (const int p : std::as_const(m_pinned)) {
-        if (m_store && m_store->rowOf(p) >= 0 && !lanePinned(p))
-            stray.append(p);
-    }
-    for (const int p : stray)
-        m_pinned.remove(p);
+    dropStrayPins();
     // Only a process's own lane (its threads' go with it), and only a change.
     if (!m_store || process < 0 || process >= m_store->processCount() ||
         !m_store->process(process).thread.isEmpty() || pinned == lanePinned(process))
@@ -171,6 +163,20 @@ void TimelineView::setLanePinned(int process, bool pinned)
         Q_EMIT laneMoveRequested(process, below);
     }
     update();
+}
+
+void TimelineView::dropStrayPins()
+{
+    // Pins that no longer hold (see lanePinned()) are let go, so that a lane that came back apart
+    // from the band does not join it later unasked (a lane moved out of its way, another pinned);
+    // a hidden one may yet come back in it.
+    QList<int> stray;
+    for (const int p : std::as_const(m_pinned)) {
+        if (m_store && m_store->rowOf(p) >= 0 && !lanePinned(p))
+            stray.append(p);
+    }
+    for (const int p : stray)
+        m_pinned.remove(p);
 }
 
 int TimelineView::bandRows() const
@@ -242,36 +248,44 @@ void TimelineView::contextMenuEvent(QContextMenuEvent* event)
     const int process = event->pos().x() < TimelineLayout::kLabelWidth ? laneAt(event->pos()) : -1;
     if (process < 0)
         return QWidget::contextMenuEvent(event);
-    QMenu menu(this);
+    const std::unique_ptr<QMenu> menu = laneMenu(process);
+    menu->exec(event->globalPos());
+}
+
+std::unique_ptr<QMenu> TimelineView::laneMenu(int process)
+{
+    auto menu = std::make_unique<QMenu>(this);
+    if (!m_store || process < 0 || process >= m_store->processCount())
+        return menu;
     const bool collapsed = laneCollapsed(process);
-    menu.addAction(collapsed ? tr("Expand lane") : tr("Collapse lane"), this,
-                   [this, process, collapsed] { setLaneCollapsed(process, !collapsed); });
+    menu->addAction(collapsed ? tr("Expand lane") : tr("Collapse lane"), this,
+                    [this, process, collapsed] { setLaneCollapsed(process, !collapsed); });
     // Moving is the run's (its store keeps the order): only where someone moves it.
     if (!isSignalConnected(QMetaMethod::fromSignal(&TimelineView::laneMoveRequested)))
-        return void(menu.exec(event->globalPos()));
-    menu.addSeparator();
+        return menu;
+    menu->addSeparator();
+    dropStrayPins(); // before a move below can bring a stray pin back to the band
     if (lanePinned(process)) { // it stays with the pinned lanes until it is let go
-        menu.addAction(tr("Unpin lane"), this, [this, process] { setLanePinned(process, false); });
-        menu.exec(event->globalPos());
-        return;
+        menu->addAction(tr("Unpin lane"), this, [this, process] { setLanePinned(process, false); });
+        return menu;
     }
     if (m_store->process(process).thread.isEmpty())
-        menu.addAction(tr("Pin to top"), this, [this, process] { setLanePinned(process, true); });
+        menu->addAction(tr("Pin to top"), this, [this, process] { setLanePinned(process, true); });
     // A process's lane moves stop at the pinned lanes: to the top is right under them. A
     // thread's lane moves among its siblings only, pinned or not.
     const bool thread = !m_store->process(process).thread.isEmpty();
     const int pinnedLanes = thread ? 0 : pinnedAtTop();
-    menu.addAction(tr("Move to top"), this, [this, process, pinnedLanes] {
+    menu->addAction(tr("Move to top"), this, [this, process, pinnedLanes] {
         Q_EMIT laneMoveRequested(process, -(1 << 20));
         if (pinnedLanes > 0)
             Q_EMIT laneMoveRequested(process, pinnedLanes);
     });
-    QAction* up = menu.addAction(tr("Move up"), this,
-                                 [this, process] { Q_EMIT laneMoveRequested(process, -1); });
+    QAction* up = menu->addAction(tr("Move up"), this,
+                                  [this, process] { Q_EMIT laneMoveRequested(process, -1); });
     up->setEnabled(thread || m_store->rowOf(process) > bandRows());
-    menu.addAction(tr("Move down"), this,
-                   [this, process] { Q_EMIT laneMoveRequested(process, 1); });
-    menu.exec(event->globalPos());
+    menu->addAction(tr("Move down"), this,
+                    [this, process] { Q_EMIT laneMoveRequested(process, 1); });
+    return menu;
 }
 
 QPointF TimelineView::sendPoint(int message) const

@@ -11,6 +11,8 @@
 #include <optional>
 #include <vector>
 
+class QMenu;
+
 namespace pipescope {
 
 class ArrowsTrack;
@@ -58,6 +60,9 @@ public:
     // Pinned and in the band at the top: a pinned lane that was hidden (internal traffic) and came
     // back apart from the others, below lanes not pinned, is not pinned any more.
     bool lanePinned(int process) const;
+    // The lane's context menu: collapse or expand; where someone moves lanes (laneMoveRequested),
+    // pin or unpin, and move to the top, up or down.
+    std::unique_ptr<QMenu> laneMenu(int process);
     // That band's height: the ruler's, and the pinned lanes' at the top with their threads'.
     double stickyHeight() const;
     // How far the view is scrolled down: where its visible part begins (0 when not scrolled).
@@ -157,6 +162,8 @@ private:
     // The rows that stay in view (the pinned lanes at the top and their threads' lanes), and
     // how many of them are processes' lanes.
     int bandRows() const;
+    // Lets go of the pins of lanes shown apart from the band (see setLanePinned).
+    void dropStrayPins();
     int pinnedAtTop() const;
     void paintMeasure(QPainter& painter, const TimelineLayout& geometry,
                       const Theme& colours) const;
