@@ -72,13 +72,13 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
     // What is needed to describe it, taken before delivery: the receiver may delete itself.
     // (Class names live in static meta-objects.)
     const auto* timer = qobject_cast<const QTimer*>(receiver);
-    const Receiver described{
-        event->type(), receiver->metaObject()->className(),
-        receiver->parent() ? receiver->parent()->metaObject()->className() : nullptr,
-        timer ? timer->interval() : -1};
+    const Receiver described{event->type(), receiver->metaObject()->className(),
+                             receiver->parent() ? receiver->parent()->metaObject()->className()
+                                                : nullptr,
+                             timer ? timer->interval() : -1};
     m_longestPaintMs = 0;
     m_longestPaintClass = nullptr;
-    rusage before {};
+    rusage before{};
     getrusage(RUSAGE_THREAD, &before);
 
     const qint64 started = monotonicNs();
@@ -96,7 +96,7 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
         slow.totalMs += ms;
     }
     if (ms >= m_outlierMs && m_outliers.size() < kMaxOutliers) {
-        rusage after {};
+        rusage after{};
         getrusage(RUSAGE_THREAD, &after);
         Outlier outlier;
         outlier.seconds = double(started - m_watchingSinceNs) / 1e9;

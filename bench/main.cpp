@@ -597,8 +597,7 @@ void addSlowEvents(Report& report, const char* key, const UiBench::Stall& stall)
         entry.insert(QStringLiteral("seconds"), outlier.seconds);
         entry.insert(QStringLiteral("ms"), outlier.ms);
         entry.insert(QStringLiteral("event"), QString::fromStdString(outlier.what));
-        entry.insert(QStringLiteral("longest_paint"),
-                     QString::fromStdString(outlier.longestPaint));
+        entry.insert(QStringLiteral("longest_paint"), QString::fromStdString(outlier.longestPaint));
         entry.insert(QStringLiteral("longest_paint_ms"), outlier.longestPaintMs);
         entry.insert(QStringLiteral("minor_faults"), double(outlier.minorFaults));
         entry.insert(QStringLiteral("major_faults"), double(outlier.majorFaults));

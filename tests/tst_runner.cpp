@@ -365,8 +365,8 @@ void TestRunner::aPacedFloodKeepsToItsRate()
     QVERIFY(unpaced->succeeded());
     const TraceStore& fast = unpaced->store();
     QCOMPARE(qsizetype(fast.messages().size()), qsizetype(21));
-    const qint64 span = fast.time(fast.messages()[19].sendEvent) -
-                        fast.startTime(fast.messages()[0].sendEvent);
+    const qint64 span =
+        fast.time(fast.messages()[19].sendEvent) - fast.startTime(fast.messages()[0].sendEvent);
     QVERIFY2(span < 5'000'000'000, qPrintable(QStringLiteral("20 sends took %1 ns").arg(span)));
 }
 

@@ -264,7 +264,7 @@ std::unique_ptr<QMenu> TimelineView::laneMenu(int process)
     if (!isSignalConnected(QMetaMethod::fromSignal(&TimelineView::laneMoveRequested)))
         return menu;
     menu->addSeparator();
-    dropStrayPins(); // before a move below can bring a stray pin back to the band
+    dropStrayPins();           // before a move below can bring a stray pin back to the band
     if (lanePinned(process)) { // it stays with the pinned lanes until it is let go
         menu->addAction(tr("Unpin lane"), this, [this, process] { setLanePinned(process, false); });
         return menu;
