@@ -2,14 +2,20 @@
 
 #include "Run.h"
 #include "RunHistoryModel.h"
+#include "base/MonotonicClock.h"
+
+#include <QAbstractEventDispatcher>
+#include <algorithm>
 
 namespace pipescope {
 
 CurrentRun::CurrentRun(const RunHistoryModel& history, QObject* parent)
     : QObject(parent)
 {
-    m_timer.setInterval(kRefreshIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &CurrentRun::refreshed);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &CurrentRun::refresh);
+    connect(QAbstractEventDispatcher::instance(thread()), &QAbstractEventDispatcher::aboutToBlock,
+            this, &CurrentRun::idle);
     // Through the history, which updates the run's line first, and not through the run itself, so
     // that whatever listens to the history's runFinished() afterwards sees the views up to date.
     connect(&history, &RunHistoryModel::runFinished, this, &CurrentRun::runFinished);
@@ -32,10 +38,7 @@ const TraceStore* CurrentRun::store() const
 void CurrentRun::setRun(Run* run)
 {
     m_run = run;
-    if (run && run->live())
-        m_timer.start();
-    else
-        m_timer.stop();
+    startRefreshing(run && run->live());
     Q_EMIT changed(run);
     Q_EMIT refreshed();
 }
@@ -44,9 +47,41 @@ void CurrentRun::runFinished(Run* run)
 {
     if (run != m_run)
         return;
-    m_timer.stop();
+    startRefreshing(false);
     Q_EMIT refreshed();
     Q_EMIT ended();
+}
+
+void CurrentRun::startRefreshing(bool on)
+{
+    m_refreshing = on;
+    m_measuring = false;
+    m_intervalMs = kRefreshIntervalMs;
+    if (on)
+        m_timer.start(kRefreshIntervalMs);
+    else
+        m_timer.stop();
+}
+
+void CurrentRun::refresh()
+{
+    m_refreshStartedNs = monotonicNs();
+    m_measuring = true;
+    // Should the thread never go idle (it always has events to take), still a few times a second.
+    m_timer.start(kSlowestRefreshMs);
+    Q_EMIT refreshed();
+}
+
+void CurrentRun::idle()
+{
+    if (!m_measuring || !m_refreshing)
+        return;
+    m_measuring = false;
+    const qint64 costNs = monotonicNs() - m_refreshStartedNs;
+    const qint64 intervalNs = std::clamp<qint64>(
+        costNs * kBusyFactor, kRefreshIntervalMs * 1'000'000LL, kSlowestRefreshMs * 1'000'000LL);
+    m_intervalMs = int(intervalNs / 1'000'000);
+    m_timer.start(int(std::max<qint64>(0, intervalNs - costNs) / 1'000'000));
 }
 
 } // namespace pipescope

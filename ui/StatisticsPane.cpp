@@ -9,6 +9,7 @@
 #include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
 
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableView>
@@ -19,7 +20,6 @@ namespace pipescope {
 StatisticsPane::StatisticsPane(QWidget* parent)
     : QWidget(parent)
     , m_title(new QLabel(tr("<b>Statistics</b>"), this))
-    , m_summary(new QLabel(this))
     , m_depths(new ChannelDepthModel(this))
     , m_depthTable(new QTableView(this))
     , m_histogram(new LatencyHistogram(this))
@@ -27,10 +27,27 @@ StatisticsPane::StatisticsPane(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_title);
-    m_summary->setTextFormat(Qt::RichText);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    layout->addWidget(m_summary);
+    // Its numbers are read whole: the grid may not be narrowed past them.
+    auto* summary = new QGridLayout;
+    summary->setContentsMargins(0, 0, 0, 0);
+    summary->setHorizontalSpacing(8);
+    summary->setVerticalSpacing(2);
+    QFont bold = font();
+    bold.setBold(true);
+    for (int row = 0; row < kSummaryRows; ++row) {
+        m_summaryNames[size_t(row)] = new QLabel(this);
+        m_summaryNames[size_t(row)]->setTextFormat(Qt::PlainText);
+        auto* value = new QLabel(this);
+        value->setFont(bold);
+        value->setTextFormat(Qt::PlainText);
+        value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_summaryValues[size_t(row)] = value;
+        summary->addWidget(m_summaryNames[size_t(row)], row, 0);
+        summary->addWidget(value, row, 1);
+    }
+    summary->setColumnStretch(2, 1);
+    layout->addLayout(summary);
     m_depthTable->setModel(m_depths);
     m_depthTable->verticalHeader()->hide();
     m_depthTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
@@ -91,7 +108,8 @@ void StatisticsPane::refresh(qint64 durationNs, bool live)
     m_live = live;
     m_durationNs = durationNs;
     if (!m_store) {
-        m_summary->clear();
+        for (QLabel* label : m_summaryValues)
+            label->clear();
         m_depths->setDepths(nullptr, {});
         return;
     }
@@ -110,7 +128,12 @@ QString StatisticsPane::titleText() const
 
 QString StatisticsPane::summaryText() const
 {
-    return m_summary->text();
+    QStringList lines;
+    for (int row = 0; row < kSummaryRows; ++row) {
+        lines.append(QStringLiteral("%1: %2").arg(m_summaryNames[size_t(row)]->text(),
+                                                  m_summaryValues[size_t(row)]->text()));
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 void StatisticsPane::showSummary()
@@ -130,10 +153,12 @@ void StatisticsPane::showSummary()
                                      .arg(TimeScale::formatSeconds(m_range.start),
                                           TimeScale::formatSeconds(m_range.end))
                                : QString());
-    QString html = QStringLiteral("<table cellspacing=2>");
+    int rows = 0;
+    // QLabel::setText() does nothing for the text it has: only a number that changed is laid out.
     auto row = [&](const QString& name, const QString& value) {
-        html +=
-            QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>").arg(name, value);
+        m_summaryNames[size_t(rows)]->setText(name);
+        m_summaryValues[size_t(rows)]->setText(value);
+        ++rows;
     };
     row(tr("messages"), Quantity::count(messages));
     row(m_live ? tr("in flight") : tr("undelivered"), Quantity::count(notReceived));
@@ -146,11 +171,7 @@ void StatisticsPane::showSummary()
     row(tr("polls True / False"),
         QStringLiteral("%1 / %2").arg(Quantity::count(s.pollsTrue), Quantity::count(s.pollsFalse)));
     row(tr("blocked in send"), TimeScale::formatDuration(s.totalBlockedSendNs));
-    html += QStringLiteral("</table>");
-    m_summary->setText(html);
-    // Its numbers are read whole: the panel may not be narrowed past them (at 1024 px the
-    // window's fitting cut their last digits off).
-    m_summary->setMinimumWidth(m_summary->sizeHint().width());
+    Q_ASSERT(rows == kSummaryRows);
 }
 
 } // namespace pipescope

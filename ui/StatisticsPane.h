@@ -4,6 +4,7 @@
 #include "trace/RunStatisticsBuilder.h"
 
 #include <QWidget>
+#include <array>
 
 class QLabel;
 class QTableView;
@@ -36,7 +37,7 @@ public:
     // Only what happened within `range` (the timeline's selected range: RunStatistics::ofRange);
     // empty: the whole run.
     void setRange(TimeRange range);
-    // What the pane shows, as text (for tests).
+    // What the pane shows, as text, a "name: value" line per row (for tests).
     QString summaryText() const;
     QString titleText() const;
     const RunStatistics& statistics() const { return m_statistics; }
@@ -50,10 +51,15 @@ private:
     TimeRange m_range;
     qint64 m_durationNs = 0;
 
-    // The table of numbers: counts read from the store now, the rest from m_statistics.
+    // The table of numbers: counts read from the store now, the rest from m_statistics. Plain
+    // labels in a grid, each set only when it changed: while a run is live the counts change at
+    // every refresh, and a rich-text label laid its whole table out again each time (a fifth of
+    // the window's thread in a long run).
     void showSummary();
+    static constexpr int kSummaryRows = 10;
     QLabel* m_title;
-    QLabel* m_summary;
+    std::array<QLabel*, kSummaryRows> m_summaryNames{};
+    std::array<QLabel*, kSummaryRows> m_summaryValues{};
     ChannelDepthModel* m_depths;
     QTableView* m_depthTable;
     LatencyHistogram* m_histogram;
