@@ -18,6 +18,7 @@ void BenchApplication::startWatching(double thresholdMs, double outlierMs)
 {
     m_slow.clear();
     m_outliers.clear();
+    m_outliersDropped = 0;
     m_thresholdMs = thresholdMs;
     m_outlierMs = outlierMs;
     m_watchingSinceNs = monotonicNs();
@@ -27,6 +28,23 @@ void BenchApplication::startWatching(double thresholdMs, double outlierMs)
 void BenchApplication::stopWatching()
 {
     m_watching = false;
+}
+
+void BenchApplication::keepOutlier(Outlier outlier)
+{
+    // The longest kMaxOutliers, in the order they happened.
+    if (m_outliers.size() < kMaxOutliers) {
+        m_outliers.push_back(std::move(outlier));
+        return;
+    }
+    ++m_outliersDropped;
+    const auto shortest =
+        std::min_element(m_outliers.begin(), m_outliers.end(),
+                         [](const Outlier& a, const Outlier& b) { return a.ms < b.ms; });
+    if (shortest->ms >= outlier.ms)
+        return;
+    m_outliers.erase(shortest);
+    m_outliers.push_back(std::move(outlier));
 }
 
 std::vector<BenchApplication::Slow> BenchApplication::slowEvents() const
@@ -44,7 +62,9 @@ std::string BenchApplication::Receiver::describe() const
     const char* typeName = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
     std::string what = typeName ? typeName : "event " + std::to_string(int(type));
     what += std::string(" to ") + className;
-    if (interval >= 0)
+    if (!timerName.isEmpty())
+        what += " '" + timerName.toStdString() + "'";
+    else if (interval >= 0)
         what += " (" + std::to_string(interval) + " ms)";
     else if (parentClassName)
         what += std::string(" in ") + parentClassName;
@@ -57,6 +77,7 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
         // Inside an event: only the paints are timed, to say which widget a slow repaint was.
         const bool paint = m_watching && event->type() == QEvent::Paint;
         const qint64 started = paint ? monotonicNs() : 0;
+        const char* className = paint ? receiver->metaObject()->className() : nullptr;
         ++m_depth;
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
@@ -64,7 +85,7 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
             const double ms = double(monotonicNs() - started) / 1e6;
             if (ms > m_longestPaintMs) {
                 m_longestPaintMs = ms;
-                m_longestPaintClass = receiver->metaObject()->className();
+                m_longestPaintClass = className;
             }
         }
         return handled;
@@ -72,10 +93,11 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
     // What is needed to describe it, taken before delivery: the receiver may delete itself.
     // (Class names live in static meta-objects.)
     const auto* timer = qobject_cast<const QTimer*>(receiver);
-    const Receiver described{event->type(), receiver->metaObject()->className(),
-                             receiver->parent() ? receiver->parent()->metaObject()->className()
-                                                : nullptr,
-                             timer ? timer->interval() : -1};
+    const Receiver described{
+        event->type(), receiver->metaObject()->className(),
+        receiver->parent() ? receiver->parent()->metaObject()->className() : nullptr,
+        timer ? timer->interval() : -1,
+        timer && !timer->objectName().isEmpty() ? timer->objectName().toUtf8() : QByteArray()};
     m_longestPaintMs = 0;
     m_longestPaintClass = nullptr;
     rusage before{};
@@ -95,7 +117,7 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
         slow.maxMs = std::max(slow.maxMs, ms);
         slow.totalMs += ms;
     }
-    if (ms >= m_outlierMs && m_outliers.size() < kMaxOutliers) {
+    if (ms >= m_outlierMs) {
         rusage after{};
         getrusage(RUSAGE_THREAD, &after);
         Outlier outlier;
@@ -109,7 +131,7 @@ bool BenchApplication::notify(QObject* receiver, QEvent* event)
         outlier.minorFaults = after.ru_minflt - before.ru_minflt;
         outlier.majorFaults = after.ru_majflt - before.ru_majflt;
         outlier.involuntarySwitches = after.ru_nivcsw - before.ru_nivcsw;
-        m_outliers.push_back(std::move(outlier));
+        keepOutlier(std::move(outlier));
     }
     return handled;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QApplication>
+#include <QByteArray>
 #include <QEvent>
 #include <map>
 #include <string>
@@ -46,21 +47,25 @@ public:
     void stopWatching();
     // The slow events seen, longest first.
     std::vector<Slow> slowEvents() const;
-    // The outliers, in the order they happened (the first kMaxOutliers).
+    // The longest kMaxOutliers outliers, in the order they happened, and how many shorter ones
+    // were left out.
     const std::vector<Outlier>& outliers() const { return m_outliers; }
+    int outliersLeftOut() const { return m_outliersDropped; }
     static constexpr std::size_t kMaxOutliers = 100;
 
     bool notify(QObject* receiver, QEvent* event) override;
 
 private:
     // An event's receiver, as the reports name it: "Timer to QTimer (16 ms)",
-    // "UpdateRequest to pipescope::MainWindow", "Paint to QWidget in pipescope::SidePanels".
+    // "UpdateRequest to pipescope::MainWindow", "Paint to QWidget in pipescope::SidePanels",
+    // "Timer to QTimer 'refresh'".
     struct Receiver
     {
         QEvent::Type type;
         const char* className;
         const char* parentClassName; // or null
         int interval;                // a QTimer's, or -1
+        QByteArray timerName;        // a QTimer's objectName, if it has one: its interval varies
         std::string describe() const;
     };
 
@@ -70,7 +75,10 @@ private:
     qint64 m_watchingSinceNs = 0;
     int m_depth = 0;
     std::map<std::string, Slow> m_slow;
+    void keepOutlier(Outlier outlier);
+
     std::vector<Outlier> m_outliers;
+    int m_outliersDropped = 0;
     // The longest paint inside the outermost event being delivered.
     const char* m_longestPaintClass = nullptr;
     double m_longestPaintMs = 0;

@@ -51,7 +51,7 @@ struct BenchPlan
     int hourMinutes = 60;
     int hourSampleSeconds = 10;
     // The flood scenario sends at most 100 million messages: 166 minutes at 10k a second.
-    static constexpr int kMaxHourMinutes = 166;
+    int maxHourMinutes() const { return int(100'000'000 / (qint64(hourRate) * 60)); }
 
     static BenchPlan full();
     static BenchPlan quickPlan();

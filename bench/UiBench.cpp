@@ -182,6 +182,7 @@ UiBench::Stall UiBench::watch(const std::function<bool(MainWindow&)>& start, int
         application->stopWatching();
         result.slowEvents = application->slowEvents();
         result.outliers = application->outliers();
+        result.outliersLeftOut = application->outliersLeftOut();
     }
 
     Run* run = window.currentRun()->run();

@@ -50,6 +50,7 @@ public:
         std::vector<BenchApplication::Slow> slowEvents;
         // The events of 50 ms or more, one by one.
         std::vector<BenchApplication::Outlier> outliers;
+        int outliersLeftOut = 0; // shorter ones beyond BenchApplication::kMaxOutliers
         // The run as it went (paced runs only): every sampleSeconds, from the start.
         struct Sample
         {

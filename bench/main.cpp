@@ -613,6 +613,10 @@ void addSlowEvents(Report& report, const char* key, const UiBench::Stall& stall)
     report.addJson((std::string(key) + "_outliers").c_str(), outliersJson);
     if (stall.outliers.empty())
         outliersText += " none";
+    if (stall.outliersLeftOut > 0) {
+        std::snprintf(note, sizeof note, "\n    and %d shorter ones", stall.outliersLeftOut);
+        outliersText += note;
+    }
     report.addNote(outliersText);
 }
 
@@ -806,9 +810,9 @@ int main(int argc, char* argv[])
         } else if (argument == QLatin1String("--hour-minutes") && hasValue) {
             bool ok = false;
             hourMinutes = arguments[++i].toInt(&ok);
-            if (!ok || hourMinutes < 1 || hourMinutes > BenchPlan::kMaxHourMinutes) {
+            if (!ok || hourMinutes < 1 || hourMinutes > BenchPlan::full().maxHourMinutes()) {
                 std::fprintf(stderr, "pipescope-bench: --hour-minutes takes 1 to %d\n",
-                             BenchPlan::kMaxHourMinutes);
+                             BenchPlan::full().maxHourMinutes());
                 return usage(stderr, 2);
             }
         } else if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {

@@ -26,6 +26,7 @@
 #include "TimeScale.h"
 #include "TimelineLayout.h"
 #include "TimelineView.h"
+#include "base/MonotonicClock.h"
 #include "run/ScenarioCatalog.h"
 #include "trace/ChromeTraceWriter.h"
 #include "trace/EventsJsonReader.h"
@@ -159,6 +160,7 @@ private Q_SLOTS:
     void crashedLaneIsRed();
     void aFileOfManyChannelsOpensInBoundedSpace();
     void aboutNamesTheVersions();
+    void refreshesKeepToAThirdOfTheThread();
 
 private:
     QTemporaryDir m_directory;
@@ -1695,6 +1697,41 @@ void TestUi::aTeachingRunShowsItsFindingAndItsMessages()
         return window.currentStore()->processOf(e) == TraceStore::kRunner;
     }));
     QVERIFY(!window.grab().isNull());
+}
+
+void TestUi::refreshesKeepToAThirdOfTheThread()
+{
+    // A live run whose refreshes each cost 20 ms (a slow view): the next refresh comes at least
+    // three times that after the last began, and the refreshes keep coming until the run ends.
+    RunHistoryModel history;
+    CurrentRun current(history);
+    QCOMPARE(current.refreshIntervalMs(), CurrentRun::kRefreshIntervalMs);
+    std::vector<qint64> begun;
+    connect(&current, &CurrentRun::refreshed, &current, [&] {
+        begun.push_back(monotonicNs());
+        while (monotonicNs() - begun.back() < 20'000'000) {
+        }
+    });
+    QSignalSpy ended(&current, &CurrentRun::ended);
+    auto settings = ScenarioCatalog::resolve(
+        request(QStringLiteral("flood"), 1, 1,
+                {{"count", 300}, {"size", 64}, {"delay", 0}, {"rate", 200}}));
+    QVERIFY(settings.ok());
+    auto started = Run::start(*settings, history.nextNumber());
+    QVERIFY(started.ok());
+    current.setRun(history.add(std::move(*started)));
+    QTRY_VERIFY_WITH_TIMEOUT(begun.size() >= 6, 30000);
+    QVERIFY2(current.refreshIntervalMs() >= 60,
+             qPrintable(QString::number(current.refreshIntervalMs())));
+    QVERIFY(current.refreshIntervalMs() <= CurrentRun::kSlowestRefreshMs);
+    // From the third on (the first comes with setRun(), the second on the 16 ms timer).
+    for (size_t i = 3; i < begun.size(); ++i)
+        QVERIFY2(begun[i] - begun[i - 1] >= 55'000'000,
+                 qPrintable(QStringLiteral("refresh %1 came %2 ns after the one before")
+                                .arg(i)
+                                .arg(begun[i] - begun[i - 1])));
+    QVERIFY(ended.wait(60000));
+    QVERIFY(!current.refreshing());
 }
 
 QTEST_MAIN(TestUi)

@@ -4,7 +4,8 @@
 #include "RunHistoryModel.h"
 #include "base/MonotonicClock.h"
 
-#include <QAbstractEventDispatcher>
+#include <QCoreApplication>
+#include <QEvent>
 #include <algorithm>
 
 namespace pipescope {
@@ -13,9 +14,8 @@ CurrentRun::CurrentRun(const RunHistoryModel& history, QObject* parent)
     : QObject(parent)
 {
     m_timer.setSingleShot(true);
+    m_timer.setObjectName(QStringLiteral("refresh"));
     connect(&m_timer, &QTimer::timeout, this, &CurrentRun::refresh);
-    connect(QAbstractEventDispatcher::instance(thread()), &QAbstractEventDispatcher::aboutToBlock,
-            this, &CurrentRun::idle);
     // Through the history, which updates the run's line first, and not through the run itself, so
     // that whatever listens to the history's runFinished() afterwards sees the views up to date.
     connect(&history, &RunHistoryModel::runFinished, this, &CurrentRun::runFinished);
@@ -70,9 +70,20 @@ void CurrentRun::refresh()
     // Should the thread never go idle (it always has events to take), still a few times a second.
     m_timer.start(kSlowestRefreshMs);
     Q_EMIT refreshed();
+    // The views have taken in what came and asked to be repainted (UpdateRequest, posted at
+    // Qt::LowEventPriority): an event posted behind that is delivered once the repaint is done.
+    QCoreApplication::postEvent(this, new QEvent(kRefreshDoneEvent), Qt::LowEventPriority - 1);
 }
 
-void CurrentRun::idle()
+bool CurrentRun::event(QEvent* event)
+{
+    if (event->type() != kRefreshDoneEvent)
+        return QObject::event(event);
+    refreshDone();
+    return true;
+}
+
+void CurrentRun::refreshDone()
 {
     if (!m_measuring || !m_refreshing)
         return;

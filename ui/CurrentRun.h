@@ -2,6 +2,7 @@
 
 #include "Run.h"
 
+#include <QEvent>
 #include <QObject>
 #include <QTimer>
 
@@ -23,7 +24,8 @@ class TraceStore;
 // gets its views refreshed without a signal of its own. When nothing is live it costs nothing.
 //
 // The refreshes keep to a share of the window's thread: a refresh's cost is what the thread did
-// from the timer until it next went idle (the views taking in what came, and repainting), and
+// from the timer until the repaint it asked for was done (the views taking in what came, and
+// repainting: an event posted behind the repaint marks the end), and
 // the next refresh comes kBusyFactor times that cost after the last began, never sooner than
 // kRefreshIntervalMs nor later than kSlowestRefreshMs. A small run repaints 60 times a second;
 // a run of millions of messages, whose every frame costs more, fewer times, and the thread stays
@@ -57,8 +59,10 @@ private:
     void runFinished(Run* run);
     void startRefreshing(bool on);
     void refresh();
-    // The thread is about to wait for events: the refresh that began at m_refreshStartedNs is done.
-    void idle();
+    // The refresh that began at m_refreshStartedNs is done, repaint included: the next one is due.
+    void refreshDone();
+    bool event(QEvent* event) override;
+    static constexpr QEvent::Type kRefreshDoneEvent = QEvent::Type(QEvent::User + 1);
 
     Run* m_run = nullptr;
     QTimer m_timer; // single-shot: armed at kSlowestRefreshMs by a refresh, sooner once idle

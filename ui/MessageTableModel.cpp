@@ -8,6 +8,7 @@
 
 #include <QColor>
 #include <QGuiApplication>
+#include <algorithm>
 
 namespace pipescope {
 
@@ -51,7 +52,8 @@ void MessageTableModel::refresh(bool all)
     const int rows = int(m_store->messages().size());
     const qint64 now = monotonicNs();
     if (rows > m_rows &&
-        (all || m_rows < kEagerRows || now - m_insertedAtNs >= kInsertIntervalNs)) {
+        (all || m_rows < kEagerRows ||
+         now - m_insertedAtNs >= std::max(kInsertIntervalNs, qint64(m_rows) * kInsertNsPerRow))) {
         beginInsertRows({}, m_rows, rows - 1);
         m_rows = rows;
         endInsertRows();

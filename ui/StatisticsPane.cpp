@@ -108,8 +108,10 @@ void StatisticsPane::refresh(qint64 durationNs, bool live)
     m_live = live;
     m_durationNs = durationNs;
     if (!m_store) {
-        for (QLabel* label : m_summaryValues)
-            label->clear();
+        for (int row = 0; row < kSummaryRows; ++row) {
+            m_summaryNames[size_t(row)]->clear();
+            m_summaryValues[size_t(row)]->clear();
+        }
         m_depths->setDepths(nullptr, {});
         return;
     }
