@@ -161,6 +161,7 @@ private Q_SLOTS:
     void aFileOfManyChannelsOpensInBoundedSpace();
     void aboutNamesTheVersions();
     void refreshesKeepToAThirdOfTheThread();
+    void aLongRunIsTabledThroughAWindow();
 
 private:
     QTemporaryDir m_directory;
@@ -1732,6 +1733,41 @@ void TestUi::refreshesKeepToAThirdOfTheThread()
                                 .arg(begun[i] - begun[i - 1])));
     QVERIFY(ended.wait(60000));
     QVERIFY(!current.refreshing());
+}
+
+void TestUi::aLongRunIsTabledThroughAWindow()
+{
+    // A table of at most 1000 rows over a flood of 3000 messages (and the empty one that ends it):
+    // it follows the run's end, says which messages it holds, and moves to a message shown.
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    MessageTableModel* model = window.messageModel();
+    model->setMaxRows(1000);
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 1, 0, {{"count", 3000}, {"size", 64}, {"delay", 0}})));
+    QVERIFY(waitForRun(window));
+    const TraceStore& store = *window.currentStore();
+    QCOMPARE(qsizetype(store.messages().size()), qsizetype(3001));
+    QVERIFY(model->windowed());
+    QVERIFY(model->rowCount() <= 1000);
+    QCOMPARE(model->first() + model->rowCount(), 3001); // it followed the end
+    const auto seqOf = [&](int row) {
+        return model->index(row, MessageTableModel::Seq).data(Qt::UserRole).toLongLong();
+    };
+    QCOMPARE(seqOf(0), qint64(store.messages()[size_t(model->first())].seq));
+    QCOMPARE(window.messagesPane()->matchText(),
+             QStringLiteral("messages %1 to 3,000 of 3,001").arg(Quantity::count(model->first())));
+
+    // Message 5, far before the window: the window moves there, and its row is the one selected.
+    QSignalSpy selected(window.messagesPane(), &MessagesPane::messageSelected);
+    window.messagesPane()->showMessage(5);
+    QVERIFY(model->rowOf(5) >= 0);
+    QCOMPARE(model->rowCount(), 1000);
+    QCOMPARE(seqOf(model->rowOf(5)), qint64(store.messages()[5].seq));
+    QVERIFY(!selected.isEmpty());
+    QCOMPARE(selected.last().at(0).toInt(), 5);
+    QCOMPARE(window.messagesPane()->matchingMessages(1).front(), model->first());
 }
 
 QTEST_MAIN(TestUi)

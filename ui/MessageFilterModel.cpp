@@ -27,11 +27,12 @@ void MessageFilterModel::restrictToRange(TimeRange range)
 
 bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
-    if (!m_only.empty() && !std::binary_search(m_only.begin(), m_only.end(), sourceRow))
+    const auto* messages = static_cast<const MessageTableModel*>(sourceModel());
+    const int message = messages->messageAt(sourceRow);
+    if (!m_only.empty() && !std::binary_search(m_only.begin(), m_only.end(), message))
         return false;
-    const TraceStore* store = static_cast<const MessageTableModel*>(sourceModel())->store();
-    if (store) {
-        const TraceStore::Message& m = store->messages()[size_t(sourceRow)];
+    if (const TraceStore* store = messages->store()) {
+        const TraceStore::Message& m = store->messages()[size_t(message)];
         if (!store->channelShown(m.channel))
             return false;
         // As RunStatistics::ofRange counts them: by when their send began.

@@ -25,11 +25,43 @@ void MessageTableModel::watch(const CurrentRun& current)
 
 void MessageTableModel::setStore(const TraceStore* store)
 {
-    beginResetModel();
     m_store = store;
-    m_rows = store ? int(store->messages().size()) : 0;
     m_eventsRead = store ? store->eventCount() : 0;
+    resetWindow(0); // a live run's window follows its end from there
+}
+
+void MessageTableModel::setMaxRows(int rows)
+{
+    m_maxRows = std::max(1, rows);
+    resetWindow(m_first);
+}
+
+void MessageTableModel::resetWindow(int first)
+{
+    const int total = m_store ? int(m_store->messages().size()) : 0;
+    beginResetModel();
+    m_first = std::clamp(first, 0, std::max(0, total - m_maxRows));
+    m_rows = std::min(total - m_first, m_maxRows);
+    m_following = m_first + m_rows == total;
     endResetModel();
+}
+
+bool MessageTableModel::windowed() const
+{
+    return m_store && (m_first > 0 || m_first + m_rows < int(m_store->messages().size()));
+}
+
+int MessageTableModel::rowOf(int message) const
+{
+    return message >= m_first && message < m_first + m_rows ? message - m_first : -1;
+}
+
+void MessageTableModel::showAround(int message)
+{
+    if (!m_store || message < 0 || message >= int(m_store->messages().size()) ||
+        rowOf(message) >= 0)
+        return;
+    resetWindow(message - m_maxRows / 2);
 }
 
 void MessageTableModel::refresh(bool all)
@@ -41,19 +73,37 @@ void MessageTableModel::refresh(bool all)
     int firstChanged = m_rows;
     int lastChanged = -1;
     for (const qsizetype events = m_store->eventCount(); m_eventsRead < events; ++m_eventsRead) {
-        const int row = m_store->messageOf(m_eventsRead);
-        if (row >= 0 && row < m_rows) {
+        const int row = rowOf(m_store->messageOf(m_eventsRead));
+        if (row >= 0) {
             firstChanged = std::min(firstChanged, row);
             lastChanged = std::max(lastChanged, row);
         }
     }
     if (lastChanged >= 0)
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
-    const int rows = int(m_store->messages().size());
+    // New rows only while the window reaches the run's end (a window moved back stays put).
+    const int total = int(m_store->messages().size());
     const qint64 now = monotonicNs();
-    if (rows > m_rows &&
+    if (total > m_first + m_rows && m_following &&
         (all || m_rows < kEagerRows ||
          now - m_insertedAtNs >= std::max(kInsertIntervalNs, qint64(m_rows) * kInsertNsPerRow))) {
+        // Full: a quarter of the window (or what it takes) leaves at its start first; more new
+        // messages than the window holds make a new window at the end.
+        const int room = m_maxRows - m_rows;
+        const int coming = total - (m_first + m_rows);
+        if (coming - room >= m_rows) {
+            resetWindow(total - m_maxRows);
+            m_insertedAtNs = now;
+            return;
+        }
+        if (coming > room) {
+            const int drop = std::min(m_rows, std::max(m_maxRows / 4, coming - room));
+            beginRemoveRows({}, 0, drop - 1);
+            m_first += drop;
+            m_rows -= drop;
+            endRemoveRows();
+        }
+        const int rows = std::min(total - m_first, m_maxRows);
         beginInsertRows({}, m_rows, rows - 1);
         m_rows = rows;
         endInsertRows();
@@ -75,7 +125,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
 {
     if (!m_store || !index.isValid() || index.row() >= m_rows)
         return {};
-    const TraceStore::Message& m = m_store->messages()[size_t(index.row())];
+    const TraceStore::Message& m = m_store->messages()[size_t(messageAt(index.row()))];
     const TraceStore::Channel& channel = m_store->channel(m.channel);
     const bool sent = m.sendEvent >= 0;
     const bool received = m.recvEvent >= 0;

@@ -14,6 +14,13 @@ class TraceStore;
 // insertion makes the table's header walk all its rows once more (QHeaderView recomputes every
 // section's position), which at millions of rows would take the window's time at 60 Hz.
 // Qt::UserRole gives each cell's raw value for sorting (times and sizes as numbers).
+//
+// A run of more than maxRows() messages is shown through a window of at most that many
+// consecutive messages (row r is message first() + r): Qt's item views keep something for every
+// row (QHeaderView a position, QSortFilterProxyModel two mappings) and walk or reallocate all of
+// it as rows come in, which at tens of millions of rows stalls the window for hundreds of
+// milliseconds. While a run is live the window follows its end, dropping a quarter of itself at
+// a time from its start; showAround() moves it to any message (the timeline's, a finding's).
 class MessageTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -41,6 +48,18 @@ public:
     // `all`: every new row now (the run has ended).
     void refresh(bool all = false);
 
+    // The window: the first message shown and the most rows shown (kMaxRows; smaller for tests).
+    int first() const { return m_first; }
+    int maxRows() const { return m_maxRows; }
+    void setMaxRows(int rows);
+    // True when the store has messages outside the window.
+    bool windowed() const;
+    // The message of `row`, and the row of `message` (-1 outside the window).
+    int messageAt(int row) const { return m_first + row; }
+    int rowOf(int message) const;
+    // Moves the window so that it holds `message` (about in its middle), if it does not already.
+    void showAround(int message);
+
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -57,7 +76,14 @@ private:
     static constexpr qint64 kInsertIntervalNs = 250'000'000;
     static constexpr qint64 kInsertNsPerRow = 50;
 
+    static constexpr int kMaxRows = 500'000;
+    // The window from message `first` (within the store's), as many rows as it may have.
+    void resetWindow(int first);
+
+    int m_maxRows = kMaxRows;
+    int m_first = 0;
     int m_rows = 0;
+    bool m_following = true; // the window ends at the run's end, and stays there as it grows
     qint64 m_insertedAtNs = 0;
     qsizetype m_eventsRead = 0; // events looked at for the messages they change
 };

@@ -71,13 +71,15 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid())
-                    Q_EMIT messageSelected(m_filter->mapToSource(current).row());
+                    Q_EMIT messageSelected(
+                        m_messages->messageAt(m_filter->mapToSource(current).row()));
             });
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
     connect(m_filterEdit, &QLineEdit::textChanged, this, &MessagesPane::updateMatches);
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_filter, signal, this, &MessagesPane::updateMatches);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     // Another run: its messages are not the finding's.
     connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}); });
@@ -142,12 +144,22 @@ void MessagesPane::showRange(TimeRange range)
 
 QString MessagesPane::matchText() const
 {
+    // A run too long for one table says which of its messages the table holds (and filters).
+    const QString window =
+        m_messages->windowed()
+            ? tr("messages %1 to %2 of %3")
+                  .arg(Quantity::count(m_messages->first()),
+                       Quantity::count(m_messages->first() + m_messages->rowCount() - 1),
+                       Quantity::count(qint64(m_messages->store()->messages().size())))
+            : QString();
     if (m_filterEdit->text().isEmpty() && !m_filter->restricted() && m_filter->range().empty())
-        return {};
-    return tr("%1 of %2")
-        .arg(Quantity::count(m_filter->rowCount()),
-             Quantity::count(m_messages->store() ? m_messages->store()->messageCount() : 0,
-                             tr("message"), tr("messages")));
+        return window;
+    const QString matches =
+        tr("%1 of %2")
+            .arg(Quantity::count(m_filter->rowCount()),
+                 Quantity::count(m_messages->store() ? m_messages->store()->messageCount() : 0,
+                                 tr("message"), tr("messages")));
+    return window.isEmpty() ? matches : tr("%1 in %2").arg(matches, window);
 }
 
 void MessagesPane::updateMatches()
@@ -175,7 +187,10 @@ void MessagesPane::showMessage(int message)
         m_table->clearSelection();
         return;
     }
-    const QModelIndex row = m_filter->mapFromSource(m_messages->index(message, 0));
+    m_messages->showAround(message); // a message outside the table's window moves it there
+    const int sourceRow = m_messages->rowOf(message);
+    const QModelIndex row =
+        sourceRow >= 0 ? m_filter->mapFromSource(m_messages->index(sourceRow, 0)) : QModelIndex();
     if (!row.isValid()) { // filtered out, or not shown: no other row stays selected
         m_table->clearSelection();
         return;
@@ -191,7 +206,8 @@ std::vector<int> MessagesPane::matchingMessages(int limit) const
     const int rows = std::min(m_filter->rowCount(), limit);
     messages.reserve(size_t(std::max(rows, 0)));
     for (int row = 0; row < rows; ++row)
-        messages.push_back(m_filter->mapToSource(m_filter->index(row, 0)).row());
+        messages.push_back(
+            m_messages->messageAt(m_filter->mapToSource(m_filter->index(row, 0)).row()));
     return messages;
 }
 
