@@ -1768,6 +1768,15 @@ void TestUi::aLongRunIsTabledThroughAWindow()
     QVERIFY(!selected.isEmpty());
     QCOMPARE(selected.last().at(0).toInt(), 5);
     QCOMPARE(window.messagesPane()->matchingMessages(1).front(), model->first());
+
+    // A finding's messages stay the only ones while the window moves to one of them.
+    window.messagesPane()->showOnly({7, 2990});
+    window.messagesPane()->showMessage(2990);
+    QVERIFY(model->rowOf(2990) >= 0);
+    QCOMPARE(window.messagesPane()->matchingMessages(10), (std::vector<int>{2990}));
+    window.messagesPane()->showMessage(7);
+    QCOMPARE(window.messagesPane()->matchingMessages(10), (std::vector<int>{7}));
+    QVERIFY(window.messagesPane()->matchText().startsWith(QLatin1String("1 of ")));
 }
 
 QTEST_MAIN(TestUi)

@@ -1,6 +1,7 @@
 #include "MessageTableModel.h"
 
 #include "CurrentRun.h"
+#include "Run.h"
 #include "Theme.h"
 #include "TimeScale.h"
 #include "base/MonotonicClock.h"
@@ -9,6 +10,7 @@
 #include <QColor>
 #include <QGuiApplication>
 #include <algorithm>
+#include <limits>
 
 namespace pipescope {
 
@@ -18,16 +20,19 @@ MessageTableModel::MessageTableModel(QObject* parent)
 
 void MessageTableModel::watch(const CurrentRun& current)
 {
-    connect(&current, &CurrentRun::changed, this, [this, &current] { setStore(current.store()); });
+    connect(&current, &CurrentRun::changed, this, [this, &current] {
+        setStore(current.store(), current.run() && current.run()->live());
+    });
     connect(&current, &CurrentRun::refreshed, this, [this] { refresh(false); });
     connect(&current, &CurrentRun::ended, this, [this] { refresh(true); });
 }
 
-void MessageTableModel::setStore(const TraceStore* store)
+void MessageTableModel::setStore(const TraceStore* store, bool live)
 {
     m_store = store;
     m_eventsRead = store ? store->eventCount() : 0;
-    resetWindow(0); // a live run's window follows its end from there
+    // A live run's window follows its end; a finished run is looked at from its start.
+    resetWindow(live ? std::numeric_limits<int>::max() : 0);
 }
 
 void MessageTableModel::setMaxRows(int rows)
@@ -48,7 +53,7 @@ void MessageTableModel::resetWindow(int first)
 
 bool MessageTableModel::windowed() const
 {
-    return m_store && (m_first > 0 || m_first + m_rows < int(m_store->messages().size()));
+    return m_store && (m_first > 0 || int(m_store->messages().size()) > m_maxRows);
 }
 
 int MessageTableModel::rowOf(int message) const
@@ -87,21 +92,16 @@ void MessageTableModel::refresh(bool all)
     if (total > m_first + m_rows && m_following &&
         (all || m_rows < kEagerRows ||
          now - m_insertedAtNs >= std::max(kInsertIntervalNs, qint64(m_rows) * kInsertNsPerRow))) {
-        // Full: a quarter of the window (or what it takes) leaves at its start first; more new
-        // messages than the window holds make a new window at the end.
+        // Full: the window moves on by a quarter of itself (or what it takes) to the end.
         const int room = m_maxRows - m_rows;
         const int coming = total - (m_first + m_rows);
-        if (coming - room >= m_rows) {
-            resetWindow(total - m_maxRows);
+        // Reset, not rows removed: a sorted table would take the removed rows as thousands of
+        // ranges, each a walk over the whole proxy.
+        if (coming > room) {
+            resetWindow(
+                std::max(m_first + std::max(m_maxRows / 4, coming - room), total - m_maxRows));
             m_insertedAtNs = now;
             return;
-        }
-        if (coming > room) {
-            const int drop = std::min(m_rows, std::max(m_maxRows / 4, coming - room));
-            beginRemoveRows({}, 0, drop - 1);
-            m_first += drop;
-            m_rows -= drop;
-            endRemoveRows();
         }
         const int rows = std::min(total - m_first, m_maxRows);
         beginInsertRows({}, m_rows, rows - 1);

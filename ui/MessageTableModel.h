@@ -19,8 +19,8 @@ class TraceStore;
 // consecutive messages (row r is message first() + r): Qt's item views keep something for every
 // row (QHeaderView a position, QSortFilterProxyModel two mappings) and walk or reallocate all of
 // it as rows come in, which at tens of millions of rows stalls the window for hundreds of
-// milliseconds. While a run is live the window follows its end, dropping a quarter of itself at
-// a time from its start; showAround() moves it to any message (the timeline's, a finding's).
+// milliseconds. While a run is live the window follows its end, moving on by a quarter of itself
+// at a time (a model reset); showAround() moves it to any message (the timeline's, a finding's).
 class MessageTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,7 +43,8 @@ public:
 
     // Follows the run on show: its store when it changes, its new messages as they come.
     void watch(const CurrentRun& current);
-    void setStore(const TraceStore* store);
+    // `live`: the window starts at the run's end and follows it; else at its start.
+    void setStore(const TraceStore* store, bool live = false);
     const TraceStore* store() const { return m_store; }
     // `all`: every new row now (the run has ended).
     void refresh(bool all = false);

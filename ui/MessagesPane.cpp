@@ -11,6 +11,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -70,7 +71,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
-                if (current.isValid())
+                if (current.isValid() && !m_windowMoving)
                     Q_EMIT messageSelected(
                         m_messages->messageAt(m_filter->mapToSource(current).row()));
             });
@@ -80,9 +81,31 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_filter, signal, this, &MessagesPane::updateMatches);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
-    // Another run: its messages are not the finding's.
-    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] { showOnly({}); });
+    // Another run: its messages are not the finding's. (The table's window moving resets the
+    // model too, and keeps the finding's.)
+    connect(&current, &CurrentRun::changed, this, [this] { showOnly({}); });
+    // The table's window moving (or another run): the selected message stays selected if it is
+    // still a row, and a table scrolled to its end stays there (a live run's newest rows); no
+    // message is selected on the way.
+    connect(m_messages, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_windowMoving = true;
+        const QModelIndex current = m_table->currentIndex();
+        m_keptMessage =
+            current.isValid() ? m_messages->messageAt(m_filter->mapToSource(current).row()) : -1;
+        const QScrollBar* bar = m_table->verticalScrollBar();
+        m_keptAtEnd = bar->maximum() > 0 && bar->value() == bar->maximum();
+    });
+    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] {
+        if (const int row = m_keptMessage >= 0 ? m_messages->rowOf(m_keptMessage) : -1; row >= 0) {
+            const QModelIndex index = m_filter->mapFromSource(m_messages->index(row, 0));
+            if (index.isValid())
+                m_table->selectionModel()->setCurrentIndex(
+                    index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
+        if (m_keptAtEnd)
+            m_table->scrollToBottom();
+        m_windowMoving = false;
+    });
 }
 
 void MessagesPane::setRowHeader()
@@ -146,7 +169,7 @@ QString MessagesPane::matchText() const
 {
     // A run too long for one table says which of its messages the table holds (and filters).
     const QString window =
-        m_messages->windowed()
+        m_messages->windowed() && m_messages->rowCount() > 0
             ? tr("messages %1 to %2 of %3")
                   .arg(Quantity::count(m_messages->first()),
                        Quantity::count(m_messages->first() + m_messages->rowCount() - 1),

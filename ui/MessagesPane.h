@@ -66,6 +66,11 @@ private:
     QToolButton* m_showAll;
 
     void updateMatches();
+
+    // Across a reset of the table's model (its window moved): see the constructor.
+    bool m_windowMoving = false;
+    int m_keptMessage = -1;
+    bool m_keptAtEnd = false;
 };
 
 } // namespace pipescope

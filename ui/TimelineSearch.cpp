@@ -26,17 +26,24 @@ TimelineSearch::TimelineSearch(MessagesPane& messages, TimelineView& timeline,
         m_typed = true;
         m_delay.start();
     });
-    // A live run's new rows may match; another run has other messages.
+    // A live run's new rows may match, and so may those of the table's window moved elsewhere.
     const QAbstractItemModel* rows = messages.table()->model();
-    connect(rows, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_delay.isActive() && !m_messages.filterEdit()->text().isEmpty())
-            m_delay.start();
-    });
+    for (const auto signal :
+         {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+        connect(rows, signal, this, &TimelineSearch::rowsChanged);
+    }
+    connect(rows, &QAbstractItemModel::modelReset, this, &TimelineSearch::rowsChanged);
     // Another run: the filter's rings are of its messages now.
-    connect(rows, &QAbstractItemModel::modelReset, this, [this] {
+    connect(&m_current, &CurrentRun::changed, this, [this] {
         m_typed = true;
         m_delay.start();
     });
+}
+
+void TimelineSearch::rowsChanged()
+{
+    if (!m_delay.isActive() && !m_messages.filterEdit()->text().isEmpty())
+        m_delay.start();
 }
 
 void TimelineSearch::ring(bool typed)

@@ -29,6 +29,8 @@ private:
     // The filter's matches ringed (no rings for no filter). `typed`: the filter changed, and its
     // rings replace any; else (new rows) only rings of its own are brought up to date.
     void ring(bool typed);
+    // Rows came or went (a live run, the table's window moved): the rings again, if filtering.
+    void rowsChanged();
 
     MessagesPane& m_messages;
     TimelineView& m_timeline;
