@@ -41,11 +41,11 @@ void MessageTableModel::setMaxRows(int rows)
     resetWindow(m_first);
 }
 
-void MessageTableModel::resetWindow(int first)
+void MessageTableModel::resetWindow(int first, bool leaveRoom)
 {
     const int total = m_store ? int(m_store->messages().size()) : 0;
     beginResetModel();
-    m_first = std::clamp(first, 0, std::max(0, total - m_maxRows));
+    m_first = std::clamp(first, 0, std::max(0, leaveRoom ? total - 1 : total - m_maxRows));
     m_rows = std::min(total - m_first, m_maxRows);
     m_following = m_first + m_rows == total;
     endResetModel();
@@ -98,8 +98,8 @@ void MessageTableModel::refresh(bool all)
         // Reset, not rows removed: a sorted table would take the removed rows as thousands of
         // ranges, each a walk over the whole proxy.
         if (coming > room) {
-            resetWindow(
-                std::max(m_first + std::max(m_maxRows / 4, coming - room), total - m_maxRows));
+            // A quarter of it left free, so that the next moves are as far apart.
+            resetWindow(std::max(m_first + m_maxRows / 4, total - m_maxRows + m_maxRows / 4), true);
             m_insertedAtNs = now;
             return;
         }

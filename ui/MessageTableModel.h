@@ -78,8 +78,9 @@ private:
     static constexpr qint64 kInsertNsPerRow = 50;
 
     static constexpr int kMaxRows = 500'000;
-    // The window from message `first` (within the store's), as many rows as it may have.
-    void resetWindow(int first);
+    // The window from message `first`, as many rows as it may have: moved back to be full unless
+    // `leaveRoom` (a live run's window moved on, with room for what comes).
+    void resetWindow(int first, bool leaveRoom = false);
 
     int m_maxRows = kMaxRows;
     int m_first = 0;
