@@ -25,8 +25,8 @@ class TraceStore;
 //
 // The refreshes keep to a share of the window's thread: a refresh's cost is what the thread did
 // from the timer until the repaint it asked for was done (the views taking in what came, and
-// repainting: an event posted behind the repaint marks the end), and
-// the next refresh comes kBusyFactor times that cost after the last began, never sooner than
+// repainting: an event posted behind the repaint marks the end), and the next refresh comes
+// kBusyFactor times that cost after the last began, never sooner than
 // kRefreshIntervalMs nor later than kSlowestRefreshMs. A small run repaints 60 times a second;
 // a run of millions of messages, whose every frame costs more, fewer times, and the thread stays
 // free for the person's clicks and keys (and for taking in the run).
@@ -65,7 +65,7 @@ private:
     static constexpr QEvent::Type kRefreshDoneEvent = QEvent::Type(QEvent::User + 1);
 
     Run* m_run = nullptr;
-    QTimer m_timer; // single-shot: armed at kSlowestRefreshMs by a refresh, sooner once idle
+    QTimer m_timer; // single-shot: armed at kSlowestRefreshMs by a refresh, sooner once it is done
     bool m_refreshing = false;
     bool m_measuring = false;
     qint64 m_refreshStartedNs = 0;

@@ -90,8 +90,7 @@ void MessageTableModel::refresh(bool all)
     const int total = int(m_store->messages().size());
     const qint64 now = monotonicNs();
     if (total > m_first + m_rows && m_following &&
-        (all || m_rows < kEagerRows ||
-         now - m_insertedAtNs >= std::max(kInsertIntervalNs, qint64(m_rows) * kInsertNsPerRow))) {
+        (all || m_rows < kEagerRows || now - m_insertedAtNs >= kInsertIntervalNs)) {
         // Full: the window moves on by a quarter of itself (or what it takes) to the end.
         const int room = m_maxRows - m_rows;
         const int coming = total - (m_first + m_rows);

@@ -70,12 +70,8 @@ public:
 private:
     const TraceStore* m_store = nullptr;
     static constexpr int kEagerRows = 100'000;
-    // While live, rows come in batches at least this far apart, and further apart the more rows
-    // there are: a table view lays out every row again when rows come in (QHeaderView recomputes
-    // each row's position, about 1 ms per million rows), so at kInsertNsPerRow a batch the table
-    // takes about 2 % of the window's thread however long the run (1.8 s apart at 36 million).
+    // Past kEagerRows, a live run's rows come in batches this far apart.
     static constexpr qint64 kInsertIntervalNs = 250'000'000;
-    static constexpr qint64 kInsertNsPerRow = 50;
 
     static constexpr int kMaxRows = 500'000;
     // The window from message `first`, as many rows as it may have: moved back to be full unless

@@ -28,10 +28,8 @@ TimelineSearch::TimelineSearch(MessagesPane& messages, TimelineView& timeline,
     });
     // A live run's new rows may match, and so may those of the table's window moved elsewhere.
     const QAbstractItemModel* rows = messages.table()->model();
-    for (const auto signal :
-         {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(rows, signal, this, &TimelineSearch::rowsChanged);
-    }
     connect(rows, &QAbstractItemModel::modelReset, this, &TimelineSearch::rowsChanged);
     // Another run: the filter's rings are of its messages now.
     connect(&m_current, &CurrentRun::changed, this, [this] {
