@@ -64,6 +64,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QUrl>
+#include <QWheelEvent>
 #include <csignal>
 
 using namespace pipescope;
@@ -162,6 +163,7 @@ private Q_SLOTS:
     void aboutNamesTheVersions();
     void refreshesKeepToAThirdOfTheThread();
     void aLongRunIsTabledThroughAWindow();
+    void scrollingPastTheWindowMovesIt();
 
 private:
     QTemporaryDir m_directory;
@@ -1744,6 +1746,8 @@ void TestUi::aLongRunIsTabledThroughAWindow()
     window.show();
     MessageTableModel* model = window.messageModel();
     model->setMaxRows(1000);
+    // The window's moves (resets while live) and rows inserted keep the model consistent.
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(window.startRun(
         request(QStringLiteral("flood"), 1, 0, {{"count", 3000}, {"size", 64}, {"delay", 0}})));
     QVERIFY(waitForRun(window));
@@ -1777,6 +1781,81 @@ void TestUi::aLongRunIsTabledThroughAWindow()
     window.messagesPane()->showMessage(7);
     QCOMPARE(window.messagesPane()->matchingMessages(10), (std::vector<int>{7}));
     QVERIFY(window.messagesPane()->matchText().startsWith(QLatin1String("1 of ")));
+    window.messagesPane()->showOnly({});
+}
+
+void TestUi::scrollingPastTheWindowMovesIt()
+{
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    MessageTableModel* model = window.messageModel();
+    model->setMaxRows(1000);
+    QTableView* table = window.messageTable();
+    QScrollBar* bar = table->verticalScrollBar();
+    const auto messageAtY = [&](int y) { // unsorted: the rows in the messages' order
+        return model->messageAt(table->indexAt(QPoint(0, y)).row());
+    };
+    // A paced run's rows come in as they are sent: the table, at its end when the run began
+    // (empty), stays at the newest rows.
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 1, 1, {{"count", 300}, {"size", 64}, {"delay", 0.003}})));
+    QVERIFY(waitForRun(window));
+    QVERIFY(bar->maximum() > 0);
+    QCOMPARE(bar->value(), bar->maximum());
+    QCOMPARE(messageAtY(table->viewport()->height() - 1), 300);
+
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 1, 0, {{"count", 3000}, {"size", 64}, {"delay", 0}})));
+    QVERIFY(waitForRun(window));
+    const auto topMessage = [&] { return messageAtY(0); };
+
+    window.messagesPane()->showMessage(5); // the window now starts at the run's start
+    QCOMPARE(model->first(), 0);
+    QVERIFY(!model->following());
+
+    // The wheel turned down at the table's last row: the window moves on by a quarter, and the
+    // rows in sight stay in sight.
+    table->scrollToBottom();
+    const int top = topMessage();
+    const QPoint centre = table->viewport()->rect().center();
+    QWheelEvent down(centre, table->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, -120),
+                     Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(table->viewport(), &down);
+    QTRY_COMPARE(model->first(), 250);
+    QCOMPARE(topMessage(), top);
+    QVERIFY(bar->value() < bar->maximum());
+    // The wheel turned down elsewhere moves nothing.
+    QApplication::sendEvent(table->viewport(), &down);
+    QTest::qWait(50);
+    QCOMPARE(model->first(), 250);
+
+    // The scroll bar's steps at its end, on to the run's end: the window follows it again.
+    for (int step = 0; step < 12 && !model->following(); ++step) {
+        table->scrollToBottom();
+        bar->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+        QTest::qWait(20);
+    }
+    QVERIFY(model->following());
+    QCOMPARE(model->first() + model->rowCount(), 3001);
+    // And back at its first row, towards the start.
+    table->scrollToTop();
+    const int first = model->first();
+    bar->triggerAction(QAbstractSlider::SliderSingleStepSub);
+    QTRY_COMPARE(model->first(), first - 250);
+    QVERIFY(!model->following());
+
+    // Another run is a table of its own: message 5 of this one selected, the earlier run's row 5
+    // is not selected when it is shown.
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 10, 0)));
+    QVERIFY(waitForRun(window));
+    window.messagesPane()->showMessage(5);
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+    window.currentRun()->setRun(window.history()->run(1));
+    QCOMPARE(window.currentStore()->messages().size(), size_t(3001));
+    QCOMPARE(model->first(), 0);
+    QVERIFY(table->selectionModel()->selectedRows().isEmpty());
+    QVERIFY(!table->currentIndex().isValid());
 }
 
 QTEST_MAIN(TestUi)

@@ -29,10 +29,16 @@ void MessageTableModel::watch(const CurrentRun& current)
 
 void MessageTableModel::setStore(const TraceStore* store, bool live)
 {
+    // The store changes within the reset: whoever keeps a row across it sees the old store at
+    // its start, and changingStore() says that the rows after it are of another run.
+    m_changingStore = true;
+    beginResetModel();
     m_store = store;
     m_eventsRead = store ? store->eventCount() : 0;
     // A live run's window follows its end; a finished run is looked at from its start.
-    resetWindow(live ? std::numeric_limits<int>::max() : 0);
+    placeWindow(live ? std::numeric_limits<int>::max() : 0, false);
+    endResetModel();
+    m_changingStore = false;
 }
 
 void MessageTableModel::setMaxRows(int rows)
@@ -43,12 +49,17 @@ void MessageTableModel::setMaxRows(int rows)
 
 void MessageTableModel::resetWindow(int first, bool leaveRoom)
 {
-    const int total = m_store ? int(m_store->messages().size()) : 0;
     beginResetModel();
+    placeWindow(first, leaveRoom);
+    endResetModel();
+}
+
+void MessageTableModel::placeWindow(int first, bool leaveRoom)
+{
+    const int total = m_store ? int(m_store->messages().size()) : 0;
     m_first = std::clamp(first, 0, std::max(0, leaveRoom ? total - 1 : total - m_maxRows));
     m_rows = std::min(total - m_first, m_maxRows);
     m_following = m_first + m_rows == total;
-    endResetModel();
 }
 
 bool MessageTableModel::windowed() const
@@ -67,6 +78,14 @@ void MessageTableModel::showAround(int message)
         rowOf(message) >= 0)
         return;
     resetWindow(message - m_maxRows / 2);
+}
+
+bool MessageTableModel::page(int direction)
+{
+    if (!m_store || (direction > 0 ? m_following : m_first == 0))
+        return false;
+    resetWindow(m_first + (direction > 0 ? 1 : -1) * std::max(1, m_maxRows / 4));
+    return true;
 }
 
 void MessageTableModel::refresh(bool all)

@@ -60,6 +60,14 @@ public:
     int rowOf(int message) const;
     // Moves the window so that it holds `message` (about in its middle), if it does not already.
     void showAround(int message);
+    // Moves the window a quarter of itself towards the run's end (`direction` 1) or its start
+    // (-1), as far as there are messages; true if it moved. Reaching a live run's end, it
+    // follows it again.
+    bool page(int direction);
+    // True while the window ends at the run's end and moves on with it.
+    bool following() const { return m_following; }
+    // True during the reset for another store (not the window moving within the same run).
+    bool changingStore() const { return m_changingStore; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -75,13 +83,16 @@ private:
 
     static constexpr int kMaxRows = 500'000;
     // The window from message `first`, as many rows as it may have: moved back to be full unless
-    // `leaveRoom` (a live run's window moved on, with room for what comes).
+    // `leaveRoom` (a live run's window moved on, with room for what comes). placeWindow() only
+    // sets it, within a reset of the model.
     void resetWindow(int first, bool leaveRoom = false);
+    void placeWindow(int first, bool leaveRoom);
 
     int m_maxRows = kMaxRows;
     int m_first = 0;
     int m_rows = 0;
     bool m_following = true; // the window ends at the run's end, and stays there as it grows
+    bool m_changingStore = false;
     qint64 m_insertedAtNs = 0;
     qsizetype m_eventsRead = 0; // events looked at for the messages they change
 };

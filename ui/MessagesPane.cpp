@@ -15,6 +15,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 #include <algorithm>
 
 namespace pipescope {
@@ -72,8 +73,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid() && !m_windowMoving)
-                    Q_EMIT messageSelected(
-                        m_messages->messageAt(m_filter->mapToSource(current).row()));
+                    Q_EMIT messageSelected(messageOf(current));
             });
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
@@ -84,28 +84,88 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     // Another run: its messages are not the finding's. (The table's window moving resets the
     // model too, and keeps the finding's.)
     connect(&current, &CurrentRun::changed, this, [this] { showOnly({}); });
-    // The table's window moving (or another run): the selected message stays selected if it is
-    // still a row, and a table scrolled to its end stays there (a live run's newest rows); no
-    // message is selected on the way.
+    // The table's window moving: the selected message stays selected if it is still a row, the
+    // rows in sight stay in sight, and a table at a live run's end stays there; no message is
+    // selected on the way. Another run starts afresh.
     connect(m_messages, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
         m_windowMoving = true;
-        const QModelIndex current = m_table->currentIndex();
-        m_keptMessage =
-            current.isValid() ? m_messages->messageAt(m_filter->mapToSource(current).row()) : -1;
-        const QScrollBar* bar = m_table->verticalScrollBar();
-        m_keptAtEnd = bar->maximum() > 0 && bar->value() == bar->maximum();
+        const bool sameRun = !m_messages->changingStore();
+        m_keptMessage = sameRun ? messageOf(m_table->currentIndex()) : -1;
+        m_keptTop = sameRun ? messageOf(m_table->indexAt(QPoint(0, 0))) : -1;
+        m_keptAtEnd = sameRun && atEnd();
     });
     connect(m_messages, &QAbstractItemModel::modelReset, this, [this] {
-        if (const int row = m_keptMessage >= 0 ? m_messages->rowOf(m_keptMessage) : -1; row >= 0) {
-            const QModelIndex index = m_filter->mapFromSource(m_messages->index(row, 0));
-            if (index.isValid())
-                m_table->selectionModel()->setCurrentIndex(
-                    index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        }
+        const QModelIndex selected = indexOf(m_keptMessage);
+        if (selected.isValid())
+            m_table->selectionModel()->setCurrentIndex(
+                selected, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         if (m_keptAtEnd)
             m_table->scrollToBottom();
+        else if (const QModelIndex top = indexOf(m_keptTop); top.isValid())
+            m_table->scrollTo(top, QAbstractItemView::PositionAtTop);
         m_windowMoving = false;
     });
+    // New rows of a live run: a table at its end shows them (like tail -f).
+    connect(m_messages, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            [this] { m_keptAtEnd = atEnd(); });
+    connect(m_messages, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_keptAtEnd)
+            m_table->scrollToBottom();
+    });
+    // Scrolling on past the window's first or last row moves the window on through the run: by
+    // the wheel or the scroll bar's steps, the person's own scrolling only (not the range
+    // changing under a filter, nor a drag held at the end), once the scroll bar has taken the
+    // step.
+    m_table->verticalScrollBar()->installEventFilter(this);
+    connect(m_table->verticalScrollBar(), &QAbstractSlider::actionTriggered, this,
+            [this](int action) {
+                int direction = 0;
+                switch (action) {
+                case QAbstractSlider::SliderSingleStepAdd:
+                case QAbstractSlider::SliderPageStepAdd:
+                case QAbstractSlider::SliderToMaximum:
+                    direction = 1;
+                    break;
+                case QAbstractSlider::SliderSingleStepSub:
+                case QAbstractSlider::SliderPageStepSub:
+                case QAbstractSlider::SliderToMinimum:
+                    direction = -1;
+                    break;
+                case QAbstractSlider::SliderMove:
+                    direction = m_wheelDirection;
+                    break;
+                default:
+                    break;
+                }
+                m_wheelDirection = 0;
+                if (direction != 0)
+                    QMetaObject::invokeMethod(
+                        this, [this, direction] { pageAtEdge(direction); }, Qt::QueuedConnection);
+            });
+}
+
+QModelIndex MessagesPane::indexOf(int message) const
+{
+    const int row = message >= 0 ? m_messages->rowOf(message) : -1;
+    return row >= 0 ? m_filter->mapFromSource(m_messages->index(row, 0)) : QModelIndex();
+}
+
+int MessagesPane::messageOf(const QModelIndex& index) const
+{
+    return index.isValid() ? m_messages->messageAt(m_filter->mapToSource(index).row()) : -1;
+}
+
+bool MessagesPane::atEnd() const
+{
+    const QScrollBar* bar = m_table->verticalScrollBar();
+    return m_messages->following() && bar->value() == bar->maximum();
+}
+
+void MessagesPane::pageAtEdge(int direction)
+{
+    const QScrollBar* bar = m_table->verticalScrollBar();
+    if (bar->value() == (direction > 0 ? bar->maximum() : bar->minimum()))
+        m_messages->page(direction);
 }
 
 void MessagesPane::setRowHeader()
@@ -192,6 +252,11 @@ void MessagesPane::updateMatches()
 
 bool MessagesPane::eventFilter(QObject* watched, QEvent* event)
 {
+    // The wheel says which way it scrolls, also at the scroll bar's end where nothing moves.
+    if (watched == m_table->verticalScrollBar() && event->type() == QEvent::Wheel) {
+        const int delta = static_cast<QWheelEvent*>(event)->angleDelta().y();
+        m_wheelDirection = delta < 0 ? 1 : delta > 0 ? -1 : 0;
+    }
     // Esc in a filter with text clears it, before the window's Esc (Stop) can take it.
     if (watched == m_filterEdit && !m_filterEdit->text().isEmpty() &&
         (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress) &&
@@ -211,9 +276,7 @@ void MessagesPane::showMessage(int message)
         return;
     }
     m_messages->showAround(message); // a message outside the table's window moves it there
-    const int sourceRow = m_messages->rowOf(message);
-    const QModelIndex row =
-        sourceRow >= 0 ? m_filter->mapFromSource(m_messages->index(sourceRow, 0)) : QModelIndex();
+    const QModelIndex row = indexOf(message);
     if (!row.isValid()) { // filtered out, or not shown: no other row stays selected
         m_table->clearSelection();
         return;
@@ -229,8 +292,7 @@ std::vector<int> MessagesPane::matchingMessages(int limit) const
     const int rows = std::min(m_filter->rowCount(), limit);
     messages.reserve(size_t(std::max(rows, 0)));
     for (int row = 0; row < rows; ++row)
-        messages.push_back(
-            m_messages->messageAt(m_filter->mapToSource(m_filter->index(row, 0)).row()));
+        messages.push_back(messageOf(m_filter->index(row, 0)));
     return messages;
 }
 

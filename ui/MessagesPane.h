@@ -6,6 +6,7 @@
 #include <vector>
 
 class QLabel;
+class QModelIndex;
 class QLineEdit;
 class QTableView;
 class QToolButton;
@@ -66,11 +67,23 @@ private:
     QToolButton* m_showAll;
 
     void updateMatches();
+    // The table's row of message `message` (invalid outside the window or filtered out), and
+    // the message of a row.
+    QModelIndex indexOf(int message) const;
+    int messageOf(const QModelIndex& index) const;
+    // The table shows a live run's newest rows: it follows the run and is scrolled to its end.
+    bool atEnd() const;
+    // Moves the table's window on towards the run's end (`direction` 1) or start (-1) when its
+    // scroll bar stands at that end.
+    void pageAtEdge(int direction);
 
-    // Across a reset of the table's model (its window moved): see the constructor.
+    // Across a reset of the table's model (its window moved) and rows inserted: see the
+    // constructor.
     bool m_windowMoving = false;
     int m_keptMessage = -1;
+    int m_keptTop = -1;
     bool m_keptAtEnd = false;
+    int m_wheelDirection = 0; // of the wheel event the scroll bar is taking, 0 outside one
 };
 
 } // namespace pipescope
