@@ -164,6 +164,7 @@ private Q_SLOTS:
     void refreshesKeepToAThirdOfTheThread();
     void aLongRunIsTabledThroughAWindow();
     void scrollingPastTheWindowMovesIt();
+    void aSortedTableStaysSortedAsTheRunGoesOn();
 
 private:
     QTemporaryDir m_directory;
@@ -1856,6 +1857,64 @@ void TestUi::scrollingPastTheWindowMovesIt()
     QCOMPARE(model->first(), 0);
     QVERIFY(table->selectionModel()->selectedRows().isEmpty());
     QVERIFY(!table->currentIndex().isValid());
+}
+
+void TestUi::aSortedTableStaysSortedAsTheRunGoesOn()
+{
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    MessageTableModel* model = window.messageModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTableView* table = window.messageTable();
+    const QAbstractItemModel* shown = table->model();
+    const auto key = [&](int row, int column) {
+        return shown->index(row, column).data(Qt::UserRole).toLongLong();
+    };
+    const auto sortedBy = [&](int column, Qt::SortOrder order) {
+        for (int row = 1; row < shown->rowCount(); ++row) {
+            const qint64 a = key(row - 1, column);
+            const qint64 b = key(row, column);
+            if (order == Qt::AscendingOrder ? b < a : a < b)
+                return false;
+        }
+        return shown->rowCount() > 1;
+    };
+    // Sorted while its rows come in (inserts sorted in, and recvs changing the latencies).
+    table->sortByColumn(MessageTableModel::Seq, Qt::DescendingOrder);
+    QCOMPARE(model->sortColumn(), int(MessageTableModel::Seq));
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 1, 1, {{"count", 300}, {"size", 64}, {"delay", 0.003}})));
+    QVERIFY(waitForRun(window));
+    QCOMPARE(shown->rowCount(), 301);
+    QVERIFY(sortedBy(MessageTableModel::Seq, Qt::DescendingOrder));
+    QCOMPARE(model->messageAt(0), 300); // the sentinel, sent last
+    for (int row = 0; row < shown->rowCount(); ++row)
+        QCOMPARE(model->rowOf(model->messageAt(row)), row);
+
+    // The selected message stays selected as the rows are sorted again.
+    window.messagesPane()->showMessage(42);
+    table->sortByColumn(MessageTableModel::Latency, Qt::DescendingOrder);
+    QVERIFY(sortedBy(MessageTableModel::Latency, Qt::DescendingOrder));
+    QCOMPARE(model->messageAt(table->currentIndex().row()), 42);
+
+    // Sorted across the moves of a window of 1000 rows over a flood of 3000 messages.
+    model->setMaxRows(1000);
+    table->sortByColumn(MessageTableModel::Sent, Qt::AscendingOrder);
+    QVERIFY(window.startRun(
+        request(QStringLiteral("flood"), 1, 0, {{"count", 3000}, {"size", 64}, {"delay", 0}})));
+    QVERIFY(waitForRun(window));
+    QCOMPARE(model->first() + model->rowCount(), 3001);
+    QVERIFY(sortedBy(MessageTableModel::Sent, Qt::AscendingOrder));
+    window.messagesPane()->showMessage(5);
+    QCOMPARE(model->first(), 0);
+    QVERIFY(sortedBy(MessageTableModel::Sent, Qt::AscendingOrder));
+    QCOMPARE(model->messageAt(table->currentIndex().row()), 5);
+    // Back to the messages' order.
+    table->sortByColumn(-1, Qt::AscendingOrder);
+    QCOMPARE(model->sortColumn(), -1);
+    for (int row = 0; row < 10; ++row)
+        QCOMPARE(model->messageAt(row), row);
 }
 
 QTEST_MAIN(TestUi)

@@ -25,6 +25,11 @@ void MessageFilterModel::restrictToRange(TimeRange range)
     invalidateFilter();
 }
 
+void MessageFilterModel::sort(int column, Qt::SortOrder order)
+{
+    sourceModel()->sort(column, order);
+}
+
 bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     const auto* messages = static_cast<const MessageTableModel*>(sourceModel());

@@ -9,9 +9,9 @@ namespace pipescope {
 
 // The messages table's filter: the rows whose text contains the filter line's (any column, any
 // case) and, while a finding restricts it, only the messages that finding points at; while a
-// range is selected, only the messages sent in it. Rows are
-// the store's messages, in order (MessageTableModel, its source). Messages on channels the store
-// does not show (multiprocessing's own) are never rows.
+// range is selected, only the messages sent in it. Its rows keep the order of its source,
+// MessageTableModel (the messages' order, or the column it is sorted by). Messages on channels the
+// store does not show (multiprocessing's own) are never rows.
 class MessageFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -25,6 +25,9 @@ public:
     // empty: all.
     void restrictToRange(TimeRange range);
     TimeRange range() const { return m_range; }
+    // The table's sort, passed on to the messages' model, which sorts by keys (see
+    // MessageTableModel); this model keeps its source's order.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;

@@ -11,6 +11,7 @@
 #include <QGuiApplication>
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 namespace pipescope {
 
@@ -60,6 +61,86 @@ void MessageTableModel::placeWindow(int first, bool leaveRoom)
     m_first = std::clamp(first, 0, std::max(0, leaveRoom ? total - 1 : total - m_maxRows));
     m_rows = std::min(total - m_first, m_maxRows);
     m_following = m_first + m_rows == total;
+    sortRows();
+}
+
+void MessageTableModel::sort(int column, Qt::SortOrder order)
+{
+    column = column >= 0 && column < ColumnCount ? column : -1;
+    if (column == m_sortColumn && order == m_sortOrder && !m_sortStale)
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    resortRows();
+}
+
+void MessageTableModel::sortRows()
+{
+    m_order.clear();
+    m_rowOf.clear();
+    m_sortStale = false;
+    if (m_sortColumn < 0 || !m_store || m_rows == 0)
+        return;
+    m_order.resize(size_t(m_rows));
+    std::iota(m_order.begin(), m_order.end(), m_first);
+    const auto& messages = m_store->messages();
+    // The key of each message taken once; then only the keys are compared.
+    const auto arrange = [&](const auto& keys) {
+        const auto key = [&](int message) -> const auto&
+        {
+            return keys[size_t(message - m_first)];
+        };
+        if (m_sortOrder == Qt::AscendingOrder)
+            std::stable_sort(m_order.begin(), m_order.end(),
+                             [&](int a, int b) { return key(a) < key(b); });
+        else
+            std::stable_sort(m_order.begin(), m_order.end(),
+                             [&](int a, int b) { return key(b) < key(a); });
+    };
+    const auto keysOf = [&](auto keyOf) {
+        std::vector<decltype(keyOf(messages[0]))> keys;
+        keys.reserve(size_t(m_rows));
+        for (int message = m_first; message < m_first + m_rows; ++message)
+            keys.push_back(keyOf(messages[size_t(message)]));
+        return keys;
+    };
+    switch (m_sortColumn) {
+    case Value:
+        arrange(keysOf([this](const TraceStore::Message& m) { return valueKey(m); }));
+        break;
+    case Channel:
+    case From:
+    case To:
+        arrange(keysOf([this](const TraceStore::Message& m) { return name(m, m_sortColumn); }));
+        break;
+    default:
+        arrange(keysOf([this](const TraceStore::Message& m) {
+            return number(m, m_sortColumn).value_or(std::numeric_limits<qint64>::min());
+        }));
+        break;
+    }
+    m_rowOf.resize(size_t(m_rows));
+    for (int row = 0; row < m_rows; ++row)
+        m_rowOf[size_t(m_order[size_t(row)] - m_first)] = row;
+}
+
+void MessageTableModel::resortRows()
+{
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<int> kept;
+    kept.reserve(size_t(before.size()));
+    for (const QModelIndex& index : before)
+        kept.push_back(messageAt(index.row()));
+    sortRows();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (qsizetype i = 0; i < before.size(); ++i) {
+        const int row = rowOf(kept[size_t(i)]);
+        after.push_back(row >= 0 ? index(row, before[i].column()) : QModelIndex());
+    }
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 bool MessageTableModel::windowed() const
@@ -69,7 +150,9 @@ bool MessageTableModel::windowed() const
 
 int MessageTableModel::rowOf(int message) const
 {
-    return message >= m_first && message < m_first + m_rows ? message - m_first : -1;
+    if (message < m_first || message >= m_first + m_rows)
+        return -1;
+    return m_order.empty() ? message - m_first : m_rowOf[size_t(message - m_first)];
 }
 
 void MessageTableModel::showAround(int message)
@@ -103,18 +186,22 @@ void MessageTableModel::refresh(bool all)
             lastChanged = std::max(lastChanged, row);
         }
     }
-    if (lastChanged >= 0)
+    if (lastChanged >= 0) {
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
-    // New rows only while the window reaches the run's end (a window moved back stays put).
+        m_sortStale = m_sortColumn >= 0;
+    }
+    // New rows (and a sorted table sorted again) only at the pace of the inserts, and only
+    // while the window reaches the run's end (a window moved back stays put).
     const int total = int(m_store->messages().size());
     const qint64 now = monotonicNs();
-    if (total > m_first + m_rows && m_following &&
-        (all || m_rows < kEagerRows || now - m_insertedAtNs >= kInsertIntervalNs)) {
+    if (!all && m_rows >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
+        return;
+    if (total > m_first + m_rows && m_following) {
         // Full: the window moves on by a quarter of itself (or what it takes) to the end.
         const int room = m_maxRows - m_rows;
         const int coming = total - (m_first + m_rows);
         // Reset, not rows removed: a sorted table would take the removed rows as thousands of
-        // ranges, each a walk over the whole proxy.
+        // ranges.
         if (coming > room) {
             // A quarter of it left free, so that the next moves are as far apart.
             resetWindow(std::max(m_first + m_maxRows / 4, total - m_maxRows + m_maxRows / 4), true);
@@ -123,8 +210,19 @@ void MessageTableModel::refresh(bool all)
         }
         const int rows = std::min(total - m_first, m_maxRows);
         beginInsertRows({}, m_rows, rows - 1);
+        // Sorted, they come in last, and are sorted in below.
+        for (int message = m_first + m_rows; !m_order.empty() && message < m_first + rows;
+             ++message) {
+            m_rowOf.push_back(int(m_order.size()));
+            m_order.push_back(message);
+        }
         m_rows = rows;
         endInsertRows();
+        m_insertedAtNs = now;
+        m_sortStale = m_sortColumn >= 0;
+    }
+    if (m_sortStale) {
+        resortRows();
         m_insertedAtNs = now;
     }
 }
@@ -144,7 +242,6 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     if (!m_store || !index.isValid() || index.row() >= m_rows)
         return {};
     const TraceStore::Message& m = m_store->messages()[size_t(messageAt(index.row()))];
-    const TraceStore::Channel& channel = m_store->channel(m.channel);
     const bool sent = m.sendEvent >= 0;
     const bool received = m.recvEvent >= 0;
     const qint32 known = sent ? m.sendEvent : m.recvEvent;
@@ -152,23 +249,16 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     const qint64 receivedAt = received ? m_store->time(m.recvEvent) : 0;
     if (role == Qt::UserRole) {
         switch (index.column()) {
-        case Seq:
-            return m.seq;
-        case Bytes:
-            return m_store->messageBytes(known);
-        case Sent:
-            return sent ? QVariant(sentAt) : QVariant();
-        case Received:
-            return received ? QVariant(receivedAt) : QVariant();
-        case Latency:
-            return sent && received ? QVariant(receivedAt - sentAt) : QVariant();
         case Value:
-            // What sorting compares: a byte message by its payload's first bytes (the order of
-            // Python's bytes), so that a sort does not write a preview per comparison.
-            return (m_store->detail(known) & kBytesPreview) ? m_store->payloadHead(known)
-                                                            : m_store->text(known);
-        default:
-            return data(index, Qt::DisplayRole);
+            return valueKey(m);
+        case Channel:
+        case From:
+        case To:
+            return name(m, index.column());
+        default: {
+            const std::optional<qint64> value = number(m, index.column());
+            return value ? QVariant(*value) : QVariant();
+        }
         }
     }
     // A message whose recv (or send) raised: the exception is its state.
@@ -183,11 +273,9 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     case Seq:
         return m.seq;
     case Channel:
-        return channel.name;
     case From:
-        return m_store->processName(m_store->senderOf(m));
     case To:
-        return m_store->processName(m_store->receiverOf(m));
+        return name(m, index.column());
     case Value:
         return QString::fromUtf8(m_store->text(known));
     case Bytes:
@@ -207,6 +295,51 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
+}
+
+std::optional<qint64> MessageTableModel::number(const TraceStore::Message& m, int column) const
+{
+    const bool sent = m.sendEvent >= 0;
+    const bool received = m.recvEvent >= 0;
+    switch (column) {
+    case Seq:
+        return m.seq;
+    case Bytes:
+        return m_store->messageBytes(sent ? m.sendEvent : m.recvEvent);
+    case Sent:
+        return sent ? std::optional(m_store->startTime(m.sendEvent)) : std::nullopt;
+    case Received:
+        return received ? std::optional(m_store->time(m.recvEvent)) : std::nullopt;
+    case Latency:
+        return sent && received
+                   ? std::optional(m_store->time(m.recvEvent) - m_store->startTime(m.sendEvent))
+                   : std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+QString MessageTableModel::name(const TraceStore::Message& m, int column) const
+{
+    switch (column) {
+    case Channel:
+        return m_store->channel(m.channel).name;
+    case From:
+        return m_store->processName(m_store->senderOf(m));
+    case To:
+        return m_store->processName(m_store->receiverOf(m));
+    default:
+        return {};
+    }
+}
+
+QByteArray MessageTableModel::valueKey(const TraceStore::Message& m) const
+{
+    // A byte message by its payload's first bytes (the order of Python's bytes), so that its
+    // preview is not written for the key.
+    const qint32 known = m.sendEvent >= 0 ? m.sendEvent : m.recvEvent;
+    return (m_store->detail(known) & kBytesPreview) ? m_store->payloadHead(known)
+                                                    : m_store->text(known);
 }
 
 QVariant MessageTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "trace/TraceStore.h"
+
 #include <QAbstractTableModel>
+#include <optional>
+#include <vector>
 
 namespace pipescope {
 
 class CurrentRun;
-class TraceStore;
 
 // The messages of a run, a row each, over the TraceStore: seq, channel, from, to, value, bytes,
 // sent, received, latency. refresh() adds the rows of new messages and updates the rows whose
@@ -13,7 +16,14 @@ class TraceStore;
 // Once the table is long, new rows come in a few times a second, not at every refresh: each
 // insertion makes the table's header walk all its rows once more (QHeaderView recomputes every
 // section's position), which at millions of rows would take the window's time at 60 Hz.
-// Qt::UserRole gives each cell's raw value for sorting (times and sizes as numbers).
+// Qt::UserRole gives each cell's raw value (times and sizes as numbers).
+//
+// The model sorts its rows itself (sort(), which the table's filter passes on): by a key per row
+// taken once, not by two QVariants per comparison (QSortFilterProxyModel's way took seconds for
+// a window of 500,000 rows, and again at every move of the window). A message that has no value
+// in the column (not yet received) comes first in ascending order; ties keep the messages' order.
+// While a live run is sorted, its new rows and changed values are sorted in at the pace of the
+// inserts.
 //
 // A run of more than maxRows() messages is shown through a window of at most that many
 // consecutive messages (row r is message first() + r): Qt's item views keep something for every
@@ -56,7 +66,7 @@ public:
     // True when the store has messages outside the window.
     bool windowed() const;
     // The message of `row`, and the row of `message` (-1 outside the window).
-    int messageAt(int row) const { return m_first + row; }
+    int messageAt(int row) const { return m_order.empty() ? m_first + row : m_order[size_t(row)]; }
     int rowOf(int message) const;
     // Moves the window so that it holds `message` (about in its middle), if it does not already.
     void showAround(int message);
@@ -68,6 +78,11 @@ public:
     bool following() const { return m_following; }
     // True during the reset for another store (not the window moving within the same run).
     bool changingStore() const { return m_changingStore; }
+
+    // Sorts the rows by `column` (-1: the messages' order).
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -87,12 +102,26 @@ private:
     // sets it, within a reset of the model.
     void resetWindow(int first, bool leaveRoom = false);
     void placeWindow(int first, bool leaveRoom);
+    // The rows' order by the sort column (m_order and m_rowOf; both empty unsorted), and the same
+    // as a layout change (persistent indexes kept on their messages).
+    void sortRows();
+    void resortRows();
+    // A message's raw value in a column: a number (Seq, Bytes and the times; none where it has
+    // none yet), a name (Channel, From, To), the bytes its value sorts by (Value).
+    std::optional<qint64> number(const TraceStore::Message& m, int column) const;
+    QString name(const TraceStore::Message& m, int column) const;
+    QByteArray valueKey(const TraceStore::Message& m) const;
 
     int m_maxRows = kMaxRows;
     int m_first = 0;
     int m_rows = 0;
     bool m_following = true; // the window ends at the run's end, and stays there as it grows
     bool m_changingStore = false;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    bool m_sortStale = false; // values of the sort column changed since the rows were sorted
+    std::vector<int> m_order; // sorted: the message of each row
+    std::vector<int> m_rowOf; // sorted: the row of each message of the window, from first
     qint64 m_insertedAtNs = 0;
     qsizetype m_eventsRead = 0; // events looked at for the messages they change
 };

@@ -34,7 +34,6 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     m_filter->setSourceModel(m_messages);
     m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_filter->setFilterKeyColumn(-1);
-    m_filter->setSortRole(Qt::UserRole);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(-1, Qt::AscendingOrder);
