@@ -443,9 +443,16 @@ void TestUi::theFilterCountsItsMatchesAndEscClearsIt()
     MessagesPane* pane = window.messagesPane();
     QCOMPARE(pane->matchText(), QString());
     pane->focusFilter();
-    QTest::keyClicks(pane->filterEdit(), QStringLiteral("None"));
+    QTest::keyClicks(pane->filterEdit(), QStringLiteral("nOnE")); // in any case
     QCOMPARE(pane->table()->model()->rowCount(), 1);
     QCOMPARE(pane->matchText(), QStringLiteral("1 of 11 messages"));
+    // Any column: every message is on the one channel.
+    const QAbstractItemModel* rows = pane->table()->model();
+    const QString channel = rows->index(0, MessageTableModel::Channel).data().toString();
+    pane->filterEdit()->setText(channel.toUpper());
+    QCOMPARE(rows->rowCount(), 11);
+    pane->filterEdit()->setText(QStringLiteral("zzz-in-no-cell"));
+    QCOMPARE(rows->rowCount(), 0);
     QTest::keyClick(pane->filterEdit(), Qt::Key_Escape);
     QCOMPARE(pane->filterEdit()->text(), QString());
     QCOMPARE(pane->table()->model()->rowCount(), 11);

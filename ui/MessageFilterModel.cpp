@@ -7,6 +7,14 @@
 
 namespace pipescope {
 
+void MessageFilterModel::setText(const QString& text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    invalidateFilter();
+}
+
 void MessageFilterModel::restrictTo(std::vector<int> messages)
 {
     std::sort(messages.begin(), messages.end());
@@ -30,7 +38,7 @@ void MessageFilterModel::sort(int column, Qt::SortOrder order)
     sourceModel()->sort(column, order);
 }
 
-bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) const
 {
     const auto* messages = static_cast<const MessageTableModel*>(sourceModel());
     const int message = messages->messageAt(sourceRow);
@@ -45,7 +53,7 @@ bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
             (m.sendEvent < 0 || !m_range.contains(store->startTime(m.sendEvent))))
             return false;
     }
-    return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    return m_text.isEmpty() || messages->rowContains(sourceRow, m_text);
 }
 
 } // namespace pipescope

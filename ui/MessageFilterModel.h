@@ -18,6 +18,10 @@ class MessageFilterModel : public QSortFilterProxyModel
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
 
+    // Only the rows with a cell that shows `text`, in any case (empty: every row). Checked by
+    // MessageTableModel::rowContains(), without a QVariant or a regular expression per cell.
+    void setText(const QString& text);
+    const QString& text() const { return m_text; }
     // Only these messages of the store (empty: every message).
     void restrictTo(std::vector<int> messages);
     bool restricted() const { return !m_only.empty(); }
@@ -33,6 +37,7 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
 private:
+    QString m_text;
     std::vector<int> m_only; // sorted
     TimeRange m_range;
 };

@@ -242,11 +242,7 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
     if (!m_store || !index.isValid() || index.row() >= m_rows)
         return {};
     const TraceStore::Message& m = m_store->messages()[size_t(messageAt(index.row()))];
-    const bool sent = m.sendEvent >= 0;
     const bool received = m.recvEvent >= 0;
-    const qint32 known = sent ? m.sendEvent : m.recvEvent;
-    const qint64 sentAt = sent ? m_store->startTime(m.sendEvent) : 0;
-    const qint64 receivedAt = received ? m_store->time(m.recvEvent) : 0;
     if (role == Qt::UserRole) {
         switch (index.column()) {
         case Value:
@@ -261,40 +257,63 @@ QVariant MessageTableModel::data(const QModelIndex& index, int role) const
         }
         }
     }
-    // A message whose recv (or send) raised: the exception is its state.
-    const qint32 error = index.column() >= Received ? m_store->errorOf(m) : -1;
-    if (role == Qt::ForegroundRole && index.column() >= Received && (!received || error >= 0))
+    if (role == Qt::ForegroundRole && index.column() >= Received &&
+        (!received || m_store->errorOf(m) >= 0))
         return Theme(QGuiApplication::palette()).undelivered();
     if (role == Qt::TextAlignmentRole && (index.column() == Seq || index.column() >= Bytes))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
-    switch (index.column()) {
+    if (index.column() == Seq || index.column() == Bytes)
+        return *number(m, index.column()); // a number, which the view writes as it writes numbers
+    return text(m, index.column());
+}
+
+QString MessageTableModel::text(const TraceStore::Message& m, int column) const
+{
+    const bool sent = m.sendEvent >= 0;
+    const bool received = m.recvEvent >= 0;
+    switch (column) {
     case Seq:
-        return m.seq;
+    case Bytes:
+        return QString::number(*number(m, column));
     case Channel:
     case From:
     case To:
-        return name(m, index.column());
+        return name(m, column);
     case Value:
-        return QString::fromUtf8(m_store->text(known));
-    case Bytes:
-        return m_store->messageBytes(known);
+        return QString::fromUtf8(m_store->text(sent ? m.sendEvent : m.recvEvent));
     case Sent:
-        return sent ? TimeScale::formatSeconds(sentAt) : QString();
+        return sent ? TimeScale::formatSeconds(m_store->startTime(m.sendEvent)) : QString();
     case Received: {
+        // A message whose recv (or send) raised: the exception is its state.
+        const qint32 error = m_store->errorOf(m);
         const QString raised =
             error >= 0 ? QString::fromUtf8(m_store->text(error)).section(u':', 0, 0) : QString();
+        const QString at =
+            received ? TimeScale::formatSeconds(m_store->time(m.recvEvent)) : QString();
         if (received)
-            return error >= 0 ? tr("%1 · %2").arg(TimeScale::formatSeconds(receivedAt), raised)
-                              : TimeScale::formatSeconds(receivedAt);
+            return error >= 0 ? tr("%1 · %2").arg(at, raised) : at;
         return error >= 0 ? tr("refused: %1").arg(raised) : tr("not received");
     }
     case Latency:
-        return sent && received ? TimeScale::formatDuration(receivedAt - sentAt) : QString();
+        return sent && received ? TimeScale::formatDuration(*number(m, Latency)) : QString();
     default:
         return {};
     }
+}
+
+bool MessageTableModel::rowContains(int row, QStringView needle) const
+{
+    if (!m_store || row < 0 || row >= m_rows)
+        return false;
+    const TraceStore::Message& m = m_store->messages()[size_t(messageAt(row))];
+    // The cheap columns first; the first that holds it answers.
+    for (const int column : {Seq, Bytes, Channel, From, To, Sent, Latency, Received, Value}) {
+        if (text(m, column).contains(needle, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
 }
 
 std::optional<qint64> MessageTableModel::number(const TraceStore::Message& m, int column) const

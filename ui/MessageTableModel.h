@@ -79,6 +79,8 @@ public:
     // True during the reset for another store (not the window moving within the same run).
     bool changingStore() const { return m_changingStore; }
 
+    // True if a cell of `row` shows `needle` (in any case): what the table's filter keeps.
+    bool rowContains(int row, QStringView needle) const;
     // Sorts the rows by `column` (-1: the messages' order).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     int sortColumn() const { return m_sortColumn; }
@@ -110,6 +112,8 @@ private:
     // none yet), a name (Channel, From, To), the bytes its value sorts by (Value).
     std::optional<qint64> number(const TraceStore::Message& m, int column) const;
     QString name(const TraceStore::Message& m, int column) const;
+    // What a cell shows.
+    QString text(const TraceStore::Message& m, int column) const;
     QByteArray valueKey(const TraceStore::Message& m) const;
 
     int m_maxRows = kMaxRows;

@@ -32,8 +32,6 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
 {
     m_messages->watch(current);
     m_filter->setSourceModel(m_messages);
-    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_filter->setFilterKeyColumn(-1);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(-1, Qt::AscendingOrder);
@@ -74,8 +72,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
                 if (current.isValid() && !m_windowMoving)
                     Q_EMIT messageSelected(messageOf(current));
             });
-    connect(m_filterEdit, &QLineEdit::textChanged, m_filter,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &MessageFilterModel::setText);
     connect(m_filterEdit, &QLineEdit::textChanged, this, &MessagesPane::updateMatches);
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_filter, signal, this, &MessagesPane::updateMatches);
