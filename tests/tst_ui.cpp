@@ -82,6 +82,14 @@ RunRequest request(const QString& scenario, quint64 seed, double timeScale,
     return r;
 }
 
+// The message of a row of the messages table (through its filter), -1 for none.
+int messageOfRow(const QTableView& table, const QModelIndex& row)
+{
+    const auto* filter = qobject_cast<const QSortFilterProxyModel*>(table.model());
+    const auto* messages = qobject_cast<const MessageTableModel*>(filter->sourceModel());
+    return row.isValid() ? messages->messageAt(filter->mapToSource(row).row()) : -1;
+}
+
 bool waitForRun(MainWindow& window)
 {
     const ScenarioRunner* runner = window.currentRunner();
@@ -1801,8 +1809,8 @@ void TestUi::scrollingPastTheWindowMovesIt()
     model->setMaxRows(1000);
     QTableView* table = window.messageTable();
     QScrollBar* bar = table->verticalScrollBar();
-    const auto messageAtY = [&](int y) { // unsorted: the rows in the messages' order
-        return model->messageAt(table->indexAt(QPoint(0, y)).row());
+    const auto messageAtY = [&](int y) {
+        return messageOfRow(*table, table->indexAt(QPoint(0, y)));
     };
     // A paced run's rows come in as they are sent: the table, at its end when the run began
     // (empty), stays at the newest rows.
@@ -1833,8 +1841,11 @@ void TestUi::scrollingPastTheWindowMovesIt()
     QTRY_COMPARE(model->first(), 250);
     QCOMPARE(topMessage(), top);
     QVERIFY(bar->value() < bar->maximum());
-    // The wheel turned down elsewhere moves nothing.
+    // The wheel turned down elsewhere moves nothing, nor does a step that reaches the end.
     QApplication::sendEvent(table->viewport(), &down);
+    bar->setValue(bar->maximum() - 1);
+    bar->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+    QCOMPARE(bar->value(), bar->maximum());
     QTest::qWait(50);
     QCOMPARE(model->first(), 250);
 
@@ -1892,6 +1903,9 @@ void TestUi::aSortedTableStaysSortedAsTheRunGoesOn()
     QCOMPARE(model->sortColumn(), int(MessageTableModel::Seq));
     QVERIFY(window.startRun(
         request(QStringLiteral("flood"), 1, 1, {{"count", 300}, {"size", 64}, {"delay", 0.003}})));
+    QTRY_VERIFY_WITH_TIMEOUT(shown->rowCount() >= 30, 10000);
+    QVERIFY(window.currentRun()->run()->live()); // in the middle of the run
+    QVERIFY(sortedBy(MessageTableModel::Seq, Qt::DescendingOrder));
     QVERIFY(waitForRun(window));
     QCOMPARE(shown->rowCount(), 301);
     QVERIFY(sortedBy(MessageTableModel::Seq, Qt::DescendingOrder));
@@ -1903,7 +1917,7 @@ void TestUi::aSortedTableStaysSortedAsTheRunGoesOn()
     window.messagesPane()->showMessage(42);
     table->sortByColumn(MessageTableModel::Latency, Qt::DescendingOrder);
     QVERIFY(sortedBy(MessageTableModel::Latency, Qt::DescendingOrder));
-    QCOMPARE(model->messageAt(table->currentIndex().row()), 42);
+    QCOMPARE(messageOfRow(*table, table->currentIndex()), 42);
 
     // Sorted across the moves of a window of 1000 rows over a flood of 3000 messages.
     model->setMaxRows(1000);
@@ -1916,11 +1930,31 @@ void TestUi::aSortedTableStaysSortedAsTheRunGoesOn()
     window.messagesPane()->showMessage(5);
     QCOMPARE(model->first(), 0);
     QVERIFY(sortedBy(MessageTableModel::Sent, Qt::AscendingOrder));
-    QCOMPARE(model->messageAt(table->currentIndex().row()), 5);
+    QCOMPARE(messageOfRow(*table, table->currentIndex()), 5);
     // Back to the messages' order.
     table->sortByColumn(-1, Qt::AscendingOrder);
     QCOMPARE(model->sortColumn(), -1);
     for (int row = 0; row < 10; ++row)
+        QCOMPARE(model->messageAt(row), row);
+
+    // A message never received has no time of receipt: last in ascending order, first in
+    // descending (as Qt's proxy sorted an empty value); and its row names it.
+    model->setMaxRows(500'000);
+    QVERIFY(window.startRun(request(QStringLiteral("bytes"), 0, 0)));
+    QVERIFY(waitForRun(window));
+    QCOMPARE(shown->rowCount(), 7);
+    const auto received = [&](int row) {
+        return shown->index(row, MessageTableModel::Received).data().toString();
+    };
+    table->sortByColumn(MessageTableModel::Received, Qt::AscendingOrder);
+    QCOMPARE(model->messageAt(6), 6);
+    QCOMPARE(received(6), QStringLiteral("refused: OSError"));
+    table->sortByColumn(MessageTableModel::Received, Qt::DescendingOrder);
+    QCOMPARE(model->messageAt(0), 6);
+    QCOMPARE(received(0), QStringLiteral("refused: OSError"));
+    // Names sort as text: every message of this run is on one channel, in the messages' order.
+    table->sortByColumn(MessageTableModel::Channel, Qt::DescendingOrder);
+    for (int row = 0; row < 7; ++row)
         QCOMPARE(model->messageAt(row), row);
 }
 

@@ -21,14 +21,15 @@ class CurrentRun;
 // The model sorts its rows itself (sort(), which the table's filter passes on): by a key per row
 // taken once, not by two QVariants per comparison (QSortFilterProxyModel's way took seconds for
 // a window of 500,000 rows, and again at every move of the window). A message that has no value
-// in the column (not yet received) comes first in ascending order; ties keep the messages' order.
-// While a live run is sorted, its new rows and changed values are sorted in at the pace of the
-// inserts.
+// in the column (not received) comes last in ascending order and first in descending, as
+// QSortFilterProxyModel had it; ties keep the messages' order. While a live run is sorted, its
+// new rows and changed values are sorted in, the sorts spaced by three times what the last one
+// cost.
 //
 // A run of more than maxRows() messages is shown through a window of at most that many
-// consecutive messages (row r is message first() + r): Qt's item views keep something for every
-// row (QHeaderView a position, QSortFilterProxyModel two mappings) and walk or reallocate all of
-// it as rows come in, which at tens of millions of rows stalls the window for hundreds of
+// consecutive messages (unsorted, row r is message first() + r): Qt's item views keep something for
+// every row (QHeaderView a position, QSortFilterProxyModel two mappings) and walk or reallocate all
+// of it as rows come in, which at tens of millions of rows stalls the window for hundreds of
 // milliseconds. While a run is live the window follows its end, moving on by a quarter of itself
 // at a time (a model reset); showAround() moves it to any message (the timeline's, a finding's).
 class MessageTableModel : public QAbstractTableModel
@@ -66,7 +67,12 @@ public:
     // True when the store has messages outside the window.
     bool windowed() const;
     // The message of `row`, and the row of `message` (-1 outside the window).
-    int messageAt(int row) const { return m_order.empty() ? m_first + row : m_order[size_t(row)]; }
+    int messageAt(int row) const
+    {
+        if (row < 0 || row >= m_rows)
+            return -1;
+        return m_order.empty() ? m_first + row : m_order[size_t(row)];
+    }
     int rowOf(int message) const;
     // Moves the window so that it holds `message` (about in its middle), if it does not already.
     void showAround(int message);
@@ -123,7 +129,9 @@ private:
     bool m_changingStore = false;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    bool m_sortStale = false; // values of the sort column changed since the rows were sorted
+    bool m_sortStale = false;
+    qint64 m_sortedAtNs = 0;  // when the last sort began, and what it took
+    qint64 m_sortCostNs = 0;  // values of the sort column changed since the rows were sorted
     std::vector<int> m_order; // sorted: the message of each row
     std::vector<int> m_rowOf; // sorted: the row of each message of the window, from first
     qint64 m_insertedAtNs = 0;

@@ -108,35 +108,27 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
         if (m_keptAtEnd)
             m_table->scrollToBottom();
     });
-    // Scrolling on past the window's first or last row moves the window on through the run: by
-    // the wheel or the scroll bar's steps, the person's own scrolling only (not the range
-    // changing under a filter, nor a drag held at the end), once the scroll bar has taken the
-    // step.
+    // Scrolling on past the window's first or last row moves the window on through the run: a
+    // step of the wheel or of the scroll bar taken while it stands at that end already (the
+    // person's own scrolling only, not the range changing under a filter, nor a drag).
     m_table->verticalScrollBar()->installEventFilter(this);
     connect(m_table->verticalScrollBar(), &QAbstractSlider::actionTriggered, this,
             [this](int action) {
-                int direction = 0;
+                // The scroll bar's value is still the one before the step.
                 switch (action) {
                 case QAbstractSlider::SliderSingleStepAdd:
                 case QAbstractSlider::SliderPageStepAdd:
                 case QAbstractSlider::SliderToMaximum:
-                    direction = 1;
+                    pageAtEdge(1);
                     break;
                 case QAbstractSlider::SliderSingleStepSub:
                 case QAbstractSlider::SliderPageStepSub:
                 case QAbstractSlider::SliderToMinimum:
-                    direction = -1;
-                    break;
-                case QAbstractSlider::SliderMove:
-                    direction = m_wheelDirection;
+                    pageAtEdge(-1);
                     break;
                 default:
                     break;
                 }
-                m_wheelDirection = 0;
-                if (direction != 0)
-                    QMetaObject::invokeMethod(
-                        this, [this, direction] { pageAtEdge(direction); }, Qt::QueuedConnection);
             });
 }
 
@@ -153,15 +145,26 @@ int MessagesPane::messageOf(const QModelIndex& index) const
 
 bool MessagesPane::atEnd() const
 {
+    // Sorted, the end is not where the new rows are.
     const QScrollBar* bar = m_table->verticalScrollBar();
-    return m_messages->following() && bar->value() == bar->maximum();
+    return m_messages->following() && m_messages->sortColumn() < 0 &&
+           bar->value() == bar->maximum();
 }
 
 void MessagesPane::pageAtEdge(int direction)
 {
     const QScrollBar* bar = m_table->verticalScrollBar();
-    if (bar->value() == (direction > 0 ? bar->maximum() : bar->minimum()))
-        m_messages->page(direction);
+    if (m_pagePending || bar->value() != (direction > 0 ? bar->maximum() : bar->minimum()))
+        return;
+    // After the scroll bar has taken the step (which a reset in the middle of it would undo).
+    m_pagePending = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this, direction] {
+            m_pagePending = false;
+            m_messages->page(direction);
+        },
+        Qt::QueuedConnection);
 }
 
 void MessagesPane::setRowHeader()
@@ -248,10 +251,11 @@ void MessagesPane::updateMatches()
 
 bool MessagesPane::eventFilter(QObject* watched, QEvent* event)
 {
-    // The wheel says which way it scrolls, also at the scroll bar's end where nothing moves.
+    // The wheel turned on at the scroll bar's end (the table's wheel comes to it too), however
+    // little: the scroll bar itself says nothing where it cannot move.
     if (watched == m_table->verticalScrollBar() && event->type() == QEvent::Wheel) {
-        const int delta = static_cast<QWheelEvent*>(event)->angleDelta().y();
-        m_wheelDirection = delta < 0 ? 1 : delta > 0 ? -1 : 0;
+        if (const int delta = static_cast<QWheelEvent*>(event)->angleDelta().y(); delta != 0)
+            pageAtEdge(delta < 0 ? 1 : -1);
     }
     // Esc in a filter with text clears it, before the window's Esc (Stop) can take it.
     if (watched == m_filterEdit && !m_filterEdit->text().isEmpty() &&

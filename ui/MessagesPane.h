@@ -73,8 +73,8 @@ private:
     int messageOf(const QModelIndex& index) const;
     // The table shows a live run's newest rows: it follows the run and is scrolled to its end.
     bool atEnd() const;
-    // Moves the table's window on towards the run's end (`direction` 1) or start (-1) when its
-    // scroll bar stands at that end.
+    // Moves the table's window on towards the run's end (`direction` 1) or start (-1) if its
+    // scroll bar stands at that end (queued, once at a time).
     void pageAtEdge(int direction);
 
     // Across a reset of the table's model (its window moved) and rows inserted: see the
@@ -83,7 +83,7 @@ private:
     int m_keptMessage = -1;
     int m_keptTop = -1;
     bool m_keptAtEnd = false;
-    int m_wheelDirection = 0; // of the wheel event the scroll bar is taking, 0 outside one
+    bool m_pagePending = false;
 };
 
 } // namespace pipescope
