@@ -840,6 +840,14 @@ void TestUi::aPinnedLaneBackApartIsNotPinned()
     QCOMPARE(store.processAtRow(1), 3);
     QCOMPARE(view.stickyHeight(), double(TimelineLayout::kRulerHeight));
     QVERIFY(!view.lanePinned(3));
+    // Painted so, the stray pin is let go: lane 0 moved away by the store itself (not by the
+    // view's menu) does not bring lane 3 into a band.
+    view.grab();
+    store.moveLane(0, 1);
+    QCOMPARE(store.processAtRow(0), 3);
+    QVERIFY(!view.lanePinned(3));
+    store.moveLane(3, 1);
+    QCOMPARE(store.processAtRow(0), 0);
     // Lane 0 moved down by its menu: lane 3 comes to the top, and does not rejoin a band unasked.
     const auto trigger = [&view](int process, const QString& text) {
         const std::unique_ptr<QMenu> menu = view.laneMenu(process);

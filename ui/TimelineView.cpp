@@ -332,6 +332,9 @@ QSize TimelineView::minimumSizeHint() const
 
 void TimelineView::paintEvent(QPaintEvent* event)
 {
+    // A pin that no longer holds is let go before the store can move its lane back into the
+    // band (lanes shown, hidden or moved by the run), as the menu does before its moves.
+    dropStrayPins();
     const TimelineLayout geometry = layout();
     const Theme colours = theme();
     // While a range is being dragged it is only shaded: the views that cover it take it in once
