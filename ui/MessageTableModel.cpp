@@ -61,6 +61,8 @@ void MessageTableModel::placeWindow(int first, bool leaveRoom)
     m_first = std::clamp(first, 0, std::max(0, leaveRoom ? total - 1 : total - m_maxRows));
     m_rows = std::min(total - m_first, m_maxRows);
     m_following = m_first + m_rows == total;
+    m_changedFirst = std::numeric_limits<int>::max(); // every row is new to the views
+    m_changedLast = -1;
     sortRows();
 }
 
@@ -179,18 +181,27 @@ void MessageTableModel::refresh(bool all)
     if (!m_store)
         return;
     // A message changes with each of its events (its send, its recv): the rows of those recorded
-    // since are updated.
-    int firstChanged = m_rows;
-    int lastChanged = -1;
+    // since are updated, once the table is long at the pace of its inserts (a table at a live
+    // run's end would otherwise be painted again at every refresh).
     for (const qsizetype events = m_store->eventCount(); m_eventsRead < events; ++m_eventsRead) {
-        const int row = rowOf(m_store->messageOf(m_eventsRead));
-        if (row >= 0) {
-            firstChanged = std::min(firstChanged, row);
-            lastChanged = std::max(lastChanged, row);
+        const int message = m_store->messageOf(m_eventsRead);
+        if (rowOf(message) >= 0) {
+            m_changedFirst = std::min(m_changedFirst, message);
+            m_changedLast = std::max(m_changedLast, message);
         }
     }
-    if (lastChanged >= 0) {
-        Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+    const qint64 now = monotonicNs();
+    if (!all && m_rows >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
+        return;
+    if (m_changedLast >= 0) {
+        // Sorted, the changed messages' rows are anywhere (the view repaints only what it shows).
+        const bool sorted = !m_order.empty();
+        const int firstRow = sorted ? 0 : std::max(0, m_changedFirst - m_first);
+        const int lastRow = sorted ? m_rows - 1 : std::min(m_rows - 1, m_changedLast - m_first);
+        m_changedFirst = std::numeric_limits<int>::max();
+        m_changedLast = -1;
+        if (firstRow <= lastRow)
+            Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, ColumnCount - 1));
         // A message's seq and channel stay; its times, size, value and ends may come with its
         // other event.
         m_sortStale =
@@ -198,11 +209,9 @@ void MessageTableModel::refresh(bool all)
     }
     // New rows only at the pace of the inserts, and only while the window reaches the run's end
     // (a window moved back stays put).
+    m_insertedAtNs = now;
     const int total = int(m_store->messages().size());
-    const qint64 now = monotonicNs();
-    if ((all || m_rows < kEagerRows || now - m_insertedAtNs >= kInsertIntervalNs) &&
-        total > m_first + m_rows && m_following) {
-        m_insertedAtNs = now;
+    if (total > m_first + m_rows && m_following) {
         // Full: the window moves on by a quarter of itself (or what it takes) to the end.
         const int room = m_maxRows - m_rows;
         const int coming = total - (m_first + m_rows);

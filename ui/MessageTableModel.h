@@ -3,6 +3,7 @@
 #include "trace/TraceStore.h"
 
 #include <QAbstractTableModel>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -130,11 +131,14 @@ private:
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     bool m_sortStale = false;
-    qint64 m_sortedAtNs = 0;  // when the last sort began, and what it took
-    qint64 m_sortCostNs = 0;  // values of the sort column changed since the rows were sorted
-    std::vector<int> m_order; // sorted: the message of each row
-    std::vector<int> m_rowOf; // sorted: the row of each message of the window, from first
-    qint64 m_insertedAtNs = 0;
+    qint64 m_sortedAtNs = 0;   // when the last sort began, and what it took
+    qint64 m_sortCostNs = 0;   // values of the sort column changed since the rows were sorted
+    std::vector<int> m_order;  // sorted: the message of each row
+    std::vector<int> m_rowOf;  // sorted: the row of each message of the window, from first
+    qint64 m_insertedAtNs = 0; // when rows last came in or were updated
+    // The first and last message of the window changed since its rows were last updated.
+    int m_changedFirst = std::numeric_limits<int>::max();
+    int m_changedLast = -1;
     qsizetype m_eventsRead = 0; // events looked at for the messages they change
 };
 
