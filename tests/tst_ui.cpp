@@ -1909,8 +1909,9 @@ void TestUi::aSortedTableStaysSortedAsTheRunGoesOn()
     // Sorted while its rows come in (inserts sorted in, and recvs changing the latencies).
     table->sortByColumn(MessageTableModel::Seq, Qt::DescendingOrder);
     QCOMPARE(model->sortColumn(), int(MessageTableModel::Seq));
+    // (3 s paced: long enough for a slow build to look in its middle.)
     QVERIFY(window.startRun(
-        request(QStringLiteral("flood"), 1, 1, {{"count", 300}, {"size", 64}, {"delay", 0.003}})));
+        request(QStringLiteral("flood"), 1, 1, {{"count", 300}, {"size", 64}, {"delay", 0.01}})));
     QTRY_VERIFY_WITH_TIMEOUT(shown->rowCount() >= 30, 10000);
     QVERIFY(window.currentRun()->run()->live()); // in the middle of the run
     QVERIFY(sortedBy(MessageTableModel::Seq, Qt::DescendingOrder));
