@@ -1845,7 +1845,14 @@ void TestUi::scrollingPastTheWindowMovesIt()
     const QPoint centre = table->viewport()->rect().center();
     QWheelEvent down(centre, table->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, -120),
                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
-    QApplication::sendEvent(table->viewport(), &down);
+    // A touchpad's small steps: a notch's worth of them.
+    QWheelEvent little(centre, table->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, -40),
+                       Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(table->viewport(), &little);
+    QApplication::sendEvent(table->viewport(), &little);
+    QTest::qWait(20);
+    QCOMPARE(model->first(), 0);
+    QApplication::sendEvent(table->viewport(), &little);
     QTRY_COMPARE(model->first(), 250);
     QCOMPARE(topMessage(), top);
     QVERIFY(bar->value() < bar->maximum());

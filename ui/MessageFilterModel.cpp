@@ -42,6 +42,8 @@ bool MessageFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) con
 {
     const auto* messages = static_cast<const MessageTableModel*>(sourceModel());
     const int message = messages->messageAt(sourceRow);
+    if (message < 0)
+        return false;
     if (!m_only.empty() && !std::binary_search(m_only.begin(), m_only.end(), message))
         return false;
     if (const TraceStore* store = messages->store()) {

@@ -131,6 +131,7 @@ void MessageTableModel::sortRows()
 
 void MessageTableModel::resortRows()
 {
+    const qint64 began = monotonicNs();
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList before = persistentIndexList();
     std::vector<int> kept;
@@ -146,6 +147,9 @@ void MessageTableModel::resortRows()
     }
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    // What it cost includes the views taking in the new order (the filter checks every row).
+    m_sortedAtNs = began;
+    m_sortCostNs = monotonicNs() - began;
 }
 
 bool MessageTableModel::windowed() const
@@ -193,25 +197,42 @@ void MessageTableModel::refresh(bool all)
     const qint64 now = monotonicNs();
     if (!all && m_rows >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
         return;
+    // Sorted again at most a third of the time (CurrentRun's budget): sorting 500,000 rows by
+    // value, and the filter taking in the new order, take a third of a second.
+    const bool resortDue = all || now - m_sortedAtNs >= CurrentRun::kBusyFactor * m_sortCostNs;
+    bool updated = false;
     if (m_changedLast >= 0) {
-        // Sorted, the changed messages' rows are anywhere (the view repaints only what it shows).
-        const bool sorted = !m_order.empty();
-        const int firstRow = sorted ? 0 : std::max(0, m_changedFirst - m_first);
-        const int lastRow = sorted ? m_rows - 1 : std::min(m_rows - 1, m_changedLast - m_first);
-        m_changedFirst = std::numeric_limits<int>::max();
-        m_changedLast = -1;
-        if (firstRow <= lastRow)
-            Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, ColumnCount - 1));
         // A message's seq and channel stay; its times, size, value and ends may come with its
         // other event.
         m_sortStale =
             m_sortStale || (m_sortColumn >= 0 && m_sortColumn != Seq && m_sortColumn != Channel);
+        // Sorted again below: the new layout repaints and filters every row anyway.
+        if (!(m_sortStale && resortDue)) {
+            int firstRow = m_rows;
+            int lastRow = -1;
+            if (m_order.empty()) {
+                firstRow = std::max(0, m_changedFirst - m_first);
+                lastRow = std::min(m_rows - 1, m_changedLast - m_first);
+            } else { // sorted: the changed messages' rows are anywhere
+                for (int message = m_changedFirst; message <= m_changedLast; ++message) {
+                    if (const int row = rowOf(message); row >= 0) {
+                        firstRow = std::min(firstRow, row);
+                        lastRow = std::max(lastRow, row);
+                    }
+                }
+            }
+            if (firstRow <= lastRow)
+                Q_EMIT dataChanged(index(firstRow, 0), index(lastRow, ColumnCount - 1));
+        }
+        m_changedFirst = std::numeric_limits<int>::max();
+        m_changedLast = -1;
+        updated = true;
     }
     // New rows only at the pace of the inserts, and only while the window reaches the run's end
     // (a window moved back stays put).
-    m_insertedAtNs = now;
     const int total = int(m_store->messages().size());
     if (total > m_first + m_rows && m_following) {
+        m_insertedAtNs = now;
         // Full: the window moves on by a quarter of itself (or what it takes) to the end.
         const int room = m_maxRows - m_rows;
         const int coming = total - (m_first + m_rows);
@@ -234,10 +255,13 @@ void MessageTableModel::refresh(bool all)
         endInsertRows();
         m_sortStale = m_sortColumn >= 0;
     }
-    // Sorted again at most a third of the time (CurrentRun's budget): sorting 500,000 rows by
-    // value takes a third of a second.
-    if (m_sortStale && (all || now - m_sortedAtNs >= CurrentRun::kBusyFactor * m_sortCostNs))
+    if (m_sortStale && resortDue) {
         resortRows();
+        updated = true;
+    }
+    // Quiet for a while, what comes next is shown at the next refresh.
+    if (updated)
+        m_insertedAtNs = now;
 }
 
 int MessageTableModel::rowCount(const QModelIndex& parent) const

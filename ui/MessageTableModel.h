@@ -130,9 +130,9 @@ private:
     bool m_changingStore = false;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    bool m_sortStale = false;
-    qint64 m_sortedAtNs = 0;   // when the last sort began, and what it took
-    qint64 m_sortCostNs = 0;   // values of the sort column changed since the rows were sorted
+    bool m_sortStale = false; // values of the sort column changed since the rows were sorted
+    qint64 m_sortedAtNs = 0;  // when the last sort began, and what it took
+    qint64 m_sortCostNs = 0;
     std::vector<int> m_order;  // sorted: the message of each row
     std::vector<int> m_rowOf;  // sorted: the row of each message of the window, from first
     qint64 m_insertedAtNs = 0; // when rows last came in or were updated

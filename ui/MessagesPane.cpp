@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <algorithm>
+#include <cstdlib>
 
 namespace pipescope {
 
@@ -251,11 +252,20 @@ void MessagesPane::updateMatches()
 
 bool MessagesPane::eventFilter(QObject* watched, QEvent* event)
 {
-    // The wheel turned on at the scroll bar's end (the table's wheel comes to it too), however
-    // little: the scroll bar itself says nothing where it cannot move.
+    // The wheel turned on by a notch at the scroll bar's end (the table's wheel comes to it
+    // too; a touchpad's small steps added up, its momentum after the fingers left ignored): the
+    // scroll bar itself says nothing where it cannot move.
     if (watched == m_table->verticalScrollBar() && event->type() == QEvent::Wheel) {
-        if (const int delta = static_cast<QWheelEvent*>(event)->angleDelta().y(); delta != 0)
-            pageAtEdge(delta < 0 ? 1 : -1);
+        const auto* wheel = static_cast<QWheelEvent*>(event);
+        const int delta = wheel->phase() == Qt::ScrollMomentum ? 0 : wheel->angleDelta().y();
+        if (delta != 0 && (m_wheelTurned == 0 || (delta > 0) == (m_wheelTurned > 0)))
+            m_wheelTurned += delta;
+        else
+            m_wheelTurned = delta;
+        if (std::abs(m_wheelTurned) >= QWheelEvent::DefaultDeltasPerStep) {
+            pageAtEdge(m_wheelTurned < 0 ? 1 : -1);
+            m_wheelTurned = 0;
+        }
     }
     // Esc in a filter with text clears it, before the window's Esc (Stop) can take it.
     if (watched == m_filterEdit && !m_filterEdit->text().isEmpty() &&

@@ -84,6 +84,7 @@ private:
     int m_keptTop = -1;
     bool m_keptAtEnd = false;
     bool m_pagePending = false;
+    int m_wheelTurned = 0; // the wheel's turn (angleDelta) one way, not yet a notch
 };
 
 } // namespace pipescope
