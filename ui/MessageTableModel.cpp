@@ -59,97 +59,189 @@ void MessageTableModel::placeWindow(int first, bool leaveRoom)
 {
     const int total = m_store ? int(m_store->messages().size()) : 0;
     m_first = std::clamp(first, 0, std::max(0, leaveRoom ? total - 1 : total - m_maxRows));
-    m_rows = std::min(total - m_first, m_maxRows);
-    m_following = m_first + m_rows == total;
+    m_count = std::min(total - m_first, m_maxRows);
+    m_following = m_first + m_count == total;
     m_changedFirst = std::numeric_limits<int>::max(); // every row is new to the views
     m_changedLast = -1;
-    sortRows();
+    arrange(acceptedMessages());
+}
+
+void MessageTableModel::setText(const QString& text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    refilter();
+}
+
+void MessageTableModel::restrictTo(std::vector<int> messages)
+{
+    std::sort(messages.begin(), messages.end());
+    messages.erase(std::unique(messages.begin(), messages.end()), messages.end());
+    if (messages == m_only)
+        return;
+    m_only = std::move(messages);
+    refilter();
+}
+
+void MessageTableModel::restrictToRange(TimeRange range)
+{
+    if (range == m_range)
+        return;
+    m_range = range;
+    refilter();
+}
+
+void MessageTableModel::refilter()
+{
+    // The window stays; one that follows a live run takes in what came meanwhile.
+    const int total = m_store ? int(m_store->messages().size()) : 0;
+    resetWindow(m_following ? std::max(m_first, total - m_maxRows) : m_first, true);
+}
+
+bool MessageTableModel::hides() const
+{
+    if (filtered())
+        return true;
+    for (int c = 0; m_store && c < m_store->channelCount(); ++c) {
+        if (!m_store->channelShown(c))
+            return true;
+    }
+    return false;
+}
+
+bool MessageTableModel::accepts(int message) const
+{
+    const TraceStore::Message& m = m_store->messages()[size_t(message)];
+    if (!m_store->channelShown(m.channel))
+        return false;
+    if (!m_only.empty() && !std::binary_search(m_only.begin(), m_only.end(), message))
+        return false;
+    if (!m_range.empty() && (m.sendEvent < 0 || !m_range.contains(m_store->startTime(m.sendEvent))))
+        return false;
+    return m_text.isEmpty() || contains(message, m_text);
+}
+
+std::vector<int> MessageTableModel::acceptedMessages() const
+{
+    std::vector<int> messages;
+    if (!m_store || m_count == 0)
+        return messages;
+    const bool filtering = hides();
+    messages.reserve(size_t(m_count));
+    for (int message = m_first; message < m_first + m_count; ++message) {
+        if (!filtering || accepts(message))
+            messages.push_back(message);
+    }
+    return messages;
 }
 
 void MessageTableModel::sort(int column, Qt::SortOrder order)
 {
     column = column >= 0 && column < ColumnCount ? column : -1;
-    if (column == m_sortColumn && order == m_sortOrder && !m_sortStale)
+    if (column == m_sortColumn && order == m_sortOrder && !m_arrangeStale)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    resortRows();
+    rearrange();
 }
 
-void MessageTableModel::sortRows()
+void MessageTableModel::arrange(std::vector<int> messages)
 {
+    const qint64 began = monotonicNs();
+    m_arrangeStale = false;
+    m_rows = int(messages.size());
     m_order.clear();
     m_rowOf.clear();
-    m_sortStale = false;
-    if (m_sortColumn < 0 || !m_store || m_rows == 0)
+    if (m_sortColumn < 0 && m_rows == m_count) { // the window's messages as they are
+        m_arrangedAtNs = began;
+        m_arrangeCostNs = monotonicNs() - began;
         return;
-    const qint64 began = monotonicNs();
-    m_order.resize(size_t(m_rows));
-    std::iota(m_order.begin(), m_order.end(), m_first);
-    const auto& messages = m_store->messages();
-    // The key of each message taken once; then only the keys are compared.
-    const auto arrange = [&](const auto& keys) {
-        const auto key = [&](int message) -> const auto&
-        {
-            return keys[size_t(message - m_first)];
-        };
+    }
+    m_order = std::move(messages);
+    const auto& all = m_store->messages();
+    // The key of each row taken once; then only the keys are compared (stably: the rows come
+    // in the messages' order).
+    const auto arrangeBy = [&](auto keyOf) {
+        using Key = decltype(keyOf(all[0]));
+        std::vector<std::pair<Key, int>> keyed;
+        keyed.reserve(m_order.size());
+        for (const int message : m_order)
+            keyed.emplace_back(keyOf(all[size_t(message)]), message);
         if (m_sortOrder == Qt::AscendingOrder)
-            std::stable_sort(m_order.begin(), m_order.end(),
-                             [&](int a, int b) { return key(a) < key(b); });
+            std::stable_sort(keyed.begin(), keyed.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
         else
-            std::stable_sort(m_order.begin(), m_order.end(),
-                             [&](int a, int b) { return key(b) < key(a); });
-    };
-    const auto keysOf = [&](auto keyOf) {
-        std::vector<decltype(keyOf(messages[0]))> keys;
-        keys.reserve(size_t(m_rows));
-        for (int message = m_first; message < m_first + m_rows; ++message)
-            keys.push_back(keyOf(messages[size_t(message)]));
-        return keys;
+            std::stable_sort(keyed.begin(), keyed.end(),
+                             [](const auto& a, const auto& b) { return b.first < a.first; });
+        for (size_t row = 0; row < keyed.size(); ++row)
+            m_order[row] = keyed[row].second;
     };
     switch (m_sortColumn) {
+    case -1:
+        break;
     case Value:
-        arrange(keysOf([this](const TraceStore::Message& m) { return valueKey(m); }));
+        arrangeBy([this](const TraceStore::Message& m) { return valueKey(m); });
         break;
     case Channel:
     case From:
     case To:
-        arrange(keysOf([this](const TraceStore::Message& m) { return name(m, m_sortColumn); }));
+        arrangeBy([this](const TraceStore::Message& m) { return name(m, m_sortColumn); });
         break;
     default:
-        arrange(keysOf([this](const TraceStore::Message& m) {
+        arrangeBy([this](const TraceStore::Message& m) {
             return number(m, m_sortColumn).value_or(std::numeric_limits<qint64>::max());
-        }));
+        });
         break;
     }
-    m_rowOf.resize(size_t(m_rows));
+    m_rowOf.assign(size_t(m_count), -1);
     for (int row = 0; row < m_rows; ++row)
         m_rowOf[size_t(m_order[size_t(row)] - m_first)] = row;
-    m_sortedAtNs = began;
-    m_sortCostNs = monotonicNs() - began;
+    m_arrangedAtNs = began;
+    m_arrangeCostNs = monotonicNs() - began;
 }
 
-void MessageTableModel::resortRows()
+void MessageTableModel::rearrange()
 {
     const qint64 began = monotonicNs();
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    std::vector<int> kept;
-    kept.reserve(size_t(before.size()));
-    for (const QModelIndex& index : before)
-        kept.push_back(messageAt(index.row()));
-    sortRows();
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (qsizetype i = 0; i < before.size(); ++i) {
-        const int row = rowOf(kept[size_t(i)]);
-        after.push_back(row >= 0 ? index(row, before[i].column()) : QModelIndex());
+    std::vector<int> messages = acceptedMessages();
+    const bool sameRows =
+        int(messages.size()) == m_rows &&
+        std::all_of(messages.begin(), messages.end(), [this](int m) { return rowOf(m) >= 0; });
+    if (!sameRows) { // rows come and go: the pane keeps the selection and the rows in sight
+        beginResetModel();
+        arrange(std::move(messages));
+        endResetModel();
+    } else {
+        Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        const QModelIndexList before = persistentIndexList();
+        std::vector<int> kept;
+        kept.reserve(size_t(before.size()));
+        for (const QModelIndex& index : before)
+            kept.push_back(messageAt(index.row()));
+        arrange(std::move(messages));
+        QModelIndexList after;
+        after.reserve(before.size());
+        for (qsizetype i = 0; i < before.size(); ++i) {
+            const int row = rowOf(kept[size_t(i)]);
+            after.push_back(row >= 0 ? index(row, before[i].column()) : QModelIndex());
+        }
+        changePersistentIndexList(before, after);
+        Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     }
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-    // What it cost includes the views taking in the new order (the filter checks every row).
-    m_sortedAtNs = began;
-    m_sortCostNs = monotonicNs() - began;
+    // What it cost includes the views taking it in.
+    m_arrangedAtNs = began;
+    m_arrangeCostNs = monotonicNs() - began;
+}
+
+void MessageTableModel::listRows()
+{
+    if (listed())
+        return;
+    m_order.resize(size_t(m_rows));
+    std::iota(m_order.begin(), m_order.end(), m_first);
+    m_rowOf.resize(size_t(m_rows));
+    std::iota(m_rowOf.begin(), m_rowOf.end(), 0);
 }
 
 bool MessageTableModel::windowed() const
@@ -159,15 +251,15 @@ bool MessageTableModel::windowed() const
 
 int MessageTableModel::rowOf(int message) const
 {
-    if (message < m_first || message >= m_first + m_rows)
+    if (message < m_first || message >= m_first + m_count)
         return -1;
-    return m_order.empty() ? message - m_first : m_rowOf[size_t(message - m_first)];
+    return listed() ? m_rowOf[size_t(message - m_first)] : message - m_first;
 }
 
 void MessageTableModel::showAround(int message)
 {
     if (!m_store || message < 0 || message >= int(m_store->messages().size()) ||
-        rowOf(message) >= 0)
+        (message >= m_first && message < m_first + m_count))
         return;
     resetWindow(message - m_maxRows / 2);
 }
@@ -189,31 +281,32 @@ void MessageTableModel::refresh(bool all)
     // run's end would otherwise be painted again at every refresh).
     for (const qsizetype events = m_store->eventCount(); m_eventsRead < events; ++m_eventsRead) {
         const int message = m_store->messageOf(m_eventsRead);
-        if (rowOf(message) >= 0) {
+        if (message >= m_first && message < m_first + m_count) {
             m_changedFirst = std::min(m_changedFirst, message);
             m_changedLast = std::max(m_changedLast, message);
         }
     }
     const qint64 now = monotonicNs();
-    if (!all && m_rows >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
+    if (!all && m_count >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
         return;
-    // Sorted again at most a third of the time (CurrentRun's budget): sorting 500,000 rows by
-    // value, and the filter taking in the new order, take a third of a second.
-    const bool resortDue = all || now - m_sortedAtNs >= CurrentRun::kBusyFactor * m_sortCostNs;
+    // Arranged again at most a third of the time (CurrentRun's budget): sorting 500,000 rows by
+    // value, or filtering them by text, takes a third of a second.
+    const bool rearrangeDue =
+        all || now - m_arrangedAtNs >= CurrentRun::kBusyFactor * m_arrangeCostNs;
     bool updated = false;
     if (m_changedLast >= 0) {
         // A message's seq and channel stay; its times, size, value and ends may come with its
-        // other event.
-        m_sortStale =
-            m_sortStale || (m_sortColumn >= 0 && m_sortColumn != Seq && m_sortColumn != Channel);
-        // Sorted again below: the new layout repaints and filters every row anyway.
-        if (!(m_sortStale && resortDue)) {
+        // other event, and with them what the text filter finds in it.
+        m_arrangeStale = m_arrangeStale || filterCanChange() ||
+                         (m_sortColumn >= 0 && m_sortColumn != Seq && m_sortColumn != Channel);
+        // Arranged again below: the new layout repaints every row anyway.
+        if (!(m_arrangeStale && rearrangeDue)) {
             int firstRow = m_rows;
             int lastRow = -1;
-            if (m_order.empty()) {
+            if (!listed()) {
                 firstRow = std::max(0, m_changedFirst - m_first);
                 lastRow = std::min(m_rows - 1, m_changedLast - m_first);
-            } else { // sorted: the changed messages' rows are anywhere
+            } else { // arranged: the changed messages' rows are anywhere, or none
                 for (int message = m_changedFirst; message <= m_changedLast; ++message) {
                     if (const int row = rowOf(message); row >= 0) {
                         firstRow = std::min(firstRow, row);
@@ -231,11 +324,12 @@ void MessageTableModel::refresh(bool all)
     // New rows only at the pace of the inserts, and only while the window reaches the run's end
     // (a window moved back stays put).
     const int total = int(m_store->messages().size());
-    if (total > m_first + m_rows && m_following) {
+    if (total > m_first + m_count && m_following) {
         m_insertedAtNs = now;
+        updated = true;
         // Full: the window moves on by a quarter of itself (or what it takes) to the end.
-        const int room = m_maxRows - m_rows;
-        const int coming = total - (m_first + m_rows);
+        const int room = m_maxRows - m_count;
+        const int coming = total - (m_first + m_count);
         // Reset, not rows removed: a sorted table would take the removed rows as thousands of
         // ranges.
         if (coming > room) {
@@ -243,25 +337,48 @@ void MessageTableModel::refresh(bool all)
             resetWindow(std::max(m_first + m_maxRows / 4, total - m_maxRows + m_maxRows / 4), true);
             return;
         }
-        const int rows = std::min(total - m_first, m_maxRows);
-        beginInsertRows({}, m_rows, rows - 1);
-        // Sorted, they come in last, and are sorted in below.
-        for (int message = m_first + m_rows; !m_order.empty() && message < m_first + rows;
-             ++message) {
-            m_rowOf.push_back(int(m_order.size()));
-            m_order.push_back(message);
-        }
-        m_rows = rows;
-        endInsertRows();
-        m_sortStale = m_sortColumn >= 0;
+        insertRows(total);
     }
-    if (m_sortStale && resortDue) {
-        resortRows();
+    if (m_arrangeStale && rearrangeDue) {
+        rearrange();
         updated = true;
     }
     // Quiet for a while, what comes next is shown at the next refresh.
     if (updated)
         m_insertedAtNs = now;
+}
+
+void MessageTableModel::insertRows(int total)
+{
+    // The messages from the window's end to `total` come in, as the filter has them (to be
+    // sorted in later when sorted: they come last).
+    const int end = m_first + m_count;
+    const bool filtering = hides();
+    std::vector<int> accepted;
+    for (int message = end; filtering && message < total; ++message) {
+        if (accepts(message))
+            accepted.push_back(message);
+    }
+    const int rows = filtering ? int(accepted.size()) : total - end;
+    if (filtering || listed()) {
+        listRows();
+        m_rowOf.resize(size_t(total - m_first), -1);
+        if (!filtering) {
+            accepted.resize(size_t(rows));
+            std::iota(accepted.begin(), accepted.end(), end);
+        }
+    }
+    if (rows > 0)
+        beginInsertRows({}, m_rows, m_rows + rows - 1);
+    for (const int message : accepted) {
+        m_rowOf[size_t(message - m_first)] = int(m_order.size());
+        m_order.push_back(message);
+    }
+    m_count = total - m_first;
+    m_rows += rows;
+    if (rows > 0)
+        endInsertRows();
+    m_arrangeStale = m_arrangeStale || (rows > 0 && m_sortColumn >= 0);
 }
 
 int MessageTableModel::rowCount(const QModelIndex& parent) const
@@ -340,11 +457,9 @@ QString MessageTableModel::text(const TraceStore::Message& m, int column) const
     }
 }
 
-bool MessageTableModel::rowContains(int row, QStringView needle) const
+bool MessageTableModel::contains(int message, QStringView needle) const
 {
-    if (!m_store || row < 0 || row >= m_rows)
-        return false;
-    const TraceStore::Message& m = m_store->messages()[size_t(messageAt(row))];
+    const TraceStore::Message& m = m_store->messages()[size_t(message)];
     // The cheap columns first; the first that holds it answers.
     for (const int column : {Seq, Bytes, Channel, From, To, Sent, Latency, Received, Value}) {
         if (text(m, column).contains(needle, Qt::CaseInsensitive))

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "trace/TimeRange.h"
 #include "trace/TraceStore.h"
 
 #include <QAbstractTableModel>
@@ -15,24 +16,27 @@ class CurrentRun;
 // sent, received, latency. refresh() adds the rows of new messages and updates the rows whose
 // recv has arrived, reading only the store's log of message changes since the last refresh.
 // Once the table is long, new rows come in a few times a second, not at every refresh: each
-// insertion makes the table's header walk all its rows once more (QHeaderView recomputes every
-// section's position), which at millions of rows would take the window's time at 60 Hz.
-// Qt::UserRole gives each cell's raw value (times and sizes as numbers).
+// insertion makes the table's row header take in the new rows, which at 60 Hz would take much
+// of the window's time. Qt::UserRole gives each cell's raw value (times and sizes as numbers).
 //
-// The model sorts its rows itself (sort(), which the table's filter passes on): by a key per row
-// taken once, not by two QVariants per comparison (QSortFilterProxyModel's way took seconds for
-// a window of 500,000 rows, and again at every move of the window). A message that has no value
-// in the column (not received) comes last in ascending order and first in descending, as
-// QSortFilterProxyModel had it; ties keep the messages' order. While a live run is sorted, its
-// new rows and changed values are sorted in, the sorts spaced by three times what the last one
-// cost.
+// The model filters and sorts its rows itself, with no proxy model between it and the table.
+// QSortFilterProxyModel keeps two mappings of every row and walked or reallocated them at each
+// insert and each move of the window (at 500,000 rows, most of a live table's cost), and sorted
+// by two QVariants per comparison (seconds for 500,000 rows by value). Here the rows are
+// the messages themselves while nothing is filtered or sorted (row r is message first() + r),
+// and otherwise a list of messages: those that pass the filter (setText(), restrictTo(),
+// restrictToRange(), and never those on a channel the store does not show), sorted by a key
+// per row taken once. A message that has no value in the column (not received) comes last in
+// ascending order and first in descending, as Qt's proxy had it; ties keep the messages' order.
+// While a live run is sorted or filtered by what can change, its changed messages are sorted
+// in, and come or go, spaced by three times what the last arrangement cost.
 //
 // A run of more than maxRows() messages is shown through a window of at most that many
-// consecutive messages (unsorted, row r is message first() + r): Qt's item views keep something for
-// every row (QHeaderView a position, QSortFilterProxyModel two mappings) and walk or reallocate all
-// of it as rows come in, which at tens of millions of rows stalls the window for hundreds of
-// milliseconds. While a run is live the window follows its end, moving on by a quarter of itself
-// at a time (a model reset); showAround() moves it to any message (the timeline's, a finding's).
+// consecutive messages: Qt's item views keep something for every row (QHeaderView a section
+// each) and walk all of it at a reset, which at tens of millions of rows stalls the window for
+// hundreds of milliseconds. While a run is live the window follows its end, moving on by a
+// quarter of itself at a time (a model reset); showAround() moves it to any message (the
+// timeline's, a finding's).
 class MessageTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -61,8 +65,10 @@ public:
     // `all`: every new row now (the run has ended).
     void refresh(bool all = false);
 
-    // The window: the first message shown and the most rows shown (kMaxRows; smaller for tests).
+    // The window: its first message, how many it holds (filtered or not), and the most it may
+    // hold (kMaxRows; smaller for tests).
     int first() const { return m_first; }
+    int windowSize() const { return m_count; }
     int maxRows() const { return m_maxRows; }
     void setMaxRows(int rows);
     // True when the store has messages outside the window.
@@ -72,8 +78,9 @@ public:
     {
         if (row < 0 || row >= m_rows)
             return -1;
-        return m_order.empty() ? m_first + row : m_order[size_t(row)];
+        return listed() ? m_order[size_t(row)] : m_first + row;
     }
+    // The row of `message`: -1 outside the window or filtered out.
     int rowOf(int message) const;
     // Moves the window so that it holds `message` (about in its middle), if it does not already.
     void showAround(int message);
@@ -86,8 +93,20 @@ public:
     // True during the reset for another store (not the window moving within the same run).
     bool changingStore() const { return m_changingStore; }
 
-    // True if a cell of `row` shows `needle` (in any case): what the table's filter keeps.
-    bool rowContains(int row, QStringView needle) const;
+    // The filter. Only the rows with a cell that shows `text`, in any case (empty: every row),
+    // checked without a QVariant or a regular expression per cell.
+    void setText(const QString& text);
+    const QString& text() const { return m_text; }
+    // Only these messages of the store (a finding's; empty: every message).
+    void restrictTo(std::vector<int> messages);
+    bool restricted() const { return !m_only.empty(); }
+    // Only the messages sent within `range` (a message whose send is not known is in none);
+    // empty: all. As RunStatistics::ofRange counts them: by when their send began.
+    void restrictToRange(TimeRange range);
+    TimeRange range() const { return m_range; }
+    // True while the text, a restriction or a range filters the rows.
+    bool filtered() const { return !m_text.isEmpty() || restricted() || !m_range.empty(); }
+
     // Sorts the rows by `column` (-1: the messages' order).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     int sortColumn() const { return m_sortColumn; }
@@ -111,10 +130,29 @@ private:
     // sets it, within a reset of the model.
     void resetWindow(int first, bool leaveRoom = false);
     void placeWindow(int first, bool leaveRoom);
-    // The rows' order by the sort column (m_order and m_rowOf; both empty unsorted), and the same
-    // as a layout change (persistent indexes kept on their messages).
-    void sortRows();
-    void resortRows();
+    // The rows again for a changed filter (a reset).
+    void refilter();
+    // The window's messages that the filter keeps, in the messages' order.
+    std::vector<int> acceptedMessages() const;
+    bool accepts(int message) const;
+    // True if a cell of message `message` shows `needle` (in any case).
+    bool contains(int message, QStringView needle) const;
+    // True when a message of the window may not be a row: filtered, or a channel not shown.
+    bool hides() const;
+    // True when what the filter keeps depends on what a message's other event brings.
+    bool filterCanChange() const { return !m_text.isEmpty() || !m_range.empty(); }
+    // The rows: `messages` in the sort column's order (m_order and m_rowOf; both empty when the
+    // rows are the window's messages as they are).
+    void arrange(std::vector<int> messages);
+    // arrange() again: as a layout change (persistent indexes kept on their messages) when the
+    // same messages are rows, else as a reset.
+    void rearrange();
+    // m_order and m_rowOf for rows that were the window's messages as they are.
+    void listRows();
+    bool listed() const { return !m_rowOf.empty(); }
+    // The messages from the window's end up to message `total` come in (as rows if the filter
+    // keeps them).
+    void insertRows(int total);
     // A message's raw value in a column: a number (Seq, Bytes and the times; none where it has
     // none yet), a name (Channel, From, To), the bytes its value sorts by (Value).
     std::optional<qint64> number(const TraceStore::Message& m, int column) const;
@@ -125,16 +163,22 @@ private:
 
     int m_maxRows = kMaxRows;
     int m_first = 0;
-    int m_rows = 0;
+    int m_count = 0;         // messages in the window
+    int m_rows = 0;          // of them rows
     bool m_following = true; // the window ends at the run's end, and stays there as it grows
     bool m_changingStore = false;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    bool m_sortStale = false; // values of the sort column changed since the rows were sorted
-    qint64 m_sortedAtNs = 0;  // when the last sort began, and what it took
-    qint64 m_sortCostNs = 0;
-    std::vector<int> m_order;  // sorted: the message of each row
-    std::vector<int> m_rowOf;  // sorted: the row of each message of the window, from first
+    QString m_text;
+    std::vector<int> m_only; // sorted
+    TimeRange m_range;
+    // Messages changed since the rows were arranged, in the sort column or in what the filter
+    // looks at.
+    bool m_arrangeStale = false;
+    qint64 m_arrangedAtNs = 0; // when the last arrangement began, and what it took
+    qint64 m_arrangeCostNs = 0;
+    std::vector<int> m_order;  // arranged: the message of each row
+    std::vector<int> m_rowOf;  // arranged: the row of each message of the window (-1: none)
     qint64 m_insertedAtNs = 0; // when rows last came in or were updated
     // The first and last message of the window changed since its rows were last updated.
     int m_changedFirst = std::numeric_limits<int>::max();

@@ -1,7 +1,6 @@
 #include "MessagesPane.h"
 
 #include "CurrentRun.h"
-#include "MessageFilterModel.h"
 #include "MessageTableModel.h"
 #include "Quantity.h"
 #include "trace/TraceStore.h"
@@ -24,7 +23,6 @@ namespace pipescope {
 MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     : QWidget(parent)
     , m_messages(new MessageTableModel(this))
-    , m_filter(new MessageFilterModel(this))
     , m_table(new QTableView(this))
     , m_filterEdit(new QLineEdit(this))
     , m_matches(new QLabel(this))
@@ -32,8 +30,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     , m_showAll(new QToolButton(this))
 {
     m_messages->watch(current);
-    m_filter->setSourceModel(m_messages);
-    m_table->setModel(m_filter);
+    m_table->setModel(m_messages);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -73,11 +70,11 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
                 if (current.isValid() && !m_windowMoving)
                     Q_EMIT messageSelected(messageOf(current));
             });
-    connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &MessageFilterModel::setText);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_messages, &MessageTableModel::setText);
     connect(m_filterEdit, &QLineEdit::textChanged, this, &MessagesPane::updateMatches);
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_filter, signal, this, &MessagesPane::updateMatches);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
+        connect(m_messages, signal, this, &MessagesPane::updateMatches);
+    connect(m_messages, &QAbstractItemModel::modelReset, this, &MessagesPane::updateMatches);
     // Another run: its messages are not the finding's. (The table's window moving resets the
     // model too, and keeps the finding's.)
     connect(&current, &CurrentRun::changed, this, [this] { showOnly({}); });
@@ -105,10 +102,15 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     // New rows of a live run: a table at its end shows them (like tail -f).
     connect(m_messages, &QAbstractItemModel::rowsAboutToBeInserted, this,
             [this] { m_keptAtEnd = atEnd(); });
-    connect(m_messages, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_keptAtEnd)
-            m_table->scrollToBottom();
-    });
+    // Queued: the row header (a new one for each run, connected after this) takes in the rows
+    // first.
+    connect(
+        m_messages, &QAbstractItemModel::rowsInserted, this,
+        [this] {
+            if (m_keptAtEnd)
+                m_table->scrollToBottom();
+        },
+        Qt::QueuedConnection);
     // Scrolling on past the window's first or last row moves the window on through the run: a
     // step of the wheel or of the scroll bar taken while it stands at that end already (the
     // person's own scrolling only, not the range changing under a filter, nor a drag).
@@ -136,12 +138,12 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
 QModelIndex MessagesPane::indexOf(int message) const
 {
     const int row = message >= 0 ? m_messages->rowOf(message) : -1;
-    return row >= 0 ? m_filter->mapFromSource(m_messages->index(row, 0)) : QModelIndex();
+    return row >= 0 ? m_messages->index(row, 0) : QModelIndex();
 }
 
 int MessagesPane::messageOf(const QModelIndex& index) const
 {
-    return index.isValid() ? m_messages->messageAt(m_filter->mapToSource(index).row()) : -1;
+    return index.isValid() ? m_messages->messageAt(index.row()) : -1;
 }
 
 bool MessagesPane::atEnd() const
@@ -209,7 +211,7 @@ void MessagesPane::showOnly(std::vector<int> messages)
 {
     const bool restricting = !messages.empty();
     const qsizetype count = qsizetype(messages.size());
-    m_filter->restrictTo(std::move(messages));
+    m_messages->restrictTo(std::move(messages));
     m_restriction->setText(restricting
                                ? tr("only %1 of the finding's")
                                      .arg(Quantity::count(count, tr("message"), tr("messages")))
@@ -221,7 +223,7 @@ void MessagesPane::showOnly(std::vector<int> messages)
 
 void MessagesPane::showRange(TimeRange range)
 {
-    m_filter->restrictToRange(range);
+    m_messages->restrictToRange(range);
     updateMatches();
 }
 
@@ -229,17 +231,17 @@ QString MessagesPane::matchText() const
 {
     // A run too long for one table says which of its messages the table holds (and filters).
     const QString window =
-        m_messages->windowed() && m_messages->rowCount() > 0
+        m_messages->windowed() && m_messages->windowSize() > 0
             ? tr("messages %1 to %2 of %3")
                   .arg(Quantity::count(m_messages->first()),
-                       Quantity::count(m_messages->first() + m_messages->rowCount() - 1),
+                       Quantity::count(m_messages->first() + m_messages->windowSize() - 1),
                        Quantity::count(qint64(m_messages->store()->messages().size())))
             : QString();
-    if (m_filterEdit->text().isEmpty() && !m_filter->restricted() && m_filter->range().empty())
+    if (!m_messages->filtered())
         return window;
     const QString matches =
         tr("%1 of %2")
-            .arg(Quantity::count(m_filter->rowCount()),
+            .arg(Quantity::count(m_messages->rowCount()),
                  Quantity::count(m_messages->store() ? m_messages->store()->messageCount() : 0,
                                  tr("message"), tr("messages")));
     return window.isEmpty() ? matches : tr("%1 in %2").arg(matches, window);
@@ -299,22 +301,22 @@ void MessagesPane::showMessage(int message)
 std::vector<int> MessagesPane::matchingMessages(int limit) const
 {
     std::vector<int> messages;
-    const int rows = std::min(m_filter->rowCount(), limit);
+    const int rows = std::min(m_messages->rowCount(), limit);
     messages.reserve(size_t(std::max(rows, 0)));
     for (int row = 0; row < rows; ++row)
-        messages.push_back(messageOf(m_filter->index(row, 0)));
+        messages.push_back(messageOf(m_messages->index(row, 0)));
     return messages;
 }
 
 void MessagesPane::selectMatch(int step)
 {
-    const int rows = m_filter->rowCount();
+    const int rows = m_messages->rowCount();
     if (rows == 0)
         return;
     const QModelIndex current = m_table->currentIndex();
     const int row = !current.isValid() ? (step > 0 ? 0 : rows - 1)
                                        : ((current.row() + step) % rows + rows) % rows;
-    const QModelIndex next = m_filter->index(row, 0);
+    const QModelIndex next = m_messages->index(row, 0);
     m_table->selectionModel()->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect |
                                                          QItemSelectionModel::Rows);
     m_table->scrollTo(next);

@@ -14,7 +14,6 @@ class QToolButton;
 namespace pipescope {
 
 class CurrentRun;
-class MessageFilterModel;
 class MessageTableModel;
 
 // The messages tab: the messages of the current run in a sortable table, over a filter line that
@@ -59,7 +58,6 @@ private:
     void sizeColumns();
 
     MessageTableModel* m_messages;
-    MessageFilterModel* m_filter;
     QTableView* m_table;
     QLineEdit* m_filterEdit;
     QLabel* m_matches;
