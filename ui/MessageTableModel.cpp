@@ -125,9 +125,10 @@ bool MessageTableModel::accepts(int message) const
 std::vector<int> MessageTableModel::acceptedMessages() const
 {
     std::vector<int> messages;
-    if (!m_store || m_count == 0)
-        return messages;
     const bool filtering = hides();
+    // Every message a row, as they are: no list (a window of 500,000 would be 2 MB).
+    if (!m_store || m_count == 0 || (!filtering && m_sortColumn < 0))
+        return messages;
     messages.reserve(size_t(m_count));
     for (int message = m_first; message < m_first + m_count; ++message) {
         if (!filtering || accepts(message))
@@ -150,10 +151,11 @@ void MessageTableModel::arrange(std::vector<int> messages)
 {
     const qint64 began = monotonicNs();
     m_arrangeStale = false;
-    m_rows = int(messages.size());
     m_order.clear();
     m_rowOf.clear();
-    if (m_sortColumn < 0 && m_rows == m_count) { // the window's messages as they are
+    const bool everyMessage = !hides();
+    m_rows = everyMessage ? m_count : int(messages.size());
+    if (everyMessage && m_sortColumn < 0) { // the window's messages as they are
         m_arrangedAtNs = began;
         m_arrangeCostNs = monotonicNs() - began;
         return;
@@ -205,9 +207,10 @@ void MessageTableModel::rearrange()
 {
     const qint64 began = monotonicNs();
     std::vector<int> messages = acceptedMessages();
-    const bool sameRows =
-        int(messages.size()) == m_rows &&
-        std::all_of(messages.begin(), messages.end(), [this](int m) { return rowOf(m) >= 0; });
+    const bool sameRows = !hides() ? m_rows == m_count
+                                   : int(messages.size()) == m_rows &&
+                                         std::all_of(messages.begin(), messages.end(),
+                                                     [this](int m) { return rowOf(m) >= 0; });
     if (!sameRows) { // rows come and go: the pane keeps the selection and the rows in sight
         beginResetModel();
         arrange(std::move(messages));

@@ -132,7 +132,8 @@ private:
     void placeWindow(int first, bool leaveRoom);
     // The rows again for a changed filter (a reset).
     void refilter();
-    // The window's messages that the filter keeps, in the messages' order.
+    // The window's messages that the filter keeps, in the messages' order; none listed when all
+    // of them are rows as they are (unsorted, nothing hidden).
     std::vector<int> acceptedMessages() const;
     bool accepts(int message) const;
     // True if a cell of message `message` shows `needle` (in any case).
@@ -141,8 +142,8 @@ private:
     bool hides() const;
     // True when what the filter keeps depends on what a message's other event brings.
     bool filterCanChange() const { return !m_text.isEmpty() || !m_range.empty(); }
-    // The rows: `messages` in the sort column's order (m_order and m_rowOf; both empty when the
-    // rows are the window's messages as they are).
+    // The rows: `messages` (acceptedMessages()) in the sort column's order (m_order and m_rowOf;
+    // both empty when the rows are the window's messages as they are).
     void arrange(std::vector<int> messages);
     // arrange() again: as a layout change (persistent indexes kept on their messages) when the
     // same messages are rows, else as a reset.

@@ -34,7 +34,11 @@ private:
     using Run = PackedColumn<qint64>;
 
     std::vector<Run> m_runs;
+    // Numbers kept room for between settle()s, added or sorted.
+    static constexpr size_t kKeptRoom = size_t(1) << 18;
     std::vector<qint64> m_pending;
+    std::vector<quint64> m_keys; // settle()'s room to sort in
+    std::vector<quint64> m_spare;
     size_t m_settled = 0;
 };
 
