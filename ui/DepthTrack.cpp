@@ -70,34 +70,39 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const qint64 dataEnd = layout.dataEnd();
     painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5));
     double previousY = depthY(area, 0, peak);
+    m_lines.clear(); // drawn at once below
+    // Each pixel's end is the next one's start: two binary searches a pixel, not ten.
+    Done start = doneBy(store, c, s.toTime(s.left));
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
         const qint64 t1 = s.toTime(x + 1);
-        const qint64 high = pixelHigh(store, c, t0, t1, m_inBytes, m_peaks[size_t(c)]);
-        const qint64 atEnd = m_inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
+        const Done end = doneBy(store, c, t1);
+        const qint64 high = pixelHigh(store, c, start, end, m_inBytes, m_peaks[size_t(c)]);
+        const qint64 atEnd = store.depthAfter(c, end.sends, end.recvs, m_inBytes);
         const double y = depthY(area, high, peak);
         const double yEnd = depthY(area, atEnd, peak);
         if (x > s.left)
-            painter.drawLine(QPointF(x, previousY), QPointF(x, y));
-        painter.drawLine(QPointF(x, y), QPointF(x, yEnd));
+            m_lines.emplace_back(x, previousY, x, y);
+        m_lines.emplace_back(x, y, x, yEnd);
         previousY = yEnd;
+        start = end;
         if (t0 > dataEnd)
             break;
         // Until the channel's next send or recv the depth stays as it is: one line there, not a
         // pixel at a time (a run of many quiet channels costs a line each).
-        const size_t nextSend = channel.sendTimes.upperBound(t1);
-        const size_t nextRecv = channel.recvTimes.upperBound(t1);
         qint64 nextChange = std::min(dataEnd, s.end);
-        if (nextSend < channel.sendTimes.size())
-            nextChange = std::min(nextChange, channel.sendTimes[nextSend]);
-        if (nextRecv < channel.recvTimes.size())
-            nextChange = std::min(nextChange, channel.recvTimes[nextRecv]);
+        if (end.sends < channel.sendTimes.size())
+            nextChange = std::min(nextChange, channel.sendTimes[end.sends]);
+        if (end.recvs < channel.recvTimes.size())
+            nextChange = std::min(nextChange, channel.recvTimes[end.recvs]);
         const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
         if (jumpX > x + 2) {
-            painter.drawLine(QPointF(x, yEnd), QPointF(jumpX - 1, yEnd));
+            m_lines.emplace_back(x, yEnd, jumpX - 1, yEnd);
             x = jumpX - 2; // the loop's step lands on the pixel before the change
+            start = doneBy(store, c, s.toTime(x + 1));
         }
     }
+    painter.drawLines(m_lines.data(), int(m_lines.size()));
 }
 
 double DepthTrack::depthY(const QRectF& area, qint64 depth, qint64 peak)
@@ -135,20 +140,31 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     painter.drawPolyline(line);
 }
 
+DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t)
+{
+    const TraceStore::Channel& c = store.channel(channel);
+    return {c.sendTimes.upperBound(t), c.recvTimes.upperBound(t)};
+}
+
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t1, bool inBytes,
                              qint64 peak)
 {
-    // The highest depth within (t0, t1]: at its start, plus what was sent inside it (capped by
+    return pixelHigh(store, c, doneBy(store, c, t0), doneBy(store, c, t1), inBytes, peak);
+}
+
+qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, Done start, Done end, bool inBytes,
+                             qint64 peak)
+{
+    // The highest depth within the pixel: at its start, plus what was sent inside it (capped by
     // the channel's peak), in messages or in bytes alike.
     const TraceStore::Channel& channel = store.channel(c);
-    const qint64 atStart = inBytes ? store.depthBytesAt(c, t0) : store.depthAt(c, t0);
-    const qint64 atEnd = inBytes ? store.depthBytesAt(c, t1) : store.depthAt(c, t1);
-    const auto from = size_t(channel.sendTimes.upperBound(t0));
-    const auto to = size_t(channel.sendTimes.upperBound(t1));
+    const qint64 atStart = store.depthAfter(c, start.sends, start.recvs, inBytes);
+    const qint64 atEnd = store.depthAfter(c, end.sends, end.recvs, inBytes);
     const auto sentBy = [&](size_t sends) {
         return sends == 0 ? qint64(0) : channel.sentBytes[sends - 1]; // cumulative
     };
-    const qint64 inside = inBytes ? sentBy(to) - sentBy(from) : qint64(to - from);
+    const qint64 inside =
+        inBytes ? sentBy(end.sends) - sentBy(start.sends) : qint64(end.sends - start.sends);
     return std::max({atStart, atEnd, std::min(atStart + inside, peak)});
 }
 

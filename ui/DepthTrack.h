@@ -3,6 +3,7 @@
 #include "TimelineTrack.h"
 
 #include <QCoreApplication>
+#include <QLineF>
 #include <QtGlobal>
 #include <vector>
 
@@ -29,6 +30,16 @@ public:
     // by the channel's `peak`.
     static qint64 pixelHigh(const TraceStore& store, int channel, qint64 t0, qint64 t1,
                             bool inBytes, qint64 peak);
+    // How many of a channel's sends and recvs are done by a time.
+    struct Done
+    {
+        size_t sends = 0;
+        size_t recvs = 0;
+    };
+    static Done doneBy(const TraceStore& store, int channel, qint64 t);
+    // pixelHigh() of the pixel from `start` to `end` (done by t0 and by t1).
+    static qint64 pixelHigh(const TraceStore& store, int channel, Done start, Done end,
+                            bool inBytes, qint64 peak);
 
 private:
     void updatePeaks(const TraceStore& store);
@@ -47,6 +58,8 @@ private:
     std::vector<qint64> m_peaks; // per channel, for the scale
     quint64 m_peaksGeneration = ~0ULL;
     bool m_peaksInBytes = false;
+    // paintChannel()'s lines, kept for the next paint.
+    mutable std::vector<QLineF> m_lines;
 };
 
 } // namespace pipescope

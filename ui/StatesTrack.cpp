@@ -171,7 +171,7 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
                              context.theme.state(state));
             drawnUntil = s.toTime(std::floor(x0) + 1);
-            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil);
+            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil, i);
             i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
             continue;
         }

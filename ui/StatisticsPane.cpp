@@ -85,6 +85,10 @@ void StatisticsPane::watch(const CurrentRun& current)
             refresh(run->elapsedNs(), run->live());
             m_refreshedAtNs = wall;
         } else {
+            // What came is taken in now, a little at every refresh, not all at once with the
+            // next result.
+            if (m_store)
+                m_builder.update(*m_store);
             showSummary(); // the counts, as the table and the status bar have them
         }
     });

@@ -185,9 +185,22 @@ int TimelineLayout::messageAt(QPointF position) const
 }
 
 size_t TimelineLayout::firstAfter(const TraceStore& store, const TraceStore::EventList& events,
-                                  qint64 t)
+                                  qint64 t, size_t from)
 {
-    return size_t(std::upper_bound(events.begin(), events.end(), t,
+    const size_t n = events.size();
+    size_t low = std::min(from, n); // the events before it are at or before t
+    size_t high = low;
+    if (from > 0) { // steps doubling from `from` until one is after t
+        for (size_t step = 1; high < n && store.time(events[high]) <= t; step *= 2) {
+            low = high + 1;
+            high += step;
+        }
+    } else {
+        high = n;
+    }
+    high = std::min(high, n);
+    return size_t(std::upper_bound(events.begin() + qsizetype(low),
+                                   events.begin() + qsizetype(high), t,
                                    [&](qint64 value, quint32 e) { return value < store.time(e); }) -
                   events.begin());
 }

@@ -582,8 +582,7 @@ qsizetype TraceStore::undeliveredCount() const
 qint64 TraceStore::depthAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    return std::max<qint64>(0, qsizetype(c.sendTimes.upperBound(t)) -
-                                   qsizetype(c.recvTimes.upperBound(t)));
+    return depthAfter(channel, c.sendTimes.upperBound(t), c.recvTimes.upperBound(t), false);
 }
 
 qint64 TraceStore::queuedAt(int channel, qint64 t) const
@@ -618,10 +617,17 @@ Result<qint32> TraceStore::putEvent(int process, const TelemetryRecord& record)
 qint64 TraceStore::depthBytesAt(int channel, qint64 t) const
 {
     const Channel& c = m_channels[size_t(channel)];
-    const qsizetype sent = qsizetype(c.sendTimes.upperBound(t));
-    const qsizetype received = qsizetype(c.recvTimes.upperBound(t));
-    return std::max<qint64>(0, (sent ? c.sentBytes[size_t(sent - 1)] : 0) -
-                                   (received ? c.receivedBytes[size_t(received - 1)] : 0));
+    return depthAfter(channel, c.sendTimes.upperBound(t), c.recvTimes.upperBound(t), true);
+}
+
+qint64 TraceStore::depthAfter(int channel, size_t sends, size_t recvs, bool inBytes) const
+{
+    const Channel& c = m_channels[size_t(channel)];
+    if (!inBytes)
+        return std::max<qint64>(0, qint64(sends) - qint64(recvs));
+    // sentBytes and receivedBytes are cumulative.
+    return std::max<qint64>(0, (sends ? c.sentBytes[sends - 1] : 0) -
+                                   (recvs ? c.receivedBytes[recvs - 1] : 0));
 }
 
 qint64 TraceStore::maxDepth(int channel) const

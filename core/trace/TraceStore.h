@@ -288,6 +288,10 @@ public:
     // Messages in flight on `channel` at `t` (relative ns), and their bytes.
     qint64 depthAt(int channel, qint64 t) const;
     qint64 depthBytesAt(int channel, qint64 t) const;
+    // The same once the first `sends` sends and `recvs` recvs of `channel` are done (in time
+    // order: as many as sendTimes.upperBound(t) and recvTimes.upperBound(t) count), for whoever
+    // walks the times in order and counts them itself.
+    qint64 depthAfter(int channel, size_t sends, size_t recvs, bool inBytes) const;
     // The largest depth `channel` reached: kept up to date as events arrive, so this costs only
     // the walk over the events whose order is not settled yet (those after the last recv, say).
     qint64 maxDepth(int channel) const;
