@@ -602,6 +602,10 @@ void TestTraceStore::packedColumnsReadBackEveryValue()
             QCOMPARE(column.upperBound(probe), expected);
             QCOMPARE(size_t(std::upper_bound(column.begin(), column.end(), probe) - column.begin()),
                      expected);
+            // From any index at or before the answer, near it or far.
+            for (const size_t from :
+                 {size_t(0), expected / 2, expected > 0 ? expected - 1 : 0, expected})
+                QCOMPARE(column.upperBound(probe, from), expected);
         }
     }
 

@@ -71,12 +71,13 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5));
     double previousY = depthY(area, 0, peak);
     m_lines.clear(); // drawn at once below
-    // Each pixel's end is the next one's start: two binary searches a pixel, not ten.
-    Done start = doneBy(store, c, s.toTime(s.left));
+    // Each pixel's end is the next one's start: two searches a pixel, not ten binary searches,
+    // each going on from the last.
+    Done start = doneBy(store, c, s.toTime(s.left), Done());
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
         const qint64 t1 = s.toTime(x + 1);
-        const Done end = doneBy(store, c, t1);
+        const Done end = doneBy(store, c, t1, start);
         const qint64 high = pixelHigh(store, c, start, end, m_inBytes, m_peaks[size_t(c)]);
         const qint64 atEnd = store.depthAfter(c, end.sends, end.recvs, m_inBytes);
         const double y = depthY(area, high, peak);
@@ -99,7 +100,7 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
         if (jumpX > x + 2) {
             m_lines.emplace_back(x, yEnd, jumpX - 1, yEnd);
             x = jumpX - 2; // the loop's step lands on the pixel before the change
-            start = doneBy(store, c, s.toTime(x + 1));
+            start = doneBy(store, c, s.toTime(x + 1), end);
         }
     }
     painter.drawLines(m_lines.data(), int(m_lines.size()));
@@ -140,16 +141,19 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     painter.drawPolyline(line);
 }
 
-DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t)
+DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t, Done before)
 {
     const TraceStore::Channel& c = store.channel(channel);
-    return {c.sendTimes.upperBound(t), c.recvTimes.upperBound(t)};
+    if (before.sends == 0 && before.recvs == 0)
+        return {c.sendTimes.upperBound(t), c.recvTimes.upperBound(t)};
+    return {c.sendTimes.upperBound(t, before.sends), c.recvTimes.upperBound(t, before.recvs)};
 }
 
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t1, bool inBytes,
                              qint64 peak)
 {
-    return pixelHigh(store, c, doneBy(store, c, t0), doneBy(store, c, t1), inBytes, peak);
+    return pixelHigh(store, c, doneBy(store, c, t0, Done()), doneBy(store, c, t1, Done()), inBytes,
+                     peak);
 }
 
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, Done start, Done end, bool inBytes,

@@ -36,7 +36,8 @@ public:
         size_t sends = 0;
         size_t recvs = 0;
     };
-    static Done doneBy(const TraceStore& store, int channel, qint64 t);
+    // Given what was done by an earlier time (or Done()), the search goes on from there.
+    static Done doneBy(const TraceStore& store, int channel, qint64 t, Done before);
     // pixelHigh() of the pixel from `start` to `end` (done by t0 and by t1).
     static qint64 pixelHigh(const TraceStore& store, int channel, Done start, Done end,
                             bool inBytes, qint64 peak);

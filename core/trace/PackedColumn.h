@@ -108,6 +108,28 @@ public:
         }
         return ((chunks - 1) << kChunkBits) + low;
     }
+    // The same, knowing that the values before index `from` are at or below `value`: the search
+    // steps on from there, doubling its steps, and reads only the values near the answer (a
+    // caller walking times in order finds each next one in memory it has just read).
+    std::size_t upperBound(T value, std::size_t from) const
+    {
+        const std::size_t n = size();
+        std::size_t low = std::min(from, n);
+        std::size_t high = low;
+        for (std::size_t step = 1; high < n && !(value < (*this)[high]); step *= 2) {
+            low = high + 1;
+            high += step;
+        }
+        high = std::min(high, n);
+        while (low < high) {
+            const std::size_t middle = low + (high - low) / 2;
+            if (value < (*this)[middle])
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        return low;
+    }
     const_iterator begin() const { return const_iterator(this, 0); }
     const_iterator end() const { return const_iterator(this, size()); }
     // The heap bytes it holds.
