@@ -104,8 +104,8 @@ public:
     // The index of the first event in `events` (time ordered) whose time is after `t`. Given
     // `from`, an index at or before it, the search gallops on from there: a paint that walks a
     // lane's events pixel by pixel reads the store near where it is, not all over it.
-    static size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events,
-                             qint64 t, size_t from = 0);
+    static size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events, qint64 t,
+                             size_t from = 0);
     static double distanceToSegment(QPointF p, QPointF a, QPointF b);
 
 private:
