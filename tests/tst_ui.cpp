@@ -173,6 +173,7 @@ private Q_SLOTS:
     void scrollingPastTheWindowMovesIt();
     void aSortedTableStaysSortedAsTheRunGoesOn();
     void aFilteredTableFollowsTheRun();
+    void aChannelFoundInternalLeavesTheTable();
 
 private:
     QTemporaryDir m_directory;
@@ -2021,6 +2022,50 @@ void TestUi::aFilteredTableFollowsTheRun()
     QCOMPARE(filtered, found);
     for (size_t i = 1; i < found.size(); ++i)
         QVERIFY(found[i - 1] > found[i]); // seq descending: a flood's seqs are its messages'
+}
+
+void TestUi::aChannelFoundInternalLeavesTheTable()
+{
+    // A traced program's channel found to be multiprocessing's own while the run goes on: its
+    // messages leave the table at the next refresh, and come back when internal traffic is shown.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("role"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    store.addChannel(QStringLiteral("b->a"), 1, 0);
+    const auto send = [&](int process, quint16 channel, qint64 seq, qint64 t) {
+        TelemetryRecord r;
+        r.kind = EventKind::Send;
+        r.startNs = r.tNs = t;
+        r.channel = channel;
+        r.seq = seq;
+        r.amount = 8;
+        return store.append(process, r, "1").ok();
+    };
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStore(&store, true);
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(send(0, 0, i, 10 * i));
+        QVERIFY(send(1, 1, i, 10 * i + 5));
+    }
+    model.refresh(true);
+    QCOMPARE(model.rowCount(), 20);
+    store.setChannelInternal(1, true);
+    model.refresh(true);
+    QCOMPARE(model.rowCount(), 10);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(store.messages()[size_t(model.messageAt(row))].channel, 0);
+    // New messages of both: only a->b's are rows.
+    QVERIFY(send(0, 0, 10, 200));
+    QVERIFY(send(1, 1, 10, 205));
+    model.refresh(true);
+    QCOMPARE(model.rowCount(), 11);
+    store.setInternalShown(true);
+    model.refresh(true);
+    QCOMPARE(model.rowCount(), 22);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.messageAt(row), row);
 }
 
 QTEST_MAIN(TestUi)

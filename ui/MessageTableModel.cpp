@@ -101,13 +101,15 @@ void MessageTableModel::refilter()
 
 bool MessageTableModel::hides() const
 {
-    if (filtered())
-        return true;
-    for (int c = 0; m_store && c < m_store->channelCount(); ++c) {
-        if (!m_store->channelShown(c))
-            return true;
-    }
-    return false;
+    return filtered() || hiddenChannels() > 0;
+}
+
+int MessageTableModel::hiddenChannels() const
+{
+    int hidden = 0;
+    for (int c = 0; m_store && c < m_store->channelCount(); ++c)
+        hidden += m_store->channelShown(c) ? 0 : 1;
+    return hidden;
 }
 
 bool MessageTableModel::accepts(int message) const
@@ -153,6 +155,11 @@ void MessageTableModel::arrange(std::vector<int> messages)
     m_arrangeStale = false;
     m_order.clear();
     m_rowOf.clear();
+    m_hiddenChannels = hiddenChannels();
+    if (!m_store || m_count == 0) {
+        m_rows = 0;
+        return;
+    }
     const bool everyMessage = !hides();
     m_rows = everyMessage ? m_count : int(messages.size());
     if (everyMessage && m_sortColumn < 0) { // the window's messages as they are
@@ -289,6 +296,10 @@ void MessageTableModel::refresh(bool all)
             m_changedLast = std::max(m_changedLast, message);
         }
     }
+    // A channel found to be multiprocessing's own while the run goes on: its messages that
+    // are rows go (unless internal traffic is shown).
+    if (hiddenChannels() != m_hiddenChannels)
+        m_arrangeStale = true;
     const qint64 now = monotonicNs();
     if (!all && m_count >= kEagerRows && now - m_insertedAtNs < kInsertIntervalNs)
         return;

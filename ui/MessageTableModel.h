@@ -140,6 +140,8 @@ private:
     bool contains(int message, QStringView needle) const;
     // True when a message of the window may not be a row: filtered, or a channel not shown.
     bool hides() const;
+    // Channels whose messages are never rows (multiprocessing's own, unless shown).
+    int hiddenChannels() const;
     // True when what the filter keeps depends on what a message's other event brings.
     bool filterCanChange() const { return !m_text.isEmpty() || !m_range.empty(); }
     // The rows: `messages` (acceptedMessages()) in the sort column's order (m_order and m_rowOf;
@@ -176,6 +178,7 @@ private:
     // Messages changed since the rows were arranged, in the sort column or in what the filter
     // looks at.
     bool m_arrangeStale = false;
+    int m_hiddenChannels = 0;  // as the rows were arranged
     qint64 m_arrangedAtNs = 0; // when the last arrangement began, and what it took
     qint64 m_arrangeCostNs = 0;
     std::vector<int> m_order;  // arranged: the message of each row
