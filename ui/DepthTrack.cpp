@@ -144,8 +144,6 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
 DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t, Done before)
 {
     const TraceStore::Channel& c = store.channel(channel);
-    if (before.sends == 0 && before.recvs == 0)
-        return {c.sendTimes.upperBound(t), c.recvTimes.upperBound(t)};
     return {c.sendTimes.upperBound(t, before.sends), c.recvTimes.upperBound(t, before.recvs)};
 }
 

@@ -351,7 +351,7 @@ void MessageTableModel::refresh(bool all)
             resetWindow(std::max(m_first + m_maxRows / 4, total - m_maxRows + m_maxRows / 4), true);
             return;
         }
-        insertRows(total);
+        appendMessages(total);
     }
     if (m_arrangeStale && rearrangeDue) {
         rearrange();
@@ -362,7 +362,7 @@ void MessageTableModel::refresh(bool all)
         m_insertedAtNs = now;
 }
 
-void MessageTableModel::insertRows(int total)
+void MessageTableModel::appendMessages(int total)
 {
     // The messages from the window's end to `total` come in, as the filter has them (to be
     // sorted in later when sorted: they come last).

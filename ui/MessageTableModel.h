@@ -155,7 +155,7 @@ private:
     bool listed() const { return !m_rowOf.empty(); }
     // The messages from the window's end up to message `total` come in (as rows if the filter
     // keeps them).
-    void insertRows(int total);
+    void appendMessages(int total);
     // A message's raw value in a column: a number (Seq, Bytes and the times; none where it has
     // none yet), a name (Channel, From, To), the bytes its value sorts by (Value).
     std::optional<qint64> number(const TraceStore::Message& m, int column) const;

@@ -113,6 +113,8 @@ public:
     // caller walking times in order finds each next one in memory it has just read).
     std::size_t upperBound(T value, std::size_t from) const
     {
+        if (from == 0) // nothing known: by the chunks' first values
+            return upperBound(value);
         const std::size_t n = size();
         std::size_t low = std::min(from, n);
         std::size_t high = low;
