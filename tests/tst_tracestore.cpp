@@ -6,12 +6,17 @@
 #include "trace/TextPool.h"
 #include "trace/TraceStore.h"
 
+#include <QDir>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QTest>
 #include <cmath>
 #include <malloc.h>
+#include <map>
 #include <random>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace pipescope;
 
@@ -47,6 +52,24 @@ QByteArray bytesRecord(const QByteArray& payload)
     const QByteArray head = payload.left(kMaxPayloadHead);
     record.headLength = quint16(head.size());
     return QByteArray(reinterpret_cast<const char*>(&record), sizeof record) + head;
+}
+
+// The nice value of each thread of this process, by thread id (field 19 of /proc's stat).
+std::map<int, int> threadNiceValues()
+{
+    std::map<int, int> nice;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString& tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // the thread has ended
+        const QByteArray line = stat.readAll();
+        // The fields after the name (in parentheses, which may hold spaces): state is field 3.
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 16)
+            nice[tid.toInt()] = fields[16].toInt();
+    }
+    return nice;
 }
 
 } // namespace
@@ -322,6 +345,7 @@ void TestTraceStore::textPoolPacksFullFrames()
 {
     // A run's texts look alike: they pack to a fraction of their size, and every one reads back,
     // from any frame in any order, also from several threads at once.
+    const int niceBefore = getpriority(PRIO_PROCESS, 0);
     TextPool pool(TraceStore::kMaxTextBytes);
     std::vector<std::pair<quint32, QByteArray>> stored;
     qsizetype bytes = 0;
@@ -335,6 +359,16 @@ void TestTraceStore::textPoolPacksFullFrames()
     QVERIFY(pool.size() > 40 * TextPool::kFrameBytes);
     pool.waitForPacking();
     QVERIFY2(pool.keptBytes() < bytes / 2, qPrintable(QString::number(pool.keptBytes())));
+    // The packing thread gives way to the others: it runs at nice 10, the test's own thread as
+    // it was.
+    const std::map<int, int> nice = threadNiceValues();
+    const int self = int(getpid()); // the main thread's id is the process's
+    QVERIFY(nice.count(self));
+    QCOMPARE(nice.at(self), niceBefore);
+    QVERIFY2(std::any_of(
+                 nice.begin(), nice.end(),
+                 [&](const auto& thread) { return thread.first != self && thread.second == 10; }),
+             "no thread runs at nice 10");
     QRandomGenerator random(5);
     for (int k = 0; k < 20'000; ++k) {
         const auto& [offset, text] = stored[random.bounded(quint32(stored.size()))];

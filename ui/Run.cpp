@@ -1,6 +1,7 @@
 #include "Run.h"
 
 #include "EventsFileLoader.h"
+#include "base/BackgroundPriority.h"
 #include "findings/FindingsAnalyzer.h"
 #include "pytrace/ProgramTracer.h"
 #include "run/ScenarioRunner.h"
@@ -30,6 +31,7 @@ void Run::analyze()
     if (m_analysis.joinable() || m_findings)
         return;
     m_analysis = std::thread([this] {
+        setBackgroundPriority();
         std::vector<Finding> findings = FindingsAnalyzer::analyze(store(), true);
         // Delivered on the run's own thread; dropped if the run has gone meanwhile.
         QMetaObject::invokeMethod(

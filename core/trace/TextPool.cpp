@@ -1,5 +1,7 @@
 #include "trace/TextPool.h"
 
+#include "base/BackgroundPriority.h"
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
@@ -84,7 +86,10 @@ public:
             std::lock_guard lock(m_mutex);
             m_tasks.push_back(std::move(task));
             if (!m_thread.joinable())
-                m_thread = std::thread([this] { work(); });
+                m_thread = std::thread([this] {
+                    setBackgroundPriority();
+                    work();
+                });
         }
         m_posted.notify_one();
     }
