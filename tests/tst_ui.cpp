@@ -174,6 +174,8 @@ private Q_SLOTS:
     void aSortedTableStaysSortedAsTheRunGoesOn();
     void aFilteredTableFollowsTheRun();
     void aChannelFoundInternalLeavesTheTable();
+    void aLongLiveTableTakesRowsInBatches();
+    void aLiveRunShownAgainIsAtItsEnd();
 
 private:
     QTemporaryDir m_directory;
@@ -2066,6 +2068,95 @@ void TestUi::aChannelFoundInternalLeavesTheTable()
     QCOMPARE(model.rowCount(), 22);
     for (int row = 0; row < model.rowCount(); ++row)
         QCOMPARE(model.messageAt(row), row);
+}
+
+void TestUi::aLongLiveTableTakesRowsInBatches()
+{
+    // A live run's table of kEagerRows rows or more takes the new messages at most once per
+    // kInsertIntervalNs, however often it is refreshed; at the run's end, all of them at once.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("role"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    qint64 seq = 0;
+    const auto send = [&] {
+        TelemetryRecord r;
+        r.kind = EventKind::Send;
+        r.startNs = r.tNs = 1000 * seq;
+        r.channel = 0;
+        r.seq = seq++;
+        r.amount = 8;
+        return store.append(0, r, "1").ok();
+    };
+    // (No QAbstractItemModelTester: it walks the 100,000 rows at every insert.)
+    MessageTableModel model;
+    model.setStore(&store, true);
+    // Below kEagerRows: every refresh takes what came.
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(send());
+    model.refresh();
+    QCOMPARE(model.rowCount(), 1000);
+    while (seq < MessageTableModel::kEagerRows)
+        QVERIFY(send());
+    model.refresh();
+    QCOMPARE(model.rowCount(), MessageTableModel::kEagerRows);
+
+    // Past it: a message or two before each of many refreshes, for three intervals at least.
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    const qint64 started = monotonicNs();
+    int refreshes = 0;
+    while (monotonicNs() - started < 3 * MessageTableModel::kInsertIntervalNs) {
+        QVERIFY(send());
+        model.refresh();
+        ++refreshes;
+        QTest::qWait(2);
+    }
+    const qint64 elapsed = monotonicNs() - started;
+    QVERIFY2(
+        inserted.size() <= elapsed / MessageTableModel::kInsertIntervalNs + 1,
+        qPrintable(QStringLiteral("%1 inserts in %2 ms").arg(inserted.size()).arg(elapsed / 1e6)));
+    QVERIFY(!inserted.isEmpty());
+    QVERIFY(refreshes > 20);
+    // The rows are the messages in order, whatever batches they came in.
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.messageAt(row), row);
+    // The run ended: every message is a row now.
+    QVERIFY(send());
+    model.refresh(true);
+    QCOMPARE(model.rowCount(), int(seq));
+    QCOMPARE(model.messageAt(int(seq) - 1), int(seq) - 1);
+}
+
+void TestUi::aLiveRunShownAgainIsAtItsEnd()
+{
+    // A run still going, shown again after another: its table is at its end, where the new rows
+    // come, and follows them.
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    const MessageTableModel* model = window.messageModel();
+    const QScrollBar* bar = window.messageTable()->verticalScrollBar();
+    QVERIFY(window.startRun(request(QStringLiteral("sender-receiver"), 10, 0)));
+    QVERIFY(waitForRun(window));
+    Run* finished = window.currentRun()->run();
+    // 500 messages sent 10 ms apart: 5 s.
+    QVERIFY(window.startRun(request(QStringLiteral("flood"), 1, 1,
+                                    {{"count", 500}, {"size", 64}, {"delay", 0}, {"rate", 100}})));
+    Run* live = window.currentRun()->run();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 60, 10000);
+    QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum());
+    window.currentRun()->setRun(finished); // shown from its start
+    QCOMPARE(model->rowCount(), int(finished->store().messages().size()));
+    QTRY_COMPARE(bar->value(), 0);
+    window.currentRun()->setRun(live);
+    QVERIFY(live->live());
+    QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum());
+    const int rows = model->rowCount();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= rows + 20, 10000);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    QCOMPARE(model->messageAt(model->rowCount() - 1), model->first() + model->rowCount() - 1);
+    window.stopRun();
+    QVERIFY(waitForRun(window));
 }
 
 QTEST_MAIN(TestUi)

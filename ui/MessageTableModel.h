@@ -55,6 +55,12 @@ public:
         ColumnCount
     };
 
+    // Up to this many rows, a live run's new messages are rows at every refresh; past it, they
+    // come in batches at least kInsertIntervalNs apart (each insert costs the view a walk of
+    // its rows).
+    static constexpr int kEagerRows = 100'000;
+    static constexpr qint64 kInsertIntervalNs = 250'000'000;
+
     explicit MessageTableModel(QObject* parent = nullptr);
 
     // Follows the run on show: its store when it changes, its new messages as they come.
@@ -120,9 +126,6 @@ public:
 
 private:
     const TraceStore* m_store = nullptr;
-    static constexpr int kEagerRows = 100'000;
-    // Past kEagerRows, a live run's rows come in batches this far apart.
-    static constexpr qint64 kInsertIntervalNs = 250'000'000;
 
     static constexpr int kMaxRows = 500'000;
     // The window from message `first`, as many rows as it may have: moved back to be full unless

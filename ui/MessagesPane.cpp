@@ -3,6 +3,7 @@
 #include "CurrentRun.h"
 #include "MessageTableModel.h"
 #include "Quantity.h"
+#include "Run.h"
 #include "trace/TraceStore.h"
 
 #include <QHBoxLayout>
@@ -88,7 +89,12 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
         m_keptTop = sameRun ? messageOf(m_table->indexAt(QPoint(0, 0))) : -1;
         m_keptAtEnd = sameRun && atEnd();
     });
-    connect(m_messages, &QAbstractItemModel::modelReset, this, [this] {
+    connect(m_messages, &QAbstractItemModel::modelReset, this, [this, &current] {
+        // Another run that is still going: its table is shown at its end, where its new rows
+        // come (queued: the row header is made anew for it after this).
+        if (m_messages->changingStore() && current.run() && current.run()->live() &&
+            m_messages->sortColumn() < 0)
+            QMetaObject::invokeMethod(m_table, &QTableView::scrollToBottom, Qt::QueuedConnection);
         const QModelIndex selected = indexOf(m_keptMessage);
         if (selected.isValid())
             m_table->selectionModel()->setCurrentIndex(
