@@ -6,6 +6,7 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <algorithm>
+#include <cmath>
 
 namespace pipescope {
 
@@ -23,18 +24,19 @@ void RulerTrack::paint(QPainter& painter, const TrackContext& context)
     if (rangeShown) {
         QColor shade = context.theme.highlight();
         shade.setAlpha(36);
-        painter.fillRect(QRectF(rangeLeft, ruler.top(), rangeRight - rangeLeft, height), shade);
+        fillInBands(painter, QRectF(rangeLeft, ruler.top(), rangeRight - rangeLeft, height), shade);
     }
     const qint64 step = TimeScale::tickStep(s.nsPerPixel(), 90);
     const qint64 first = (s.start / step) * step;
     painter.setFont(context.font);
+    painter.setPen(context.theme.text());
     for (qint64 t = first; t <= s.end; t += step) {
         const double x = s.toX(t);
         if (x < s.left)
             continue;
-        painter.setPen(context.theme.grid());
-        painter.drawLine(QPointF(x, ruler.bottom() - 6), QPointF(x, height));
-        painter.setPen(context.theme.text());
+        // One pixel wide, where an aliased line at x is drawn.
+        const double top = ruler.bottom() - 6;
+        fillInBands(painter, QRectF(std::floor(x), top, 1, height - top), context.theme.grid());
         painter.drawText(QRectF(x + 3, 2, 120, ruler.height() - 6),
                          Qt::AlignLeft | Qt::AlignVCenter, TimeScale::formatTick(t, step));
     }
@@ -51,6 +53,14 @@ void RulerTrack::paint(QPainter& painter, const TrackContext& context)
                              .elidedText(TimeScale::formatDuration(range.end - range.start),
                                          Qt::ElideRight, band.width() - 4));
     }
+}
+
+void RulerTrack::fillInBands(QPainter& painter, const QRectF& area, const QColor& color)
+{
+    for (double top = area.top(); top < area.bottom(); top += kBandRows)
+        painter.fillRect(QRectF(area.left(), top, area.width(),
+                                std::min<double>(kBandRows, area.bottom() - top)),
+                         color);
 }
 
 } // namespace pipescope
