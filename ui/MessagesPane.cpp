@@ -121,6 +121,10 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
     // step of the wheel or of the scroll bar taken while it stands at that end already (the
     // person's own scrolling only, not the range changing under a filter, nor a drag).
     m_table->verticalScrollBar()->installEventFilter(this);
+    // The scroll bar changes with every batch of rows a live run brings, and paints all of
+    // itself: nothing under it needs painting (the tab widget's frame, a fill tall enough for
+    // Qt to hand to its thread pool, at every batch).
+    m_table->verticalScrollBar()->setAttribute(Qt::WA_OpaquePaintEvent);
     connect(m_table->verticalScrollBar(), &QAbstractSlider::actionTriggered, this,
             [this](int action) {
                 // The scroll bar's value is still the one before the step.
