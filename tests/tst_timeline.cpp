@@ -14,7 +14,9 @@
 #include <QImage>
 #include <QPainter>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace pipescope;
 
@@ -135,6 +137,7 @@ private Q_SLOTS:
     void darkPaletteGetsReadableColours();
     void depthInMessagesAndBytesHasOneShape();
     void pollsInARowReadAsSeveralAndTheLegendNamesThem();
+    void firstAfterFindsTheSameWhereverItStarts();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -430,6 +433,40 @@ void TestTimeline::pollsInARowReadAsSeveralAndTheLegendNamesThem()
     }
     QVERIFY(pollTrue);
     QVERIFY(pollFalse);
+}
+
+void TestTimeline::firstAfterFindsTheSameWhereverItStarts()
+{
+    // A lane of 20,000 state changes at uneven times (some at the same time): the first after
+    // t is found alike from the start, on from any index at or before it, and from any guess of
+    // how far on it is.
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
+    std::mt19937 random(3);
+    std::vector<qint64> times;
+    qint64 t = 0;
+    for (int i = 0; i < 20'000; ++i) {
+        t += qint64(random() % 4 == 0 ? 0 : random() % 2000);
+        times.push_back(t);
+        const auto state = quint8(i % 2 ? ProcessState::Running : ProcessState::BlockedRecv);
+        QVERIFY(store.append(0, record(EventKind::State, t, t, kNoChannel, -1, state), {}));
+    }
+    const TraceStore::EventList& states = store.process(0).stateEvents;
+    QCOMPARE(states.size(), times.size());
+    for (int k = 0; k < 300; ++k) {
+        const qint64 probe = qint64(random() % quint64(t + 2000)) - 1000;
+        const auto expected =
+            size_t(std::upper_bound(times.begin(), times.end(), probe) - times.begin());
+        QCOMPARE(TimelineLayout::firstAfter(store, states, probe), expected);
+        for (const size_t from :
+             {size_t(0), expected / 3, expected > 0 ? expected - 1 : 0, expected}) {
+            QCOMPARE(TimelineLayout::firstAfter(store, states, probe, from), expected);
+            const size_t distance = expected - from;
+            for (const size_t guess :
+                 {size_t(1), distance / 2, distance, distance + 1, distance * 3 + 7, times.size()})
+                QCOMPARE(TimelineLayout::firstAfter(store, states, probe, from, guess), expected);
+        }
+    }
 }
 
 QTEST_MAIN(TestTimeline)

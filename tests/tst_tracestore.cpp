@@ -636,10 +636,16 @@ void TestTraceStore::packedColumnsReadBackEveryValue()
             QCOMPARE(column.upperBound(probe), expected);
             QCOMPARE(size_t(std::upper_bound(column.begin(), column.end(), probe) - column.begin()),
                      expected);
-            // From any index at or before the answer, near it or far.
+            // From any index at or before the answer, near it or far, and with any guess of
+            // how far on it is: short of it, on it, past it, past the end.
             for (const size_t from :
-                 {size_t(0), expected / 2, expected > 0 ? expected - 1 : 0, expected})
+                 {size_t(0), expected / 2, expected > 0 ? expected - 1 : 0, expected}) {
                 QCOMPARE(column.upperBound(probe, from), expected);
+                const size_t distance = expected - from;
+                for (const size_t guess : {size_t(1), distance / 2, distance, distance + 1,
+                                           distance * 2 + 3, count - from, count + 5})
+                    QCOMPARE(column.upperBound(probe, from, guess), expected);
+            }
         }
     }
 

@@ -68,23 +68,30 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
-    painter.setPen(QPen(context.theme.channel(store.channel(c).ordinal), 1.5));
+    // A line from (x0, y0) to (x1, y1), across or down, 1.5 px wide with square ends.
+    const auto line = [this](double x0, double y0, double x1, double y1) {
+        constexpr double kHalf = 0.75;
+        m_lines.emplace_back(QPointF(std::min(x0, x1) - kHalf, std::min(y0, y1) - kHalf),
+                             QPointF(std::max(x0, x1) + kHalf, std::max(y0, y1) + kHalf));
+    };
     double previousY = depthY(area, 0, peak);
     m_lines.clear(); // drawn at once below
     // Each pixel's end is the next one's start: two searches a pixel, not ten binary searches,
     // each going on from the last.
-    Done start = doneBy(store, c, s.toTime(s.left), Done());
+    Done start = doneBy(store, c, s.toTime(s.left), Done(), Done());
+    Done last; // what the last pixel held
     for (double x = s.left; x < s.left + s.width; x += 1) {
         const qint64 t0 = s.toTime(x);
         const qint64 t1 = s.toTime(x + 1);
-        const Done end = doneBy(store, c, t1, start);
+        const Done end = doneBy(store, c, t1, start, last);
+        last = {end.sends - start.sends, end.recvs - start.recvs};
         const qint64 high = pixelHigh(store, c, start, end, m_inBytes, m_peaks[size_t(c)]);
         const qint64 atEnd = store.depthAfter(c, end.sends, end.recvs, m_inBytes);
         const double y = depthY(area, high, peak);
         const double yEnd = depthY(area, atEnd, peak);
         if (x > s.left)
-            m_lines.emplace_back(x, previousY, x, y);
-        m_lines.emplace_back(x, y, x, yEnd);
+            line(x, previousY, x, y);
+        line(x, y, x, yEnd);
         previousY = yEnd;
         start = end;
         if (t0 > dataEnd)
@@ -98,12 +105,16 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
             nextChange = std::min(nextChange, channel.recvTimes[end.recvs]);
         const double jumpX = std::min(std::floor(s.toX(nextChange)), s.left + s.width);
         if (jumpX > x + 2) {
-            m_lines.emplace_back(x, yEnd, jumpX - 1, yEnd);
+            line(x, yEnd, jumpX - 1, yEnd);
             x = jumpX - 2; // the loop's step lands on the pixel before the change
-            start = doneBy(store, c, s.toTime(x + 1), end);
+            start = doneBy(store, c, s.toTime(x + 1), end, Done());
         }
     }
-    painter.drawLines(m_lines.data(), int(m_lines.size()));
+    painter.save();
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(context.theme.channel(channel.ordinal));
+    painter.drawRects(m_lines.data(), int(m_lines.size()));
+    painter.restore();
 }
 
 double DepthTrack::depthY(const QRectF& area, qint64 depth, qint64 peak)
@@ -141,17 +152,19 @@ void DepthTrack::paintQueued(QPainter& painter, const TrackContext& context, int
     painter.drawPolyline(line);
 }
 
-DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t, Done before)
+DepthTrack::Done DepthTrack::doneBy(const TraceStore& store, int channel, qint64 t, Done before,
+                                    Done more)
 {
     const TraceStore::Channel& c = store.channel(channel);
-    return {c.sendTimes.upperBound(t, before.sends), c.recvTimes.upperBound(t, before.recvs)};
+    return {c.sendTimes.upperBound(t, before.sends, more.sends),
+            c.recvTimes.upperBound(t, before.recvs, more.recvs)};
 }
 
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, qint64 t0, qint64 t1, bool inBytes,
                              qint64 peak)
 {
-    return pixelHigh(store, c, doneBy(store, c, t0, Done()), doneBy(store, c, t1, Done()), inBytes,
-                     peak);
+    return pixelHigh(store, c, doneBy(store, c, t0, Done(), Done()),
+                     doneBy(store, c, t1, Done(), Done()), inBytes, peak);
 }
 
 qint64 DepthTrack::pixelHigh(const TraceStore& store, int c, Done start, Done end, bool inBytes,

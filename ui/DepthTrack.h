@@ -3,7 +3,7 @@
 #include "TimelineTrack.h"
 
 #include <QCoreApplication>
-#include <QLineF>
+#include <QRectF>
 #include <QtGlobal>
 #include <vector>
 
@@ -36,8 +36,10 @@ public:
         size_t sends = 0;
         size_t recvs = 0;
     };
-    // Given what was done by an earlier time (or Done()), the search goes on from there.
-    static Done doneBy(const TraceStore& store, int channel, qint64 t, Done before);
+    // Given what was done by an earlier time (or Done()), the search goes on from there; given
+    // also about how many more were done by t (`more`: the last pixel's; or Done()), it starts
+    // there.
+    static Done doneBy(const TraceStore& store, int channel, qint64 t, Done before, Done more);
     // pixelHigh() of the pixel from `start` to `end` (done by t0 and by t1).
     static qint64 pixelHigh(const TraceStore& store, int channel, Done start, Done end,
                             bool inBytes, qint64 peak);
@@ -59,8 +61,10 @@ private:
     std::vector<qint64> m_peaks; // per channel, for the scale
     quint64 m_peaksGeneration = ~0ULL;
     bool m_peaksInBytes = false;
-    // paintChannel()'s lines, kept for the next paint.
-    mutable std::vector<QLineF> m_lines;
+    // paintChannel()'s lines, kept for the next paint. Each is the rectangle a 1.5 px line with
+    // square ends covers: filled, the same pixels as the line stroked, at a small part of the
+    // cost (a pen wider than 1 px is stroked as a path per line: 10 ms for a live run's plot).
+    mutable std::vector<QRectF> m_lines;
 };
 
 } // namespace pipescope

@@ -145,6 +145,7 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
     i = i > 0 ? i - 1 : 0;
     const qint64 laneEnd = layout.endOf(process);
     qint64 drawnUntil = s.start;
+    size_t lastJump = 0; // how many changes the last crowded pixel held
     while (i < states.size()) {
         const qint64 from = std::max(store.time(states[i]), drawnUntil);
         if (from > s.end)
@@ -171,7 +172,8 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
                              context.theme.state(state));
             drawnUntil = s.toTime(std::floor(x0) + 1);
-            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil, i);
+            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil, i, lastJump);
+            lastJump = jump > i ? jump - i : 0;
             i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
             continue;
         }

@@ -110,27 +110,36 @@ public:
     }
     // The same, knowing that the values before index `from` are at or below `value`: the search
     // steps on from there, doubling its steps, and reads only the values near the answer (a
-    // caller walking times in order finds each next one in memory it has just read).
-    std::size_t upperBound(T value, std::size_t from) const
+    // caller walking times in order finds each next one in memory it has just read). Given
+    // `guess`, about how far after `from` the answer is (a pixel holds about as many as the
+    // last), it starts there and steps outwards.
+    std::size_t upperBound(T value, std::size_t from, std::size_t guess = 0) const
     {
         if (from == 0) // nothing known: by the chunks' first values
             return upperBound(value);
         const std::size_t n = size();
+        if (guess > 0 && from + guess < n) {
+            std::size_t high = from + guess;
+            if (!(value < (*this)[high])) // on from the guess
+                return upperBound(value, high + 1);
+            // Back from the guess (above `value`), doubling the steps, to one at or below it.
+            std::size_t low = from;
+            for (std::size_t step = 1; high > from + step; step *= 2) {
+                if (!(value < (*this)[high - step])) {
+                    low = high - step + 1;
+                    break;
+                }
+                high -= step;
+            }
+            return bisect(value, low, high);
+        }
         std::size_t low = std::min(from, n);
         std::size_t high = low;
         for (std::size_t step = 1; high < n && !(value < (*this)[high]); step *= 2) {
             low = high + 1;
             high += step;
         }
-        high = std::min(high, n);
-        while (low < high) {
-            const std::size_t middle = low + (high - low) / 2;
-            if (value < (*this)[middle])
-                high = middle;
-            else
-                low = middle + 1;
-        }
-        return low;
+        return bisect(value, low, std::min(high, n));
     }
     const_iterator begin() const { return const_iterator(this, 0); }
     const_iterator end() const { return const_iterator(this, size()); }
@@ -150,6 +159,19 @@ public:
 
 private:
     static constexpr std::size_t kMask = kChunkSize - 1;
+
+    // The first index in [low, high) whose value is above `value` (high if none).
+    std::size_t bisect(T value, std::size_t low, std::size_t high) const
+    {
+        while (low < high) {
+            const std::size_t middle = low + (high - low) / 2;
+            if (value < (*this)[middle])
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        return low;
+    }
 
     // Values as 64 bits, sign-extended when T is signed; all arithmetic on them wraps.
     static quint64 bitsOf(T value)
