@@ -359,15 +359,17 @@ void TestTraceStore::textPoolPacksFullFrames()
     QVERIFY(pool.size() > 40 * TextPool::kFrameBytes);
     pool.waitForPacking();
     QVERIFY2(pool.keptBytes() < bytes / 2, qPrintable(QString::number(pool.keptBytes())));
-    // The packing thread gives way to the others: it runs at nice 10, the test's own thread as
-    // it was.
+    // The packing thread gives way to the others: it runs at nice 10 (or nicer, as the test was
+    // started), the test's own thread as it was.
     const std::map<int, int> nice = threadNiceValues();
     const int self = int(getpid()); // the main thread's id is the process's
     QVERIFY(nice.count(self));
     QCOMPARE(nice.at(self), niceBefore);
-    QVERIFY2(std::any_of(
-                 nice.begin(), nice.end(),
-                 [&](const auto& thread) { return thread.first != self && thread.second == 10; }),
+    QVERIFY2(std::any_of(nice.begin(), nice.end(),
+                         [&](const auto& thread) {
+                             return thread.first != self &&
+                                    thread.second == std::max(10, niceBefore);
+                         }),
              "no thread runs at nice 10");
     QRandomGenerator random(5);
     for (int k = 0; k < 20'000; ++k) {

@@ -30,12 +30,12 @@ void RulerTrack::paint(QPainter& painter, const TrackContext& context)
     const qint64 first = (s.start / step) * step;
     painter.setFont(context.font);
     painter.setPen(context.theme.text());
+    const double top = ruler.bottom() - 6; // of the grid lines
     for (qint64 t = first; t <= s.end; t += step) {
         const double x = s.toX(t);
         if (x < s.left)
             continue;
         // One pixel wide, where an aliased line at x is drawn.
-        const double top = ruler.bottom() - 6;
         fillInBands(painter, QRectF(std::floor(x), top, 1, height - top), context.theme.grid());
         painter.drawText(QRectF(x + 3, 2, 120, ruler.height() - 6),
                          Qt::AlignLeft | Qt::AlignVCenter, TimeScale::formatTick(t, step));

@@ -1,5 +1,7 @@
 #include "TimelineLayout.h"
 
+#include "trace/GallopSearch.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -187,39 +189,8 @@ int TimelineLayout::messageAt(QPointF position) const
 size_t TimelineLayout::firstAfter(const TraceStore& store, const TraceStore::EventList& events,
                                   qint64 t, size_t from, size_t guess)
 {
-    const size_t n = events.size();
-    const auto after = [&](size_t i) { return store.time(events[i]) > t; };
-    // The answer within [low, high), by bisection.
-    const auto within = [&](size_t low, size_t high) {
-        return size_t(
-            std::upper_bound(events.begin() + qsizetype(low), events.begin() + qsizetype(high), t,
-                             [&](qint64 value, quint32 e) { return value < store.time(e); }) -
-            events.begin());
-    };
-    if (guess > 0 && from + guess < n) {
-        const size_t start = from + guess;
-        if (!after(start)) // on from the guess
-            return firstAfter(store, events, t, start + 1);
-        // Back from the guess (after t), in steps doubling, until one is at or before t.
-        size_t high = start;
-        for (size_t step = 1; high > from + step; step *= 2) {
-            if (!after(high - step))
-                return within(high - step + 1, high);
-            high -= step;
-        }
-        return within(from, high);
-    }
-    size_t low = std::min(from, n); // the events before it are at or before t
-    size_t high = low;
-    if (from > 0) { // steps doubling from `from` until one is after t
-        for (size_t step = 1; high < n && !after(high); step *= 2) {
-            low = high + 1;
-            high += step;
-        }
-    } else {
-        high = n;
-    }
-    return within(low, std::min(high, n));
+    return gallopToFirst(from, events.size(), guess,
+                         [&](size_t i) { return store.time(events[i]) > t; });
 }
 
 double TimelineLayout::distanceToSegment(QPointF p, QPointF a, QPointF b)

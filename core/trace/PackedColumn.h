@@ -1,5 +1,6 @@
 #pragma once
 
+#include "trace/GallopSearch.h"
 #include "trace/IndexedIterator.h"
 
 #include <QtGlobal>
@@ -117,29 +118,8 @@ public:
     {
         if (from == 0) // nothing known: by the chunks' first values
             return upperBound(value);
-        const std::size_t n = size();
-        if (guess > 0 && from + guess < n) {
-            std::size_t high = from + guess;
-            if (!(value < (*this)[high])) // on from the guess
-                return upperBound(value, high + 1);
-            // Back from the guess (above `value`), doubling the steps, to one at or below it.
-            std::size_t low = from;
-            for (std::size_t step = 1; high > from + step; step *= 2) {
-                if (!(value < (*this)[high - step])) {
-                    low = high - step + 1;
-                    break;
-                }
-                high -= step;
-            }
-            return bisect(value, low, high);
-        }
-        std::size_t low = std::min(from, n);
-        std::size_t high = low;
-        for (std::size_t step = 1; high < n && !(value < (*this)[high]); step *= 2) {
-            low = high + 1;
-            high += step;
-        }
-        return bisect(value, low, std::min(high, n));
+        return gallopToFirst(from, size(), guess,
+                             [&](std::size_t i) { return value < (*this)[i]; });
     }
     const_iterator begin() const { return const_iterator(this, 0); }
     const_iterator end() const { return const_iterator(this, size()); }
@@ -159,19 +139,6 @@ public:
 
 private:
     static constexpr std::size_t kMask = kChunkSize - 1;
-
-    // The first index in [low, high) whose value is above `value` (high if none).
-    std::size_t bisect(T value, std::size_t low, std::size_t high) const
-    {
-        while (low < high) {
-            const std::size_t middle = low + (high - low) / 2;
-            if (value < (*this)[middle])
-                high = middle;
-            else
-                low = middle + 1;
-        }
-        return low;
-    }
 
     // Values as 64 bits, sign-extended when T is signed; all arithmetic on them wraps.
     static quint64 bitsOf(T value)
