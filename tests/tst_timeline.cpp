@@ -137,7 +137,7 @@ private Q_SLOTS:
     void darkPaletteGetsReadableColours();
     void depthInMessagesAndBytesHasOneShape();
     void pollsInARowReadAsSeveralAndTheLegendNamesThem();
-    void firstAfterFindsTheSameWhereverItStarts();
+    void aLanesStatesAreItsEvents();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -435,12 +435,15 @@ void TestTimeline::pollsInARowReadAsSeveralAndTheLegendNamesThem()
     QVERIFY(pollFalse);
 }
 
-void TestTimeline::firstAfterFindsTheSameWhereverItStarts()
+void TestTimeline::aLanesStatesAreItsEvents()
 {
-    // A lane of 20,000 state changes at uneven times (some at the same time): the first after
-    // t is found alike from the start, on from any index at or before it, and from any guess of
-    // how far on it is.
+    // A lane of 20,000 state changes at uneven times (some at the same time): the states track
+    // reads the lane's own lists of their times and states, searching the times a pixel on from
+    // the last; they are the events' own, and the search finds the first
+    // after t where a search of the events' times does, from any index at or before it and from
+    // any guess of how far on it is.
     TraceStore store;
+    store.setOrigin(5000);
     store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
     std::mt19937 random(3);
     std::vector<qint64> times;
@@ -449,22 +452,27 @@ void TestTimeline::firstAfterFindsTheSameWhereverItStarts()
         t += qint64(random() % 4 == 0 ? 0 : random() % 2000);
         times.push_back(t);
         const auto state = quint8(i % 2 ? ProcessState::Running : ProcessState::BlockedRecv);
-        QVERIFY(store.append(0, record(EventKind::State, t, t, kNoChannel, -1, state), {}));
+        QVERIFY(store.append(0, record(EventKind::State, 5000 + t, 5000 + t, kNoChannel, -1, state),
+                             {}));
     }
     const TraceStore::EventList& states = store.process(0).stateEvents;
+    const TraceStore::TimeList& stateTimes = store.process(0).stateTimes;
     QCOMPARE(states.size(), times.size());
+    QCOMPARE(stateTimes.size(), times.size());
+    for (size_t i = 0; i < states.size(); ++i)
+        QCOMPARE(store.process(0).stateKinds[i], ProcessState(store.detail(states[i])));
     for (int k = 0; k < 300; ++k) {
         const qint64 probe = qint64(random() % quint64(t + 2000)) - 1000;
         const auto expected =
             size_t(std::upper_bound(times.begin(), times.end(), probe) - times.begin());
         QCOMPARE(TimelineLayout::firstAfter(store, states, probe), expected);
+        QCOMPARE(stateTimes.upperBound(probe), expected);
         for (const size_t from :
              {size_t(0), expected / 3, expected > 0 ? expected - 1 : 0, expected}) {
-            QCOMPARE(TimelineLayout::firstAfter(store, states, probe, from), expected);
             const size_t distance = expected - from;
-            for (const size_t guess :
-                 {size_t(1), distance / 2, distance, distance + 1, distance * 3 + 7, times.size()})
-                QCOMPARE(TimelineLayout::firstAfter(store, states, probe, from, guess), expected);
+            for (const size_t guess : {size_t(0), size_t(1), distance / 2, distance, distance + 1,
+                                       distance * 3 + 7, times.size()})
+                QCOMPARE(stateTimes.upperBound(probe, from, guess), expected);
         }
     }
 }

@@ -261,7 +261,7 @@ void TestTraceStore::everyFieldReadsBackAcrossChunks()
         QVERIFY(store.append(1, poll, {}).ok());
         TelemetryRecord state;
         state.kind = EventKind::State;
-        state.detail = quint8(ProcessState::BlockedRecv);
+        state.detail = quint8(i % 3 ? ProcessState::BlockedRecv : ProcessState::Running);
         state.channel = 0;
         state.tNs = state.startNs = 1000 + 10 * i + 6;
         QVERIFY(store.append(1, state, {}).ok());
@@ -296,7 +296,12 @@ void TestTraceStore::everyFieldReadsBackAcrossChunks()
         QCOMPARE(store.channelOf(state), quint16(0));
         QCOMPARE(store.process(1).pollEvents[size_t(i)], quint32(poll));
         QCOMPARE(store.process(1).stateEvents[size_t(i)], quint32(state));
+        QCOMPARE(store.process(1).stateTimes[size_t(i)], store.time(state)); // from the origin
+        QCOMPARE(store.process(1).stateKinds[size_t(i)],
+                 i % 3 ? ProcessState::BlockedRecv : ProcessState::Running);
     }
+    QCOMPARE(store.process(1).stateTimes.size(), size_t(kMessages));
+    QCOMPARE(store.process(1).stateKinds.size(), size_t(kMessages));
     // A field off its default is kept, bit for bit (found by fuzz_telemetry: -0.0 came back 0.0).
     TelemetryRecord line;
     line.kind = EventKind::Poll;

@@ -111,13 +111,13 @@ void ArrowsTrack::paintChannel(QPainter& painter, const TrackContext& context, i
     // Dense: one arrow per bucket of sends, labelled with how many it stands for.
     m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
     qint64 seq = visible.first;
+    size_t lastBundle = 0; // a bucket mostly holds about as many as the one before
     while (seq < visible.last) {
         const double x = std::max(s.toX(channel.sendTimes[size_t(seq)]), s.left);
         const qint64 bucketEnd = s.toTime(x + kBundleWidth);
-        auto next = qint64(std::upper_bound(channel.sendTimes.begin() + seq,
-                                            channel.sendTimes.begin() + visible.last, bucketEnd) -
-                           channel.sendTimes.begin());
-        next = std::max(next, seq + 1);
+        const size_t after = channel.sendTimes.upperBound(bucketEnd, size_t(seq), lastBundle);
+        const qint64 next = std::max(std::min(qint64(after), visible.last), seq + 1);
+        lastBundle = size_t(next - seq);
         paintArrow(painter, context, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
         seq = next;
     }

@@ -138,21 +138,21 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
     const TimeScale& s = layout.scale();
     const TraceStore::Process& p = store.process(process);
     const QRectF bar = layout.barRect(process);
-    const TraceStore::EventList& states = p.stateEvents;
-    if (states.empty())
+    const TraceStore::TimeList& times = p.stateTimes;
+    if (times.empty())
         return;
-    size_t i = TimelineLayout::firstAfter(store, states, s.start);
+    size_t i = times.upperBound(s.start);
     i = i > 0 ? i - 1 : 0;
     const qint64 laneEnd = layout.endOf(process);
     qint64 drawnUntil = s.start;
     size_t lastJump = 0; // how many changes the last crowded pixel held
-    while (i < states.size()) {
-        const qint64 from = std::max(store.time(states[i]), drawnUntil);
+    while (i < times.size()) {
+        const qint64 from = std::max(times[i], drawnUntil);
         if (from > s.end)
             break;
-        const auto state = static_cast<ProcessState>(store.detail(states[i]));
+        const ProcessState state = p.stateKinds[i];
         const qint64 until =
-            i + 1 < states.size() ? store.time(states[i + 1]) : std::max(laneEnd, from);
+            i + 1 < times.size() ? times[i + 1] : std::max(laneEnd, from);
         double x0 = std::max(s.toX(from), s.left);
         double x1 = std::min(s.toX(until), s.left + s.width);
         if (state == ProcessState::Exited) {
@@ -172,7 +172,7 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
                              context.theme.state(state));
             drawnUntil = s.toTime(std::floor(x0) + 1);
-            const size_t jump = TimelineLayout::firstAfter(store, states, drawnUntil, i, lastJump);
+            const size_t jump = times.upperBound(drawnUntil, i, lastJump);
             lastJump = jump > i ? jump - i : 0;
             i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
             continue;
@@ -219,7 +219,7 @@ std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContex
                                .arg(store.bufferedAfter(put)));
         const qint64 t = layout.scale().toTime(position.x());
         const TraceStore::EventList& states = store.process(p).stateEvents;
-        const size_t i = TimelineLayout::firstAfter(store, states, t);
+        const size_t i = store.process(p).stateTimes.upperBound(t);
         if (i == 0)
             return std::nullopt;
         TrackHit hit;

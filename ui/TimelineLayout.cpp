@@ -187,10 +187,9 @@ int TimelineLayout::messageAt(QPointF position) const
 }
 
 size_t TimelineLayout::firstAfter(const TraceStore& store, const TraceStore::EventList& events,
-                                  qint64 t, size_t from, size_t guess)
+                                  qint64 t)
 {
-    return gallopToFirst(from, events.size(), guess,
-                         [&](size_t i) { return store.time(events[i]) > t; });
+    return gallopToFirst(0, events.size(), 0, [&](size_t i) { return store.time(events[i]) > t; });
 }
 
 double TimelineLayout::distanceToSegment(QPointF p, QPointF a, QPointF b)

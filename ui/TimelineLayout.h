@@ -101,14 +101,9 @@ public:
     // or -1.
     int messageAt(QPointF position) const;
 
-    // The index of the first event in `events` (time ordered) whose time is after `t`. Given
-    // `from`, an index at or before it, the search gallops on from there: a paint that walks a
-    // lane's events pixel by pixel reads the store near where it is, not all over it. Given also
-    // `guess`, about how far after `from` it is (the last pixel's count: a pixel mostly holds
-    // about as many events as the one before), the search starts there and gallops outwards, so
-    // that it reads only the few cache lines around the answer.
-    static size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events, qint64 t,
-                             size_t from = 0, size_t guess = 0);
+    // The index of the first event in `events` (time ordered) whose time is after `t`.
+    static size_t firstAfter(const TraceStore& store, const TraceStore::EventList& events,
+                             qint64 t);
     static double distanceToSegment(QPointF p, QPointF a, QPointF b);
 
 private:

@@ -447,6 +447,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.stateChannel = record.channel;
             owner.joins = owner.state == ProcessState::Joining ? int(record.amount) : -1;
             owner.stateEvents.push_back(static_cast<quint32>(event));
+            owner.stateTimes.push_back(record.tNs - m_origin);
+            owner.stateKinds.push_back(owner.state);
         } else if (record.kind == EventKind::Poll) {
             owner.pollEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Error) {

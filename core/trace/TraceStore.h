@@ -57,6 +57,10 @@ public:
         int signal = 0;        // when crashed
         EventList events;      // its events, in time order
         EventList stateEvents; // its state changes, in time order
+        // Their times (as time() gives them) and states, side by side: a lane drawn a pixel at
+        // a time reads these, near each other, not each event's columns all over the store.
+        TimeList stateTimes;
+        PackedColumn<ProcessState> stateKinds;
         EventList pollEvents;  // its polls, in time order
         EventList errorEvents; // its failed calls, in time order
         EventList putEvents;   // its Queue.put() calls, in time order
