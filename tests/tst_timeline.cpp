@@ -438,10 +438,9 @@ void TestTimeline::pollsInARowReadAsSeveralAndTheLegendNamesThem()
 void TestTimeline::aLanesStatesAreItsEvents()
 {
     // A lane of 20,000 state changes at uneven times (some at the same time): the states track
-    // reads the lane's own lists of their times and states, searching the times a pixel on from
-    // the last; they are the events' own, and the search finds the first
-    // after t where a search of the events' times does, from any index at or before it and from
-    // any guess of how far on it is.
+    // reads the lane's own lists of their times and states, searching the times on from the last
+    // pixel. They are the events' own, and the search finds the first after t where a search of
+    // the events' times does, from any index at or before it and any guess of how far on it is.
     TraceStore store;
     store.setOrigin(5000);
     store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
