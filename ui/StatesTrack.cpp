@@ -151,8 +151,7 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
         if (from > s.end)
             break;
         const ProcessState state = p.stateKinds[i];
-        const qint64 until =
-            i + 1 < times.size() ? times[i + 1] : std::max(laneEnd, from);
+        const qint64 until = i + 1 < times.size() ? times[i + 1] : std::max(laneEnd, from);
         double x0 = std::max(s.toX(from), s.left);
         double x1 = std::min(s.toX(until), s.left + s.width);
         if (state == ProcessState::Exited) {
