@@ -138,6 +138,8 @@ private Q_SLOTS:
     void depthInMessagesAndBytesHasOneShape();
     void pollsInARowReadAsSeveralAndTheLegendNamesThem();
     void aLanesStatesAreItsEvents();
+    void crowdedPixelsFromTheBucketsShowTheStateAtTheirStart();
+    void busyChannelsDepthFromTheBuckets();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -473,6 +475,103 @@ void TestTimeline::aLanesStatesAreItsEvents()
                                        distance * 3 + 7, times.size()})
                 QCOMPARE(stateTimes.upperBound(probe, from, guess), expected);
         }
+    }
+}
+
+void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateAtTheirStart()
+{
+    // A lane of 1,000 pixels of 1,024 ns each, every one crowded: 200 changes between Running and
+    // BlockedRecv in its first 600 ns, then one to a state of its own (Sleeping, Polling or
+    // BlockedSend by turns) that lasts the rest of it. Zoomed out this far, the lane is drawn
+    // from its buckets, and each pixel shows the state in effect at its start: the state the
+    // pixel before ended in.
+    constexpr qint64 kPixel = 1024;
+    constexpr int kPixels = 1000;
+    const ProcessState quiet[] = {ProcessState::Sleeping, ProcessState::Polling,
+                                  ProcessState::BlockedSend};
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
+    for (int k = 0; k < kPixels; ++k) {
+        for (int c = 0; c < 200; ++c) {
+            const qint64 t = k * kPixel + 3 * c;
+            const auto state = quint8(c % 2 ? ProcessState::BlockedRecv : ProcessState::Running);
+            QVERIFY(store.append(0, record(EventKind::State, t, t, kNoChannel, -1, state), {}));
+        }
+        const qint64 t = k * kPixel + 700;
+        QVERIFY(store.append(
+            0, record(EventKind::State, t, t, kNoChannel, -1, quint8(quiet[k % 3])), {}));
+    }
+    const qint64 end = kPixels * kPixel;
+    const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
+    QCOMPARE(layout.scale().nsPerPixel(), double(kPixel));
+    QVERIFY(store.process(0).stateBuckets.resolves(layout.scale().nsPerPixel()));
+    const Theme theme(lightPalette());
+    StatesTrack states;
+    const QImage image = paint(states, layout, theme);
+    const int y = int(layout.barRect(0).center().y());
+    for (int k = 1; k < kPixels; ++k) {
+        const int x = int(layout.scale().toX(k * kPixel));
+        QVERIFY2(image.pixelColor(x, y) == theme.state(quiet[(k - 1) % 3]),
+                 qPrintable(QStringLiteral("pixel %1").arg(k)));
+    }
+}
+
+void TestTimeline::busyChannelsDepthFromTheBuckets()
+{
+    // 100,000 messages over 1,000 pixels of 1,024 ns: pixel k sends 1 to 5 messages in its first
+    // 100 ns (k % 5 + 1; many more in every hundredth, for the buckets' sake) and receives them
+    // all at 500 ns. Drawn from the channel's buckets, each pixel's plot reaches what it sent:
+    // higher as k % 5 grows.
+    constexpr qint64 kPixel = 1024;
+    constexpr int kPixels = 1000;
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    qint64 seq = 0;
+    std::vector<int> sent;
+    for (int k = 0; k < kPixels; ++k) {
+        const int n = k % 100 == 99 ? 5 : k % 5 + 1;
+        const int burst = k % 100 == 99 ? 100'000 / 10 : 0; // sends and receives in one go
+        sent.push_back(n);
+        for (int m = 0; m < n + burst; ++m, ++seq) {
+            const qint64 t = k * kPixel + (m < n ? 20 * m : 600 + (m - n) / 100);
+            const qint64 r = m < n ? k * kPixel + 500 : t;
+            QVERIFY(store.append(0, record(EventKind::Send, t, t, 0, seq), "x").ok());
+            QVERIFY(store.append(1, record(EventKind::Recv, r, r, 0, seq), "x").ok());
+        }
+    }
+    const qint64 end = kPixels * kPixel;
+    const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
+    const TraceStore::Channel& channel = store.channel(0);
+    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel()));
+    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel()));
+    const Theme theme(lightPalette());
+    DepthTrack depth;
+    const QImage image = paint(depth, layout, theme);
+    const QRectF area = layout.depthRect();
+    const QColor colour = theme.channel(channel.ordinal);
+    // The top of the plot in pixel k's column (left of the channel's name, at the right end).
+    const auto top = [&](int k) {
+        const int x = int(layout.scale().toX(k * kPixel));
+        for (int y = int(area.top()); y < int(area.bottom()); ++y)
+            if (near(image.pixelColor(x, y), colour))
+                return y;
+        return int(area.bottom());
+    };
+    for (int k = 300; k < 900; ++k) {
+        // A pixel's 1.5 px lines reach into the column of the pixel before: column k shows the
+        // higher of pixels k and k + 1, which rises for k % 5 from 0 to 3 (2, 3, 4, 5 sent).
+        if (k % 100 >= 98 || k % 5 >= 3)
+            continue; // the bursts too
+        QVERIFY2(top(k) > top(k + 1),
+                 qPrintable(QStringLiteral("pixel %1 (%2 sent) at %3, pixel %4 (%5 sent) at %6")
+                                .arg(k)
+                                .arg(sent[size_t(k)])
+                                .arg(top(k))
+                                .arg(k + 1)
+                                .arg(sent[size_t(k + 1)])
+                                .arg(top(k + 1))));
     }
 }
 

@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QTest>
 #include <cmath>
+#include <limits>
 #include <malloc.h>
 #include <map>
 #include <random>
@@ -102,6 +103,8 @@ private Q_SLOTS:
     void packedColumnsReadBackEveryValue();
     void packedColumnsTakeWhatTheirValuesNeed();
     void manyChannelsOfOneMessageStaySmall();
+    void timeBucketsCountWhatCameBefore();
+    void timeBucketsTakeAnyTimes();
 };
 
 void TestTraceStore::messagesJoinWhicheverSideArrivesFirst()
@@ -302,6 +305,10 @@ void TestTraceStore::everyFieldReadsBackAcrossChunks()
     }
     QCOMPARE(store.process(1).stateTimes.size(), size_t(kMessages));
     QCOMPARE(store.process(1).stateKinds.size(), size_t(kMessages));
+    // Columns this short are searched at any zoom: they have no buckets.
+    QCOMPARE(store.process(1).stateBuckets.entries(), size_t(0));
+    QCOMPARE(store.process(1).stateBuckets.capacityBytes(), size_t(0));
+    QCOMPARE(store.channel(0).sendBuckets.entries(), size_t(0));
     // A field off its default is kept, bit for bit (found by fuzz_telemetry: -0.0 came back 0.0).
     TelemetryRecord line;
     line.kind = EventKind::Poll;
@@ -719,6 +726,129 @@ void TestTraceStore::manyChannelsOfOneMessageStaySmall()
         const size_t used = mallinfo2().uordblks - before;
         QVERIFY2(used < size_t(64) << 20, qPrintable(QStringLiteral("%1 MB").arg(used >> 20)));
     }
+}
+
+void TestTraceStore::timeBucketsCountWhatCameBefore()
+{
+    // Sorted times with bursts and long gaps (the buckets merge many times over): at any time,
+    // the buckets count the entries before the bucket boundary at or before it, which lies
+    // less than a bucket's width before it, and give the last one's tag.
+    std::mt19937_64 random(7);
+    std::vector<qint64> times;
+    std::vector<quint8> tags;
+    TimeBuckets buckets;
+    qint64 t = -5'000; // times before the store's origin too
+    for (int i = 0; i < 300'000; ++i) {
+        const quint64 pick = random() % 100;
+        t += pick < 60   ? qint64(random() % 50)
+             : pick < 99 ? qint64(random() % 5000)
+                         : qint64(random() % 50'000'000);
+        times.push_back(t);
+        tags.push_back(quint8(random() % 9));
+        buckets.add(t, tags.back());
+    }
+    QCOMPARE(buckets.entries(), times.size());
+    // As wide as the times need, and no wider.
+    const auto width = qint64(buckets.width());
+    const qint64 span = times.back() - times.front();
+    QVERIFY(span / width < qint64(TimeBuckets::kMaxBuckets));
+    QVERIFY(span / (width / 2) >= qint64(TimeBuckets::kMaxBuckets));
+    QVERIFY(buckets.capacityBytes() <= TimeBuckets::kMaxBuckets * 5);
+    for (int k = 0; k < 20'000; ++k) {
+        const qint64 probe = times.front() - 100 + qint64(random() % quint64(span + 200));
+        const qint64 boundary = probe <= times.front()
+                                    ? times.front()
+                                    : times.front() + (probe - times.front()) / width * width;
+        const auto count =
+            size_t(std::lower_bound(times.begin(), times.end(), boundary) - times.begin());
+        const TimeBuckets::Before before = buckets.before(probe);
+        QCOMPARE(before.count, count);
+        if (count > 0)
+            QCOMPARE(before.tag, tags[count - 1]);
+    }
+    QVERIFY(buckets.resolves(4.0 * double(width)));
+    QVERIFY(!buckets.resolves(4.0 * double(width) - 1));
+
+    // A store's lane and channel have buckets from their kWorthEntries-th entry on, the entries
+    // before it counted too, the lane's tagged with their states.
+    TraceStore store;
+    store.setOrigin(1000);
+    store.addProcess(QStringLiteral("a"), {});
+    store.addProcess(QStringLiteral("b"), {});
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    const int count = int(TimeBuckets::kWorthEntries) + 5000;
+    for (int i = 0; i < count; ++i) {
+        QVERIFY(store.append(0, message(EventKind::Send, 0, i, 1000 + 7 * i), {}).ok());
+        TelemetryRecord state;
+        state.kind = EventKind::State;
+        state.detail = quint8(i % 3 ? ProcessState::BlockedRecv : ProcessState::Running);
+        state.tNs = state.startNs = 1000 + 7 * i + 3;
+        QVERIFY(store.append(1, state, {}).ok());
+        if (i + 1 < int(TimeBuckets::kWorthEntries))
+            QCOMPARE(store.process(1).stateBuckets.entries(), size_t(0));
+    }
+    const TraceStore::Process& lane = store.process(1);
+    const TraceStore::Channel& channel = store.channel(0);
+    QCOMPARE(lane.stateBuckets.entries(), size_t(count));
+    QCOMPARE(channel.sendBuckets.entries(), size_t(count));
+    QCOMPARE(channel.recvBuckets.entries(), size_t(0));
+    const qint64 laneWidth = qint64(lane.stateBuckets.width());
+    for (int k = 0; k < 2000; ++k) {
+        const qint64 probe = qint64(random() % quint64(7 * count));
+        const qint64 boundary = probe <= 3 ? 3 : 3 + (probe - 3) / laneWidth * laneWidth;
+        const size_t before = lane.stateTimes.upperBound(boundary - 1); // times from the origin
+        QCOMPARE(lane.stateBuckets.before(probe).count, before);
+        if (before > 0)
+            QCOMPARE(ProcessState(lane.stateBuckets.before(probe).tag),
+                     lane.stateKinds[before - 1]);
+        const qint64 sendBoundary = probe <= 0 ? 0
+                                               : probe / qint64(channel.sendBuckets.width()) *
+                                                     qint64(channel.sendBuckets.width());
+        QCOMPARE(channel.sendBuckets.before(probe).count,
+                 channel.sendTimes.upperBound(sendBoundary - 1));
+    }
+}
+
+void TestTraceStore::timeBucketsTakeAnyTimes()
+{
+    // A file's times may be anything: out of order, at the ends of the range, all alike. The
+    // counts stay whole and in order, and nothing overflows (UBSan runs this).
+    TimeBuckets buckets;
+    const qint64 extremes[] = {
+        0,  std::numeric_limits<qint64>::max(),     std::numeric_limits<qint64>::min(),
+        -1, std::numeric_limits<qint64>::max() - 1, 42,
+        42};
+    for (int round = 0; round < 10'000; ++round)
+        for (const qint64 t : extremes)
+            buckets.add(t, quint8(round % 7));
+    QCOMPARE(buckets.entries(), size_t(70'000));
+    const qint64 probes[] = {std::numeric_limits<qint64>::min(),
+                             -1,
+                             0,
+                             1,
+                             42,
+                             43,
+                             qint64(1) << 40,
+                             std::numeric_limits<qint64>::max() / 2,
+                             std::numeric_limits<qint64>::max() - 1,
+                             std::numeric_limits<qint64>::max()};
+    QCOMPARE(buckets.before(probes[0]).count, size_t(0));
+    size_t last = 0;
+    for (const qint64 t : probes) {
+        const size_t count = buckets.before(t).count;
+        QVERIFY(count >= last && count <= buckets.entries());
+        last = count;
+    }
+    TimeBuckets same;
+    for (int i = 0; i < 100'000; ++i)
+        same.add(7, 3);
+    QCOMPARE(same.width(), quint64(1));
+    QCOMPARE(same.before(7).count, size_t(0));
+    QCOMPARE(same.before(8).count, size_t(100'000));
+    QCOMPARE(same.before(8).tag, quint8(3));
+    buckets.clear();
+    QCOMPARE(buckets.entries(), size_t(0));
+    QCOMPARE(buckets.before(100).count, size_t(0));
 }
 
 void TestTraceStore::lanesUnderTheirOwner()

@@ -171,6 +171,17 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
                              context.theme.state(state));
             drawnUntil = s.toTime(std::floor(x0) + 1);
+            if (p.stateBuckets.resolves(s.nsPerPixel())) {
+                // The crowded pixels that follow, from the lane's buckets; then the change in
+                // effect where they end, from its columns.
+                const auto [x, before] =
+                    paintCrowded(painter, context, process, std::floor(x0) + 1);
+                drawnUntil = s.toTime(x);
+                const size_t at = times.upperBound(drawnUntil, before);
+                i = std::max(i + 1, at > 0 ? at - 1 : 0);
+                lastJump = 0;
+                continue;
+            }
             const size_t jump = times.upperBound(drawnUntil, i, lastJump);
             lastJump = jump > i ? jump - i : 0;
             i = std::max(i + 1, jump > 0 ? jump - 1 : 0);
@@ -187,6 +198,27 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
         }
         ++i;
     }
+}
+
+std::pair<double, size_t> StatesTrack::paintCrowded(QPainter& painter, const TrackContext& context,
+                                                    int process, double x)
+{
+    // A pixel holding two changes or more is drawn in the state in effect at its start, as
+    // paintBars() draws it, here to within a bucket (a quarter of the pixel at most).
+    const TimeScale& s = context.layout.scale();
+    const TimeBuckets& buckets = context.layout.store()->process(process).stateBuckets;
+    const QRectF bar = context.layout.barRect(process);
+    TimeBuckets::Before start = buckets.before(s.toTime(x));
+    for (; x < s.left + s.width; x += 1) {
+        const TimeBuckets::Before end = buckets.before(s.toTime(x + 1));
+        if (end.count < start.count + 2)
+            break;
+        const auto state = ProcessState(start.tag);
+        if (start.count > 0 && state != ProcessState::Exited)
+            painter.fillRect(QRectF(x, bar.top(), 1, bar.height()), context.theme.state(state));
+        start = end;
+    }
+    return {x, start.count};
 }
 
 std::optional<TrackHit> StatesTrack::hitTest(QPointF position, const TrackContext& context) const

@@ -449,6 +449,8 @@ Result<qint32> TraceStore::append(int process, const TelemetryRecord& record, QB
             owner.stateEvents.push_back(static_cast<quint32>(event));
             owner.stateTimes.push_back(record.tNs - m_origin);
             owner.stateKinds.push_back(owner.state);
+            owner.stateBuckets.follow(owner.stateTimes,
+                                      [&](size_t i) { return quint8(owner.stateKinds[i]); });
         } else if (record.kind == EventKind::Poll) {
             owner.pollEvents.push_back(static_cast<quint32>(event));
         } else if (record.kind == EventKind::Error) {
@@ -507,6 +509,7 @@ Result<qint32> TraceStore::messageEvent(int process, const TelemetryRecord& reco
     // and received when the recv returns: so the recv is never earlier than its send.
     const qint64 t = (send ? record.startNs : record.tNs) - m_origin;
     times.push_back(t);
+    (send ? channel.sendBuckets : channel.recvBuckets).follow(times);
     bytes.push_back(cumulative);
     (send ? channel.sendEvents : channel.recvEvents).push_back(event);
     if (!send)

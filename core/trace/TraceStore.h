@@ -4,6 +4,7 @@
 #include "trace/ChunkedColumn.h"
 #include "trace/PackedColumn.h"
 #include "trace/TextPool.h"
+#include "trace/TimeBuckets.h"
 #include "trace/TraceEvent.h"
 
 #include <QByteArray>
@@ -61,6 +62,8 @@ public:
         // a time reads these, near each other, not each event's columns all over the store.
         TimeList stateTimes;
         PackedColumn<ProcessState> stateKinds;
+        // stateTimes counted over time, tagged with their states (see TimeBuckets).
+        TimeBuckets stateBuckets;
         EventList pollEvents;  // its polls, in time order
         EventList errorEvents; // its failed calls, in time order
         EventList putEvents;   // its Queue.put() calls, in time order
@@ -86,6 +89,9 @@ public:
         int ordinal = 0;
         TimeList sendTimes; // sorted: one writer
         TimeList recvTimes; // sorted: one reader
+        // Both counted over time (see TimeBuckets).
+        TimeBuckets sendBuckets;
+        TimeBuckets recvBuckets;
         TimeList sentBytes; // cumulative, per send
         TimeList receivedBytes;
         PackedColumn<qint32> messageBySeq; // message number per seq

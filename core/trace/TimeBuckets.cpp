@@ -1,0 +1,69 @@
+#include "TimeBuckets.h"
+
+#include <algorithm>
+
+namespace pipescope {
+
+void TimeBuckets::add(qint64 t, quint8 tag)
+{
+    if (m_entries == 0)
+        m_first = t;
+    ++m_entries;
+    const quint64 offset = sinceFirst(t);
+    while (offset / m_width >= kMaxBuckets && m_width < kWidest)
+        merge();
+    // A time before the last one's (an unsorted column) counts in the last bucket.
+    const std::size_t bucket =
+        std::max(std::size_t(std::min<quint64>(offset / m_width, kMaxBuckets - 1)),
+                 m_ends.empty() ? 0 : m_ends.size() - 1);
+    // The buckets passed over hold nothing: they end with what the one before ended with.
+    if (bucket >= m_ends.size()) {
+        if (bucket >= m_ends.capacity()) { // doubling, but never past kMaxBuckets
+            const std::size_t room = std::min(kMaxBuckets, std::max(bucket + 1, 2 * m_ends.size()));
+            m_ends.reserve(room);
+            m_tags.reserve(room);
+        }
+        m_ends.resize(bucket + 1, quint32(m_entries - 1));
+        m_tags.resize(bucket + 1, m_tags.empty() ? tag : m_tags.back());
+    }
+    m_ends[bucket] = quint32(m_entries);
+    m_tags[bucket] = tag;
+}
+
+void TimeBuckets::merge()
+{
+    // Each pair of buckets becomes one twice as wide, ending where the later of the pair ends.
+    const std::size_t merged = (m_ends.size() + 1) / 2;
+    for (std::size_t i = 0; i < merged; ++i) {
+        const std::size_t later = std::min(2 * i + 1, m_ends.size() - 1);
+        m_ends[i] = m_ends[later];
+        m_tags[i] = m_tags[later];
+    }
+    m_ends.resize(merged);
+    m_tags.resize(merged);
+    m_width *= 2;
+}
+
+void TimeBuckets::clear()
+{
+    *this = TimeBuckets();
+}
+
+TimeBuckets::Before TimeBuckets::before(qint64 t) const
+{
+    if (m_entries == 0 || t <= m_first)
+        return {};
+    const quint64 boundary = sinceFirst(t) / m_width; // the bucket t is in
+    if (boundary >= m_ends.size())
+        return {m_entries, m_tags.back()};
+    if (boundary == 0)
+        return {};
+    return {std::size_t(m_ends[boundary - 1]), m_tags[boundary - 1]};
+}
+
+std::size_t TimeBuckets::capacityBytes() const
+{
+    return m_ends.capacity() * sizeof(quint32) + m_tags.capacity();
+}
+
+} // namespace pipescope
