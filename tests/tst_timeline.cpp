@@ -138,7 +138,7 @@ private Q_SLOTS:
     void depthInMessagesAndBytesHasOneShape();
     void pollsInARowReadAsSeveralAndTheLegendNamesThem();
     void aLanesStatesAreItsEvents();
-    void crowdedPixelsFromTheBucketsShowTheStateAtTheirStart();
+    void crowdedPixelsFromTheBucketsShowTheStateThatHeldMostOfThem();
     void busyChannelsDepthFromTheBuckets();
 };
 
@@ -478,13 +478,13 @@ void TestTimeline::aLanesStatesAreItsEvents()
     }
 }
 
-void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateAtTheirStart()
+void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateThatHeldMostOfThem()
 {
-    // A lane of 1,000 pixels of 1,024 ns each, every one crowded: 200 changes between Running and
-    // BlockedRecv in its first 600 ns, then one to a state of its own (Sleeping, Polling or
-    // BlockedSend by turns) that lasts the rest of it. Zoomed out this far, the lane is drawn
-    // from its buckets, and each pixel shows the state in effect at its start: the state the
-    // pixel before ended in.
+    // A lane of 1,000 pixels of 1,024 ns each, every one crowded: 100 changes between Running and
+    // BlockedRecv in its first 300 ns, then one at 400 ns to a state of its own (Sleeping,
+    // Polling or BlockedSend by turns) that lasts the rest of it, most of its time. Zoomed out
+    // this far, the lane is drawn from its buckets, and each pixel shows that state: the one
+    // that held most of it.
     constexpr qint64 kPixel = 1024;
     constexpr int kPixels = 1000;
     const ProcessState quiet[] = {ProcessState::Sleeping, ProcessState::Polling,
@@ -492,12 +492,12 @@ void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateAtTheirStart()
     TraceStore store;
     store.addProcess(QStringLiteral("a"), QStringLiteral("role"));
     for (int k = 0; k < kPixels; ++k) {
-        for (int c = 0; c < 200; ++c) {
+        for (int c = 0; c < 100; ++c) {
             const qint64 t = k * kPixel + 3 * c;
             const auto state = quint8(c % 2 ? ProcessState::BlockedRecv : ProcessState::Running);
             QVERIFY(store.append(0, record(EventKind::State, t, t, kNoChannel, -1, state), {}));
         }
-        const qint64 t = k * kPixel + 700;
+        const qint64 t = k * kPixel + 400;
         QVERIFY(store.append(
             0, record(EventKind::State, t, t, kNoChannel, -1, quint8(quiet[k % 3])), {}));
     }
@@ -509,9 +509,9 @@ void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateAtTheirStart()
     StatesTrack states;
     const QImage image = paint(states, layout, theme);
     const int y = int(layout.barRect(0).center().y());
-    for (int k = 1; k < kPixels; ++k) {
+    for (int k = 1; k < kPixels; ++k) { // the first pixel is drawn from the column
         const int x = int(layout.scale().toX(k * kPixel));
-        QVERIFY2(image.pixelColor(x, y) == theme.state(quiet[(k - 1) % 3]),
+        QVERIFY2(image.pixelColor(x, y) == theme.state(quiet[k % 3]),
                  qPrintable(QStringLiteral("pixel %1").arg(k)));
     }
 }

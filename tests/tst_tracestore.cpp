@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTest>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <malloc.h>
@@ -768,6 +769,26 @@ void TestTraceStore::timeBucketsCountWhatCameBefore()
     }
     QVERIFY(buckets.resolves(4.0 * double(width)));
     QVERIFY(!buckets.resolves(4.0 * double(width) - 1));
+    // The tag in effect at most of the boundaries from the one at or before `from` to the one
+    // before `to`'s (the earliest of those with as many), beyond the last time too.
+    for (int k = 0; k < 3000; ++k) {
+        const qint64 from = times.front() - 100 + qint64(random() % quint64(span + 200));
+        const qint64 to = from + qint64(random() % quint64(60 * width));
+        const auto boundaryOf = [&](qint64 at) {
+            return at <= times.front() ? 0 : (at - times.front()) / width;
+        };
+        quint8 expected = buckets.before(from).tag;
+        std::array<int, 256> counts{};
+        for (qint64 j = std::max<qint64>(1, boundaryOf(from)); j < boundaryOf(to); ++j) {
+            const auto before =
+                size_t(std::lower_bound(times.begin(), times.end(), times.front() + j * width) -
+                       times.begin());
+            const quint8 tag = tags[before - 1];
+            if (++counts[tag] > counts[expected])
+                expected = tag;
+        }
+        QCOMPARE(buckets.commonestTag(from, to), expected);
+    }
 
     // A store's lane and channel have buckets from their kWorthEntries-th entry on, the entries
     // before it counted too, the lane's tagged with their states.

@@ -203,8 +203,9 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
 std::pair<double, size_t> StatesTrack::paintCrowded(QPainter& painter, const TrackContext& context,
                                                     int process, double x)
 {
-    // A pixel holding two changes or more is drawn in the state in effect at its start, as
-    // paintBars() draws it, here to within a bucket (a quarter of the pixel at most).
+    // A pixel holding two changes or more is drawn in the state the process was in most of its
+    // time, as its buckets' boundaries sample it (four or more; sampled at the pixel's start
+    // alone, a lane of a steady period came out in stripes where the boundaries' phase drifted).
     const TimeScale& s = context.layout.scale();
     const TimeBuckets& buckets = context.layout.store()->process(process).stateBuckets;
     const QRectF bar = context.layout.barRect(process);
@@ -213,8 +214,8 @@ std::pair<double, size_t> StatesTrack::paintCrowded(QPainter& painter, const Tra
         const TimeBuckets::Before end = buckets.before(s.toTime(x + 1));
         if (end.count < start.count + 2)
             break;
-        const auto state = ProcessState(start.tag);
-        if (start.count > 0 && state != ProcessState::Exited)
+        const auto state = ProcessState(buckets.commonestTag(s.toTime(x), s.toTime(x + 1)));
+        if (state != ProcessState::Exited)
             painter.fillRect(QRectF(x, bar.top(), 1, bar.height()), context.theme.state(state));
         start = end;
     }

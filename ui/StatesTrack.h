@@ -24,7 +24,8 @@ private:
     static void paintLabel(QPainter& painter, const TrackContext& context, int process);
     static void paintBars(QPainter& painter, const TrackContext& context, int process);
     // From pixel x on, the pixels of a lane that each hold two state changes or more, drawn from
-    // its buckets (see TimeBuckets): where they end, and how many changes come before there.
+    // its buckets (see TimeBuckets) in the state that held most of each: where they end, and how
+    // many changes come before there.
     static std::pair<double, size_t> paintCrowded(QPainter& painter, const TrackContext& context,
                                                   int process, double x);
     enum class Mark

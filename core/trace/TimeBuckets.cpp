@@ -1,6 +1,7 @@
 #include "TimeBuckets.h"
 
 #include <algorithm>
+#include <array>
 
 namespace pipescope {
 
@@ -59,6 +60,28 @@ TimeBuckets::Before TimeBuckets::before(qint64 t) const
     if (boundary == 0)
         return {};
     return {std::size_t(m_ends[boundary - 1]), m_tags[boundary - 1]};
+}
+
+quint8 TimeBuckets::commonestTag(qint64 from, qint64 to) const
+{
+    quint8 commonest = before(from).tag;
+    if (m_entries == 0 || to <= m_first)
+        return commonest;
+    // The boundary at the start of bucket j has the tag of bucket j - 1 in effect, and those past
+    // the buckets the last one's.
+    const quint64 first = std::max<quint64>(1, sinceFirst(from) / m_width);
+    const quint64 last = sinceFirst(to) / m_width;
+    const quint64 inBuckets = std::min<quint64>(last, m_tags.size() + 1);
+    std::array<quint64, 256> counts{};
+    for (quint64 j = first; j < inBuckets; ++j) {
+        const quint8 tag = m_tags[j - 1];
+        if (++counts[tag] > counts[commonest])
+            commonest = tag;
+    }
+    const quint64 pastFrom = std::max(first, inBuckets);
+    if (last > pastFrom && (counts[m_tags.back()] += last - pastFrom) > counts[commonest])
+        commonest = m_tags.back();
+    return commonest;
 }
 
 std::size_t TimeBuckets::capacityBytes() const

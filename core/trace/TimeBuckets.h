@@ -66,6 +66,12 @@ public:
     // many entries at or before t, less those within a bucket's width before it.
     Before before(qint64 t) const;
 
+    // The tag in effect (the last entry's before it) at most of the bucket boundaries from the
+    // one at or before `from` to the one before `to`'s, the earliest of those with as many: a
+    // crowded lane's state most of that time, sampled at each boundary. The tag before(from)
+    // gives when there is no such boundary after the first entry.
+    quint8 commonestTag(qint64 from, qint64 to) const;
+
     // The heap bytes it holds.
     std::size_t capacityBytes() const;
 
