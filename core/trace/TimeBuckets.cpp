@@ -45,11 +45,6 @@ void TimeBuckets::merge()
     m_width *= 2;
 }
 
-void TimeBuckets::clear()
-{
-    *this = TimeBuckets();
-}
-
 TimeBuckets::Before TimeBuckets::before(qint64 t) const
 {
     if (m_entries == 0 || t <= m_first)
