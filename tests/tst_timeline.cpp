@@ -140,6 +140,7 @@ private Q_SLOTS:
     void aLanesStatesAreItsEvents();
     void crowdedPixelsFromTheBucketsShowTheStateThatHeldMostOfThem();
     void busyChannelsDepthFromTheBuckets();
+    void denseBundlesFromTheBuckets();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -573,6 +574,64 @@ void TestTimeline::busyChannelsDepthFromTheBuckets()
                                 .arg(sent[size_t(k + 1)])
                                 .arg(top(k + 1))));
     }
+}
+
+void TestTimeline::denseBundlesFromTheBuckets()
+{
+    // 1,000 pixels of 1,024 ns; group g sends 9,999 or 10,000 messages at the start of pixel
+    // 60g + 30 (a bundle's first pixel) and receives them 20 + g pixels later. Drawn from the
+    // channel's buckets, each group is one bundle from its sends to its recvs, with its count.
+    constexpr qint64 kPixel = 1024;
+    constexpr int kGroups = 16;
+    TraceStore store;
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    const auto sendPixel = [](int g) { return 60 * g + 30; };
+    const auto recvPixel = [&](int g) { return sendPixel(g) + 20 + g; };
+    // A count one more or less than the group's has a digit more or less.
+    const auto size = [](int g) { return g % 2 ? 10'000 : 9'999; };
+    qint64 seq = 0;
+    for (int g = 0; g < kGroups; ++g) {
+        for (int m = 0; m < size(g); ++m, ++seq) {
+            const qint64 t = sendPixel(g) * kPixel + m / 20;
+            const qint64 r = recvPixel(g) * kPixel + m / 20;
+            QVERIFY(store.append(0, record(EventKind::Send, t, t, 0, seq), "x").ok());
+            QVERIFY(store.append(1, record(EventKind::Recv, r, r, 0, seq), "x").ok());
+        }
+    }
+    const qint64 end = 1000 * kPixel;
+    const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
+    const TraceStore::Channel& channel = store.channel(0);
+    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel()));
+    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel()));
+    const Theme theme(lightPalette());
+    ArrowsTrack arrows;
+    const QImage image = paint(arrows, layout, theme);
+    QCOMPARE(arrows.bundlesDrawn(), kGroups);
+    QCOMPARE(arrows.arrowsDrawn(), 0);
+    const QColor colour = theme.channel(channel.ordinal);
+    const QFontMetrics metrics{QFont()};
+    QCOMPARE(arrows.labelBoxes().size(), size_t(kGroups));
+    for (int g = 0; g < kGroups; ++g) {
+        const ArrowGeometry bundle =
+            layout.arrow(0, 1, sendPixel(g) * kPixel, recvPixel(g) * kPixel);
+        QCOMPARE(bundle.from.x(), layout.scale().left + sendPixel(g));
+        const QPointF along =
+            (bundle.to - bundle.from) /
+            std::hypot(bundle.to.x() - bundle.from.x(), bundle.to.y() - bundle.from.y());
+        const QString at = QStringLiteral("group %1").arg(g);
+        QVERIFY2(near(image.pixelColor(bundle.from.toPoint()), colour), qPrintable(at));
+        QVERIFY2(near(image.pixelColor((bundle.to - 3 * along).toPoint()), colour), qPrintable(at));
+        // Its count, on its line.
+        const QRectF box = arrows.labelBoxes()[size_t(g)];
+        QCOMPARE(box.width(),
+                 double(metrics.horizontalAdvance(QStringLiteral("×%1").arg(size(g)))));
+        QCOMPARE(box.left(), (bundle.from.x() + bundle.to.x()) / 2 + 3);
+    }
+    // Nothing where a bundle drawn to its sends' pixel instead would have its head.
+    const ArrowGeometry wrong = layout.arrow(0, 1, sendPixel(3) * kPixel, sendPixel(3) * kPixel);
+    QCOMPARE(image.pixelColor((wrong.to - QPointF(0, 3)).toPoint()), theme.base());
 }
 
 QTEST_MAIN(TestTimeline)

@@ -789,6 +789,17 @@ void TestTraceStore::timeBucketsCountWhatCameBefore()
         }
         QCOMPARE(buckets.commonestTag(from, to), expected);
     }
+    // Each entry lies within a bucket's width after the start of the bucket that holds it.
+    for (int k = 0; k < 20'000; ++k) {
+        const size_t index = k < 2 ? (k ? times.size() - 1 : 0) : size_t(random() % times.size());
+        const qint64 start = buckets.startOfBucketHolding(index);
+        QVERIFY2(start <= times[index] && times[index] - start < width,
+                 qPrintable(QStringLiteral("entry %1 at %2, its bucket from %3")
+                                .arg(index)
+                                .arg(times[index])
+                                .arg(start)));
+        QCOMPARE((start - times.front()) % width, 0);
+    }
 
     // A store's lane and channel have buckets from their kWorthEntries-th entry on, the entries
     // before it counted too, the lane's tagged with their states.
@@ -860,6 +871,11 @@ void TestTraceStore::timeBucketsTakeAnyTimes()
         QVERIFY(count >= last && count <= buckets.entries());
         last = count;
     }
+    qint64 start = std::numeric_limits<qint64>::min();
+    for (const size_t index : {size_t(0), size_t(1), size_t(34'999), size_t(69'999)}) {
+        QVERIFY(buckets.startOfBucketHolding(index) >= start);
+        start = buckets.startOfBucketHolding(index);
+    }
     TimeBuckets same;
     for (int i = 0; i < 100'000; ++i)
         same.add(7, 3);
@@ -867,6 +883,7 @@ void TestTraceStore::timeBucketsTakeAnyTimes()
     QCOMPARE(same.before(7).count, size_t(0));
     QCOMPARE(same.before(8).count, size_t(100'000));
     QCOMPARE(same.before(8).tag, quint8(3));
+    QCOMPARE(same.startOfBucketHolding(99'999), qint64(7));
 }
 
 void TestTraceStore::lanesUnderTheirOwner()

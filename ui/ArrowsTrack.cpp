@@ -83,7 +83,8 @@ void ArrowsTrack::paint(QPainter& painter, const TrackContext& context)
             paintChannel(painter, context, c);
     if (selectedShown) {
         const TraceStore::Message& m = store.messages()[size_t(selected)];
-        paintArrow(painter, context, m.channel, m.seq, true, 1, kSelectedLabelRoom);
+        paintArrow(painter, context, m.channel, context.layout.arrow(m.channel, m.seq), selected,
+                   true, 1, kSelectedLabelRoom);
     }
     painter.restore();
 }
@@ -104,12 +105,18 @@ void ArrowsTrack::paintChannel(QPainter& painter, const TrackContext& context, i
             const double next = seq + 1 < qint64(channel.sendTimes.size())
                                     ? s.toX(channel.sendTimes[size_t(seq + 1)])
                                     : s.left + s.width;
-            paintArrow(painter, context, c, seq, false, 1, next - x);
+            paintArrow(painter, context, c, layout.arrow(c, seq), channel.messageBySeq[size_t(seq)],
+                       false, 1, next - x);
         }
         return;
     }
-    // Dense: one arrow per bucket of sends, labelled with how many it stands for.
+    // Dense: one arrow per bundle of sends, labelled with how many it stands for.
     m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
+    if (channel.sendBuckets.resolves(s.nsPerPixel()) && !channel.manyWriters &&
+        !channel.manyReaders && channel.from >= 0) {
+        paintBundlesFromBuckets(painter, context, c, visible);
+        return;
+    }
     qint64 seq = visible.first;
     size_t lastBundle = 0; // a bucket mostly holds about as many as the one before
     while (seq < visible.last) {
@@ -118,7 +125,41 @@ void ArrowsTrack::paintChannel(QPainter& painter, const TrackContext& context, i
         const size_t after = channel.sendTimes.upperBound(bucketEnd, size_t(seq), lastBundle);
         const qint64 next = std::max(std::min(qint64(after), visible.last), seq + 1);
         lastBundle = size_t(next - seq);
-        paintArrow(painter, context, c, seq, false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
+        paintArrow(painter, context, c, layout.arrow(c, seq), -1, false,
+                   int(std::min<qint64>(next - seq, 1 << 30)), 0);
+        seq = next;
+    }
+}
+
+void ArrowsTrack::paintBundlesFromBuckets(QPainter& painter, const TrackContext& context, int c,
+                                          TimelineLayout::Span visible)
+{
+    const TimelineLayout& layout = context.layout;
+    const TimeScale& s = layout.scale();
+    const TraceStore::Channel& channel = layout.store()->channel(c);
+    const bool recvsByBucket = channel.recvBuckets.resolves(s.nsPerPixel());
+    // Each bundle spans the same whole number of buckets, kBundleWidth to within half a bucket (an
+    // eighth of a pixel): a steady rate gives steady counts. The first takes the sends before the
+    // view whose arrows reach into it; each is drawn from the bucket of its first send to the
+    // bucket of that message's recv.
+    const auto width = qint64(channel.sendBuckets.width());
+    const qint64 span =
+        width * std::max<qint64>(1, std::llround(kBundleWidth * s.nsPerPixel() / double(width)));
+    qint64 seq = visible.first;
+    for (qint64 from = s.start; seq < visible.last; from += span) {
+        const qint64 next = s.end - from <= span
+                                ? visible.last
+                                : std::clamp(qint64(channel.sendBuckets.before(from + span).count),
+                                             seq, visible.last);
+        if (next == seq)
+            continue;
+        const qint64 sendT = channel.sendBuckets.startOfBucketHolding(size_t(seq));
+        std::optional<qint64> recvT;
+        if (size_t(seq) < channel.recvTimes.size())
+            recvT = recvsByBucket ? channel.recvBuckets.startOfBucketHolding(size_t(seq))
+                                  : channel.recvTimes[size_t(seq)];
+        paintArrow(painter, context, c, layout.arrow(channel.from, channel.to, sendT, recvT), -1,
+                   false, int(std::min<qint64>(next - seq, 1 << 30)), 0);
         seq = next;
     }
 }
@@ -136,11 +177,9 @@ bool ArrowsTrack::alreadyDrawn(QPointF a, QPointF b, bool delivered)
 }
 
 void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int channel,
-                             qint64 seq, bool selected, int bundled, double labelRoom)
+                             const ArrowGeometry& arrow, int message, bool selected, int bundled,
+                             double labelRoom)
 {
-    const TimelineLayout& layout = context.layout;
-    const int message = layout.store()->channel(channel).messageBySeq[size_t(seq)];
-    const ArrowGeometry arrow = layout.arrow(channel, seq);
     const QPointF a = arrow.from;
     const QPointF b = arrow.to;
     // What of it is on screen, to the pixel: an arrow that would cover exactly the pixels of one
@@ -194,7 +233,7 @@ void ArrowsTrack::paintArrow(QPainter& painter, const TrackContext& context, int
                 m_bundleLabelEnd = box.right() + 8;
             }
         }
-    } else if (labelRoom >= kLabelMinimumRoom) {
+    } else if (message >= 0 && labelRoom >= kLabelMinimumRoom) {
         paintLabel(painter, context, arrow, message, selected, labelRoom);
     }
     painter.setBrush(Qt::NoBrush);

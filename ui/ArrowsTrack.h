@@ -1,5 +1,6 @@
 #pragma once
 
+#include "TimelineLayout.h"
 #include "TimelineTrack.h"
 
 #include <QCoreApplication>
@@ -7,8 +8,6 @@
 #include <vector>
 
 namespace pipescope {
-
-struct ArrowGeometry;
 
 // An arrow from every send to its recv across the lanes (open and growing while in flight, a
 // dashed stub when undelivered), with the value as a label where there is room and no other
@@ -35,8 +34,16 @@ public:
 
 private:
     void paintChannel(QPainter& painter, const TrackContext& context, int channel);
-    void paintArrow(QPainter& painter, const TrackContext& context, int channel, qint64 seq,
-                    bool selected, int bundled, double labelRoom);
+    // Zoomed out so far that the channel's send buckets resolve a pixel (a long run): its
+    // bundles counted and placed from its buckets, to within a quarter of a pixel, not from its
+    // columns, which a long run has left cold (see TimeBuckets). For a channel between two
+    // processes.
+    void paintBundlesFromBuckets(QPainter& painter, const TrackContext& context, int channel,
+                                 TimelineLayout::Span visible);
+    // `message`: the one whose value labels the arrow (-1: a bundle, which has its count).
+    void paintArrow(QPainter& painter, const TrackContext& context, int channel,
+                    const ArrowGeometry& arrow, int message, bool selected, int bundled,
+                    double labelRoom);
     // Whether a line just like this one was stroked in this paint; remembers it if not.
     bool alreadyDrawn(QPointF a, QPointF b, bool delivered);
     // A message's value label: its text (cut to the room), where it is written, and its box.

@@ -128,21 +128,25 @@ qint64 TimelineLayout::endOf(int process) const
 ArrowGeometry TimelineLayout::arrow(int channel, qint64 seq) const
 {
     const TraceStore::Channel& c = m_store->channel(channel);
-    ArrowGeometry arrow;
-    arrow.delivered = size_t(seq) < c.recvTimes.size();
-    const qint64 sendT = c.sendTimes[size_t(seq)];
-    const qint64 recvT = arrow.delivered ? c.recvTimes[size_t(seq)] : (m_live ? m_now : m_dataEnd);
-    // Each message between its own sender and receiver (a shared channel has several); one whose
-    // receiver is not known yet points towards the lane below its sender.
+    const bool delivered = size_t(seq) < c.recvTimes.size();
+    // Each message between its own sender and receiver (a shared channel has several).
     const TraceStore::Message& m = m_store->messages()[size_t(c.messageBySeq[size_t(seq)])];
-    const int sender = m_store->senderOf(m);
-    const int receiver = m_store->receiverOf(m);
+    return arrow(m_store->senderOf(m), m_store->receiverOf(m), c.sendTimes[size_t(seq)],
+                 delivered ? std::optional(c.recvTimes[size_t(seq)]) : std::nullopt);
+}
+
+ArrowGeometry TimelineLayout::arrow(int sender, int receiver, qint64 sendT,
+                                    std::optional<qint64> recvT) const
+{
+    ArrowGeometry arrow;
+    arrow.delivered = recvT.has_value();
+    // One whose receiver is not known yet points towards the lane below its sender.
     const double fromY = laneRect(sender).center().y();
     const double toY =
         (receiver >= 0 ? laneRect(receiver) : rowRect(m_store->rowOf(sender) + 1)).center().y();
     const double inset = toY > fromY ? kArrowInset : -kArrowInset;
     arrow.from = QPointF(m_scale.toX(sendT), fromY + inset);
-    arrow.to = QPointF(m_scale.toX(recvT), toY - inset);
+    arrow.to = QPointF(m_scale.toX(recvT.value_or(m_live ? m_now : m_dataEnd)), toY - inset);
     if (!arrow.delivered && !m_live) {
         arrow.stub = true;
         arrow.to = QPointF(arrow.from.x() + kStubWidth, fromY + (toY - fromY) * kStubReach);

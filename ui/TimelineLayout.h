@@ -95,6 +95,9 @@ public:
     qint64 endOf(int process) const;
 
     ArrowGeometry arrow(int channel, qint64 seq) const;
+    // An arrow from `sender`'s lane at sendT to `receiver`'s (-1: not known yet) at recvT, or in
+    // flight or undelivered without one: as arrow(channel, seq) places a message's.
+    ArrowGeometry arrow(int sender, int receiver, qint64 sendT, std::optional<qint64> recvT) const;
     // Nothing for a message whose send is not recorded (no arrow is drawn for it).
     std::optional<ArrowGeometry> arrow(int message) const;
     // The message whose arrow, as painted, passes nearest `position` (within kPickDistance),

@@ -57,6 +57,17 @@ TimeBuckets::Before TimeBuckets::before(qint64 t) const
     return {std::size_t(m_ends[boundary - 1]), m_tags[boundary - 1]};
 }
 
+qint64 TimeBuckets::startOfBucketHolding(std::size_t index) const
+{
+    if (m_ends.empty())
+        return m_first;
+    // The first bucket that ends with more than `index` entries. Its start is no later than the
+    // latest time added, so it is a time that fits.
+    const auto holding = std::upper_bound(m_ends.begin(), m_ends.end(), quint64(index));
+    const auto bucket = quint64(std::min(holding, m_ends.end() - 1) - m_ends.begin());
+    return qint64(quint64(m_first) + bucket * m_width);
+}
+
 quint8 TimeBuckets::commonestTag(qint64 from, qint64 to) const
 {
     quint8 commonest = before(from).tag;

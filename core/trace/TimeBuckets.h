@@ -64,6 +64,10 @@ public:
     // many entries at or before t, less those within a bucket's width before it.
     Before before(qint64 t) const;
 
+    // The start of the bucket that holds entry `index` (< entries()): a sorted column's entry
+    // lies within a bucket's width after it.
+    qint64 startOfBucketHolding(std::size_t index) const;
+
     // The tag in effect (the last entry's before it) at most of the bucket boundaries from the
     // one at or before `from` to the one before `to`'s, the earliest of those with as many: a
     // crowded lane's state most of that time, sampled at each boundary. The tag before(from)
