@@ -119,6 +119,21 @@ QImage paint(TimelineTrack& track, const TimelineLayout& layout, const Theme& th
     return image;
 }
 
+// A sender a and a receiver b, and channel 0 from a to b.
+void addSenderAndReceiver(TraceStore& store)
+{
+    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
+    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
+    store.addChannel(QStringLiteral("a->b"), 0, 1);
+}
+
+// Message `seq` on channel 0, sent by a at `sent` and received by b at `received`.
+bool addMessage(TraceStore& store, qint64 seq, qint64 sent, qint64 received)
+{
+    return store.append(0, record(EventKind::Send, sent, sent, 0, seq), "x").ok() &&
+           store.append(1, record(EventKind::Recv, received, received, 0, seq), "x").ok();
+}
+
 } // namespace
 
 class TestTimeline : public QObject
@@ -372,19 +387,12 @@ void TestTimeline::depthInMessagesAndBytesHasOneShape()
     // A burst of equal-sized messages, several inside one pixel, read at once and later: shown
     // in bytes, every pixel must be exactly the size times what it shows in messages.
     TraceStore store;
-    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
-    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
-    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    addSenderAndReceiver(store);
     constexpr qint64 kSize = 8;
     const qint64 sendTimes[] = {10, 11, 12, 13, 40, 41, 90, 200, 201, 202, 203, 204};
     const qint64 recvTimes[] = {30, 31, 32, 33, 60, 61, 95, 300, 301, 302, 303, 304};
     for (qint64 seq = 0; seq < 12; ++seq) {
-        QVERIFY(
-            store.append(0, record(EventKind::Send, sendTimes[seq], sendTimes[seq], 0, seq), "x")
-                .ok());
-        QVERIFY(
-            store.append(1, record(EventKind::Recv, recvTimes[seq], recvTimes[seq], 0, seq), "x")
-                .ok());
+        QVERIFY(addMessage(store, seq, sendTimes[seq], recvTimes[seq]));
     }
     const qint64 peak = store.maxDepth(0);
     QCOMPARE(store.maxDepthBytes(0), kSize * peak);
@@ -526,9 +534,7 @@ void TestTimeline::busyChannelsDepthFromTheBuckets()
     constexpr qint64 kPixel = 1024;
     constexpr int kPixels = 1000;
     TraceStore store;
-    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
-    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
-    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    addSenderAndReceiver(store);
     qint64 seq = 0;
     std::vector<int> sent;
     for (int k = 0; k < kPixels; ++k) {
@@ -538,8 +544,7 @@ void TestTimeline::busyChannelsDepthFromTheBuckets()
         for (int m = 0; m < n + burst; ++m, ++seq) {
             const qint64 t = k * kPixel + (m < n ? 20 * m : 600 + (m - n) / 100);
             const qint64 r = m < n ? k * kPixel + 500 : t;
-            QVERIFY(store.append(0, record(EventKind::Send, t, t, 0, seq), "x").ok());
-            QVERIFY(store.append(1, record(EventKind::Recv, r, r, 0, seq), "x").ok());
+            QVERIFY(addMessage(store, seq, t, r));
         }
     }
     const qint64 end = kPixels * kPixel;
@@ -584,9 +589,7 @@ void TestTimeline::denseBundlesFromTheBuckets()
     constexpr qint64 kPixel = 1024;
     constexpr int kGroups = 16;
     TraceStore store;
-    store.addProcess(QStringLiteral("a"), QStringLiteral("sender"));
-    store.addProcess(QStringLiteral("b"), QStringLiteral("receiver"));
-    store.addChannel(QStringLiteral("a->b"), 0, 1);
+    addSenderAndReceiver(store);
     const auto sendPixel = [](int g) { return 60 * g + 30; };
     const auto recvPixel = [&](int g) { return sendPixel(g) + 20 + g; };
     // A count one more or less than the group's has a digit more or less.
@@ -596,8 +599,7 @@ void TestTimeline::denseBundlesFromTheBuckets()
         for (int m = 0; m < size(g); ++m, ++seq) {
             const qint64 t = sendPixel(g) * kPixel + m / 20;
             const qint64 r = recvPixel(g) * kPixel + m / 20;
-            QVERIFY(store.append(0, record(EventKind::Send, t, t, 0, seq), "x").ok());
-            QVERIFY(store.append(1, record(EventKind::Recv, r, r, 0, seq), "x").ok());
+            QVERIFY(addMessage(store, seq, t, r));
         }
     }
     const qint64 end = 1000 * kPixel;
