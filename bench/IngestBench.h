@@ -10,7 +10,7 @@ namespace pipescope::bench {
 // by TelemetryDecoder and appended to a TraceStore exactly as ScenarioRunner::ingestTelemetry()
 // does. The batches hold the records of SyntheticRun (sends and recvs of floats with ~18-byte
 // value previews and 21-byte payload heads, and states), cut where a Tracer wakes the runner: at
-// 32 KiB, before a blocking state, and every 5 ms of the run's time.
+// Tracer::kWakeBytes, before a blocking state, and every 5 ms of the run's time.
 class IngestBench
 {
 public:

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void aSendIsPendingUntilItReturns();
     void failedCallsSayWhichMessage();
     void aFullRingWaitsForItsReader();
+    void aSmallRingWakesItsReaderEveryQuarter();
     void onlyARingIsAttached();
     void aRingCannotBeResized();
     void aFileSizeLimitMakesTheRingSmallerOrSaysSo();
@@ -264,6 +265,31 @@ void TestTracer::aFullRingWaitsForItsReader()
     writer.join();
     QCOMPARE(lines, kLines);
     QVERIFY(inOrder);
+}
+
+void TestTracer::aSmallRingWakesItsReaderEveryQuarter()
+{
+    // A ring smaller than 4 * kWakeBytes wakes its reader every quarter of it, or sooner (after
+    // kWakeIntervalNs): 40 KiB into a 64 KiB ring, never read, wake it at least twice.
+    constexpr qsizetype kRing = 64 * 1024;
+    static_assert(kRing < 4 * Tracer::kWakeBytes);
+    auto telemetry = TelemetryInbox::create(kRing);
+    QVERIFY(telemetry.ok());
+    const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+    constexpr qsizetype kCommitted = 40 * 1024;
+    for (qsizetype written = 0; written < kCommitted; written += sizeof(TelemetryRecord))
+        tracer->setState(ProcessState::Running); // no text: a bare record, and no flush
+    int wakes = 0;
+    Connection& wake = telemetry->inbox.wake();
+    for (;;) {
+        const Result<bool> ready = wake.poll(0.0);
+        QVERIFY(ready.ok());
+        if (!*ready)
+            break;
+        QVERIFY(wake.recvBytes().ok());
+        ++wakes;
+    }
+    QVERIFY2(wakes >= int(kCommitted / (kRing / 4)), qPrintable(QString::number(wakes)));
 }
 
 void TestTracer::onlyARingIsAttached()

@@ -18,6 +18,7 @@ namespace pipescope {
 Tracer::Tracer(Connection wake, TelemetryRing ring)
     : m_wake(std::move(wake))
     , m_ring(std::move(ring))
+    , m_wakeBytes(std::min(kWakeBytes, m_ring.capacity() / 4))
     , m_lastWakeNs(monotonicNs())
 {}
 
@@ -92,7 +93,7 @@ void Tracer::commit(qsizetype bytes, qint64 tNs)
         m_lastFailure.clear();
     m_ring.commit(bytes);
     m_unwoken += bytes;
-    if (m_unwoken >= kWakeBytes || tNs - m_lastWakeNs >= kWakeIntervalNs)
+    if (m_unwoken >= m_wakeBytes || tNs - m_lastWakeNs >= kWakeIntervalNs)
         flush();
 }
 
