@@ -146,11 +146,15 @@ void ArrowsTrack::paintBundlesFromBuckets(QPainter& painter, const TrackContext&
     const qint64 span =
         width * std::max<qint64>(1, std::llround(kBundleWidth * s.nsPerPixel() / double(width)));
     qint64 seq = visible.first;
-    for (qint64 from = s.start; seq < visible.last; from += span) {
-        const qint64 next = s.end - from <= span
-                                ? visible.last
-                                : std::clamp(qint64(channel.sendBuckets.before(from + span).count),
-                                             seq, visible.last);
+    qint64 from = s.start;
+    while (seq < visible.last) {
+        // The last bundle ends with the view (no time past it is computed: it may not fit).
+        const bool last = s.end - from <= span;
+        const qint64 next = last ? visible.last
+                                 : std::clamp(qint64(channel.sendBuckets.before(from + span).count),
+                                              seq, visible.last);
+        if (!last)
+            from += span;
         if (next == seq)
             continue;
         const qint64 sendT = channel.sendBuckets.startOfBucketHolding(size_t(seq));
