@@ -230,6 +230,8 @@ void TestPickle::encode_data()
     QTest::newRow("0.5") << Value::fromFloat(0.5)
                          << QByteArray("8004950a00000000000000473fe00000000000002e");
     QTest::newRow("None") << Value::none() << QByteArray("80044e2e");
+    QTest::newRow("True") << Value::fromBool(true) << QByteArray("8004882e");
+    QTest::newRow("False") << Value::fromBool(false) << QByteArray("8004892e");
     QTest::newRow("-1") << i(-1) << QByteArray("80049506000000000000004affffffff2e");
     QTest::newRow("256") << i(256) << QByteArray("80049504000000000000004d00012e");
     QTest::newRow("2**31") << i(qint64(1) << 31)

@@ -26,9 +26,10 @@ class Deadline;
 // Reading goes through one reusable buffer: each read() takes as much as the kernel holds and every
 // whole frame in it is parsed in place; a payload larger than the buffer is read straight into its
 // destination. Each message goes out in one call with its header: a small one copied behind the
-// header into one send()/write(), a large one as a two-part sendmsg()/writev(); when a send
-// returns, the message is in the kernel. SIGPIPE never fires: sockets are written with
-// MSG_NOSIGNAL and the signal is ignored for pipes, giving BrokenPipe errors instead.
+// header (a scalar is pickled there directly) into one send()/write(), a large one as a two-part
+// sendmsg()/writev(); when a send returns, the message is in the kernel. SIGPIPE never fires:
+// sockets are written with MSG_NOSIGNAL and the signal is ignored for pipes, giving BrokenPipe
+// errors instead.
 class Connection
 {
 public:
@@ -113,16 +114,38 @@ private:
     };
 
     Result<std::optional<QByteArray>> receiveBytes(std::optional<qint64> maxLength, Wait wait);
-    // The next value into `out`; `out` stays empty when none is there yet (Wait::DontBlock).
-    Status receiveValue(Wait wait, std::optional<Value>& out);
+    // The frame of the next value, after recv()'s checks; std::nullopt only with Wait::DontBlock
+    // when none is whole yet.
+    Result<std::optional<Frame>> valueFrame(Wait wait);
+    // The value a frame holds, told to the observer (the receive began at `startedNs`).
+    Result<Value> decodeValue(std::span<const char> bytes, qint64 startedNs);
     Status checkReadable() const;
     Status checkWritable() const;
     Status writeFrame(std::span<const char> payload);
+    // Where a small payload sits behind its header in the write buffer, for writeFrame() to send
+    // without a copy (a payload anywhere else up to kCoalesceLimit is copied there).
+    char* smallPayloadSlot();
     // writeFrame(), with the observer told before and after (the call began at `startedNs`).
-    Status writeObserved(qint64 startedNs, std::span<const char> payload, const Value* value);
+    // (Inline: every message sent passes through it.)
+    Status writeObserved(qint64 startedNs, std::span<const char> payload, const Value* value)
+    {
+        m_about = ConnectionObserver::About::Next;
+        if (!m_observer)
+            return writeFrame(payload);
+        m_observer->sending(*this, startedNs, payload, value);
+        Status status = writeFrame(payload);
+        m_observer->sent(*this, status.ok());
+        return status;
+    }
     // `result`, after telling the observer if it is an error of a `call`, about what m_about
     // says (see ConnectionObserver::failed()).
-    template <typename T> T observeFailure(T result, ConnectionObserver::Blocking call) const;
+    // (Inline: every message sent and received passes through it.)
+    template <typename T> T observeFailure(T result, ConnectionObserver::Blocking call) const
+    {
+        if (!result && m_observer) [[unlikely]]
+            m_observer->failed(*this, call, result.error(), m_about);
+        return result;
+    }
     Result<qint64> receiveInto(std::span<char> buffer, qint64 offset);
     Status sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size);
     // The next whole frame; std::nullopt only with Wait::DontBlock when none is whole yet.
@@ -147,7 +170,7 @@ private:
     bool m_blockSigpipe = false; // a pipe, in a process that handles SIGPIPE itself
     bool m_readAhead = true;
     std::unique_ptr<char[]> m_readBuffer;
-    std::unique_ptr<char[]> m_writeBuffer; // for small messages, see kCoalesceLimit
+    std::unique_ptr<char[]> m_writeBuffer; // a small message framed: see smallPayloadSlot()
     qsizetype m_readBegin = 0;
     qsizetype m_readEnd = 0;
     FrameDecoder m_decoder;

@@ -16,8 +16,17 @@ struct FrameHeader
     static constexpr qint32 kLongEscape = -1;
 
     // Writes the header for a payload of `length` bytes to `out` (room for kLongSize bytes) and
-    // returns how many bytes it wrote.
-    static qsizetype encode(quint64 length, char* out);
+    // returns how many bytes it wrote (inline: every message sent takes this step).
+    static qsizetype encode(quint64 length, char* out)
+    {
+        if (length <= kMaxShortLength) {
+            qToBigEndian(static_cast<qint32>(length), out);
+            return kShortSize;
+        }
+        qToBigEndian(kLongEscape, out);
+        qToBigEndian(length, out + kShortSize);
+        return kLongSize;
+    }
 
     // The size of the header that encode() writes for `length`.
     static constexpr qsizetype sizeFor(quint64 length)

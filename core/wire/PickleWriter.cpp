@@ -495,8 +495,11 @@ QByteArray encodePickle(const Value& value)
 qsizetype writeScalarPickle(const Value& value, char* out)
 {
     // Written without the frame and memo bookkeeping of PickleWriter, which costs far more than
-    // such a value (a stream of send(float) is mostly that).
-    char body[10]; // the opcode, its argument, STOP
+    // such a value (a stream of send(float) is mostly that). The body (the opcode, its argument,
+    // STOP) is written where it sits behind PROTO 4 and a FRAME header, and moved up behind
+    // PROTO 4 when it is too short for a frame (as commitFrame()): at most three bytes.
+    constexpr qsizetype kFramedBody = 2 + FrameHeaderSize;
+    char* const body = out + kFramedBody;
     qsizetype size = 0;
     switch (value.type()) {
     case Value::Type::None:
@@ -519,17 +522,16 @@ qsizetype writeScalarPickle(const Value& value, char* out)
         return 0;
     }
     body[size++] = opcodeByte(pickle::Stop);
-    // PROTO 4, then a FRAME header unless the frame is too short for one (as commitFrame()).
     out[0] = opcodeByte(pickle::Proto);
     out[1] = 4;
-    qsizetype length = 2;
-    if (size >= FrameSizeMin) {
-        out[length] = opcodeByte(pickle::Frame);
-        qToLittleEndian<quint64>(quint64(size), out + length + 1);
-        length += FrameHeaderSize;
+    if (size < FrameSizeMin) {
+        for (qsizetype i = 0; i < size; ++i)
+            out[2 + i] = body[i];
+        return 2 + size;
     }
-    std::memcpy(out + length, body, size_t(size));
-    return length + size;
+    out[2] = opcodeByte(pickle::Frame);
+    qToLittleEndian<quint64>(quint64(size), out + 3);
+    return kFramedBody + size;
 }
 
 void appendPickle(QByteArray& out, const Value& value)

@@ -10,30 +10,6 @@
 
 namespace pipescope {
 
-Value Value::fromBool(bool value)
-{
-    Value v;
-    v.m_type = Type::Bool;
-    v.m_bool = value;
-    return v;
-}
-
-Value Value::fromInt(qint64 value)
-{
-    Value v;
-    v.m_type = Type::Int;
-    v.m_int = value;
-    return v;
-}
-
-Value Value::fromFloat(double value)
-{
-    Value v;
-    v.m_type = Type::Float;
-    v.m_float = value;
-    return v;
-}
-
 Value Value::fromIntBytes(QByteArrayView littleEndian)
 {
     // Drop sign extension: a top byte that only repeats the sign of the one below it.

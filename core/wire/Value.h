@@ -50,9 +50,28 @@ public:
     Value() = default; // None
 
     static Value none() { return {}; }
-    static Value fromBool(bool value);
-    static Value fromInt(qint64 value);
-    static Value fromFloat(double value);
+    // (Inline, as the other trivial accessors: a stream of scalars is mostly these.)
+    static Value fromBool(bool value)
+    {
+        Value v;
+        v.m_type = Type::Bool;
+        v.m_bool = value;
+        return v;
+    }
+    static Value fromInt(qint64 value)
+    {
+        Value v;
+        v.m_type = Type::Int;
+        v.m_int = value;
+        return v;
+    }
+    static Value fromFloat(double value)
+    {
+        Value v;
+        v.m_type = Type::Float;
+        v.m_float = value;
+        return v;
+    }
     // An int from its little-endian two's complement (any length, empty meaning 0): Type::Int
     // when it fits in 64 bits, else Type::BigInt in the shortest form.
     static Value fromIntBytes(QByteArrayView littleEndian);
