@@ -19,6 +19,7 @@ BenchPlan BenchPlan::quickPlan()
     plan.count64KiB = 2'000;
     plan.count1MiB = 100;
     plan.objectCount = 20'000;
+    plan.objectPairs = 1;
     plan.traceRounds = 2;
     plan.traceCount = 20'000;
     plan.pythonTraceRounds = 1;

@@ -20,6 +20,10 @@ struct BenchPlan
     qint64 count64KiB = 30'000;
     qint64 count1MiB = 2'000;
     qint64 objectCount = 300'000;
+    // The objects rows' targets are PipeScope against the raw floor of the same transport, a gap
+    // of a few percent: each round runs the two this many times back to back (the order
+    // alternating) and the ratio is the median over all those pairs. CPython runs once a round.
+    int objectPairs = 3;
     // CPython is slower: it sends this share of the messages, for rounds of similar length.
     double cpythonShare = 0.4;
     int traceRounds = 5;

@@ -184,6 +184,20 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                                        : std::nullopt;
     };
 
+    // A round of an objects row: CPython once, then plan.objectPairs pairs of PipeScope and raw
+    // back to back, each pair in a slot of its own (CPython's shares the round's first), so that
+    // PipeScope / raw is the median over every pair and PipeScope / CPython over the rounds.
+    auto objectsRound = [&](PerRound& rates, Transport transport, int round) {
+        const int first = round * plan.objectPairs;
+        rates.set(kCpython, first, objectsRate(kCpython, transport));
+        for (int pair = 0; pair < plan.objectPairs; ++pair) {
+            const bool pipeScopeFirst = (round + pair) % 2 == 0;
+            for (const int c :
+                 {pipeScopeFirst ? kPipeScope : kRaw, pipeScopeFirst ? kRaw : kPipeScope})
+                rates.set(c, first + pair, objectsRate(c, transport));
+        }
+    };
+
     for (int round = 0; round < plan.rounds; ++round) {
         progress(roundText("pipes", round, plan.rounds));
         std::array<int, kContenders> order{};
@@ -209,22 +223,16 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
             for (const int c : order)
                 test.rates.set(c, round, oneWayRate(c, Transport::Duplex, test));
         }
-        for (const int c : order) {
-            if (!sections.objects)
-                break;
-            objects.set(c, round, objectsRate(c, Transport::Duplex));
-        }
+        if (sections.objects)
+            objectsRound(objects, Transport::Duplex, round);
         const bool simplex = sections.simplex && round < plan.simplexRounds;
         for (const int c : order) {
             if (!simplex)
                 break;
             simplex64B.rates.set(c, round, oneWayRate(c, Transport::Simplex, simplex64B));
         }
-        for (const int c : order) {
-            if (!simplex)
-                break;
-            simplexObjects.set(c, round, objectsRate(c, Transport::Simplex));
-        }
+        if (simplex)
+            objectsRound(simplexObjects, Transport::Simplex, round);
     }
 
     QJsonObject ratios;
@@ -280,6 +288,9 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                       jsonOrNull(objects.ratio(kPipeScope, kCpython)));
         ratios.insert(QStringLiteral("objects_pipescope_raw"),
                       jsonOrNull(objects.ratio(kPipeScope, kRaw)));
+        report.addNote("objects rows: PipeScope and raw run " + std::to_string(plan.objectPairs) +
+                       " times back to back a round (CPython once), their ratio the median over "
+                       "all those pairs");
     }
     if (sections.simplex) {
         struct Simplex

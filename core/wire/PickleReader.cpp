@@ -1349,11 +1349,34 @@ private:
     mutable qint64 m_steps = 0;
 };
 
+// A lone scalar read by decodeScalar(): its type and its bits, plain data until the Value is
+// built where it is returned (each move of a Value on the way costs more than the decoding).
+struct Scalar
+{
+    Value::Type type = Value::Type::None;
+    qint64 integer = 0; // a bool (0 or 1) or an int
+    double real = 0;    // a float
+
+    Value value() const
+    {
+        switch (type) {
+        case Value::Type::Bool:
+            return Value::fromBool(integer != 0);
+        case Value::Type::Int:
+            return Value::fromInt(integer);
+        case Value::Type::Float:
+            return Value::fromFloat(real);
+        default:
+            return Value::none();
+        }
+    }
+};
+
 // The pickle of a lone None, bool, small int or float as CPython writes it (PROTO, FRAME from
 // protocol 4, one opcode, STOP), decoded without setting up the general reader, which costs far
 // more than such a value (a stream of send(float) is mostly that). Anything else, malformed
 // pickles included, is the general reader's: std::nullopt.
-std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
+std::optional<Scalar> decodeScalar(const unsigned char* p, qsizetype size)
 {
     if (size < 4 || p[0] != pickle::Proto || p[1] > HighestProtocol || p[size - 1] != pickle::Stop)
         return std::nullopt;
@@ -1365,27 +1388,24 @@ std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
         p += 9;
     }
     const qsizetype opcodeAndArgument = stop - p;
+    const auto scalar = [opcodeAndArgument](qsizetype expected, Scalar value) {
+        return opcodeAndArgument == expected ? std::optional(value) : std::nullopt;
+    };
     switch (opcodeAndArgument > 0 ? *p : 0) {
     case pickle::None:
-        return opcodeAndArgument == 1 ? std::optional(Value::none()) : std::nullopt;
+        return scalar(1, {Value::Type::None});
     case pickle::NewTrue:
     case pickle::NewFalse:
-        return opcodeAndArgument == 1 ? std::optional(Value::fromBool(*p == pickle::NewTrue))
-                                      : std::nullopt;
+        return scalar(1, {Value::Type::Bool, *p == pickle::NewTrue});
     case pickle::BinInt1:
-        return opcodeAndArgument == 2 ? std::optional(Value::fromInt(p[1])) : std::nullopt;
+        return scalar(2, {Value::Type::Int, p[1]});
     case pickle::BinInt2:
-        return opcodeAndArgument == 3
-                   ? std::optional(Value::fromInt(qFromLittleEndian<quint16>(p + 1)))
-                   : std::nullopt;
+        return scalar(3, {Value::Type::Int, qFromLittleEndian<quint16>(p + 1)});
     case pickle::BinInt:
-        return opcodeAndArgument == 5
-                   ? std::optional(Value::fromInt(qFromLittleEndian<qint32>(p + 1)))
-                   : std::nullopt;
+        return scalar(5, {Value::Type::Int, qFromLittleEndian<qint32>(p + 1)});
     case pickle::BinFloat:
-        return opcodeAndArgument == 9 ? std::optional(Value::fromFloat(
-                                            std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))))
-                                      : std::nullopt;
+        return scalar(
+            9, {Value::Type::Float, 0, std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))});
     default:
         return std::nullopt;
     }
@@ -1396,11 +1416,11 @@ std::optional<Value> decodeScalar(const unsigned char* p, qsizetype size)
 Result<Value> decodePickle(const char* data, qsizetype size, const PickleLimits& limits,
                            PickleWork* work)
 {
-    if (std::optional<Value> scalar =
+    if (const std::optional<Scalar> scalar =
             decodeScalar(reinterpret_cast<const unsigned char*>(data), size)) {
         if (work)
             work->steps += 1;
-        return std::move(*scalar);
+        return scalar->value();
     }
     PickleReader reader(data, std::max<qsizetype>(size, 0), limits);
     Result<Value> result = reader.run();
