@@ -865,9 +865,11 @@ int main(int argc, char* argv[])
     if (sections.hour)
         runHour(plan, report);
 
-    const std::string python = cpython.available()
-                                   ? "python " + cpython.version().toStdString()
-                                   : "missing (" + cpython.missing().toStdString() + ")";
+    // The version comes from cpython_bench.py's output: none when --only ran none of it.
+    const std::string python =
+        !cpython.available()          ? "missing (" + cpython.missing().toStdString() + ")"
+        : cpython.version().isEmpty() ? std::string("not run")
+                                      : "python " + cpython.version().toStdString();
     char heading[512];
     std::snprintf(heading, sizeof heading,
                   "PipeScope benchmark, %s run (%.0f s). Pipe benchmarks: %d rounds, contenders "
@@ -878,9 +880,10 @@ int main(int argc, char* argv[])
     report.setHeading(heading);
     report.addJson("quick", plan.quick);
     report.addJson("rounds", plan.rounds);
-    report.addJson("cpython", cpython.available()
-                                  ? QJsonValue(cpython.version())
-                                  : QJsonValue(QStringLiteral("missing: ") + cpython.missing()));
+    report.addJson("cpython", !cpython.available()
+                                  ? QJsonValue(QStringLiteral("missing: ") + cpython.missing())
+                              : cpython.version().isEmpty() ? QJsonValue(QStringLiteral("not run"))
+                                                            : QJsonValue(cpython.version()));
     if (plan.quick)
         report.addNote("quick run: too brief for the numbers to mean much; it only shows that "
                        "the bench works");
