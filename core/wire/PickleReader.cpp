@@ -1387,28 +1387,40 @@ std::optional<Scalar> decodeScalar(const unsigned char* p, qsizetype size)
             return std::nullopt;
         p += 9;
     }
+    // The opcode and its argument, which ends at STOP: each argument is read only once its
+    // length is known to be the opcode's (a truncated pickle must not be read beyond its end).
     const qsizetype opcodeAndArgument = stop - p;
-    const auto scalar = [opcodeAndArgument](qsizetype expected, Scalar value) {
-        return opcodeAndArgument == expected ? std::optional(value) : std::nullopt;
-    };
     switch (opcodeAndArgument > 0 ? *p : 0) {
     case pickle::None:
-        return scalar(1, {Value::Type::None});
+        if (opcodeAndArgument == 1)
+            return Scalar{Value::Type::None};
+        break;
     case pickle::NewTrue:
     case pickle::NewFalse:
-        return scalar(1, {Value::Type::Bool, *p == pickle::NewTrue});
+        if (opcodeAndArgument == 1)
+            return Scalar{Value::Type::Bool, *p == pickle::NewTrue};
+        break;
     case pickle::BinInt1:
-        return scalar(2, {Value::Type::Int, p[1]});
+        if (opcodeAndArgument == 2)
+            return Scalar{Value::Type::Int, p[1]};
+        break;
     case pickle::BinInt2:
-        return scalar(3, {Value::Type::Int, qFromLittleEndian<quint16>(p + 1)});
+        if (opcodeAndArgument == 3)
+            return Scalar{Value::Type::Int, qFromLittleEndian<quint16>(p + 1)};
+        break;
     case pickle::BinInt:
-        return scalar(5, {Value::Type::Int, qFromLittleEndian<qint32>(p + 1)});
+        if (opcodeAndArgument == 5)
+            return Scalar{Value::Type::Int, qFromLittleEndian<qint32>(p + 1)};
+        break;
     case pickle::BinFloat:
-        return scalar(
-            9, {Value::Type::Float, 0, std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))});
+        if (opcodeAndArgument == 9)
+            return Scalar{Value::Type::Float, 0,
+                          std::bit_cast<double>(qFromBigEndian<quint64>(p + 1))};
+        break;
     default:
-        return std::nullopt;
+        break;
     }
+    return std::nullopt;
 }
 
 } // namespace
