@@ -5,6 +5,7 @@
 
 #include <QPainter>
 #include <QStringList>
+#include <algorithm>
 #include <cmath>
 
 namespace pipescope {
@@ -68,11 +69,25 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
-    // A line from (x0, y0) to (x1, y1), across or down, 1.5 px wide with square ends.
+    // A line from (x0, y0) to (x1, y1), across or down, 1.5 px wide with square ends: the pixels
+    // whose centres it covers, which is what the raster engine fills without antialiasing. One
+    // that covers the rows of the last line and goes on from it (a steady depth, pixel after
+    // pixel) lengthens it instead.
     const auto line = [this](double x0, double y0, double x1, double y1) {
         constexpr double kHalf = 0.75;
-        m_lines.emplace_back(QPointF(std::min(x0, x1) - kHalf, std::min(y0, y1) - kHalf),
-                             QPointF(std::max(x0, x1) + kHalf, std::max(y0, y1) + kHalf));
+        const auto first = [](double edge) { return int(std::floor(edge + 0.5)); };
+        const auto last = [](double edge) { return int(std::floor(edge - 0.5)); };
+        const QRect pixels(QPoint(first(std::min(x0, x1) - kHalf), first(std::min(y0, y1) - kHalf)),
+                           QPoint(last(std::max(x0, x1) + kHalf), last(std::max(y0, y1) + kHalf)));
+        if (!m_lines.empty()) {
+            QRect& previous = m_lines.back();
+            if (previous.top() == pixels.top() && previous.bottom() == pixels.bottom() &&
+                pixels.left() >= previous.left() && pixels.left() <= previous.right() + 1) {
+                previous.setRight(std::max(previous.right(), pixels.right()));
+                return;
+            }
+        }
+        m_lines.push_back(pixels);
     };
     double previousY = depthY(area, 0, peak);
     m_lines.clear(); // drawn at once below
@@ -98,9 +113,10 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
         const qint64 atEnd = store.depthAfter(c, end.sends, end.recvs, m_inBytes);
         const double y = depthY(area, high, peak);
         const double yEnd = depthY(area, atEnd, peak);
-        if (x > s.left)
-            line(x, previousY, x, y);
-        line(x, y, x, yEnd);
+        // Down from the last pixel's end to the highest within this one, and on to its end: one
+        // line down the pixel.
+        const double from = x > s.left ? previousY : yEnd;
+        line(x, std::min({from, y, yEnd}), x, std::max({from, y, yEnd}));
         previousY = yEnd;
         start = end;
         if (t0 > dataEnd)
