@@ -1,5 +1,6 @@
 #include "DepthTrack.h"
 
+#include "CoveredPixels.h"
 #include "Theme.h"
 #include "TimelineLayout.h"
 
@@ -69,16 +70,14 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     const TimeScale& s = layout.scale();
     const QRectF area = layout.depthRect();
     const qint64 dataEnd = layout.dataEnd();
-    // A line from (x0, y0) to (x1, y1), across or down, 1.5 px wide with square ends: the pixels
-    // whose centres it covers, which is what the raster engine fills without antialiasing. One
-    // that covers the rows of the last line and goes on from it (a steady depth, pixel after
-    // pixel) lengthens it instead.
+    // A line from (x0, y0) to (x1, y1), across or down, 1.5 px wide with square ends, as the
+    // pixels it covers. One that covers the rows of the last line and goes on from it (a steady
+    // depth, pixel after pixel) lengthens it instead.
     const auto line = [this](double x0, double y0, double x1, double y1) {
         constexpr double kHalf = 0.75;
-        const auto first = [](double edge) { return int(std::floor(edge + 0.5)); };
-        const auto last = [](double edge) { return int(std::floor(edge - 0.5)); };
-        const QRect pixels(QPoint(first(std::min(x0, x1) - kHalf), first(std::min(y0, y1) - kHalf)),
-                           QPoint(last(std::max(x0, x1) + kHalf), last(std::max(y0, y1) + kHalf)));
+        const QRect pixels =
+            coveredPixels(QRectF(QPointF(std::min(x0, x1) - kHalf, std::min(y0, y1) - kHalf),
+                                 QPointF(std::max(x0, x1) + kHalf, std::max(y0, y1) + kHalf)));
         if (!m_lines.empty()) {
             QRect& previous = m_lines.back();
             if (previous.top() == pixels.top() && previous.bottom() == pixels.bottom() &&

@@ -62,10 +62,9 @@ private:
     quint64 m_peaksGeneration = ~0ULL;
     bool m_peaksInBytes = false;
     // paintChannel()'s lines, kept for the next paint. Each is the pixels a 1.5 px line with
-    // square ends covers, as whole pixels: filled, the same pixels as the line stroked, at a small
-    // part of the cost (a pen wider than 1 px is stroked as a path per line: 10 ms for a live
-    // run's plot; a rectangle of fractional corners is rasterized as a path too: 2-4 ms a paint
-    // for a long run's 2,000, where whole pixels are filled span by span).
+    // square ends covers (coveredPixels()): filled, the same pixels as the line stroked, at a
+    // small part of the cost (a pen wider than 1 px is stroked as a path per line: 10 ms for a
+    // live run's plot).
     mutable std::vector<QRect> m_lines;
 };
 

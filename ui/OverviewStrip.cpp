@@ -1,5 +1,6 @@
 #include "OverviewStrip.h"
 
+#include "CoveredPixels.h"
 #include "CurrentRun.h"
 #include "Theme.h"
 #include "TimeAxis.h"
@@ -151,14 +152,13 @@ void OverviewStrip::paintEvent(QPaintEvent*)
     }
     const qint64 peak = std::max<qint64>(1, *std::max_element(perPixel.begin(), perPixel.end()));
     const double h = height() - 4;
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(theme.channel(0));
     for (int x = 0; x < w; ++x) {
         if (perPixel[size_t(x)] == 0)
             continue;
         // Square-root scale: a quiet stretch next to a flood still shows.
         const double bar = std::max(1.0, h * std::sqrt(double(perPixel[size_t(x)]) / double(peak)));
-        painter.drawRect(QRectF(plot.left() + x, height() - 2 - bar, 1, bar));
+        painter.fillRect(coveredPixels(QRectF(plot.left() + x, height() - 2 - bar, 1, bar)),
+                         theme.channel(0));
     }
     // The timeline's window: the rest veiled, the window framed.
     const double left = std::clamp(xOf(m_axis.start()), plot.left(), plot.right());
