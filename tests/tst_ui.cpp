@@ -21,6 +21,7 @@
 #include "ScenarioGallery.h"
 #include "SequenceView.h"
 #include "StatisticsPane.h"
+#include "SteadyLabel.h"
 #include "Theme.h"
 #include "TimeAxis.h"
 #include "TimeScale.h"
@@ -38,6 +39,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -116,6 +118,26 @@ bool near(QColor a, QColor b)
            std::abs(a.blue() - b.blue()) < 40;
 }
 
+// Counts the events of one type that reach the objects it filters.
+class EventCounter : public QObject
+{
+public:
+    explicit EventCounter(QEvent::Type type)
+        : m_type(type)
+    {}
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        count += event->type() == m_type ? 1 : 0;
+        return false;
+    }
+
+private:
+    QEvent::Type m_type;
+};
+
 } // namespace
 
 class TestUi : public QObject
@@ -168,6 +190,7 @@ private Q_SLOTS:
     void crashedLaneIsRed();
     void aFileOfManyChannelsOpensInBoundedSpace();
     void aboutNamesTheVersions();
+    void aSteadyLabelRepaintsWithoutALayout();
     void refreshesKeepToAThirdOfTheThread();
     void aLongRunIsTabledThroughAWindow();
     void scrollingPastTheWindowMovesIt();
@@ -1631,6 +1654,47 @@ void TestUi::aboutNamesTheVersions()
         return menu->menu() && menu->menu()->actions().contains(window.aboutAction()) &&
                menu->text() == QLatin1String("&Help");
     }));
+}
+
+void TestUi::aSteadyLabelRepaintsWithoutALayout()
+{
+    // A figure's label in a laid-out window: a new text of no more width asks for no layout;
+    // one that needs more widens it (and the layout follows); it narrows only once released.
+    QWidget window;
+    auto* layout = new QHBoxLayout(&window);
+    auto* label = new SteadyLabel(&window);
+    layout->addWidget(label);
+    layout->addStretch(1);
+    window.show();
+    EventCounter layoutRequests(QEvent::LayoutRequest);
+    window.installEventFilter(&layoutRequests);
+    label->setSteadyText(QStringLiteral("1,000"));
+    QCoreApplication::processEvents();
+    const int narrow = label->width();
+    QVERIFY(narrow >= label->sizeHint().width());
+
+    layoutRequests.count = 0;
+    label->setSteadyText(QStringLiteral("1,001"));
+    QCoreApplication::processEvents();
+    QCOMPARE(label->text(), QStringLiteral("1,001"));
+    QCOMPARE(layoutRequests.count, 0);
+    QCOMPARE(label->width(), narrow);
+
+    label->setSteadyText(QStringLiteral("1,000,000,000"));
+    QCoreApplication::processEvents();
+    QVERIFY(layoutRequests.count > 0);
+    const int wide = label->width();
+    QVERIFY(wide > narrow);
+    QVERIFY(wide >= label->sizeHint().width());
+
+    label->setSteadyText(QStringLiteral("7"));
+    QCoreApplication::processEvents();
+    QCOMPARE(label->width(), wide);
+
+    label->release();
+    label->setSteadyText(QStringLiteral("8"));
+    QCoreApplication::processEvents();
+    QVERIFY(label->width() < narrow);
 }
 
 void TestUi::findingsOfARun()

@@ -1,6 +1,7 @@
 #pragma once
 
-class QLabel;
+#include "SteadyLabel.h"
+
 class QStatusBar;
 
 namespace pipescope {
@@ -25,9 +26,10 @@ public:
 private:
     QLabel* m_state;
     QLabel* m_findings; // "2 findings, 1 above info"
-    QLabel* m_elapsed;
-    QLabel* m_events;
-    QLabel* m_rate;
+    SteadyLabel* m_elapsed;
+    SteadyLabel* m_events;
+    SteadyLabel* m_rate;
+    const Run* m_run = nullptr; // the one whose figures the labels are sized to
 };
 
 } // namespace pipescope

@@ -5,6 +5,7 @@
 #include "LatencyHistogram.h"
 #include "Quantity.h"
 #include "Run.h"
+#include "SteadyLabel.h"
 #include "TimeScale.h"
 #include "base/MonotonicClock.h"
 #include "trace/TraceStore.h"
@@ -37,16 +38,18 @@ StatisticsPane::StatisticsPane(QWidget* parent)
     for (int row = 0; row < kSummaryRows; ++row) {
         m_summaryNames[size_t(row)] = new QLabel(this);
         m_summaryNames[size_t(row)]->setTextFormat(Qt::PlainText);
-        auto* value = new QLabel(this);
+        auto* value = new SteadyLabel(this);
         value->setFont(bold);
         value->setTextFormat(Qt::PlainText);
         value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         m_summaryValues[size_t(row)] = value;
         summary->addWidget(m_summaryNames[size_t(row)], row, 0);
-        summary->addWidget(value, row, 1);
+        // Its width fixed to its text (a SteadyLabel), right-aligned in the column, which takes
+        // the pane's width.
+        summary->addWidget(value, row, 1, Qt::AlignRight);
     }
-    summary->setColumnStretch(2, 1);
+    summary->setColumnStretch(1, 1);
     layout->addLayout(summary);
     m_depthTable->setModel(m_depths);
     m_depthTable->verticalHeader()->hide();
@@ -98,6 +101,8 @@ void StatisticsPane::setStore(const TraceStore* store)
 {
     m_store = store;
     m_builder = RunStatisticsBuilder();
+    for (SteadyLabel* value : m_summaryValues)
+        value->release();
     refresh(0);
 }
 
@@ -160,10 +165,11 @@ void StatisticsPane::showSummary()
                                           TimeScale::formatSeconds(m_range.end))
                                : QString());
     int rows = 0;
-    // QLabel::setText() does nothing for the text it has: only a number that changed is laid out.
+    // QLabel::setText() does nothing for the text it has; a number that changed is repainted,
+    // the pane laid out again only when it needs a wider column.
     auto row = [&](const QString& name, const QString& value) {
         m_summaryNames[size_t(rows)]->setText(name);
-        m_summaryValues[size_t(rows)]->setText(value);
+        m_summaryValues[size_t(rows)]->setSteadyText(value);
         ++rows;
     };
     row(tr("messages"), Quantity::count(messages));

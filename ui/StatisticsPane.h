@@ -14,6 +14,7 @@ namespace pipescope {
 class ChannelDepthModel;
 class CurrentRun;
 class LatencyHistogram;
+class SteadyLabel;
 class TraceStore;
 
 // The run in numbers: messages, undelivered, rate, bytes, latency percentiles with a histogram,
@@ -59,7 +60,7 @@ private:
     static constexpr int kSummaryRows = 10;
     QLabel* m_title;
     std::array<QLabel*, kSummaryRows> m_summaryNames{};
-    std::array<QLabel*, kSummaryRows> m_summaryValues{};
+    std::array<SteadyLabel*, kSummaryRows> m_summaryValues{};
     ChannelDepthModel* m_depths;
     QTableView* m_depthTable;
     LatencyHistogram* m_histogram;
