@@ -20,6 +20,9 @@ public:
     void setSteadyText(const QString& text);
     // Sized to its text again, narrower too (for another run's figures).
     void release();
+
+private:
+    int m_padding = 0; // the width beyond its text's advance it was last sized with
 };
 
 } // namespace pipescope
