@@ -284,6 +284,8 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
                               objects.ratio(kPipeScope, kCpython), false, 5, "x");
         report.addTarget("objects_vs_raw_socketpair", "objects, PipeScope / raw, socketpair",
                          objects.ratio(kPipeScope, kRaw), false, 0.95, "x");
+        // Issue 15's names, at the top of the JSON as its other figures are.
+        report.addJson("objects_vs_raw_socketpair", jsonOrNull(objects.ratio(kPipeScope, kRaw)));
         ratios.insert(QStringLiteral("objects_pipescope_cpython"),
                       jsonOrNull(objects.ratio(kPipeScope, kCpython)));
         ratios.insert(QStringLiteral("objects_pipescope_raw"),
@@ -324,6 +326,7 @@ void runPipes(const BenchPlan& plan, const Sections& sections, CpythonBench& cpy
         }
         report.addTarget("objects_vs_raw_pipe", "objects, PipeScope / raw, pipe()",
                          simplexObjects.ratio(kPipeScope, kRaw), false, 0.95, "x");
+        report.addJson("objects_vs_raw_pipe", jsonOrNull(simplexObjects.ratio(kPipeScope, kRaw)));
         report.addNote("Pipe(duplex=False) rows: one way 64 B and objects again over a pipe() for "
                        "all three (makePipe(false), raw on pipe2(), CPython's Pipe(duplex=False)), "
                        "where a write() costs less than on a socket, in " +
@@ -376,6 +379,7 @@ void runKill(const BenchPlan& plan, Report& report)
     const KillBench::Outcome outcome = KillBench::run(plan.killRounds);
     report.addTarget("lost_sends_on_sigkill", "received messages whose sends a SIGKILL lost",
                      double(outcome.lostSends), true, 0, "msgs");
+    report.addJson("lost_sends_on_sigkill", QJsonValue(qint64(outcome.lostSends)));
     report.addNote("kill rounds: " + std::to_string(outcome.rounds) + " runs (flood, fan-in), " +
                    std::to_string(outcome.killedWhileRunning) +
                    " SIGKILLs landed on a running child, " + std::to_string(outcome.received) +
