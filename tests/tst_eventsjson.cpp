@@ -3,8 +3,10 @@
 // their line number. And the messages CSV export.
 #include "trace/EventsJsonReader.h"
 #include "trace/EventsJsonWriter.h"
+#include "trace/EventsParseThread.h"
 #include "trace/JsonLine.h"
 #include "trace/MessagesCsvWriter.h"
+#include "trace/ParsedEvents.h"
 #include "trace/TraceStore.h"
 
 #include <QBuffer>
@@ -15,6 +17,7 @@
 #include <QTest>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <limits>
 
 using namespace pipescope;
@@ -174,6 +177,55 @@ Result<std::unique_ptr<TraceStore>> readEvents(const QByteArray& bytes)
     return EventsJsonReader::read(buffer);
 }
 
+// Many messages with texts that need escapes (quotes, a backslash, a control character,
+// non-ASCII) and heads of every length: an events file of several of the parser's chunks.
+void buildLongRun(TraceStore& store, int messages)
+{
+    const int sender = store.addProcess(QStringLiteral("sender"), QStringLiteral("flood"));
+    const int receiver = store.addProcess(QStringLiteral("receiver"), QStringLiteral("drain"));
+    store.addChannel(QStringLiteral("sender->receiver"), sender, receiver);
+    Builder b(store, 0);
+    b.state(sender, 1, ProcessState::Running);
+    b.state(receiver, 2, ProcessState::Running);
+    for (int i = 0; i < messages; ++i) {
+        const QByteArray value = "'message " + QByteArray::number(i) + " \"q\" \\ \x01 \xc3\xbc'";
+        const QByteArray head(i % (kMaxPayloadHead + 1), char(i));
+        const qint64 t = 10 + 4 * qint64(i);
+        b.message(sender, EventKind::Send, t, t + 1, i, 64, value, head);
+        b.message(receiver, EventKind::Recv, t + 2, t + 3, i, 64, value, head);
+    }
+}
+
+// A device that gives `bytes`, then fails.
+class FailingDevice : public QIODevice
+{
+public:
+    explicit FailingDevice(QByteArray bytes)
+        : m_bytes(std::move(bytes))
+    {
+        open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    }
+    bool isSequential() const override { return true; }
+
+protected:
+    qint64 readData(char* data, qint64 max) override
+    {
+        if (m_at == m_bytes.size()) {
+            setErrorString(QStringLiteral("the disk is on fire"));
+            return -1;
+        }
+        const qint64 n = std::min<qint64>(max, m_bytes.size() - m_at);
+        std::memcpy(data, m_bytes.constData() + m_at, std::size_t(n));
+        m_at += n;
+        return n;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_bytes;
+    qint64 m_at = 0;
+};
+
 // Every field of every event, the processes, channels, messages and depths.
 void compareStores(const TraceStore& read, const TraceStore& original)
 {
@@ -258,6 +310,8 @@ private Q_SLOTS:
     void readInPiecesAsAWhole_data();
     void readInPiecesAsAWhole();
     void aLineTooLongIsRefused();
+    void aFileOfManyChunksReadsAsAWhole();
+    void aFailedReadIsAnError();
     void writesTheNewFields();
     void readsOlderFilesAndOddLines();
     void channelEndsWithoutEventsAppear();
@@ -341,6 +395,56 @@ void TestEventsJson::aLineTooLongIsRefused()
     QCOMPARE(read.error().message(), QStringLiteral("line 1: longer than 4194304 bytes"));
 }
 
+// A file of many chunks, parsed on a thread of its own a few chunks ahead of the store: lines
+// are cut at every chunk's end, strings decoded from escapes, a byte order mark skipped; a bad
+// line far into the file fails with its own number; a reader that stops early stops the thread.
+void TestEventsJson::aFileOfManyChunksReadsAsAWhole()
+{
+    TraceStore original;
+    buildLongRun(original, 25'000);
+    QByteArray events = eventsOf(original);
+    QVERIFY(events.size() > 2 * EventsParseThread::kBatches * EventsParseThread::kChunkBytes);
+    events.prepend("\xEF\xBB\xBF");
+    auto read = readEvents(events);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message()));
+    compareStores(**read, original);
+
+    // Line 20,001 (in the fourth chunk or later) is bad.
+    qsizetype at = -1;
+    for (int line = 0; line < 20'000; ++line)
+        at = events.indexOf('\n', at + 1);
+    QVERIFY(at > 3 * EventsParseThread::kChunkBytes);
+    QByteArray bad = events;
+    bad.insert(at + 1, "this is not JSON\n");
+    const auto refused = readEvents(bad);
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message().startsWith(QLatin1String("line 20001: not JSON")),
+             qPrintable(refused.error().message()));
+
+    QBuffer buffer(&events);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    {
+        EventsParseThread parsing(buffer);
+        const std::unique_ptr<ParsedEvents> first = parsing.take(true);
+        QVERIFY(first && first->failed.ok() && !first->end);
+        QVERIFY(!first->events.empty());
+        QCOMPARE(first->events.front().line, 1);
+        QCOMPARE(first->offset, EventsParseThread::kChunkBytes);
+    } // the thread waits for a batch to be given back: stopped, it ends
+}
+
+// A device that fails half-way fails the read with its reason, without a hang.
+void TestEventsJson::aFailedReadIsAnError()
+{
+    TraceStore original;
+    buildLongRun(original, 25'000);
+    FailingDevice device(eventsOf(original).first(3 * EventsParseThread::kChunkBytes + 17));
+    const auto read = EventsJsonReader::read(device);
+    QVERIFY(!read.ok());
+    QCOMPARE(read.error().kind(), ErrorKind::System);
+    QCOMPARE(read.error().message(), QStringLiteral("reading failed: the disk is on fire"));
+}
+
 void TestEventsJson::roundTripThroughFiles()
 {
     QTemporaryDir directory;
@@ -391,14 +495,14 @@ void TestEventsJson::writesTheNewFields()
 
 void TestEventsJson::readsOlderFilesAndOddLines()
 {
-    // No head, no pid, CRLF line ends, a blank line, fields in another order, a signal without
-    // a name.
+    // No head, no pid, CRLF line ends, a blank line, fields in another order, a key no event
+    // has, a key written twice (the first counts), a signal without a name.
     const QByteArray events =
         "{\"t_ns\":5,\"process\":\"b\",\"kind\":\"state\",\"state\":\"blocked in recv\","
         "\"channel\":\"a->b\"}\r\n"
         "\r\n"
         "{\"kind\":\"send\",\"process\":\"a\",\"t_ns\":10,\"channel\":\"a->b\",\"seq\":0,"
-        "\"bytes\":3,\"value\":\"1\",\"start_ns\":8}\r\n"
+        "\"bytes\":3,\"value\":\"1\",\"start_ns\":8,\"note\":[1,{}],\"t_ns\":99}\r\n"
         "{\"t_ns\":20,\"process\":\"b\",\"kind\":\"recv\",\"channel\":\"a->b\",\"seq\":0,"
         "\"bytes\":3,\"value\":\"1\",\"start_ns\":12}\r\n"
         "{\"t_ns\":30,\"process\":\"a\",\"kind\":\"exit\",\"signal\":\"signal 99\","
@@ -414,6 +518,7 @@ void TestEventsJson::readsOlderFilesAndOddLines()
     QCOMPARE(store.channel(0).to, 0);
     QCOMPARE(store.eventCount(), 4);
     QCOMPARE(store.payloadHead(1).size(), 0);
+    QCOMPARE(store.time(1), 10);
     QCOMPARE(store.deliveredCount(), 1);
     QCOMPARE(store.process(0).stateChannel, quint16(0));
     QCOMPARE(store.process(1).ended, true);

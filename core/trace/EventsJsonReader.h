@@ -1,6 +1,8 @@
 #pragma once
 
 #include "base/Result.h"
+#include "trace/EventsJsonParser.h"
+#include "trace/ParsedEvents.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -27,7 +29,10 @@ class TraceStore;
 // TraceStore::interruptedBy() instead of becoming an event; files without one read as before.
 // readFile()'s errors start with the path: "PATH: line 3: ...", "PATH: No such file or directory".
 //
-// A file can be read all at once (read(), readFile()) or piece by piece (feed(), then finish()):
+// Reading has two halves: EventsJsonParser makes lines into parsed events (and finds the bad
+// lines of JSON and fields), this reader takes them into the store (and finds the bad names). A
+// file can be read all at once (read(), readFile(), which parse on an EventsParseThread ahead of
+// the store), piece by piece (feed(), then finish()), or as batches parsed elsewhere (apply()):
 // the window opens a file so, showing the run while it grows. The store is usable between pieces.
 class EventsJsonReader
 {
@@ -42,25 +47,25 @@ public:
     Status feed(QByteArrayView bytes);
     // The end of the file: its last line, when it has no newline.
     Status finish();
+    // Lines parsed elsewhere, in the file's order (each batch after the one before): their
+    // events go into the store, then the batch's failure, if it has one, is the reader's.
+    Status apply(const ParsedEvents& batch);
     const TraceStore& store() const;
     // For its view settings (internal traffic shown, lane order), not for events.
     TraceStore& store();
     std::unique_ptr<TraceStore> takeStore();
-    // Lines read so far (blank ones too).
-    qint64 lines() const { return m_lineNumber; }
+    // Lines fed so far (blank ones too).
+    qint64 lines() const { return m_parser.lines(); }
 
     static Result<std::unique_ptr<TraceStore>> read(QIODevice& device);
     static Result<std::unique_ptr<TraceStore>> readFile(const QString& path);
 
 private:
     class Builder;
-    Status addLine(QByteArrayView line);
-    Error tooLong() const;
 
     std::unique_ptr<Builder> m_builder;
-    QByteArray m_partial; // the start of a line whose newline has not come yet
-    qint64 m_lineNumber = 0;
-    bool m_started = false; // past the place of a byte order mark
+    EventsJsonParser m_parser; // feed()'s
+    ParsedEvents m_batch;      // feed()'s
     Status m_failed;
 };
 

@@ -37,6 +37,8 @@ public:
     QString problem;
 
     bool atEnd() const { return p == m_end; }
+    // Where the next decoded string goes.
+    const char* out() const { return m_out; }
     void skipSpace()
     {
         while (p != m_end && isSpace(*p))
@@ -362,11 +364,17 @@ bool JsonLine::fail(const QString& why)
 
 bool JsonLine::parse(QByteArrayView line)
 {
-    m_fields.clear();
     if (m_decoded.size() < std::size_t(line.size()))
         m_decoded.resize(std::size_t(line.size()));
+    return parse(line, m_decoded.data());
+}
+
+bool JsonLine::parse(QByteArrayView line, char* decoded)
+{
+    m_fields.clear();
+    m_decodedSize = 0;
     m_error.clear();
-    Cursor cursor(line.data(), line.data() + line.size(), m_decoded.data());
+    Cursor cursor(line.data(), line.data() + line.size(), decoded);
     cursor.skipSpace();
     if (cursor.atEnd() || *cursor.p != '{') {
         // Valid JSON of another shape, or none at all.
@@ -412,6 +420,7 @@ bool JsonLine::parse(QByteArrayView line)
             break;
         }
     }
+    m_decodedSize = cursor.out() - decoded;
     cursor.skipSpace();
     if (ok && !cursor.atEnd())
         ok = cursor.fail(QLatin1String("garbage at the end"));

@@ -40,6 +40,11 @@ public:
     // Parses `line`; false when it is not JSON ("not JSON (why)") or not an object ("not a
     // JSON object"): error() says which. The fields refer to `line`, which must outlive them.
     bool parse(QByteArrayView line);
+    // The same, with strings that hold escapes decoded into `decoded`, room for line.size()
+    // bytes owned by the caller (a decoded string is never longer than its escaped form), where
+    // they outlive the next line: decodedSize() bytes of it are used.
+    bool parse(QByteArrayView line, char* decoded);
+    qsizetype decodedSize() const { return m_decodedSize; }
     const QString& error() const { return m_error; }
 
     // The field named `key` (the first one when a key repeats), or null.
@@ -55,6 +60,7 @@ private:
     // Decoded strings with escapes, one after the other; as long as the longest line so far
     // (decoding never makes a string longer), so views into it stay valid for the line.
     std::string m_decoded;
+    qsizetype m_decodedSize = 0;
     QString m_error;
 };
 
