@@ -18,6 +18,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace pipescope {
 
@@ -87,14 +88,18 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
         const bool sameRun = !m_messages->changingStore();
         m_keptMessage = sameRun ? messageOf(m_table->currentIndex()) : -1;
         m_keptTop = sameRun ? messageOf(m_table->indexAt(QPoint(0, 0))) : -1;
-        m_keptAtEnd = sameRun && atEnd();
+        m_keptAtEnd = sameRun && (atEnd() || endOwed());
     });
     connect(m_messages, &QAbstractItemModel::modelReset, this, [this, &current] {
         // Another run that is still going: its table is shown at its end, where its new rows
         // come (queued: the row header is made anew for it after this).
         if (m_messages->changingStore() && current.run() && current.run()->live() &&
-            m_messages->sortColumn() < 0)
+            m_messages->sortColumn() < 0) {
+            m_endOwed = true;
             QMetaObject::invokeMethod(m_table, &QTableView::scrollToBottom, Qt::QueuedConnection);
+        } else {
+            m_endOwed = m_keptAtEnd;
+        }
         const QModelIndex selected = indexOf(m_keptMessage);
         if (selected.isValid())
             m_table->selectionModel()->setCurrentIndex(
@@ -106,17 +111,30 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
         m_windowMoving = false;
     });
     // New rows of a live run: a table at its end shows them (like tail -f).
-    connect(m_messages, &QAbstractItemModel::rowsAboutToBeInserted, this,
-            [this] { m_keptAtEnd = atEnd(); });
+    connect(m_messages, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
+        if (atEnd())
+            m_endOwed = true;
+    });
     // Queued: the row header (a new one for each run, connected after this) takes in the rows
     // first.
     connect(
         m_messages, &QAbstractItemModel::rowsInserted, this,
         [this] {
-            if (m_keptAtEnd)
+            if (endOwed())
                 m_table->scrollToBottom();
         },
         Qt::QueuedConnection);
+    // The view lays its rows out later (and its scroll bar's range with them): a table that is
+    // to show its end goes there when the range has grown. Scrolled back, it stays.
+    QScrollBar* bar = m_table->verticalScrollBar();
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (endOwed())
+            bar->setValue(maximum);
+    });
+    connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) {
+        if (value < bar->maximum())
+            m_endOwed = false;
+    });
     // Scrolling on past the window's first or last row moves the window on through the run: a
     // step of the wheel or of the scroll bar taken while it stands at that end already (the
     // person's own scrolling only, not the range changing under a filter, nor a drag).
@@ -154,6 +172,11 @@ QModelIndex MessagesPane::indexOf(int message) const
 int MessagesPane::messageOf(const QModelIndex& index) const
 {
     return index.isValid() ? m_messages->messageAt(index.row()) : -1;
+}
+
+bool MessagesPane::endOwed() const
+{
+    return m_endOwed && m_messages->following() && m_messages->sortColumn() < 0;
 }
 
 bool MessagesPane::atEnd() const
@@ -206,7 +229,7 @@ void MessagesPane::sizeColumns()
                                   fontMetrics().horizontalAdvance(title) + 20);
         m_table->setColumnWidth(column, text + 14);
     };
-    fit(MessageTableModel::Seq, QStringLiteral("000000"));
+    fit(MessageTableModel::Seq, QStringLiteral("00000000")); // a flood of ten million
     fit(MessageTableModel::Channel, QStringLiteral("producer1->consumer"));
     fit(MessageTableModel::From, QStringLiteral("consumer12"));
     fit(MessageTableModel::To, QStringLiteral("consumer12"));

@@ -71,6 +71,8 @@ private:
     int messageOf(const QModelIndex& index) const;
     // The table shows a live run's newest rows: it follows the run and is scrolled to its end.
     bool atEnd() const;
+    // m_endOwed, while the table follows the run's end, unsorted.
+    bool endOwed() const;
     // Moves the table's window on towards the run's end (`direction` 1) or start (-1) if its
     // scroll bar stands at that end (queued, once at a time).
     void pageAtEdge(int direction);
@@ -81,6 +83,10 @@ private:
     int m_keptMessage = -1;
     int m_keptTop = -1;
     bool m_keptAtEnd = false;
+    // The table is to show its end (like tail -f): it was there when rows came, or when its
+    // window moved on, and has not been scrolled back since; it goes there when its rows are laid
+    // out, which may be after a window move or a paint.
+    bool m_endOwed = false;
     bool m_pagePending = false;
     int m_wheelTurned = 0; // the wheel's turn (angleDelta) one way, not yet a notch
 };
