@@ -27,6 +27,7 @@
 #include "TimeScale.h"
 #include "TimelineLayout.h"
 #include "TimelineView.h"
+#include "VisibleTextDelegate.h"
 #include "base/MonotonicClock.h"
 #include "run/ScenarioCatalog.h"
 #include "trace/ChromeTraceWriter.h"
@@ -191,6 +192,7 @@ private Q_SLOTS:
     void aFileOfManyChannelsOpensInBoundedSpace();
     void aboutNamesTheVersions();
     void aSteadyLabelRepaintsWithoutALayout();
+    void aCellIsCutToWhatItsWidthShows();
     void refreshesKeepToAThirdOfTheThread();
     void aLongRunIsTabledThroughAWindow();
     void scrollingPastTheWindowMovesIt();
@@ -1654,6 +1656,65 @@ void TestUi::aboutNamesTheVersions()
         return menu->menu() && menu->menu()->actions().contains(window.aboutAction()) &&
                menu->text() == QLatin1String("&Help");
     }));
+}
+
+// The messages table's delegate hands the style only what a cell can show: the table looks the
+// same as with the whole texts (long values, narrow characters, a character outside the BMP near
+// the cut, texts aligned right; on one line and wrapped), a size hint still measures the whole
+// text, and the cut is never before the width is full, whatever printable ASCII character fills
+// it.
+void TestUi::aCellIsCutToWhatItsWidthShows()
+{
+    QTableWidget plain(6, 2);
+    QTableWidget cut(6, 2);
+    auto* delegate = new VisibleTextDelegate(&cut);
+    cut.setItemDelegate(delegate);
+    QByteArray repr = "b'";
+    for (int i = 0; i < 64; ++i)
+        repr += "\\x" + QByteArray::number(i % 16, 16).rightJustified(2, '0');
+    repr += "'";
+    const QStringList texts = {
+        QString::fromLatin1(repr),
+        QString(300, u'i'),
+        QString(40, u'W') + QString::fromUtf8("\xF0\x9F\x98\x80") + QString(300, u'x'),
+        QStringLiteral("short"),
+        QString(400, u'.'),
+        QString::fromUtf8("\xC3\xBC").repeated(200),
+    };
+    for (QTableWidget* table : {&plain, &cut}) {
+        table->resize(500, 300);
+        table->setColumnWidth(0, 160);
+        table->setColumnWidth(1, 90);
+        for (int row = 0; row < texts.size(); ++row) {
+            table->setItem(row, 0, new QTableWidgetItem(texts[row]));
+            auto* right = new QTableWidgetItem(texts[row]);
+            right->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            table->setItem(row, 1, right);
+        }
+    }
+    // One line a cell, as the messages table shows them, and wrapped.
+    for (const bool wrap : {false, true}) {
+        plain.setWordWrap(wrap);
+        cut.setWordWrap(wrap);
+        QCOMPARE(cut.grab().toImage(), plain.grab().toImage());
+    }
+
+    QStyleOptionViewItem option;
+    option.initFrom(&cut);
+    option.rect = QRect(0, 0, 160, 30);
+    const QModelIndex index = cut.model()->index(0, 0);
+    QCOMPARE(delegate->sizeHint(option, index),
+             plain.itemDelegate()->sizeHint(option, plain.model()->index(0, 0)));
+    QVERIFY(delegate->sizeHint(option, index).width() > 300);
+
+    const QFontMetricsF metrics(cut.font());
+    for (const int width : {1, 37, 160, 1000}) {
+        const int visible = delegate->visibleCharacters(cut.font(), width);
+        for (char c = ' '; c <= '~'; ++c)
+            QVERIFY2(
+                metrics.horizontalAdvance(QString(visible, QLatin1Char(c))) > width,
+                qPrintable(QStringLiteral("%1 x '%2' fit %3 px").arg(visible).arg(c).arg(width)));
+    }
 }
 
 void TestUi::aSteadyLabelRepaintsWithoutALayout()

@@ -4,6 +4,7 @@
 #include "MessageTableModel.h"
 #include "Quantity.h"
 #include "Run.h"
+#include "VisibleTextDelegate.h"
 #include "trace/TraceStore.h"
 
 #include <QHBoxLayout>
@@ -33,6 +34,7 @@ MessagesPane::MessagesPane(const CurrentRun& current, QWidget* parent)
 {
     m_messages->watch(current);
     m_table->setModel(m_messages);
+    m_table->setItemDelegate(new VisibleTextDelegate(m_table));
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
