@@ -460,25 +460,14 @@ bool EventsJsonParser::parseLine(QByteArrayView line, ParsedEvents& out)
 
 void EventsJsonParser::feed(QByteArrayView bytes, ParsedEvents& out)
 {
-    // Room for a cut line's copy and for what the lines decode (never longer than the lines,
-    // a head's bytes half their hex).
-    const qsizetype text = m_partial.size() + bytes.size();
-    out.clear(text * 3);
+    out.clear();
     if (!m_failed) {
         out.failed = m_failed;
         return;
     }
-    // The lines of `text`, which lives as long as the batch's views; returns where the cut
-    // line at its end starts.
-    const auto parseLines = [&](QByteArrayView lines) -> std::optional<qsizetype> {
-        qsizetype start = 0;
-        for (qsizetype end = lines.indexOf('\n'); end >= 0; end = lines.indexOf('\n', start)) {
-            if (!parseLine(lines.sliced(start, end - start), out))
-                return std::nullopt;
-            start = end + 1;
-        }
-        return start;
-    };
+    // Room for a cut line's copy and for what the lines decode (never longer than the lines,
+    // a head's bytes half their hex).
+    const auto reserve = [&] { out.reserveRoom(3 * (m_partial.size() + bytes.size())); };
     // A line begun in an earlier piece: copied whole into the batch's room, where it stays.
     const auto copied = [&](QByteArrayView tail) {
         char* at = out.room();
@@ -500,7 +489,9 @@ void EventsJsonParser::feed(QByteArrayView bytes, ParsedEvents& out)
         m_started = true;
         if (m_partial.startsWith(bom))
             m_partial.remove(0, bom.size());
-        bytes = copied({});
+        bytes = {};
+        reserve();
+        bytes = copied({}); // all of it so far, its lines parsed from the room
     } else if (!m_partial.isEmpty()) {
         const qsizetype end = bytes.indexOf('\n');
         if (end < 0) {
@@ -509,21 +500,26 @@ void EventsJsonParser::feed(QByteArrayView bytes, ParsedEvents& out)
                 out.failed = m_failed = tooLong();
             return;
         }
+        reserve();
         if (!parseLine(copied(bytes.first(end)), out))
             return;
         start = end + 1;
+    } else {
+        reserve();
     }
-    const std::optional<qsizetype> cut = parseLines(bytes.sliced(start));
-    if (!cut)
-        return;
-    m_partial = bytes.sliced(start + *cut).toByteArray();
+    for (qsizetype end = bytes.indexOf('\n', start); end >= 0; end = bytes.indexOf('\n', start)) {
+        if (!parseLine(bytes.sliced(start, end - start), out))
+            return;
+        start = end + 1;
+    }
+    m_partial = bytes.sliced(start).toByteArray();
     if (m_partial.size() > kMaxLineBytes)
         out.failed = m_failed = tooLong();
 }
 
 void EventsJsonParser::finish(ParsedEvents& out)
 {
-    out.clear(m_partial.size() * 3);
+    out.clear();
     out.end = true;
     if (!m_failed) {
         out.failed = m_failed;
@@ -531,6 +527,7 @@ void EventsJsonParser::finish(ParsedEvents& out)
     }
     if (!m_partial.isEmpty()) {
         const QByteArray line = std::exchange(m_partial, {});
+        out.reserveRoom(3 * line.size());
         char* at = out.room();
         std::memcpy(at, line.constData(), std::size_t(line.size()));
         out.use(line.size());

@@ -40,7 +40,7 @@ bool EventsParseThread::parseNext(ParsedEvents& batch)
     if (read == 0 && m_device.atEnd()) {
         m_parser.finish(batch);
     } else {
-        batch.clear(0);
+        batch.clear();
         batch.failed = Error(ErrorKind::System,
                              QStringLiteral("reading failed: %1").arg(m_device.errorString()));
     }

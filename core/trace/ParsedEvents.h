@@ -46,16 +46,21 @@ public:
     qint64 offset = 0; // how far into the file the batch's bytes reach
     QByteArray source; // the bytes parsed, for a batch that owns them (EventsParseThread)
 
-    // Empties the batch (but its source) for a new piece, with room for `room` bytes.
-    void clear(qsizetype room)
+    // Empties the batch (but its source) for a new piece.
+    void clear()
     {
         events.clear();
         failed = {};
         end = false;
         m_roomUsed = 0;
-        if (room > m_roomSize) {
-            m_room = std::make_unique_for_overwrite<char[]>(std::size_t(room));
-            m_roomSize = room;
+    }
+    // Room for `bytes` bytes, asked for right after clear(), before any view points into it.
+    void reserveRoom(qsizetype bytes)
+    {
+        Q_ASSERT(m_roomUsed == 0);
+        if (bytes > m_roomSize) {
+            m_room = std::make_unique_for_overwrite<char[]>(std::size_t(bytes));
+            m_roomSize = bytes;
         }
     }
     // The unused rest of the room, and taking `bytes` of it.
