@@ -471,8 +471,11 @@ void EventsJsonParser::feed(QByteArrayView bytes, ParsedEvents& out)
     // A line begun in an earlier piece: copied whole into the batch's room, where it stays.
     const auto copied = [&](QByteArrayView tail) {
         char* at = out.room();
-        std::memcpy(at, m_partial.constData(), std::size_t(m_partial.size()));
-        std::memcpy(at + m_partial.size(), tail.data(), std::size_t(tail.size()));
+        // memcpy() must not be handed a null pointer, which an empty view or room may be.
+        if (!m_partial.isEmpty())
+            std::memcpy(at, m_partial.constData(), std::size_t(m_partial.size()));
+        if (!tail.isEmpty())
+            std::memcpy(at + m_partial.size(), tail.data(), std::size_t(tail.size()));
         const QByteArrayView line(at, m_partial.size() + tail.size());
         out.use(line.size());
         m_partial.clear();
