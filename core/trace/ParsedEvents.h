@@ -65,7 +65,6 @@ public:
     }
     // The unused rest of the room, and taking `bytes` of it.
     char* room() { return m_room.get() + m_roomUsed; }
-    qsizetype roomLeft() const { return m_roomSize - m_roomUsed; }
     void use(qsizetype bytes) { m_roomUsed += bytes; }
 
 private:
