@@ -286,6 +286,14 @@ void TestFaults::badTelemetry_data()
     QTest::newRow("a pending record too long")
         << intoRing(TelemetryRing::kPendingLengthOffset, "\\377\\377")
         << "a pending record of 65535 bytes";
+    QTest::newRow("a pending record held past the head")
+        << intoRing(TelemetryRing::kPendingPositionOffset, "\\100") +
+               intoRing(TelemetryRing::kPendingLengthOffset, "\\060\\000\\000\\200")
+        << "a pending record at byte 64, where the head is at 0";
+    QTest::newRow("a held pending record lying about its text")
+        << intoRing(TelemetryRing::headerSize(), kLyingRecord) +
+               intoRing(TelemetryRing::kPendingLengthOffset, "\\060\\000\\000\\200")
+        << "runs past";
 }
 
 void TestFaults::badTelemetry()
@@ -405,6 +413,13 @@ QByteArray escaped(QByteArrayView bytes)
     return out;
 }
 
+// The pending length word of a record of `bytes` held at the ring's head.
+QByteArray heldLength(quint32 bytes)
+{
+    const quint32 word = bytes | TelemetryRing::kPendingHeld;
+    return QByteArray(reinterpret_cast<const char*>(&word), sizeof word);
+}
+
 // A send or recv record of the message b'hello' on channel 0, seq 0, as a Tracer writes it.
 QByteArray helloRecord(EventKind kind, qint64 startNs, qint64 tNs)
 {
@@ -424,22 +439,28 @@ QByteArray helloRecord(EventKind kind, qint64 startNs, qint64 tNs)
 
 void TestFaults::theSendADeadSenderWasInIsKeptWhenItWentOut_data()
 {
+    QTest::addColumn<bool>("held");     // the record held at the ring's head, not in the slot
     QTest::addColumn<bool>("returned"); // the send returned before the sender died
     QTest::addColumn<bool>("received");
     QTest::addColumn<int>("sends");
-    QTest::newRow("returned, received") << true << true << 1;
-    QTest::newRow("returned, not received") << true << false << 1;
-    QTest::newRow("in progress, received") << false << true << 1;
-    QTest::newRow("in progress, not received") << false << false << 0;
+    for (const bool held : {false, true}) {
+        const char* where = held ? "held at the head" : "set aside";
+        QTest::addRow("%s, returned, received", where) << held << true << true << 1;
+        QTest::addRow("%s, returned, not received", where) << held << true << false << 1;
+        QTest::addRow("%s, in progress, received", where) << held << false << true << 1;
+        QTest::addRow("%s, in progress, not received", where) << held << false << false << 0;
+    }
 }
 
 void TestFaults::theSendADeadSenderWasInIsKeptWhenItWentOut()
 {
+    QFETCH(bool, held);
     QFETCH(bool, returned);
     QFETCH(bool, received);
     QFETCH(int, sends);
-    // Fake workers for sender-receiver: the sender leaves a send in its ring's pending slot and
-    // dies by SIGKILL; the receiver commits the recv of that message, or nothing.
+    // Fake workers for sender-receiver: the sender leaves a send pending in its ring (held
+    // uncommitted at the head, or in the slot) and dies by SIGKILL; the receiver commits the recv
+    // of that message, or nothing.
     // Times before the run's own events (the runner's word on how the sender died comes later):
     // a send kept at the end must not break its lane's time order.
     const qint64 at = monotonicNs();
@@ -449,15 +470,18 @@ void TestFaults::theSendADeadSenderWasInIsKeptWhenItWentOut()
     const QString fake = directory.filePath(QStringLiteral("dying-worker"));
     QFile file(fake);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(
-        "#!/bin/sh\ncase \"$3\" in\nsender) " +
-        intoRing(TelemetryRing::kPendingOffset, escaped(send)) +
-        intoRing(TelemetryRing::kPendingLengthOffset, escaped(QByteArray(1, char(send.size())))) +
-        "kill -9 $$ ;;\nreceiver) " +
-        (received
-             ? intoRing(TelemetryRing::headerSize(), escaped(recv)) + ringHead(int(recv.size()))
-             : QByteArray()) +
-        "exit 0 ;;\nesac\n");
+    file.write("#!/bin/sh\ncase \"$3\" in\nsender) " +
+               (held ? intoRing(TelemetryRing::headerSize(), escaped(send)) +
+                           intoRing(TelemetryRing::kPendingLengthOffset,
+                                    escaped(heldLength(quint32(send.size()))))
+                     : intoRing(TelemetryRing::kPendingOffset, escaped(send)) +
+                           intoRing(TelemetryRing::kPendingLengthOffset,
+                                    escaped(QByteArray(1, char(send.size()))))) +
+               "kill -9 $$ ;;\nreceiver) " +
+               (received ? intoRing(TelemetryRing::headerSize(), escaped(recv)) +
+                               ringHead(int(recv.size()))
+                         : QByteArray()) +
+               "exit 0 ;;\nesac\n");
     file.close();
     file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     auto runner = makeRunner();

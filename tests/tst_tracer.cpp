@@ -1,5 +1,6 @@
 // The worker's Tracer on a real connection: what a blocked wait records, and that the runner gets
 // the blocked state while the wait lasts (the class comment's promise), with no assertion on time.
+#include "base/MonotonicClock.h"
 #include "pipe/Pipe.h"
 #include "trace/TelemetryInbox.h"
 #include "trace/Tracer.h"
@@ -7,6 +8,7 @@
 #include <QScopeGuard>
 #include <QTest>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <memory>
 #include <sys/mman.h>
@@ -70,6 +72,8 @@ class TestTracer : public QObject
 private Q_SLOTS:
     void aWaitIsShownWhileItLastsAndRecordedInOrder();
     void aSendIsPendingUntilItReturns();
+    void aSendKilledInItsCallLeavesItsRecord();
+    void aHeldRecordCommittedIsNotPendingToo();
     void failedCallsSayWhichMessage();
     void aFullRingWaitsForItsReader();
     void aSmallRingWakesItsReaderEveryQuarter();
@@ -186,6 +190,90 @@ void TestTracer::aSendIsPendingUntilItReturns()
     pending.clear();
     QVERIFY(inbox.readPending(keep).ok());
     QVERIFY(pending.isEmpty());
+}
+
+void TestTracer::aSendKilledInItsCallLeavesItsRecord()
+{
+    // A send that does not wait holds its record uncommitted at the ring's head: a worker
+    // killed in the call (here right after the tracer was told, as Connection tells it before
+    // the bytes go into the kernel) leaves it there for the runner.
+    auto pipe = makePipe(true);
+    auto telemetry = TelemetryInbox::create();
+    QVERIFY(pipe && telemetry);
+    constexpr quint16 kOut = 3;
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+        tracer->attach(pipe->first, kOut, kNoChannel);
+        if (!pipe->first.sendBytes(QByteArray("before")))
+            ::_exit(1);
+        const QByteArray hello("hello");
+        tracer->sending(pipe->first, monotonicNs(), {hello.constData(), size_t(hello.size())},
+                        nullptr);
+        ::raise(SIGKILL);
+        ::_exit(2);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    TelemetryInbox& inbox = telemetry->inbox;
+    QList<TelemetryRecord> sends;
+    const Result<qsizetype> read =
+        inbox.read([&](const TelemetryRecord& record, QByteArrayView, QByteArrayView) {
+            if (record.kind == EventKind::Send)
+                sends.append(record);
+            return Status();
+        });
+    QVERIFY(read.ok() || read.error().kind() == ErrorKind::Eof);
+    QCOMPARE(sends.size(), 1); // "before"; "hello" was not committed
+    QCOMPARE(sends[0].seq, 0);
+    QList<TelemetryRecord> pending;
+    QByteArray pendingHead;
+    QVERIFY(
+        inbox
+            .readPending([&](const TelemetryRecord& record, QByteArrayView, QByteArrayView head) {
+                pending.append(record);
+                pendingHead = head.toByteArray();
+                return Status();
+            })
+            .ok());
+    QCOMPARE(pending.size(), 1);
+    QCOMPARE(pending[0].kind, EventKind::Send);
+    QCOMPARE(pending[0].channel, kOut);
+    QCOMPARE(pending[0].seq, 1);
+    QCOMPARE(pending[0].tNs, 0); // it never returned
+    QVERIFY(pending[0].startNs >= sends[0].tNs);
+    QCOMPARE(pendingHead, QByteArray("hello"));
+}
+
+void TestTracer::aHeldRecordCommittedIsNotPendingToo()
+{
+    // A writer that dies between committing its held record and clearing it leaves the record
+    // among the committed ones, and nothing pending: the reader does not take it twice.
+    auto reader = TelemetryRing::create(TelemetryRing::kMinCapacity);
+    QVERIFY(reader.ok());
+    auto writer = TelemetryRing::attach(reader->descriptor());
+    QVERIFY(writer.ok());
+    const QByteArray record(100, 'r');
+    for (int round = 0; round < 1000; ++round) { // round the ring many times
+        char* out = writer->writable(record.size());
+        QVERIFY(out);
+        std::memcpy(out, record.constData(), size_t(record.size()));
+        writer->holdPending(record.size());
+        const Result<std::span<const char>> held = reader->pending();
+        QVERIFY(held.ok());
+        QCOMPARE(QByteArrayView(held->data(), qsizetype(held->size())), QByteArrayView(record));
+        const Result<std::span<const char>> before = reader->unread();
+        QVERIFY(before.ok() && before->empty());
+        writer->commit(record.size()); // and dies here, before clearPending()
+        const Result<std::span<const char>> after = reader->pending();
+        QVERIFY(after.ok() && after->empty());
+        const Result<std::span<const char>> unread = reader->unread();
+        QVERIFY(unread.ok());
+        QCOMPARE(QByteArrayView(unread->data(), qsizetype(unread->size())), QByteArrayView(record));
+        reader->consume(record.size());
+    }
 }
 
 void TestTracer::failedCallsSayWhichMessage()

@@ -119,6 +119,7 @@ Result<TelemetryRing> TelemetryRing::attach(int descriptor)
         return protocolError(QStringLiteral("descriptor %1 has no ring header").arg(descriptor));
     // A writer attaches to a fresh ring, or goes on where the head is.
     ring->m_position = field<quint64>(ring->header(), kHeadOffset).load(std::memory_order_acquire);
+    ring->m_offset = ring->m_position % quint64(capacity);
     return ring;
 }
 
@@ -141,15 +142,20 @@ Result<TelemetryRing> TelemetryRing::map(int descriptor, qsizetype capacity)
     }
     TelemetryRing ring;
     ring.m_base = base;
+    ring.m_records = at + header;
     ring.m_capacity = capacity;
     return ring;
 }
 
 TelemetryRing::TelemetryRing(TelemetryRing&& other) noexcept
     : m_base(std::exchange(other.m_base, nullptr))
+    , m_records(std::exchange(other.m_records, nullptr))
     , m_capacity(std::exchange(other.m_capacity, 0))
     , m_descriptor(std::exchange(other.m_descriptor, -1))
     , m_position(std::exchange(other.m_position, 0))
+    , m_offset(std::exchange(other.m_offset, 0))
+    , m_knownTail(std::exchange(other.m_knownTail, 0))
+    , m_held(std::exchange(other.m_held, 0))
 {}
 
 TelemetryRing& TelemetryRing::operator=(TelemetryRing&& other) noexcept
@@ -175,18 +181,25 @@ void TelemetryRing::closeDescriptor()
     m_descriptor = -1;
 }
 
-char* TelemetryRing::writable(qsizetype bytes) const
+char* TelemetryRing::writable(qsizetype bytes)
 {
-    const quint64 tail = field<quint64>(header(), kTailOffset).load(std::memory_order_acquire);
-    // A reader that consumed past the head is as wrong as one that consumed nothing: no room.
-    if (tail > m_position || m_position + quint64(bytes) - tail > quint64(m_capacity))
-        return nullptr;
-    return records() + m_position % quint64(m_capacity);
+    const quint64 end = m_position + quint64(bytes);
+    if (end - m_knownTail > quint64(m_capacity)) {
+        const quint64 tail = field<quint64>(header(), kTailOffset).load(std::memory_order_acquire);
+        // A reader that consumed past the head is as wrong as one that consumed nothing: no room.
+        if (tail > m_position || end - tail > quint64(m_capacity))
+            return nullptr;
+        m_knownTail = tail;
+    }
+    return records() + m_offset;
 }
 
 void TelemetryRing::commit(qsizetype bytes)
 {
     m_position += quint64(bytes);
+    m_offset += quint64(bytes);
+    if (m_offset >= quint64(m_capacity))
+        m_offset -= quint64(m_capacity);
     field<quint64>(header(), kHeadOffset).store(m_position, std::memory_order_release);
 }
 
@@ -204,22 +217,45 @@ void TelemetryRing::waitForRoom(quint32 drained, int timeoutMs) const
     ::syscall(SYS_futex, header() + kDrainedOffset, FUTEX_WAIT, drained, &timeout, nullptr, 0);
 }
 
-void TelemetryRing::setPending(std::span<const char> record)
+void TelemetryRing::holdPending(qsizetype bytes)
 {
-    Q_ASSERT(qsizetype(record.size()) <= kPendingCapacity);
-    std::memcpy(header() + kPendingOffset, record.data(), record.size());
+    Q_ASSERT(bytes <= kPendingCapacity);
+    m_held = quint32(bytes);
+    field<quint64>(header(), kPendingPositionOffset).store(m_position, std::memory_order_relaxed);
     field<quint32>(header(), kPendingLengthOffset)
-        .store(quint32(record.size()), std::memory_order_release);
+        .store(m_held | kPendingHeld, std::memory_order_release);
 }
 
-void TelemetryRing::completePending(qint64 tNs)
+void TelemetryRing::setPendingAside()
+{
+    std::memcpy(header() + kPendingOffset, records() + m_offset, m_held);
+    field<quint32>(header(), kPendingLengthOffset).store(m_held, std::memory_order_release);
+    m_held = 0;
+}
+
+void TelemetryRing::commitHeld(qint64 tNs)
+{
+    // Records are packed, so this one's time may not be aligned for an atomic store: the head's
+    // release publishes it.
+    std::memcpy(records() + m_offset + offsetof(TelemetryRecord, tNs), &tNs, sizeof tNs);
+    commit(std::exchange(m_held, 0));
+    // Committed first: a death in between leaves a held record behind the head, which the reader
+    // knows for committed.
+    clearPending();
+}
+
+std::span<const char> TelemetryRing::completeAside(qint64 tNs)
 {
     field<qint64>(header(), kPendingOffset + qsizetype(offsetof(TelemetryRecord, tNs)))
         .store(tNs, std::memory_order_release);
+    const quint32 length =
+        field<quint32>(header(), kPendingLengthOffset).load(std::memory_order_relaxed);
+    return {header() + kPendingOffset, length};
 }
 
 void TelemetryRing::clearPending()
 {
+    m_held = 0;
     field<quint32>(header(), kPendingLengthOffset).store(0, std::memory_order_release);
 }
 
@@ -247,11 +283,26 @@ void TelemetryRing::consume(qsizetype bytes)
 
 Result<std::span<const char>> TelemetryRing::pending() const
 {
-    const quint32 length =
+    const quint32 word =
         field<quint32>(header(), kPendingLengthOffset).load(std::memory_order_acquire);
+    const quint32 length = word & ~kPendingHeld;
     if (length > quint32(kPendingCapacity))
         return protocolError(QStringLiteral("a pending record of %1 bytes").arg(length));
-    return std::span<const char>(header() + kPendingOffset, length);
+    if ((word & kPendingHeld) == 0)
+        return std::span<const char>(header() + kPendingOffset, length);
+    const quint64 position =
+        field<quint64>(header(), kPendingPositionOffset).load(std::memory_order_relaxed);
+    const quint64 head = field<quint64>(header(), kHeadOffset).load(std::memory_order_acquire);
+    if (position < head)
+        return std::span<const char>(); // committed after all: among the records
+    // Held at the head, within the room the reader left: anything else was never written there.
+    if (position > head || head < m_position || head - m_position + length > quint64(m_capacity))
+        return protocolError(QStringLiteral("a pending record at byte %1, where the head is at %2 "
+                                            "and %3 bytes are consumed")
+                                 .arg(position)
+                                 .arg(head)
+                                 .arg(m_position));
+    return std::span<const char>(records() + position % quint64(m_capacity), length);
 }
 
 } // namespace pipescope

@@ -21,9 +21,12 @@ namespace pipescope {
 //   - tail: bytes ever consumed (reader)
 //   - drained: a count the reader bumps after it consumed, which a writer waiting for room
 //     sleeps on (a futex) when the ring is full
-//   - the pending slot: one record that is not committed because its call has not returned (a
+//   - the pending record: one record that is not committed because its call has not returned (a
 //     send in progress, with no end time, given one when the call returns and until the record is
-//     committed); read only once the writer is dead, for a message it may have sent.
+//     committed); read only once the writer is dead, for a message it may have sent. It is held
+//     where it will be committed, at the head (its length and position in the header, so that a
+//     send costs one copy of its record), or set aside in the header's slot when other records
+//     must go into the ring before it (the send waits, and says so).
 //
 // Every number the reader takes from the shared header is checked: a lying writer gets a Protocol
 // error, never a read outside the mapping.
@@ -45,7 +48,11 @@ public:
     static constexpr qsizetype kDrainedOffset = 136;
     static constexpr qsizetype kWriterWaitingOffset = 140;
     static constexpr qsizetype kPendingLengthOffset = 192;
+    static constexpr qsizetype kPendingPositionOffset = 200;
     static constexpr qsizetype kPendingOffset = 256;
+    // In the pending length: the record is held in the ring at the pending position (a head that
+    // was), not in the slot at kPendingOffset.
+    static constexpr quint32 kPendingHeld = 0x8000'0000;
     static constexpr quint64 kMagic = 0x31474e4952535050; // "PPSRING1"
 
     TelemetryRing() = default;
@@ -71,18 +78,24 @@ public:
 
     // Writer. Where to write `bytes` (at most capacity()) at the head, or null while the reader
     // has not consumed enough to make room.
-    char* writable(qsizetype bytes) const;
+    char* writable(qsizetype bytes);
     // Makes `bytes` written at writable() visible to the reader.
     void commit(qsizetype bytes);
     // Sleeps until the reader has consumed something since `drained` (a drained() taken before
     // writable() failed) or `timeoutMs` have passed.
     void waitForRoom(quint32 drained, int timeoutMs) const;
     quint32 drained() const;
-    // The record of a call in progress (at most kPendingCapacity bytes, its tNs 0); replaced by
-    // the next, withdrawn by clearPending().
-    void setPending(std::span<const char> record);
-    // The call returned at `tNs` (stored into the pending record's tNs).
-    void completePending(qint64 tNs);
+    // The record of a call in progress (at most kPendingCapacity bytes, its tNs 0), laid out at
+    // writable() and held there uncommitted: nothing else may be written until it is committed
+    // (commitHeld()), set aside (setPendingAside()) or withdrawn (clearPending()).
+    void holdPending(qsizetype bytes);
+    // Copies the held record into the header's slot, leaving the head to other records.
+    void setPendingAside();
+    // The call returned at `tNs`: the held record gets its end time and is committed.
+    void commitHeld(qint64 tNs);
+    // The call returned at `tNs`: the record set aside gets its end time (and stays there until
+    // the writer has committed a copy and cleared it). Returns the record.
+    std::span<const char> completeAside(qint64 tNs);
     void clearPending();
 
     // Reader. The records committed and not consumed yet, or a Protocol error when the head the
@@ -90,19 +103,26 @@ public:
     Result<std::span<const char>> unread() const;
     // Hands `bytes` of unread() back to the writer, and wakes it if it waits for room.
     void consume(qsizetype bytes);
-    // The pending record (empty when there is none), or a Protocol error for a bad length.
+    // The pending record (empty when there is none, or when the record held at the head was
+    // committed after all), or a Protocol error for a bad length or position.
     Result<std::span<const char>> pending() const;
 
 private:
     char* header() const { return static_cast<char*>(m_base); }
-    char* records() const { return header() + headerSize(); }
+    char* records() const { return m_records; }
     static Result<TelemetryRing> map(int descriptor, qsizetype capacity);
 
     void* m_base = nullptr;
+    char* m_records = nullptr; // m_base + headerSize()
     qsizetype m_capacity = 0;
     int m_descriptor = -1;
     // This side's own copy of its position: the writer's head or the reader's tail.
     quint64 m_position = 0;
+    // The writer's: where m_position is in the records (m_position % capacity), and the tail it
+    // last read (room up to there needs no look at the reader's line).
+    quint64 m_offset = 0;
+    quint64 m_knownTail = 0;
+    quint32 m_held = 0; // the writer's: the length of the record held at the head
 };
 
 } // namespace pipescope

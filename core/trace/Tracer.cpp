@@ -73,6 +73,9 @@ qsizetype layOut(char* out, const TelemetryRecord& record, QByteArrayView text, 
 
 char* Tracer::room()
 {
+    // The send in progress holds its record at the head: set aside for the records before it.
+    if (std::exchange(m_sendHeld, false))
+        m_ring.setPendingAside();
     for (;;) {
         if (!enabled())
             return nullptr;
@@ -89,9 +92,14 @@ char* Tracer::room()
 
 void Tracer::commit(qsizetype bytes, qint64 tNs)
 {
+    m_ring.commit(bytes);
+    committed(bytes, tNs);
+}
+
+void Tracer::committed(qsizetype bytes, qint64 tNs)
+{
     if (!m_lastFailure.isEmpty())
         m_lastFailure.clear();
-    m_ring.commit(bytes);
     m_unwoken += bytes;
     if (m_unwoken >= m_wakeBytes || tNs - m_lastWakeNs >= kWakeIntervalNs)
         flush();
@@ -245,11 +253,15 @@ void Tracer::sending(const Connection& connection, qint64 startedNs, std::span<c
     const Attached* attached = find(connection);
     if (!attached || !enabled())
         return;
-    // Recorded before a byte goes out: if the process dies in the send, the runner has it,
-    // with no end time (0) while the send has not returned.
-    m_pendingSize =
-        writeMessage(m_pending, EventKind::Send, *attached, startedNs, 0, payload, value);
-    m_ring.setPending({m_pending, size_t(m_pendingSize)});
+    // Recorded before a byte goes out, held uncommitted where it will be committed: if the
+    // process dies in the send, the runner has it, with no end time (0) while the send has not
+    // returned.
+    char* out = room();
+    if (!out)
+        return;
+    m_pendingSize = writeMessage(out, EventKind::Send, *attached, startedNs, 0, payload, value);
+    m_ring.holdPending(m_pendingSize);
+    m_sendHeld = true;
 }
 
 void Tracer::sent(const Connection& connection, bool delivered)
@@ -258,19 +270,25 @@ void Tracer::sent(const Connection& connection, bool delivered)
     if (m_pendingSize == 0 || !attached)
         return;
     const qsizetype size = std::exchange(m_pendingSize, 0);
+    const bool held = std::exchange(m_sendHeld, false);
     if (!delivered) {
         m_ring.clearPending();
         return;
     }
     ++attached->sent;
     const qint64 now = monotonicNs();
-    m_ring.completePending(now);
-    std::memcpy(m_pending + offsetof(TelemetryRecord, tNs), &now, sizeof now);
+    if (held) {
+        m_ring.commitHeld(now);
+        committed(size, now);
+        return;
+    }
+    // Set aside while the send waited: committed as a copy, then cleared (a death in between
+    // leaves both, and the runner keeps the committed one).
+    const std::span<const char> record = m_ring.completeAside(now);
     if (char* out = room()) {
-        std::memcpy(out, m_pending, size_t(size));
+        std::memcpy(out, record.data(), size_t(size));
         commit(size, now);
     }
-    // Committed first: a death in between leaves both, and the runner keeps the committed one.
     m_ring.clearPending();
 }
 

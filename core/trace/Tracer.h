@@ -17,9 +17,11 @@ namespace pipescope {
 // that from them.
 //
 // Records go straight into the TelemetryRing the runner shares with the worker, committed one by
-// one, so a kill takes none of them. A send is recorded before its bytes go into the pipe, in the
-// ring's pending slot, and committed when the send returns: a worker killed in the middle of a
-// send leaves its record for the runner, which keeps it when the message is not otherwise known.
+// one, so a kill takes none of them. A send is recorded before its bytes go into the pipe, held
+// uncommitted at the ring's head as its pending record (set aside in the ring's slot if the send
+// waits, for the state records that come before it), and committed when the send returns: a
+// worker killed in the middle of a send leaves its record for the runner, which keeps it when the
+// message is not otherwise known.
 //
 // The runner is woken (an empty message on the wake connection) when kWakeBytes have been
 // committed since the last wake (a quarter of a ring smaller than 4 * kWakeBytes: a wake finds
@@ -99,8 +101,11 @@ private:
     void append(const TelemetryRecord& record, QByteArrayView text, QByteArrayView head = {});
     // Commits `bytes` laid out at room() and wakes the runner when due.
     void commit(qsizetype bytes, qint64 tNs);
+    // `bytes` were committed: wakes the runner when due.
+    void committed(qsizetype bytes, qint64 tNs);
     // Room for a record of up to kMaxRecordBytes in the ring, waiting for the runner if it is
-    // full; null when tracing has stopped (the runner is gone).
+    // full; null when tracing has stopped (the runner is gone). A send's record held at the head
+    // is set aside first.
     char* room();
 
     static constexpr qsizetype kMaxRecordBytes =
@@ -112,9 +117,10 @@ private:
     qsizetype m_wakeBytes;   // kWakeBytes, or a quarter of a smaller ring
     qsizetype m_unwoken = 0; // bytes committed since the runner was last woken
     qint64 m_lastWakeNs = 0;
-    // The record of the send in progress (its tNs is set when it returns), and its size.
-    char m_pending[kMaxRecordBytes];
+    // The size of the send in progress's record (its tNs is set when it returns), 0 for none;
+    // held at the ring's head, or set aside in the ring's slot (while the send waits).
     qsizetype m_pendingSize = 0;
+    bool m_sendHeld = false;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
     // The text of the failed call recorded last, while nothing else has been recorded since.
