@@ -6,9 +6,9 @@ namespace pipescope::bench {
 
 // What tracing costs a flood: a sender child floods a receiver child with `count` messages of
 // `size` bytes (flood's payloads, one send_bytes each) over makePipe(true). Traced, each traced
-// child has a Tracer on its pipe end with its telemetry going to this process over a socketpair,
-// and its pipe descriptor set O_NONBLOCK, as pipescope-worker does; this process drains every
-// telemetry connection and decodes it with TelemetryDecoder while the flood goes on.
+// child has a Tracer on its pipe end writing into a TelemetryRing of this process's
+// TelemetryInbox, and its pipe descriptor set O_NONBLOCK, as pipescope-worker does; this process
+// reads every ring when its child wakes it, decoding each record, while the flood goes on.
 class TracingBench
 {
 public:
