@@ -1,14 +1,17 @@
 // The worker's Tracer on a real connection: what a blocked wait records, and that the runner gets
 // the blocked state while the wait lasts (the class comment's promise), with no assertion on time.
 #include "base/MonotonicClock.h"
+#include "base/TscClock.h"
 #include "pipe/Pipe.h"
 #include "trace/TelemetryInbox.h"
 #include "trace/Tracer.h"
 
 #include <QScopeGuard>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <memory>
 #include <sys/mman.h>
@@ -74,6 +77,7 @@ private Q_SLOTS:
     void aSendIsPendingUntilItReturns();
     void aSendKilledInItsCallLeavesItsRecord();
     void aHeldRecordCommittedIsNotPendingToo();
+    void itsClockIsTheMonotonicClock();
     void failedCallsSayWhichMessage();
     void aFullRingWaitsForItsReader();
     void aSmallRingWakesItsReaderEveryQuarter();
@@ -274,6 +278,41 @@ void TestTracer::aHeldRecordCommittedIsNotPendingToo()
         QCOMPARE(QByteArrayView(unread->data(), qsizetype(unread->size())), QByteArrayView(record));
         reader->consume(record.size());
     }
+}
+
+void TestTracer::itsClockIsTheMonotonicClock()
+{
+    // The tracer's clock reads the time-stamp counter between anchors: every reading lies between
+    // the real clock's readings around it (within a microsecond), and none goes back, through
+    // its calibration, thousands of anchors and sleeps (as a worker waits and wakes).
+    TscClock clock;
+    qint64 previous = 0;
+    qint64 outside = 0;
+    qint64 back = 0;
+    qint64 worst = 0;
+    const qint64 until = monotonicNs() + 3 * TscClock::kCalibrationNs;
+    for (int i = 0; monotonicNs() < until || i < 100'000; ++i) {
+        if (i % 5000 == 4999) {
+            const timespec pause{0, (i / 5000 % 4) * 50'000};
+            ::nanosleep(&pause, nullptr);
+        }
+        const qint64 before = monotonicNs();
+        const qint64 reading = clock.now();
+        const qint64 after = monotonicNs();
+        worst = std::max({worst, before - reading, reading - after});
+        if (reading < before - 1000 || reading > after + 1000)
+            ++outside;
+        if (reading < previous)
+            ++back;
+        previous = reading;
+    }
+    QVERIFY2(
+        outside == 0,
+        qPrintable(QStringLiteral("%1 readings outside, by up to %2 ns").arg(outside).arg(worst)));
+    QCOMPARE(back, 0);
+    // Where the counter can be used (x86-64 with an invariant TSC the kernel keeps as its clock
+    // source), it is.
+    QCOMPARE(clock.calibrated(), TscClock::usable());
 }
 
 void TestTracer::failedCallsSayWhichMessage()

@@ -213,7 +213,7 @@ Status Connection::checkWritable() const
 
 Status Connection::send(const Value& value)
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     m_about = ConnectionObserver::About::None;
     if (closed() || !m_writable) [[unlikely]]
         return observeFailure(checkWritable(), ConnectionObserver::Blocking::Send);
@@ -252,7 +252,7 @@ Status Connection::sendBytes(std::span<const char> data, qint64 offset, std::opt
 
 Status Connection::sendSlice(std::span<const char> data, qint64 offset, std::optional<qint64> size)
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     if (Status status = checkWritable(); !status)
         return status;
     const auto length = static_cast<qint64>(data.size());
@@ -352,7 +352,7 @@ Result<std::optional<QByteArray>> Connection::tryRecvBytes(std::optional<qint64>
 Result<std::optional<QByteArray>> Connection::receiveBytes(std::optional<qint64> maxLength,
                                                            Wait wait)
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     if (maxLength && *maxLength < 0)
@@ -378,7 +378,7 @@ Result<qint64> Connection::recvBytesInto(std::span<char> buffer, qint64 offset)
 
 Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     if (Status status = checkReadable(); !status)
         return status.error();
     const auto capacity = static_cast<qint64>(buffer.size());
@@ -407,7 +407,7 @@ Result<qint64> Connection::receiveInto(std::span<char> buffer, qint64 offset)
 
 Result<Value> Connection::recv()
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     m_about = ConnectionObserver::About::None;
     auto frame = valueFrame(Wait::Block);
     if (!frame)
@@ -419,7 +419,7 @@ Result<Value> Connection::recv()
 
 Result<std::optional<Value>> Connection::tryRecv()
 {
-    const qint64 started = m_observer ? monotonicNs() : 0;
+    const qint64 started = m_observer ? m_observer->now() : 0;
     auto frame = valueFrame(Wait::DontBlock);
     if (!frame)
         return frame.error();
@@ -470,7 +470,7 @@ Connection::receiveAvailable(const std::function<void(std::span<const char>)>& h
             break;
         const std::span<const char> payload = (*frame)->bytes;
         if (m_observer)
-            m_observer->received(*this, monotonicNs(), payload, nullptr);
+            m_observer->received(*this, m_observer->now(), payload, nullptr);
         handler(payload);
         ++count;
         bytes += static_cast<qsizetype>(payload.size()) + FrameHeader::kShortSize;

@@ -24,7 +24,11 @@ public:
 
     virtual ~ConnectionObserver() = default;
 
-    // A message is about to go into the kernel; the call began at `startedNs` (CLOCK_MONOTONIC).
+    // The clock the observer's times are read from (CLOCK_MONOTONIC nanoseconds): the connection
+    // reads a call's start from it.
+    virtual qint64 now() = 0;
+
+    // A message is about to go into the kernel; the call began at `startedNs` (now()).
     // `value` is the object for send(), null for send_bytes(). sent() follows, whatever happens.
     virtual void sending(const Connection& connection, qint64 startedNs,
                          std::span<const char> payload, const Value* value) = 0;

@@ -1,6 +1,5 @@
 #include "trace/Tracer.h"
 
-#include "base/MonotonicClock.h"
 #include "wire/PyRepr.h"
 #include "wire/Value.h"
 
@@ -19,7 +18,7 @@ Tracer::Tracer(Connection wake, TelemetryRing ring)
     : m_wake(std::move(wake))
     , m_ring(std::move(ring))
     , m_wakeBytes(std::min(kWakeBytes, m_ring.capacity() / 4))
-    , m_lastWakeNs(monotonicNs())
+    , m_lastWakeNs(m_clock.now())
 {}
 
 Tracer::~Tracer()
@@ -113,7 +112,7 @@ void Tracer::append(const TelemetryRecord& record, QByteArrayView text, QByteArr
 
 void Tracer::flush()
 {
-    m_lastWakeNs = monotonicNs();
+    m_lastWakeNs = m_clock.now();
     if (m_unwoken == 0 || !enabled())
         return;
     if (!m_wake.sendBytes(std::span<const char>()))
@@ -139,7 +138,7 @@ void Tracer::recordState(ProcessState state, quint16 channel, qint64 amount)
 {
     m_state = state;
     TelemetryRecord record;
-    record.tNs = record.startNs = monotonicNs();
+    record.tNs = record.startNs = m_clock.now();
     record.kind = EventKind::State;
     record.detail = static_cast<quint8>(state);
     record.channel = channel;
@@ -157,7 +156,7 @@ void Tracer::print(const QString& line)
         return;
     }
     TelemetryRecord record;
-    record.tNs = record.startNs = monotonicNs();
+    record.tNs = record.startNs = m_clock.now();
     record.kind = EventKind::Stdout;
     append(record, text);
     flush();
@@ -169,7 +168,7 @@ void Tracer::reportError(const Error& error)
     if (std::exchange(m_lastFailure, QByteArray()) == text)
         return; // the failed call is recorded, with its channel
     TelemetryRecord record;
-    record.tNs = record.startNs = monotonicNs();
+    record.tNs = record.startNs = m_clock.now();
     record.kind = EventKind::Error;
     append(record, text);
     flush();
@@ -181,7 +180,7 @@ void Tracer::failed(const Connection& connection, Blocking call, const Error& er
     if (!attached)
         return;
     TelemetryRecord record;
-    record.tNs = record.startNs = monotonicNs();
+    record.tNs = record.startNs = m_clock.now();
     record.kind = EventKind::Error;
     const bool sending = call == Blocking::Send;
     record.channel = sending ? attached->outChannel : attached->inChannel;
@@ -211,7 +210,7 @@ void Tracer::finish(int exitCode)
 {
     // The exit event itself is the runner's to record: it learns the real status from wait().
     TelemetryRecord record;
-    record.tNs = record.startNs = monotonicNs();
+    record.tNs = record.startNs = m_clock.now();
     record.kind = EventKind::State;
     record.detail = static_cast<quint8>(ProcessState::Exited);
     record.amount = exitCode;
@@ -276,7 +275,7 @@ void Tracer::sent(const Connection& connection, bool delivered)
         return;
     }
     ++attached->sent;
-    const qint64 now = monotonicNs();
+    const qint64 now = m_clock.now();
     if (held) {
         m_ring.commitHeld(now);
         committed(size, now);
@@ -299,7 +298,7 @@ void Tracer::received(const Connection& connection, qint64 startedNs, std::span<
     if (!attached)
         return;
     if (char* out = room()) {
-        const qint64 now = monotonicNs();
+        const qint64 now = m_clock.now();
         const qsizetype size =
             writeMessage(out, EventKind::Recv, *attached, startedNs, now, payload, value);
         ++attached->received;
@@ -339,7 +338,7 @@ void Tracer::polled(const Connection& connection, double timeoutSeconds, bool re
 {
     const Attached* attached = find(connection);
     TelemetryRecord record;
-    record.tNs = monotonicNs();
+    record.tNs = m_clock.now();
     record.startNs = record.tNs - waitedNs;
     record.kind = EventKind::Poll;
     record.channel = attached ? attached->inChannel : kNoChannel;
