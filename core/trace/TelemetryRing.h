@@ -89,6 +89,8 @@ public:
     // writable() and held there uncommitted: nothing else may be written until it is committed
     // (commitHeld()), set aside (setPendingAside()) or withdrawn (clearPending()).
     void holdPending(qsizetype bytes);
+    // Whether a record is held at the head.
+    bool holding() const { return m_held != 0; }
     // Copies the held record into the header's slot, leaving the head to other records.
     void setPendingAside();
     // The call returned at `tNs`: the held record gets its end time and is committed.

@@ -73,7 +73,7 @@ qsizetype layOut(char* out, const TelemetryRecord& record, QByteArrayView text, 
 char* Tracer::room()
 {
     // The send in progress holds its record at the head: set aside for the records before it.
-    if (std::exchange(m_sendHeld, false))
+    if (m_ring.holding())
         m_ring.setPendingAside();
     for (;;) {
         if (!enabled())
@@ -260,7 +260,6 @@ void Tracer::sending(const Connection& connection, qint64 startedNs, std::span<c
         return;
     m_pendingSize = writeMessage(out, EventKind::Send, *attached, startedNs, 0, payload, value);
     m_ring.holdPending(m_pendingSize);
-    m_sendHeld = true;
 }
 
 void Tracer::sent(const Connection& connection, bool delivered)
@@ -269,14 +268,13 @@ void Tracer::sent(const Connection& connection, bool delivered)
     if (m_pendingSize == 0 || !attached)
         return;
     const qsizetype size = std::exchange(m_pendingSize, 0);
-    const bool held = std::exchange(m_sendHeld, false);
     if (!delivered) {
         m_ring.clearPending();
         return;
     }
     ++attached->sent;
     const qint64 now = m_clock.now();
-    if (held) {
+    if (m_ring.holding()) {
         m_ring.commitHeld(now);
         committed(size, now);
         return;

@@ -122,9 +122,9 @@ private:
     qsizetype m_unwoken = 0; // bytes committed since the runner was last woken
     qint64 m_lastWakeNs = 0;
     // The size of the send in progress's record (its tNs is set when it returns), 0 for none;
-    // held at the ring's head, or set aside in the ring's slot (while the send waits).
+    // held at the ring's head (m_ring.holding()), or set aside in the ring's slot (while the send
+    // waits).
     qsizetype m_pendingSize = 0;
-    bool m_sendHeld = false;
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
     // The text of the failed call recorded last, while nothing else has been recorded since.
