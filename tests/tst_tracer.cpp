@@ -1,5 +1,6 @@
 // The worker's Tracer on a real connection: what a blocked wait records, and that the runner gets
 // the blocked state while the wait lasts (the class comment's promise), with no assertion on time.
+#include "base/CounterRate.h"
 #include "base/MonotonicClock.h"
 #include "base/TscClock.h"
 #include "pipe/Pipe.h"
@@ -77,7 +78,10 @@ private Q_SLOTS:
     void aSendIsPendingUntilItReturns();
     void aSendKilledInItsCallLeavesItsRecord();
     void aHeldRecordCommittedIsNotPendingToo();
+    void aHeldRecordBeyondTheRoomIsRefused();
     void itsClockIsTheMonotonicClock();
+    void itsClocksRateIsMeasuredAfreshWhenTheClocksPart();
+    void theTracersOwnWaitIsNotTheCalls();
     void failedCallsSayWhichMessage();
     void aFullRingWaitsForItsReader();
     void aSmallRingWakesItsReaderEveryQuarter();
@@ -280,6 +284,27 @@ void TestTracer::aHeldRecordCommittedIsNotPendingToo()
     }
 }
 
+void TestTracer::aHeldRecordBeyondTheRoomIsRefused()
+{
+    // A lying writer's header: a record held at a head just under 2^64, where nothing was ever
+    // consumed. Its end wraps past zero, and must not pass for within the ring for that.
+    auto reader = TelemetryRing::create(TelemetryRing::kMinCapacity);
+    QVERIFY(reader.ok());
+    void* header = ::mmap(nullptr, size_t(TelemetryRing::headerSize()), PROT_READ | PROT_WRITE,
+                          MAP_SHARED, reader->descriptor(), 0);
+    QVERIFY(header != MAP_FAILED);
+    const auto unmap = qScopeGuard([&] { ::munmap(header, size_t(TelemetryRing::headerSize())); });
+    char* bytes = static_cast<char*>(header);
+    const quint64 head = ~quint64(0) - 15;
+    const quint32 length = 48 | TelemetryRing::kPendingHeld;
+    std::memcpy(bytes + TelemetryRing::kHeadOffset, &head, sizeof head);
+    std::memcpy(bytes + TelemetryRing::kPendingPositionOffset, &head, sizeof head);
+    std::memcpy(bytes + TelemetryRing::kPendingLengthOffset, &length, sizeof length);
+    const Result<std::span<const char>> pending = reader->pending();
+    QVERIFY(!pending.ok());
+    QCOMPARE(pending.error().kind(), ErrorKind::Protocol);
+}
+
 void TestTracer::itsClockIsTheMonotonicClock()
 {
     // The tracer's clock reads the time-stamp counter between anchors: every reading lies between
@@ -290,7 +315,7 @@ void TestTracer::itsClockIsTheMonotonicClock()
     qint64 outside = 0;
     qint64 back = 0;
     qint64 worst = 0;
-    const qint64 until = monotonicNs() + 3 * TscClock::kCalibrationNs;
+    const qint64 until = monotonicNs() + 3 * CounterRate::kCalibrationNs;
     for (int i = 0; monotonicNs() < until || i < 100'000; ++i) {
         if (i % 5000 == 4999) {
             const timespec pause{0, (i / 5000 % 4) * 50'000};
@@ -313,6 +338,101 @@ void TestTracer::itsClockIsTheMonotonicClock()
     // Where the counter can be used (x86-64 with an invariant TSC the kernel keeps as its clock
     // source), it is.
     QCOMPARE(clock.calibrated(), TscClock::usable());
+}
+
+void TestTracer::itsClocksRateIsMeasuredAfreshWhenTheClocksPart()
+{
+    // A counter of 3 ticks a nanosecond, anchored every 100 us.
+    constexpr quint64 kBase = 1'000'000'007;
+    CounterRate rate;
+    qint64 ns = 5'000'000;
+    quint64 ticks = kBase;
+    auto run = [&](qint64 forNs, double ticksPerNs) {
+        for (const qint64 end = ns + forNs; ns < end;) {
+            ns += 100'000;
+            ticks += quint64(100'000 * ticksPerNs);
+            rate.anchor(ticks, ns);
+        }
+    };
+    // Not known until kCalibrationNs have passed since the first anchor, then exact.
+    rate.anchor(ticks, ns);
+    run(CounterRate::kCalibrationNs - 100'000, 3.0);
+    QVERIFY(!rate.known());
+    run(100'000, 3.0);
+    QVERIFY(rate.known());
+    QCOMPARE(rate.nsPerTick(), 1.0 / 3.0);
+    // A real clock slewed by 200 ppm for a while is within the tolerance: the same measure goes on.
+    run(3 * CounterRate::kCalibrationNs, 3.0 * (1 + 200e-6));
+    QVERIFY(rate.known());
+    QCOMPARE(rate.restarts(), 0);
+    run(30 * CounterRate::kCalibrationNs, 3.0);
+    QVERIFY(qAbs(rate.nsPerTick() * 3 - 1) < 30e-6);
+    // A suspend: ten seconds on the counter and none on the real clock. The stretch that holds it
+    // differs, and the rate is measured afresh from there, never from the suspend.
+    ticks += quint64(3 * 10'000'000'000LL);
+    run(CounterRate::kCalibrationNs, 3.0);
+    QVERIFY(!rate.known());
+    QCOMPARE(rate.restarts(), 1);
+    run(CounterRate::kCalibrationNs, 3.0);
+    QVERIFY(rate.known());
+    QCOMPARE(rate.nsPerTick(), 1.0 / 3.0);
+    // Another host's counter, at 2 ticks a nanosecond and behind: measured afresh, at once.
+    ticks -= 1'000'000;
+    rate.anchor(ticks, ns += 100'000);
+    QVERIFY(!rate.known());
+    QCOMPARE(rate.restarts(), 2);
+    run(CounterRate::kCalibrationNs, 2.0);
+    QVERIFY(rate.known());
+    QCOMPARE(rate.nsPerTick(), 0.5);
+}
+
+void TestTracer::theTracersOwnWaitIsNotTheCalls()
+{
+    // A send or recv that finds the ring full waits for the runner to read it, as the tracer's
+    // own wait: the send's record begins after it, the recv's ends before it. The reader here
+    // reads after 200 ms, and the records are held against the moment it did.
+    for (const bool sending : {true, false}) {
+        auto telemetry = TelemetryInbox::create(4096);
+        auto pipe = makePipe(true);
+        QVERIFY(telemetry && pipe);
+        const std::unique_ptr<Tracer> tracer = tracerFor(*telemetry);
+        tracer->attach(sending ? pipe->first : pipe->second, 1, 2);
+        if (!sending)
+            QVERIFY(pipe->first.sendBytes(QByteArray("x")).ok()); // untraced: there to take
+        // Bare records, until the one after them must wait (a record needs kMaxRecordBytes free).
+        const int fill = int((4096 - Tracer::kMaxRecordBytes) / sizeof(TelemetryRecord)) + 1;
+        for (int i = 0; i < fill; ++i)
+            tracer->setState(ProcessState::Running);
+        QList<TelemetryRecord> records;
+        const auto sink = [&](const TelemetryRecord& record, QByteArrayView, QByteArrayView) {
+            records.append(record);
+            return Status();
+        };
+        qint64 readAt = 0;
+        std::thread reader([&] {
+            const timespec pause{0, 200'000'000};
+            ::nanosleep(&pause, nullptr);
+            readAt = monotonicNs();
+            (void)telemetry->inbox.read(sink);
+        });
+        const bool done =
+            sending ? pipe->first.sendBytes(QByteArray("x")).ok() : pipe->second.recvBytes().ok();
+        reader.join();
+        QVERIFY(done);
+        tracer->flush();
+        QVERIFY(telemetry->inbox.read(sink).ok());
+        const EventKind kind = sending ? EventKind::Send : EventKind::Recv;
+        const auto call = std::find_if(records.begin(), records.end(),
+                                       [&](const TelemetryRecord& r) { return r.kind == kind; });
+        QVERIFY(call != records.end());
+        QVERIFY(call->startNs <= call->tNs);
+        // The tracer's clock is the real clock within a microsecond; the wait took 200 ms.
+        if (sending)
+            QVERIFY2(call->startNs > readAt - 10'000,
+                     qPrintable(QString::number(readAt - call->startNs)));
+        else
+            QVERIFY2(call->tNs < readAt, qPrintable(QString::number(call->tNs - readAt)));
+    }
 }
 
 void TestTracer::failedCallsSayWhichMessage()

@@ -2,6 +2,7 @@
 
 #include "base/MonotonicClock.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #if defined(__x86_64__)
@@ -13,10 +14,6 @@ namespace pipescope {
 
 namespace {
 
-// Two readings of the counter closer than this bracket a reading of the real clock tightly
-// enough to anchor at (the real clock and the fences take about 150 ticks, a third of this at
-// 3 GHz; an interrupt or a preemption in between takes thousands).
-constexpr quint64 kTightTicks = 1'000;
 constexpr int kAnchorAttempts = 4;
 
 // Unfenced: the processor may take it a few dozen instructions early or late, which for a call's
@@ -43,17 +40,23 @@ quint64 readCounterFenced()
 #endif
 }
 
-bool counterIsSteady()
+// CPUID 0x80000007, EDX bit 8: the invariant TSC, at a constant rate in every power state.
+bool counterIsInvariant()
 {
 #if defined(__x86_64__)
     unsigned eax = 0;
     unsigned ebx = 0;
     unsigned ecx = 0;
     unsigned edx = 0;
-    // CPUID 0x80000007, EDX bit 8: the invariant TSC, at a constant rate in every power state.
-    if (__get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) == 0 || (edx & (1U << 8)) == 0)
-        return false;
-    // And the kernel trusts it across CPUs: it would have left it as its clock source otherwise.
+    return __get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) != 0 && (edx & (1U << 8)) != 0;
+#else
+    return false;
+#endif
+}
+
+// The kernel trusts the counter across CPUs: it would not keep it as its clock source otherwise.
+bool kernelClockIsTheCounter()
+{
     std::FILE* file =
         std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
     if (!file)
@@ -62,23 +65,25 @@ bool counterIsSteady()
     const bool tsc = std::fgets(name, sizeof name, file) && std::strcmp(name, "tsc\n") == 0;
     std::fclose(file);
     return tsc;
-#else
-    return false;
-#endif
 }
 
 } // namespace
 
+TscClock::TscClock()
+    : m_counter(usable())
+    , m_sourceCheckedNs(monotonicNs())
+{}
+
 bool TscClock::usable()
 {
-    static const bool steady = counterIsSteady();
-    return steady;
+    static const bool invariant = counterIsInvariant();
+    return invariant && kernelClockIsTheCounter();
 }
 
 qint64 TscClock::now()
 {
-    if (!usable())
-        return monotonicNs();
+    if (!m_counter) [[unlikely]]
+        return std::max(monotonicNs(), m_last);
     const quint64 ticks = readCounter() - m_anchorTicks;
     qint64 ns = 0;
     if (ticks < m_spanTicks) [[likely]]
@@ -100,16 +105,18 @@ qint64 TscClock::anchorAgain()
         const quint64 after = readCounterFenced();
         if (after - before > kTightTicks)
             continue;
-        const quint64 ticks = before + (after - before) / 2;
-        if (m_firstNs == 0 || ticks < m_firstTicks || ns < m_firstNs) {
-            // The first anchor, or a counter that went back: the rate is measured from here.
-            m_firstTicks = ticks;
-            m_firstNs = ns;
-            m_spanTicks = 0;
-        } else if (ns - m_firstNs >= kCalibrationNs && ticks > m_firstTicks) {
-            m_nsPerTick = double(ns - m_firstNs) / double(ticks - m_firstTicks);
-            m_spanTicks = quint64(double(kAnchorNs) / m_nsPerTick);
+        if (ns - m_sourceCheckedNs >= kSourceCheckNs) {
+            m_sourceCheckedNs = ns;
+            if (!usable()) {
+                // The kernel gave the counter up: so does this clock.
+                m_counter = false;
+                return ns;
+            }
         }
+        const quint64 ticks = before + (after - before) / 2;
+        m_rate.anchor(ticks, ns);
+        m_nsPerTick = m_rate.nsPerTick();
+        m_spanTicks = m_rate.known() ? quint64(double(kAnchorNs) / m_nsPerTick) : 0;
         m_anchorTicks = ticks;
         m_anchorNs = ns;
         return ns;

@@ -485,7 +485,8 @@ Result<bool> Connection::poll(double timeoutSeconds)
     auto deadline = Deadline::after(timeoutSeconds);
     if (!deadline)
         return deadline.error();
-    const qint64 started = monotonicNs();
+    // The wait measured by the observer's clock, which its other records' times come from.
+    const qint64 started = m_observer ? m_observer->now() : 0;
     bool ready = hasBufferedData();
     if (!ready) {
         // poll(0) looks without waiting: no blocked state for it.
@@ -499,7 +500,7 @@ Result<bool> Connection::poll(double timeoutSeconds)
         ready = *polled > 0;
     }
     if (m_observer)
-        m_observer->polled(*this, timeoutSeconds, ready, monotonicNs() - started);
+        m_observer->polled(*this, timeoutSeconds, ready, m_observer->now() - started);
     return ready;
 }
 

@@ -231,6 +231,8 @@ void TelemetryRing::setPendingAside()
     std::memcpy(header() + kPendingOffset, records() + m_offset, m_held);
     field<quint32>(header(), kPendingLengthOffset).store(m_held, std::memory_order_release);
     m_held = 0;
+    // Other records go over the held one's bytes next: only once the word no longer says held.
+    std::atomic_thread_fence(std::memory_order_release);
 }
 
 void TelemetryRing::commitHeld(qint64 tNs)
@@ -257,6 +259,9 @@ void TelemetryRing::clearPending()
 {
     m_held = 0;
     field<quint32>(header(), kPendingLengthOffset).store(0, std::memory_order_release);
+    // A record withdrawn from the head is written over next: only once the word is clear (a
+    // store after a release store may otherwise reach memory before it). No instruction on x86.
+    std::atomic_thread_fence(std::memory_order_release);
 }
 
 Result<std::span<const char>> TelemetryRing::unread() const
@@ -296,7 +301,7 @@ Result<std::span<const char>> TelemetryRing::pending() const
     if (position < head)
         return std::span<const char>(); // committed after all: among the records
     // Held at the head, within the room the reader left: anything else was never written there.
-    if (position > head || head < m_position || head - m_position + length > quint64(m_capacity))
+    if (position > head || head < m_position || head - m_position > quint64(m_capacity) - length)
         return protocolError(QStringLiteral("a pending record at byte %1, where the head is at %2 "
                                             "and %3 bytes are consumed")
                                  .arg(position)

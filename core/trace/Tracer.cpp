@@ -85,6 +85,7 @@ char* Tracer::room()
         // fails the wake, which ends tracing.
         m_unwoken = std::max<qsizetype>(m_unwoken, 1);
         flush();
+        ++m_ringWaits;
         m_ring.waitForRoom(drained, 100);
     }
 }
@@ -255,9 +256,13 @@ void Tracer::sending(const Connection& connection, qint64 startedNs, std::span<c
     // Recorded before a byte goes out, held uncommitted where it will be committed: if the
     // process dies in the send, the runner has it, with no end time (0) while the send has not
     // returned.
+    const qint64 ringWaits = m_ringWaits;
     char* out = room();
     if (!out)
         return;
+    // The tracer's own wait for the runner to make room is not the send's time.
+    if (m_ringWaits != ringWaits)
+        startedNs = m_clock.now();
     m_pendingSize = writeMessage(out, EventKind::Send, *attached, startedNs, 0, payload, value);
     m_ring.holdPending(m_pendingSize);
 }
@@ -295,8 +300,9 @@ void Tracer::received(const Connection& connection, qint64 startedNs, std::span<
     Attached* attached = find(connection);
     if (!attached)
         return;
+    // When it returned: before any wait of the tracer's own for room in the ring.
+    const qint64 now = m_clock.now();
     if (char* out = room()) {
-        const qint64 now = m_clock.now();
         const qsizetype size =
             writeMessage(out, EventKind::Recv, *attached, startedNs, now, payload, value);
         ++attached->received;

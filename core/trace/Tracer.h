@@ -41,6 +41,10 @@ public:
     // (tracing on / off 0.85-0.90 at 32 KiB, 0.91-0.93 at 128 KiB).
     static constexpr qsizetype kWakeBytes = 128 * 1024;
     static constexpr qint64 kWakeIntervalNs = 5'000'000;
+    // The most a record takes in the ring: a record is written only where this much is free.
+    static constexpr qsizetype kMaxRecordBytes =
+        qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
+    static_assert(kMaxRecordBytes <= TelemetryRing::kPendingCapacity);
 
     Tracer(Connection wake, TelemetryRing ring);
     Tracer(const Tracer&) = delete;
@@ -110,10 +114,6 @@ private:
     // is set aside first.
     char* room();
 
-    static constexpr qsizetype kMaxRecordBytes =
-        qsizetype(sizeof(TelemetryRecord)) + kMaxRecordText + kMaxPayloadHead;
-    static_assert(kMaxRecordBytes <= TelemetryRing::kPendingCapacity);
-
     // Every record's times: the counter-read CLOCK_MONOTONIC, cheaper than clock_gettime().
     TscClock m_clock;
     Connection m_wake;
@@ -125,6 +125,7 @@ private:
     // held at the ring's head (m_ring.holding()), or set aside in the ring's slot (while the send
     // waits).
     qsizetype m_pendingSize = 0;
+    qint64 m_ringWaits = 0; // how many times room() waited for the runner
     std::vector<Attached> m_attached;
     ProcessState m_state = ProcessState::Running;
     // The text of the failed call recorded last, while nothing else has been recorded since.
