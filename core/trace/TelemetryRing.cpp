@@ -229,10 +229,11 @@ void TelemetryRing::holdPending(qsizetype bytes)
 void TelemetryRing::setPendingAside()
 {
     std::memcpy(header() + kPendingOffset, records() + m_offset, m_held);
-    field<quint32>(header(), kPendingLengthOffset).store(m_held, std::memory_order_release);
+    // Other records go over the held one's bytes next: only once the word no longer says held,
+    // which an exchange orders before them (a release store would not; a fence is not
+    // supported by ThreadSanitizer). Only when a send waits.
+    field<quint32>(header(), kPendingLengthOffset).exchange(m_held, std::memory_order_acq_rel);
     m_held = 0;
-    // Other records go over the held one's bytes next: only once the word no longer says held.
-    std::atomic_thread_fence(std::memory_order_release);
 }
 
 void TelemetryRing::commitHeld(qint64 tNs)
@@ -242,8 +243,8 @@ void TelemetryRing::commitHeld(qint64 tNs)
     std::memcpy(records() + m_offset + offsetof(TelemetryRecord, tNs), &tNs, sizeof tNs);
     commit(std::exchange(m_held, 0));
     // Committed first: a death in between leaves a held record behind the head, which the reader
-    // knows for committed.
-    clearPending();
+    // knows for committed (and what comes next goes after the head, not over the record).
+    field<quint32>(header(), kPendingLengthOffset).store(0, std::memory_order_release);
 }
 
 std::span<const char> TelemetryRing::completeAside(qint64 tNs)
@@ -258,10 +259,9 @@ std::span<const char> TelemetryRing::completeAside(qint64 tNs)
 void TelemetryRing::clearPending()
 {
     m_held = 0;
-    field<quint32>(header(), kPendingLengthOffset).store(0, std::memory_order_release);
-    // A record withdrawn from the head is written over next: only once the word is clear (a
-    // store after a release store may otherwise reach memory before it). No instruction on x86.
-    std::atomic_thread_fence(std::memory_order_release);
+    // A record withdrawn from the head is written over next: only once the word is clear, which
+    // an exchange orders before that (as in setPendingAside()).
+    field<quint32>(header(), kPendingLengthOffset).exchange(0, std::memory_order_acq_rel);
 }
 
 Result<std::span<const char>> TelemetryRing::unread() const
