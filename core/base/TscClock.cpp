@@ -87,7 +87,7 @@ qint64 TscClock::now()
     const quint64 ticks = readCounter() - m_anchorTicks;
     qint64 ns = 0;
     if (ticks < m_spanTicks) [[likely]]
-        ns = m_anchorNs + qint64(double(ticks) * m_nsPerTick);
+        ns = m_anchorNs + qint64(double(ticks) * m_rate.nsPerTick());
     else
         ns = anchorAgain();
     // Never back: a new anchor may land a few nanoseconds before where the rate had got to.
@@ -115,8 +115,7 @@ qint64 TscClock::anchorAgain()
         }
         const quint64 ticks = before + (after - before) / 2;
         m_rate.anchor(ticks, ns);
-        m_nsPerTick = m_rate.nsPerTick();
-        m_spanTicks = m_rate.known() ? quint64(double(kAnchorNs) / m_nsPerTick) : 0;
+        m_spanTicks = m_rate.known() ? quint64(double(kAnchorNs) / m_rate.nsPerTick()) : 0;
         m_anchorTicks = ticks;
         m_anchorNs = ns;
         return ns;

@@ -48,7 +48,6 @@ private:
     quint64 m_anchorTicks = 0;
     qint64 m_anchorNs = 0;
     quint64 m_spanTicks = 0; // kAnchorNs in ticks; 0 while the rate is not known
-    double m_nsPerTick = 0;
     CounterRate m_rate;
     qint64 m_sourceCheckedNs; // when usable() was last asked
     qint64 m_last = 0;        // the latest reading handed out
