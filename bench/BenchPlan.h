@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtGlobal>
+#include <algorithm>
 
 namespace pipescope::bench {
 
@@ -54,12 +55,17 @@ struct BenchPlan
     int killRounds = 40;
     int longFloodLimitMs = 600'000;
     // The paced run (--only hour, not in the default run): a flood at this many messages a second
-    // for this many minutes (--hour-minutes), memory sampled every so many seconds.
+    // (--hour-rate) for this many minutes (--hour-minutes), memory sampled every so many seconds.
+    static constexpr int kMaxHourRate = 1'000'000;
     int hourRate = 10'000;
     int hourMinutes = 60;
     int hourSampleSeconds = 10;
-    // The flood scenario sends at most 100 million messages: 166 minutes at 10k a second.
-    int maxHourMinutes() const { return int(100'000'000 / (qint64(hourRate) * 60)); }
+    // The flood scenario sends at most 100 million messages (166 minutes at 10k a second), and
+    // the run's time limit is a QTimer's int of milliseconds: a week at most.
+    int maxHourMinutes() const
+    {
+        return int(std::min<qint64>(100'000'000 / (qint64(hourRate) * 60), 7 * 24 * 60));
+    }
 
     static BenchPlan full();
     static BenchPlan quickPlan();

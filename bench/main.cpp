@@ -702,6 +702,7 @@ void runHour(const BenchPlan& plan, Report& report)
     report.addTarget("hour_bytes_per_message", "resident memory per message, paced run", perMessage,
                      true, 100, "B");
     report.addJson("hour_minutes", plan.hourMinutes);
+    report.addJson("hour_rate", plan.hourRate);
     report.addJson("hour_messages", double(run.messages));
     report.addJson("hour_finished", run.finished && run.succeeded);
     QJsonArray samples;
@@ -747,7 +748,7 @@ int usage(FILE* to, int status)
 {
     std::fputs(
         "usage: pipescope-bench [--quick] [--json FILE] [--only SECTION[,SECTION...]]\n"
-        "                       [--hour-minutes N]\n"
+        "                       [--hour-minutes N] [--hour-rate N]\n"
         "  Measures PipeScope against a raw C++ framing and CPython's multiprocessing (python3\n"
         "  and cpython_bench.py) in one run and prints a table with every target PASS or MISS.\n"
         "  --quick      a brief run that only proves the bench works (CI)\n"
@@ -756,7 +757,9 @@ int usage(FILE* to, int status)
         "               simplex, tracing, pytrace, ingest, open, paint, stall; and hour,\n"
         "               which only runs when named: a flood paced at 10k messages/s for an\n"
         "               hour in the window (its memory per message and UI stall)\n"
-        "  --hour-minutes N  the paced run's length, 1 to 166 (default 60)\n"
+        "  --hour-minutes N  the paced run's length in minutes (default 60; at most 100 million\n"
+        "               messages in all: 166 minutes at the default rate)\n"
+        "  --hour-rate N     the paced run's messages a second, 1 to 1000000 (default 10000)\n"
         "  The pipe sections run over a socketpair, like multiprocessing.Pipe(), except simplex:\n"
         "  one way 64 B and objects over a pipe(), like Pipe(duplex=False), for information.\n",
         to);
@@ -804,6 +807,7 @@ int main(int argc, char* argv[])
 
     bool quick = false;
     int hourMinutes = 0;
+    int hourRate = 0;
     QString jsonPath;
     Sections sections;
     const QStringList arguments = QCoreApplication::arguments().mid(1);
@@ -825,9 +829,18 @@ int main(int argc, char* argv[])
         } else if (argument == QLatin1String("--hour-minutes") && hasValue) {
             bool ok = false;
             hourMinutes = arguments[++i].toInt(&ok);
-            if (!ok || hourMinutes < 1 || hourMinutes > BenchPlan::full().maxHourMinutes()) {
-                std::fprintf(stderr, "pipescope-bench: --hour-minutes takes 1 to %d\n",
-                             BenchPlan::full().maxHourMinutes());
+            if (!ok || hourMinutes < 1) {
+                std::fprintf(stderr, "pipescope-bench: --hour-minutes takes a whole number of "
+                                     "minutes, 1 or more\n");
+                return usage(stderr, 2);
+            }
+        } else if (argument == QLatin1String("--hour-rate") && hasValue) {
+            bool ok = false;
+            hourRate = arguments[++i].toInt(&ok);
+            if (!ok || hourRate < 1 || hourRate > BenchPlan::kMaxHourRate) {
+                std::fprintf(stderr,
+                             "pipescope-bench: --hour-rate takes 1 to %d messages a second\n",
+                             BenchPlan::kMaxHourRate);
                 return usage(stderr, 2);
             }
         } else if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
@@ -839,8 +852,17 @@ int main(int argc, char* argv[])
     }
 
     BenchPlan plan = quick ? BenchPlan::quickPlan() : BenchPlan::full();
+    if (hourRate > 0)
+        plan.hourRate = hourRate;
     if (hourMinutes > 0)
         plan.hourMinutes = hourMinutes;
+    if (plan.hourMinutes > plan.maxHourMinutes()) {
+        std::fprintf(stderr,
+                     "pipescope-bench: at %d messages a second, --hour-minutes takes 1 to %d (the "
+                     "paced run sends at most 100 million messages and lasts a week at most)\n",
+                     plan.hourRate, plan.maxHourMinutes());
+        return usage(stderr, 2);
+    }
     const qint64 started = monotonicNs();
     CpythonBench cpython;
     if (!cpython.available())
