@@ -156,6 +156,7 @@ private Q_SLOTS:
     void crowdedPixelsFromTheBucketsShowTheStateThatHeldMostOfThem();
     void busyChannelsDepthFromTheBuckets();
     void denseBundlesFromTheBuckets();
+    void anHourOldRunsLastHalfMinuteIsDrawnFromTheBuckets();
 };
 
 void TestTimeline::layoutStacksTheTracks()
@@ -513,7 +514,8 @@ void TestTimeline::crowdedPixelsFromTheBucketsShowTheStateThatHeldMostOfThem()
     const qint64 end = kPixels * kPixel;
     const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
     QCOMPARE(layout.scale().nsPerPixel(), double(kPixel));
-    QVERIFY(store.process(0).stateBuckets.resolves(layout.scale().nsPerPixel()));
+    QVERIFY(
+        store.process(0).stateBuckets.resolves(layout.scale().nsPerPixel(), layout.scale().start));
     const Theme theme(lightPalette());
     StatesTrack states;
     const QImage image = paint(states, layout, theme);
@@ -550,8 +552,8 @@ void TestTimeline::busyChannelsDepthFromTheBuckets()
     const qint64 end = kPixels * kPixel;
     const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
     const TraceStore::Channel& channel = store.channel(0);
-    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel()));
-    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel()));
+    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel(), layout.scale().start));
+    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel(), layout.scale().start));
     const Theme theme(lightPalette());
     DepthTrack depth;
     const QImage image = paint(depth, layout, theme);
@@ -605,8 +607,8 @@ void TestTimeline::denseBundlesFromTheBuckets()
     const qint64 end = 1000 * kPixel;
     const TimelineLayout layout(&store, 0, end, kSize, false, 0, end);
     const TraceStore::Channel& channel = store.channel(0);
-    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel()));
-    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel()));
+    QVERIFY(channel.sendBuckets.resolves(layout.scale().nsPerPixel(), layout.scale().start));
+    QVERIFY(channel.recvBuckets.resolves(layout.scale().nsPerPixel(), layout.scale().start));
     const Theme theme(lightPalette());
     ArrowsTrack arrows;
     const QImage image = paint(arrows, layout, theme);
@@ -637,4 +639,57 @@ void TestTimeline::denseBundlesFromTheBuckets()
 }
 
 QTEST_MAIN(TestTimeline)
+void TestTimeline::anHourOldRunsLastHalfMinuteIsDrawnFromTheBuckets()
+{
+    // An hour of a message every 10 ms, in flight for 3 ms, the receiver blocked in recv but for
+    // 1 ms after each. A view of the last half minute across 1,000 pixels of 30 ms is drawn from
+    // the buckets (the whole run's, 134 ms wide by now, cannot; the recent ones can): each pixel
+    // plots one message in flight at most, and shows the receiver blocked, the state it was in
+    // most of the pixel.
+    constexpr qint64 kStep = 10'000'000;
+    constexpr qint64 kHour = 3'600'000'000'000;
+    TraceStore store;
+    addSenderAndReceiver(store);
+    qint64 seq = 0;
+    for (qint64 t = 0; t < kHour; t += kStep, ++seq) {
+        QVERIFY(addMessage(store, seq, t, t + 3'000'000));
+        for (const auto& [at, state] : {std::pair(t + 3'000'000, ProcessState::Running),
+                                        std::pair(t + 4'000'000, ProcessState::BlockedRecv)}) {
+            QVERIFY(store.append(1, record(EventKind::State, at, at, kNoChannel, -1, quint8(state)),
+                                 {}));
+        }
+    }
+    const qint64 end = kHour;
+    const qint64 start = end - 30'000'000'000;
+    const TimelineLayout layout(&store, start, end, kSize, false, start, end);
+    const TimeScale& s = layout.scale();
+    const TraceStore::Channel& channel = store.channel(0);
+    QVERIFY(double(channel.sendBuckets.width()) * TimeBuckets::kBucketsPerPixel > s.nsPerPixel());
+    QVERIFY(channel.sendBuckets.resolves(s.nsPerPixel(), s.start));
+    QVERIFY(channel.recvBuckets.resolves(s.nsPerPixel(), s.start));
+    QVERIFY(store.process(1).stateBuckets.resolves(s.nsPerPixel(), s.start));
+    const Theme theme(lightPalette());
+    DepthTrack depth;
+    const QImage plot = paint(depth, layout, theme);
+    const QRectF area = layout.depthRect();
+    const QColor colour = theme.channel(channel.ordinal);
+    const auto top = [&](int x) {
+        for (int y = int(area.top()); y < int(area.bottom()); ++y)
+            if (near(plot.pixelColor(x, y), colour))
+                return y;
+        return int(area.bottom());
+    };
+    const int peak = top(int(s.left) + 500);
+    QVERIFY(peak < int(area.bottom()) - 4); // a message in flight is plotted
+    StatesTrack states;
+    const QImage lanes = paint(states, layout, theme);
+    const int y = int(layout.barRect(1).center().y());
+    for (int x = int(s.left) + 1; x < int(s.left + s.width) - 60; ++x) { // the names end it
+        QVERIFY2(top(x) == peak,
+                 qPrintable(QStringLiteral("pixel %1: %2, not %3").arg(x).arg(top(x)).arg(peak)));
+        QVERIFY2(lanes.pixelColor(x, y) == theme.state(ProcessState::BlockedRecv),
+                 qPrintable(QStringLiteral("pixel %1").arg(x)));
+    }
+}
+
 #include "tst_timeline.moc"

@@ -2,6 +2,7 @@
 // that could not have happened; the telemetry decoder on good and hostile batches.
 #include "pipe/Connection.h"
 #include "trace/PackedColumn.h"
+#include "trace/RecentBuckets.h"
 #include "trace/TelemetryDecoder.h"
 #include "trace/TextPool.h"
 #include "trace/TraceStore.h"
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void manyChannelsOfOneMessageStaySmall();
     void timeBucketsCountWhatCameBefore();
     void timeBucketsTakeAnyTimes();
+    void recentBucketsKeepTheLastMinuteFine();
 };
 
 void TestTraceStore::messagesJoinWhicheverSideArrivesFirst()
@@ -754,12 +756,27 @@ void TestTraceStore::timeBucketsCountWhatCameBefore()
     const qint64 span = times.back() - times.front();
     QVERIFY(span / width < qint64(TimeBuckets::kMaxBuckets));
     QVERIFY(span / (width / 2) >= qint64(TimeBuckets::kMaxBuckets));
-    QVERIFY(buckets.capacityBytes() <= TimeBuckets::kMaxBuckets * 5);
+    QVERIFY(buckets.capacityBytes() <= (TimeBuckets::kMaxBuckets + RecentBuckets::kBuckets) * 5);
+    // The times span more than the recent buckets hold, and those are finer: times in the last
+    // kBuckets of them (less the oldest, which may begin before it) are counted there.
+    constexpr auto kFine = qint64(RecentBuckets::kWidth);
+    const qint64 lastFine = span / kFine;
+    QVERIFY(width > kFine && lastFine >= qint64(RecentBuckets::kBuckets));
+    const qint64 oldestFine = lastFine - qint64(RecentBuckets::kBuckets) + 1;
+    const auto widthFrom = [&](qint64 at) {
+        return (at <= times.front() ? 0 : (at - times.front()) / kFine) > oldestFine ? kFine
+                                                                                     : width;
+    };
+    const auto boundaryOf = [&](qint64 at, qint64 w) {
+        return at <= times.front() ? 0 : (at - times.front()) / w;
+    };
+    std::array<int, 2> probed{}; // in the whole-run buckets, in the recent ones
     for (int k = 0; k < 20'000; ++k) {
         const qint64 probe = times.front() - 100 + qint64(random() % quint64(span + 200));
-        const qint64 boundary = probe <= times.front()
-                                    ? times.front()
-                                    : times.front() + (probe - times.front()) / width * width;
+        const qint64 w = widthFrom(probe);
+        ++probed[w == kFine];
+        QCOMPARE(qint64(buckets.widthFrom(probe)), w);
+        const qint64 boundary = times.front() + boundaryOf(probe, w) * w;
         const auto count =
             size_t(std::lower_bound(times.begin(), times.end(), boundary) - times.begin());
         const TimeBuckets::Before before = buckets.before(probe);
@@ -767,21 +784,22 @@ void TestTraceStore::timeBucketsCountWhatCameBefore()
         if (count > 0)
             QCOMPARE(before.tag, tags[count - 1]);
     }
-    QVERIFY(buckets.resolves(4.0 * double(width)));
-    QVERIFY(!buckets.resolves(4.0 * double(width) - 1));
+    QVERIFY(probed[0] > 1000 && probed[1] > 1000);
+    QVERIFY(buckets.resolves(4.0 * double(width), times.front()));
+    QVERIFY(!buckets.resolves(4.0 * double(width) - 1, times.front()));
+    QVERIFY(buckets.resolves(4.0 * double(kFine), times.back() - 30'000'000'000));
+    QVERIFY(!buckets.resolves(4.0 * double(kFine) - 1, times.back()));
     // The tag in effect at most of the boundaries from the one at or before `from` to the one
     // before `to`'s (the earliest of those with as many), beyond the last time too.
     for (int k = 0; k < 3000; ++k) {
         const qint64 from = times.front() - 100 + qint64(random() % quint64(span + 200));
-        const qint64 to = from + qint64(random() % quint64(60 * width));
-        const auto boundaryOf = [&](qint64 at) {
-            return at <= times.front() ? 0 : (at - times.front()) / width;
-        };
+        const qint64 w = widthFrom(from);
+        const qint64 to = from + qint64(random() % quint64(60 * w));
         quint8 expected = buckets.before(from).tag;
         std::array<int, 256> counts{};
-        for (qint64 j = std::max<qint64>(1, boundaryOf(from)); j < boundaryOf(to); ++j) {
+        for (qint64 j = std::max<qint64>(1, boundaryOf(from, w)); j < boundaryOf(to, w); ++j) {
             const auto before =
-                size_t(std::lower_bound(times.begin(), times.end(), times.front() + j * width) -
+                size_t(std::lower_bound(times.begin(), times.end(), times.front() + j * w) -
                        times.begin());
             const quint8 tag = tags[before - 1];
             if (++counts[tag] > counts[expected])
@@ -789,16 +807,18 @@ void TestTraceStore::timeBucketsCountWhatCameBefore()
         }
         QCOMPARE(buckets.commonestTag(from, to), expected);
     }
-    // Each entry lies within a bucket's width after the start of the bucket that holds it.
+    // Each entry lies within a bucket's width after the start of the bucket that holds it: the
+    // recent ones' from their second on.
     for (int k = 0; k < 20'000; ++k) {
         const size_t index = k < 2 ? (k ? times.size() - 1 : 0) : size_t(random() % times.size());
         const qint64 start = buckets.startOfBucketHolding(index);
-        QVERIFY2(start <= times[index] && times[index] - start < width,
+        const qint64 w = boundaryOf(times[index], kFine) > oldestFine ? kFine : width;
+        QVERIFY2(start <= times[index] && times[index] - start < w,
                  qPrintable(QStringLiteral("entry %1 at %2, its bucket from %3")
                                 .arg(index)
                                 .arg(times[index])
                                 .arg(start)));
-        QCOMPARE((start - times.front()) % width, 0);
+        QCOMPARE((start - times.front()) % w, 0);
     }
 
     // A store's lane and channel have buckets from their kWorthEntries-th entry on, the entries
@@ -884,6 +904,72 @@ void TestTraceStore::timeBucketsTakeAnyTimes()
     QCOMPARE(same.before(8).count, size_t(100'000));
     QCOMPARE(same.before(8).tag, quint8(3));
     QCOMPARE(same.startOfBucketHolding(99'999), qint64(7));
+}
+
+void TestTraceStore::recentBucketsKeepTheLastMinuteFine()
+{
+    // A column 45 minutes old: an entry every 2 ms for 30 minutes, 15 quiet, then 30 s more. Its
+    // whole-run buckets are 134 ms wide by then, too wide for a view of the last half minute at
+    // 20 ms a pixel; the recent ones count that view's times to the millisecond, across the quiet
+    // too, while the view of two minutes ago is left to the whole-run buckets.
+    constexpr qint64 kStep = 2'000'000;
+    constexpr qint64 kMinute = 60'000'000'000;
+    constexpr auto kFine = qint64(RecentBuckets::kWidth);
+    std::vector<qint64> times;
+    for (qint64 t = 0; t < 30 * kMinute; t += kStep)
+        times.push_back(t);
+    const qint64 quietUntil = 45 * kMinute;
+    for (qint64 t = quietUntil; t < quietUntil + kMinute / 2; t += kStep)
+        times.push_back(t);
+    TimeBuckets buckets;
+    for (size_t i = 0; i < times.size(); ++i)
+        buckets.add(times[i], quint8(i % 5));
+    const qint64 last = times.back();
+    QCOMPARE(buckets.width(), quint64(1) << 27);
+    QVERIFY(buckets.capacityBytes() <= (TimeBuckets::kMaxBuckets + RecentBuckets::kBuckets) * 5);
+    constexpr double kPixel = 20'000'000;
+    QVERIFY(buckets.resolves(kPixel, last - kMinute / 2));
+    QVERIFY(buckets.resolves(kPixel, last - kMinute)); // the ring's last minute, gap and all
+    QVERIFY(!buckets.resolves(kPixel, last - 2 * kMinute));
+    QCOMPARE(buckets.widthFrom(last - 2 * kMinute), buckets.width());
+    // Every fine boundary in the last minute, and times between them.
+    for (qint64 probe = last - kMinute; probe <= last + 5 * kFine; probe += kFine / 3) {
+        QCOMPARE(qint64(buckets.widthFrom(probe)), kFine);
+        const qint64 boundary = probe / kFine * kFine;
+        const auto count =
+            size_t(std::lower_bound(times.begin(), times.end(), boundary) - times.begin());
+        const TimeBuckets::Before before = buckets.before(probe);
+        QCOMPARE(before.count, count);
+        QCOMPARE(before.tag, quint8((count - 1) % 5));
+    }
+    // A pixel's tag is the one in effect at most of its fine boundaries: in the quiet, the last
+    // entry's before it; after it, of entries 2 ms apart with their tags by turns.
+    const size_t beforeQuiet = size_t(30 * kMinute / kStep);
+    QCOMPARE(buckets.commonestTag(quietUntil - 40'000'000, quietUntil - 20'000'000),
+             quint8((beforeQuiet - 1) % 5));
+    for (qint64 from = quietUntil - 3 * kFine; from < last; from += 7'777'777) {
+        const qint64 to = from + qint64(kPixel);
+        quint8 expected = buckets.before(from).tag;
+        std::array<int, 256> counts{};
+        for (qint64 j = from / kFine; j < to / kFine; ++j) {
+            const auto before =
+                size_t(std::lower_bound(times.begin(), times.end(), j * kFine) - times.begin());
+            const auto tag = quint8((before - 1) % 5);
+            if (++counts[tag] > counts[expected])
+                expected = tag;
+        }
+        QCOMPARE(buckets.commonestTag(from, to), expected);
+    }
+    // The entries of the last minute lie in the fine bucket starting under a millisecond before.
+    for (size_t index = beforeQuiet + 1; index < times.size(); index += 97) {
+        const qint64 start = buckets.startOfBucketHolding(index);
+        QVERIFY(start <= times[index] && times[index] - start < kFine);
+        QCOMPARE(start % kFine, 0);
+    }
+    // One written over (30 minutes ago) in the whole-run bucket that holds it.
+    const qint64 old = buckets.startOfBucketHolding(beforeQuiet / 2);
+    QVERIFY(old <= times[beforeQuiet / 2] &&
+            times[beforeQuiet / 2] - old < qint64(buckets.width()));
 }
 
 void TestTraceStore::lanesUnderTheirOwner()

@@ -112,7 +112,7 @@ void ArrowsTrack::paintChannel(QPainter& painter, const TrackContext& context, i
     }
     // Dense: one arrow per bundle of sends, labelled with how many it stands for.
     m_bundleLabelEnd = -std::numeric_limits<double>::infinity();
-    if (channel.sendBuckets.resolves(s.nsPerPixel()) && !channel.manyWriters &&
+    if (channel.sendBuckets.resolves(s.nsPerPixel(), s.start) && !channel.manyWriters &&
         !channel.manyReaders && channel.from >= 0) {
         paintBundlesFromBuckets(painter, context, c, visible);
         return;
@@ -137,12 +137,12 @@ void ArrowsTrack::paintBundlesFromBuckets(QPainter& painter, const TrackContext&
     const TimelineLayout& layout = context.layout;
     const TimeScale& s = layout.scale();
     const TraceStore::Channel& channel = layout.store()->channel(c);
-    const bool recvsByBucket = channel.recvBuckets.resolves(s.nsPerPixel());
+    const bool recvsByBucket = channel.recvBuckets.resolves(s.nsPerPixel(), s.start);
     // Each bundle spans the same whole number of buckets, kBundleWidth to within half a bucket (an
     // eighth of a pixel): a steady rate gives steady counts. The first takes the sends before the
     // view whose arrows reach into it; each is drawn from the bucket of its first send to the
     // bucket of that message's recv.
-    const auto width = qint64(channel.sendBuckets.width());
+    const auto width = qint64(channel.sendBuckets.widthFrom(s.start));
     const qint64 span =
         width * std::max<qint64>(1, std::llround(kBundleWidth * s.nsPerPixel() / double(width)));
     qint64 seq = visible.first;

@@ -93,8 +93,8 @@ void DepthTrack::paintChannel(QPainter& painter, const TrackContext& context, in
     // Each pixel's end is the next one's start: two searches a pixel, not ten binary searches,
     // each going on from the last. A column with many buckets a pixel is counted there instead
     // (see TimeBuckets), to within a quarter of a pixel.
-    const bool sendsByBucket = channel.sendBuckets.resolves(s.nsPerPixel());
-    const bool recvsByBucket = channel.recvBuckets.resolves(s.nsPerPixel());
+    const bool sendsByBucket = channel.sendBuckets.resolves(s.nsPerPixel(), s.start);
+    const bool recvsByBucket = channel.recvBuckets.resolves(s.nsPerPixel(), s.start);
     const auto doneAt = [&](qint64 t, Done before, Done more) {
         return Done{sendsByBucket ? channel.sendBuckets.before(t).count
                                   : channel.sendTimes.upperBound(t, before.sends, more.sends),

@@ -171,7 +171,7 @@ void StatesTrack::paintBars(QPainter& painter, const TrackContext& context, int 
             painter.fillRect(QRectF(std::floor(x0), bar.top(), 1, bar.height()),
                              context.theme.state(state));
             drawnUntil = s.toTime(std::floor(x0) + 1);
-            if (p.stateBuckets.resolves(s.nsPerPixel())) {
+            if (p.stateBuckets.resolves(s.nsPerPixel(), s.start)) {
                 // The crowded pixels that follow, from the lane's buckets; then the change in
                 // effect where they end, from its columns.
                 const auto [x, before] =

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "trace/PackedColumn.h"
+#include "trace/RecentBuckets.h"
 
 #include <QtGlobal>
 #include <cstddef>
@@ -18,7 +19,10 @@ namespace pipescope {
 // wide from its first time on; when a time falls past them, pairs of buckets merge and the width
 // doubles. Each bucket keeps how many entries there are up to its end and a tag of the last of them
 // (a lane keeps its state there): 5 bytes, 160 KiB at most a column. A time earlier than the last
-// one added (the column was not sorted) counts in the last bucket.
+// one added (the column was not sorted) counts in the last bucket. Its last minute is counted in
+// finer buckets too (see RecentBuckets), which count the times there once they are finer: a view
+// of the last half minute is drawn from buckets however old the run (5 minutes into a run, the
+// whole-run buckets had grown too wide for it, and a follow view's lanes searched their columns).
 class TimeBuckets
 {
 public:
@@ -46,12 +50,16 @@ public:
     void add(qint64 t, quint8 tag = 0);
 
     std::size_t entries() const { return m_entries; }
+    // The whole run's buckets' width.
     quint64 width() const { return m_width; }
-    // Whether a view with pixels `pixelNs` wide reads the column here: it has buckets, and a pixel
-    // spans kBucketsPerPixel of them or more.
-    bool resolves(double pixelNs) const
+    // The width of the buckets that count times from t on: the recent ones' where they hold t
+    // and are finer, the whole run's elsewhere.
+    quint64 widthFrom(qint64 t) const { return inRecent(t) ? RecentBuckets::kWidth : m_width; }
+    // Whether a view from `from` on, with pixels `pixelNs` wide, reads the column here: it has
+    // buckets, and a pixel spans kBucketsPerPixel of them or more.
+    bool resolves(double pixelNs, qint64 from) const
     {
-        return m_entries > 0 && double(m_width) * kBucketsPerPixel <= pixelNs;
+        return m_entries > 0 && double(widthFrom(from)) * kBucketsPerPixel <= pixelNs;
     }
 
     struct Before
@@ -64,8 +72,9 @@ public:
     // many entries at or before t, less those within a bucket's width before it.
     Before before(qint64 t) const;
 
-    // The start of the bucket that holds entry `index` (< entries()): a sorted column's entry
-    // lies within a bucket's width after it.
+    // The start of the bucket that holds entry `index` (< entries()), in the recent buckets where
+    // they hold it and are finer: a sorted column's entry lies less than widthFrom(that start)
+    // after it.
     qint64 startOfBucketHolding(std::size_t index) const;
 
     // The tag in effect (the last entry's before it) at most of the bucket boundaries from the
@@ -81,6 +90,20 @@ private:
     static constexpr quint64 kWidest = quint64(1) << 62; // any two times fit 4 such buckets
 
     void merge();
+    // Whether the recent buckets count the times from t on: they are finer than the whole run's
+    // and hold the boundary at or before t (and all later ones).
+    bool inRecent(qint64 t) const
+    {
+        return m_width > RecentBuckets::kWidth &&
+               (m_recent.oldest() == 0 ||
+                RecentBuckets::bucketAt(sinceFirst(t)) > m_recent.oldest());
+    }
+    // The tag in effect at most of boundaries first (>= 1) to last (exclusive) of buckets `width`
+    // wide, `commonest` where none has more; tagBefore(j) gives the tag at boundary j, and
+    // boundaries from `past` on have the last entry's.
+    template <typename TagBefore>
+    quint8 commonestAt(quint64 first, quint64 last, quint64 past, quint8 commonest,
+                       const TagBefore& tagBefore) const;
     // Nanoseconds from the first entry's time to t (0 when t is earlier), without overflow.
     quint64 sinceFirst(qint64 t) const { return t > m_first ? quint64(t) - quint64(m_first) : 0; }
 
@@ -89,6 +112,7 @@ private:
     std::size_t m_entries = 0;
     std::vector<quint32> m_ends; // entries up to each bucket's end (a column holds < 2^32)
     std::vector<quint8> m_tags;  // the tag of the last of those
+    RecentBuckets m_recent;
 };
 
 } // namespace pipescope
