@@ -966,6 +966,24 @@ void TestTraceStore::recentBucketsKeepTheLastMinuteFine()
         QVERIFY(start <= times[index] && times[index] - start < kFine);
         QCOMPARE(start % kFine, 0);
     }
+    // Right at the oldest recent bucket: a time there is left to the whole-run buckets, one in
+    // the bucket after it counted in the recent ones.
+    const qint64 oldestStart = (last / kFine - qint64(RecentBuckets::kBuckets) + 1) * kFine;
+    QCOMPARE(buckets.widthFrom(oldestStart + kFine - 1), buckets.width());
+    QCOMPARE(qint64(buckets.widthFrom(oldestStart + kFine)), kFine);
+    // Times a minute apart are a gap the entries have not paid for: each starts the recent
+    // buckets afresh (adding costs kFillsPerEntry an entry at most, not 57,000), and the times
+    // before the last are left to the whole-run buckets, which still count them.
+    TimeBuckets sparse;
+    for (int i = 0; i < 100'000; ++i)
+        sparse.add(qint64(i) * kMinute);
+    const qint64 sparseLast = 99'999 * kMinute;
+    QCOMPARE(sparse.widthFrom(sparseLast - 1), sparse.width());
+    QCOMPARE(qint64(sparse.widthFrom(sparseLast + kFine)), kFine);
+    QCOMPARE(sparse.before(sparseLast + kFine).count, size_t(100'000));
+    const auto sparseWidth = qint64(sparse.width()); // the whole run's boundary, counted there
+    QCOMPARE(sparse.before(sparseLast).count,
+             size_t((sparseLast / sparseWidth * sparseWidth + kMinute - 1) / kMinute));
     // One written over (30 minutes ago) in the whole-run bucket that holds it.
     const qint64 old = buckets.startOfBucketHolding(beforeQuiet / 2);
     QVERIFY(old <= times[beforeQuiet / 2] &&

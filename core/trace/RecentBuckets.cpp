@@ -6,14 +6,21 @@ namespace pipescope {
 
 void RecentBuckets::add(quint64 sinceFirst, std::size_t entries, quint8 tag)
 {
+    m_credit = std::min<quint64>(kBuckets, m_credit + kFillsPerEntry);
     const quint64 bucket = std::max(bucketAt(sinceFirst), m_last);
     if (empty() || bucket > m_last) {
         // The buckets passed over hold nothing: they end with what the last one ended with (of
-        // a gap longer than the ring, only its last kBuckets are written).
+        // a gap longer than the ring, only its last kBuckets are written). Unpaid for, they are
+        // not written: the ring begins afresh here.
         const quint32 end = empty() ? 0 : m_ends[slot(m_last)];
         const quint8 lastTag = empty() ? tag : m_tags[slot(m_last)];
         const quint64 from = empty() ? 0 : m_last + 1;
-        const quint64 written = bucket - from >= kBuckets ? bucket - kBuckets + 1 : from;
+        quint64 written = bucket - from >= kBuckets ? bucket - kBuckets + 1 : from;
+        if (bucket - written > m_credit) {
+            m_start = bucket;
+            written = bucket;
+        }
+        m_credit -= bucket - written;
         const std::size_t size = bucket >= kBuckets ? kBuckets : std::size_t(bucket + 1);
         if (size > m_ends.size()) {
             if (size > m_ends.capacity()) { // doubling, but never past kBuckets

@@ -19,10 +19,11 @@ namespace pipescope {
 // wide from its first time on; when a time falls past them, pairs of buckets merge and the width
 // doubles. Each bucket keeps how many entries there are up to its end and a tag of the last of them
 // (a lane keeps its state there): 5 bytes, 160 KiB at most a column. A time earlier than the last
-// one added (the column was not sorted) counts in the last bucket. Its last minute is counted in
-// finer buckets too (see RecentBuckets), which count the times there once they are finer: a view
-// of the last half minute is drawn from buckets however old the run (5 minutes into a run, the
-// whole-run buckets had grown too wide for it, and a follow view's lanes searched their columns).
+// one added (the column was not sorted) counts in the last bucket. Its last minute is kept in
+// buckets of a fixed 1.05 ms too (see RecentBuckets; 320 KiB at most), which count the times
+// there once the whole run's are wider: a view of the last half minute is drawn from buckets
+// however old the run (from 5 minutes into a run, the whole run's had grown too wide for it, and
+// a follow view's lanes searched their columns at every repaint).
 class TimeBuckets
 {
 public:
