@@ -106,6 +106,15 @@ bool near(QColor a, QColor b)
            std::abs(a.blue() - b.blue()) < 40;
 }
 
+// The top of a depth plot drawn in `colour` in column x of `image`, within `area`.
+int plotTop(const QImage& image, const QRectF& area, QColor colour, int x)
+{
+    for (int y = int(area.top()); y < int(area.bottom()); ++y)
+        if (near(image.pixelColor(x, y), colour))
+            return y;
+    return int(area.bottom());
+}
+
 // A track painted over the whole layout onto an image of the base colour.
 QImage paint(TimelineTrack& track, const TimelineLayout& layout, const Theme& theme,
              int selected = -1)
@@ -561,11 +570,7 @@ void TestTimeline::busyChannelsDepthFromTheBuckets()
     const QColor colour = theme.channel(channel.ordinal);
     // The top of the plot in pixel k's column (left of the channel's name, at the right end).
     const auto top = [&](int k) {
-        const int x = int(layout.scale().toX(k * kPixel));
-        for (int y = int(area.top()); y < int(area.bottom()); ++y)
-            if (near(image.pixelColor(x, y), colour))
-                return y;
-        return int(area.bottom());
+        return plotTop(image, area, colour, int(layout.scale().toX(k * kPixel)));
     };
     for (int k = 300; k < 900; ++k) {
         // A pixel's 1.5 px lines reach into the column of the pixel before: column k shows the
@@ -673,12 +678,7 @@ void TestTimeline::anHourOldRunsLastHalfMinuteIsDrawnFromTheBuckets()
     const QImage plot = paint(depth, layout, theme);
     const QRectF area = layout.depthRect();
     const QColor colour = theme.channel(channel.ordinal);
-    const auto top = [&](int x) {
-        for (int y = int(area.top()); y < int(area.bottom()); ++y)
-            if (near(plot.pixelColor(x, y), colour))
-                return y;
-        return int(area.bottom());
-    };
+    const auto top = [&](int x) { return plotTop(plot, area, colour, x); };
     const int peak = top(int(s.left) + 500);
     QVERIFY(peak < int(area.bottom()) - 4); // a message in flight is plotted
     StatesTrack states;
