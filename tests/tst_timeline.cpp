@@ -643,7 +643,6 @@ void TestTimeline::denseBundlesFromTheBuckets()
     QCOMPARE(image.pixelColor((wrong.to - QPointF(0, 3)).toPoint()), theme.base());
 }
 
-QTEST_MAIN(TestTimeline)
 void TestTimeline::anHourOldRunsLastHalfMinuteIsDrawnFromTheBuckets()
 {
     // An hour of a message every 10 ms, in flight for 3 ms, the receiver blocked in recv but for
@@ -692,4 +691,5 @@ void TestTimeline::anHourOldRunsLastHalfMinuteIsDrawnFromTheBuckets()
     }
 }
 
+QTEST_MAIN(TestTimeline)
 #include "tst_timeline.moc"

@@ -69,7 +69,7 @@ qint64 TimeBuckets::startOfBucketHolding(std::size_t index) const
 {
     if (m_ends.empty())
         return m_first;
-    if (m_width > RecentBuckets::kWidth) {
+    if (recentFiner()) {
         if (const std::optional<quint64> bucket = m_recent.bucketHolding(index))
             return qint64(quint64(m_first) + *bucket * RecentBuckets::kWidth);
     }

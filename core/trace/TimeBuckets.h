@@ -22,8 +22,8 @@ namespace pipescope {
 // one added (the column was not sorted) counts in the last bucket. Its last minute is kept in
 // buckets of a fixed 1.05 ms too (see RecentBuckets; 320 KiB at most), which count the times
 // there once the whole run's are wider: a view of the last half minute is drawn from buckets
-// however old the run (from 5 minutes into a run, the whole run's had grown too wide for it, and
-// a follow view's lanes searched their columns at every repaint).
+// however old the run (from 2.3 to 4.6 minutes into a run, the whole run's had grown too wide for
+// it, and a follow view's lanes searched their columns at every repaint).
 class TimeBuckets
 {
 public:
@@ -93,14 +93,14 @@ private:
     void merge();
     // Whether the recent buckets count the times from t on: they are finer than the whole run's
     // and hold the boundary at or before t (and all later ones).
+    bool recentFiner() const { return m_width > RecentBuckets::kWidth; }
     bool inRecent(qint64 t) const
     {
-        return m_width > RecentBuckets::kWidth &&
-               (m_recent.oldest() == 0 ||
-                RecentBuckets::bucketAt(sinceFirst(t)) > m_recent.oldest());
+        return recentFiner() && (m_recent.oldest() == 0 ||
+                                 RecentBuckets::bucketAt(sinceFirst(t)) > m_recent.oldest());
     }
-    // The tag in effect at most of boundaries first (>= 1) to last (exclusive) of buckets `width`
-    // wide, `commonest` where none has more; tagBefore(j) gives the tag at boundary j, and
+    // The tag in effect at most of the boundaries first (>= 1) to last (exclusive) of one level of
+    // buckets, `commonest` where none has more; tagBefore(j) gives the tag at boundary j, and
     // boundaries from `past` on have the last entry's.
     template <typename TagBefore>
     quint8 commonestAt(quint64 first, quint64 last, quint64 past, quint8 commonest,
