@@ -91,9 +91,10 @@ private:
     static constexpr quint64 kWidest = quint64(1) << 62; // any two times fit 4 such buckets
 
     void merge();
+    // Whether the recent buckets are finer than the whole run's.
+    bool recentFiner() const { return m_width > RecentBuckets::kWidth; }
     // Whether the recent buckets count the times from t on: they are finer than the whole run's
     // and hold the boundary at or before t (and all later ones).
-    bool recentFiner() const { return m_width > RecentBuckets::kWidth; }
     bool inRecent(qint64 t) const
     {
         return recentFiner() && (m_recent.oldest() == 0 ||
